@@ -1,0 +1,226 @@
+package ladder
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"reflect"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FormattedFile is a framework file whose canonical form differs from what is on disk.
+type FormattedFile struct {
+	Path string
+	New  []byte
+}
+
+// Format computes the canonical form of every framework file in fsys and gives each expectation
+// without an id a stable one. It returns the files that would change and the problems that kept
+// a file from being formatted (such files are left out, never half-formatted).
+func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
+	if _, err := fs.Stat(fsys, FrameworkFile); err != nil {
+		return nil, nil, ErrNoFramework
+	}
+	l := &loader{fsys: fsys}
+	var files []string
+	files = append(files, FrameworkFile)
+	if l.exists(CrosswalkFile) {
+		files = append(files, CrosswalkFile)
+	}
+	for _, dir := range l.dirs(laddersDir) {
+		if l.exists(path.Join(laddersDir, dir, LadderFile)) {
+			files = append(files, path.Join(laddersDir, dir, LadderFile))
+		}
+		for _, name := range l.files(path.Join(laddersDir, dir), ".md") {
+			files = append(files, path.Join(laddersDir, dir, name+".md"))
+		}
+	}
+	for _, name := range l.files(pagesDir, ".md") {
+		files = append(files, path.Join(pagesDir, name+".md"))
+	}
+
+	var out []FormattedFile
+	for _, file := range files {
+		src, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, nil, err
+		}
+		var formatted []byte
+		var ok bool
+		switch {
+		case strings.HasSuffix(file, ".yaml"):
+			formatted, ok = formatYAMLFile(file, src, 0, &l.r)
+		case strings.HasPrefix(file, laddersDir+"/"):
+			formatted, ok = formatLevel(file, src, &l.r)
+		default:
+			formatted, ok = formatPage(file, src, &l.r)
+		}
+		if ok && !bytes.Equal(formatted, src) {
+			out = append(out, FormattedFile{Path: file, New: formatted})
+		}
+	}
+	l.r.diags.Sort()
+	return out, l.r.diags, nil
+}
+
+// FormatLevel returns the canonical form of one level file, with ids given to expectations that
+// have none. Problems that prevent formatting are returned as diagnostics.
+func FormatLevel(file string, src []byte) ([]byte, Diagnostics) {
+	var r reporter
+	out, ok := formatLevel(file, src, &r)
+	if !ok {
+		return nil, r.diags
+	}
+	return out, r.diags
+}
+
+func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
+	md, ok := splitFrontMatter(file, src, r)
+	if !ok {
+		return nil, false
+	}
+	body, ok := parseLevelBody(file, md, r)
+	if !ok {
+		return nil, false
+	}
+	var b strings.Builder
+	if md.hasFront {
+		front, ok := formatYAMLFile(file, []byte(md.front), 1, r)
+		if !ok {
+			return nil, false
+		}
+		b.WriteString("---\n")
+		b.Write(front)
+		b.WriteString("---\n")
+	}
+	taken := map[string]bool{}
+	for _, sec := range body.sections {
+		for _, t := range sec.tracks {
+			for _, it := range t.items {
+				taken[it.id] = true
+			}
+		}
+	}
+	if len(body.intro) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		for _, line := range body.intro {
+			b.WriteString(line + "\n")
+		}
+	}
+	for _, sec := range body.sections {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("## " + sec.heading + "\n")
+		for _, t := range sec.tracks {
+			if t.heading != "" {
+				b.WriteString("\n### " + t.heading + "\n")
+			}
+			if len(t.items) > 0 {
+				b.WriteString("\n")
+			}
+			for _, it := range t.items {
+				id := it.id
+				if id == "" {
+					id = newID(it.text, taken)
+				}
+				fmt.Fprintf(&b, "- %s {#%s}\n", it.text, id)
+				for _, ex := range it.examples {
+					b.WriteString("  - " + ex + "\n")
+				}
+			}
+		}
+	}
+	return []byte(b.String()), true
+}
+
+func formatPage(file string, src []byte, r *reporter) ([]byte, bool) {
+	md, ok := splitFrontMatter(file, src, r)
+	if !ok {
+		return nil, false
+	}
+	var b strings.Builder
+	if md.hasFront {
+		front, ok := formatYAMLFile(file, []byte(md.front), 1, r)
+		if !ok {
+			return nil, false
+		}
+		b.WriteString("---\n")
+		b.Write(front)
+		b.WriteString("---\n")
+	}
+	body := strings.Trim(strings.Join(md.body, "\n"), "\n")
+	if body != "" {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(body + "\n")
+	}
+	return []byte(b.String()), true
+}
+
+// formatYAMLFile re-indents YAML to two spaces, keeping comments, key order and value styles.
+// It refuses (and leaves the file alone) when the result would not read back as the same data
+// with the same comments: no formatting is worth losing an author's words.
+func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byte, bool) {
+	d := &yamlDecoder{file: file, lineOffset: lineOffset, r: r}
+	if strings.TrimSpace(string(src)) == "" {
+		return nil, len(src) == 0 || true
+	}
+	if d.parseYAML(src) == nil {
+		return nil, false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		d.syntaxError(err)
+		return nil, false
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		r.warnf(d.pos(1, 1), "left as it was: %v", err)
+		return nil, false
+	}
+	_ = enc.Close()
+	out := buf.Bytes()
+	if !sameYAML(src, out) {
+		r.warnf(d.pos(1, 1), "left as it was: rewriting it would change its data or comments")
+		return nil, false
+	}
+	return out, true
+}
+
+// sameYAML reports whether a and b hold the same data and the same comments.
+func sameYAML(a, b []byte) bool {
+	var va, vb any
+	var na, nb yaml.Node
+	if yaml.Unmarshal(a, &va) != nil || yaml.Unmarshal(b, &vb) != nil ||
+		yaml.Unmarshal(a, &na) != nil || yaml.Unmarshal(b, &nb) != nil {
+		return false
+	}
+	ca, cb := comments(&na, nil), comments(&nb, nil)
+	slices.Sort(ca)
+	slices.Sort(cb)
+	return reflect.DeepEqual(va, vb) && slices.Equal(ca, cb)
+}
+
+func comments(n *yaml.Node, acc []string) []string {
+	for _, c := range []string{n.HeadComment, n.LineComment, n.FootComment} {
+		for _, line := range strings.Split(c, "\n") {
+			if t := strings.TrimSpace(line); t != "" {
+				acc = append(acc, t)
+			}
+		}
+	}
+	for _, k := range n.Content {
+		acc = comments(k, acc)
+	}
+	return acc
+}

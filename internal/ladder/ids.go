@@ -1,0 +1,55 @@
+package ladder
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	mdLinkText = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
+	wordRE     = regexp.MustCompile(`[a-z0-9]+`)
+)
+
+// stopWords carry no meaning in an id; leaving them out keeps ids short and readable.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "to": true, "and": true, "or": true,
+	"for": true, "in": true, "on": true, "with": true, "by": true, "at": true, "as": true,
+	"is": true, "are": true, "be": true, "it": true, "its": true, "their": true, "that": true,
+	"from": true, "into": true, "this": true, "s": true,
+}
+
+// newID makes a readable id from an expectation's text: its first few meaningful words, or a
+// trait's name. It never returns an id already in taken, and adds the one it returns.
+func newID(text string, taken map[string]bool) string {
+	if name, _, ok := splitTrait(text); ok {
+		text = name
+	}
+	text = mdLinkText.ReplaceAllString(text, "$1")
+	var words []string
+	for _, w := range wordRE.FindAllString(strings.ToLower(text), -1) {
+		if stopWords[w] {
+			continue
+		}
+		if n := len(strings.Join(append(words, w), "-")); n > 40 && len(words) > 0 {
+			break
+		}
+		words = append(words, w)
+		if len(words) == 4 {
+			break
+		}
+	}
+	base := strings.Join(words, "-")
+	if len(base) > 40 {
+		base = strings.Trim(base[:40], "-")
+	}
+	if base == "" {
+		base = "expectation"
+	}
+	id := base
+	for n := 2; taken[id]; n++ {
+		id = base + "-" + strconv.Itoa(n)
+	}
+	taken[id] = true
+	return id
+}

@@ -1,0 +1,502 @@
+package ladder
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Well-known file names inside a framework folder.
+const (
+	FrameworkFile = "rungs.yaml"
+	CrosswalkFile = "crosswalk.yaml"
+	LadderFile    = "ladder.yaml"
+	laddersDir    = "ladders"
+	pagesDir      = "pages"
+	schemaDir     = "schema"
+)
+
+// ErrNoFramework means the folder has no rungs.yaml.
+var ErrNoFramework = errors.New("no " + FrameworkFile + " here")
+
+// Load reads and checks the framework in fsys. It returns the framework (as complete as the files
+// allow, nil only when rungs.yaml is missing or unreadable) and every problem found, sorted.
+func Load(fsys fs.FS) (*Framework, Diagnostics, error) {
+	src, err := fs.ReadFile(fsys, FrameworkFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, ErrNoFramework
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}}
+	f := l.framework(src)
+	if f != nil {
+		l.crossReferences(f)
+		l.links(f)
+	}
+	l.r.diags.Sort()
+	return f, l.r.diags, nil
+}
+
+// loader carries what is learnt while loading, for the checks that span files.
+type loader struct {
+	fsys       fs.FS
+	r          reporter
+	ladderSrc  map[string]*ladderFile
+	levelFiles map[string]*levelSource // by path
+}
+
+// levelSource keeps a level's parsed parts for the link check.
+type levelSource struct {
+	level *Level
+}
+
+func (l *loader) decodeYAML(file string, src []byte, lineOffset int, v any) bool {
+	d := &yamlDecoder{file: file, lineOffset: lineOffset, r: &l.r}
+	n := d.parseYAML(src)
+	if n == nil {
+		return false
+	}
+	d.decode(n, v)
+	return true
+}
+
+func (l *loader) checkID(id ident, what string) bool {
+	if id.Value == "" {
+		l.r.errorf(id.Pos, "missing %s id", what)
+		return false
+	}
+	if !idRE.MatchString(id.Value) {
+		l.r.errorf(id.Pos, "bad %s id %q: use lowercase letters, digits and dashes (at most 64), starting with a letter or digit", what, id.Value)
+		return false
+	}
+	return true
+}
+
+func (l *loader) framework(src []byte) *Framework {
+	var ff frameworkFile
+	if !l.decodeYAML(FrameworkFile, src, 0, &ff) {
+		return nil
+	}
+	f := &Framework{
+		Format: FormatVersion, Title: ff.Title, Organisation: ff.Organisation, Logo: ff.Logo,
+		Description: ff.Description, BaseURL: ff.BaseURL, Repository: ff.Repository, EditURL: ff.EditURL,
+	}
+	if ff.Format != 0 && ff.Format != FormatVersion {
+		l.r.errorf(ff.At["format"], "format %d is not known to this rungs; it reads format %d", ff.Format, FormatVersion)
+	}
+	if ff.Title == "" && ff.At["title"] != (Pos{}) {
+		l.r.errorf(ff.At["title"], "title is empty")
+	}
+	if ff.Logo != "" && !l.exists(ff.Logo) {
+		l.r.errorf(ff.At["logo"], "logo %q is not a file in the framework", ff.Logo)
+	}
+	if ff.EditURL != "" && !strings.Contains(ff.EditURL, "{path}") {
+		l.r.warnf(ff.At["edit_url"], "edit_url has no {path}; every \"suggest a change\" link will open the same address")
+	}
+	seen := map[string]bool{}
+	for _, s := range ff.Scale {
+		if !l.checkID(s.ID, "rating") {
+			continue
+		}
+		if seen[s.ID.Value] {
+			l.r.errorf(s.ID.Pos, "rating %q appears twice in the scale", s.ID.Value)
+			continue
+		}
+		seen[s.ID.Value] = true
+		f.Scale = append(f.Scale, Rating{ID: s.ID.Value, Label: s.Label, Description: s.Description})
+	}
+	if len(ff.Scale) == 1 {
+		l.r.errorf(ff.At["scale"], "the scale needs at least two ratings")
+	}
+
+	l.ladderSrc = map[string]*ladderFile{}
+	listed := map[string]bool{}
+	for _, id := range ff.Ladders {
+		if !l.checkID(id, "ladder") {
+			continue
+		}
+		if listed[id.Value] {
+			l.r.errorf(id.Pos, "ladder %q is listed twice", id.Value)
+			continue
+		}
+		listed[id.Value] = true
+		if ld := l.ladder(id); ld != nil {
+			f.Ladders = append(f.Ladders, ld)
+		}
+	}
+	if len(ff.Ladders) == 0 && ff.At["ladders"] != (Pos{}) {
+		l.r.errorf(ff.At["ladders"], "list at least one ladder")
+	}
+	for _, dir := range l.dirs(laddersDir) {
+		if !listed[dir] {
+			l.r.warnf(Pos{path.Join(laddersDir, dir, LadderFile), 1, 1}, "ladder %q is not listed under ladders in %s, so it is not published", dir, FrameworkFile)
+		}
+	}
+
+	listed = map[string]bool{}
+	for _, id := range ff.Pages {
+		if !l.checkID(id, "page") {
+			continue
+		}
+		if listed[id.Value] {
+			l.r.errorf(id.Pos, "page %q is listed twice", id.Value)
+			continue
+		}
+		listed[id.Value] = true
+		if p := l.page(id); p != nil {
+			f.Pages = append(f.Pages, p)
+		}
+	}
+	for _, name := range l.files(pagesDir, ".md") {
+		if !listed[name] {
+			l.r.warnf(Pos{path.Join(pagesDir, name+".md"), 1, 1}, "page %q is not listed under pages in %s, so it is not published", name, FrameworkFile)
+		}
+	}
+	return f
+}
+
+// exists reports whether name is a file in the framework.
+func (l *loader) exists(name string) bool {
+	name = path.Clean(strings.TrimPrefix(name, "/"))
+	if !fs.ValidPath(name) {
+		return false
+	}
+	st, err := fs.Stat(l.fsys, name)
+	return err == nil && !st.IsDir()
+}
+
+// dirs lists the sub-folders of dir, sorted.
+func (l *loader) dirs(dir string) []string {
+	entries, _ := fs.ReadDir(l.fsys, dir)
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// files lists the names (without ext) of the files in dir ending in ext, sorted.
+func (l *loader) files(dir, ext string) []string {
+	entries, _ := fs.ReadDir(l.fsys, dir)
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, strings.TrimSuffix(e.Name(), ext))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (l *loader) page(id ident) *Page {
+	file := path.Join(pagesDir, id.Value+".md")
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		l.r.errorf(id.Pos, "page %q has no file %s", id.Value, file)
+		return nil
+	}
+	md, ok := splitFrontMatter(file, src, &l.r)
+	if !ok {
+		return nil
+	}
+	if !md.hasFront {
+		l.r.errorf(Pos{file, 1, 1}, "a page starts with front matter: ---, title: ..., ---")
+		return nil
+	}
+	var pf pageFront
+	if !l.decodeYAML(file, []byte(md.front), 1, &pf) {
+		return nil
+	}
+	return &Page{ID: id.Value, Title: pf.Title, Body: strings.TrimSpace(strings.Join(md.body, "\n")), Path: file}
+}
+
+func (l *loader) ladder(id ident) *Ladder {
+	file := path.Join(laddersDir, id.Value, LadderFile)
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		l.r.errorf(id.Pos, "ladder %q has no file %s", id.Value, file)
+		return nil
+	}
+	var lf ladderFile
+	if !l.decodeYAML(file, src, 0, &lf) {
+		return nil
+	}
+	l.ladderSrc[id.Value] = &lf
+	ld := &Ladder{ID: id.Value, Title: lf.Title, Summary: lf.Summary, Description: lf.Description, Path: file}
+
+	groups, areas := map[string]bool{}, map[string]bool{}
+	for _, gf := range lf.Groups {
+		if !l.checkID(gf.ID, "group") {
+			continue
+		}
+		if groups[gf.ID.Value] {
+			l.r.errorf(gf.ID.Pos, "group %q appears twice", gf.ID.Value)
+			continue
+		}
+		groups[gf.ID.Value] = true
+		g := &Group{ID: gf.ID.Value, Title: gf.Title}
+		for _, af := range gf.Areas {
+			if !l.checkID(af.ID, "area") {
+				continue
+			}
+			if areas[af.ID.Value] {
+				l.r.errorf(af.ID.Pos, "area %q appears twice", af.ID.Value)
+				continue
+			}
+			areas[af.ID.Value] = true
+			kind := af.Kind.Value
+			switch kind {
+			case "":
+				kind = KindExpectations
+			case KindExpectations, KindTraits:
+			default:
+				l.r.errorf(af.Kind.Pos, "unknown area kind %q%s; use %q or %q", kind, Suggest(kind, []string{KindExpectations, KindTraits}), KindExpectations, KindTraits)
+				kind = KindExpectations
+			}
+			g.Areas = append(g.Areas, &Area{ID: af.ID.Value, Title: af.Title, Kind: kind, Description: af.Description, Group: g.ID})
+		}
+		if len(gf.Areas) == 0 {
+			l.r.errorf(gf.Pos, "group %q has no areas", gf.ID.Value)
+		}
+		ld.Groups = append(ld.Groups, g)
+	}
+	tracks := map[string]bool{}
+	for _, tf := range lf.Tracks {
+		if !l.checkID(tf.ID, "track") {
+			continue
+		}
+		if tracks[tf.ID.Value] {
+			l.r.errorf(tf.ID.Pos, "track %q appears twice", tf.ID.Value)
+			continue
+		}
+		tracks[tf.ID.Value] = true
+		ld.Tracks = append(ld.Tracks, &Track{ID: tf.ID.Value, Title: tf.Title, Summary: tf.Summary})
+	}
+
+	listed := map[string]bool{}
+	codes := map[string]string{}
+	for _, lid := range lf.Levels {
+		if !l.checkID(lid, "level") {
+			continue
+		}
+		if listed[lid.Value] {
+			l.r.errorf(lid.Pos, "level %q is listed twice", lid.Value)
+			continue
+		}
+		listed[lid.Value] = true
+		lv := l.level(ld, lid)
+		if lv == nil {
+			continue
+		}
+		if other, dup := codes[lv.Code]; dup && lv.Code != "" {
+			l.r.errorf(Pos{lv.Path, 1, 1}, "level code %q is already used by level %q", lv.Code, other)
+		}
+		codes[lv.Code] = lv.ID
+		ld.Levels = append(ld.Levels, lv)
+	}
+	for _, name := range l.files(path.Join(laddersDir, id.Value), ".md") {
+		if !listed[name] {
+			l.r.warnf(Pos{path.Join(laddersDir, id.Value, name+".md"), 1, 1}, "level file is not listed under levels in %s, so it is not published", file)
+		}
+	}
+	return ld
+}
+
+func (l *loader) level(ld *Ladder, id ident) *Level {
+	file := path.Join(laddersDir, ld.ID, id.Value+".md")
+	src, err := fs.ReadFile(l.fsys, file)
+	if err != nil {
+		l.r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
+		return nil
+	}
+	md, ok := splitFrontMatter(file, src, &l.r)
+	if !ok {
+		return nil
+	}
+	if !md.hasFront {
+		l.r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
+		return nil
+	}
+	var lf levelFront
+	if !l.decodeYAML(file, []byte(md.front), 1, &lf) {
+		return nil
+	}
+	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, Path: file}
+	if lf.Tenure.Set {
+		lv.Tenure = lf.Tenure.Range
+		if r := lf.Tenure.Range; r.Max != nil && r.Min > *r.Max {
+			l.r.errorf(lf.Tenure.Pos, "tenure %s starts above where it ends", r)
+		}
+	}
+	l.timeSplit(ld, lv, lf.TimeSplit)
+
+	body, _ := parseLevelBody(file, md, &l.r)
+	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
+	l.levelAreas(ld, lv, body)
+	l.levelFiles[file] = &levelSource{level: lv}
+	return lv
+}
+
+func (l *loader) timeSplit(ld *Ladder, lv *Level, ts timeSplit) {
+	var names []string
+	for _, a := range ld.Areas() {
+		names = append(names, a.ID)
+	}
+	var sumMin, sumMax float64
+	open := false
+	for _, e := range ts {
+		if ld.Area(e.Area.Value) == nil {
+			l.r.errorf(e.Area.Pos, "time_split names unknown area %q%s", e.Area.Value, Suggest(e.Area.Value, names))
+			continue
+		}
+		if !e.Range.Set {
+			continue
+		}
+		r := e.Range.Range
+		if r.Max == nil {
+			open = true
+		} else {
+			sumMax += *r.Max
+			if r.Min > *r.Max {
+				l.r.errorf(e.Range.Pos, "time split %s starts above where it ends", r)
+			}
+			if *r.Max > 100 {
+				l.r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", r)
+			}
+		}
+		if r.Min > 100 {
+			l.r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", r)
+		}
+		sumMin += r.Min
+		lv.TimeSplit = append(lv.TimeSplit, AreaRange{Area: e.Area.Value, Range: r})
+	}
+	if len(lv.TimeSplit) == 0 {
+		return
+	}
+	p := ts[0].Area.Pos
+	if sumMin > 100 {
+		l.r.warnf(p, "time split cannot add up to 100%%: the smallest shares already add up to %g%%", sumMin)
+	} else if !open && sumMax < 100 {
+		l.r.warnf(p, "time split cannot add up to 100%%: the largest shares add up to only %g%%", sumMax)
+	}
+}
+
+// matchName finds the entry whose id or title equals name, ignoring case.
+func matchName[T any](name string, items []T, id, title func(T) string) (T, bool) {
+	for _, it := range items {
+		if strings.EqualFold(id(it), name) || strings.EqualFold(title(it), name) {
+			return it, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
+	areaList := ld.Areas()
+	var areaNames, trackNames []string
+	for _, a := range areaList {
+		areaNames = append(areaNames, a.Title)
+	}
+	for _, t := range ld.Tracks {
+		trackNames = append(trackNames, t.Title)
+	}
+	ids := map[string]bool{}
+	for _, sec := range body.sections {
+		for _, t := range sec.tracks {
+			for _, it := range t.items {
+				if it.id != "" {
+					if ids[it.id] {
+						l.r.errorf(Pos{lv.Path, it.idLine, it.idCol}, "expectation id %q is already used in this level", it.id)
+					}
+					ids[it.id] = true
+				}
+			}
+		}
+	}
+	missingIDs := 0
+	firstMissing := 0
+	for _, sec := range body.sections {
+		area, ok := matchName(sec.heading, areaList, func(a *Area) string { return a.ID }, func(a *Area) string { return a.Title })
+		if !ok {
+			l.r.errorf(Pos{lv.Path, sec.line, 4}, "unknown area %q%s; areas of ladder %q: %s", sec.heading, Suggest(sec.heading, areaNames), ld.ID, strings.Join(areaNames, ", "))
+			continue
+		}
+		if lv.Area(area.ID) != nil {
+			l.r.errorf(Pos{lv.Path, sec.line, 1}, "area %q already has a section in this level", area.Title)
+			continue
+		}
+		la := &LevelArea{Area: area.ID}
+		for _, t := range sec.tracks {
+			track := ""
+			if t.heading != "" {
+				tr, ok := matchName(t.heading, ld.Tracks, func(t *Track) string { return t.ID }, func(t *Track) string { return t.Title })
+				if !ok {
+					hint := "this ladder has no tracks"
+					if len(trackNames) > 0 {
+						hint = "tracks: " + strings.Join(trackNames, ", ")
+					}
+					l.r.errorf(Pos{lv.Path, t.line, 5}, "unknown track %q%s; %s", t.heading, Suggest(t.heading, trackNames), hint)
+					continue
+				}
+				track = tr.ID
+			}
+			for _, it := range t.items {
+				e := &Expectation{ID: it.id, Text: it.text, Examples: it.examples, Track: track, Line: it.line}
+				if area.Kind == KindTraits {
+					name, text, ok := splitTrait(it.text)
+					if !ok {
+						l.r.errorf(Pos{lv.Path, it.line, 3}, "an enabling trait is written \"- **Name**: text\"")
+					}
+					e.Name, e.Text = name, text
+				}
+				if e.ID == "" {
+					e.ID = newID(it.text, ids)
+					missingIDs++
+					if firstMissing == 0 {
+						firstMissing = it.line
+					}
+				}
+				la.Expectations = append(la.Expectations, e)
+			}
+		}
+		lv.Areas = append(lv.Areas, la)
+	}
+	if missingIDs > 0 {
+		l.r.warnf(Pos{lv.Path, firstMissing, 1}, "%d expectation(s) have no id yet; run `rungs fmt` to give each a stable one", missingIDs)
+	}
+	for _, a := range areaList {
+		la := lv.Area(a.ID)
+		switch {
+		case la == nil:
+			l.r.warnf(Pos{lv.Path, 1, 1}, "level has no section for area %q (## %s)", a.ID, a.Title)
+		case len(la.Expectations) == 0:
+			line := 1
+			for _, sec := range body.sections {
+				if strings.EqualFold(sec.heading, a.Title) || strings.EqualFold(sec.heading, a.ID) {
+					line = sec.line
+				}
+			}
+			l.r.warnf(Pos{lv.Path, line, 1}, "area %q has no expectations in this level", a.Title)
+		}
+	}
+	// Keep the sections in the ladder's area order, whatever order the file uses.
+	sort.SliceStable(lv.Areas, func(i, j int) bool {
+		return areaIndex(areaList, lv.Areas[i].Area) < areaIndex(areaList, lv.Areas[j].Area)
+	})
+}
+
+func areaIndex(areas []*Area, id string) int {
+	for i, a := range areas {
+		if a.ID == id {
+			return i
+		}
+	}
+	return len(areas)
+}

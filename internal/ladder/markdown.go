@@ -1,0 +1,215 @@
+package ladder
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A level file is Markdown with a deliberately small structure, read line by line so every
+// problem has an exact line and column and so `rungs fmt` can write it back without loss:
+//
+//	prose                  the level's introduction (anything before the first ##)
+//	## Area                one section per area
+//	- expectation {#id}    one bullet per expectation; indented lines continue it
+//	  - example            nested bullets are examples
+//	### Track              bullets below apply to that track only
+
+// mdFile is a Markdown file split into front matter and body.
+type mdFile struct {
+	front     string // the YAML between the --- lines
+	hasFront  bool
+	bodyStart int // line number of the first body line
+	body      []string
+}
+
+// normalise turns CRLF and CR line ends into LF and drops a byte-order mark.
+func normalise(src []byte) string {
+	s := strings.TrimPrefix(string(src), "\ufeff")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// splitFrontMatter separates the front matter from the body. It reports an unclosed front matter.
+func splitFrontMatter(file string, src []byte, r *reporter) (mdFile, bool) {
+	lines := strings.Split(normalise(src), "\n")
+	if len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	if len(lines) == 0 || strings.TrimRight(lines[0], " \t") != "---" {
+		return mdFile{bodyStart: 1, body: lines}, true
+	}
+	for i := 1; i < len(lines); i++ {
+		if t := strings.TrimRight(lines[i], " \t"); t == "---" || t == "..." {
+			return mdFile{
+				front:     strings.Join(lines[1:i], "\n"),
+				hasFront:  true,
+				bodyStart: i + 2,
+				body:      lines[i+1:],
+			}, true
+		}
+	}
+	r.errorf(Pos{File: file, Line: 1, Col: 1}, "front matter is not closed: add a line with --- after it")
+	return mdFile{}, false
+}
+
+// mdItem is one bullet: an expectation with its examples.
+type mdItem struct {
+	text     string
+	id       string
+	line     int
+	idLine   int // where "{#" is; idCol is 0 when the bullet has no id
+	idCol    int
+	examples []string
+}
+
+// mdTrack is the bullets of a section that belong to one track ("" for every track).
+type mdTrack struct {
+	heading string
+	line    int
+	items   []*mdItem
+}
+
+// mdSection is one "## Area" section of a level.
+type mdSection struct {
+	heading string
+	line    int
+	tracks  []*mdTrack
+}
+
+// levelBody is the parsed body of a level file.
+type levelBody struct {
+	intro    []string
+	sections []*mdSection
+}
+
+var (
+	headingRE = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$`)
+	bulletRE  = regexp.MustCompile(`^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$`)
+	idSuffix  = regexp.MustCompile(`[ \t]*\{#([^{}]*)\}[ \t]*$`)
+	idRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+)
+
+// parseLevelBody reads the body of a level file, reporting lines that fit nowhere.
+func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
+	b := &levelBody{}
+	ok := true
+	var sec *mdSection
+	var item *mdItem
+	exampleIndent := -1 // indent of the current example's text, -1 when the last line was not one
+	inFence := false
+	for i, raw := range f.body {
+		line := f.bodyStart + i
+		text := strings.TrimRight(raw, " \t")
+		if sec == nil {
+			if strings.HasPrefix(strings.TrimSpace(text), "```") || strings.HasPrefix(strings.TrimSpace(text), "~~~") {
+				inFence = !inFence
+			}
+			if m := headingRE.FindStringSubmatch(text); m != nil && !inFence {
+				switch len(m[1]) {
+				case 1:
+					r.errorf(Pos{file, line, 1}, "a level's title comes from its front matter: remove this # heading, or use ## for an area")
+					ok = false
+					continue
+				case 2:
+					// the first area starts below
+				default:
+					b.intro = append(b.intro, text)
+					continue
+				}
+			} else {
+				b.intro = append(b.intro, text)
+				continue
+			}
+		}
+		if text == "" {
+			continue
+		}
+		if m := headingRE.FindStringSubmatch(text); m != nil {
+			item, exampleIndent = nil, -1
+			switch len(m[1]) {
+			case 2:
+				sec = &mdSection{heading: m[2], line: line, tracks: []*mdTrack{{line: line}}}
+				b.sections = append(b.sections, sec)
+			case 3:
+				sec.tracks = append(sec.tracks, &mdTrack{heading: m[2], line: line})
+			default:
+				r.errorf(Pos{file, line, 1}, "only ## (an area) and ### (a track within it) headings may follow the first area")
+				ok = false
+			}
+			continue
+		}
+		track := sec.tracks[len(sec.tracks)-1]
+		if m := bulletRE.FindStringSubmatch(text); m != nil {
+			indent := len(strings.ReplaceAll(m[1], "\t", "    "))
+			content := strings.TrimSpace(m[2])
+			if indent == 0 {
+				item = &mdItem{line: line}
+				if loc := idSuffix.FindStringSubmatchIndex(content); loc != nil {
+					item.id = content[loc[2]:loc[3]]
+					item.idLine, item.idCol = line, strings.LastIndex(text, "{#")+1
+					content = strings.TrimSpace(content[:loc[0]])
+				}
+				item.text = content
+				track.items = append(track.items, item)
+				exampleIndent = -1
+				continue
+			}
+			if item == nil {
+				r.errorf(Pos{file, line, indent + 1}, "an indented bullet must follow an expectation bullet")
+				ok = false
+				continue
+			}
+			item.examples = append(item.examples, content)
+			exampleIndent = indent + 1
+			continue
+		}
+		indent := len(text) - len(strings.TrimLeft(text, " \t"))
+		if item != nil && indent > 0 {
+			cont := strings.TrimSpace(text)
+			if exampleIndent >= 0 && indent > exampleIndent && len(item.examples) > 0 {
+				item.examples[len(item.examples)-1] += " " + cont
+			} else {
+				joined := item.text + " " + cont
+				if loc := idSuffix.FindStringSubmatchIndex(joined); loc != nil && item.id == "" {
+					item.id = joined[loc[2]:loc[3]]
+					item.idLine, item.idCol = line, strings.LastIndex(text, "{#")+1
+					joined = strings.TrimSpace(joined[:loc[0]])
+				}
+				item.text = joined
+				exampleIndent = -1
+			}
+			continue
+		}
+		r.errorf(Pos{file, line, indent + 1}, "text under an area heading must be a bullet (\"- \"); put prose before the first ## heading")
+		ok = false
+	}
+	for _, sec := range b.sections {
+		for _, t := range sec.tracks {
+			for _, it := range t.items {
+				if it.idCol > 0 && !idRE.MatchString(it.id) {
+					r.errorf(Pos{file, it.idLine, it.idCol}, "bad id %q: use lowercase letters, digits and dashes (at most 64), starting with a letter or digit", it.id)
+					ok = false
+				}
+			}
+		}
+	}
+	for len(b.intro) > 0 && b.intro[len(b.intro)-1] == "" {
+		b.intro = b.intro[:len(b.intro)-1]
+	}
+	for len(b.intro) > 0 && b.intro[0] == "" {
+		b.intro = b.intro[1:]
+	}
+	return b, ok
+}
+
+var traitRE = regexp.MustCompile(`^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$`)
+
+// splitTrait reads "**Name**: text"; ok is false when the bullet has no bold name.
+func splitTrait(s string) (name, text string, ok bool) {
+	m := traitRE.FindStringSubmatch(s)
+	if m == nil {
+		return "", "", false
+	}
+	name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]), ":"))
+	return name, m[2], name != ""
+}

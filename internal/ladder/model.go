@@ -1,0 +1,200 @@
+// Package ladder holds the career-framework model and loads, checks and formats the files that
+// describe it.
+package ladder
+
+// FormatVersion is the version of the file format and of the model as exported in framework.json.
+const FormatVersion = 1
+
+// Framework is a whole career framework: one folder with a rungs.yaml at its root.
+type Framework struct {
+	Format       int          `json:"format"`
+	Title        string       `json:"title"`
+	Organisation string       `json:"organisation,omitempty"`
+	Logo         string       `json:"logo,omitempty"`
+	Description  string       `json:"description,omitempty"`
+	BaseURL      string       `json:"base_url,omitempty"`
+	Repository   string       `json:"repository,omitempty"`
+	EditURL      string       `json:"edit_url,omitempty"`
+	Scale        []Rating     `json:"scale"`
+	Ladders      []*Ladder    `json:"ladders"`
+	Pages        []*Page      `json:"pages"`
+	Crosswalk    []TitleMatch `json:"crosswalk"`
+}
+
+// Rating is one step of the scale used in assessments, lowest first.
+type Rating struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description,omitempty"`
+}
+
+// Page is a free Markdown page such as the introduction or the FAQ.
+type Page struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Body  string `json:"body"`
+	Path  string `json:"path"`
+}
+
+// TitleMatch maps a title used elsewhere to a level of this framework.
+type TitleMatch struct {
+	Title  string `json:"title"`
+	Ladder string `json:"ladder"`
+	Level  string `json:"level"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Ladder is one job function with its ordered levels.
+type Ladder struct {
+	ID           string        `json:"id"`
+	Title        string        `json:"title"`
+	Summary      string        `json:"summary,omitempty"`
+	Description  string        `json:"description,omitempty"`
+	Groups       []*Group      `json:"groups"`
+	Tracks       []*Track      `json:"tracks,omitempty"`
+	Levels       []*Level      `json:"levels"`
+	BranchesFrom *LevelRef     `json:"branches_from,omitempty"`
+	Equivalences []Equivalence `json:"equivalences,omitempty"`
+	Path         string        `json:"path"`
+}
+
+// Group gathers competency areas under one heading (professional, behavioural...).
+type Group struct {
+	ID    string  `json:"id"`
+	Title string  `json:"title"`
+	Areas []*Area `json:"areas"`
+}
+
+// Area kinds: most areas hold expectations; a traits area holds named enabling traits.
+const (
+	KindExpectations = "expectations"
+	KindTraits       = "traits"
+)
+
+// Area is a competency area such as Core or Management.
+type Area struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Kind        string `json:"kind"`
+	Description string `json:"description,omitempty"`
+	Group       string `json:"group"`
+}
+
+// Track is a stream that shares the ladder's levels and may add its own expectations.
+type Track struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary,omitempty"`
+}
+
+// LevelRef names a level on a ladder.
+type LevelRef struct {
+	Ladder string `json:"ladder"`
+	Level  string `json:"level"`
+}
+
+// Equivalence says a level of this ladder stands level with a level of another ladder.
+type Equivalence struct {
+	Level  string   `json:"level"`
+	Equals LevelRef `json:"equals"`
+}
+
+// Level is one rung of a ladder.
+type Level struct {
+	ID        string       `json:"id"`
+	Title     string       `json:"title"`
+	Code      string       `json:"code"`
+	Summary   string       `json:"summary,omitempty"`
+	Intro     string       `json:"intro,omitempty"`
+	Tenure    Range        `json:"tenure"`
+	TimeSplit []AreaRange  `json:"time_split,omitempty"`
+	Areas     []*LevelArea `json:"areas"`
+	Path      string       `json:"path"`
+}
+
+// AreaRange is the share of time, in percent, a level spends on one area.
+type AreaRange struct {
+	Area  string `json:"area"`
+	Range Range  `json:"range"`
+}
+
+// Range is a numeric range; Max is nil when it has no upper bound ("5+").
+type Range struct {
+	Min float64  `json:"min"`
+	Max *float64 `json:"max,omitempty"`
+}
+
+// LevelArea is what a level expects in one area.
+type LevelArea struct {
+	Area         string         `json:"area"`
+	Expectations []*Expectation `json:"expectations"`
+}
+
+// Expectation is one observable behaviour expected at a level.
+type Expectation struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name,omitempty"` // the trait's name, in a traits area
+	Text     string   `json:"text"`
+	Examples []string `json:"examples,omitempty"`
+	Track    string   `json:"track,omitempty"`
+	Line     int      `json:"line"`
+}
+
+// Ladder returns the ladder with the given id, or nil.
+func (f *Framework) Ladder(id string) *Ladder {
+	for _, l := range f.Ladders {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// Level returns the level with the given id, or nil.
+func (l *Ladder) Level(id string) *Level {
+	for _, lv := range l.Levels {
+		if lv.ID == id {
+			return lv
+		}
+	}
+	return nil
+}
+
+// Areas returns every area of the ladder in display order.
+func (l *Ladder) Areas() []*Area {
+	var out []*Area
+	for _, g := range l.Groups {
+		out = append(out, g.Areas...)
+	}
+	return out
+}
+
+// Area returns the area with the given id, or nil.
+func (l *Ladder) Area(id string) *Area {
+	for _, a := range l.Areas() {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+// Track returns the track with the given id, or nil.
+func (l *Ladder) Track(id string) *Track {
+	for _, t := range l.Tracks {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// Area returns what the level expects in the given area, or nil.
+func (lv *Level) Area(id string) *LevelArea {
+	for _, a := range lv.Areas {
+		if a.Area == id {
+			return a
+		}
+	}
+	return nil
+}
