@@ -178,7 +178,7 @@ func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byt
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil, false
 	}
 	var buf bytes.Buffer

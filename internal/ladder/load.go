@@ -66,7 +66,9 @@ func (l *loader) decodeYAML(file string, src []byte, lineOffset int, v any) bool
 
 func (l *loader) checkID(id ident, what string) bool {
 	if id.Value == "" {
-		l.r.errorf(id.Pos, "missing %s id", what)
+		if id.Pos != (Pos{}) { // a missing key was reported already
+			l.r.errorf(id.Pos, "missing %s id", what)
+		}
 		return false
 	}
 	if !idRE.MatchString(id.Value) {
@@ -87,9 +89,6 @@ func (l *loader) framework(src []byte) *Framework {
 	}
 	if ff.Format != 0 && ff.Format != FormatVersion {
 		l.r.errorf(ff.At["format"], "format %d is not known to this rungs; it reads format %d", ff.Format, FormatVersion)
-	}
-	if ff.Title == "" && ff.At["title"] != (Pos{}) {
-		l.r.errorf(ff.At["title"], "title is empty")
 	}
 	if ff.Logo != "" && !l.exists(ff.Logo) {
 		l.r.errorf(ff.At["logo"], "logo %q is not a file in the framework", ff.Logo)
@@ -127,9 +126,6 @@ func (l *loader) framework(src []byte) *Framework {
 		if ld := l.ladder(id); ld != nil {
 			f.Ladders = append(f.Ladders, ld)
 		}
-	}
-	if len(ff.Ladders) == 0 && ff.At["ladders"] != (Pos{}) {
-		l.r.errorf(ff.At["ladders"], "list at least one ladder")
 	}
 	for _, dir := range l.dirs(laddersDir) {
 		if !listed[dir] {
@@ -349,10 +345,11 @@ func (l *loader) timeSplit(ld *Ladder, lv *Level, ts timeSplit) {
 		names = append(names, a.ID)
 	}
 	var sumMin, sumMax float64
-	open := false
+	open, unknown := false, false
 	for _, e := range ts {
 		if ld.Area(e.Area.Value) == nil {
 			l.r.errorf(e.Area.Pos, "time_split names unknown area %q%s", e.Area.Value, Suggest(e.Area.Value, names))
+			unknown = true
 			continue
 		}
 		if !e.Range.Set {
@@ -366,18 +363,15 @@ func (l *loader) timeSplit(ld *Ladder, lv *Level, ts timeSplit) {
 			if r.Min > *r.Max {
 				l.r.errorf(e.Range.Pos, "time split %s starts above where it ends", r)
 			}
-			if *r.Max > 100 {
-				l.r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", r)
-			}
 		}
-		if r.Min > 100 {
+		if r.Min > 100 || (r.Max != nil && *r.Max > 100) {
 			l.r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", r)
 		}
 		sumMin += r.Min
 		lv.TimeSplit = append(lv.TimeSplit, AreaRange{Area: e.Area.Value, Range: r})
 	}
-	if len(lv.TimeSplit) == 0 {
-		return
+	if len(lv.TimeSplit) == 0 || unknown {
+		return // the sums mean nothing until every area is known
 	}
 	p := ts[0].Area.Pos
 	if sumMin > 100 {

@@ -56,7 +56,7 @@ func (d *yamlDecoder) parseYAML(src []byte) (root *yaml.Node) {
 		if errors.Is(err, io.EOF) {
 			return &yaml.Node{Kind: yaml.MappingNode, Line: 1, Column: 1}
 		}
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil
 	}
 	var extra yaml.Node
@@ -64,7 +64,7 @@ func (d *yamlDecoder) parseYAML(src []byte) (root *yaml.Node) {
 		d.r.errorf(d.pos(extra.Line, 1), "YAML syntax: a second document (---) is not allowed here")
 		return nil
 	} else if !errors.Is(err, io.EOF) {
-		d.syntaxError(err)
+		d.syntaxError(err, src)
 		return nil
 	}
 	if len(doc.Content) == 0 {
@@ -73,7 +73,7 @@ func (d *yamlDecoder) parseYAML(src []byte) (root *yaml.Node) {
 	return doc.Content[0]
 }
 
-func (d *yamlDecoder) syntaxError(err error) {
+func (d *yamlDecoder) syntaxError(err error, src []byte) {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line, col := 1, 1
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
@@ -84,7 +84,36 @@ func (d *yamlDecoder) syntaxError(err error) {
 		msg = strings.TrimSpace(strings.Replace(msg, m[0], "", 1))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
+	if l := problemLine(src, line); l != line {
+		line, col = l, 1
+	}
 	d.r.errorf(d.pos(line, col), "YAML syntax: %s", msg)
+}
+
+// problemLine finds the line that broke the YAML. The parser names the line where the enclosing
+// block started (its context), which is often far above the mistake; the first line that makes
+// the document unreadable is the one after the longest prefix that still parses.
+func problemLine(src []byte, contextLine int) int {
+	lines := strings.SplitAfter(string(src), "\n")
+	if len(lines) > 2000 || contextLine < 1 {
+		return contextLine // keep large inputs linear
+	}
+	for n := len(lines) - 1; n >= contextLine; n-- {
+		var node yaml.Node
+		if parsesCleanly(strings.Join(lines[:n], ""), &node) {
+			return n + 1
+		}
+	}
+	return contextLine
+}
+
+func parsesCleanly(s string, n *yaml.Node) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return yaml.Unmarshal([]byte(s), n) == nil
 }
 
 func (d *yamlDecoder) pos(line, col int) Pos {
@@ -167,6 +196,14 @@ func (d *yamlDecoder) scalar(n *yaml.Node, want string) (string, bool) {
 	return n.Value, true
 }
 
+// isEmpty reports whether a value is null, blank text or an empty list or mapping.
+func isEmpty(n *yaml.Node) bool {
+	if n.Kind == yaml.ScalarNode {
+		return n.Tag == "!!null" || strings.TrimSpace(n.Value) == ""
+	}
+	return (n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode) && len(n.Content) == 0
+}
+
 func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
@@ -240,6 +277,11 @@ func (d *yamlDecoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 			continue
 		}
 		d.decodeValue(val, v.Field(f.index))
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if f, ok := fields[n.Content[i].Value]; ok && f.required && isEmpty(n.Content[i+1]) {
+			d.r.errorf(d.nodePos(n.Content[i+1]), "%q must not be empty", n.Content[i].Value)
+		}
 	}
 	for _, name := range names {
 		if fields[name].required {
