@@ -106,7 +106,7 @@ func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
 		}
 	}
 	if len(body.intro) > 0 {
-		if b.Len() > 0 {
+		if b.Len() > 0 || looksLikeFrontMatter(body.intro[0]) {
 			b.WriteString("\n")
 		}
 		for _, line := range body.intro {
@@ -157,12 +157,19 @@ func formatPage(file string, src []byte, r *reporter) ([]byte, bool) {
 	}
 	body := strings.Trim(strings.Join(md.body, "\n"), "\n")
 	if body != "" {
-		if b.Len() > 0 {
+		if b.Len() > 0 || looksLikeFrontMatter(body) {
 			b.WriteString("\n")
 		}
 		b.WriteString(body + "\n")
 	}
 	return []byte(b.String()), true
+}
+
+// looksLikeFrontMatter reports whether text would be read as the start of front matter if it
+// began the file; such a body keeps a blank line before it.
+func looksLikeFrontMatter(text string) bool {
+	first, _, _ := strings.Cut(text, "\n")
+	return strings.TrimRight(first, " \t") == "---"
 }
 
 // formatYAMLFile re-indents YAML to two spaces, keeping comments, key order and value styles.
@@ -171,7 +178,7 @@ func formatPage(file string, src []byte, r *reporter) ([]byte, bool) {
 func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byte, bool) {
 	d := &yamlDecoder{file: file, lineOffset: lineOffset, r: r}
 	if strings.TrimSpace(string(src)) == "" {
-		return nil, len(src) == 0 || true
+		return nil, true
 	}
 	if d.parseYAML(src) == nil {
 		return nil, false
@@ -185,13 +192,16 @@ func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byt
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
-		r.warnf(d.pos(1, 1), "left as it was: %v", err)
+		r.errorf(d.pos(1, 1), "cannot format: %v", err)
 		return nil, false
 	}
 	_ = enc.Close()
 	out := buf.Bytes()
+	if len(bytes.TrimSpace(out)) == 0 {
+		return nil, true
+	}
 	if !sameYAML(src, out) {
-		r.warnf(d.pos(1, 1), "left as it was: rewriting it would change its data or comments")
+		r.errorf(d.pos(1, 1), "cannot format this YAML without changing its data or comments; left as it was")
 		return nil, false
 	}
 	return out, true

@@ -53,3 +53,6 @@ func newID(text string, taken map[string]bool) string {
 	taken[id] = true
 	return id
 }
+
+// idSuffixAnywhere matches an id marker at the end of any line.
+var idSuffixAnywhere = regexp.MustCompile(`(?m)[ \t]*\{#[^{}]*\}[ \t]*$`)

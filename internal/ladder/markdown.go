@@ -126,6 +126,11 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 		}
 		if m := headingRE.FindStringSubmatch(text); m != nil {
 			item, exampleIndent = nil, -1
+			if m[2] == "" && len(m[1]) <= 3 {
+				r.errorf(Pos{file, line, 1}, "empty heading: name an area (##) or a track (###)")
+				ok = false
+				m[2] = "?"
+			}
 			switch len(m[1]) {
 			case 2:
 				sec = &mdSection{heading: m[2], line: line, tracks: []*mdTrack{{line: line}}}
@@ -167,9 +172,10 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 		if item != nil && indent > 0 {
 			cont := strings.TrimSpace(text)
 			if exampleIndent >= 0 && indent > exampleIndent && len(item.examples) > 0 {
-				item.examples[len(item.examples)-1] += " " + cont
+				ex := &item.examples[len(item.examples)-1]
+				*ex = strings.TrimSpace(*ex + " " + cont)
 			} else {
-				joined := item.text + " " + cont
+				joined := strings.TrimSpace(item.text + " " + cont)
 				if loc := idSuffix.FindStringSubmatchIndex(joined); loc != nil && item.id == "" {
 					item.id = joined[loc[2]:loc[3]]
 					item.idLine, item.idCol = line, strings.LastIndex(text, "{#")+1
@@ -186,6 +192,10 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 	for _, sec := range b.sections {
 		for _, t := range sec.tracks {
 			for _, it := range t.items {
+				if it.text == "" {
+					r.errorf(Pos{file, it.line, 1}, "empty bullet: write the expectation after the \"- \"")
+					ok = false
+				}
 				if it.idCol > 0 && !idRE.MatchString(it.id) {
 					r.errorf(Pos{file, it.idLine, it.idCol}, "bad id %q: use lowercase letters, digits and dashes (at most 64), starting with a letter or digit", it.id)
 					ok = false
