@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -188,6 +187,11 @@ func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byt
 		d.syntaxError(err, src)
 		return nil, false
 	}
+	if n := findAlias(&doc); n != nil {
+		// Comparing data with aliases would expand them, which a hostile file can make huge.
+		r.errorf(d.nodePos(n), "YAML anchors and aliases are not supported in framework files; write the value out")
+		return nil, false
+	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -207,18 +211,45 @@ func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byt
 	return out, true
 }
 
+// findAlias returns the first anchored or alias node, or nil.
+func findAlias(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		return n
+	}
+	for _, c := range n.Content {
+		if a := findAlias(c); a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
 // sameYAML reports whether a and b hold the same data and the same comments.
 func sameYAML(a, b []byte) bool {
-	var va, vb any
 	var na, nb yaml.Node
-	if yaml.Unmarshal(a, &va) != nil || yaml.Unmarshal(b, &vb) != nil ||
-		yaml.Unmarshal(a, &na) != nil || yaml.Unmarshal(b, &nb) != nil {
+	if yaml.Unmarshal(a, &na) != nil || yaml.Unmarshal(b, &nb) != nil {
 		return false
 	}
 	ca, cb := comments(&na, nil), comments(&nb, nil)
 	slices.Sort(ca)
 	slices.Sort(cb)
-	return reflect.DeepEqual(va, vb) && slices.Equal(ca, cb)
+	return sameNode(&na, &nb) && slices.Equal(ca, cb)
+}
+
+// sameNode compares two node trees by kind, resolved tag and value, ignoring style and position.
+func sameNode(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.ShortTag() != b.ShortTag() || len(a.Content) != len(b.Content) {
+		return false
+	}
+	if a.Kind == yaml.ScalarNode && a.Value != b.Value {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 func comments(n *yaml.Node, acc []string) []string {

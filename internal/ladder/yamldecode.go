@@ -95,8 +95,8 @@ func (d *yamlDecoder) syntaxError(err error, src []byte) {
 // the document unreadable is the one after the longest prefix that still parses.
 func problemLine(src []byte, contextLine int) int {
 	lines := strings.SplitAfter(string(src), "\n")
-	if len(lines) > 1000 || len(src) > 100_000 || contextLine < 1 {
-		return contextLine // keep large inputs linear
+	if len(lines) > 300 || len(src) > 30_000 || contextLine < 1 {
+		return contextLine // bound the work: each try parses a prefix
 	}
 	for n := len(lines) - 1; n >= contextLine; n-- {
 		var node yaml.Node
