@@ -137,7 +137,7 @@ type Expectation struct {
 	Text     string   `json:"text"`
 	Examples []string `json:"examples,omitempty"`
 	Track    string   `json:"track,omitempty"`
-	Line     int      `json:"line"`
+	Line     int      `json:"-"` // where the bullet starts in its file, for messages
 }
 
 // Ladder returns the ladder with the given id, or nil.
