@@ -4,8 +4,10 @@ import (
 	"errors"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Well-known file names inside a framework folder.
@@ -49,9 +51,10 @@ type loader struct {
 	levelFiles map[string]*levelSource // by path
 }
 
-// levelSource keeps a level's parsed parts for the link check.
+// levelSource keeps a loaded level and its file for the link check.
 type levelSource struct {
 	level *Level
+	src   []byte
 }
 
 func (l *loader) decodeYAML(file string, src []byte, lineOffset int, v any) bool {
@@ -71,7 +74,7 @@ func (l *loader) checkID(id ident, what string) bool {
 		}
 		return false
 	}
-	if !idRE.MatchString(id.Value) {
+	if !ValidID(id.Value) {
 		l.r.errorf(id.Pos, "bad %s id %q: use lowercase letters, digits and dashes (at most 64), starting with a letter or digit", what, id.Value)
 		return false
 	}
@@ -114,6 +117,7 @@ func (l *loader) framework(src []byte) *Framework {
 
 	l.ladderSrc = map[string]*ladderFile{}
 	listed := map[string]bool{}
+	var jobs []levelJob
 	for _, id := range ff.Ladders {
 		if !l.checkID(id, "ladder") {
 			continue
@@ -123,10 +127,12 @@ func (l *loader) framework(src []byte) *Framework {
 			continue
 		}
 		listed[id.Value] = true
-		if ld := l.ladder(id); ld != nil {
+		if ld, lj := l.ladder(id); ld != nil {
 			f.Ladders = append(f.Ladders, ld)
+			jobs = append(jobs, lj...)
 		}
 	}
+	l.levels(jobs)
 	for _, dir := range l.dirs(laddersDir) {
 		if !listed[dir] {
 			l.r.warnf(Pos{path.Join(laddersDir, dir, LadderFile), 1, 1}, "ladder %q is not listed under ladders in %s, so it is not published", dir, FrameworkFile)
@@ -212,16 +218,18 @@ func (l *loader) page(id ident) *Page {
 	return &Page{ID: id.Value, Title: pf.Title, Body: strings.TrimSpace(strings.Join(md.body, "\n")), Path: file}
 }
 
-func (l *loader) ladder(id ident) *Ladder {
+// ladder reads one ladder.yaml. Its levels are loaded later, all ladders' at once, from the jobs
+// it returns.
+func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 	file := path.Join(laddersDir, id.Value, LadderFile)
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
 		l.r.errorf(id.Pos, "ladder %q has no file %s", id.Value, file)
-		return nil
+		return nil, nil
 	}
 	var lf ladderFile
 	if !l.decodeYAML(file, src, 0, &lf) {
-		return nil
+		return nil, nil
 	}
 	l.ladderSrc[id.Value] = &lf
 	ld := &Ladder{ID: id.Value, Title: lf.Title, Summary: lf.Summary, Description: lf.Description, Path: file}
@@ -276,7 +284,7 @@ func (l *loader) ladder(id ident) *Ladder {
 	}
 
 	listed := map[string]bool{}
-	codes := map[string]string{}
+	var jobs []levelJob
 	for _, lid := range lf.Levels {
 		if !l.checkID(lid, "level") {
 			continue
@@ -286,60 +294,104 @@ func (l *loader) ladder(id ident) *Ladder {
 			continue
 		}
 		listed[lid.Value] = true
-		lv := l.level(ld, lid)
-		if lv == nil {
-			continue
-		}
-		if other, dup := codes[lv.Code]; dup && lv.Code != "" {
-			l.r.errorf(Pos{lv.Path, 1, 1}, "level code %q is already used by level %q", lv.Code, other)
-		}
-		codes[lv.Code] = lv.ID
-		ld.Levels = append(ld.Levels, lv)
+		jobs = append(jobs, levelJob{ladder: ld, id: lid})
 	}
 	for _, name := range l.files(path.Join(laddersDir, id.Value), ".md") {
 		if !listed[name] {
 			l.r.warnf(Pos{path.Join(laddersDir, id.Value, name+".md"), 1, 1}, "level file is not listed under levels in %s, so it is not published", file)
 		}
 	}
-	return ld
+	return ld, jobs
 }
 
-func (l *loader) level(ld *Ladder, id ident) *Level {
+// levelJob is one level file to load.
+type levelJob struct {
+	ladder *Ladder
+	id     ident
+	// results
+	level *Level
+	src   []byte
+	r     reporter
+}
+
+// levels loads the level files on every core: they are independent of each other, and a large
+// framework has thousands. Results are merged in order, so output does not depend on timing.
+func (l *loader) levels(jobs []levelJob) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				j := &jobs[i]
+				j.level, j.src = l.level(j.ladder, j.id, &j.r)
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	codes := map[*Ladder]map[string]string{}
+	for i := range jobs {
+		j := &jobs[i]
+		l.r.diags = append(l.r.diags, j.r.diags...)
+		lv := j.level
+		if lv == nil {
+			continue
+		}
+		if codes[j.ladder] == nil {
+			codes[j.ladder] = map[string]string{}
+		}
+		if other, dup := codes[j.ladder][lv.Code]; dup && lv.Code != "" {
+			l.r.errorf(Pos{lv.Path, 1, 1}, "level code %q is already used by level %q", lv.Code, other)
+		}
+		codes[j.ladder][lv.Code] = lv.ID
+		j.ladder.Levels = append(j.ladder.Levels, lv)
+		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.src}
+	}
+}
+
+// level loads one level file, reporting to r; it may run beside other levels.
+func (l *loader) level(ld *Ladder, id ident, r *reporter) (*Level, []byte) {
 	file := path.Join(laddersDir, ld.ID, id.Value+".md")
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
-		l.r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
-		return nil
+		r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
+		return nil, nil
 	}
-	md, ok := splitFrontMatter(file, src, &l.r)
+	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	if !md.hasFront {
-		l.r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
-		return nil
+		r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
+		return nil, nil
 	}
 	var lf levelFront
-	if !l.decodeYAML(file, []byte(md.front), 1, &lf) {
-		return nil
+	d := &yamlDecoder{file: file, lineOffset: 1, r: r}
+	n := d.parseYAML([]byte(md.front))
+	if n == nil {
+		return nil, nil
 	}
+	d.decode(n, &lf)
 	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, Path: file}
 	if lf.Tenure.Set {
 		lv.Tenure = lf.Tenure.Range
-		if r := lf.Tenure.Range; r.Max != nil && r.Min > *r.Max {
-			l.r.errorf(lf.Tenure.Pos, "tenure %s starts above where it ends", r)
+		if rg := lf.Tenure.Range; rg.Max != nil && rg.Min > *rg.Max {
+			r.errorf(lf.Tenure.Pos, "tenure %s starts above where it ends", rg)
 		}
 	}
-	l.timeSplit(ld, lv, lf.TimeSplit)
+	timeSplit(r, ld, lv, lf.TimeSplit)
 
-	body, _ := parseLevelBody(file, md, &l.r)
+	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	l.levelAreas(ld, lv, body)
-	l.levelFiles[file] = &levelSource{level: lv}
-	return lv
+	levelAreas(r, ld, lv, body)
+	return lv, src
 }
 
-func (l *loader) timeSplit(ld *Ladder, lv *Level, ts timeSplit) {
+func timeSplit(r *reporter, ld *Ladder, lv *Level, ts splitMap) {
 	var names []string
 	for _, a := range ld.Areas() {
 		names = append(names, a.ID)
@@ -348,36 +400,36 @@ func (l *loader) timeSplit(ld *Ladder, lv *Level, ts timeSplit) {
 	open, unknown := false, false
 	for _, e := range ts {
 		if ld.Area(e.Area.Value) == nil {
-			l.r.errorf(e.Area.Pos, "time_split names unknown area %q%s", e.Area.Value, Suggest(e.Area.Value, names))
+			r.errorf(e.Area.Pos, "time_split names unknown area %q%s", e.Area.Value, Suggest(e.Area.Value, names))
 			unknown = true
 			continue
 		}
 		if !e.Range.Set {
 			continue
 		}
-		r := e.Range.Range
-		if r.Max == nil {
+		rg := e.Range.Range
+		if rg.Max == nil {
 			open = true
 		} else {
-			sumMax += *r.Max
-			if r.Min > *r.Max {
-				l.r.errorf(e.Range.Pos, "time split %s starts above where it ends", r)
+			sumMax += *rg.Max
+			if rg.Min > *rg.Max {
+				r.errorf(e.Range.Pos, "time split %s starts above where it ends", rg)
 			}
 		}
-		if r.Min > 100 || (r.Max != nil && *r.Max > 100) {
-			l.r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", r)
+		if rg.Min > 100 || (rg.Max != nil && *rg.Max > 100) {
+			r.errorf(e.Range.Pos, "time split %s%% is outside 0-100", rg)
 		}
-		sumMin += r.Min
-		lv.TimeSplit = append(lv.TimeSplit, AreaRange{Area: e.Area.Value, Range: r})
+		sumMin += rg.Min
+		lv.TimeSplit = append(lv.TimeSplit, AreaRange{Area: e.Area.Value, Range: rg})
 	}
 	if len(lv.TimeSplit) == 0 || unknown {
 		return // the sums mean nothing until every area is known
 	}
 	p := ts[0].Area.Pos
 	if sumMin > 100 {
-		l.r.warnf(p, "time split cannot add up to 100%%: the smallest shares already add up to %g%%", sumMin)
+		r.warnf(p, "time split cannot add up to 100%%: the smallest shares already add up to %g%%", sumMin)
 	} else if !open && sumMax < 100 {
-		l.r.warnf(p, "time split cannot add up to 100%%: the largest shares add up to only %g%%", sumMax)
+		r.warnf(p, "time split cannot add up to 100%%: the largest shares add up to only %g%%", sumMax)
 	}
 }
 
@@ -392,7 +444,7 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 	return zero, false
 }
 
-func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
+func levelAreas(r *reporter, ld *Ladder, lv *Level, body *levelBody) {
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -407,7 +459,7 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 			for _, it := range t.items {
 				if it.id != "" {
 					if ids[it.id] {
-						l.r.errorf(Pos{lv.Path, it.idLine, it.idCol}, "expectation id %q is already used in this level", it.id)
+						r.errorf(Pos{lv.Path, it.idLine, it.idCol}, "expectation id %q is already used in this level", it.id)
 					}
 					ids[it.id] = true
 				}
@@ -419,11 +471,11 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 	for _, sec := range body.sections {
 		area, ok := matchName(sec.heading, areaList, func(a *Area) string { return a.ID }, func(a *Area) string { return a.Title })
 		if !ok {
-			l.r.errorf(Pos{lv.Path, sec.line, 4}, "unknown area %q%s; areas of ladder %q: %s", sec.heading, Suggest(sec.heading, areaNames), ld.ID, strings.Join(areaNames, ", "))
+			r.errorf(Pos{lv.Path, sec.line, 4}, "unknown area %q%s; areas of ladder %q: %s", sec.heading, Suggest(sec.heading, areaNames), ld.ID, strings.Join(areaNames, ", "))
 			continue
 		}
 		if lv.Area(area.ID) != nil {
-			l.r.errorf(Pos{lv.Path, sec.line, 1}, "area %q already has a section in this level", area.Title)
+			r.errorf(Pos{lv.Path, sec.line, 1}, "area %q already has a section in this level", area.Title)
 			continue
 		}
 		la := &LevelArea{Area: area.ID}
@@ -436,7 +488,7 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 					if len(trackNames) > 0 {
 						hint = "tracks: " + strings.Join(trackNames, ", ")
 					}
-					l.r.errorf(Pos{lv.Path, t.line, 5}, "unknown track %q%s; %s", t.heading, Suggest(t.heading, trackNames), hint)
+					r.errorf(Pos{lv.Path, t.line, 5}, "unknown track %q%s; %s", t.heading, Suggest(t.heading, trackNames), hint)
 					continue
 				}
 				track = tr.ID
@@ -446,7 +498,7 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 				if area.Kind == KindTraits {
 					name, text, ok := splitTrait(it.text)
 					if !ok {
-						l.r.errorf(Pos{lv.Path, it.line, 3}, "an enabling trait is written \"- **Name**: text\"")
+						r.errorf(Pos{lv.Path, it.line, 3}, "an enabling trait is written \"- **Name**: text\"")
 					}
 					e.Name, e.Text = name, text
 				}
@@ -463,13 +515,13 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 		lv.Areas = append(lv.Areas, la)
 	}
 	if missingIDs > 0 {
-		l.r.warnf(Pos{lv.Path, firstMissing, 1}, "%d expectation(s) have no id yet; run `rungs fmt` to give each a stable one", missingIDs)
+		r.warnf(Pos{lv.Path, firstMissing, 1}, "%d expectation(s) have no id yet; run `rungs fmt` to give each a stable one", missingIDs)
 	}
 	for _, a := range areaList {
 		la := lv.Area(a.ID)
 		switch {
 		case la == nil:
-			l.r.warnf(Pos{lv.Path, 1, 1}, "level has no section for area %q (## %s)", a.ID, a.Title)
+			r.warnf(Pos{lv.Path, 1, 1}, "level has no section for area %q (## %s)", a.ID, a.Title)
 		case len(la.Expectations) == 0:
 			line := 1
 			for _, sec := range body.sections {
@@ -477,7 +529,7 @@ func (l *loader) levelAreas(ld *Ladder, lv *Level, body *levelBody) {
 					line = sec.line
 				}
 			}
-			l.r.warnf(Pos{lv.Path, line, 1}, "area %q has no expectations in this level", a.Title)
+			r.warnf(Pos{lv.Path, line, 1}, "area %q has no expectations in this level", a.Title)
 		}
 	}
 	// Keep the sections in the ladder's area order, whatever order the file uses.

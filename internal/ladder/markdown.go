@@ -82,12 +82,87 @@ type levelBody struct {
 	sections []*mdSection
 }
 
-var (
-	headingRE = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$`)
-	bulletRE  = regexp.MustCompile(`^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$`)
-	idSuffix  = regexp.MustCompile(`[ \t]*\{#([^{}]*)\}[ \t]*$`)
-	idRE      = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
-)
+// ValidID reports whether s is a well-formed id: lowercase letters, digits and dashes, starting
+// with a letter or digit, at most 64 bytes.
+func ValidID(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// The line classifiers below are hand-written rather than regular expressions: they run on every
+// line of every level, and a large framework has hundreds of thousands of lines.
+
+// heading reads an ATX heading ("## Title"): its level (0 when the line is not one) and text.
+// Unlike CommonMark, a closing run of # is part of the text: one rule, and titles like "C#" stay.
+func heading(line string) (int, string) {
+	n := 0
+	for n < len(line) && line[n] == '#' {
+		n++
+	}
+	if n == 0 || n > 6 {
+		return 0, ""
+	}
+	rest := line[n:]
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return 0, ""
+	}
+	return n, strings.TrimSpace(rest)
+}
+
+// bullet reads a list item ("- x", "* x", "+ x", "1. x"): its indent in columns (tabs count
+// four), its content, and whether the line is one at all.
+func bullet(line string) (indent int, content string, ok bool) {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		if line[i] == '\t' {
+			indent += 4
+		} else {
+			indent++
+		}
+		i++
+	}
+	rest := line[i:]
+	switch {
+	case rest == "":
+		return 0, "", false
+	case rest[0] == '-' || rest[0] == '*' || rest[0] == '+':
+		rest = rest[1:]
+	default:
+		d := 0
+		for d < len(rest) && d < 9 && rest[d] >= '0' && rest[d] <= '9' {
+			d++
+		}
+		if d == 0 || d >= len(rest) || (rest[d] != '.' && rest[d] != ')') {
+			return 0, "", false
+		}
+		rest = rest[d+1:]
+	}
+	if rest != "" && rest[0] != ' ' && rest[0] != '\t' {
+		return 0, "", false
+	}
+	return indent, strings.TrimSpace(rest), true
+}
+
+// cutID splits a trailing "{#id}" off s. start is the byte offset of "{" in s, -1 without one.
+func cutID(s string) (text, id string, start int) {
+	t := strings.TrimRight(s, " \t")
+	if !strings.HasSuffix(t, "}") {
+		return s, "", -1
+	}
+	open := strings.LastIndex(t, "{#")
+	if open < 0 || strings.ContainsAny(t[open+2:len(t)-1], "{}") {
+		return s, "", -1
+	}
+	return strings.TrimRight(t[:open], " \t"), t[open+2 : len(t)-1], open
+}
 
 // parseLevelBody reads the body of a level file, reporting lines that fit nowhere.
 func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
@@ -104,8 +179,8 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 			if strings.HasPrefix(strings.TrimSpace(text), "```") || strings.HasPrefix(strings.TrimSpace(text), "~~~") {
 				inFence = !inFence
 			}
-			if m := headingRE.FindStringSubmatch(text); m != nil && !inFence {
-				switch len(m[1]) {
+			if level, _ := heading(text); level > 0 && !inFence {
+				switch level {
 				case 1:
 					r.errorf(Pos{file, line, 1}, "a level's title comes from its front matter: remove this # heading, or use ## for an area")
 					ok = false
@@ -124,19 +199,19 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 		if text == "" {
 			continue
 		}
-		if m := headingRE.FindStringSubmatch(text); m != nil {
+		if level, title := heading(text); level > 0 {
 			item, exampleIndent = nil, -1
-			if m[2] == "" && len(m[1]) <= 3 {
+			if title == "" && level <= 3 {
 				r.errorf(Pos{file, line, 1}, "empty heading: name an area (##) or a track (###)")
 				ok = false
-				m[2] = "?"
+				title = "?"
 			}
-			switch len(m[1]) {
+			switch level {
 			case 2:
-				sec = &mdSection{heading: m[2], line: line, tracks: []*mdTrack{{line: line}}}
+				sec = &mdSection{heading: title, line: line, tracks: []*mdTrack{{line: line}}}
 				b.sections = append(b.sections, sec)
 			case 3:
-				sec.tracks = append(sec.tracks, &mdTrack{heading: m[2], line: line})
+				sec.tracks = append(sec.tracks, &mdTrack{heading: title, line: line})
 			default:
 				r.errorf(Pos{file, line, 1}, "only ## (an area) and ### (a track within it) headings may follow the first area")
 				ok = false
@@ -144,15 +219,12 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 			continue
 		}
 		track := sec.tracks[len(sec.tracks)-1]
-		if m := bulletRE.FindStringSubmatch(text); m != nil {
-			indent := len(strings.ReplaceAll(m[1], "\t", "    "))
-			content := strings.TrimSpace(m[2])
+		if indent, content, isBullet := bullet(text); isBullet {
 			if indent == 0 {
 				item = &mdItem{line: line}
-				if loc := idSuffix.FindStringSubmatchIndex(content); loc != nil {
-					item.id = content[loc[2]:loc[3]]
-					item.idLine, item.idCol = line, strings.LastIndex(text, "{#")+1
-					content = strings.TrimSpace(content[:loc[0]])
+				if rest, id, at := cutID(content); at >= 0 {
+					item.id, item.idLine, item.idCol = id, line, strings.LastIndex(text, "{#")+1
+					content = rest
 				}
 				item.text = content
 				track.items = append(track.items, item)
@@ -176,10 +248,9 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 				*ex = strings.TrimSpace(*ex + " " + cont)
 			} else {
 				joined := strings.TrimSpace(item.text + " " + cont)
-				if loc := idSuffix.FindStringSubmatchIndex(joined); loc != nil && item.id == "" {
-					item.id = joined[loc[2]:loc[3]]
-					item.idLine, item.idCol = line, strings.LastIndex(text, "{#")+1
-					joined = strings.TrimSpace(joined[:loc[0]])
+				if rest, id, at := cutID(joined); at >= 0 && item.id == "" {
+					item.id, item.idLine, item.idCol = id, line, strings.LastIndex(text, "{#")+1
+					joined = rest
 				}
 				item.text = joined
 				exampleIndent = -1
@@ -196,7 +267,7 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 					r.errorf(Pos{file, it.line, 1}, "empty bullet: write the expectation after the \"- \"")
 					ok = false
 				}
-				if it.idCol > 0 && !idRE.MatchString(it.id) {
+				if it.idCol > 0 && !ValidID(it.id) {
 					r.errorf(Pos{file, it.idLine, it.idCol}, "bad id %q: use lowercase letters, digits and dashes (at most 64), starting with a letter or digit", it.id)
 					ok = false
 				}

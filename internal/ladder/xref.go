@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"bytes"
 	"io/fs"
 	"net/url"
 	"path"
@@ -99,18 +100,21 @@ var (
 // links checks every relative link in the Markdown files: the target must be a file of the
 // framework, and an anchor on a level must be one of its expectations or areas.
 func (l *loader) links(f *Framework) {
+	sources := map[string][]byte{}
 	var files []string
 	for _, p := range f.Pages {
 		files = append(files, p.Path)
+		sources[p.Path], _ = fs.ReadFile(l.fsys, p.Path)
 	}
 	for _, ld := range f.Ladders {
 		for _, lv := range ld.Levels {
 			files = append(files, lv.Path)
+			sources[lv.Path] = l.levelFiles[lv.Path].src
 		}
 	}
 	for _, file := range files {
-		src, err := fs.ReadFile(l.fsys, file)
-		if err != nil {
+		src := sources[file]
+		if !bytes.Contains(src, []byte("](")) {
 			continue
 		}
 		inFence, inFront := false, false
@@ -128,6 +132,9 @@ func (l *loader) links(f *Framework) {
 				inFence = !inFence
 			}
 			if inFence {
+				continue
+			}
+			if !strings.Contains(line, "](") {
 				continue
 			}
 			for _, m := range mdLinkRE.FindAllStringSubmatchIndex(line, -1) {

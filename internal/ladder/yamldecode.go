@@ -382,10 +382,10 @@ type splitEntry struct {
 	Range rangeValue
 }
 
-// timeSplit keeps the areas in the order they were written.
-type timeSplit []splitEntry
+// splitMap keeps the areas in the order they were written.
+type splitMap []splitEntry
 
-func (ts *timeSplit) decodeNode(d *yamlDecoder, n *yaml.Node) {
+func (ts *splitMap) decodeNode(d *yamlDecoder, n *yaml.Node) {
 	if isNull(n) {
 		return
 	}
