@@ -2,11 +2,15 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -21,6 +25,7 @@ type command struct {
 
 // env is what a command may touch besides its arguments.
 type env struct {
+	ctx            context.Context // cancelled on Ctrl-C
 	stdout, stderr io.Writer
 }
 
@@ -35,7 +40,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func commands() []*command {
-	return []*command{initCommand, checkCommand, fmtCommand, schemaCommand, versionCommand}
+	return []*command{initCommand, checkCommand, fmtCommand, buildCommand, serveCommand, schemaCommand, versionCommand}
 }
 
 func findCommand(name string) *command {
@@ -48,8 +53,11 @@ func findCommand(name string) *command {
 }
 
 // Main runs rungs with args (without the program name) and returns the process exit code.
+// Ctrl-C (or SIGTERM) cancels the command's context, so a server stops gracefully.
 func Main(args []string, stdout, stderr io.Writer) int {
-	err := Run(args, stdout, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := Run(ctx, args, stdout, stderr)
 	var exit exitError
 	var usage usageError
 	switch {
@@ -67,8 +75,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 // Run runs one rungs command.
-func Run(args []string, stdout, stderr io.Writer) error {
-	e := &env{stdout: stdout, stderr: stderr}
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		printHelp(stderr)
 		return exitError{2}

@@ -89,7 +89,7 @@ type levelFront struct {
 	Code      string     `yaml:"code,required"`
 	Summary   string     `yaml:"summary"`
 	Tenure    rangeValue `yaml:"tenure"`
-	TimeSplit splitMap  `yaml:"time_split"`
+	TimeSplit splitMap   `yaml:"time_split"`
 }
 
 type pageFront struct {

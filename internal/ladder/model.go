@@ -2,6 +2,11 @@
 // describe it.
 package ladder
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // FormatVersion is the version of the file format and of the model as exported in framework.json.
 const FormatVersion = 1
 
@@ -197,4 +202,15 @@ func (lv *Level) Area(id string) *LevelArea {
 		}
 	}
 	return nil
+}
+
+// JSON encodes the whole framework as framework.json: the model with its format version, compact
+// (a large framework's is tens of megabytes; `jq .` makes it readable), ending in a newline. The
+// site publishes it and `rungs export --format json` writes it.
+func JSON(f *Framework) ([]byte, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("encode framework.json: %w", err)
+	}
+	return append(b, '\n'), nil
 }

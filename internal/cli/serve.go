@@ -1,0 +1,171 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/site"
+)
+
+var serveCommand = &command{
+	name:    "serve",
+	summary: "preview the framework's website, rebuilt as you edit",
+	usage: `
+Usage:
+  rungs serve [DIR] [--addr 127.0.0.1:8080]
+
+Serves the website of the framework in DIR (default: the current folder) from memory. It
+watches the files and rebuilds when they change; open pages reload by themselves. While the
+framework has errors, the last good version stays up, and the errors are printed here and shown
+as a banner in the page.
+
+With no framework in DIR, it serves the bundled engineering framework and says so: a quick way
+to see what rungs makes ('rungs init DIR' copies it for you to edit).
+
+Stop it with Ctrl-C; requests in flight finish first.
+
+Flags:
+  --addr ADDR   the address to listen on (default: 127.0.0.1:8080)
+
+Examples:
+  rungs serve
+  rungs serve career-ladder --addr 127.0.0.1:3000
+`,
+	run: runServe,
+}
+
+// pollInterval is how often serve looks for changed files. Polling a few hundred files costs
+// little and works the same on every system and editor, unlike change notifications.
+const pollInterval = 300 * time.Millisecond
+
+func runServe(e *env, args []string) error {
+	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fset.String("addr", "127.0.0.1:8080", "")
+	pos, err := parseFlags(fset, args)
+	if err != nil {
+		return err
+	}
+	dir, err := oneDir(pos)
+	if err != nil {
+		return err
+	}
+	var fsys fs.FS
+	watch := true
+	if _, err := os.Stat(filepath.Join(dir, ladder.FrameworkFile)); err != nil {
+		fsys, _ = frameworks.FS(frameworks.Default)
+		watch = false
+		fmt.Fprintf(e.stdout, "No %s in %s: serving the bundled %s framework. Run 'rungs init DIR' to start your own.\n", ladder.FrameworkFile, dir, frameworks.Default)
+	} else {
+		fsys = os.DirFS(dir)
+	}
+
+	preview := site.NewPreview()
+	rebuild := func() {
+		start := time.Now()
+		f, diags, err := ladder.Load(fsys)
+		if err == nil && f == nil {
+			err = errors.New("rungs.yaml could not be read")
+		}
+		var problems []string
+		for _, d := range diags {
+			d.Pos.File = filepath.Join(dir, filepath.FromSlash(d.Pos.File))
+			problems = append(problems, d.String())
+		}
+		if err != nil {
+			problems = append(problems, err.Error())
+		}
+		printDiagnostics(e, dir, diags)
+		if err != nil || diags.HasErrors() {
+			fmt.Fprintln(e.stderr, "rungs: keeping the last good version until the errors are fixed")
+			preview.Fail(problems)
+			return
+		}
+		s, err := site.Render(f, fsys, site.Options{LiveReload: true})
+		if err == nil {
+			var h *site.Handler
+			if h, err = site.NewHandler(s, ""); err == nil {
+				preview.Update(h)
+				fmt.Fprintf(e.stdout, "Rendered %d pages in %s.\n", len(s.Files), time.Since(start).Round(time.Millisecond))
+				return
+			}
+		}
+		fmt.Fprintf(e.stderr, "rungs: %v\n", err)
+		preview.Fail([]string{err.Error()})
+	}
+	rebuild()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{Handler: preview, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(e.stdout, "Serving at http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+
+	if watch {
+		go watchFiles(e.ctx, dir, rebuild)
+	}
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-e.ctx.Done():
+	}
+	fmt.Fprintln(e.stdout, "Stopping.")
+	preview.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}
+
+// watchFiles calls changed whenever a framework file in dir is added, removed or modified.
+func watchFiles(ctx context.Context, dir string, changed func()) {
+	last := snapshot(dir)
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if now := snapshot(dir); now != last {
+				last = now
+				changed()
+			}
+		}
+	}
+}
+
+// snapshot sums the names, sizes and times of the files a framework is made of.
+func snapshot(dir string) string {
+	h := sha256.New()
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() && p != dir && (strings.HasPrefix(name, ".") || name == "public" || name == "node_modules") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || strings.HasPrefix(name, ".") {
+			return nil
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(h, "%s %d %d\n", p, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
+	return string(h.Sum(nil))
+}

@@ -1,0 +1,50 @@
+package site
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+//go:embed assets
+var assetFS embed.FS
+
+// assets adds the stylesheet and scripts under names that carry a hash of their content, so
+// browsers may cache them for a year and still never see a stale one; and the framework's logo.
+func (r *renderer) assets() error {
+	r.assetURL = map[string]string{}
+	entries, err := assetFS.ReadDir("assets")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		b, err := assetFS.ReadFile("assets/" + e.Name())
+		if err != nil {
+			return err
+		}
+		p := "assets/" + fingerprint(e.Name(), b)
+		r.add(p, b)
+		r.assetURL[e.Name()] = r.url(p)
+	}
+	if r.f.Logo != "" {
+		b, err := fs.ReadFile(r.fsys, strings.TrimPrefix(r.f.Logo, "/"))
+		if err != nil {
+			return fmt.Errorf("logo: %w", err)
+		}
+		p := "assets/" + fingerprint("logo"+path.Ext(r.f.Logo), b)
+		r.add(p, b)
+		r.logoURL = r.url(p)
+	}
+	return nil
+}
+
+// fingerprint puts a short content hash before the extension: style.css -> style.1a2b3c4d5e.css.
+func fingerprint(name string, b []byte) string {
+	sum := sha256.Sum256(b)
+	ext := path.Ext(name)
+	return strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+}

@@ -1,0 +1,322 @@
+// rungs site behaviour. Every page works without this script; it adds the theme toggle, the
+// "/" shortcut, filters, search and comparison. No network requests leave the site.
+(function () {
+  "use strict";
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+  function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  // The site root, taken from the stylesheet's address so it works under any sub-path.
+  function siteRoot() {
+    var css = $('link[rel="stylesheet"]');
+    return css ? css.getAttribute("href").replace(/assets\/[^/]+$/, "") : "/";
+  }
+
+  // Theme: follows the system until the reader picks one; the pick is remembered.
+  function setupTheme() {
+    var btn = $(".theme-toggle");
+    if (!btn) return;
+    function current() {
+      var t = document.documentElement.getAttribute("data-theme");
+      if (t) return t;
+      return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+    }
+    function label() {
+      var next = current() === "dark" ? "light" : "dark";
+      btn.setAttribute("aria-label", "Switch to " + next + " theme");
+      btn.setAttribute("title", "Switch to " + next + " theme");
+    }
+    btn.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      document.documentElement.setAttribute("data-theme", next);
+      try { localStorage.setItem("rungs-theme", next); } catch (e) { /* not remembered */ }
+      label();
+    });
+    label();
+  }
+
+  // "/" focuses the search box, as on most documentation sites.
+  function setupSlash() {
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var t = ev.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      var box = $("#search-q") || $("#site-search");
+      if (box) { ev.preventDefault(); box.focus(); box.select(); }
+    });
+  }
+
+  // Level page: highlight what is new or grown since the level below; print.
+  function setupLevel() {
+    var toggle = $(".new-toggle");
+    if (toggle) {
+      toggle.addEventListener("click", function () {
+        var on = toggle.getAttribute("aria-pressed") !== "true";
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+        document.body.classList.toggle("show-new", on);
+      });
+    }
+    var print = $(".print");
+    if (print) print.addEventListener("click", function () { window.print(); });
+    $all(".anchor[data-copy]").forEach(function (a) {
+      a.addEventListener("click", function () {
+        if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(a.getAttribute("data-copy")).catch(function () {});
+      });
+    });
+  }
+
+  // Matrix: filter rows by area, columns by level, entries by track.
+  function setupMatrix() {
+    var table = $(".matrix");
+    if (!table) return;
+    var filters = {};
+    function apply() {
+      $all("tr[data-area]", table).forEach(function (tr) {
+        tr.hidden = !!filters.area && tr.getAttribute("data-area") !== filters.area;
+      });
+      $all("[data-level]", table).forEach(function (cell) {
+        cell.hidden = !!filters.level && cell.getAttribute("data-level") !== filters.level;
+      });
+      $all("li", table).forEach(function (li) {
+        var t = li.getAttribute("data-track");
+        li.hidden = !!filters.track && (filters.track === "-" ? !!t : (t && t !== filters.track));
+      });
+      $all(".group-row", table).forEach(function (row) {
+        var body = row.parentNode;
+        var visible = $all("tr[data-area]", body).some(function (tr) { return !tr.hidden; });
+        row.hidden = !visible;
+      });
+    }
+    $all("[data-filter]").forEach(function (sel) {
+      sel.addEventListener("change", function () { filters[sel.getAttribute("data-filter")] = sel.value; apply(); });
+      filters[sel.getAttribute("data-filter")] = sel.value;
+    });
+    apply();
+  }
+
+  // Titles are compared loosely: case, punctuation, "Sr."/"Senior", roman numerals.
+  var romans = { i: "1", ii: "2", iii: "3", iv: "4", v: "5", vi: "6" };
+  var words = { sr: "senior", jr: "junior", eng: "engineer", engr: "engineer", swe: "software engineer", mts: "member of technical staff", mgr: "manager" };
+  function normaliseTitle(s) {
+    return s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(/\s+/).map(function (w) {
+      return romans[w] || words[w] || w;
+    }).join(" ");
+  }
+
+  function setupCrosswalk() {
+    var input = $("#crosswalk-filter");
+    if (!input) return;
+    var rows = $all(".crosswalk tbody tr");
+    var count = $("#crosswalk-count");
+    var texts = rows.map(function (tr) { return normaliseTitle(tr.textContent); });
+    function apply() {
+      var q = normaliseTitle(input.value);
+      var terms = q ? q.split(" ") : [];
+      var n = 0;
+      rows.forEach(function (tr, i) {
+        var ok = terms.every(function (t) { return texts[i].indexOf(t) >= 0; });
+        tr.hidden = !ok;
+        if (ok) n++;
+      });
+      count.textContent = terms.length ? n + (n === 1 ? " title matches" : " titles match") : "";
+    }
+    input.addEventListener("input", apply);
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) { input.value = q; }
+    apply();
+  }
+
+  // Search: the index is loaded on first use; every term must match.
+  var indexPromise = null;
+  function loadIndex() {
+    if (!indexPromise) {
+      indexPromise = fetch(siteRoot() + "search-index.json").then(function (r) {
+        if (!r.ok) throw new Error("search index: " + r.status);
+        return r.json();
+      }).then(function (entries) {
+        return entries.map(function (e) {
+          return { title: e[0], url: e[1], context: e[2], text: e[3], hay: (e[0] + " " + e[2] + " " + e[3]).toLowerCase(), head: e[0].toLowerCase() };
+        });
+      });
+    }
+    return indexPromise;
+  }
+  function search(entries, q) {
+    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!terms.length) return [];
+    var hits = [];
+    for (var i = 0; i < entries.length; i++) {
+      var e = entries[i];
+      var ok = true, score = 0;
+      for (var j = 0; j < terms.length; j++) {
+        if (e.hay.indexOf(terms[j]) < 0) { ok = false; break; }
+        if (e.head.indexOf(terms[j]) >= 0) score += 2;
+      }
+      if (ok) hits.push({ e: e, score: score });
+    }
+    hits.sort(function (a, b) { return b.score - a.score; });
+    return hits.slice(0, 100).map(function (h) { return h.e; });
+  }
+  function setupSearch() {
+    var input = $("#search-q");
+    if (!input) return;
+    var list = $("#search-results"), count = $("#search-count");
+    function run() {
+      var q = input.value.trim();
+      list.textContent = "";
+      if (!q) { count.textContent = ""; return; }
+      loadIndex().then(function (entries) {
+        if (input.value.trim() !== q) return;
+        var hits = search(entries, q);
+        list.textContent = "";
+        count.textContent = hits.length === 0 ? "Nothing matches “" + q + "”." : hits.length + (hits.length === 100 ? "+" : "") + " results";
+        hits.forEach(function (h) {
+          var li = el("li");
+          var a = el("a", { href: h.url }, h.title);
+          li.appendChild(a);
+          li.appendChild(el("span", { "class": "context" }, h.context));
+          list.appendChild(li);
+        });
+      }).catch(function (err) { count.textContent = "Search is not available: " + err.message; });
+    }
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) input.value = q;
+    var timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var u = new URL(location.href);
+        if (input.value) u.searchParams.set("q", input.value); else u.searchParams.delete("q");
+        history.replaceState(null, "", u);
+        run();
+      }, 120);
+    });
+    $("#search-page-form").addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+    if (q) { run(); } else { input.focus(); }
+  }
+
+  // Compare: fetch both ladders' levels and show, per area, what is new, grown and dropped.
+  // Expectations are the same when they share an id: authors reuse an id to say "this grows".
+  function setupCompare() {
+    var form = $("#compare-form");
+    if (!form) return;
+    var selA = $("#compare-a"), selB = $("#compare-b"), out = $("#compare-result");
+    var cache = {};
+    function source(sel) {
+      var opt = sel.options[sel.selectedIndex];
+      return opt ? opt.parentNode.getAttribute("data-src") : null;
+    }
+    function load(src) {
+      if (!cache[src]) cache[src] = fetch(src).then(function (r) {
+        if (!r.ok) throw new Error(src + ": " + r.status);
+        return r.json();
+      });
+      return cache[src];
+    }
+    function pick(sel, value) {
+      for (var i = 0; i < sel.options.length; i++) if (sel.options[i].value === value) { sel.selectedIndex = i; return true; }
+      return false;
+    }
+    function html(item) {
+      var li = el("li");
+      if (item.name) { li.appendChild(el("strong", null, item.name)); li.appendChild(document.createTextNode(" ")); }
+      var span = el("span");
+      span.innerHTML = item.html; // rendered by rungs from the framework, without raw HTML
+      li.appendChild(span);
+      return li;
+    }
+    function list(title, cls, items, render) {
+      var box = el("div", { "class": "cmp-col " + cls });
+      box.appendChild(el("h4", null, title + " (" + items.length + ")"));
+      if (!items.length) { box.appendChild(el("p", { "class": "empty" }, "None")); return box; }
+      var ul = el("ul");
+      items.forEach(function (it) { ul.appendChild(render(it)); });
+      box.appendChild(ul);
+      return box;
+    }
+    function show(a, b, la, lb) {
+      out.textContent = "";
+      var h = el("h2", null, "From " + la.title + " (" + a.title + ") to " + lb.title + " (" + b.title + ")");
+      out.appendChild(h);
+      var p = el("p", { "class": "meta" });
+      p.appendChild(el("a", { href: la.url }, la.title));
+      p.appendChild(document.createTextNode(" · "));
+      p.appendChild(el("a", { href: lb.url }, lb.title));
+      out.appendChild(p);
+      var areas = [];
+      var seen = {};
+      a.areas.concat(b.areas).forEach(function (ar) { if (!seen[ar.id]) { seen[ar.id] = true; areas.push(ar); } });
+      var totals = { added: 0, grown: 0, dropped: 0 };
+      areas.forEach(function (ar) {
+        var from = la.areas[ar.id] || [], to = lb.areas[ar.id] || [];
+        var byId = {};
+        from.forEach(function (x) { byId[x.id] = x; });
+        var toIds = {};
+        to.forEach(function (x) { toIds[x.id] = true; });
+        var added = [], grown = [], same = [];
+        to.forEach(function (x) {
+          var old = byId[x.id];
+          if (!old) added.push(x); else if (old.html !== x.html) grown.push({ was: old, now: x }); else same.push(x);
+        });
+        var dropped = from.filter(function (x) { return !toIds[x.id]; });
+        totals.added += added.length; totals.grown += grown.length; totals.dropped += dropped.length;
+        var sec = el("section", { "class": "cmp-area", "aria-label": ar.title });
+        sec.appendChild(el("h3", null, ar.title));
+        var cols = el("div", { "class": "cmp-cols" });
+        cols.appendChild(list("New", "added", added, html));
+        cols.appendChild(list("Grown", "grown", grown, function (g) {
+          var li = html(g.now);
+          var was = el("p", { "class": "was" });
+          was.appendChild(el("span", null, "Was: "));
+          var s = el("span"); s.innerHTML = g.was.html; was.appendChild(s);
+          li.appendChild(was);
+          return li;
+        }));
+        cols.appendChild(list("No longer listed", "dropped", dropped, html));
+        sec.appendChild(cols);
+        if (same.length) sec.appendChild(el("p", { "class": "meta" }, same.length + " expectation" + (same.length === 1 ? "" : "s") + " unchanged."));
+        out.appendChild(sec);
+      });
+      var sum = el("p", { "class": "cmp-summary" }, totals.added + " new, " + totals.grown + " grown, " + totals.dropped + " no longer listed.");
+      out.insertBefore(sum, out.children[2] || null);
+    }
+    function run() {
+      var va = selA.value, vb = selB.value;
+      var u = new URL(location.href);
+      u.searchParams.set("a", va); u.searchParams.set("b", vb);
+      history.replaceState(null, "", u);
+      out.textContent = "Loading…";
+      Promise.all([load(source(selA)), load(source(selB))]).then(function (d) {
+        var la = d[0].levels.filter(function (l) { return d[0].id + "/" + l.id === va; })[0];
+        var lb = d[1].levels.filter(function (l) { return d[1].id + "/" + l.id === vb; })[0];
+        if (!la || !lb) { out.textContent = "Pick two levels."; return; }
+        show(d[0], d[1], la, lb);
+      }).catch(function (err) { out.textContent = "Could not load the levels: " + err.message; });
+    }
+    var params = new URLSearchParams(location.search);
+    var okA = params.get("a") && pick(selA, params.get("a"));
+    var okB = params.get("b") && pick(selB, params.get("b"));
+    if (!okB && selB.options.length > 1 && selB.selectedIndex === selA.selectedIndex) selB.selectedIndex = Math.min(selA.selectedIndex + 1, selB.options.length - 1);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); run(); });
+    $("#compare-swap").addEventListener("click", function () {
+      var a = selA.value; pick(selA, selB.value); pick(selB, a); run();
+    });
+    if (okA || okB) run();
+  }
+
+  function init() {
+    setupTheme();
+    setupSlash();
+    setupLevel();
+    setupMatrix();
+    setupCrosswalk();
+    setupSearch();
+    setupCompare();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();

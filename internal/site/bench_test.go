@@ -1,0 +1,45 @@
+package site
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/gen"
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+func loadFS(b *testing.B, dir string) *ladder.Framework {
+	f, diags, err := ladder.Load(os.DirFS(dir))
+	if err != nil || diags.HasErrors() {
+		b.Fatalf("load: %v %s", err, diags.Error())
+	}
+	return f
+}
+
+// BenchmarkRender renders the bundled framework and a generated one of 1,600 level pages
+// (200 ladders x 8 levels, about 800 words a level) into memory.
+func BenchmarkRender(b *testing.B) {
+	b.Run("bundled", func(b *testing.B) {
+		fsys, _ := frameworks.FS(frameworks.Default)
+		f, _, _ := ladder.Load(fsys)
+		for b.Loop() {
+			if _, err := Render(f, fsys, Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("1600-levels", func(b *testing.B) {
+		dir := filepath.Join(b.TempDir(), "fw")
+		if err := gen.Write(dir, gen.Spec{Ladders: 200, Levels: 8, WordsPerLevel: 800}); err != nil {
+			b.Fatal(err)
+		}
+		f := loadFS(b, dir)
+		for b.Loop() {
+			if _, err := Render(f, os.DirFS(dir), Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,0 +1,123 @@
+package site
+
+import (
+	"bytes"
+	"html"
+	"html/template"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// Markdown is rendered with goldmark. Raw HTML in the framework is left out (goldmark's safe
+// default): the site must never run what a text field smuggled in. Links between framework
+// files (faq.md, ../ladders/eng/senior.md#x) are rewritten to the pages they became.
+
+var sourceKey = parser.NewContextKey()
+
+// linkRewriter rewrites links to framework files into site URLs.
+type linkRewriter struct{ r *renderer }
+
+func (t linkRewriter) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
+	from, _ := pc.Get(sourceKey).(string)
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering {
+			l.Destination = []byte(t.r.rewriteLink(from, string(l.Destination)))
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+var schemeRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+
+// rewriteLink maps a link written in framework file `from` to the URL of the page it names.
+func (r *renderer) rewriteLink(from, dest string) string {
+	if dest == "" || schemeRE.MatchString(dest) || strings.HasPrefix(dest, "//") || strings.HasPrefix(dest, "#") {
+		return dest
+	}
+	target, anchor, hasAnchor := strings.Cut(dest, "#")
+	var p string
+	if strings.HasPrefix(target, "/") {
+		p = path.Clean(strings.TrimPrefix(target, "/"))
+	} else {
+		p = path.Join(path.Dir(from), target)
+	}
+	var page string
+	switch parts := strings.Split(p, "/"); {
+	case p == "rungs.yaml":
+		page = ""
+	case len(parts) == 2 && parts[0] == "pages" && strings.HasSuffix(parts[1], ".md"):
+		page = "pages/" + strings.TrimSuffix(parts[1], ".md") + "/"
+	case len(parts) == 3 && parts[0] == "ladders" && parts[2] == "ladder.yaml":
+		page = "ladders/" + parts[1] + "/"
+	case len(parts) == 3 && parts[0] == "ladders" && strings.HasSuffix(parts[2], ".md"):
+		page = "ladders/" + parts[1] + "/" + strings.TrimSuffix(parts[2], ".md") + "/"
+	default:
+		return dest
+	}
+	u := r.url(page)
+	if hasAnchor {
+		u += "#" + anchor
+	}
+	return u
+}
+
+func (r *renderer) markdown() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(linkRewriter{r}, 100)),
+		),
+	)
+}
+
+// block renders Markdown prose (a page, an introduction) written in framework file `from`.
+func (r *renderer) block(md goldmark.Markdown, from, src string) template.HTML {
+	if src == "" {
+		return ""
+	}
+	var b bytes.Buffer
+	ctx := parser.NewContext()
+	ctx.Set(sourceKey, from)
+	if err := md.Convert([]byte(src), &b, parser.WithContext(ctx)); err != nil {
+		return template.HTML(html.EscapeString(src))
+	}
+	return template.HTML(b.String())
+}
+
+// inlineMarkdownChars are the characters that can start inline Markdown (emphasis, code, links,
+// HTML, entities, escapes). A one-line text without any renders to itself, escaped: that is most
+// expectations, and much faster than parsing them.
+const inlineMarkdownChars = "*_`[]<>&\\!~|\n"
+
+// inline renders one line of Markdown (an expectation) without the paragraph around it.
+func (r *renderer) inline(md goldmark.Markdown, from, src string) template.HTML {
+	if !strings.ContainsAny(src, inlineMarkdownChars) {
+		return template.HTML(html.EscapeString(src))
+	}
+	out := string(r.block(md, from, src))
+	out = strings.TrimSpace(out)
+	if strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
+		out = out[3 : len(out)-4]
+	}
+	return template.HTML(out)
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// plain turns rendered HTML into text for the search index.
+func plain(h template.HTML) string {
+	s := string(h)
+	if strings.ContainsAny(s, "<&") {
+		s = html.UnescapeString(tagRE.ReplaceAllString(s, " "))
+	}
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,28 @@
+package site
+
+import (
+	"embed"
+	"html/template"
+	"strings"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// templates holds one template set per kind of page: the shared layout plus that page's content.
+var templates = parseTemplates()
+
+func parseTemplates() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		"list": func(s ...string) []string { return s },
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	out := map[string]*template.Template{}
+	for _, name := range []string{"home", "ladder", "level", "matrix", "compare", "crosswalk", "search", "page", "notfound"} {
+		t := template.Must(base.Clone())
+		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
+	}
+	return out
+}

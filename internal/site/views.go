@@ -1,0 +1,186 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"strings"
+
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+// The view types are what templates see: everything already resolved (URLs, rendered Markdown,
+// labels), so templates only lay it out.
+
+// link is a titled URL.
+type link struct {
+	Title   string
+	URL     string
+	Current bool
+	Key     string // the page section it leads to, to mark the current one in navigation
+}
+
+// chrome is what every page shares: the header, navigation and assets.
+type chrome struct {
+	Title        string
+	Organisation string
+	Logo         string
+	Home         string
+	Style        string
+	Theme        string
+	Script       string
+	Live         string
+	SearchURL    string
+	CompareURL   string
+	CrosswalkURL string
+	Ladders      []link
+	Pages        []link
+	Repository   string
+	HasCrosswalk bool
+}
+
+// page is one HTML page: the chrome plus its own content.
+type page struct {
+	Site        *chrome
+	Title       string // the page's own title; the <title> adds the framework's
+	Description string
+	Section     string // which navigation entry to mark as current
+	Crumbs      []link
+	Path        string // site path, for the canonical URL
+	Canonical   string
+	Body        any
+	Header      template.HTML // rendered once per section, see renderer.chromeHTML
+	Footer      template.HTML
+}
+
+// levelCard is a level as shown in lists and cards.
+type levelCard struct {
+	Title, Code, Summary, Tenure, URL string
+}
+
+// levelView is everything a level page shows.
+type levelView struct {
+	Ladder     *ladder.Ladder
+	Level      *ladder.Level
+	Intro      template.HTML
+	Groups     []groupView
+	GroupsHTML template.HTML
+	SideHTML   template.HTML
+	TocHTML    template.HTML
+	Indicators indicatorsView
+	Prev, Next *levelCard
+	Below      string // title of the level below, for the "new since" toggle
+	CompareURL string // compare with the next level
+	Levels     []link // the ladder's levels, for the side navigation
+	Tracks     []*ladder.Track
+	Equivalent []link
+	Matrix     string
+	Print      bool
+}
+
+type groupView struct {
+	ID, Title string
+	Areas     []areaView
+}
+
+type areaView struct {
+	ID, Title   string
+	Description template.HTML
+	Traits      bool
+	Items       template.HTML   // for every track
+	Tracks      []trackItems    // track-specific
+	Cells       []template.HTML // matrix: one cell per level, in level order
+}
+
+type trackItems struct {
+	Track *ladder.Track
+	Items template.HTML
+}
+
+// itemView is one expectation or trait as rendered.
+type itemView struct {
+	ID       string
+	Anchor   string // the id attribute, unique in its page
+	Name     string // trait name
+	HTML     template.HTML
+	Examples []template.HTML
+	Track    string // track id
+	TrackT   string // track title
+	Diff     string // "new" or "changed" compared with the level below; "" when the same
+	Was      template.HTML
+	Edit     string
+}
+
+type indicatorsView struct {
+	Tenure string
+	Rows   []splitRow
+	Chart  template.HTML
+	Table  template.HTML
+}
+
+type splitRow struct {
+	Area, Range string
+}
+
+// tenure renders a range of years for people: "3–5 years", "5+ years", "1 year".
+func tenure(r ladder.Range) string {
+	if r.Min == 0 && r.Max == nil {
+		return ""
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	switch {
+	case r.Max == nil:
+		return f(r.Min) + "+ years"
+	case *r.Max == r.Min && r.Min == 1:
+		return "1 year"
+	case *r.Max == r.Min:
+		return f(r.Min) + " years"
+	default:
+		return f(r.Min) + "–" + f(*r.Max) + " years"
+	}
+}
+
+// percent renders a time-split range: "50–65%".
+func percent(r ladder.Range) string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	switch {
+	case r.Max == nil:
+		return f(r.Min) + "%+"
+	case *r.Max == r.Min:
+		return f(r.Min) + "%"
+	default:
+		return f(r.Min) + "–" + f(*r.Max) + "%"
+	}
+}
+
+// editURL fills the framework's edit_url template for a file, or returns "".
+func (r *renderer) editURL(file string) string {
+	if r.f.EditURL == "" {
+		return ""
+	}
+	return strings.ReplaceAll(r.f.EditURL, "{path}", file)
+}
+
+// absolute makes a site path absolute when the base URL has a host, for links that leave the
+// site (sitemap) or are copied (expectation links).
+func (r *renderer) absolute(p string) string {
+	u := r.url(p)
+	if i := strings.Index(r.opts.BaseURL, "://"); i >= 0 {
+		host := r.opts.BaseURL[:i+3] + strings.SplitN(r.opts.BaseURL[i+3:], "/", 2)[0]
+		return host + u
+	}
+	return u
+}
+
+// card makes the card of a level.
+func (r *renderer) card(l *ladder.Ladder, lv *ladder.Level) *levelCard {
+	return &levelCard{Title: lv.Title, Code: lv.Code, Summary: lv.Summary, Tenure: tenure(lv.Tenure), URL: r.url(levelPath(l, lv))}
+}
+
+// levelName is "Senior Engineer (E3)".
+func levelName(lv *ladder.Level) string {
+	if lv.Code == "" {
+		return lv.Title
+	}
+	return fmt.Sprintf("%s (%s)", lv.Title, lv.Code)
+}
