@@ -1,6 +1,7 @@
 package site
 
 import (
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,6 +40,28 @@ func BenchmarkRender(b *testing.B) {
 		for b.Loop() {
 			if _, err := Render(f, os.DirFS(dir), Options{}); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkHandler serves a level page from memory, gzipped, from parallel clients.
+func BenchmarkHandler(b *testing.B) {
+	fsys, _ := frameworks.FS(frameworks.Default)
+	f, _, _ := ladder.Load(fsys)
+	s, err := Render(f, fsys, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, _ := NewHandler(s, "")
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest("GET", "/ladders/engineering/senior/", nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			if w.Code != 200 {
+				b.Fatal(w.Code)
 			}
 		}
 	})

@@ -15,11 +15,26 @@ import (
 // is compressed once, on first request), with ETags for revalidation and long caching for
 // fingerprinted assets. It serves a file on GET and HEAD only.
 type Handler struct {
-	site *Site
-	base string
-	gz   sync.Map // path -> []byte, the gzip form of the file
-	tags sync.Map // path -> string, the file's ETag
+	site  *Site
+	base  string
+	cache sync.Map // path -> *served
 }
+
+// served is what the handler works out once per file and reuses for every request: header values
+// ready to assign (no allocation per request) and the gzipped body.
+type served struct {
+	typ, etag, cache []string
+	gzOnce           sync.Once
+	gz               []byte
+}
+
+var (
+	varyValue    = []string{"Accept-Encoding"}
+	nosniffValue = []string{"nosniff"}
+	gzipValue    = []string{"gzip"}
+	noCache      = []string{"no-cache"}
+	immutable    = []string{"public, max-age=31536000, immutable"}
+)
 
 // NewHandler serves s, whose links start with the path of baseURL.
 func NewHandler(s *Site, baseURL string) (*Handler, error) {
@@ -61,22 +76,33 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		h.notFound(w, req)
 		return
 	}
+	sv := h.served(f)
 	hdr := w.Header()
-	etag := h.etag(f)
-	hdr.Set("Content-Type", f.Type)
-	hdr.Set("ETag", etag)
-	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	if strings.HasPrefix(p, "assets/") {
-		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		hdr.Set("Cache-Control", "no-cache")
-	}
-	if match := req.Header.Get("If-None-Match"); match != "" && etagMatches(match, etag) {
+	hdr["Content-Type"] = sv.typ
+	hdr["Etag"] = sv.etag
+	hdr["Vary"] = varyValue
+	hdr["X-Content-Type-Options"] = nosniffValue
+	hdr["Cache-Control"] = sv.cache
+	if match := req.Header.Get("If-None-Match"); match != "" && etagMatches(match, sv.etag[0]) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.write(w, req, f, http.StatusOK)
+	h.write(w, req, f, sv, http.StatusOK)
+}
+
+// served returns what is worked out once for a file.
+func (h *Handler) served(f *File) *served {
+	if v, ok := h.cache.Load(f.Path); ok {
+		return v.(*served)
+	}
+	// The ETag is computed here, on first request, because a build written to disk needs none.
+	sum := sha256.Sum256(f.Body)
+	sv := &served{typ: []string{f.Type}, etag: []string{`"` + hex.EncodeToString(sum[:10]) + `"`}, cache: noCache}
+	if strings.HasPrefix(f.Path, "assets/") {
+		sv.cache = immutable // fingerprinted: the name changes when the content does
+	}
+	v, _ := h.cache.LoadOrStore(f.Path, sv)
+	return v.(*served)
 }
 
 func (h *Handler) notFound(w http.ResponseWriter, req *http.Request) {
@@ -85,47 +111,34 @@ func (h *Handler) notFound(w http.ResponseWriter, req *http.Request) {
 		http.NotFound(w, req)
 		return
 	}
-	w.Header().Set("Content-Type", f.Type)
-	w.Header().Set("Cache-Control", "no-cache")
-	h.write(w, req, f, http.StatusNotFound)
+	sv := h.served(f)
+	w.Header()["Content-Type"] = sv.typ
+	w.Header()["Cache-Control"] = noCache
+	h.write(w, req, f, sv, http.StatusNotFound)
 }
 
 // write sends the body, gzipped when worthwhile and accepted.
-func (h *Handler) write(w http.ResponseWriter, req *http.Request, f *File, status int) {
+func (h *Handler) write(w http.ResponseWriter, req *http.Request, f *File, sv *served, status int) {
 	body := f.Body
 	if len(body) > 512 && compressible(f.Type) && acceptsGzip(req) {
-		body = h.gzipped(f)
-		w.Header().Set("Content-Encoding", "gzip")
+		sv.gzOnce.Do(func() { sv.gz = gzipBytes(f.Body) })
+		body = sv.gz
+		w.Header()["Content-Encoding"] = gzipValue
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header()["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
 	if req.Method != http.MethodHead {
 		_, _ = w.Write(body)
 	}
 }
 
-// etag is a strong validator of the file's content, computed on first request: a build that is
-// written to disk never needs one.
-func (h *Handler) etag(f *File) string {
-	if v, ok := h.tags.Load(f.Path); ok {
-		return v.(string)
-	}
-	sum := sha256.Sum256(f.Body)
-	tag := `"` + hex.EncodeToString(sum[:10]) + `"`
-	h.tags.Store(f.Path, tag)
-	return tag
-}
-
-func (h *Handler) gzipped(f *File) []byte {
-	if v, ok := h.gz.Load(f.Path); ok {
-		return v.([]byte)
-	}
-	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-	_, _ = zw.Write(f.Body)
+// gzipBytes compresses once at the best level: the result is served many times.
+func gzipBytes(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(b)
 	_ = zw.Close()
-	v, _ := h.gz.LoadOrStore(f.Path, b.Bytes())
-	return v.([]byte)
+	return buf.Bytes()
 }
 
 func compressible(typ string) bool {

@@ -12,13 +12,15 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	gmrenderer "github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
 
-// Markdown is rendered with goldmark. Raw HTML in the framework is left out (goldmark's safe
-// default): the site must never run what a text field smuggled in. Links between framework
-// files (faq.md, ../ladders/eng/senior.md#x) are rewritten to the pages they became.
+// Markdown is rendered with goldmark. Raw HTML in the framework is shown as the text it is, never
+// interpreted: the site must not run what a text field smuggled in, and an author who wrote
+// "<team>" should still see their words. Links between framework files (faq.md,
+// ../ladders/eng/senior.md#x) are rewritten to the pages they became.
 
 var sourceKey = parser.NewContextKey()
 
@@ -76,7 +78,39 @@ func (r *renderer) markdown() goldmark.Markdown {
 			parser.WithAutoHeadingID(),
 			parser.WithASTTransformers(util.Prioritized(linkRewriter{r}, 100)),
 		),
+		goldmark.WithRendererOptions(gmrenderer.WithNodeRenderers(util.Prioritized(rawAsText{}, 100))),
 	)
+}
+
+// rawAsText renders raw HTML, inline or as a block, as escaped text.
+type rawAsText struct{}
+
+func (rawAsText) RegisterFuncs(reg gmrenderer.NodeRendererFuncRegisterer) {
+	reg.Register(ast.KindRawHTML, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			segs := n.(*ast.RawHTML).Segments
+			for i := 0; i < segs.Len(); i++ {
+				seg := segs.At(i)
+				_, _ = w.WriteString(html.EscapeString(string(seg.Value(src))))
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	})
+	reg.Register(ast.KindHTMLBlock, func(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if entering {
+			b := n.(*ast.HTMLBlock)
+			_, _ = w.WriteString("<p>")
+			for i := 0; i < b.Lines().Len(); i++ {
+				line := b.Lines().At(i)
+				_, _ = w.WriteString(html.EscapeString(string(line.Value(src))))
+			}
+			if b.HasClosure() {
+				_, _ = w.WriteString(html.EscapeString(string(b.ClosureLine.Value(src))))
+			}
+			_, _ = w.WriteString("</p>\n")
+		}
+		return ast.WalkSkipChildren, nil
+	})
 }
 
 // block renders Markdown prose (a page, an introduction) written in framework file `from`.

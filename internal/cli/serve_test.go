@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server and read from the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingRE = regexp.MustCompile(`Serving at (http://[^ ]+/)`)
+
+// startServe runs `rungs serve` in the background and returns its base URL and a stop function
+// that cancels it (as Ctrl-C does) and waits for it to return.
+func startServe(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &stdout, &stderr) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := servingRE.FindStringSubmatch(stdout.String()); m != nil {
+			var once sync.Once
+			var stopErr error
+			stop := func() error {
+				once.Do(func() {
+					cancel()
+					select {
+					case stopErr = <-done:
+					case <-time.After(10 * time.Second):
+						t.Error("serve did not stop within 10s of Ctrl-C")
+					}
+				})
+				return stopErr
+			}
+			t.Cleanup(func() { cancel() })
+			return m[1], &stdout, &stderr, stop
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended early: %v\n%s%s", err, stdout.String(), stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("serve did not start:\n%s%s", stdout.String(), stderr.String())
+	return "", nil, nil, nil
+}
+
+func get(t *testing.T, url string, hdr ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	// A transport of our own, so Go does not add or undo compression behind the test's back.
+	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestServeBundledWhenNoFramework(t *testing.T) {
+	url, stdout, _, stop := startServe(t, t.TempDir())
+	if !strings.Contains(stdout.String(), "serving the bundled engineering framework") {
+		t.Errorf("serve did not say it serves the bundled framework:\n%s", stdout.String())
+	}
+	res, body := get(t, url+"ladders/engineering/senior/")
+	if res.StatusCode != 200 || !strings.Contains(body, "<h1>Senior Engineer</h1>") {
+		t.Fatalf("level page: %d\n%.300s", res.StatusCode, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "Stopping.") {
+		t.Error("serve did not say it was stopping")
+	}
+}
+
+func TestServeHeaders(t *testing.T) {
+	url, _, _, stop := startServe(t, t.TempDir())
+	defer stop()
+
+	res, plain := get(t, url)
+	if res.Header.Get("Content-Encoding") != "" || !strings.Contains(plain, "<!DOCTYPE html>") {
+		t.Fatalf("uncompressed home page: %v", res.Header)
+	}
+	if !strings.Contains(plain, "/assets/live.") {
+		t.Error("preview pages should load the live-reload script")
+	}
+	res, gz := get(t, url, "Accept-Encoding", "gzip")
+	if res.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("no gzip: %v", res.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unzipped, _ := io.ReadAll(zr)
+	if string(unzipped) != plain {
+		t.Error("gzip body differs from the plain one")
+	}
+	etag := res.Header.Get("ETag")
+	if etag == "" || res.Header.Get("Cache-Control") != "no-cache" {
+		t.Fatalf("HTML wants an ETag and no-cache: %v", res.Header)
+	}
+	if res, _ := get(t, url, "If-None-Match", etag); res.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match: got %d, want 304", res.StatusCode)
+	}
+	asset := regexp.MustCompile(`href="(/assets/style\.[0-9a-f]+\.css)"`).FindStringSubmatch(plain)
+	if asset == nil {
+		t.Fatal("no fingerprinted stylesheet")
+	}
+	if res, _ := get(t, url+asset[1][1:]); !strings.Contains(res.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("fingerprinted asset not cached for long: %v", res.Header)
+	}
+	if res, body := get(t, url+"no/such/page/"); res.StatusCode != 404 || !strings.Contains(body, "Page not found") {
+		t.Errorf("unknown page: %d", res.StatusCode)
+	}
+	if res, _ := get(t, url+"ladders/engineering"); res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/ladders/engineering/" {
+		t.Errorf("folder without slash: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	req, _ := http.NewRequest(http.MethodPost, url, nil)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %v %v", res, err)
+	}
+}
+
+// events reads server-sent events from the preview.
+func events(t *testing.T, url string) (<-chan string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"_rungs/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan string, 16)
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				ch <- data
+			}
+		}
+		close(ch)
+	}()
+	return ch, cancel
+}
+
+func next(t *testing.T, ch <-chan string, want string) string {
+	t.Helper()
+	select {
+	case ev := <-ch:
+		if !strings.Contains(ev, want) {
+			t.Fatalf("event %s does not contain %s", ev, want)
+		}
+		return ev
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no event with %s within 10s", want)
+	}
+	return ""
+}
+
+// TestServeRebuildsAndKeepsLastGoodVersion edits a framework under a running preview.
+func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fw")
+	if code := Main([]string{"init", dir, "--template", "minimal"}, io.Discard, io.Discard); code != 0 {
+		t.Fatal("init failed")
+	}
+	url, _, stderr, stop := startServe(t, dir)
+	defer stop()
+	ch, closeEvents := events(t, url)
+	defer closeEvents()
+	next(t, ch, `"version":1`)
+
+	level := filepath.Join(dir, "ladders", "engineering", "senior.md")
+	src, _ := os.ReadFile(level)
+	edited := strings.Replace(string(src), "title: Senior Engineer", "title: Senior Engineer Renamed", 1)
+	if err := os.WriteFile(level, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, `"version":2`)
+	if _, body := get(t, url+"ladders/engineering/senior/"); !strings.Contains(body, "<h1>Senior Engineer Renamed</h1>") {
+		t.Fatal("the edit did not show after the rebuild")
+	}
+
+	broken := strings.Replace(edited, "title: Senior Engineer Renamed", "title: [unclosed", 1)
+	if err := os.WriteFile(level, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev := next(t, ch, `"errors":["`)
+	if !strings.Contains(ev, "senior.md:2") {
+		t.Errorf("the error event does not name the file and line: %s", ev)
+	}
+	if _, body := get(t, url+"ladders/engineering/senior/"); !strings.Contains(body, "<h1>Senior Engineer Renamed</h1>") {
+		t.Error("the last good version was not kept while the framework has errors")
+	}
+	if !strings.Contains(stderr.String(), "senior.md:2:") {
+		t.Errorf("the terminal did not show the error:\n%s", stderr.String())
+	}
+
+	if err := os.WriteFile(level, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, `"version":3`)
+	if err := stop(); err != nil {
+		t.Fatalf("graceful stop with an open event stream: %v", err)
+	}
+}

@@ -1,0 +1,222 @@
+package site
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files with the current output")
+
+func bundled(t testing.TB, name string) (*ladder.Framework, *Site) {
+	t.Helper()
+	fsys, ok := frameworks.FS(name)
+	if !ok {
+		t.Fatalf("no template %s", name)
+	}
+	f, diags, err := ladder.Load(fsys)
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("load %s: %v %s", name, err, diags.Error())
+	}
+	s, err := Render(f, fsys, Options{BaseURL: "https://careers.example.org/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, s
+}
+
+// TestGoldenPages compares the rendered HTML of the bundled framework with golden files, one per
+// kind of page. After an intended change: go test ./internal/site -update, then read the diff.
+func TestGoldenPages(t *testing.T) {
+	_, s := bundled(t, "engineering")
+	pages := map[string]string{
+		"home.html":       "index.html",
+		"ladder.html":     "ladders/engineering/index.html",
+		"level.html":      "ladders/engineering/senior/index.html",
+		"level-mgmt.html": "ladders/engineering-management/manager/index.html",
+		"matrix.html":     "matrix/engineering/index.html",
+		"compare.html":    "compare/index.html",
+		"crosswalk.html":  "crosswalk/index.html",
+		"search.html":     "search/index.html",
+		"faq.html":        "pages/faq/index.html",
+		"404.html":        "404.html",
+		"sitemap.xml":     "sitemap.xml",
+	}
+	for golden, path := range pages {
+		t.Run(golden, func(t *testing.T) {
+			f := s.Files[path]
+			if f == nil {
+				t.Fatalf("no %s in the site", path)
+			}
+			file := filepath.Join("testdata", "golden", golden)
+			if *update {
+				if err := os.WriteFile(file, f.Body, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (go test -update creates it)", err)
+			}
+			if !bytes.Equal(f.Body, want) {
+				t.Errorf("%s differs from %s (go test -update rewrites it)", path, file)
+			}
+		})
+	}
+}
+
+// TestRenderIsDeterministic renders twice and wants byte-identical files.
+func TestRenderIsDeterministic(t *testing.T) {
+	_, a := bundled(t, "engineering")
+	_, b := bundled(t, "engineering")
+	if len(a.Files) != len(b.Files) {
+		t.Fatalf("%d files, then %d", len(a.Files), len(b.Files))
+	}
+	for p, f := range a.Files {
+		if g := b.Files[p]; g == nil || !bytes.Equal(f.Body, g.Body) {
+			t.Errorf("%s differs between two renders", p)
+		}
+	}
+}
+
+// TestEveryPageIsThere checks the site has every page a reader needs.
+func TestEveryPageIsThere(t *testing.T) {
+	f, s := bundled(t, "engineering")
+	want := []string{"index.html", "404.html", "sitemap.xml", "framework.json", "search-index.json",
+		"compare/index.html", "crosswalk/index.html", "search/index.html"}
+	for _, l := range f.Ladders {
+		want = append(want, "ladders/"+l.ID+"/index.html", "ladders/"+l.ID+"/levels.json", "matrix/"+l.ID+"/index.html")
+		for _, lv := range l.Levels {
+			want = append(want, "ladders/"+l.ID+"/"+lv.ID+"/index.html")
+		}
+	}
+	for _, p := range f.Pages {
+		want = append(want, "pages/"+p.ID+"/index.html")
+	}
+	for _, p := range want {
+		if s.Files[p] == nil {
+			t.Errorf("missing %s", p)
+		}
+	}
+	var css int
+	for p := range s.Files {
+		if strings.HasPrefix(p, "assets/style.") && strings.HasSuffix(p, ".css") {
+			css++
+		}
+	}
+	if css != 1 {
+		t.Errorf("want one fingerprinted stylesheet, found %d", css)
+	}
+}
+
+// TestLevelPageContent checks what a level page promises: every expectation with its anchor,
+// track marks, the comparison with the level below, edit links, and the indicators.
+func TestLevelPageContent(t *testing.T) {
+	fsys, _ := frameworks.FS("engineering")
+	f, _, _ := ladder.Load(fsys)
+	f.EditURL = "https://git.example.org/careers/edit/main/{path}"
+	s, err := Render(f, fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := f.Ladder("engineering")
+	senior, below := l.Level("senior"), l.Level("engineer")
+	page := string(s.Files["ladders/engineering/senior/index.html"].Body)
+	prev := map[string]string{}
+	for _, la := range below.Areas {
+		for _, e := range la.Expectations {
+			prev[e.ID] = e.Text
+		}
+	}
+	var news, grown int
+	for _, la := range senior.Areas {
+		for _, e := range la.Expectations {
+			if !strings.Contains(page, `<li id="`+e.ID+`" class="exp"`) {
+				t.Errorf("expectation %s has no anchor", e.ID)
+			}
+			switch old, ok := prev[e.ID]; {
+			case !ok:
+				news++
+				if !strings.Contains(page, `<li id="`+e.ID+`" class="exp" data-diff="new"`) {
+					t.Errorf("%s is new at senior but not marked", e.ID)
+				}
+			case old != e.Text:
+				grown++
+				if !strings.Contains(page, `<li id="`+e.ID+`" class="exp" data-diff="changed"`) {
+					t.Errorf("%s grew at senior but is not marked", e.ID)
+				}
+			}
+		}
+	}
+	if news == 0 || grown == 0 {
+		t.Errorf("bundled framework should have new (%d) and grown (%d) expectations at senior", news, grown)
+	}
+	for _, want := range []string{
+		`data-track="sre"`, "Site Reliability track",
+		`href="https://git.example.org/careers/edit/main/ladders/engineering/senior.md"`,
+		`class="chart range-chart"`, `<table class="split-table">`, "3–5 years",
+		`rel="prev"`, `rel="next"`, `Highlight what is new since Engineer`,
+		`href="/compare/?a=engineering/senior&amp;b=engineering/staff"`,
+		"Stands level with",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("senior page lacks %q", want)
+		}
+	}
+}
+
+// TestMarkdownIsSafeAndLinked: raw HTML in a framework never reaches the page, and links
+// between framework files become site links.
+func TestMarkdownIsSafeAndLinked(t *testing.T) {
+	r := &renderer{base: "/careers/", f: &ladder.Framework{}}
+	md := r.markdown()
+	got := string(r.block(md, "pages/intro.md", "Hi <script>alert(1)</script> [faq](faq.md) [s](../ladders/eng/senior.md#ships) [x](https://x.org/a.md)\n\n<img src=x onerror=alert(1)>"))
+	if !strings.Contains(got, "&lt;script&gt;") {
+		t.Errorf("raw HTML should show as text: %s", got)
+	}
+	for _, bad := range []string{"<script>", "<img"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("raw HTML %q reached the page: %s", bad, got)
+		}
+	}
+	for _, want := range []string{`href="/careers/pages/faq/"`, `href="/careers/ladders/eng/senior/#ships"`, `href="https://x.org/a.md"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %s in %s", want, got)
+		}
+	}
+	if got := string(r.inline(md, "x.md", `Uses <b>bold</b> & "quotes"`)); strings.Contains(got, "<b>") {
+		t.Errorf("inline raw HTML kept: %s", got)
+	}
+	if got := string(r.inline(md, "x.md", `Plain 'text' "here"`)); got != `Plain &#39;text&#39; &#34;here&#34;` {
+		t.Errorf("plain text escaped as %s", got)
+	}
+	if got := string(r.inline(md, "x.md", `R&D <team>`)); got != `R&amp;D &lt;team&gt;` {
+		t.Errorf("text with & and < rendered as %s", got)
+	}
+}
+
+func TestBasePath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", "/"},
+		{"https://acme.github.io/careers/", "/careers/"},
+		{"https://acme.github.io/careers", "/careers/"},
+		{"https://careers.acme.example", "/"},
+		{"/sub/path", "/sub/path/"},
+	}
+	for _, tc := range tests {
+		got, err := basePath(tc.in)
+		if err != nil || got != tc.want {
+			t.Errorf("basePath(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		}
+	}
+	if _, err := basePath("careers"); err == nil {
+		t.Error("a relative base URL should be refused")
+	}
+}
