@@ -461,6 +461,10 @@ func levelAreas(r *reporter, ld *Ladder, lv *Level, body *levelBody) {
 					if ids[it.id] {
 						r.errorf(Pos{lv.Path, it.idLine, it.idCol}, "expectation id %q is already used in this level", it.id)
 					}
+					if ld.Area(it.id) != nil {
+						// Both become anchors on the level page: #id must name one thing.
+						r.errorf(Pos{lv.Path, it.idLine, it.idCol}, "expectation id %q is also the id of an area; choose another", it.id)
+					}
 					ids[it.id] = true
 				}
 			}
