@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/site"
 )
 
@@ -19,8 +20,9 @@ Usage:
 
 Renders the framework in DIR (default: the current folder) into a static website in OUT
 (default: DIR/public): a home page, an overview and a matrix per ladder, a page per level,
-level comparison, the title crosswalk, search, your free pages, a 404 page, sitemap.xml and
-framework.json. Host it anywhere that serves files.
+level comparison, self-assessment, the title crosswalk, search, your free pages, a "What
+changed" page (from the framework's git history, or its CHANGELOG.md), a 404 page, sitemap.xml
+and framework.json. Host it anywhere that serves files.
 
 A framework with errors is not built: the errors are printed as 'rungs check' prints them and
 rungs exits 1. The build is atomic: the new site is written beside OUT and takes its place in
@@ -67,7 +69,9 @@ func runBuild(e *env, args []string) error {
 	if *baseURL == "" {
 		*baseURL = f.BaseURL
 	}
-	s, err := site.Render(f, os.DirFS(dir), site.Options{BaseURL: *baseURL})
+	opts := site.Options{BaseURL: *baseURL}
+	opts.History, opts.HistorySource = history(e, dir)
+	s, err := site.Render(f, os.DirFS(dir), opts)
 	if err != nil {
 		return err
 	}
@@ -76,4 +80,20 @@ func runBuild(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Built %d files into %s in %s.\n", len(s.Files), *out, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// historyLimit is how many commits the "What changed" page shows: enough to follow recent
+// changes, and each one means reading that version of the framework from git.
+const historyLimit = 25
+
+// history gathers what the "What changed" page shows: the framework's git history, or its
+// CHANGELOG.md. Without either the site simply has no such page; a git failure is a warning,
+// never a reason not to publish.
+func history(e *env, dir string) ([]changes.Entry, string) {
+	entries, source, err := changes.WhatChanged(e.ctx, dir, historyLimit)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "rungs: warning: no \"What changed\" page: %v\n", err)
+		return nil, ""
+	}
+	return entries, source
 }

@@ -40,7 +40,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func commands() []*command {
-	return []*command{initCommand, checkCommand, fmtCommand, buildCommand, serveCommand, schemaCommand, versionCommand}
+	return []*command{initCommand, checkCommand, fmtCommand, buildCommand, serveCommand, importCommand, exportCommand, diffCommand, titlesCommand, schemaCommand, versionCommand}
 }
 
 func findCommand(name string) *command {

@@ -72,6 +72,12 @@ func runServe(e *env, args []string) error {
 	}
 
 	preview := site.NewPreview()
+	// The history comes from commits, not from the files being edited: gathered once.
+	var opts site.Options
+	if watch {
+		opts.History, opts.HistorySource = history(e, dir)
+	}
+	opts.LiveReload = true
 	rebuild := func() {
 		start := time.Now()
 		f, diags, err := ladder.Load(fsys)
@@ -92,7 +98,7 @@ func runServe(e *env, args []string) error {
 			preview.Fail(problems)
 			return
 		}
-		s, err := site.Render(f, fsys, site.Options{LiveReload: true})
+		s, err := site.Render(f, fsys, opts)
 		if err == nil {
 			var h *site.Handler
 			if h, err = site.NewHandler(s, ""); err == nil {

@@ -39,14 +39,15 @@ type titleFile struct {
 
 type ladderFile struct {
 	Pos          Pos
-	Title        string      `yaml:"title,required"`
-	Summary      string      `yaml:"summary"`
-	Description  string      `yaml:"description"`
-	Groups       []groupFile `yaml:"groups,required"`
-	Tracks       []trackFile `yaml:"tracks"`
-	Levels       []ident     `yaml:"levels,required"`
-	BranchesFrom *refFile    `yaml:"branches_from"`
-	Equivalences []equivFile `yaml:"equivalences"`
+	Title        string         `yaml:"title,required"`
+	Summary      string         `yaml:"summary"`
+	Description  string         `yaml:"description"`
+	Groups       []groupFile    `yaml:"groups,required"`
+	Tracks       []trackFile    `yaml:"tracks"`
+	Levels       []ident        `yaml:"levels,required"`
+	BranchesFrom *refFile       `yaml:"branches_from"`
+	Equivalences []equivFile    `yaml:"equivalences"`
+	Promotion    *promotionFile `yaml:"promotion"`
 }
 
 type groupFile struct {

@@ -37,6 +37,7 @@ func Load(fsys fs.FS) (*Framework, Diagnostics, error) {
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
+		l.promotions(f)
 		l.links(f)
 	}
 	l.r.diags.Sort()

@@ -60,6 +60,7 @@ type Ladder struct {
 	Levels       []*Level      `json:"levels"`
 	BranchesFrom *LevelRef     `json:"branches_from,omitempty"`
 	Equivalences []Equivalence `json:"equivalences,omitempty"`
+	Promotion    *Promotion    `json:"promotion,omitempty"`
 	Path         string        `json:"path"`
 }
 

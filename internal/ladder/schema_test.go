@@ -125,6 +125,9 @@ func TestSchemasRejectWhatTheLoaderRejects(t *testing.T) {
 		{"bad range", "level", "title: x\ncode: E1\ntenure: lots\n"},
 		{"missing code", "level", "title: x\n"},
 		{"crosswalk level", "crosswalk", "titles: [{title: SDE, level: senior}]\n"},
+		{"promotion typo", "ladder", "title: x\ngroups: [{id: g, title: G, areas: [{id: a, title: A}]}]\nlevels: [one]\npromotion: {rules: [{name: n, when: [{rating: r, expectatons: all}]}]}\n"},
+		{"promotion share", "ladder", "title: x\ngroups: [{id: g, title: G, areas: [{id: a, title: A}]}]\nlevels: [one]\npromotion: {rules: [{name: n, when: [{rating: r, expectations: 120%}]}]}\n"},
+		{"promotion points", "ladder", "title: x\ngroups: [{id: g, title: G, areas: [{id: a, title: A}]}]\nlevels: [one]\npromotion: {points: {shown_at: r, milestones: {one: -1}, thresholds: {one: 1}}}\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -18,11 +18,14 @@ func (r *renderer) chrome() *chrome {
 	c := &chrome{
 		Title: r.f.Title, Organisation: r.f.Organisation, Logo: r.logoURL, Home: r.url(""),
 		Style: r.assetURL["style.css"], Theme: r.assetURL["theme.js"], Script: r.assetURL["app.js"],
-		SearchURL: r.url("search/"), CompareURL: r.url("compare/"), CrosswalkURL: r.url("crosswalk/"),
+		SearchURL: r.url("search/"), CompareURL: r.url("compare/"), CrosswalkURL: r.url("crosswalk/"), AssessURL: r.url(assessPath),
 		Repository: r.f.Repository, HasCrosswalk: len(r.f.Crosswalk) > 0,
 	}
 	if r.opts.LiveReload {
 		c.Live = r.assetURL["live.js"]
+	}
+	if len(r.opts.History) > 0 {
+		c.ChangesURL = r.url(changesPath)
 	}
 	// A header with more than a handful of ladders stops being navigation; then the home page,
 	// which lists them all, stands in for them.
@@ -45,6 +48,9 @@ func (r *renderer) pages() []pageJob {
 	home := link{Title: "Home", URL: r.url("")}
 	var jobs []pageJob
 	jobs = append(jobs, func() error { return r.home(c) })
+	if len(r.opts.History) > 0 {
+		jobs = append(jobs, func() error { return r.changesPage(c, home) })
+	}
 	for _, l := range r.f.Ladders {
 		jobs = append(jobs, func() error { return r.ladderPage(c, home, l) })
 		jobs = append(jobs, func() error { return r.matrixPage(c, home, l) })
@@ -62,6 +68,7 @@ func (r *renderer) pages() []pageJob {
 	jobs = append(jobs,
 		func() error { return r.comparePage(c, home) },
 		func() error { return r.crosswalkPage(c, home) },
+		func() error { return r.assessPage(c, home) },
 		func() error {
 			return r.page(&page{Site: c, Title: "Search", Section: "search", Path: "search/", Crumbs: []link{home}}, "search")
 		},
@@ -74,7 +81,9 @@ func (r *renderer) pages() []pageJob {
 
 // page executes a page's template and adds the result.
 func (r *renderer) page(p *page, tmpl string) error {
-	p.Canonical = r.absolute(p.Path)
+	if p.Path != "404.html" { // the 404 page stands in for addresses that do not exist
+		p.Canonical = r.absolute(p.Path)
+	}
 	var err error
 	if p.Header, err = r.chromeHTML("header", p); err != nil {
 		return err

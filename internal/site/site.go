@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/ladder"
 )
 
@@ -24,6 +25,10 @@ type Options struct {
 	BaseURL string
 	// LiveReload adds the script that reloads the page when `rungs serve` rebuilds.
 	LiveReload bool
+	// History is what the "What changed" page lists, newest first; without it there is no page.
+	History []changes.Entry
+	// HistorySource says where History came from: changes.FromGit or changes.FromChangelog.
+	HistorySource string
 }
 
 // File is one rendered file of the site.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/ladder"
 )
 
@@ -43,6 +44,7 @@ func TestGoldenPages(t *testing.T) {
 		"matrix.html":     "matrix/engineering/index.html",
 		"compare.html":    "compare/index.html",
 		"crosswalk.html":  "crosswalk/index.html",
+		"assess.html":     "assess/index.html",
 		"search.html":     "search/index.html",
 		"faq.html":        "pages/faq/index.html",
 		"404.html":        "404.html",
@@ -218,5 +220,35 @@ func TestBasePath(t *testing.T) {
 	}
 	if _, err := basePath("careers"); err == nil {
 		t.Error("a relative base URL should be refused")
+	}
+}
+
+// TestWhatChangedPage renders the history page from a change log, and leaves it out without one.
+func TestWhatChangedPage(t *testing.T) {
+	fsys, _ := frameworks.FS("minimal")
+	f, _, _ := ladder.Load(fsys)
+	s, err := Render(f, fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Files["changes/index.html"] != nil || strings.Contains(string(s.Files["index.html"].Body), "What changed") {
+		t.Error("a framework without history should have no What changed page or link")
+	}
+	log := changes.Changelog([]byte("# Changes\n\n## 2.0 (2026-10-01)\n\nSplit **Core** into two areas.\n\n## 1.0\n\nFirst version.\n"))
+	s, err = Render(f, fsys, Options{History: log, HistorySource: changes.FromChangelog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(s.Files["changes/index.html"].Body)
+	for _, want := range []string{"<h2>2.0 (2026-10-01)</h2>", "Split <strong>Core</strong> into two areas.", "<h2>1.0</h2>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("What changed page lacks %q", want)
+		}
+	}
+	if strings.Index(page, "2.0 (2026") > strings.Index(page, "<h2>1.0") {
+		t.Error("entries are not newest first")
+	}
+	if !strings.Contains(string(s.Files["index.html"].Body), `href="/changes/"`) {
+		t.Error("no link to What changed in the navigation")
 	}
 }

@@ -20,7 +20,7 @@ func parseTemplates() map[string]*template.Template {
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"home", "ladder", "level", "matrix", "compare", "crosswalk", "search", "page", "notfound"} {
+	for _, name := range []string{"home", "ladder", "level", "matrix", "compare", "crosswalk", "search", "page", "notfound", "changes", "assess"} {
 		t := template.Must(base.Clone())
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}

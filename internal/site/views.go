@@ -32,6 +32,8 @@ type chrome struct {
 	Live         string
 	SearchURL    string
 	CompareURL   string
+	AssessURL    string
+	ChangesURL   string // empty when there is no history to show
 	CrosswalkURL string
 	Ladders      []link
 	Pages        []link

@@ -99,21 +99,38 @@
     apply();
   }
 
-  // Titles are compared loosely: case, punctuation, "Sr."/"Senior", roman numerals.
-  var romans = { i: "1", ii: "2", iii: "3", iv: "4", v: "5", vi: "6" };
-  var words = { sr: "senior", jr: "junior", eng: "engineer", engr: "engineer", swe: "software engineer", mts: "member of technical staff", mgr: "manager" };
+  // Titles are compared loosely, by the rules of internal/titles (a Go test runs this block
+  // under node against that package's table): case, punctuation, letters split from numbers,
+  // roman numerals as numbers, abbreviations written out.
+  // normaliseTitle:begin
+  var romans = { i: "1", ii: "2", iii: "3", iv: "4", v: "5", vi: "6", vii: "7", viii: "8", ix: "9", x: "10" };
+  var words = {
+    sr: "senior", snr: "senior", jr: "junior", jnr: "junior",
+    eng: "engineer", engr: "engineer", engineering: "engineer",
+    swe: "software engineer", sde: "software development engineer",
+    mts: "member of technical staff", mgr: "manager", dir: "director",
+    vp: "vice president"
+  };
   function normaliseTitle(s) {
-    return s.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(/\s+/).map(function (w) {
-      return romans[w] || words[w] || w;
-    }).join(" ");
+    return String(s).toLowerCase().replace(/[^a-z0-9]+/g, " ")
+      .replace(/([a-z])(?=[0-9])|([0-9])(?=[a-z])/g, "$1$2 ")
+      .split(" ").filter(Boolean).map(function (w) {
+        return Object.prototype.hasOwnProperty.call(romans, w) ? romans[w] :
+          Object.prototype.hasOwnProperty.call(words, w) ? words[w] : w;
+      }).join(" ");
   }
+  // normaliseTitle:end
 
   function setupCrosswalk() {
     var input = $("#crosswalk-filter");
     if (!input) return;
     var rows = $all(".crosswalk tbody tr");
     var count = $("#crosswalk-count");
-    var texts = rows.map(function (tr) { return normaliseTitle(tr.textContent); });
+    // Cell by cell: the row's textContent runs the cells together ("SDE IIEngineer"), and a
+    // numeral or abbreviation at the end of a cell would no longer be a word of its own.
+    var texts = rows.map(function (tr) {
+      return normaliseTitle(Array.prototype.map.call(tr.cells, function (c) { return c.textContent; }).join(" "));
+    });
     function apply() {
       var q = normaliseTitle(input.value);
       var terms = q ? q.split(" ") : [];

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rungs/rungs/internal/changes"
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+var diffCommand = &command{
+	name:    "diff",
+	summary: "show what changed between two versions of a framework",
+	usage: `
+Usage:
+  rungs diff OLD NEW [--format text|md|json] [--exit-code]
+  rungs diff --git REV1 REV2 [DIR] [--format text|md|json] [--exit-code]
+
+Compares two versions of a framework: two folders, or the framework in DIR (default: the
+current folder) at two git revisions, read straight from git without touching the working
+tree. Per ladder, level and area it shows expectations added, removed and changed (matched by
+their ids, a changed one as a word diff: [-removed-] {+added+}), levels added, removed, renamed
+and reordered, and changed time splits, tenure, titles and pages.
+
+Flags:
+  --format      text (default; coloured when the output is a terminal), md or json
+  --git         compare two git revisions (commits, branches or tags) of DIR
+  --exit-code   exit 1 when there are changes, as git diff --exit-code does
+
+Examples:
+  rungs diff old-ladder career-ladder
+  rungs diff --git v1.0 HEAD frameworks/engineering
+  rungs diff --git HEAD~1 HEAD --format md > CHANGES.md
+`,
+	run: runDiff,
+}
+
+func runDiff(e *env, args []string) error {
+	fset := flag.NewFlagSet("diff", flag.ContinueOnError)
+	format := fset.String("format", "text", "")
+	useGit := fset.Bool("git", false, "")
+	exitCode := fset.Bool("exit-code", false, "")
+	pos, err := parseFlags(fset, args)
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "text", "md", "json":
+	default:
+		return usageError{fmt.Sprintf("unknown format %q%s; use text, md or json", *format, ladder.Suggest(*format, []string{"text", "md", "json"}))}
+	}
+	var old, new *ladder.Framework
+	if *useGit {
+		if len(pos) < 2 || len(pos) > 3 {
+			return usageError{"diff --git needs two revisions and at most one folder: rungs diff --git REV1 REV2 [DIR]"}
+		}
+		dir := "."
+		if len(pos) == 3 {
+			dir = pos[2]
+		}
+		ctx := context.Background()
+		repo, err := changes.OpenRepo(ctx, dir)
+		if err != nil {
+			return err
+		}
+		if old, err = loadRev(e, ctx, repo, pos[0]); err != nil {
+			return err
+		}
+		if new, err = loadRev(e, ctx, repo, pos[1]); err != nil {
+			return err
+		}
+	} else {
+		if len(pos) != 2 {
+			return usageError{"diff needs two framework folders: rungs diff OLD NEW (or --git REV1 REV2 [DIR])"}
+		}
+		if old, err = loadClean(e, pos[0]); err != nil {
+			return err
+		}
+		if new, err = loadClean(e, pos[1]); err != nil {
+			return err
+		}
+	}
+	d := changes.Compare(old, new)
+	switch *format {
+	case "json":
+		b, err := json.MarshalIndent(d, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s\n", b)
+	case "md":
+		fmt.Fprint(e.stdout, changes.Markdown(d))
+	default:
+		changes.WriteText(e.stdout, d, colour(e.stdout))
+	}
+	if *exitCode && !d.Empty() {
+		return exitError{1}
+	}
+	return nil
+}
+
+// loadClean loads a framework folder and refuses one with errors, printing them.
+func loadClean(e *env, dir string) (*ladder.Framework, error) {
+	f, diags, err := load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		printDiagnostics(e, dir, diags)
+		return nil, fmt.Errorf("%s has errors; fix them to compare it", dir)
+	}
+	return f, nil
+}
+
+func loadRev(e *env, ctx context.Context, repo *changes.Repo, rev string) (*ladder.Framework, error) {
+	f, diags, err := repo.Load(ctx, rev)
+	if err != nil {
+		return nil, err
+	}
+	if diags.HasErrors() {
+		printDiagnostics(e, rev+":", diags)
+		return nil, fmt.Errorf("the framework has errors at %s; fix them to compare it", rev)
+	}
+	return f, nil
+}
+
+// colour reports whether w is a terminal that wants colour: not when NO_COLOR is set
+// (no-color.org), nor when the output goes to a file or a pipe.
+func colour(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rungs/rungs/internal/hugo"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/sheet"
+)
+
+var importCommand = &command{
+	name:    "import",
+	summary: "make a framework from a Hugo ladder site or a spreadsheet",
+	usage: `
+Usage:
+  rungs import [--from hugo|csv|xlsx] SRC -o OUT [--shape matrix|milestones] [--force]
+
+Reads a career ladder kept elsewhere and writes it as a framework folder OUT, in canonical form
+with stable ids, ready for rungs check. It prints what it imported (ladders, levels, and
+expectations per area) and a warning for each thing it could not map as it was. Nothing is
+written when the source has errors or the result would not pass rungs check.
+
+Sources (--from; by default told from SRC: a folder is a Hugo site, else the file's extension):
+  hugo   a Hugo docs site: content/docs/<function>/ holds a ladder (_index.md its introduction,
+         one page per level with ## Core Competencies, ## Functional Competencies, ## Behavioral
+         Competencies and ## Broad Indicators sections, ordered by weight); other pages there
+         and in content/docs become pages. Shortcodes become the Markdown they mean (a callout
+         a note, cards a list of links), raw HTML becomes Markdown, comments are dropped, and an
+         unknown heading becomes an area.
+  csv    a spreadsheet saved as CSV; sections under [Name] rows are sheets
+  xlsx   an Excel workbook, one ladder per sheet
+
+Spreadsheet shapes (--shape; by default told from each sheet's header row):
+  matrix      a header row of level titles after an Area column (optionally Group, Track and
+              Competency before it); one row per competency; each cell holds that level's
+              expectations, one per line, bullets allowed, indented bullets as examples.
+              Rows named Level id, Code, Summary, Tenure, Time split: <area> and Introduction
+              right under the header describe the levels. rungs export writes this shape.
+  milestones  one row per track with its Category, then for each milestone "Milestone N
+              summary", "... signals", "... examples" and optionally "... points"; a Levels
+              sheet may give the points each level starts at. Milestones become levels,
+              tracks areas; points are kept on a page.
+
+Flags:
+  -o OUT     the framework folder to write (must be new or empty)
+  --force    write into a folder that is not empty
+  --from     the kind of source, as above
+  --shape    the spreadsheet shape, as above
+
+Examples:
+  rungs import --from hugo ./ladder-site -o career-ladder
+  rungs import ladder.xlsx -o career-ladder
+  rungs import --from csv growth.csv --shape milestones -o growth
+`,
+	run: runImport,
+}
+
+func runImport(e *env, args []string) error {
+	fset := flag.NewFlagSet("import", flag.ContinueOnError)
+	from := fset.String("from", "", "")
+	out := fset.String("o", "", "")
+	shape := fset.String("shape", "", "")
+	force := fset.Bool("force", false, "")
+	pos, err := parseFlags(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError{"import needs one source: rungs import [--from hugo|csv|xlsx] SRC -o OUT"}
+	}
+	if *out == "" {
+		return usageError{"import needs a folder to write: -o OUT"}
+	}
+	src := pos[0]
+	st, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("%s: no such file or folder", src)
+	}
+	kind := *from
+	if kind == "" {
+		switch {
+		case st.IsDir():
+			kind = "hugo"
+		case strings.EqualFold(filepath.Ext(src), ".csv"):
+			kind = "csv"
+		case strings.EqualFold(filepath.Ext(src), ".xlsx"):
+			kind = "xlsx"
+		default:
+			return usageError{fmt.Sprintf("cannot tell what %s is; say --from hugo, csv or xlsx", src)}
+		}
+	}
+	if *shape != "" && *shape != sheet.ShapeMatrix && *shape != sheet.ShapeMilestones {
+		return usageError{fmt.Sprintf("unknown shape %q%s; use matrix or milestones", *shape, ladder.Suggest(*shape, []string{"matrix", "milestones"}))}
+	}
+
+	var f *ladder.Framework
+	var warnings []string
+	switch kind {
+	case "hugo":
+		if !st.IsDir() {
+			return fmt.Errorf("%s is a file; --from hugo reads a Hugo site's folder", src)
+		}
+		res, err := hugo.Import(os.DirFS(src))
+		if errors.Is(err, hugo.ErrNotASite) {
+			return fmt.Errorf("%s: %w", src, err)
+		}
+		if err != nil {
+			if msg := err.Error(); strings.HasPrefix(msg, "content/") {
+				return errors.New(filepath.Join(src, msg)) // a file:line you can open
+			}
+			return err
+		}
+		f, warnings = res.Framework, res.Warnings
+	case "csv", "xlsx":
+		if st.IsDir() {
+			return fmt.Errorf("%s is a folder; --from %s reads a file", src, kind)
+		}
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		res, err := sheet.Read(src, data, sheet.Options{Format: kind, Shape: *shape})
+		var problems sheet.Problems
+		if errors.As(err, &problems) {
+			for _, p := range problems {
+				fmt.Fprintln(e.stderr, p)
+			}
+			fmt.Fprintf(e.stderr, "%s; nothing was written.\n", plural(len(problems), "error"))
+			return exitError{1}
+		}
+		if err != nil {
+			return err
+		}
+		f, warnings = res.Framework, res.Warnings
+	default:
+		return usageError{fmt.Sprintf("unknown source %q%s; use hugo, csv or xlsx", kind, ladder.Suggest(kind, []string{"hugo", "csv", "xlsx"}))}
+	}
+
+	files, err := ladder.Files(f)
+	if err != nil {
+		return err
+	}
+	failed, checkWarnings := checkFiles(e, *out, files)
+	if failed {
+		return exitError{1}
+	}
+	if err := writeFolder(e, *out, files, *force); err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		if kind == "hugo" && (strings.HasPrefix(w, "content/") || strings.HasPrefix(w, "hugo.")) {
+			w = filepath.Join(src, w) // a path in the site, shown as one you can open
+		}
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+	}
+	fmt.Fprintf(e.stdout, "Imported %s to %s: %s", src, *out, summary(f))
+	if checkWarnings > 0 {
+		fmt.Fprintf(e.stdout, "rungs check %s reports %s to look at.\n", *out, plural(checkWarnings, "warning"))
+	}
+	fmt.Fprintf(e.stdout, "Next:\n  rungs check %s\n", *out)
+	return nil
+}

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing/fstest"
+
+	"github.com/rungs/rungs/internal/fsutil"
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+// Output shared by import and export: folders and files are written whole or not at all, and
+// nothing that is already there is replaced without --force.
+
+// writeFolder writes files into dir the way rungs init does: a new or empty folder is built
+// beside it and renamed into place; a folder that is not empty is refused unless force.
+func writeFolder(e *env, dir string, files map[string][]byte, force bool) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0):
+		return writeNewDir(dir, files)
+	case err != nil:
+		return fmt.Errorf("%s: %w", dir, err)
+	case !force:
+		fmt.Fprintf(e.stderr, "rungs: %s is not empty (it holds %s); nothing was written.\nUse --force to write into it anyway.\n", dir, entries[0].Name())
+		return exitError{1}
+	}
+	return writeInto(dir, files)
+}
+
+// writeFile writes one file atomically, refusing to replace a file that has content unless
+// force.
+func writeFile(e *env, path string, data []byte, force bool) error {
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("%s is a folder; name a file", path)
+		}
+		if st.Size() > 0 && !force {
+			fmt.Fprintf(e.stderr, "rungs: %s already exists; nothing was written.\nUse --force to replace it.\n", path)
+			return exitError{1}
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return fsutil.WriteFileAtomic(path, data)
+}
+
+// checkFiles loads a framework from files in memory, so an import is checked before anything
+// is written. It prints the errors (with paths under out) and reports whether there were any,
+// and returns the number of warnings.
+func checkFiles(e *env, out string, files map[string][]byte) (bool, int) {
+	m := fstest.MapFS{}
+	for p, b := range files {
+		m[p] = &fstest.MapFile{Data: b}
+	}
+	_, diags, err := ladder.Load(m)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "rungs: the imported framework cannot be read: %v\n", err)
+		return true, 0
+	}
+	if diags.HasErrors() {
+		fmt.Fprintf(e.stderr, "rungs: the imported framework would not pass rungs check; nothing was written:\n")
+		printDiagnostics(e, out, diags)
+		return true, 0
+	}
+	return false, len(diags)
+}
+
+// summary describes a framework in a few lines: each ladder with its levels and how many
+// expectations each area holds across them.
+func summary(f *ladder.Framework) string {
+	var b strings.Builder
+	levels := 0
+	for _, ld := range f.Ladders {
+		levels += len(ld.Levels)
+	}
+	fmt.Fprintf(&b, "%s, %s, %s\n", plural(len(f.Ladders), "ladder"), plural(levels, "level"), plural(len(f.Pages), "page"))
+	for _, ld := range f.Ladders {
+		fmt.Fprintf(&b, "  %s (%s): %s\n", ld.ID, ld.Title, plural(len(ld.Levels), "level"))
+		width := 0
+		for _, a := range ld.Areas() {
+			width = max(width, len(a.Title))
+		}
+		for _, a := range ld.Areas() {
+			n := 0
+			for _, lv := range ld.Levels {
+				if la := lv.Area(a.ID); la != nil {
+					n += len(la.Expectations)
+				}
+			}
+			what := "expectation"
+			if a.Kind == ladder.KindTraits {
+				what = "trait"
+			}
+			fmt.Fprintf(&b, "    %-*s  %s\n", width, a.Title, plural(n, what))
+		}
+	}
+	if len(f.Pages) > 0 {
+		var ids []string
+		for _, p := range f.Pages {
+			ids = append(ids, p.ID)
+		}
+		fmt.Fprintf(&b, "  pages: %s\n", strings.Join(ids, ", "))
+	}
+	return b.String()
+}

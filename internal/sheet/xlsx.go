@@ -1,0 +1,98 @@
+package sheet
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// ReadXLSX reads every sheet of an xlsx workbook as text, as the spreadsheet shows it.
+func ReadXLSX(file string, data []byte) (*Workbook, error) {
+	x, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, Problems{{File: file, Msg: fmt.Sprintf("not an xlsx workbook (%v)", err)}}
+	}
+	defer x.Close()
+	wb := &Workbook{}
+	for _, name := range x.GetSheetList() {
+		rows, err := x.GetRows(name)
+		if err != nil {
+			return nil, Problems{{File: file, Sheet: name, Msg: fmt.Sprintf("cannot read the sheet (%v)", err)}}
+		}
+		wb.Sheets = append(wb.Sheets, &Sheet{Name: name, Rows: rows})
+	}
+	if len(wb.Sheets) == 0 {
+		return nil, Problems{{File: file, Msg: "the workbook has no sheets"}}
+	}
+	return wb, nil
+}
+
+// WriteXLSX writes the workbook as an xlsx file: the first row of each sheet is a bold header
+// that stays in view, and cells wrap so multi-line expectations read as lists.
+func WriteXLSX(wb *Workbook) ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	header, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	body, err := x.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range wb.Sheets {
+		if i == 0 {
+			if err := x.SetSheetName("Sheet1", s.Name); err != nil {
+				return nil, fmt.Errorf("sheet %q: %w", s.Name, err)
+			}
+		} else if _, err := x.NewSheet(s.Name); err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", s.Name, err)
+		}
+		cols := 0
+		for r, row := range s.Rows {
+			cols = max(cols, len(row))
+			for c, v := range row {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				// Text stays text: a level code like "007" or a range like "2-3" must not become
+				// a number or a date.
+				if err := x.SetCellStr(s.Name, ref, v); err != nil {
+					return nil, fmt.Errorf("sheet %q, cell %s: %w", s.Name, ref, err)
+				}
+			}
+		}
+		if cols == 0 {
+			continue
+		}
+		last, _ := excelize.CoordinatesToCellName(cols, max(len(s.Rows), 1))
+		if err := x.SetCellStyle(s.Name, "A1", last, body); err != nil {
+			return nil, err
+		}
+		end, _ := excelize.CoordinatesToCellName(cols, 1)
+		if err := x.SetCellStyle(s.Name, "A1", end, header); err != nil {
+			return nil, err
+		}
+		for c := 1; c <= cols; c++ {
+			name, _ := excelize.ColumnNumberToName(c)
+			_ = x.SetColWidth(s.Name, name, name, columnWidth(s, c-1))
+		}
+		_ = x.SetPanes(s.Name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// columnWidth fits the longest line in the column, within reason.
+func columnWidth(s *Sheet, c int) float64 {
+	w := 8
+	for r := range s.Rows {
+		for _, line := range strings.Split(s.cell(r, c), "\n") {
+			w = max(w, len([]rune(line)))
+		}
+	}
+	return float64(min(w+2, 60))
+}

@@ -1,0 +1,133 @@
+package sheet
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// workbook builds an xlsx file from sheets of rows, as a person would in a spreadsheet.
+func workbook(t *testing.T, sheets map[string][][]string, order ...string) []byte {
+	t.Helper()
+	x := excelize.NewFile()
+	for i, name := range order {
+		if i == 0 {
+			x.SetSheetName("Sheet1", name)
+		} else {
+			x.NewSheet(name)
+		}
+		for r, row := range sheets[name] {
+			for c, v := range row {
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				x.SetCellStr(name, ref, v)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestReadHandMadeXLSX(t *testing.T) {
+	data := workbook(t, map[string][][]string{
+		"Backend": {
+			{"", "Junior", "Senior"},
+			{"Tenure", "0-2 years", "3+"},
+			{"Craft", "- Fixes bugs.\n  - Example: the login bug.", "Designs services."},
+			{"", "Writes tests.", ""},
+			{"Traits", "**Grit**: Keeps going.", "**Grit**: Keeps others going."},
+		},
+		"Frontend": {
+			{"Area", "One"},
+			{"Craft", "Builds pages."},
+		},
+	}, "Backend", "Frontend")
+	res, err := Read("ladders.xlsx", data, Options{Format: "xlsx"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Framework
+	if len(f.Ladders) != 2 || f.Ladders[0].ID != "backend" || f.Ladders[1].ID != "frontend" {
+		t.Fatalf("a ladder per sheet: %+v", f.Ladders)
+	}
+	be := f.Ladders[0]
+	junior := be.Level("junior")
+	if junior.Tenure.String() != "0-2" || be.Level("senior").Tenure.String() != "3+" {
+		t.Errorf("tenure %s %s", junior.Tenure, be.Level("senior").Tenure)
+	}
+	craft := junior.Area("craft").Expectations
+	if len(craft) != 2 || craft[0].Text != "Fixes bugs." || craft[0].Examples[0] != "Example: the login bug." || craft[1].Text != "Writes tests." {
+		t.Errorf("a blank area cell continues the one above: %+v", craft)
+	}
+	if a := be.Area("traits"); a == nil || a.Kind != "traits" || junior.Area("traits").Expectations[0].Name != "Grit" {
+		t.Errorf("traits: %+v", a)
+	}
+}
+
+func TestReadXLSXProblems(t *testing.T) {
+	data := workbook(t, map[string][][]string{
+		"Ladder": {
+			{"Area", "One", "Two"},
+			{"Code", "L1", "L1"},
+			{"Time split: Craft", "lots", "10"},
+			{"Craft", "Ships.", "  - orphan example"},
+		},
+		"Scale": {{"Rating", "Label"}, {"Not yet", "Not yet"}},
+	}, "Ladder", "Scale")
+	_, err := Read("bad.xlsx", data, Options{Format: "xlsx"})
+	if err == nil {
+		t.Fatal("want problems")
+	}
+	got := err.Error()
+	for _, want := range []string{
+		`bad.xlsx: sheet "Ladder", row 2, column C: level code "L1" is already used in column B`,
+		`bad.xlsx: sheet "Ladder", row 3, column B: time split: "lots" is not a range`,
+		`bad.xlsx: sheet "Ladder", row 4, column C: an indented line must follow an expectation: "orphan example"`,
+		`bad.xlsx: sheet "Scale", row 2, column A: bad rating id "Not yet"`,
+		`bad.xlsx: sheet "Scale", row 1: the scale needs at least two ratings`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("want %q in:\n%s", want, got)
+		}
+	}
+	if _, err := Read("text.xlsx", []byte("not a zip"), Options{Format: "xlsx"}); err == nil || !strings.Contains(err.Error(), "text.xlsx: not an xlsx workbook") {
+		t.Errorf("corrupt file: %v", err)
+	}
+}
+
+func TestAlignRowsKeepsEveryOrder(t *testing.T) {
+	// Ids shared across levels share a row unless that would change a level's order.
+	f := loadTemplate(t, "minimal")
+	ld := f.Ladders[0]
+	a, b := ld.Levels[0].Areas[0].Expectations, ld.Levels[1].Areas[0].Expectations
+	b[0].ID, b[1].ID = a[1].ID, a[0].ID // the second level lists two grown expectations the other way round
+	rows := alignRows(ld, "craft", "")
+	for li := range ld.Levels {
+		var got []string
+		for _, r := range rows {
+			for _, e := range r.cells[li] {
+				got = append(got, e.ID)
+			}
+		}
+		var want []string
+		for _, e := range ld.Levels[li].Areas[0].Expectations {
+			want = append(want, e.ID)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("level %d: rows give %v, want %v", li, got, want)
+		}
+	}
+	shared := 0
+	for _, r := range rows {
+		if r.cells[0] != nil && r.cells[1] != nil {
+			shared++
+		}
+	}
+	if shared != 1 {
+		t.Errorf("want one shared row (the other order needs its own), got %d", shared)
+	}
+}
