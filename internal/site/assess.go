@@ -50,8 +50,12 @@ func FrameworkVersion(f *ladder.Framework) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:6]), nil
+	return versionOf(b), nil
+}
+
+func versionOf(frameworkJSON []byte) string {
+	sum := sha256.Sum256(frameworkJSON)
+	return hex.EncodeToString(sum[:6])
 }
 
 // scaleBar is where on the scale an expectation counts as shown: the second rating from the top
@@ -61,7 +65,11 @@ func scaleBar(scale []ladder.Rating) int {
 }
 
 func (r *renderer) assessPage(c *chrome, home link) error {
-	version, err := FrameworkVersion(r.f)
+	b, err := r.frameworkJSON()
+	if err != nil {
+		return err
+	}
+	version := versionOf(b)
 	if err != nil {
 		return fmt.Errorf("self-assessment: %w", err)
 	}

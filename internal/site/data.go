@@ -12,15 +12,15 @@ import (
 // dataJobs add the machine-readable files: framework.json, each ladder's levels.json (what the
 // compare page reads) and the search index. They are separate jobs so they run beside the pages.
 func (r *renderer) dataJobs() []pageJob {
-	jobs := []pageJob{r.frameworkJSON, r.searchIndex}
+	jobs := []pageJob{r.addFrameworkJSON, r.searchIndex}
 	for _, l := range r.f.Ladders {
 		jobs = append(jobs, func() error { return r.levelsJSON(l) })
 	}
 	return jobs
 }
 
-func (r *renderer) frameworkJSON() error {
-	b, err := ladder.JSON(r.f)
+func (r *renderer) addFrameworkJSON() error {
+	b, err := r.frameworkJSON()
 	if err != nil {
 		return err
 	}

@@ -92,6 +92,7 @@ func (r *renderer) page(p *page, tmpl string) error {
 		return err
 	}
 	var b bytes.Buffer
+	b.Grow(48 << 10) // most pages are tens of kilobytes; growing by doubling copies them again
 	if err := templates[tmpl].ExecuteTemplate(&b, "layout", p); err != nil {
 		return fmt.Errorf("render %s: %w", p.Path, err)
 	}

@@ -60,6 +60,9 @@ func Render(f *ladder.Framework, fsys fs.FS, opts Options) (*Site, error) {
 		return nil, err
 	}
 	r := &renderer{f: f, fsys: fsys, opts: opts, base: base, site: &Site{Files: map[string]*File{}}}
+	// framework.json is published and also versions the self-assessment: encoded once, by
+	// whichever job needs it first.
+	r.frameworkJSON = sync.OnceValues(func() ([]byte, error) { return ladder.JSON(f) })
 	if err := r.assets(); err != nil {
 		return nil, err
 	}
@@ -103,9 +106,10 @@ type renderer struct {
 	site *Site
 	mu   sync.Mutex
 
-	assetURL    map[string]string // logical asset name -> fingerprinted URL
-	logoURL     string
-	chromeCache sync.Map // "header\x00section" -> template.HTML
+	assetURL      map[string]string // logical asset name -> fingerprinted URL
+	logoURL       string
+	chromeCache   sync.Map // "header\x00section" -> template.HTML
+	frameworkJSON func() ([]byte, error)
 }
 
 // url turns a site path ("ladders/eng/") into a link that works under the base path.
