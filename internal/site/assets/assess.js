@@ -486,7 +486,8 @@
     function poly(values) {
       return values.map(function (v, i) { var p = point(i, v); return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" ");
     }
-    var s = svg("svg", { viewBox: "0 0 " + size + " " + size, role: "img", "class": "radar", id: "assess-radar-svg", "aria-labelledby": "radar-title radar-desc" });
+    // Wider than the circle: area names stand beside it, and long ones must not be cut off.
+    var s = svg("svg", { viewBox: "-110 -10 " + (size + 220) + " " + (size + 20), role: "img", "class": "radar", id: "assess-radar-svg", "aria-labelledby": "radar-title radar-desc" });
     var title = svg("title", { id: "radar-title" });
     title.textContent = "Your ratings per area over the expected shape of " + tgt.title;
     s.appendChild(title);
