@@ -62,7 +62,7 @@ func runDiff(e *env, args []string) error {
 		if len(pos) == 3 {
 			dir = pos[2]
 		}
-		ctx := context.Background()
+		ctx := e.ctx // Ctrl-C stops the git reads too
 		repo, err := changes.OpenRepo(ctx, dir)
 		if err != nil {
 			return err

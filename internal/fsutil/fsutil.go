@@ -9,13 +9,18 @@ import (
 
 // WriteFileAtomic replaces path with data: it writes a temporary file beside it, syncs it and
 // renames it over path, so readers see the old file or the new one and never a mix. The file
-// keeps its permissions when it exists, and is 0644 when it is new.
+// keeps its permissions when it exists, and is 0644 when it is new. A symbolic link stays a link:
+// the file it points to is the one replaced.
 func WriteFileAtomic(path string, data []byte) error {
 	mode := os.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
 		mode = st.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	target := path
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		target = real
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -35,7 +40,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -16,7 +16,7 @@
     var lad = input.ladder || {};
     var p = lad.promotion;
     if (!p) return { style: "", level: "", points: 0 };
-    var rank = {};
+    var rank = Object.create(null);
     (input.scale || []).forEach(function (s, i) { rank[s] = i; });
     var ratings = input.ratings || {};
     var track = input.track || "";
@@ -67,7 +67,7 @@
     if (p.points) {
       var pts = p.points;
       var res = { style: "points", level: "", points: 0, areas: [], levels: [] };
-      var milestone = {};
+      var milestone = Object.create(null);
       (pts.milestones || []).forEach(function (m) { milestone[m.level] = m.points; });
       var min = rank[pts.rating];
       areaIDs.forEach(function (a) {

@@ -218,3 +218,17 @@ func TestShortcodes(t *testing.T) {
 		t.Errorf("warnings: %q", warnings)
 	}
 }
+
+func TestTitleFromName(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"dashes", "content/docs/senior-engineer.md", "Senior engineer"},
+		{"accented first letter", "content/docs/ingénierie/équipe_produit.md", "Équipe produit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := titleFromName(tc.in); got != tc.want {
+				t.Errorf("titleFromName(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing/fstest"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -145,7 +147,8 @@ func titleCase(s string) string {
 	if s == "" {
 		return "Career Framework"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // table reads a sheet whose first non-blank row is a header, giving each later non-blank row

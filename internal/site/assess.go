@@ -67,12 +67,9 @@ func scaleBar(scale []ladder.Rating) int {
 func (r *renderer) assessPage(c *chrome, home link) error {
 	b, err := r.frameworkJSON()
 	if err != nil {
-		return err
-	}
-	version := versionOf(b)
-	if err != nil {
 		return fmt.Errorf("self-assessment: %w", err)
 	}
+	version := versionOf(b)
 	gp := "assets/" + fingerprint("guidance.js", guidance.Script)
 	r.add(gp, guidance.Script)
 	v := assessView{Script: r.assetURL["assess.js"], Style: r.assetURL["assess.css"], Guidance: r.url(gp)}

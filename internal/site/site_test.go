@@ -252,3 +252,36 @@ func TestWhatChangedPage(t *testing.T) {
 		t.Error("no link to What changed in the navigation")
 	}
 }
+
+// TestEditURLScheme checks that an edit_url with a scheme that runs script never becomes a
+// "suggest a change" link: it is written outside html/template, which would have refused it.
+func TestEditURLScheme(t *testing.T) {
+	fsys, _ := frameworks.FS("minimal")
+	for _, tc := range []struct {
+		name, url string
+		link      bool
+	}{
+		{"https", "https://git.example.org/edit/{path}", true},
+		{"relative", "/edit/{path}", true},
+		{"javascript", "javascript:alert(1)//{path}", false},
+		{"javascript mixed case", " JavaScript:alert(1)//{path}", false},
+		{"data", "data:text/html,<script>alert(1)</script>{path}", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _, _ := ladder.Load(fsys)
+			f.EditURL = tc.url
+			s, err := Render(f, fsys, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := f.Ladders[0]
+			page := string(s.Files[file(levelPath(l, l.Levels[0]))].Body)
+			if got := strings.Contains(page, `class="edit"`); got != tc.link {
+				t.Errorf("edit link present = %v, want %v", got, tc.link)
+			}
+			if strings.Contains(strings.ToLower(page), `href="javascript:`) || strings.Contains(page, `href="data:`) {
+				t.Error("the page links to a javascript: or data: URL")
+			}
+		})
+	}
+}

@@ -157,10 +157,25 @@ func percent(r ladder.Range) string {
 
 // editURL fills the framework's edit_url template for a file, or returns "".
 func (r *renderer) editURL(file string) string {
-	if r.f.EditURL == "" {
+	if r.f.EditURL == "" || !safeURL(r.f.EditURL) {
 		return ""
 	}
 	return strings.ReplaceAll(r.f.EditURL, "{path}", file)
+}
+
+// safeURL reports whether a URL from the framework may be written into an href by hand, outside
+// html/template: relative, or http, https or mailto, the schemes html/template lets through.
+// Anything else (javascript:, data:) would run or show what a text field smuggled in.
+func safeURL(u string) bool {
+	scheme, _, ok := strings.Cut(u, ":")
+	if !ok || strings.ContainsAny(scheme, "/?#") {
+		return true // no scheme: a relative URL
+	}
+	switch strings.ToLower(scheme) {
+	case "http", "https", "mailto":
+		return true
+	}
+	return false
 }
 
 // absolute makes a site path absolute when the base URL has a host, for links that leave the

@@ -218,12 +218,13 @@
   }
 
   // Compare: fetch both ladders' levels and show, per area, what is new, grown and dropped.
+  // Maps keyed by ids have no prototype, so an id such as "constructor" is just an id.
   // Expectations are the same when they share an id: authors reuse an id to say "this grows".
   function setupCompare() {
     var form = $("#compare-form");
     if (!form) return;
     var selA = $("#compare-a"), selB = $("#compare-b"), out = $("#compare-result");
-    var cache = {};
+    var cache = Object.create(null);
     function source(sel) {
       var opt = sel.options[sel.selectedIndex];
       return opt ? opt.parentNode.getAttribute("data-src") : null;
@@ -266,14 +267,14 @@
       p.appendChild(el("a", { href: lb.url }, lb.title));
       out.appendChild(p);
       var areas = [];
-      var seen = {};
+      var seen = Object.create(null);
       a.areas.concat(b.areas).forEach(function (ar) { if (!seen[ar.id]) { seen[ar.id] = true; areas.push(ar); } });
       var totals = { added: 0, grown: 0, dropped: 0 };
       areas.forEach(function (ar) {
         var from = la.areas[ar.id] || [], to = lb.areas[ar.id] || [];
-        var byId = {};
+        var byId = Object.create(null);
         from.forEach(function (x) { byId[x.id] = x; });
-        var toIds = {};
+        var toIds = Object.create(null);
         to.forEach(function (x) { toIds[x.id] = true; });
         var added = [], grown = [], same = [];
         to.forEach(function (x) {

@@ -22,8 +22,8 @@
     return e;
   }
 
-  var data, scaleIDs, rank = {};
-  var cache = {};          // levels.json by ladder id
+  var data, scaleIDs, rank = Object.create(null);
+  var cache = Object.create(null);          // levels.json by ladder id
   var state = null;        // what is saved: see blank()
   var marks = { fresh: {}, madeAgainst: "", from: "" }; // what loading found, kept for this visit
   var mode = "own";        // "link": opened from someone's link; not saved here until asked
@@ -49,7 +49,7 @@
     if (s.t) parts.push("t=" + s.t);
     parts.push("c=" + s.c, "g=" + s.g);
     function group(map, value) {
-      var by = {}, order = [];
+      var by = Object.create(null), order = [];
       Object.keys(map).sort().forEach(function (k) {
         var i = k.indexOf("/");
         var lv = k.slice(0, i);
@@ -60,7 +60,7 @@
     }
     var r = group(s.r, function (id) { return has(rank, id) ? rank[id] : id; });
     if (r) parts.push("r=" + r);
-    var notes = {};
+    var notes = Object.create(null);
     Object.keys(s.n).forEach(function (k) { if (s.n[k]) notes[k] = s.n[k]; });
     var n = group(notes, encodeURIComponent);
     if (n) parts.push("n=" + n);
@@ -142,7 +142,7 @@
     if (lad && lad.levels) {
       // Keep the text of everything rated or noted, and what the two levels held, so a later
       // framework can show what is gone and what is new.
-      var seen = {};
+      var seen = Object.create(null);
       (state.seen || []).forEach(function (k) { seen[k] = true; });
       [state.c, state.g].forEach(function (lvID) {
         items(lad, lvID).forEach(function (it) {
@@ -320,14 +320,14 @@
   }
 
   function ratingsForGuidance() {
-    var r = {};
+    var r = Object.create(null);
     Object.keys(state.r).forEach(function (k) { r[k] = state.r[k]; });
     return r;
   }
 
   // Per area: how many of a level's expectations are shown (rated at the bar or above).
   function areaCounts(lad, lvID) {
-    var counts = {};
+    var counts = Object.create(null);
     items(lad, lvID).forEach(function (it) {
       var c = counts[it.area] || (counts[it.area] = { shown: 0, total: 0, sum: 0 });
       c.total++;
@@ -554,7 +554,7 @@
   function renderGone(lad) {
     var box = $("#assess-gone");
     box.textContent = "";
-    var keys = {};
+    var keys = Object.create(null);
     Object.keys(state.r).concat(Object.keys(state.n)).forEach(function (k) { keys[k] = true; });
     var gone = Object.keys(keys).filter(function (k) {
       var i = k.indexOf("/");
@@ -625,7 +625,7 @@
     return done.then(function (lad) {
       normaliseChoice();
       if (s.v && s.v !== data.version && s.seen) {
-        var seen = {};
+        var seen = Object.create(null);
         s.seen.forEach(function (k) { seen[k] = true; });
         [state.c, state.g].forEach(function (lvID) {
           // A level never saw before has no "new" to mark: all of it was unseen.
@@ -678,7 +678,7 @@
       var keep = state;
       state = blank(ev.target.value);
       state.r = keep.r; state.n = keep.n; state.texts = keep.texts; state.seen = keep.seen;
-      marks.fresh = {};
+      marks.fresh = Object.create(null);
       render(); save();
     });
     $("#assess-track").addEventListener("change", function (ev) { state.t = ev.target.value; render(); save(); });
