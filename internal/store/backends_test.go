@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
+)
+
+// eachBackend runs test once on a fresh SQLite database and once on a fresh PostgreSQL one
+// (skipped without PostgreSQL's binaries unless RUNGS_REQUIRE_POSTGRES=1).
+func eachBackend(t *testing.T, test func(t *testing.T, cfg store.Config)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, store.Config{PostgresURL: storetest.Postgres(t)})
+	})
+}
+
+// eachStore is eachBackend with the store opened, and closed at the end.
+func eachStore(t *testing.T, test func(t *testing.T, s *store.Store)) {
+	t.Helper()
+	eachBackend(t, func(t *testing.T, cfg store.Config) { test(t, open(t, cfg)) })
+}
+
+func open(t *testing.T, cfg store.Config) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return s
+}
+
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// mustPerson creates a person or fails the test.
+func mustPerson(t *testing.T, s *store.Store, name, email string, manager int64) store.Person {
+	t.Helper()
+	p, err := s.CreatePerson(context.Background(), store.Person{Name: name, Email: email, ManagerID: manager, StartDate: day("2024-03-01")})
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	return p
+}

@@ -1,0 +1,140 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reason says why a person's level changed.
+type Reason string
+
+// The reasons a level can change for.
+const (
+	Hire        Reason = "hire"
+	Rollout     Reason = "rollout"
+	Promotion   Reason = "promotion"
+	Correction  Reason = "correction"
+	TrackChange Reason = "track-change"
+)
+
+// LevelChange is one entry of a person's level history.
+type LevelChange struct {
+	ID        int64
+	PersonID  int64
+	FromLevel string // the level before, empty for the first; filled in by AddLevelChange
+	ToLevel   string
+	Ladder    string // the ladder and track of ToLevel
+	Track     string
+	Date      time.Time // when it took effect: a date, midnight UTC
+	Reason    Reason
+	Note      string
+	MadeBy    int64 // the person who made the change; 0 for none (an import)
+	CreatedAt time.Time
+}
+
+func (c *LevelChange) validate() error {
+	c.ToLevel, c.Ladder, c.Track = strings.TrimSpace(c.ToLevel), strings.TrimSpace(c.Ladder), strings.TrimSpace(c.Track)
+	switch c.Reason {
+	case Hire, Rollout, Promotion, Correction, TrackChange:
+	default:
+		return fmt.Errorf("reason %q is not hire, rollout, promotion, correction or track-change", c.Reason)
+	}
+	switch {
+	case c.ToLevel == "" || c.Ladder == "" || c.Track == "":
+		return fmt.Errorf("ladder, track and level are all needed")
+	case c.Date.IsZero():
+		return fmt.Errorf("date is missing")
+	}
+	c.Date = date(c.Date)
+	return nil
+}
+
+// AddLevelChange appends c to its person's history and makes its level their current one,
+// both or neither. FromLevel is taken from the person's current level, so the history cannot
+// disagree with itself. It returns the entry as stored; an unknown person is ErrNotFound.
+func (s *Store) AddLevelChange(ctx context.Context, c LevelChange) (LevelChange, error) {
+	if err := c.validate(); err != nil {
+		return LevelChange{}, fmt.Errorf("level change for person %d: %w", c.PersonID, err)
+	}
+	var added LevelChange
+	err := s.WithTx(ctx, func(tx *Store) error {
+		now := tx.now()
+		// Touching the row before reading it locks it on PostgreSQL, so two changes at once
+		// cannot both read the same level before (SQLite's writer is one at a time anyway).
+		res, err := tx.exec(ctx, `UPDATE people SET updated_at = ? WHERE id = ?`, now, c.PersonID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrNotFound
+		}
+		if err := tx.writeRow(ctx, `SELECT level FROM people WHERE id = ?`, c.PersonID).Scan(&c.FromLevel); err != nil {
+			return err
+		}
+		row := tx.writeRow(ctx, `
+			INSERT INTO level_history (person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING `+levelChangeColumns,
+			c.PersonID, c.FromLevel, c.ToLevel, c.Ladder, c.Track, c.Date, string(c.Reason), c.Note, nullID(c.MadeBy), now)
+		if added, err = scanLevelChange(row); err != nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `UPDATE people SET ladder = ?, track = ?, level = ? WHERE id = ?`,
+			c.Ladder, c.Track, c.ToLevel, c.PersonID)
+		return err
+	})
+	if err != nil {
+		return LevelChange{}, s.fail(err, "level change for person %d", c.PersonID)
+	}
+	return added, nil
+}
+
+// LevelHistory returns a person's level changes in the order they were recorded, oldest
+// first; a person without any has an empty history, an unknown person is ErrNotFound.
+func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange, error) {
+	rows, err := s.query(ctx, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
+	if err != nil {
+		return nil, s.fail(err, "level history of person %d", personID)
+	}
+	defer rows.Close()
+	history := []LevelChange{}
+	for rows.Next() {
+		c, err := scanLevelChange(rows)
+		if err != nil {
+			return nil, s.fail(err, "level history of person %d", personID)
+		}
+		history = append(history, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "level history of person %d", personID)
+	}
+	if len(history) == 0 {
+		// People are never deleted, so checking after the read cannot race with a removal.
+		var one int
+		if err := s.queryRow(ctx, `SELECT 1 FROM people WHERE id = ?`, personID).Scan(&one); err != nil {
+			return nil, s.fail(err, "level history of person %d", personID)
+		}
+	}
+	return history, nil
+}
+
+const levelChangeColumns = `id, person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at`
+
+func scanLevelChange(row scanner) (LevelChange, error) {
+	var c LevelChange
+	var reason string
+	var madeBy sql.NullInt64
+	err := row.Scan(&c.ID, &c.PersonID, &c.FromLevel, &c.ToLevel, &c.Ladder, &c.Track, &c.Date,
+		&reason, &c.Note, &madeBy, &c.CreatedAt)
+	if err != nil {
+		return LevelChange{}, err
+	}
+	c.Reason, c.MadeBy = Reason(reason), madeBy.Int64
+	c.Date, c.CreatedAt = c.Date.UTC(), c.CreatedAt.UTC()
+	return c, nil
+}

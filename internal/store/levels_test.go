@@ -1,0 +1,115 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func TestLevelHistory(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		admin := mustPerson(t, s, "Admin", "admin@example.com", 0)
+		p := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		if h, err := s.LevelHistory(ctx, p.ID); err != nil || len(h) != 0 || h == nil {
+			t.Fatalf("new person's history: %#v, %v; want empty, not nil", h, err)
+		}
+		// The correction comes last but is dated earlier: the history keeps the order of
+		// recording, and the mistaken entry stays.
+		changes := []store.LevelChange{
+			{Ladder: "eng", Track: "ic", ToLevel: "L2", Date: day("2024-03-01"), Reason: store.Hire},
+			{Ladder: "eng", Track: "ic", ToLevel: "L4", Date: day("2025-01-01"), Reason: store.Promotion, Note: "typo", MadeBy: admin.ID},
+			{Ladder: "eng", Track: "ic", ToLevel: "L3", Date: day("2025-01-01"), Reason: store.Correction, Note: "meant L3", MadeBy: admin.ID},
+			{Ladder: "eng", Track: "mgr", ToLevel: "M1", Date: day("2024-12-01"), Reason: store.TrackChange, MadeBy: admin.ID},
+		}
+		wantFrom := []string{"", "L2", "L4", "L3"}
+		var added []store.LevelChange
+		for i, c := range changes {
+			c.PersonID = p.ID
+			got, err := s.AddLevelChange(ctx, c)
+			if err != nil {
+				t.Fatalf("change %d: %v", i, err)
+			}
+			if got.ID == 0 || got.FromLevel != wantFrom[i] || got.ToLevel != c.ToLevel || got.Reason != c.Reason ||
+				got.MadeBy != c.MadeBy || got.Note != c.Note || !got.Date.Equal(c.Date) || got.CreatedAt.IsZero() {
+				t.Errorf("change %d stored as %+v", i, got)
+			}
+			added = append(added, got)
+		}
+		history, err := s.LevelHistory(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(history) != len(added) {
+			t.Fatalf("history has %d entries, want %d", len(history), len(added))
+		}
+		for i := range added {
+			if history[i] != added[i] {
+				t.Errorf("history[%d] = %+v, want %+v", i, history[i], added[i])
+			}
+		}
+		now, err := s.Person(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.Ladder != "eng" || now.Track != "mgr" || now.Level != "M1" {
+			t.Errorf("current level %s/%s/%s, want eng/mgr/M1", now.Ladder, now.Track, now.Level)
+		}
+		// Updating the person leaves both the level and the history alone.
+		now.Name = "Ada L"
+		if _, err := s.UpdatePerson(ctx, now); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := s.LevelHistory(ctx, p.ID)
+		if len(again) != len(added) || again[0] != added[0] {
+			t.Errorf("history changed by an update: %+v", again)
+		}
+	})
+}
+
+func TestLevelChangeErrors(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		ok := store.LevelChange{PersonID: p.ID, Ladder: "eng", Track: "ic", ToLevel: "L2", Date: day("2024-03-01"), Reason: store.Hire}
+		tests := []struct {
+			name   string
+			change func(c *store.LevelChange)
+			want   error // nil: a validation error
+		}{
+			{"unknown person", func(c *store.LevelChange) { c.PersonID = 9999 }, store.ErrNotFound},
+			{"unknown maker (foreign key)", func(c *store.LevelChange) { c.MadeBy = 9999 }, store.ErrConflict},
+			{"bad reason", func(c *store.LevelChange) { c.Reason = "whim" }, nil},
+			{"no level", func(c *store.LevelChange) { c.ToLevel = " " }, nil},
+			{"no date", func(c *store.LevelChange) { c.Date = time.Time{} }, nil},
+		}
+		for _, tt := range tests {
+			c := ok
+			tt.change(&c)
+			_, err := s.AddLevelChange(ctx, c)
+			switch {
+			case err == nil:
+				t.Errorf("%s: no error", tt.name)
+			case tt.want != nil && !errors.Is(err, tt.want):
+				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
+				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
+			}
+		}
+		// A failed change leaves neither a history entry nor a new current level.
+		if h, err := s.LevelHistory(ctx, p.ID); err != nil || len(h) != 0 {
+			t.Errorf("history after failures: %+v, %v", h, err)
+		}
+		if got, _ := s.Person(ctx, p.ID); got.Level != "" {
+			t.Errorf("level %q after failures", got.Level)
+		}
+		if _, err := s.LevelHistory(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("history of nobody: %v, want ErrNotFound", err)
+		}
+	})
+}

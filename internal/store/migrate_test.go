@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func TestMigrationsApplyOnceAndReopenIsNoop(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		s := open(t, cfg)
+		mustPerson(t, s, "Ada", "ada@example.com", 0)
+		for range 2 {
+			again := open(t, cfg)
+			v, err := again.Version(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := store.MigrationCount(); v != want {
+				t.Errorf("version %d, want %d", v, want)
+			}
+			var rows int
+			if err := again.DB().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			if rows != store.MigrationCount() {
+				t.Errorf("schema_migrations has %d rows, want %d", rows, store.MigrationCount())
+			}
+			if _, err := again.PersonByEmail(ctx, "ada@example.com"); err != nil {
+				t.Errorf("data lost on reopen: %v", err)
+			}
+		}
+	})
+}
+
+func TestFailingMigrationRollsBack(t *testing.T) {
+	t.Parallel()
+	good := "CREATE TABLE a (x INTEGER NOT NULL);\n"
+	// The bad migration's first statement works; it must be undone with the failing second.
+	bad := "CREATE TABLE b (x INTEGER NOT NULL);\nINSERT INTO b (x) VALUES (1);\nINSERT INTO missing (x) VALUES (1);\n"
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		fsys := fstest.MapFS{
+			"migrations/0001_a.sql": {Data: []byte(good)},
+			"migrations/0002_b.sql": {Data: []byte(bad)},
+		}
+		_, err := store.OpenWithMigrations(ctx, cfg, fsys)
+		if err == nil || !strings.Contains(err.Error(), "0002_b.sql") {
+			t.Fatalf("open: got %v, want an error naming 0002_b.sql", err)
+		}
+		// Fixed, the second migration applies on the next open, so b did not survive.
+		fsys["migrations/0002_b.sql"] = &fstest.MapFile{Data: []byte("CREATE TABLE b (y INTEGER NOT NULL);\n")}
+		s, err := store.OpenWithMigrations(ctx, cfg, fsys)
+		if err != nil {
+			t.Fatalf("reopen with the fixed migration: %v", err)
+		}
+		defer s.Close()
+		if v, err := s.Version(ctx); err != nil || v != 2 {
+			t.Errorf("version %d, %v; want 2", v, err)
+		}
+		if _, err := s.DB().ExecContext(ctx, s.Rebind(`INSERT INTO b (y) VALUES (?)`), 1); err != nil {
+			t.Errorf("b is not the fixed table: %v", err)
+		}
+	})
+}
+
+func TestNewerDatabaseIsRefused(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		two := fstest.MapFS{
+			"migrations/0001_a.sql": {Data: []byte("CREATE TABLE a (x INTEGER);\n")},
+			"migrations/0002_b.sql": {Data: []byte("CREATE TABLE b (x INTEGER);\n")},
+		}
+		s, err := store.OpenWithMigrations(ctx, cfg, two)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		delete(two, "migrations/0002_b.sql")
+		if _, err := store.OpenWithMigrations(ctx, cfg, two); err == nil || !strings.Contains(err.Error(), "newer") {
+			t.Errorf("open with fewer migrations: got %v, want a newer-schema error", err)
+		}
+	})
+}
+
+func TestOpenConfig(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  store.Config
+	}{
+		{"nothing", store.Config{}},
+		{"both", store.Config{SQLitePath: "x.db", PostgresURL: "postgres://localhost/x"}},
+		{"question mark in path", store.Config{SQLitePath: "x?.db"}},
+		{"missing directory", store.Config{SQLitePath: "/nonexistent/dir/x.db"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := store.Open(context.Background(), tt.cfg)
+			if err == nil {
+				s.Close()
+				t.Fatal("no error")
+			}
+			if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+				t.Errorf("config error %v matches a data error", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status says whether a person is still in the organisation.
+type Status string
+
+// The statuses a person can have.
+const (
+	Active Status = "active"
+	Left   Status = "left"
+)
+
+// Person is someone on a ladder.
+type Person struct {
+	ID        int64
+	Name      string
+	Email     string
+	ManagerID int64 // 0: no manager
+	// Ladder, Track and Level are the current level, set only by AddLevelChange so that they
+	// always agree with the level history; empty until the person is levelled.
+	Ladder    string
+	Track     string
+	Level     string
+	StartDate time.Time // a date, midnight UTC
+	Status    Status
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// validate checks what the database would otherwise reject with a less helpful message.
+func (p *Person) validate() error {
+	p.Name, p.Email = strings.TrimSpace(p.Name), strings.TrimSpace(p.Email)
+	switch {
+	case p.Name == "":
+		return fmt.Errorf("name is empty")
+	case !strings.Contains(p.Email, "@"):
+		return fmt.Errorf("email %q is not an address", p.Email)
+	case p.StartDate.IsZero():
+		return fmt.Errorf("start date is missing")
+	case p.ManagerID != 0 && p.ManagerID == p.ID:
+		return fmt.Errorf("a person cannot be their own manager")
+	}
+	if p.Status == "" {
+		p.Status = Active
+	}
+	if p.Status != Active && p.Status != Left {
+		return fmt.Errorf("status %q is not active or left", p.Status)
+	}
+	p.StartDate = date(p.StartDate)
+	return nil
+}
+
+const personColumns = `id, name, email, manager_id, ladder, track, level, start_date, status, created_at, updated_at`
+
+// CreatePerson adds p and returns it as stored, with its id; p's level fields are ignored
+// (AddLevelChange sets them). A taken email is ErrConflict, an unknown manager too.
+func (s *Store) CreatePerson(ctx context.Context, p Person) (Person, error) {
+	if err := p.validate(); err != nil {
+		return Person{}, fmt.Errorf("create person: %w", err)
+	}
+	now := s.now()
+	row := s.writeRow(ctx, `
+		INSERT INTO people (name, email, manager_id, start_date, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+personColumns,
+		p.Name, p.Email, nullID(p.ManagerID), p.StartDate, string(p.Status), now, now)
+	created, err := scanPerson(row)
+	if err != nil {
+		return Person{}, s.fail(err, "create person %s", p.Email)
+	}
+	return created, nil
+}
+
+// Person returns the person with the id, or ErrNotFound.
+func (s *Store) Person(ctx context.Context, id int64) (Person, error) {
+	p, err := scanPerson(s.queryRow(ctx, `SELECT `+personColumns+` FROM people WHERE id = ?`, id))
+	if err != nil {
+		return Person{}, s.fail(err, "person %d", id)
+	}
+	return p, nil
+}
+
+// PersonByEmail returns the person with the email, whatever its case, or ErrNotFound.
+func (s *Store) PersonByEmail(ctx context.Context, email string) (Person, error) {
+	p, err := scanPerson(s.queryRow(ctx, `SELECT `+personColumns+` FROM people WHERE lower(email) = lower(?)`,
+		strings.TrimSpace(email)))
+	if err != nil {
+		return Person{}, s.fail(err, "person %s", email)
+	}
+	return p, nil
+}
+
+// UpdatePerson saves p's name, email, manager, start date and status; its level changes only
+// through AddLevelChange. It returns the person as stored, or ErrNotFound or ErrConflict.
+func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
+	if err := p.validate(); err != nil {
+		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
+	}
+	row := s.writeRow(ctx, `
+		UPDATE people SET name = ?, email = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
+		WHERE id = ?
+		RETURNING `+personColumns,
+		p.Name, p.Email, nullID(p.ManagerID), p.StartDate, string(p.Status), s.now(), p.ID)
+	updated, err := scanPerson(row)
+	if err != nil {
+		return Person{}, s.fail(err, "update person %d", p.ID)
+	}
+	return updated, nil
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(dest ...any) error }
+
+func scanPerson(row scanner) (Person, error) {
+	var p Person
+	var manager sql.NullInt64
+	var status string
+	err := row.Scan(&p.ID, &p.Name, &p.Email, &manager, &p.Ladder, &p.Track, &p.Level,
+		&p.StartDate, &status, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return Person{}, err
+	}
+	p.ManagerID, p.Status = manager.Int64, Status(status)
+	// SQLite hands times back in a fixed zone of offset 0; make them all plain UTC.
+	p.StartDate, p.CreatedAt, p.UpdatedAt = p.StartDate.UTC(), p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	return p, nil
+}
+
+// nullID stores an absent reference (0) as NULL.
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// date drops the time of day, keeping the calendar date t has where it was given.
+func date(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Many goroutines writing at once, through two Stores on one file as two processes would,
+// must neither fail with SQLITE_BUSY nor lose a write: within a Store the single writer
+// connection queues them, between Stores the busy timeout does.
+func TestSQLiteConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")}
+	stores := []*store.Store{open(t, cfg), open(t, cfg)}
+	ctx := context.Background()
+	const writers, each = 16, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each*2)
+	for w := range writers {
+		wg.Go(func() {
+			s := stores[w%len(stores)]
+			for i := range each {
+				p, err := s.CreatePerson(ctx, store.Person{Name: "P", Email: fmt.Sprintf("p%d.%d@example.com", w, i), StartDate: day("2024-01-01")})
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if _, err := s.AddLevelChange(ctx, store.LevelChange{PersonID: p.ID, Ladder: "eng", Track: "ic", ToLevel: "L1",
+					Date: day("2024-01-01"), Reason: store.Hire}); err != nil {
+					errs <- err
+				}
+				// Readers run alongside the writers.
+				if _, err := s.ListPeople(ctx, store.PeopleFilter{Limit: 10}); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	total := 0
+	for offset := 0; ; offset += store.MaxLimit {
+		page, err := stores[0].ListPeople(ctx, store.PeopleFilter{Limit: store.MaxLimit, Offset: offset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(page)
+		if len(page) < store.MaxLimit {
+			break
+		}
+	}
+	if total != writers*each {
+		t.Errorf("%d people, want %d", total, writers*each)
+	}
+}
+
+// The DSN's pragmas reach every connection: WAL, enforced foreign keys, a busy timeout, and
+// readers that cannot write.
+func TestSQLitePragmas(t *testing.T) {
+	t.Parallel()
+	s := open(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	tests := []struct {
+		name   string
+		reader bool
+		pragma string
+		want   string
+	}{
+		{"writer journal", false, "journal_mode", "wal"},
+		{"writer foreign keys", false, "foreign_keys", "1"},
+		{"writer busy timeout", false, "busy_timeout", "10000"},
+		{"writer synchronous normal", false, "synchronous", "1"},
+		{"writer can write", false, "query_only", "0"},
+		{"reader journal", true, "journal_mode", "wal"},
+		{"reader foreign keys", true, "foreign_keys", "1"},
+		{"reader busy timeout", true, "busy_timeout", "10000"},
+		{"reader query only", true, "query_only", "1"},
+	}
+	for _, tt := range tests {
+		db := s.DB()
+		if tt.reader {
+			db = s.ReadDB()
+		}
+		var got string
+		if err := db.QueryRowContext(context.Background(), "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		} else if got != tt.want {
+			t.Errorf("%s: %s = %s, want %s", tt.name, tt.pragma, got, tt.want)
+		}
+	}
+	if n := s.DB().Stats().MaxOpenConnections; n != 1 {
+		t.Errorf("writer pool allows %d connections, want 1", n)
+	}
+}

@@ -1,0 +1,169 @@
+// Package store keeps the people app's data in embedded SQLite or in PostgreSQL, behind one
+// set of methods with the same behaviour on both.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// ErrNotFound is returned when the row asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write breaks a uniqueness or foreign key rule.
+var ErrConflict = errors.New("conflict")
+
+// Config says which database to use: exactly one of SQLitePath and PostgresURL.
+type Config struct {
+	// SQLitePath is the file of an embedded SQLite database (serve --data).
+	SQLitePath string
+	// PostgresURL is a postgres:// connection URL (serve --db).
+	PostgresURL string
+	// Readers is the size of SQLite's reader pool; 0 means one per CPU, at least 4.
+	Readers int
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.SQLitePath == "" && c.PostgresURL == "":
+		return errors.New("no database: give a SQLite path or a PostgreSQL URL")
+	case c.SQLitePath != "" && c.PostgresURL != "":
+		return errors.New("both a SQLite path and a PostgreSQL URL: give one")
+	case strings.ContainsAny(c.SQLitePath, "?#"):
+		// The driver reads everything after ? as its own options.
+		return fmt.Errorf("SQLite path %q: ? and # are not allowed", c.SQLitePath)
+	case c.Readers < 0:
+		return fmt.Errorf("readers %d: must not be negative", c.Readers)
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx share, so that methods run alike in and out of WithTx.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store is the people app's database. Its methods are safe for concurrent use.
+type Store struct {
+	d      dialect
+	db     *sql.DB // writes and transactions; one connection on SQLite
+	readDB *sql.DB // reads; the same as db on PostgreSQL
+	write  querier // db, or the transaction inside WithTx
+	read   querier // readDB, or the transaction inside WithTx
+	inTx   bool
+	now    func() time.Time
+}
+
+// SQLite pragmas, busy_timeout first so that none of the others can fail with SQLITE_BUSY
+// while another process holds the lock. Times are written in SQLite's own format so that
+// its date functions and text ordering work on them.
+const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+
+// Open connects to the database cfg names and applies any migrations it has not had yet.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	return open(ctx, cfg, migrationFiles)
+}
+
+func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	if cfg.PostgresURL != "" {
+		db, err := sql.Open("pgx", cfg.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		s.d, s.db, s.readDB = dialect{postgres: true}, db, db
+	} else {
+		// One writer connection, as PocketBase does: writes queue in the pool instead of
+		// failing with SQLITE_BUSY, and IMMEDIATE transactions take the lock up front.
+		db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
+		}
+		db.SetMaxOpenConns(1)
+		db.SetConnMaxLifetime(0)
+		readers := cfg.Readers
+		if readers == 0 {
+			readers = max(4, runtime.NumCPU())
+		}
+		// query_only makes a write through the reader pool an error instead of a lock fight.
+		rdb, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+"&_pragma=query_only(ON)")
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
+		}
+		rdb.SetMaxOpenConns(readers)
+		rdb.SetMaxIdleConns(readers)
+		s.db, s.readDB = db, rdb
+	}
+	s.write, s.read = s.db, s.readDB
+	if err := s.db.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := s.migrate(ctx, migrations); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the database connections.
+func (s *Store) Close() error {
+	if s.inTx {
+		return errors.New("close store: called inside WithTx")
+	}
+	err := s.db.Close()
+	if s.readDB != s.db {
+		err = errors.Join(err, s.readDB.Close())
+	}
+	return err
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string {
+	if s.d.postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// exec, query and queryRow rebind placeholders for the dialect.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.write.ExecContext(ctx, s.d.rebind(query), args...)
+}
+
+func (s *Store) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.write.QueryRowContext(ctx, s.d.rebind(query), args...)
+}
+
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.read.QueryContext(ctx, s.d.rebind(query), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.read.QueryRowContext(ctx, s.d.rebind(query), args...)
+}
+
+// fail maps a driver error to ErrNotFound or ErrConflict where it is one, and adds context.
+func (s *Store) fail(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	} else {
+		err = s.d.mapErr(err)
+	}
+	return fmt.Errorf(format+": %w", append(args, err)...)
+}

@@ -1,0 +1,37 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// WithTx runs fn in one transaction: all of its writes are kept if fn returns nil, none if it
+// returns an error or panics. fn must use the Store it is given, not the outer one: on SQLite
+// the outer one's writes would wait for the connection the transaction holds. A WithTx inside
+// fn joins the transaction already open.
+func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error) {
+	if s.inTx {
+		return fn(s)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// Also on panic; the rollback error adds nothing to the one that got us here.
+			_ = tx.Rollback()
+		}
+	}()
+	inner := *s
+	inner.write, inner.read, inner.inTx = tx, tx, true
+	if err := fn(&inner); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit transaction: %w", s.d.mapErr(err))
+	}
+	committed = true
+	return nil
+}
