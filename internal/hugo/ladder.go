@@ -133,7 +133,7 @@ func (im *importer) ladder(name string, index *page, pages []*page) *ladder.Ladd
 			blockArea[b] = a
 			for _, it := range b.items {
 				a.items++
-				if _, _, ok := splitTrait(it.text); ok {
+				if _, _, ok := ladder.SplitTrait(it.text); ok {
 					a.trait++
 				}
 			}
@@ -217,7 +217,7 @@ func (im *importer) fillLevel(ld *ladder.Ladder, lv *ladder.Level, doc *levelDoc
 			}
 			e := &ladder.Expectation{Text: it.text, Examples: it.examples, Track: track}
 			if a.area.Kind == ladder.KindTraits {
-				e.Name, e.Text, _ = splitTrait(it.text)
+				e.Name, e.Text, _ = ladder.SplitTrait(it.text)
 			}
 			la.Expectations = append(la.Expectations, e)
 		}
@@ -332,18 +332,6 @@ func sortAreas(ld *ladder.Ladder, lv *ladder.Level) {
 			areas[j], areas[j-1] = areas[j-1], areas[j]
 		}
 	}
-}
-
-var traitRE = regexp.MustCompile(`^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$`)
-
-// splitTrait reads "**Name**: text" (the colon may sit inside the bold).
-func splitTrait(s string) (name, text string, ok bool) {
-	m := traitRE.FindStringSubmatch(s)
-	if m == nil {
-		return "", "", false
-	}
-	name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]), ":"))
-	return name, m[2], name != ""
 }
 
 // titleFromName turns a file or folder name such as "senior-engineer" into "Senior engineer".

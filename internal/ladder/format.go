@@ -87,14 +87,8 @@ func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
 		return nil, false
 	}
 	var b strings.Builder
-	if md.hasFront {
-		front, ok := formatYAMLFile(file, []byte(md.front), 1, r)
-		if !ok {
-			return nil, false
-		}
-		b.WriteString("---\n")
-		b.Write(front)
-		b.WriteString("---\n")
+	if !writeFront(&b, file, md, r) {
+		return nil, false
 	}
 	taken := map[string]bool{}
 	for _, sec := range body.sections {
@@ -139,20 +133,29 @@ func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
 	return []byte(b.String()), true
 }
 
+// writeFront writes the file's front matter in canonical form, if it has any.
+func writeFront(b *strings.Builder, file string, md mdFile, r *reporter) bool {
+	if !md.hasFront {
+		return true
+	}
+	front, ok := formatYAMLFile(file, []byte(md.front), 1, r)
+	if !ok {
+		return false
+	}
+	b.WriteString("---\n")
+	b.Write(front)
+	b.WriteString("---\n")
+	return true
+}
+
 func formatPage(file string, src []byte, r *reporter) ([]byte, bool) {
 	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
 		return nil, false
 	}
 	var b strings.Builder
-	if md.hasFront {
-		front, ok := formatYAMLFile(file, []byte(md.front), 1, r)
-		if !ok {
-			return nil, false
-		}
-		b.WriteString("---\n")
-		b.Write(front)
-		b.WriteString("---\n")
+	if !writeFront(&b, file, md, r) {
+		return nil, false
 	}
 	body := strings.Trim(strings.Join(md.body, "\n"), "\n")
 	if body != "" {

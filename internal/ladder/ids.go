@@ -22,7 +22,7 @@ var stopWords = map[string]bool{
 // newID makes a readable id from an expectation's text: its first few meaningful words, or a
 // trait's name. It never returns an id already in taken, and adds the one it returns.
 func newID(text string, taken map[string]bool) string {
-	if name, _, ok := splitTrait(text); ok {
+	if name, _, ok := SplitTrait(text); ok {
 		text = name
 	}
 	text = mdLinkText.ReplaceAllString(text, "$1")

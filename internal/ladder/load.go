@@ -501,7 +501,7 @@ func levelAreas(r *reporter, ld *Ladder, lv *Level, body *levelBody) {
 			for _, it := range t.items {
 				e := &Expectation{ID: it.id, Text: it.text, Examples: it.examples, Track: track, Line: it.line}
 				if area.Kind == KindTraits {
-					name, text, ok := splitTrait(it.text)
+					name, text, ok := SplitTrait(it.text)
 					if !ok {
 						r.errorf(Pos{lv.Path, it.line, 3}, "an enabling trait is written \"- **Name**: text\"")
 					}

@@ -285,8 +285,9 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 
 var traitRE = regexp.MustCompile(`^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$`)
 
-// splitTrait reads "**Name**: text"; ok is false when the bullet has no bold name.
-func splitTrait(s string) (name, text string, ok bool) {
+// SplitTrait reads an enabling trait written "**Name**: text" (the colon may sit inside the
+// bold); ok is false when the text has no bold name.
+func SplitTrait(s string) (name, text string, ok bool) {
 	m := traitRE.FindStringSubmatch(s)
 	if m == nil {
 		return "", "", false

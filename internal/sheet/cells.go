@@ -10,7 +10,6 @@ import (
 var (
 	bulletRE = regexp.MustCompile(`^([ \t\x{00a0}]*)(?:[-*+•‣◦▪–]|\d{1,3}[.)])[ \t]+(.*)$`)
 	cellID   = regexp.MustCompile(`[ \t]*\{#([^{}]*)\}[ \t]*$`)
-	traitRE  = regexp.MustCompile(`^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$`)
 )
 
 // cellItem is one expectation read from a cell.
@@ -66,16 +65,6 @@ func parseCell(text string) ([]*cellItem, string) {
 		}
 	}
 	return items, ""
-}
-
-// splitTrait reads "**Name**: text".
-func splitTrait(s string) (name, text string, ok bool) {
-	m := traitRE.FindStringSubmatch(s)
-	if m == nil {
-		return "", "", false
-	}
-	name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]), ":"))
-	return name, m[2], name != ""
 }
 
 // listLines reads a cell holding a plain list (signals, examples): one entry per line, bullets

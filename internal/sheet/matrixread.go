@@ -183,7 +183,7 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 		for k, it := range p.items {
 			e := &ladder.Expectation{ID: it.id, Text: it.text, Examples: it.examples, Track: p.track}
 			if p.area.Kind == ladder.KindTraits {
-				name, text, ok := splitTrait(it.text)
+				name, text, ok := ladder.SplitTrait(it.text)
 				if !ok {
 					rd.at(s, p.row, p.col, "area %q holds enabling traits, written \"**Name**: text\"; this line is not: %q", p.area.Title, it.text)
 					continue
@@ -411,7 +411,7 @@ func (rd *reader) traitAreas(ld *ladder.Ladder) {
 		}
 		all := len(es) > 0
 		for _, e := range es {
-			if _, _, ok := splitTrait(e.Text); !ok {
+			if _, _, ok := ladder.SplitTrait(e.Text); !ok {
 				all = false
 			}
 		}
@@ -420,7 +420,7 @@ func (rd *reader) traitAreas(ld *ladder.Ladder) {
 		}
 		a.Kind = ladder.KindTraits
 		for _, e := range es {
-			e.Name, e.Text, _ = splitTrait(e.Text)
+			e.Name, e.Text, _ = ladder.SplitTrait(e.Text)
 		}
 	}
 }
