@@ -56,6 +56,10 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	return out, nil
 }
 
+// Prefix is the framework's folder relative to the top of the repository, ending in a slash, or
+// "" when the framework is at the top.
+func (r *Repo) Prefix() string { return r.prefix }
+
 // Files returns the framework's files at a revision, in memory, read with git archive.
 func (r *Repo) Files(ctx context.Context, rev string) (fstest.MapFS, error) {
 	tree := rev + ":" + strings.TrimSuffix(r.prefix, "/")

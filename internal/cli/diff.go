@@ -122,7 +122,12 @@ func loadRev(e *env, ctx context.Context, repo *changes.Repo, rev string) (*ladd
 		return nil, err
 	}
 	if diags.HasErrors() {
-		printDiagnostics(e, rev+":", diags)
+		// Name each file as git does, rev:path from the top of the repository, so that
+		// `git show` opens exactly the version that has the problem.
+		for i := range diags {
+			diags[i].Pos.File = rev + ":" + repo.Prefix() + diags[i].Pos.File
+		}
+		printDiagnostics(e, "", diags)
 		return nil, fmt.Errorf("the framework has errors at %s; fix them to compare it", rev)
 	}
 	return f, nil
