@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/titles"
 )
@@ -50,10 +51,10 @@ func runTitles(e *env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError{fmt.Sprintf("unknown format %q%s; use text or json", *format, ladder.Suggest(*format, []string{"text", "json"}))}
 	}
-	dir := "."
+	dir, named := ".", false
 	if len(pos) > 1 {
 		if st, err := os.Stat(pos[0]); err == nil && st.IsDir() {
-			dir, pos = pos[0], pos[1:]
+			dir, pos, named = pos[0], pos[1:], true
 		}
 	}
 	if len(pos) == 1 {
@@ -65,7 +66,16 @@ func runTitles(e *env, args []string) error {
 	if titles.Normalise(query) == "" {
 		return usageError{"titles needs a title to look up, such as: rungs titles \"SDE II\""}
 	}
-	f, diags, err := load(dir)
+	var f *ladder.Framework
+	var diags ladder.Diagnostics
+	if _, statErr := os.Stat(filepath.Join(dir, ladder.FrameworkFile)); statErr != nil && !named {
+		// As serve does: outside a framework, the bundled one answers, and says so.
+		fsys, _ := frameworks.FS(frameworks.Default)
+		fmt.Fprintf(e.stderr, "No %s here: looking in the bundled %s framework's crosswalk.\n", ladder.FrameworkFile, frameworks.Default)
+		f, diags, err = ladder.Load(fsys)
+	} else {
+		f, diags, err = load(dir)
+	}
 	if err != nil {
 		return err
 	}

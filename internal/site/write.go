@@ -17,6 +17,9 @@ import (
 // mistyped -o never replaces someone's work.
 func (s *Site) WriteDir(out string) error {
 	out = filepath.Clean(out)
+	if st, err := os.Stat(out); err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is a file; name the folder to write the site into", out)
+	}
 	if entries, err := os.ReadDir(out); err == nil && len(entries) > 0 {
 		if _, err := os.Stat(filepath.Join(out, "framework.json")); err != nil {
 			return fmt.Errorf("%s is not empty and does not look like an earlier build (no framework.json); choose another folder or empty it", out)
