@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/yuin/goldmark"
+
 	"github.com/rungs/rungs/internal/ladder"
 )
 
@@ -73,7 +75,7 @@ func (r *renderer) searchIndex() error {
 			for _, la := range lv.Areas {
 				context := l.Title + " › " + lv.Title + " › " + areaTitle(l, la.Area)
 				for _, e := range la.Expectations {
-					title := plain(r.inline(md, lv.Path, e.Text))
+					title := r.searchText(md, lv.Path, e.Text)
 					if e.Name != "" {
 						title = e.Name + ": " + title
 					}
@@ -144,4 +146,13 @@ func (r *renderer) sitemap() {
 	}
 	b.WriteString("</urlset>\n")
 	r.add("sitemap.xml", []byte(b.String()))
+}
+
+// searchText is an expectation as plain text for the index. Most are plain already and are used
+// as they are; only text with Markdown in it is rendered and stripped.
+func (r *renderer) searchText(md goldmark.Markdown, from, text string) string {
+	if !strings.ContainsAny(text, inlineMarkdownChars) {
+		return strings.Join(strings.Fields(text), " ")
+	}
+	return plain(r.inline(md, from, text))
 }

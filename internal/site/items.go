@@ -3,6 +3,7 @@ package site
 import (
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 )
 
@@ -147,5 +148,24 @@ func splitTableHTML(rows []splitRow) template.HTML {
 		b.WriteString(`<tr><th scope="row">` + html.EscapeString(r.Area) + `</th><td>` + html.EscapeString(r.Range) + `</td></tr>`)
 	}
 	b.WriteString(`</tbody></table>`)
+	return template.HTML(b.String())
+}
+
+// matrixBodyHTML writes the matrix's rows: a heading row per group, then a row per area with a
+// cell per level (ids gives each cell's level, for the level filter).
+func matrixBodyHTML(groups []groupView, ids []string) template.HTML {
+	var b strings.Builder
+	span := strconv.Itoa(len(ids) + 1)
+	for _, g := range groups {
+		b.WriteString(`<tbody><tr class="group-row"><th scope="rowgroup" colspan="` + span + `">` + html.EscapeString(g.Title) + "</th></tr>\n")
+		for _, a := range g.Areas {
+			b.WriteString(`<tr data-area="` + html.EscapeString(a.ID) + `"><th scope="row">` + html.EscapeString(a.Title) + `</th>`)
+			for i, c := range a.Cells {
+				b.WriteString(`<td data-level="` + html.EscapeString(ids[i]) + `">` + string(c) + `</td>`)
+			}
+			b.WriteString("</tr>\n")
+		}
+		b.WriteString("</tbody>\n")
+	}
 	return template.HTML(b.String())
 }

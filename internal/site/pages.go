@@ -366,10 +366,11 @@ func (r *renderer) indicators(l *ladder.Ladder, lv *ladder.Level) indicatorsView
 }
 
 type matrixView struct {
-	Ladder *ladder.Ladder
-	Levels []link
-	IDs    []string
-	Groups []groupView
+	Ladder   *ladder.Ladder
+	Levels   []link
+	IDs      []string
+	Groups   []groupView
+	BodyHTML template.HTML
 }
 
 func (r *renderer) matrixPage(c *chrome, home link, l *ladder.Ladder) error {
@@ -399,6 +400,7 @@ func (r *renderer) matrixPage(c *chrome, home link, l *ladder.Ladder) error {
 		}
 		v.Groups = append(v.Groups, gv)
 	}
+	v.BodyHTML = matrixBodyHTML(v.Groups, v.IDs)
 	return r.page(&page{Site: c, Title: l.Title + " matrix", Description: "Every area of " + l.Title + " across its levels.",
 		Section: "ladder:" + l.ID, Path: matrixPath(l), Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}, Body: v}, "matrix")
 }
