@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// AuditEntry is one line of the audit log: who did what to whom, when, and from where.
+// The log is append-only; the store has no method to change or remove an entry.
+type AuditEntry struct {
+	ID      int64
+	At      time.Time // zero means now when adding
+	Actor   int64     // the person who acted; 0 for nobody signed in (a failed login) or rungs itself
+	Action  string    // what was done, such as "login.failed" or "person.update"
+	Subject int64     // the person acted on; 0 for none
+	Detail  string
+	Address string // the client's IP address
+}
+
+// AddAudit appends e to the audit log and returns it as stored, with its id.
+func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
+	e.Action = strings.TrimSpace(e.Action)
+	if e.Action == "" {
+		return AuditEntry{}, fmt.Errorf("add audit entry: action is empty")
+	}
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	// PostgreSQL keeps microseconds; dropping the rest here makes both databases hold the same.
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	row := s.writeRow(ctx, `
+		INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING `+auditColumns,
+		e.At, nullID(e.Actor), e.Action, nullID(e.Subject), e.Detail, e.Address)
+	added, err := scanAudit(row)
+	if err != nil {
+		return AuditEntry{}, s.fail(err, "add audit entry %s", e.Action)
+	}
+	return added, nil
+}
+
+// AuditFilter chooses and pages the entries AuditLog returns; zero fields do not filter.
+type AuditFilter struct {
+	Actor   int64
+	Subject int64
+	Action  string
+	Since   time.Time // entries at or after
+	Until   time.Time // entries before
+	Limit   int       // 0 means DefaultLimit; at most MaxLimit
+	Offset  int
+}
+
+// AuditLog returns the entries f chooses, newest first (ties by id, newest first), one page
+// at a time.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	limit := f.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	if limit < 0 || limit > MaxLimit || f.Offset < 0 {
+		return nil, fmt.Errorf("audit log: limit %d offset %d: limit must be 1 to %d and offset not negative", f.Limit, f.Offset, MaxLimit)
+	}
+	var where []string
+	var args []any
+	if f.Actor != 0 {
+		where, args = append(where, "actor_id = ?"), append(args, f.Actor)
+	}
+	if f.Subject != 0 {
+		where, args = append(where, "subject_id = ?"), append(args, f.Subject)
+	}
+	if f.Action != "" {
+		where, args = append(where, "action = ?"), append(args, f.Action)
+	}
+	if !f.Since.IsZero() {
+		where, args = append(where, "at >= ?"), append(args, f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		where, args = append(where, "at < ?"), append(args, f.Until.UTC())
+	}
+	q := `SELECT ` + auditColumns + ` FROM audit_log`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	q += ` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`
+	rows, err := s.query(ctx, q, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, s.fail(err, "audit log")
+	}
+	defer rows.Close()
+	entries := []AuditEntry{}
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, s.fail(err, "audit log")
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "audit log")
+	}
+	return entries, nil
+}
+
+const auditColumns = `id, at, actor_id, action, subject_id, detail, address`
+
+func scanAudit(row scanner) (AuditEntry, error) {
+	var e AuditEntry
+	var actor, subject sql.NullInt64
+	if err := row.Scan(&e.ID, &e.At, &actor, &e.Action, &subject, &e.Detail, &e.Address); err != nil {
+		return AuditEntry{}, err
+	}
+	e.At, e.Actor, e.Subject = e.At.UTC(), actor.Int64, subject.Int64
+	return e, nil
+}

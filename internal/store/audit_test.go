@@ -1,0 +1,157 @@
+package store_test
+
+import (
+	"context"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func TestAuditLog(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		base := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
+		in := []store.AuditEntry{
+			{At: base, Actor: 1, Action: "login"},
+			{At: base.Add(time.Hour), Actor: 1, Action: "person.read", Subject: 2},
+			{At: base.Add(time.Hour), Actor: 2, Action: "person.update", Subject: 2, Detail: "name"}, // same time: id orders
+			{At: base.Add(2 * time.Hour), Action: "login.failed", Detail: "ada@example.com", Address: "192.0.2.7"},
+			// In a time zone and with nanoseconds: stored in UTC, to the microsecond.
+			{At: base.Add(3*time.Hour + 1500*time.Nanosecond).In(time.FixedZone("CET", 3600)), Actor: 2, Action: "person.read", Subject: 1},
+		}
+		var added []store.AuditEntry
+		for _, e := range in {
+			a, err := s.AddAudit(ctx, e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := e
+			want.ID, want.At = a.ID, e.At.UTC().Truncate(time.Microsecond)
+			if a.ID == 0 || a != want {
+				t.Errorf("added %+v, want %+v", a, want)
+			}
+			added = append(added, a)
+		}
+		now, err := s.AddAudit(ctx, store.AuditEntry{Actor: 3, Action: " export "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if now.At.Before(base.Add(24*time.Hour)) || now.Action != "export" {
+			t.Errorf("entry without a time: %+v", now)
+		}
+		added = append(added, now)
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Actor: 1, Action: "  "}); err == nil {
+			t.Error("entry without an action: no error")
+		}
+
+		ids := func(want ...int) []int64 { // indexes into added -> ids
+			out := []int64{}
+			for _, i := range want {
+				out = append(out, added[i].ID)
+			}
+			return out
+		}
+		tests := []struct {
+			name string
+			f    store.AuditFilter
+			want []int64
+		}{
+			{"everything, newest first", store.AuditFilter{}, ids(5, 4, 3, 2, 1, 0)},
+			{"actor", store.AuditFilter{Actor: 1}, ids(1, 0)},
+			{"subject", store.AuditFilter{Subject: 2}, ids(2, 1)},
+			{"action", store.AuditFilter{Action: "person.read"}, ids(4, 1)},
+			{"action is exact", store.AuditFilter{Action: "login"}, ids(0)},
+			{"since is inclusive", store.AuditFilter{Since: base.Add(time.Hour)}, ids(5, 4, 3, 2, 1)},
+			{"until is exclusive", store.AuditFilter{Until: base.Add(2 * time.Hour)}, ids(2, 1, 0)},
+			{"between", store.AuditFilter{Since: base.Add(time.Hour), Until: base.Add(2 * time.Hour)}, ids(2, 1)},
+			{"times in another zone", store.AuditFilter{Since: base.Add(time.Hour).In(time.FixedZone("X", -5*3600))}, ids(5, 4, 3, 2, 1)},
+			{"since within a second", store.AuditFilter{Since: base.Add(3*time.Hour + time.Microsecond)}, ids(5, 4)},
+			{"until within a second", store.AuditFilter{Until: base.Add(3*time.Hour + time.Microsecond)}, ids(3, 2, 1, 0)},
+			{"actor and action", store.AuditFilter{Actor: 2, Action: "person.read"}, ids(4)},
+			{"nothing matches", store.AuditFilter{Actor: 1, Subject: 1}, ids()},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.AuditLog(ctx, tt.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var gotIDs = []int64{}
+				for _, e := range got {
+					gotIDs = append(gotIDs, e.ID)
+				}
+				if !slices.Equal(gotIDs, tt.want) {
+					t.Errorf("ids %v, want %v", gotIDs, tt.want)
+				}
+			})
+		}
+
+		// Entries read back equal the ones added.
+		all, err := s.AuditLog(ctx, store.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range all {
+			i := slices.IndexFunc(added, func(a store.AuditEntry) bool { return a.ID == e.ID })
+			if i < 0 || e != added[i] {
+				t.Errorf("read %+v, added %+v", e, added[i])
+			}
+		}
+	})
+}
+
+func TestAuditLogPages(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		var want []int64 // newest first
+		for i := range 7 {
+			e, err := s.AddAudit(ctx, store.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), Actor: 1, Action: "person.read"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append([]int64{e.ID}, want...)
+		}
+		var got []int64
+		pages := 0
+		for offset := 0; ; offset += 3 {
+			page, err := s.AuditLog(ctx, store.AuditFilter{Actor: 1, Limit: 3, Offset: offset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, e := range page {
+				got = append(got, e.ID)
+			}
+			if len(page) < 3 {
+				break
+			}
+		}
+		if !slices.Equal(got, want) || pages != 3 {
+			t.Errorf("paged ids %v in %d pages, want %v in 3", got, pages, want)
+		}
+		for _, f := range []store.AuditFilter{{Limit: -1}, {Limit: store.MaxLimit + 1}, {Offset: -1}} {
+			if _, err := s.AuditLog(ctx, f); err == nil {
+				t.Errorf("AuditLog(%+v): no error", f)
+			}
+		}
+	})
+}
+
+// The log is append-only because nothing can change it: no store method but AddAudit writes it.
+func TestAuditAppendOnly(t *testing.T) {
+	t.Parallel()
+	typ := reflect.TypeFor[*store.Store]()
+	for i := range typ.NumMethod() {
+		name := typ.Method(i).Name
+		if strings.Contains(name, "Audit") && name != "AddAudit" && name != "AuditLog" {
+			t.Errorf("method %s may change the audit log", name)
+		}
+	}
+}

@@ -1,0 +1,137 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+)
+
+// Session is a signed-in browser. Its token is not part of it: only the one CreateSession
+// returns it to holds it.
+type Session struct {
+	AccountID int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	LastSeen  time.Time
+	UserAgent string
+	Address   string // the client's IP address, as the HTTP layer saw it
+}
+
+// tokenHash is what the sessions table keeps of a token. The token is 256 random bits, so a
+// plain SHA-256 cannot be reversed, and looking the hash up cannot leak the token by timing.
+func tokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateSession starts a session for sess's account, lasting until sess.ExpiresAt, and
+// returns its new random token (for the cookie) with the session as stored. The database
+// keeps only the token's SHA-256. An unknown account is ErrConflict.
+func (s *Store) CreateSession(ctx context.Context, sess Session) (token string, created Session, err error) {
+	now := s.now()
+	if !sess.ExpiresAt.After(now) {
+		return "", Session{}, fmt.Errorf("create session for account %d: expiry %s is not in the future", sess.AccountID, sess.ExpiresAt)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", Session{}, fmt.Errorf("create session for account %d: %w", sess.AccountID, err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	row := s.writeRow(ctx, `
+		INSERT INTO sessions (id_hash, account_id, created_at, expires_at, last_seen, user_agent, address)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+sessionColumns,
+		tokenHash(token), sess.AccountID, now, sess.ExpiresAt.UTC().Truncate(time.Microsecond), now, sess.UserAgent, sess.Address)
+	if created, err = scanSession(row); err != nil {
+		return "", Session{}, s.fail(err, "create session for account %d", sess.AccountID)
+	}
+	return token, created, nil
+}
+
+// SessionByToken returns the session the token opens, or ErrNotFound when there is none or
+// it has expired.
+func (s *Store) SessionByToken(ctx context.Context, token string) (Session, error) {
+	sess, err := scanSession(s.queryRow(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id_hash = ? AND expires_at > ?`,
+		tokenHash(token), s.now()))
+	if err != nil {
+		// Never the token in a message: it would end up in logs.
+		return Session{}, s.fail(err, "session")
+	}
+	return sess, nil
+}
+
+// TouchSession records that the session was used now and, unless expiresAt is zero, moves
+// its expiry there (a sliding expiry). An expired or unknown session is ErrNotFound: touching
+// does not bring a session back.
+func (s *Store) TouchSession(ctx context.Context, token string, expiresAt time.Time) error {
+	now := s.now()
+	q := `UPDATE sessions SET last_seen = ? WHERE id_hash = ? AND expires_at > ?`
+	args := []any{now, tokenHash(token), now}
+	if !expiresAt.IsZero() {
+		if !expiresAt.After(now) {
+			return fmt.Errorf("touch session: expiry %s is not in the future", expiresAt)
+		}
+		q = `UPDATE sessions SET last_seen = ?, expires_at = ? WHERE id_hash = ? AND expires_at > ?`
+		args = []any{now, expiresAt.UTC().Truncate(time.Microsecond), tokenHash(token), now}
+	}
+	res, err := s.exec(ctx, q, args...)
+	if err != nil {
+		return s.fail(err, "touch session")
+	}
+	if err := affectedOne(res); err != nil {
+		return s.fail(err, "touch session")
+	}
+	return nil
+}
+
+// DeleteSession ends the session the token opens (sign out). A session already gone is not
+// an error: signing out twice leaves one signed out.
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	if _, err := s.exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, tokenHash(token)); err != nil {
+		return s.fail(err, "delete session")
+	}
+	return nil
+}
+
+// DeleteSessionsOf ends every session of the account ("sign out everywhere") and returns
+// how many there were.
+func (s *Store) DeleteSessionsOf(ctx context.Context, accountID int64) (int64, error) {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE account_id = ?`, accountID)
+	if err != nil {
+		return 0, s.fail(err, "delete sessions of account %d", accountID)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, s.fail(err, "delete sessions of account %d", accountID)
+	}
+	return n, nil
+}
+
+// DeleteExpiredSessions removes the sessions that expired at or before now and returns how
+// many; expired sessions already open nothing, this only keeps the table small.
+func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.UTC())
+	if err != nil {
+		return 0, s.fail(err, "delete expired sessions")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, s.fail(err, "delete expired sessions")
+	}
+	return n, nil
+}
+
+const sessionColumns = `account_id, created_at, expires_at, last_seen, user_agent, address`
+
+func scanSession(row scanner) (Session, error) {
+	var sess Session
+	if err := row.Scan(&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address); err != nil {
+		return Session{}, err
+	}
+	sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
+	return sess, nil
+}

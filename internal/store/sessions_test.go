@@ -1,0 +1,199 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func mustSession(t *testing.T, s *store.Store, accountID int64, expires time.Time) string {
+	t.Helper()
+	token, _, err := s.CreateSession(context.Background(), store.Session{AccountID: accountID, ExpiresAt: expires})
+	if err != nil {
+		t.Fatalf("create session for account %d: %v", accountID, err)
+	}
+	return token
+}
+
+func TestSessionRoundTrip(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		expires := time.Now().Add(time.Hour)
+		token, created, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: expires,
+			UserAgent: "Firefox", Address: "192.0.2.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(token) < 43 {
+			t.Errorf("token %q is shorter than 256 bits in base64", token)
+		}
+		if created.AccountID != a.ID || created.UserAgent != "Firefox" || created.Address != "192.0.2.1" ||
+			!created.ExpiresAt.Equal(expires.UTC().Truncate(time.Microsecond)) || created.CreatedAt.IsZero() ||
+			!created.LastSeen.Equal(created.CreatedAt) {
+			t.Errorf("created %+v", created)
+		}
+		got, err := s.SessionByToken(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != created {
+			t.Errorf("SessionByToken = %+v, want %+v", got, created)
+		}
+		for _, other := range []string{"", token[:len(token)-1], strings.ToUpper(token), token + "x"} {
+			if _, err := s.SessionByToken(ctx, other); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("SessionByToken(%q) error = %v, want ErrNotFound", other, err)
+			}
+		}
+
+		later := time.Now().Add(2 * time.Hour)
+		if err := s.TouchSession(ctx, token, later); err != nil {
+			t.Fatal(err)
+		}
+		touched, err := s.SessionByToken(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !touched.ExpiresAt.Equal(later.UTC().Truncate(time.Microsecond)) || touched.LastSeen.Before(created.LastSeen) ||
+			touched.CreatedAt != created.CreatedAt {
+			t.Errorf("touched %+v, created %+v", touched, created)
+		}
+		if err := s.TouchSession(ctx, token, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		if again, err := s.SessionByToken(ctx, token); err != nil || again.ExpiresAt != touched.ExpiresAt {
+			t.Errorf("touch without expiry moved it: %+v, %v", again, err)
+		}
+		if err := s.TouchSession(ctx, "no such token", time.Time{}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("TouchSession(unknown) error = %v, want ErrNotFound", err)
+		}
+
+		if err := s.DeleteSession(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("after DeleteSession: %v, want ErrNotFound", err)
+		}
+		if err := s.DeleteSession(ctx, token); err != nil {
+			t.Errorf("second DeleteSession: %v", err)
+		}
+	})
+}
+
+func TestSessionErrors(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		if _, _, err := s.CreateSession(ctx, store.Session{AccountID: 9999, ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("session of unknown account: %v, want ErrConflict", err)
+		}
+		for _, expires := range []time.Time{{}, time.Now().Add(-time.Second)} {
+			if _, _, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: expires}); err == nil {
+				t.Errorf("session expiring at %s: no error", expires)
+			}
+		}
+		token := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
+		if err := s.TouchSession(ctx, token, time.Now().Add(-time.Second)); err == nil {
+			t.Error("touch to a past expiry: no error")
+		}
+	})
+}
+
+func TestExpiredSession(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		short := mustSession(t, s, a.ID, time.Now().Add(50*time.Millisecond))
+		long := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
+		time.Sleep(100 * time.Millisecond)
+		if _, err := s.SessionByToken(ctx, short); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired session: %v, want ErrNotFound", err)
+		}
+		if err := s.TouchSession(ctx, short, time.Now().Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("touching an expired session: %v, want ErrNotFound", err)
+		}
+		n, err := s.DeleteExpiredSessions(ctx, time.Now())
+		if err != nil || n != 1 {
+			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
+		}
+		if _, err := s.SessionByToken(ctx, long); err != nil {
+			t.Errorf("live session after cleanup: %v", err)
+		}
+		var rows int
+		if err := s.DB().QueryRow(`SELECT count(*) FROM sessions`).Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("sessions left: %d, %v; want 1", rows, err)
+		}
+	})
+}
+
+func TestSessionStoresOnlyHash(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		token := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
+		rows, err := s.DB().Query(`SELECT id_hash, user_agent, address FROM sessions`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		sum := sha256.Sum256([]byte(token))
+		n := 0
+		for rows.Next() {
+			n++
+			var idHash, agent, address string
+			if err := rows.Scan(&idHash, &agent, &address); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range []string{idHash, agent, address} {
+				if strings.Contains(v, token) {
+					t.Errorf("the token is stored: %q", v)
+				}
+			}
+			if idHash != hex.EncodeToString(sum[:]) {
+				t.Errorf("id_hash %q is not the token's SHA-256", idHash)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d session rows, want 1", n)
+		}
+	})
+}
+
+func TestSignOutEverywhere(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ada := mustAccount(t, s, "ada@example.com", store.Member)
+		grace := mustAccount(t, s, "grace@example.com", store.Admin)
+		expires := time.Now().Add(time.Hour)
+		adas := []string{mustSession(t, s, ada.ID, expires), mustSession(t, s, ada.ID, expires), mustSession(t, s, ada.ID, expires)}
+		graces := mustSession(t, s, grace.ID, expires)
+		n, err := s.DeleteSessionsOf(ctx, ada.ID)
+		if err != nil || n != 3 {
+			t.Fatalf("DeleteSessionsOf = %d, %v; want 3", n, err)
+		}
+		for _, token := range adas {
+			if _, err := s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("Ada's session after sign-out everywhere: %v, want ErrNotFound", err)
+			}
+		}
+		if got, err := s.SessionByToken(ctx, graces); err != nil || got.AccountID != grace.ID {
+			t.Errorf("Grace's session: %+v, %v", got, err)
+		}
+		if n, err := s.DeleteSessionsOf(ctx, ada.ID); err != nil || n != 0 {
+			t.Errorf("second DeleteSessionsOf = %d, %v; want 0", n, err)
+		}
+	})
+}
