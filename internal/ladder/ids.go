@@ -39,18 +39,25 @@ func newID(text string, taken map[string]bool) string {
 			break
 		}
 	}
-	base := strings.Join(words, "-")
-	if len(base) > 40 {
-		base = strings.Trim(base[:40], "-")
+	return uniqueID(strings.Join(words, "-"), 40, "expectation", taken)
+}
+
+// uniqueID cuts base to at most limit bytes (fallback when nothing is left), then numbers it
+// until it is not in taken, and adds it there (when taken is not nil).
+func uniqueID(base string, limit int, fallback string, taken map[string]bool) string {
+	if len(base) > limit {
+		base = strings.Trim(base[:limit], "-")
 	}
 	if base == "" {
-		base = "expectation"
+		base = fallback
 	}
 	id := base
 	for n := 2; taken[id]; n++ {
 		id = base + "-" + strconv.Itoa(n)
 	}
-	taken[id] = true
+	if taken != nil {
+		taken[id] = true
+	}
 	return id
 }
 

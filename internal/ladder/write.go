@@ -103,21 +103,7 @@ var slugWord = regexp.MustCompile(`[a-z0-9]+`)
 // joined by dashes, at most 64 characters, never one already in taken (which it adds to). Unlike
 // expectation ids it keeps short words, so "Level 2" and "Level 3" stay apart.
 func Slug(title string, taken map[string]bool) string {
-	base := strings.Join(slugWord.FindAllString(strings.ToLower(title), -1), "-")
-	if len(base) > 60 {
-		base = strings.Trim(base[:60], "-")
-	}
-	if base == "" {
-		base = "untitled"
-	}
-	id := base
-	for n := 2; taken[id]; n++ {
-		id = fmt.Sprintf("%s-%d", base, n)
-	}
-	if taken != nil {
-		taken[id] = true
-	}
-	return id
+	return uniqueID(strings.Join(slugWord.FindAllString(strings.ToLower(title), -1), "-"), 60, "untitled", taken)
 }
 
 var headingLine = regexp.MustCompile(`^#{1,2}([ \t]|$)`)
