@@ -87,6 +87,39 @@ func (s *Store) AccountByEmail(ctx context.Context, email string) (Account, erro
 	return a, nil
 }
 
+// AccountOfPerson returns the person's account or ErrNotFound.
+func (s *Store) AccountOfPerson(ctx context.Context, person int64) (Account, error) {
+	a, err := scanAccount(s.queryRow(ctx, `SELECT `+accountColumns+accountFrom+` WHERE a.person_id = ?`, person))
+	if err != nil {
+		return Account{}, s.fail(err, "account of person %d", person)
+	}
+	return a, nil
+}
+
+// CountAccounts returns how many accounts exist (0 means the first start: setup is needed).
+func (s *Store) CountAccounts(ctx context.Context) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM accounts`).Scan(&n); err != nil {
+		return 0, s.fail(err, "count accounts")
+	}
+	return n, nil
+}
+
+// SetRole changes an account's role (ErrNotFound if none).
+func (s *Store) SetRole(ctx context.Context, accountID int64, role Role) error {
+	if err := validRole(role); err != nil {
+		return fmt.Errorf("set role of account %d: %w", accountID, err)
+	}
+	res, err := s.exec(ctx, `UPDATE accounts SET role = ? WHERE id = ?`, string(role), accountID)
+	if err != nil {
+		return s.fail(err, "set role of account %d", accountID)
+	}
+	if err := affectedOne(res); err != nil {
+		return s.fail(err, "set role of account %d", accountID)
+	}
+	return nil
+}
+
 // SetPassword replaces the account's password hash, or returns ErrNotFound. It leaves the
 // account's sessions alone: signing out elsewhere is DeleteSessionsOf, the caller's choice.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, passwordHash string) error {

@@ -117,3 +117,38 @@ func TestAccountErrors(t *testing.T) {
 		}
 	})
 }
+
+func TestAccountOfPersonCountAndRole(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if n, err := s.CountAccounts(ctx); err != nil || n != 0 {
+			t.Fatalf("CountAccounts of a new database = %d, %v; want 0", n, err)
+		}
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		mustAccount(t, s, "grace@example.com", store.Admin)
+		nobody := mustPerson(t, s, "Nobody", "nobody@example.com", 0)
+		if n, err := s.CountAccounts(ctx); err != nil || n != 2 {
+			t.Errorf("CountAccounts = %d, %v; want 2", n, err)
+		}
+		if got, err := s.AccountOfPerson(ctx, a.PersonID); err != nil || got != a {
+			t.Errorf("AccountOfPerson = %+v, %v; want %+v", got, err, a)
+		}
+		if _, err := s.AccountOfPerson(ctx, nobody.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("AccountOfPerson without an account: %v, want ErrNotFound", err)
+		}
+		if err := s.SetRole(ctx, a.ID, store.Admin); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.Account(ctx, a.ID); got.Role != store.Admin {
+			t.Errorf("role after SetRole: %s, want admin", got.Role)
+		}
+		if err := s.SetRole(ctx, 9999, store.Admin); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("SetRole of a missing account: %v, want ErrNotFound", err)
+		}
+		err := s.SetRole(ctx, a.ID, "owner")
+		if err == nil || errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+			t.Errorf("SetRole to an unknown role: %v, want a validation error", err)
+		}
+	})
+}

@@ -42,27 +42,22 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 	return added, nil
 }
 
-// AuditFilter chooses and pages the entries AuditLog returns; zero fields do not filter.
+// AuditFilter chooses and pages the entries AuditLog returns; zero fields do not filter, and
+// each field set narrows the choice.
 type AuditFilter struct {
 	Actor   int64
 	Subject int64
 	Action  string
+	Actions []string // any of these actions
+	Address string
 	Since   time.Time // entries at or after
 	Until   time.Time // entries before
 	Limit   int       // 0 means DefaultLimit; at most MaxLimit
 	Offset  int
 }
 
-// AuditLog returns the entries f chooses, newest first (ties by id, newest first), one page
-// at a time.
-func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	limit := f.Limit
-	if limit == 0 {
-		limit = DefaultLimit
-	}
-	if limit < 0 || limit > MaxLimit || f.Offset < 0 {
-		return nil, fmt.Errorf("audit log: limit %d offset %d: limit must be 1 to %d and offset not negative", f.Limit, f.Offset, MaxLimit)
-	}
+// where returns the SQL condition for f's filters on audit_log (no paging), "" for none.
+func (f AuditFilter) where() (string, []any) {
 	var where []string
 	var args []any
 	if f.Actor != 0 {
@@ -74,18 +69,37 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	if f.Action != "" {
 		where, args = append(where, "action = ?"), append(args, f.Action)
 	}
+	if len(f.Actions) > 0 {
+		where = append(where, "action IN (?"+strings.Repeat(", ?", len(f.Actions)-1)+")")
+		for _, a := range f.Actions {
+			args = append(args, a)
+		}
+	}
+	if f.Address != "" {
+		where, args = append(where, "address = ?"), append(args, f.Address)
+	}
 	if !f.Since.IsZero() {
 		where, args = append(where, "at >= ?"), append(args, f.Since.UTC())
 	}
 	if !f.Until.IsZero() {
 		where, args = append(where, "at < ?"), append(args, f.Until.UTC())
 	}
-	q := `SELECT ` + auditColumns + ` FROM audit_log`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, ` AND `)
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += ` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`
-	rows, err := s.query(ctx, q, append(args, limit, f.Offset)...)
+	return ` WHERE ` + strings.Join(where, ` AND `), args
+}
+
+// AuditLog returns the entries f chooses, newest first (ties by id, newest first), one page
+// at a time.
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	limit, err := page(f.Limit, f.Offset)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	where, args := f.where()
+	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, s.fail(err, "audit log")
 	}
@@ -102,6 +116,26 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 		return nil, s.fail(err, "audit log")
 	}
 	return entries, nil
+}
+
+// CountAudit counts the entries f chooses (Limit/Offset ignored): login throttling counts recent
+// "login.failed" entries by address and by subject, so throttling holds across several rungs processes.
+func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM audit_log`+where, args...).Scan(&n); err != nil {
+		return 0, s.fail(err, "count audit entries")
+	}
+	return n, nil
+}
+
+// EachAudit calls fn for every entry f chooses, oldest first, without paging (for CSV export).
+// An error from fn stops it and is returned as it is. Inside WithTx, fn must not use the
+// store: the transaction's connection is busy with the entries.
+func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error {
+	where, args := f.where()
+	return each(ctx, s, "audit log", scanAudit, fn,
+		`SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at, id`, args...)
 }
 
 const auditColumns = `id, at, actor_id, action, subject_id, detail, address`

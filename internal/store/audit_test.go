@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -74,6 +75,11 @@ func TestAuditLog(t *testing.T) {
 			{"until within a second", store.AuditFilter{Until: base.Add(3*time.Hour + time.Microsecond)}, ids(3, 2, 1, 0)},
 			{"actor and action", store.AuditFilter{Actor: 2, Action: "person.read"}, ids(4)},
 			{"nothing matches", store.AuditFilter{Actor: 1, Subject: 1}, ids()},
+			{"address", store.AuditFilter{Address: "192.0.2.7"}, ids(3)},
+			{"any of the actions", store.AuditFilter{Actions: []string{"login", "login.failed", "nothing"}}, ids(3, 0)},
+			{"action and actions both narrow", store.AuditFilter{Action: "login", Actions: []string{"login", "export"}}, ids(0)},
+			{"throttling: failures from an address", store.AuditFilter{Action: "login.failed", Address: "192.0.2.7", Since: base.Add(time.Hour)}, ids(3)},
+			{"throttling: failures against a person", store.AuditFilter{Action: "login.failed", Subject: 2, Since: base}, ids()},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +93,24 @@ func TestAuditLog(t *testing.T) {
 				}
 				if !slices.Equal(gotIDs, tt.want) {
 					t.Errorf("ids %v, want %v", gotIDs, tt.want)
+				}
+				n, err := s.CountAudit(ctx, tt.f)
+				if err != nil || n != len(tt.want) {
+					t.Errorf("CountAudit = %d, %v; want %d", n, err, len(tt.want))
+				}
+				// EachAudit gives the same entries, oldest first, and all of them whatever the limit.
+				f := tt.f
+				f.Limit = 1
+				eachIDs := []int64{}
+				if err := s.EachAudit(ctx, f, func(e store.AuditEntry) error {
+					eachIDs = append(eachIDs, e.ID)
+					return nil
+				}); err != nil {
+					t.Fatal(err)
+				}
+				slices.Reverse(eachIDs)
+				if !slices.Equal(eachIDs, tt.want) {
+					t.Errorf("EachAudit ids (reversed) %v, want %v", eachIDs, tt.want)
 				}
 			})
 		}
@@ -144,13 +168,36 @@ func TestAuditLogPages(t *testing.T) {
 	})
 }
 
+// An error from EachAudit's function stops it and comes back as it is.
+func TestEachAuditStops(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		for range 3 {
+			if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "login"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop := errors.New("stop")
+		calls := 0
+		err := s.EachAudit(ctx, store.AuditFilter{}, func(store.AuditEntry) error {
+			calls++
+			return stop
+		})
+		if err != stop || calls != 1 {
+			t.Errorf("EachAudit = %v after %d calls, want stop after 1", err, calls)
+		}
+	})
+}
+
 // The log is append-only because nothing can change it: no store method but AddAudit writes it.
 func TestAuditAppendOnly(t *testing.T) {
 	t.Parallel()
+	readers := []string{"AuditLog", "CountAudit", "EachAudit"}
 	typ := reflect.TypeFor[*store.Store]()
 	for i := range typ.NumMethod() {
 		name := typ.Method(i).Name
-		if strings.Contains(name, "Audit") && name != "AddAudit" && name != "AuditLog" {
+		if strings.Contains(name, "Audit") && name != "AddAudit" && !slices.Contains(readers, name) {
 			t.Errorf("method %s may change the audit log", name)
 		}
 	}

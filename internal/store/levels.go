@@ -11,13 +11,14 @@ import (
 // Reason says why a person's level changed.
 type Reason string
 
-// The reasons a level can change for.
+// The reasons a level can change for. RolloutReason is not called Rollout, the name of a
+// rollout itself.
 const (
-	Hire        Reason = "hire"
-	Rollout     Reason = "rollout"
-	Promotion   Reason = "promotion"
-	Correction  Reason = "correction"
-	TrackChange Reason = "track-change"
+	Hire          Reason = "hire"
+	RolloutReason Reason = "rollout"
+	Promotion     Reason = "promotion"
+	Correction    Reason = "correction"
+	TrackChange   Reason = "track-change"
 )
 
 // LevelChange is one entry of a person's level history.
@@ -38,13 +39,14 @@ type LevelChange struct {
 func (c *LevelChange) validate() error {
 	c.ToLevel, c.Ladder, c.Track = strings.TrimSpace(c.ToLevel), strings.TrimSpace(c.Ladder), strings.TrimSpace(c.Track)
 	switch c.Reason {
-	case Hire, Rollout, Promotion, Correction, TrackChange:
+	case Hire, RolloutReason, Promotion, Correction, TrackChange:
 	default:
 		return fmt.Errorf("reason %q is not hire, rollout, promotion, correction or track-change", c.Reason)
 	}
 	switch {
-	case c.ToLevel == "" || c.Ladder == "" || c.Track == "":
-		return fmt.Errorf("ladder, track and level are all needed")
+	// Track stays empty on a ladder that has no tracks.
+	case c.ToLevel == "" || c.Ladder == "":
+		return fmt.Errorf("ladder and level are both needed")
 	case c.Date.IsZero():
 		return fmt.Errorf("date is missing")
 	}

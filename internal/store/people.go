@@ -22,7 +22,8 @@ type Person struct {
 	ID        int64
 	Name      string
 	Email     string
-	ManagerID int64 // 0: no manager
+	Title     string // the current job title, from the HR system; the rollout maps it to a level
+	ManagerID int64  // 0: no manager
 	// Ladder, Track and Level are the current level, set only by AddLevelChange so that they
 	// always agree with the level history; empty until the person is levelled.
 	Ladder    string
@@ -36,7 +37,7 @@ type Person struct {
 
 // validate checks what the database would otherwise reject with a less helpful message.
 func (p *Person) validate() error {
-	p.Name, p.Email = strings.TrimSpace(p.Name), strings.TrimSpace(p.Email)
+	p.Name, p.Email, p.Title = strings.TrimSpace(p.Name), strings.TrimSpace(p.Email), strings.TrimSpace(p.Title)
 	switch {
 	case p.Name == "":
 		return fmt.Errorf("name is empty")
@@ -57,7 +58,16 @@ func (p *Person) validate() error {
 	return nil
 }
 
-const personColumns = `id, name, email, manager_id, ladder, track, level, start_date, status, created_at, updated_at`
+const personColumns = `id, name, email, title, manager_id, ladder, track, level, start_date, status, created_at, updated_at`
+
+// personColumnsOf is personColumns qualified by a table alias, for queries that join people.
+func personColumnsOf(alias string) string {
+	cols := strings.Split(personColumns, ", ")
+	for i := range cols {
+		cols[i] = alias + "." + cols[i]
+	}
+	return strings.Join(cols, ", ")
+}
 
 // CreatePerson adds p and returns it as stored, with its id; p's level fields are ignored
 // (AddLevelChange sets them). A taken email is ErrConflict, an unknown manager too.
@@ -67,10 +77,10 @@ func (s *Store) CreatePerson(ctx context.Context, p Person) (Person, error) {
 	}
 	now := s.now()
 	row := s.writeRow(ctx, `
-		INSERT INTO people (name, email, manager_id, start_date, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO people (name, email, title, manager_id, start_date, status, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING `+personColumns,
-		p.Name, p.Email, nullID(p.ManagerID), p.StartDate, string(p.Status), now, now)
+		p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), now, now)
 	created, err := scanPerson(row)
 	if err != nil {
 		return Person{}, s.fail(err, "create person %s", p.Email)
@@ -97,17 +107,18 @@ func (s *Store) PersonByEmail(ctx context.Context, email string) (Person, error)
 	return p, nil
 }
 
-// UpdatePerson saves p's name, email, manager, start date and status; its level changes only
-// through AddLevelChange. It returns the person as stored, or ErrNotFound or ErrConflict.
+// UpdatePerson saves p's name, email, title, manager, start date and status (an empty title
+// clears it); its level changes only through AddLevelChange. It returns the person as stored,
+// or ErrNotFound or ErrConflict.
 func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	if err := p.validate(); err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
 	}
 	row := s.writeRow(ctx, `
-		UPDATE people SET name = ?, email = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
+		UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
 		WHERE id = ?
 		RETURNING `+personColumns,
-		p.Name, p.Email, nullID(p.ManagerID), p.StartDate, string(p.Status), s.now(), p.ID)
+		p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), s.now(), p.ID)
 	updated, err := scanPerson(row)
 	if err != nil {
 		return Person{}, s.fail(err, "update person %d", p.ID)
@@ -122,7 +133,7 @@ func scanPerson(row scanner) (Person, error) {
 	var p Person
 	var manager sql.NullInt64
 	var status string
-	err := row.Scan(&p.ID, &p.Name, &p.Email, &manager, &p.Ladder, &p.Track, &p.Level,
+	err := row.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &manager, &p.Ladder, &p.Track, &p.Level,
 		&p.StartDate, &status, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return Person{}, err
@@ -132,6 +143,33 @@ func scanPerson(row scanner) (Person, error) {
 	p.StartDate, p.CreatedAt, p.UpdatedAt = p.StartDate.UTC(), p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	return p, nil
 }
+
+// scanPersonOrNone is scanPerson for a LEFT JOIN that may have found nobody: every column is
+// NULL then, and the person is the zero Person.
+func scanPersonOrNone(row scanner) (Person, error) {
+	var id, manager sql.NullInt64
+	var name, email, title, ladder, track, level, status sql.NullString
+	var start, created, updated sql.NullTime
+	if err := row.Scan(&id, &name, &email, &title, &manager, &ladder, &track, &level,
+		&start, &status, &created, &updated); err != nil {
+		return Person{}, err
+	}
+	if !id.Valid {
+		return Person{}, nil
+	}
+	return Person{ID: id.Int64, Name: name.String, Email: email.String, Title: title.String, ManagerID: manager.Int64,
+		Ladder: ladder.String, Track: track.String, Level: level.String, StartDate: start.Time.UTC(),
+		Status: Status(status.String), CreatedAt: created.Time.UTC(), UpdatedAt: updated.Time.UTC()}, nil
+}
+
+// scanPlus scans a row's first columns through a scan function of its own (scanPerson) and
+// the remaining ones into more.
+type scanPlus struct {
+	row  scanner
+	more []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more...)...) }
 
 // nullID stores an absent reference (0) as NULL.
 func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }

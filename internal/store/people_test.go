@@ -14,12 +14,12 @@ func TestCreateAndReadPerson(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		boss := mustPerson(t, s, "Grace", "grace@example.com", 0)
-		p, err := s.CreatePerson(ctx, store.Person{Name: " Ada ", Email: "Ada@Example.com", ManagerID: boss.ID,
-			StartDate: day("2024-03-01"), Level: "ignored"})
+		p, err := s.CreatePerson(ctx, store.Person{Name: " Ada ", Email: "Ada@Example.com", Title: " Software Engineer\t",
+			ManagerID: boss.ID, StartDate: day("2024-03-01"), Level: "ignored"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.ID == 0 || p.Name != "Ada" || p.Status != store.Active || p.Level != "" || p.ManagerID != boss.ID ||
+		if p.ID == 0 || p.Name != "Ada" || p.Title != "Software Engineer" || p.Status != store.Active || p.Level != "" || p.ManagerID != boss.ID ||
 			!p.StartDate.Equal(day("2024-03-01")) || p.CreatedAt.IsZero() || !p.CreatedAt.Equal(p.UpdatedAt) {
 			t.Errorf("created %+v", p)
 		}
@@ -115,13 +115,13 @@ func TestUpdatePerson(t *testing.T) {
 		ctx := context.Background()
 		boss := mustPerson(t, s, "Grace", "grace@example.com", 0)
 		p := mustPerson(t, s, "Ada", "ada@example.com", 0)
-		p.Name, p.Email, p.ManagerID, p.Status, p.StartDate = "Ada L", "ada.l@example.com", boss.ID, store.Left, day("2023-01-02")
+		p.Name, p.Email, p.Title, p.ManagerID, p.Status, p.StartDate = "Ada L", "ada.l@example.com", " CTO ", boss.ID, store.Left, day("2023-01-02")
 		p.Level = "L9" // not saved: levels change only through AddLevelChange
 		got, err := s.UpdatePerson(ctx, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Name != "Ada L" || got.Email != "ada.l@example.com" || got.ManagerID != boss.ID || got.Status != store.Left ||
+		if got.Name != "Ada L" || got.Email != "ada.l@example.com" || got.Title != "CTO" || got.ManagerID != boss.ID || got.Status != store.Left ||
 			!got.StartDate.Equal(day("2023-01-02")) || got.Level != "" || !got.CreatedAt.Equal(p.CreatedAt) || got.UpdatedAt.Before(p.CreatedAt) {
 			t.Errorf("updated %+v", got)
 		}

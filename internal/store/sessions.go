@@ -28,6 +28,15 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// newToken returns a new random token for a session or a link: 256 bits, in base64url.
+func newToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
 // CreateSession starts a session for sess's account, lasting until sess.ExpiresAt, and
 // returns its new random token (for the cookie) with the session as stored. The database
 // keeps only the token's SHA-256. An unknown account is ErrConflict.
@@ -36,11 +45,9 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) (token string, 
 	if !sess.ExpiresAt.After(now) {
 		return "", Session{}, fmt.Errorf("create session for account %d: expiry %s is not in the future", sess.AccountID, sess.ExpiresAt)
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
+	if token, err = newToken(); err != nil {
 		return "", Session{}, fmt.Errorf("create session for account %d: %w", sess.AccountID, err)
 	}
-	token = base64.RawURLEncoding.EncodeToString(b)
 	row := s.writeRow(ctx, `
 		INSERT INTO sessions (id_hash, account_id, created_at, expires_at, last_seen, user_agent, address)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -86,6 +93,28 @@ func (s *Store) TouchSession(ctx context.Context, token string, expiresAt time.T
 		return s.fail(err, "touch session")
 	}
 	return nil
+}
+
+// Sessions lists an account's unexpired sessions, newest first (for the account page).
+func (s *Store) Sessions(ctx context.Context, accountID int64) ([]Session, error) {
+	rows, err := s.query(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE account_id = ? AND expires_at > ?
+		ORDER BY created_at DESC, id_hash`, accountID, s.now())
+	if err != nil {
+		return nil, s.fail(err, "sessions of account %d", accountID)
+	}
+	defer rows.Close()
+	sessions := []Session{}
+	for rows.Next() {
+		sess, err := scanSession(rows)
+		if err != nil {
+			return nil, s.fail(err, "sessions of account %d", accountID)
+		}
+		sessions = append(sessions, sess)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail(err, "sessions of account %d", accountID)
+	}
+	return sessions, nil
 }
 
 // DeleteSession ends the session the token opens (sign out). A session already gone is not

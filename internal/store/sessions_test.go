@@ -197,3 +197,39 @@ func TestSignOutEverywhere(t *testing.T) {
 		}
 	})
 }
+
+func TestSessionsOfAccount(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := mustAccount(t, s, "ada@example.com", store.Member)
+		other := mustAccount(t, s, "grace@example.com", store.Member)
+		if got, err := s.Sessions(ctx, a.ID); err != nil || got == nil || len(got) != 0 {
+			t.Fatalf("Sessions without any: %#v, %v; want empty, not nil", got, err)
+		}
+		var want []store.Session // newest first
+		for _, agent := range []string{"first", "second", "third"} {
+			_, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: time.Now().Add(time.Hour), UserAgent: agent})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append([]store.Session{sess}, want...)
+			time.Sleep(2 * time.Millisecond) // distinct creation times
+		}
+		mustSession(t, s, other.ID, time.Now().Add(time.Hour))
+		mustSession(t, s, a.ID, time.Now().Add(50*time.Millisecond))
+		time.Sleep(100 * time.Millisecond) // the last one has expired: not listed
+		got, err := s.Sessions(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d sessions, want %d: %+v", len(got), len(want), got)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("session %d = %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	})
+}

@@ -150,6 +150,10 @@ func (s *Store) writeRow(ctx context.Context, query string, args ...any) *sql.Ro
 	return s.write.QueryRowContext(ctx, s.d.rebind(query), args...)
 }
 
+func (s *Store) writeQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.write.QueryContext(ctx, s.d.rebind(query), args...)
+}
+
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return s.read.QueryContext(ctx, s.d.rebind(query), args...)
 }

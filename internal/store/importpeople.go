@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ImportRow is one person of an import: matched to an existing person by email (case-insensitive),
+// created otherwise. ManagerEmail names the manager, in the same import or already stored; "" for none.
+type ImportRow struct {
+	Person       Person // Name, Email, Title, StartDate, Status; ID/level fields ignored
+	ManagerEmail string
+	// Level, when Ladder/Track/Level are all set, gives a NEW person their first level: a level_history
+	// row with reason hire, dated StartDate, MadeBy = the importer. Ignored for an existing person (the
+	// caller has already checked it agrees).
+	Ladder, Track, Level string
+}
+
+// ImportResult says how many people an import created and how many existing people it
+// changed; an existing person it left as they were is in neither count.
+type ImportResult struct{ Created, Updated int }
+
+// importBatch is how many rows one statement of an import writes. Far below both databases'
+// caps on parameters (PostgreSQL 65535, SQLite 32766), while big enough that the cost of a
+// statement is spread thin.
+const importBatch = 500
+
+// ImportPeople writes rows in one transaction: all of them or, on any error, none. The caller has
+// validated them (unknown managers, cycles, duplicates); the database still enforces what it can.
+// Two rows with one email and a manager that is neither imported nor stored are refused before
+// anything is written.
+func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64) (ImportResult, error) {
+	// Normalised copies, so that the caller's rows are left as they were.
+	people := make([]Person, len(rows))
+	keys := make([]string, len(rows))   // lower-case email
+	bosses := make([]string, len(rows)) // lower-case manager email
+	row := make(map[string]int, len(rows))
+	for i, r := range rows {
+		p := r.Person
+		p.ID, p.ManagerID = 0, 0
+		if err := p.validate(); err != nil {
+			return ImportResult{}, fmt.Errorf("import people: row %d: %w", i+1, err)
+		}
+		p.Ladder, p.Track, p.Level = strings.TrimSpace(r.Ladder), strings.TrimSpace(r.Track), strings.TrimSpace(r.Level)
+		if p.Ladder == "" || p.Level == "" {
+			p.Ladder, p.Track, p.Level = "", "", ""
+		}
+		people[i], keys[i], bosses[i] = p, strings.ToLower(p.Email), strings.ToLower(strings.TrimSpace(r.ManagerEmail))
+		if j, dup := row[keys[i]]; dup {
+			return ImportResult{}, fmt.Errorf("import people: rows %d and %d both have email %s: %w", j+1, i+1, p.Email, ErrConflict)
+		}
+		row[keys[i]] = i
+	}
+	var result ImportResult
+	err := s.WithTx(ctx, func(tx *Store) error {
+		stored, err := tx.peopleByEmail(ctx)
+		if err != nil {
+			return err
+		}
+		ids := make(map[string]int64, len(stored)+len(rows)) // lower-case email to id, new people too
+		for k, p := range stored {
+			ids[k] = p.ID
+		}
+		var fresh, known []int // indexes of rows to create and of rows of stored people
+		for i, k := range keys {
+			if id, ok := ids[k]; ok {
+				people[i].ID = id
+				known = append(known, i)
+			} else {
+				fresh = append(fresh, i)
+			}
+			if b := bosses[i]; b != "" {
+				_, inDB := ids[b]
+				_, imported := row[b]
+				if !inDB && !imported {
+					return fmt.Errorf("row %d: manager %s is neither imported nor stored: %w", i+1, b, ErrNotFound)
+				}
+			}
+		}
+		now := tx.now()
+		managerOf := func(i int) int64 { return ids[bosses[i]] } // 0 for none, or for a manager not written yet
+		// New people go in managers first, with their managers' ids known: that saves a second
+		// pass to set managers, whose foreign key checks cost more than the inserts. Only new
+		// people whose new managers form a cycle (which the caller should have refused) are left
+		// for a second pass, that the database may refuse.
+		generations, rest := managersFirst(fresh, bosses, row, ids)
+		for _, gen := range append(generations, rest) {
+			for batch := range slices.Chunk(gen, importBatch) {
+				if err := tx.insertPeople(ctx, people, batch, managerOf, ids, now); err != nil {
+					return err
+				}
+			}
+		}
+		for _, i := range fresh {
+			people[i].ID = ids[keys[i]]
+		}
+		for batch := range slices.Chunk(rest, importBatch) {
+			if err := tx.setManagers(ctx, people, batch, managerOf); err != nil {
+				return err
+			}
+		}
+		// Only the people who change are written: rewriting a row costs a lot more than
+		// comparing it, and a repeated import changes few.
+		var changed []int
+		for _, i := range known {
+			if p, old := people[i], stored[keys[i]]; p.Name != old.Name || p.Email != old.Email || p.Title != old.Title ||
+				managerOf(i) != old.ManagerID || !p.StartDate.Equal(old.StartDate) || p.Status != old.Status {
+				changed = append(changed, i)
+			}
+		}
+		for batch := range slices.Chunk(changed, importBatch) {
+			if err := tx.updatePeople(ctx, people, batch, managerOf, now); err != nil {
+				return err
+			}
+		}
+		var levelled []int
+		for _, i := range fresh {
+			if people[i].Level != "" {
+				levelled = append(levelled, i)
+			}
+		}
+		for batch := range slices.Chunk(levelled, importBatch) {
+			if err := tx.insertHires(ctx, people, batch, madeBy, now); err != nil {
+				return err
+			}
+		}
+		result = ImportResult{Created: len(fresh), Updated: len(changed)}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, s.fail(err, "import people")
+	}
+	return result, nil
+}
+
+// managersFirst orders the new people (fresh, indexes of rows) in generations: the first has
+// those without a manager or whose manager is stored already, each next one the reports of
+// the one before. The rest are the new people that this leaves out: those whose new managers
+// form a cycle, and their reports.
+func managersFirst(fresh []int, bosses []string, row map[string]int, stored map[string]int64) (generations [][]int, rest []int) {
+	reports := map[int][]int{}
+	var gen []int
+	for _, i := range fresh {
+		b := bosses[i]
+		if _, ok := stored[b]; b == "" || ok {
+			gen = append(gen, i)
+		} else {
+			reports[row[b]] = append(reports[row[b]], i)
+		}
+	}
+	for len(gen) > 0 {
+		generations = append(generations, gen)
+		var next []int
+		for _, i := range gen {
+			next = append(next, reports[i]...)
+			delete(reports, i)
+		}
+		gen = next
+	}
+	for _, r := range reports {
+		rest = append(rest, r...)
+	}
+	slices.Sort(rest) // in the order of the rows, not of the map
+	return generations, rest
+}
+
+// values is a VALUES list of n rows, each spelled row.
+func values(row string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// peopleByEmail maps every stored person's lower-case email to them. Lower-cased in Go, like
+// the import's emails, so that both sides of the match are folded alike.
+func (s *Store) peopleByEmail(ctx context.Context) (map[string]Person, error) {
+	people := map[string]Person{}
+	err := each(ctx, s, "people", scanPerson, func(p Person) error {
+		people[strings.ToLower(p.Email)] = p
+		return nil
+	}, `SELECT `+personColumns+` FROM people`)
+	return people, err
+}
+
+// insertPeople creates the people of batch, levelled when their row says so, and adds their
+// ids to ids. RETURNING gives no promise of order, so the ids are matched by email.
+func (s *Store) insertPeople(ctx context.Context, people []Person, batch []int, managerOf func(int) int64, ids map[string]int64, now time.Time) error {
+	args := make([]any, 0, len(batch)*11)
+	for _, i := range batch {
+		p := people[i]
+		args = append(args, p.Name, p.Email, p.Title, nullID(managerOf(i)), p.Ladder, p.Track, p.Level, p.StartDate, string(p.Status), now, now)
+	}
+	rows, err := s.writeQuery(ctx, `
+		INSERT INTO people (name, email, title, manager_id, ladder, track, level, start_date, status, created_at, updated_at)
+		VALUES `+values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch))+`
+		RETURNING id, email`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var email string
+		if err := rows.Scan(&id, &email); err != nil {
+			return err
+		}
+		ids[strings.ToLower(email)] = id
+	}
+	return rows.Err()
+}
+
+// updatePeople saves the batch's existing people, managers included: by now every id is known.
+func (s *Store) updatePeople(ctx context.Context, people []Person, batch []int, managerOf func(int) int64, now time.Time) error {
+	args := make([]any, 0, len(batch)*7+1)
+	for _, i := range batch {
+		p := people[i]
+		args = append(args, p.ID, p.Name, p.Email, p.Title, nullID(managerOf(i)), p.StartDate, string(p.Status))
+	}
+	_, err := s.exec(ctx, `
+		WITH v (id, name, email, title, manager_id, start_date, status) AS (
+			VALUES `+values("(CAST(? AS BIGINT), ?, ?, ?, CAST(? AS BIGINT), "+s.d.dateParam()+", ?)", len(batch))+`
+		)
+		UPDATE people SET name = v.name, email = v.email, title = v.title, manager_id = v.manager_id,
+			start_date = v.start_date, status = v.status, updated_at = ?
+		FROM v WHERE people.id = v.id`, append(args, now)...)
+	return err
+}
+
+// setManagers gives the batch's new people their managers, for those insertPeople could not.
+func (s *Store) setManagers(ctx context.Context, people []Person, batch []int, managerOf func(int) int64) error {
+	args := make([]any, 0, len(batch)*2)
+	for _, i := range batch {
+		args = append(args, people[i].ID, managerOf(i))
+	}
+	_, err := s.exec(ctx, `
+		WITH v (id, manager_id) AS (VALUES `+values("(CAST(? AS BIGINT), CAST(? AS BIGINT))", len(batch))+`)
+		UPDATE people SET manager_id = v.manager_id FROM v WHERE people.id = v.id`, args...)
+	return err
+}
+
+// insertHires writes the first level_history row of the batch's new people, whose current
+// level insertPeople already set: the two agree when the transaction commits.
+func (s *Store) insertHires(ctx context.Context, people []Person, batch []int, madeBy int64, now time.Time) error {
+	args := make([]any, 0, len(batch)*7)
+	for _, i := range batch {
+		p := people[i]
+		args = append(args, p.ID, p.Level, p.Ladder, p.Track, p.StartDate, nullID(madeBy), now)
+	}
+	_, err := s.exec(ctx, `
+		INSERT INTO level_history (person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at)
+		VALUES `+values("(?, '', ?, ?, ?, ?, 'hire', '', ?, ?)", len(batch)), args...)
+	return err
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// LinkPurpose says what a one-time link is for.
+type LinkPurpose string
+
+// The purposes a link can have.
+const (
+	SetupLink  LinkPurpose = "setup"  // the first start: whoever opens it becomes the first admin
+	InviteLink LinkPurpose = "invite" // a person sets their password: an invitation or a reset
+)
+
+// Link is a one-time link. Its token is not part of it: only the one CreateLink returns it
+// to holds it.
+type Link struct {
+	Purpose   LinkPurpose
+	PersonID  int64 // whose account the link opens; 0 for setup
+	Role      Role  // the role of an account the link creates; empty means Member
+	CreatedBy int64 // 0 for rungs itself
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    time.Time // zero: unused
+}
+
+// CreateLink stores a new link and returns its random token (256 bits, base64url, like CreateSession); only its hash is kept.
+// An unknown person is ErrConflict.
+func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created Link, err error) {
+	now := s.now()
+	if l.Role == "" {
+		l.Role = Member
+	}
+	switch {
+	case l.Purpose != SetupLink && l.Purpose != InviteLink:
+		err = fmt.Errorf("purpose %q is not setup or invite", l.Purpose)
+	case l.Purpose == SetupLink && l.PersonID != 0:
+		err = fmt.Errorf("a setup link is for nobody yet, not person %d", l.PersonID)
+	case l.Purpose == InviteLink && l.PersonID == 0:
+		err = fmt.Errorf("an invitation needs a person")
+	case !l.ExpiresAt.After(now):
+		err = fmt.Errorf("expiry %s is not in the future", l.ExpiresAt)
+	default:
+		err = validRole(l.Role)
+	}
+	if err != nil {
+		return "", Link{}, fmt.Errorf("create %s link: %w", l.Purpose, err)
+	}
+	if token, err = newToken(); err != nil {
+		return "", Link{}, fmt.Errorf("create %s link: %w", l.Purpose, err)
+	}
+	row := s.writeRow(ctx, `
+		INSERT INTO links (id_hash, purpose, person_id, role, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		RETURNING `+linkColumns,
+		tokenHash(token), string(l.Purpose), nullID(l.PersonID), string(l.Role), nullID(l.CreatedBy),
+		now, l.ExpiresAt.UTC().Truncate(time.Microsecond))
+	if created, err = scanLink(row); err != nil {
+		return "", Link{}, s.fail(err, "create %s link", l.Purpose)
+	}
+	return token, created, nil
+}
+
+// LinkByToken returns the unused, unexpired link the token opens, or ErrNotFound.
+func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
+	l, err := scanLink(s.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?`,
+		tokenHash(token), s.now()))
+	if err != nil {
+		// Never the token in a message: it would end up in logs.
+		return Link{}, s.fail(err, "link")
+	}
+	return l, nil
+}
+
+// UseLink marks the link used and returns it, atomically, so two uses at once cannot both
+// succeed: the second is ErrNotFound, as are an unknown, used or expired link. Call it inside
+// WithTx with the account creation, so that a failure there leaves the link unused.
+func (s *Store) UseLink(ctx context.Context, token string) (Link, error) {
+	// One statement that checks and marks: on PostgreSQL a second UPDATE waits for the first's
+	// transaction and then finds used_at set; SQLite runs one writer at a time.
+	now := s.now()
+	l, err := scanLink(s.writeRow(ctx, `
+		UPDATE links SET used_at = ? WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?
+		RETURNING `+linkColumns, now, tokenHash(token), now))
+	if err != nil {
+		return Link{}, s.fail(err, "use link")
+	}
+	return l, nil
+}
+
+const linkColumns = `purpose, person_id, role, created_by, created_at, expires_at, used_at`
+
+func scanLink(row scanner) (Link, error) {
+	var l Link
+	var purpose, role string
+	var person, by sql.NullInt64
+	var used sql.NullTime
+	if err := row.Scan(&purpose, &person, &role, &by, &l.CreatedAt, &l.ExpiresAt, &used); err != nil {
+		return Link{}, err
+	}
+	l.Purpose, l.Role, l.PersonID, l.CreatedBy = LinkPurpose(purpose), Role(role), person.Int64, by.Int64
+	l.CreatedAt, l.ExpiresAt = l.CreatedAt.UTC(), l.ExpiresAt.UTC()
+	if used.Valid {
+		l.UsedAt = used.Time.UTC()
+	}
+	return l, nil
+}
