@@ -1,0 +1,163 @@
+package peoplecsv
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// PeopleHeader, HistoryHeader and AuditHeader are the header rows of the exports.
+var (
+	PeopleHeader  = []string{"name", "email", "manager", "title", "start date", "status", "ladder", "track", "level"}
+	HistoryHeader = []string{"person email", "name", "date", "from", "to", "ladder", "track", "reason", "note", "made by email", "recorded at"}
+	AuditHeader   = []string{"at", "actor email", "action", "subject email", "detail", "address"}
+)
+
+// WritePeople writes every person as CSV, in the shape Read reads: an export is a valid import.
+func WritePeople(ctx context.Context, w io.Writer, s *store.Store) error {
+	// People are streamed twice, once for the emails managers are written as (a manager's id
+	// may be higher than their report's), so that memory holds one map, not every person.
+	ids, err := people(ctx, s)
+	if err != nil {
+		return fmt.Errorf("export people: %w", err)
+	}
+	cw := newWriter(w)
+	cw.write(PeopleHeader...)
+	err = s.EachPerson(ctx, func(p store.Person) error {
+		cw.write(p.Name, p.Email, ids[p.ManagerID].email, p.Title, day(p.StartDate), string(p.Status), p.Ladder, p.Track, p.Level)
+		return cw.err()
+	})
+	if err == nil {
+		err = cw.flush()
+	}
+	if err != nil {
+		return fmt.Errorf("export people: %w", err)
+	}
+	return nil
+}
+
+// WriteHistory writes every level change as CSV, in the order they were recorded.
+func WriteHistory(ctx context.Context, w io.Writer, s *store.Store) error {
+	ids, err := people(ctx, s)
+	if err != nil {
+		return fmt.Errorf("export level history: %w", err)
+	}
+	cw := newWriter(w)
+	cw.write(HistoryHeader...)
+	err = s.EachLevelChange(ctx, func(c store.LevelChange) error {
+		who := ids[c.PersonID]
+		cw.write(who.email, who.name, day(c.Date), c.FromLevel, c.ToLevel, c.Ladder, c.Track, string(c.Reason), c.Note,
+			ids.email(c.MadeBy), c.CreatedAt.UTC().Format(time.RFC3339Nano))
+		return cw.err()
+	})
+	if err == nil {
+		err = cw.flush()
+	}
+	if err != nil {
+		return fmt.Errorf("export level history: %w", err)
+	}
+	return nil
+}
+
+// WriteAudit writes the audit entries f chooses as CSV, oldest first (f's Limit and Offset
+// do not apply).
+func WriteAudit(ctx context.Context, w io.Writer, s *store.Store, f store.AuditFilter) error {
+	ids, err := people(ctx, s)
+	if err != nil {
+		return fmt.Errorf("export audit log: %w", err)
+	}
+	cw := newWriter(w)
+	cw.write(AuditHeader...)
+	err = s.EachAudit(ctx, f, func(e store.AuditEntry) error {
+		cw.write(e.At.UTC().Format(time.RFC3339Nano), ids.email(e.Actor), e.Action, ids.email(e.Subject), e.Detail, e.Address)
+		return cw.err()
+	})
+	if err == nil {
+		err = cw.flush()
+	}
+	if err != nil {
+		return fmt.Errorf("export audit log: %w", err)
+	}
+	return nil
+}
+
+type ref struct{ email, name string }
+
+// idMap turns the ids the store keeps into the emails an export shows.
+type idMap map[int64]ref
+
+// email is the person's email, "" for no one (0), and #id for an id that is no person's,
+// as an audit entry may hold.
+func (m idMap) email(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if r, ok := m[id]; ok {
+		return r.email
+	}
+	return fmt.Sprintf("#%d", id)
+}
+
+func people(ctx context.Context, s *store.Store) (idMap, error) {
+	m := idMap{}
+	err := s.EachPerson(ctx, func(p store.Person) error {
+		m[p.ID] = ref{email: p.Email, name: p.Name}
+		return nil
+	})
+	return m, err
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// writer is a csv.Writer whose cells cannot run as spreadsheet formulas.
+type writer struct {
+	cw  *csv.Writer
+	rec []string
+}
+
+func newWriter(w io.Writer) *writer { return &writer{cw: csv.NewWriter(w)} }
+
+func (w *writer) write(cells ...string) {
+	w.rec = w.rec[:0]
+	for _, c := range cells {
+		w.rec = append(w.rec, guard(c))
+	}
+	_ = w.cw.Write(w.rec) // a failed write shows in err, which every caller checks
+}
+
+func (w *writer) err() error { return w.cw.Error() }
+
+func (w *writer) flush() error {
+	w.cw.Flush()
+	return w.cw.Error()
+}
+
+// formulaStart holds what a spreadsheet takes as the start of a formula when a cell begins
+// with it (OWASP's "CSV injection").
+const formulaStart = "=+-@\t\r"
+
+// guard makes a cell that a spreadsheet would run as a formula plain text, with a leading '.
+func guard(s string) string {
+	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// unguard takes back what guard added, so that an export reads back as it was.
+func unguard(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
+		return s[1:]
+	}
+	return s
+}
