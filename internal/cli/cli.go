@@ -26,6 +26,7 @@ type command struct {
 // env is what a command may touch besides its arguments.
 type env struct {
 	ctx            context.Context // cancelled on Ctrl-C
+	stdin          io.Reader       // where a password is read from
 	stdout, stderr io.Writer
 }
 
@@ -40,7 +41,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func commands() []*command {
-	return []*command{initCommand, checkCommand, fmtCommand, buildCommand, serveCommand, importCommand, exportCommand, diffCommand, titlesCommand, schemaCommand, versionCommand}
+	return []*command{initCommand, checkCommand, fmtCommand, buildCommand, serveCommand, importCommand, exportCommand, diffCommand, titlesCommand, adminCommand, schemaCommand, versionCommand}
 }
 
 func findCommand(name string) *command {
@@ -76,7 +77,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // Run runs one rungs command.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr}
+	e := &env{ctx: ctx, stdin: os.Stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		printHelp(stderr)
 		return exitError{2}

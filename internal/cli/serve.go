@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store"
 )
 
 var serveCommand = &command{
@@ -24,7 +26,7 @@ var serveCommand = &command{
 	summary: "preview the framework's website, rebuilt as you edit",
 	usage: `
 Usage:
-  rungs serve [DIR] [--addr 127.0.0.1:8080]
+  rungs serve [DIR] [--addr 127.0.0.1:8080] [--data PATH | --db URL] [--private] [--trust-proxy]
 
 Serves the website of the framework in DIR (default: the current folder) from memory. It
 watches the files and rebuilds when they change; open pages reload by themselves. While the
@@ -34,14 +36,28 @@ as a banner in the page.
 With no framework in DIR, it serves the bundled engineering framework and says so: a quick way
 to see what rungs makes ('rungs init DIR' copies it for you to edit).
 
+With --data or --db it also runs the people app beside the ladder: accounts, people and their
+level history, the CSV import, the rollout and the audit log. --data keeps everything in an
+embedded SQLite file, created if missing; --db uses PostgreSQL, so that several rungs processes
+can share one database behind a load balancer. On the first start with an empty database, serve
+prints a one-time link that creates the first admin ('rungs admin create-user' does the same
+from the shell).
+
 Stop it with Ctrl-C; requests in flight finish first.
 
 Flags:
-  --addr ADDR   the address to listen on (default: 127.0.0.1:8080)
+  --addr ADDR     the address to listen on (default: 127.0.0.1:8080)
+  --data PATH     run the people app on the SQLite database at PATH
+  --db URL        run the people app on PostgreSQL (postgres://user:pass@host/db)
+  --private       with --data or --db: the ladder pages need signing in too
+  --trust-proxy   take the client's address from X-Forwarded-For and HTTPS from
+                  X-Forwarded-Proto; only behind a proxy that sets both
 
 Examples:
   rungs serve
   rungs serve career-ladder --addr 127.0.0.1:3000
+  rungs serve career-ladder --data people.db
+  rungs serve career-ladder --db postgres://rungs@db.internal/rungs --private
 `,
 	run: runServe,
 }
@@ -53,9 +69,15 @@ const pollInterval = 300 * time.Millisecond
 func runServe(e *env, args []string) error {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fset.String("addr", "127.0.0.1:8080", "")
+	db := addDatabaseFlags(fset)
+	private := fset.Bool("private", false, "")
+	trustProxy := fset.Bool("trust-proxy", false, "")
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return err
+	}
+	if !db.given() && (*private || *trustProxy) {
+		return usageError{"--private and --trust-proxy are for the people app: add --data PATH or --db URL"}
 	}
 	dir, err := oneDir(pos)
 	if err != nil {
@@ -78,6 +100,8 @@ func runServe(e *env, args []string) error {
 		opts.History, opts.HistorySource = history(e, dir)
 	}
 	opts.LiveReload = true
+	opts.PeopleApp = db.given()
+	var people *app.App // the people app, with --data or --db
 	rebuild := func() {
 		start := time.Now()
 		f, diags, err := ladder.Load(fsys)
@@ -103,6 +127,9 @@ func runServe(e *env, args []string) error {
 			var h *site.Handler
 			if h, err = site.NewHandler(s, ""); err == nil {
 				preview.Update(h)
+				if people != nil {
+					people.SetFramework(f)
+				}
 				fmt.Fprintf(e.stdout, "Rendered %d pages in %s.\n", len(s.Files), time.Since(start).Round(time.Millisecond))
 				return
 			}
@@ -110,16 +137,41 @@ func runServe(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "rungs: %v\n", err)
 		preview.Fail([]string{err.Error()})
 	}
+	var handler http.Handler = preview
+	if db.given() {
+		st, err := db.open(e.ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		// The people app starts with no framework; the first good build below gives it one.
+		people, err = app.New(app.Config{Store: st, Site: preview, Private: *private, TrustProxy: *trustProxy, Log: e.stderr}, nil)
+		if err != nil {
+			return err
+		}
+		handler = people
+		go sweepSessions(e.ctx, st)
+	}
 	rebuild()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: preview, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(e.stdout, "Serving at http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+	if people != nil {
+		link, err := people.Setup(e.ctx, setupLinkTTL)
+		if err != nil {
+			return err
+		}
+		if link != "" {
+			fmt.Fprintf(e.stdout, "No one can sign in yet. Create the first admin at http://%s%s\n(the link works once, within the hour; 'rungs admin create-user' does the same from the shell)\n",
+				ln.Addr(), link)
+		}
+	}
 
 	if watch {
 		go watchFiles(e.ctx, dir, rebuild)
@@ -134,6 +186,25 @@ func runServe(e *env, args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// setupLinkTTL is how long the first admin's setup link works: long enough to open it, short
+// enough that a link left in a terminal's scrollback is soon worthless.
+const setupLinkTTL = time.Hour
+
+// sweepSessions removes expired sessions every hour; they open nothing already, this only
+// keeps the table small.
+func sweepSessions(ctx context.Context, st *store.Store) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			_, _ = st.DeleteExpiredSessions(ctx, now)
+		}
+	}
 }
 
 // watchFiles calls changed whenever a framework file in dir is added, removed or modified.

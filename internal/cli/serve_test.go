@@ -241,3 +241,36 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 		t.Fatalf("graceful stop with an open event stream: %v", err)
 	}
 }
+
+var setupRE = regexp.MustCompile(`Create the first admin at (http://\S+)`)
+
+// TestServePeopleApp runs serve with a database: the first start prints the setup link, the
+// ladder links to the app, and the app's pages answer beside the site.
+func TestServePeopleApp(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "people.db")
+	base, stdout, _, stop := startServe(t, t.TempDir(), "--data", db)
+	var link string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && link == ""; time.Sleep(20 * time.Millisecond) {
+		if m := setupRE.FindStringSubmatch(stdout.String()); m != nil {
+			link = m[1]
+		}
+	}
+	if link == "" {
+		t.Fatalf("no setup link printed:\n%s", stdout.String())
+	}
+	if res, body := get(t, link); res.StatusCode != http.StatusOK || !strings.Contains(body, "Create the first admin") {
+		t.Fatalf("setup page: %d", res.StatusCode)
+	}
+	if res, body := get(t, base+"login"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Sign in") {
+		t.Fatalf("login page: %d", res.StatusCode)
+	}
+	if _, body := get(t, base); !strings.Contains(body, `<a href="/people">People</a>`) {
+		t.Error("the ladder does not link to the people app")
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("no database file: %v", err)
+	}
+}

@@ -27,6 +27,9 @@ func (r *renderer) chrome() *chrome {
 	if len(r.opts.History) > 0 {
 		c.ChangesURL = r.url(changesPath)
 	}
+	if r.opts.PeopleApp {
+		c.PeopleURL = "/people" // the app lives at the root of the host serve listens on
+	}
 	// A header with more than a handful of ladders stops being navigation; then the home page,
 	// which lists them all, stands in for them.
 	if len(r.f.Ladders) <= maxNavLadders {

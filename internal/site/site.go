@@ -29,6 +29,8 @@ type Options struct {
 	History []changes.Entry
 	// HistorySource says where History came from: changes.FromGit or changes.FromChangelog.
 	HistorySource string
+	// PeopleApp adds a link to the people app, which serve runs beside the site with a database.
+	PeopleApp bool
 }
 
 // File is one rendered file of the site.

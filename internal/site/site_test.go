@@ -285,3 +285,18 @@ func TestEditURLScheme(t *testing.T) {
 		})
 	}
 }
+
+// TestPeopleAppLink checks that the header links to the people app only when serve runs it.
+func TestPeopleAppLink(t *testing.T) {
+	fsys, _ := frameworks.FS("minimal")
+	f, _, _ := ladder.Load(fsys)
+	for _, withApp := range []bool{false, true} {
+		s, err := Render(f, fsys, Options{PeopleApp: withApp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(s.Files["index.html"].Body), `<a href="/people">People</a>`); got != withApp {
+			t.Errorf("PeopleApp %v: link present = %v", withApp, got)
+		}
+	}
+}

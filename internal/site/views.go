@@ -34,6 +34,7 @@ type chrome struct {
 	CompareURL   string
 	AssessURL    string
 	ChangesURL   string // empty when there is no history to show
+	PeopleURL    string // the people app, when serve runs it
 	CrosswalkURL string
 	Ladders      []link
 	Pages        []link

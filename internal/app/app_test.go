@@ -1,0 +1,213 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
+)
+
+// The app's tests run over real HTTP against a real database: SQLite always, PostgreSQL
+// wherever its binaries are (and always in CI).
+
+func eachBackend(t *testing.T, test func(t *testing.T, cfg store.Config)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		test(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		test(t, store.Config{PostgresURL: storetest.Postgres(t)})
+	})
+}
+
+// bundled is the bundled engineering framework and its site, rendered once.
+var bundled = sync.OnceValues(func() (*ladder.Framework, http.Handler) {
+	fsys, _ := frameworks.FS(frameworks.Default)
+	f, diags, err := ladder.Load(fsys)
+	if err != nil || diags.HasErrors() {
+		panic("bundled framework does not load")
+	}
+	s, err := site.Render(f, fsys, site.Options{})
+	if err != nil {
+		panic(err)
+	}
+	h, err := site.NewHandler(s, "")
+	if err != nil {
+		panic(err)
+	}
+	return f, h
+})
+
+// passwordHash is one hash for every test account: hashing is slow on purpose.
+const testPassword = "correct horse battery"
+
+var passwordHash = sync.OnceValue(func() string {
+	h, err := auth.Hash(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// env is a running app with its database.
+type env struct {
+	t     *testing.T
+	store *store.Store
+	app   *app.App
+	srv   *httptest.Server
+	ctx   context.Context
+}
+
+type envOption func(*app.Config)
+
+func newEnv(t *testing.T, cfg store.Config, opts ...envOption) *env {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	f, site := bundled()
+	c := app.Config{Store: s, Site: site}
+	for _, o := range opts {
+		o(&c)
+	}
+	a, err := app.New(c, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
+	t.Cleanup(srv.Close)
+	return &env{t: t, store: s, app: a, srv: srv, ctx: ctx}
+}
+
+// person adds someone, with an account of role unless role is "".
+func (e *env) person(name, email string, manager int64, role store.Role) store.Person {
+	e.t.Helper()
+	p, err := e.store.CreatePerson(e.ctx, store.Person{Name: name, Email: email, ManagerID: manager, Title: "Software Engineer",
+		StartDate: time.Date(2023, 4, 3, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if role != "" {
+		if _, err := e.store.CreateAccount(e.ctx, p.ID, passwordHash(), role); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// client is a browser: it keeps cookies and does not follow redirects, so tests see them.
+type client struct {
+	e    *env
+	http *http.Client
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+// signedIn returns a client with a fresh session for the person's account, made directly in
+// the store: quicker than the login form, which has tests of its own.
+func (e *env) signedIn(p store.Person) *client {
+	e.t.Helper()
+	acct, err := e.store.AccountOfPerson(e.ctx, p.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	token, _, err := e.store.CreateSession(e.ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	c := e.client()
+	u, _ := url.Parse(e.srv.URL)
+	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: token, Path: "/"}})
+	return c
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.e.t.Helper()
+	res, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+func (c *client) get(path string) response {
+	c.e.t.Helper()
+	req, _ := http.NewRequest("GET", c.e.srv.URL+path, nil)
+	return c.do(req)
+}
+
+// csrf fetches a page that holds a form and returns its CSRF token.
+func (c *client) csrf() string {
+	c.e.t.Helper()
+	page := c.get("/login")
+	if page.status == http.StatusSeeOther {
+		page = c.get("/account")
+	}
+	m := csrfField.FindStringSubmatch(page.body)
+	if m == nil {
+		c.e.t.Fatalf("no CSRF token in the page (status %d)", page.status)
+	}
+	return m[1]
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// post sends a form with the client's CSRF token.
+func (c *client) post(path string, form url.Values) response {
+	c.e.t.Helper()
+	// A copy: the caller's values may be sent again by another client, with its own token.
+	form = maps.Clone(form)
+	if form == nil {
+		form = url.Values{}
+	}
+	if !form.Has("csrf") {
+		form.Set("csrf", c.csrf())
+	}
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+type auditData struct {
+	Entries []auditRow
+	Filter  auditForm
+	PrevURL string
+	NextURL string
+	Export  string
+	Error   string
+}
+
+type auditRow struct {
+	Entry   store.AuditEntry
+	Actor   string
+	Subject string
+}
+
+// auditForm is the filter as typed, to show it back.
+type auditForm struct {
+	Person, As, Action, Since, Until string
+}
+
+// auditFilter reads the filter of the audit page, and of its export, from the query: a
+// person (by email, as the one acting or acted on), an action and a range of days. problem
+// says what is wrong with what was typed.
+func auditFilter(ctx context.Context, s *store.Store, r *http.Request) (f store.AuditFilter, form auditForm, problem string, err error) {
+	q := r.URL.Query()
+	form = auditForm{Person: strings.TrimSpace(q.Get("person")), As: q.Get("as"), Action: strings.TrimSpace(q.Get("action")),
+		Since: q.Get("since"), Until: q.Get("until")}
+	f.Action = form.Action
+	if form.Since != "" {
+		if f.Since, err = time.Parse(time.DateOnly, form.Since); err != nil {
+			problem = "Give dates as YYYY-MM-DD."
+		}
+	}
+	if form.Until != "" {
+		t, err := time.Parse(time.DateOnly, form.Until)
+		if err != nil {
+			problem = "Give dates as YYYY-MM-DD."
+		} else {
+			f.Until = t.AddDate(0, 0, 1) // through the end of that day
+		}
+	}
+	if form.Person != "" {
+		p, err := s.PersonByEmail(ctx, form.Person)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			problem = "No one has the email " + form.Person + "."
+		case err != nil:
+			return f, form, "", err
+		case form.As == "actor":
+			f.Actor = p.ID
+		default:
+			f.Subject = p.ID
+		}
+	}
+	return f, form, problem, nil
+}
+
+// auditPage shows the audit log, newest first, filtered by person (as actor or subject),
+// action and dates.
+func auditPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	s := a.cfg.Store
+	q := r.URL.Query()
+	f, form, problem, err := auditFilter(ctx, s, r)
+	if err != nil {
+		return err
+	}
+	d := auditData{Filter: form, Error: problem}
+	if d.Error != "" {
+		a.render(w, r, v, http.StatusBadRequest, "audit", "Audit log", d)
+		return nil
+	}
+	f.Limit = pageSize
+	f.Offset, _ = strconv.Atoi(q.Get("from"))
+	f.Offset = max(f.Offset, 0)
+	entries, err := s.AuditLog(ctx, f)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{0: ""}
+	name := func(id int64) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		if p, err := s.Person(ctx, id); err == nil {
+			names[id] = p.Name + " <" + p.Email + ">"
+		} else {
+			names[id] = "#" + itoa(id)
+		}
+		return names[id]
+	}
+	for _, e := range entries {
+		d.Entries = append(d.Entries, auditRow{Entry: e, Actor: name(e.Actor), Subject: name(e.Subject)})
+	}
+	link := func(path string, from int) string {
+		vals := url.Values{}
+		for k, vs := range q {
+			if k != "from" {
+				vals[k] = vs
+			}
+		}
+		if from > 0 {
+			vals.Set("from", strconv.Itoa(from))
+		}
+		if len(vals) == 0 {
+			return path
+		}
+		return path + "?" + vals.Encode()
+	}
+	if f.Offset > 0 {
+		d.PrevURL = link("/audit", max(0, f.Offset-pageSize))
+	}
+	if len(entries) == pageSize {
+		d.NextURL = link("/audit", f.Offset+pageSize)
+	}
+	d.Export = link("/export/audit.csv", 0)
+	a.render(w, r, v, http.StatusOK, "audit", "Audit log", d)
+	return nil
+}

@@ -1,0 +1,109 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// The roles every route is tried with. The subject of routes with an {id} is "self"; the
+// reporting chain is grand <- manager <- self, and manager <- member; "unrelated" manages
+// someone else; admin is on the people team and in no chain.
+var roles = []string{"anonymous", "self", "member", "manager", "grand", "unrelated", "admin"}
+
+// expected is the exact status each role gets from each route, given an empty form (and a
+// valid CSRF token) for a POST. 303 from a GET by anonymous is the redirect to sign in, 401
+// a POST without a session, 403 a role that may not, 404 a person who is not theirs to see.
+// Every route of app.Routes must be here: a new route without a decision fails the test.
+var expected = map[string][7]int{
+	//                                     anonymous self member manager grand unrelated admin
+	"GET /app-assets/{file}":            {200, 200, 200, 200, 200, 200, 200},
+	"GET /login":                        {200, 303, 303, 303, 303, 303, 303},
+	"POST /login":                       {401, 401, 401, 401, 401, 401, 401},
+	"POST /logout":                      {401, 303, 303, 303, 303, 303, 303},
+	"GET /setup/{token}":                {404, 404, 404, 404, 404, 404, 404},
+	"POST /setup/{token}":               {404, 404, 404, 404, 404, 404, 404},
+	"GET /account":                      {303, 200, 200, 200, 200, 200, 200},
+	"POST /account/password":            {401, 400, 400, 400, 400, 400, 400},
+	"POST /account/sign-out-everywhere": {401, 303, 303, 303, 303, 303, 303},
+	"GET /people":                       {303, 200, 200, 200, 200, 200, 200},
+	"GET /people/new":                   {303, 403, 403, 403, 403, 403, 200},
+	"POST /people":                      {401, 403, 403, 403, 403, 403, 400},
+	"GET /people/{id}":                  {303, 200, 404, 200, 200, 404, 200},
+	"GET /people/{id}/edit":             {303, 403, 403, 403, 403, 403, 200},
+	"POST /people/{id}":                 {401, 403, 403, 403, 403, 403, 400},
+	"POST /people/{id}/levels":          {401, 403, 403, 403, 403, 403, 400},
+	"POST /people/{id}/sign-in-link":    {401, 403, 403, 403, 403, 403, 200},
+	"GET /import":                       {303, 403, 403, 403, 403, 403, 200},
+	"POST /import":                      {401, 403, 403, 403, 403, 403, 400},
+	"POST /import/apply":                {401, 403, 403, 403, 403, 403, 400},
+	"GET /export/people.csv":            {303, 403, 403, 403, 403, 403, 200},
+	"GET /export/history.csv":           {303, 403, 403, 403, 403, 403, 200},
+	"GET /export/audit.csv":             {303, 403, 403, 403, 403, 403, 200},
+	"GET /rollout":                      {303, 403, 403, 403, 403, 403, 200},
+	"POST /rollout/rules":               {401, 403, 403, 403, 403, 403, 303},
+	"GET /rollout/review":               {303, 403, 403, 200, 200, 200, 200},
+	"POST /rollout/review/{id}":         {401, 404, 404, 400, 400, 404, 400},
+	"POST /rollout/apply":               {401, 403, 403, 403, 403, 403, 400},
+	"POST /rollout/discard":             {401, 403, 403, 403, 403, 403, 400},
+	"GET /audit":                        {303, 403, 403, 403, 403, 403, 200},
+}
+
+func TestAuthorisation(t *testing.T) {
+	routes := app.Routes()
+	declared := map[string]bool{}
+	for _, r := range routes {
+		declared[r] = true
+		if _, ok := expected[r]; !ok {
+			t.Errorf("route %s has no row in the authorisation table", r)
+		}
+	}
+	for r := range expected {
+		if !declared[r] {
+			t.Errorf("the authorisation table has %s, which is not a route", r)
+		}
+	}
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		grand := e.person("Grace Grand", "grace@example.com", 0, store.Member)
+		manager := e.person("Max Manager", "max@example.com", grand.ID, store.Member)
+		self := e.person("Sam Self", "sam@example.com", manager.ID, store.Member)
+		member := e.person("Mia Member", "mia@example.com", manager.ID, store.Member)
+		unrelated := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
+		e.person("Otto Other", "otto@example.com", unrelated.ID, store.Member)
+		people := map[string]store.Person{"self": self, "member": member, "manager": manager, "grand": grand, "unrelated": unrelated, "admin": admin}
+
+		for _, r := range routes {
+			method, pattern, _ := strings.Cut(r, " ")
+			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
+				"{token}", strings.Repeat("x", 43), "{file}", "app.css").Replace(pattern)
+			for i, role := range roles {
+				var c *client
+				if role == "anonymous" {
+					c = e.client()
+				} else {
+					c = e.signedIn(people[role])
+				}
+				var res response
+				if method == "GET" {
+					res = c.get(path)
+				} else {
+					res = c.post(path, url.Values{})
+				}
+				want := expected[r][i]
+				if res.status != want {
+					t.Errorf("%s as %s: status %d, want %d", r, role, res.status, want)
+				}
+				if role == "anonymous" && want == http.StatusSeeOther && !strings.HasPrefix(res.header.Get("Location"), "/login?next=") {
+					t.Errorf("%s as anonymous: redirected to %q, not to sign in", r, res.header.Get("Location"))
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,149 @@
+package app_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func TestPersonTimeline(t *testing.T) {
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		ac := e.signedIn(admin)
+		res := ac.post("/people", url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Engineer"},
+			"manager": {"max@example.com"}, "start": {"2024-02-01"}, "level": {"engineering/engineer"}, "track": {"product"}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("add: %d %s", res.status, res.body)
+		}
+		kimPath := strings.Split(res.header.Get("Location"), "?")[0]
+		for _, change := range []url.Values{
+			{"level": {"engineering/senior"}, "track": {"product"}, "reason": {"promotion"}, "date": {"2025-03-01"}, "note": {"Led the billing rewrite"}},
+			{"level": {"engineering/engineer"}, "track": {"product"}, "reason": {"correction"}, "date": {"2025-03-02"}, "note": {"Promotion recorded on the wrong person"}},
+		} {
+			if res := ac.post(kimPath+"/levels", change); res.status != http.StatusSeeOther {
+				t.Fatalf("level change: %d %s", res.status, res.body)
+			}
+		}
+		// Bad input names the field and changes nothing.
+		res = ac.post(kimPath+"/levels", url.Values{"level": {"engineering/nope"}, "reason": {"promotion"}, "date": {"2025-13-01"}})
+		if res.status != http.StatusBadRequest {
+			t.Fatalf("bad change: %d", res.status)
+		}
+		mustContain(t, res.body, `id="level-error"`, `id="date-error"`)
+
+		page := ac.get(kimPath).body
+		mustContain(t, page, "Kim Lee", "Max Manager", "Led the billing rewrite", "Promotion recorded on the wrong person",
+			`href="/ladders/engineering/engineer/"`, `href="/ladders/engineering/senior/"`, "Next level")
+		// Newest first, and nothing was overwritten: hire, promotion and correction are all there.
+		reasons := regexp.MustCompile(`<span class="reason">([a-z-]+)</span>`).FindAllStringSubmatch(page, -1)
+		var got []string
+		for _, m := range reasons {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, ",") != "correction,promotion,hire" {
+			t.Fatalf("timeline reasons %v", got)
+		}
+
+		// Kim's manager sees the page, without the admin's form; the view is audited.
+		mc := e.signedIn(max)
+		mpage := mc.get(kimPath)
+		if mpage.status != http.StatusOK || strings.Contains(mpage.body, "Record a level change") {
+			t.Fatalf("manager view: %d", mpage.status)
+		}
+		n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "person.view", Actor: max.ID})
+		if err != nil || n != 1 {
+			t.Fatalf("person.view entries by the manager: %d %v", n, err)
+		}
+		// The manager's list holds Kim; Kim's own list holds only Kim.
+		mustContain(t, mc.get("/people").body, "Kim Lee")
+		if strings.Contains(e.signedIn(max).get("/people").body, "Ada Admin") {
+			t.Error("a manager's list shows someone outside their reports")
+		}
+	})
+}
+
+// upload posts a file as the CSV import form does.
+func (c *client) upload(path, name, content string) response {
+	c.e.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	_ = w.WriteField("csv", content) // only read by /import/apply
+	_ = w.WriteField("csrf", c.csrf())
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(content))
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
+}
+
+func TestImportAndExport(t *testing.T) {
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		ac := e.signedIn(admin)
+
+		bad := "Name,Email,Manager,Job title,Start date\n" +
+			"Kim Lee,kim@example.com,,Engineer,2024-02-01\n" +
+			"Lou Park,lou@example.com,nobody@example.com,Engineer,2024-02-01\n" +
+			"Kim Again,kim@example.com,,Engineer,01/02/2024\n"
+		res := ac.upload("/import", "hr.csv", bad)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad file: %d %s", res.status, res.body)
+		}
+		mustContain(t, res.body, "Nothing was imported", "<td>3</td>", "<td>4</td>", "nobody@example.com")
+		if n, _ := e.store.CountPeople(e.ctx, store.PeopleFilter{}); n != 1 {
+			t.Fatalf("a bad file wrote people: %d", n)
+		}
+
+		good := "Name,Email,Manager,Job title,Start date,Office\n" +
+			"Kim Lee,kim@example.com,,Engineering Manager,2024-02-01,Leeds\n" +
+			"Lou Park,lou@example.com,kim@example.com,Engineer,2024-03-01,Leeds\n"
+		res = ac.upload("/import", "hr.csv", good)
+		if res.status != http.StatusOK {
+			t.Fatalf("preview: %d %s", res.status, res.body)
+		}
+		mustContain(t, res.body, "2 people will be added", "Office", "ignored")
+		if n, _ := e.store.CountPeople(e.ctx, store.PeopleFilter{}); n != 1 {
+			t.Fatal("the preview wrote people")
+		}
+		sum := regexp.MustCompile(`name="sum" value="([0-9a-f]+)"`).FindStringSubmatch(res.body)
+		if sum == nil {
+			t.Fatal("no checksum in the preview")
+		}
+		apply := func(content, sum string) response {
+			return ac.post("/import/apply", url.Values{"csv": {content}, "sum": {sum}, "name": {"hr.csv"}})
+		}
+		if res := apply(good+"Eve,eve@example.com,,,2024-01-01\n", sum[1]); res.status != http.StatusBadRequest {
+			t.Fatalf("changed file: %d", res.status)
+		}
+		if res := apply(good, sum[1]); res.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d %s", res.status, res.body)
+		}
+		lou, err := e.store.PersonByEmail(e.ctx, "lou@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kim, _ := e.store.PersonByEmail(e.ctx, "kim@example.com")
+		if lou.ManagerID != kim.ID || lou.Title != "Engineer" {
+			t.Fatalf("lou: %+v", lou)
+		}
+
+		people := ac.get("/export/people.csv")
+		if people.status != http.StatusOK || !strings.HasPrefix(people.header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %s", people.status, people.header.Get("Content-Type"))
+		}
+		mustContain(t, people.body, "lou@example.com,kim@example.com")
+		audit := ac.get("/export/audit.csv")
+		mustContain(t, audit.body, "people.import", "hr.csv: 2 created, 0 updated")
+		mustContain(t, ac.get("/audit?action=people.import").body, "2 created")
+	})
+}

@@ -1,0 +1,155 @@
+package app
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed assets
+var assetFiles embed.FS
+
+// contentSecurityPolicy allows the app's pages nothing but their own stylesheet and forms
+// posted back here: no script at all, inline or not, and no framing.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// pages holds one template set per page, each the layout with that page's "content".
+type pages struct {
+	byName map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"day": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(time.DateOnly)
+	},
+	"when": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+func loadPages() (*pages, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("app templates: %w", err)
+	}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, name := range names {
+		base := strings.TrimSuffix(path.Base(name), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+		if err != nil {
+			return nil, fmt.Errorf("app templates: %w", err)
+		}
+		p.byName[base] = t
+	}
+	return p, nil
+}
+
+// page is what every template gets.
+type page struct {
+	Title  string
+	Viewer *Viewer
+	CSRF   string
+	Flash  string
+	Site   string // the framework's title
+	Data   any
+}
+
+// flashes are the messages a redirect after a change can show, by the code in ?done=; a code
+// rather than text, so that a link cannot make the page say anything else.
+var flashes = map[string]string{
+	"saved":      "Saved.",
+	"created":    "Added.",
+	"level":      "Level change recorded.",
+	"password":   "Your password has been changed.",
+	"signed-out": "You have been signed out everywhere else.",
+	"rules":      "Mapping rules saved.",
+	"reviewed":   "Review saved.",
+	"applied":    "The rollout has been applied.",
+	"discarded":  "The rollout has been discarded.",
+	"imported":   "Import done.",
+}
+
+// render writes the page name with status; data is the page's own.
+func (a *App) render(w http.ResponseWriter, r *http.Request, v *Viewer, status int, name, title string, data any) {
+	t := a.pages.byName[name]
+	if t == nil {
+		a.logf("no template %q", name)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	pg := page{Title: title, Viewer: v, CSRF: a.csrfToken(w, r, v), Flash: flashes[r.URL.Query().Get("done")],
+		Site: a.Framework().Title, Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+		a.logf("render %s: %v", name, err)
+		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// serveAsset serves the app's stylesheet.
+func serveAsset(a *App, w http.ResponseWriter, r *http.Request, _ *Viewer) error {
+	b, err := fs.ReadFile(assetFiles, "assets/"+r.PathValue("file"))
+	if err != nil {
+		return errNotFound
+	}
+	if strings.HasSuffix(r.PathValue("file"), ".css") {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, err = w.Write(b)
+	return err
+}
+
+// audit records what a viewer did, through s: the transaction of the change itself, so a
+// change the log does not know of cannot happen, or the app's store for a read or a login.
+func (a *App) audit(s *store.Store, r *http.Request, v *Viewer, action string, subject int64, detail string) error {
+	var actor int64
+	if v != nil {
+		actor = v.Person.ID
+	}
+	_, err := s.AddAudit(r.Context(), store.AuditEntry{
+		Actor: actor, Action: action, Subject: subject, Detail: detail, Address: a.clientAddress(r),
+	})
+	return err
+}
+
+// redirect sends the browser on after a change, with a message code for the next page.
+func redirect(w http.ResponseWriter, r *http.Request, to, done string) {
+	if done != "" {
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "done=" + done
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

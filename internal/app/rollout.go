@@ -1,0 +1,335 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/titles"
+)
+
+// The rollout levels the people who have no level yet: an admin maps old titles to levels,
+// managers review their reports' proposals, and an admin applies it, which writes one
+// "rollout" entry in each mapped person's history.
+
+type rolloutData struct {
+	Rollout  store.Rollout
+	Progress []store.TeamProgress
+	Totals   store.TeamProgress
+	Titles   []titleRule
+	Levels   []ladderChoices
+	Tracks   []trackChoice
+	Past     []store.Rollout
+	Today    string
+	Errors   map[string]string
+}
+
+// titleRule is one old title with its mapping rule, or the crosswalk's suggestion for it.
+type titleRule struct {
+	Index      int
+	Title      string
+	People     int
+	Level      string // ladder/level of the rule, or of the suggestion when there is no rule
+	Track      string
+	Suggested  bool
+	Suggestion string // what the crosswalk matched, to say where the suggestion comes from
+}
+
+func rolloutPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	return a.showRollout(w, r, v, http.StatusOK, nil, nil)
+}
+
+func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, status int, posted []titleRule, errs map[string]string) error {
+	ctx := r.Context()
+	s := a.cfg.Store
+	ro, err := s.OpenRollout(ctx, v.Person.ID)
+	if err != nil {
+		return err
+	}
+	d := rolloutData{Rollout: ro, Today: a.cfg.Now().Format(time.DateOnly), Errors: errs}
+	if d.Progress, err = s.RolloutProgress(ctx, ro.ID); err != nil {
+		return err
+	}
+	for _, t := range d.Progress {
+		d.Totals.People += t.People
+		d.Totals.Levelled += t.Levelled
+		d.Totals.Mapped += t.Mapped
+		d.Totals.Reviewed += t.Reviewed
+		d.Totals.Unmapped += t.Unmapped
+	}
+	if posted != nil {
+		d.Titles = posted
+	} else if d.Titles, err = a.titleRules(r, ro.ID); err != nil {
+		return err
+	}
+	f := a.Framework()
+	d.Levels, d.Tracks = levelChoices(f), trackChoices(f)
+	all, err := s.Rollouts(ctx)
+	if err != nil {
+		return err
+	}
+	for _, past := range all {
+		if past.ID != ro.ID {
+			d.Past = append(d.Past, past)
+		}
+	}
+	a.render(w, r, v, status, "rollout", "Rollout", d)
+	return nil
+}
+
+// titleRules pairs every title of the people the rollout covers with its rule, or with the
+// crosswalk's best match as a suggestion the admin can accept by saving.
+func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
+	ctx := r.Context()
+	counts, err := a.cfg.Store.RolloutTitles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := a.cfg.Store.RolloutRules(ctx, rollout)
+	if err != nil {
+		return nil, err
+	}
+	byKey := map[string]store.RolloutRule{}
+	for _, rule := range rules {
+		byKey[titleKey(rule.Title)] = rule
+	}
+	entries := titles.Entries(a.Framework())
+	var out []titleRule
+	for i, c := range counts {
+		t := titleRule{Index: i, Title: c.Title, People: c.People}
+		if rule, ok := byKey[titleKey(c.Title)]; ok {
+			t.Level, t.Track = rule.Ladder+"/"+rule.Level, rule.Track
+		} else if c.Title != "" {
+			if res := titles.Lookup(entries, c.Title); len(res.Matches) > 0 {
+				m := res.Matches[0]
+				t.Level, t.Suggested, t.Suggestion = m.Ladder+"/"+m.Level, true, m.Title
+			}
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// titleKey is how titles are matched to rules: the store's lower(trim(title)).
+func titleKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// saveRules saves the mapping of every title in the form; a title left without a level has
+// no rule, and its people stay unmapped unless a manager proposes a level.
+func saveRules(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	n, _ := strconv.Atoi(r.PostFormValue("titles"))
+	if n < 0 || n > 10000 {
+		return errorf(http.StatusBadRequest, "The form is not one this page made.")
+	}
+	errs := map[string]string{}
+	var posted []titleRule
+	var rules []store.RolloutRule
+	for i := range n {
+		k := strconv.Itoa(i)
+		t := titleRule{Index: i, Title: r.PostFormValue("title" + k), Level: r.PostFormValue("level" + k), Track: r.PostFormValue("track" + k)}
+		t.People, _ = strconv.Atoi(r.PostFormValue("people" + k))
+		posted = append(posted, t)
+		rule := store.RolloutRule{Title: t.Title}
+		if t.Level != "" {
+			ref, msg := parseLevel(a.Framework(), t.Level, t.Track)
+			if msg != "" {
+				errs[k] = msg
+				continue
+			}
+			rule.Ladder, rule.Track, rule.Level = ref.Ladder, ref.Track, ref.Level
+		}
+		rules = append(rules, rule)
+	}
+	if len(errs) > 0 {
+		return a.showRollout(w, r, v, http.StatusBadRequest, posted, errs)
+	}
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		if err != nil {
+			return err
+		}
+		mapped := 0
+		for _, rule := range rules {
+			if err := tx.SetRolloutRule(ctx, ro.ID, rule); err != nil {
+				return err
+			}
+			if rule.Level != "" {
+				mapped++
+			}
+		}
+		return a.audit(tx, r, v, "rollout.rules", 0, strconv.Itoa(mapped)+" titles mapped")
+	})
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/rollout", "rules")
+	return nil
+}
+
+type reviewData struct {
+	Rollout   store.Rollout
+	Proposals []proposalRow
+	Status    string
+	Total     int
+	PrevURL   string
+	NextURL   string
+	Levels    []ladderChoices
+	Tracks    []trackChoice
+	All       bool
+}
+
+type proposalRow struct {
+	P     store.Proposal
+	Level *levelInfo
+	Value string // ladder/level for the picker
+}
+
+// reviewPage lists, person by person, the proposals the viewer may review: their reports'
+// for a manager, everyone's for an admin.
+func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	s := a.cfg.Store
+	ro, err := s.OpenRollout(ctx, v.Person.ID)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	d := reviewData{Rollout: ro, Status: q.Get("status")}
+	f := store.ProposalFilter{Limit: pageSize}
+	switch store.ProposalStatus(d.Status) {
+	case store.Unmapped, store.Mapped, store.Reviewed:
+		f.Status = store.ProposalStatus(d.Status)
+	default:
+		d.Status = ""
+	}
+	all, under := scope(v)
+	d.All = all
+	if !all {
+		f.Under = under
+	}
+	f.Offset, _ = strconv.Atoi(q.Get("from"))
+	f.Offset = max(f.Offset, 0)
+	if d.Total, err = s.CountProposals(ctx, ro.ID, f); err != nil {
+		return err
+	}
+	proposals, err := s.Proposals(ctx, ro.ID, f)
+	if err != nil {
+		return err
+	}
+	fw := a.Framework()
+	for _, p := range proposals {
+		row := proposalRow{P: p, Level: describe(fw, levelRef{p.Ladder, p.Track, p.Level})}
+		if p.Level != "" {
+			row.Value = p.Ladder + "/" + p.Level
+		}
+		d.Proposals = append(d.Proposals, row)
+	}
+	link := func(from int) string {
+		v := url.Values{"from": {strconv.Itoa(from)}}
+		if d.Status != "" {
+			v.Set("status", d.Status)
+		}
+		return "/rollout/review?" + v.Encode()
+	}
+	if f.Offset > 0 {
+		d.PrevURL = link(max(0, f.Offset-pageSize))
+	}
+	if f.Offset+len(proposals) < d.Total {
+		d.NextURL = link(f.Offset + pageSize)
+	}
+	d.Levels, d.Tracks = levelChoices(fw), trackChoices(fw)
+	a.render(w, r, v, http.StatusOK, "review", "Rollout review", d)
+	return nil
+}
+
+// review records a manager's decision on one report's proposed level.
+func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	ref, msg := parseLevel(a.Framework(), r.PostFormValue("level"), r.PostFormValue("track"))
+	if msg != "" {
+		return errorf(http.StatusBadRequest, msg)
+	}
+	note := strings.TrimSpace(r.PostFormValue("note"))
+	if len(note) > 2000 {
+		return errorf(http.StatusBadRequest, "Keep the note under 2,000 characters.")
+	}
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.ReviewProposal(ctx, ro.ID, store.RolloutReview{PersonID: id, Ladder: ref.Ladder, Track: ref.Track,
+			Level: ref.Level, Note: note, ReviewedBy: v.Person.ID}); err != nil {
+			return err
+		}
+		return a.audit(tx, r, v, "rollout.review", id, ref.Ladder+"/"+ref.Level)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return errorf(http.StatusConflict, "This person is not part of the rollout: they already have a level or have left.")
+	}
+	if err != nil {
+		return err
+	}
+	back := safeNext(r.PostFormValue("back"))
+	if !strings.HasPrefix(back, "/rollout/review") {
+		back = "/rollout/review"
+	}
+	redirect(w, r, back, "reviewed")
+	return nil
+}
+
+// applyRollout closes the rollout: everyone with a proposal gets it as their level.
+func applyRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "yes" {
+		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Tick the box to confirm: applying cannot be undone."})
+	}
+	date, err := time.Parse(time.DateOnly, strings.TrimSpace(r.PostFormValue("date")))
+	if err != nil {
+		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Give the date the levels take effect as YYYY-MM-DD."})
+	}
+	err = a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		if err != nil {
+			return err
+		}
+		n, err := tx.ApplyRollout(ctx, ro.ID, v.Person.ID, date)
+		if err != nil {
+			return err
+		}
+		return a.audit(tx, r, v, "rollout.apply", 0, strconv.Itoa(n)+" people levelled, effective "+date.Format(time.DateOnly))
+	})
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/rollout", "applied")
+	return nil
+}
+
+// discardRollout throws away the rollout's rules and reviews; no one's level changes.
+func discardRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	if r.PostFormValue("confirm") != "yes" {
+		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"discard": "Tick the box to confirm: the rules and reviews will be lost."})
+	}
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DiscardRollout(ctx, ro.ID); err != nil {
+			return err
+		}
+		return a.audit(tx, r, v, "rollout.discard", 0, "")
+	})
+	if err != nil {
+		return err
+	}
+	redirect(w, r, "/rollout", "discarded")
+	return nil
+}

@@ -1,0 +1,146 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+func TestRolloutFlow(t *testing.T) {
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		other := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
+		ann := e.personTitled("Ann Senior", "ann@example.com", max.ID, "Senior Software Engineer")
+		bob := e.personTitled("Bob Engineer", "bob@example.com", max.ID, "SDE II")
+		cat := e.personTitled("Cat Wizard", "cat@example.com", max.ID, "Wizard")
+		e.personTitled("Oz Other", "oz@example.com", other.ID, "SDE II")
+		if _, err := e.store.AddLevelChange(e.ctx, store.LevelChange{PersonID: max.ID, Ladder: "engineering-management", ToLevel: "manager",
+			Date: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), Reason: store.Hire}); err != nil {
+			t.Fatal(err)
+		}
+		ac := e.signedIn(admin)
+
+		// The mapping page lists every title with people to level, with the crosswalk's suggestion.
+		page := ac.get("/rollout")
+		if page.status != http.StatusOK {
+			t.Fatalf("rollout page: %d", page.status)
+		}
+		mustContain(t, page.body, "Senior Software Engineer", "SDE II", "Wizard", "suggested: SDE II")
+
+		// Map two titles; leave Wizard unmapped.
+		form := url.Values{}
+		titles := []struct{ title, level, track string }{
+			{"Senior Software Engineer", "engineering/senior", "product"},
+			{"SDE II", "engineering/engineer", "product"},
+			{"Wizard", "", ""},
+		}
+		for i, tt := range titles {
+			k := strconv.Itoa(i)
+			form.Set("title"+k, tt.title)
+			form.Set("level"+k, tt.level)
+			form.Set("track"+k, tt.track)
+		}
+		form.Set("titles", "3")
+		bad := url.Values{"titles": {"1"}, "title0": {"Wizard"}, "level0": {"engineering/archmage"}}
+		if res := ac.post("/rollout/rules", bad); res.status != http.StatusBadRequest || !strings.Contains(res.body, "archmage") {
+			t.Fatalf("unknown level in a rule: %d", res.status)
+		}
+		if res := ac.post("/rollout/rules", form); res.status != http.StatusSeeOther {
+			t.Fatalf("save rules: %d %s", res.status, res.body)
+		}
+
+		// The manager sees their three reports, not Oz.
+		mc := e.signedIn(max)
+		review := mc.get("/rollout/review")
+		mustContain(t, review.body, "Ann Senior", "Bob Engineer", "Cat Wizard", "3 people")
+		if strings.Contains(review.body, "Oz Other") {
+			t.Error("the manager sees someone else's report")
+		}
+		// Max moves Bob up a level, with a note, and places Cat.
+		if res := mc.post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Leads the on-call rota"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("review: %d %s", res.status, res.body)
+		}
+		// Someone else's report is not theirs to review.
+		if res := e.signedIn(other).post("/rollout/review/"+id(ann), url.Values{"level": {"engineering/staff"}, "track": {"product"}}); res.status != http.StatusNotFound {
+			t.Fatalf("unrelated review: %d", res.status)
+		}
+		mustContain(t, ac.get("/rollout").body, "1 reviewed", "2 mapped by title only", "3 not mapped")
+
+		// Apply: Ann and Bob get levels, Cat stays unlevelled.
+		if res := ac.post("/rollout/apply", url.Values{"date": {"2026-01-05"}}); res.status != http.StatusBadRequest {
+			t.Fatalf("apply without confirming: %d", res.status)
+		}
+		if res := ac.post("/rollout/apply", url.Values{"date": {"2026-01-05"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d %s", res.status, res.body)
+		}
+		for _, tc := range []struct {
+			p                    store.Person
+			ladder, track, level string
+			note                 string
+		}{
+			{ann, "engineering", "product", "senior", ""},
+			{bob, "engineering", "sre", "senior", "Leads the on-call rota"},
+		} {
+			h, err := e.store.LevelHistory(e.ctx, tc.p.ID)
+			if err != nil || len(h) != 1 {
+				t.Fatalf("%s history: %v %v", tc.p.Name, h, err)
+			}
+			c := h[0]
+			if c.Reason != store.RolloutReason || c.Ladder != tc.ladder || c.Track != tc.track || c.ToLevel != tc.level || c.Note != tc.note ||
+				c.MadeBy != admin.ID || c.Date.Format(time.DateOnly) != "2026-01-05" {
+				t.Errorf("%s: %+v", tc.p.Name, c)
+			}
+		}
+		if p, _ := e.store.Person(e.ctx, cat.ID); p.Level != "" {
+			t.Errorf("unmapped Cat was levelled: %q", p.Level)
+		}
+		// The timeline shows it.
+		mustContain(t, mc.get("/people/"+id(bob)).body, "rollout", "Senior Engineer", "Leads the on-call rota")
+		// Applied is history: a new rollout covers only Cat, and the old one's review cannot change.
+		mustContain(t, ac.get("/rollout").body, "Earlier rollouts", "Wizard")
+		if strings.Contains(ac.get("/rollout/review").body, "Ann Senior") {
+			t.Error("a levelled person is still in the rollout")
+		}
+		n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "rollout.apply"})
+		if err != nil || n != 1 {
+			t.Errorf("rollout.apply audit entries: %d %v", n, err)
+		}
+	})
+}
+
+func TestRolloutDiscard(t *testing.T) {
+	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	ann := e.personTitled("Ann Senior", "ann@example.com", 0, "Senior Software Engineer")
+	ac := e.signedIn(admin)
+	if res := ac.post("/rollout/rules", url.Values{"titles": {"1"}, "title0": {"Senior Software Engineer"}, "level0": {"engineering/senior"}, "track0": {"product"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("rules: %d", res.status)
+	}
+	if res := ac.post("/rollout/discard", url.Values{"confirm": {"yes"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("discard: %d", res.status)
+	}
+	if p, _ := e.store.Person(e.ctx, ann.ID); p.Level != "" {
+		t.Fatal("discarding levelled someone")
+	}
+	// The new rollout starts without the discarded rule: the title is back to a suggestion.
+	mustContain(t, ac.get("/rollout").body, "suggested: Senior Software Engineer", "Earlier rollouts", "discarded")
+}
+
+func (e *env) personTitled(name, email string, manager int64, title string) store.Person {
+	e.t.Helper()
+	p, err := e.store.CreatePerson(e.ctx, store.Person{Name: name, Email: email, ManagerID: manager, Title: title,
+		StartDate: time.Date(2021, 6, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func id(p store.Person) string { return strconv.FormatInt(p.ID, 10) }

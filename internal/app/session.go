@@ -1,0 +1,190 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Cookie names. Over TLS the __Host- prefix makes the browser refuse a cookie set by another
+// subdomain or without Secure, so no one else can plant a session or CSRF cookie.
+const (
+	sessionCookie = "rungs_session"
+	browserCookie = "rungs_browser" // a random value for the CSRF token of signed-out forms
+)
+
+func (a *App) cookieName(r *http.Request, name string) string {
+	if a.secure(r) {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// touchEvery limits how often a session's last use is written: once a minute is precise
+// enough for "last seen" and keeps reads from turning into writes.
+const touchEvery = time.Minute
+
+// viewer returns who is signed in, from the session cookie, or nil. A cookie that opens no
+// session is removed, so that the browser stops sending it.
+func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
+	c, err := r.Cookie(a.cookieName(r, sessionCookie))
+	if err != nil || c.Value == "" {
+		return nil, nil
+	}
+	ctx := r.Context()
+	s := a.cfg.Store
+	sess, err := s.SessionByToken(ctx, c.Value)
+	if errors.Is(err, store.ErrNotFound) {
+		a.clearCookie(w, r, sessionCookie)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	acct, err := s.Account(ctx, sess.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if acct.Status != store.Active {
+		// Someone who has left keeps no access, whatever sessions they had.
+		_, err := s.DeleteSessionsOf(ctx, acct.ID)
+		a.clearCookie(w, r, sessionCookie)
+		return nil, err
+	}
+	p, err := s.Person(ctx, acct.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	manager, err := s.HasReports(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := a.cfg.Now()
+	if now.Sub(sess.LastSeen) >= touchEvery {
+		if err := s.TouchSession(ctx, c.Value, now.Add(a.cfg.SessionIdle)); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	return &Viewer{Account: acct, Person: p, Manager: manager, token: c.Value}, nil
+}
+
+// startSession signs acct in with a new session, ending the one the browser had: a session
+// id is never carried across a login, so one planted before it is worthless after.
+func (a *App) startSession(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+	if c, err := r.Cookie(a.cookieName(r, sessionCookie)); err == nil && c.Value != "" {
+		if err := a.cfg.Store.DeleteSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	token, _, err := a.cfg.Store.CreateSession(r.Context(), store.Session{
+		AccountID: acct.ID,
+		ExpiresAt: a.cfg.Now().Add(a.cfg.SessionIdle),
+		UserAgent: truncate(r.UserAgent(), 200),
+		Address:   a.clientAddress(r),
+	})
+	if err != nil {
+		return err
+	}
+	a.setCookie(w, r, sessionCookie, token)
+	return nil
+}
+
+// setCookie sets a cookie scripts cannot read, sent only to this site (Lax: also when
+// following a link here) and, over TLS, only over TLS. It lasts until the browser closes;
+// the session's expiry is kept on the server.
+func (a *App) setCookie(w http.ResponseWriter, r *http.Request, name, value string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: a.cookieName(r, name), Value: value, Path: "/",
+		HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (a *App) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{
+		Name: a.cookieName(r, name), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// csrfToken is the token forms carry. It is derived from a cookie scripts cannot read: the
+// session's when signed in, else the browser cookie (set here when missing). Another site can
+// make the browser send the cookie but never learn it, so cannot write the token.
+func (a *App) csrfToken(w http.ResponseWriter, r *http.Request, v *Viewer) string {
+	if v != nil {
+		return deriveCSRF(v.token)
+	}
+	if c, err := r.Cookie(a.cookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
+		return deriveCSRF(c.Value)
+	}
+	value := randomToken()
+	a.setCookie(w, r, browserCookie, value)
+	// Later cookies in this response's page are the ones the next request will carry.
+	r.AddCookie(&http.Cookie{Name: a.cookieName(r, browserCookie), Value: value})
+	return deriveCSRF(value)
+}
+
+// errForged answers a state-changing request without a valid CSRF token.
+var errForged = errorf(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+
+// checkCSRF checks the token of a state-changing request against the cookie it derives from.
+// It reads the form, capping its size first.
+func (a *App) checkCSRF(w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody(r))
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(8 << 20) // larger uploads go to a temporary file
+	} else {
+		err = r.ParseForm()
+	}
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("That is more than this form takes (%d MB at most).", tooLarge.Limit>>20))
+	}
+	var base string
+	if v != nil {
+		base = v.token
+	} else if c, err := r.Cookie(a.cookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
+		base = c.Value
+	} else {
+		return errForged
+	}
+	got := r.FormValue("csrf")
+	if subtle.ConstantTimeCompare([]byte(got), []byte(deriveCSRF(base))) != 1 {
+		return errForged
+	}
+	return nil
+}
+
+// maxBody is the most a request body may hold: a CSV upload, or an ordinary form.
+func maxBody(r *http.Request) int64 {
+	if r.URL.Path == "/import" || r.URL.Path == "/import/apply" {
+		return 64 << 20
+	}
+	return 1 << 20
+}
+
+func deriveCSRF(base string) string {
+	sum := sha256.Sum256([]byte("rungs csrf\x00" + base))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on the systems Go supports
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

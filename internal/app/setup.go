@@ -1,0 +1,178 @@
+package app
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Sign-in links are one-time links: the first admin's setup link printed by serve, and the
+// links an admin makes for someone to set (or reset) their password.
+
+// SignInLinkTTL is how long a link an admin makes for someone stays valid.
+const SignInLinkTTL = 7 * 24 * time.Hour
+
+type setupData struct {
+	Setup  bool         // creating the first admin, not setting a known person's password
+	Person store.Person // for a sign-in link
+	Name   string
+	Email  string
+	Errors map[string]string
+}
+
+func setupPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	link, err := a.cfg.Store.LinkByToken(r.Context(), r.PathValue("token"))
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
+	}
+	if err != nil {
+		return err
+	}
+	d := setupData{Setup: link.Purpose == store.SetupLink}
+	if !d.Setup {
+		if d.Person, err = a.cfg.Store.Person(r.Context(), link.PersonID); err != nil {
+			return err
+		}
+	}
+	a.render(w, r, v, http.StatusOK, "setup", "Set your password", d)
+	return nil
+}
+
+func setup(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	d := setupData{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
+	password := r.PostFormValue("password")
+	if err := auth.Check(password); err != nil {
+		d.Errors["password"] = capitalise(err.Error()) + "."
+	} else if password != r.PostFormValue("confirm") {
+		d.Errors["confirm"] = "The two passwords are not the same."
+	}
+	var acct store.Account
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		link, err := tx.UseLink(ctx, token)
+		if err != nil {
+			return err
+		}
+		d.Setup = link.Purpose == store.SetupLink
+		if d.Setup {
+			if d.Name == "" {
+				d.Errors["name"] = "Give your name."
+			}
+			if !strings.Contains(d.Email, "@") {
+				d.Errors["email"] = "Give your work email address."
+			}
+		} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {
+			return err
+		}
+		if len(d.Errors) > 0 {
+			return errInvalid // rolls back, so the link stays unused
+		}
+		hash, err := auth.Hash(password)
+		if err != nil {
+			return err
+		}
+		if d.Setup {
+			p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: a.cfg.Now()})
+			if err != nil {
+				return err
+			}
+			if acct, err = tx.CreateAccount(ctx, p.ID, hash, store.Admin); err != nil {
+				return err
+			}
+			return a.audit(tx, r, &Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
+		}
+		acct, err = tx.AccountOfPerson(ctx, link.PersonID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
+				return err
+			}
+			return a.audit(tx, r, &Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
+		case err != nil:
+			return err
+		}
+		if err := tx.SetPassword(ctx, acct.ID, hash); err != nil {
+			return err
+		}
+		// A new password ends every session the old one opened.
+		if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
+			return err
+		}
+		return a.audit(tx, r, &Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
+	})
+	switch {
+	case errors.Is(err, errInvalid):
+		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
+		return nil
+	case errors.Is(err, store.ErrNotFound):
+		return errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
+	case errors.Is(err, store.ErrConflict):
+		d.Errors["email"] = "Someone already has this email address."
+		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := a.startSession(w, r, acct); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/people/"+itoa(acct.PersonID), http.StatusSeeOther)
+	return nil
+}
+
+// errInvalid rolls a transaction back because the form had errors to show.
+var errInvalid = errors.New("the form has errors")
+
+type signInLinkData struct {
+	Person store.Person
+	URL    string
+	Until  time.Time
+}
+
+// signInLink makes a one-time link for the person to set their password: their first, or a
+// new one when they have forgotten it. It is shown once to the admin, who passes it on.
+func signInLink(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	var d signInLinkData
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		p, err := tx.Person(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != store.Active {
+			return errorf(http.StatusBadRequest, p.Name+" has left: they cannot sign in.")
+		}
+		d.Person, d.Until = p, a.cfg.Now().Add(SignInLinkTTL)
+		token, _, err := tx.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: id, Role: store.Member, CreatedBy: v.Person.ID, ExpiresAt: d.Until})
+		if err != nil {
+			return err
+		}
+		scheme := "http"
+		if a.secure(r) {
+			scheme = "https"
+		}
+		d.URL = scheme + "://" + r.Host + "/setup/" + token
+		return a.audit(tx, r, v, "link.create", id, "sign-in link")
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	a.render(w, r, v, http.StatusOK, "signinlink", "Sign-in link", d)
+	return nil
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
