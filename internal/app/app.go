@@ -151,6 +151,20 @@ func (a *App) secure(r *http.Request) bool {
 	return a.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
 }
 
+// origin is the scheme and host the browser reached the app at, for links shown to be
+// sent on (sign-in links). Behind a trusted proxy that is what the proxy says it was.
+func (a *App) origin(r *http.Request) string {
+	scheme, host := "http", r.Host
+	if a.secure(r) {
+		scheme = "https"
+	}
+	if fwd := r.Header.Get("X-Forwarded-Host"); a.cfg.TrustProxy && fwd != "" {
+		host, _, _ = strings.Cut(fwd, ",")
+		host = strings.TrimSpace(host)
+	}
+	return scheme + "://" + host
+}
+
 // logf records an unexpected error for the operator.
 func (a *App) logf(format string, args ...any) {
 	fmt.Fprintf(a.cfg.Log, "rungs: "+format+"\n", args...)

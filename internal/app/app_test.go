@@ -211,3 +211,22 @@ func mustContain(t *testing.T, body string, wants ...string) {
 		}
 	}
 }
+
+// The stylesheet is linked by a name that changes with its content, so it can be cached
+// for good; the bare name is not served.
+func TestStylesheet(t *testing.T) {
+	e := newEnv(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	c := e.client()
+	href := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`).FindStringSubmatch(c.get("/login").body)
+	if href == nil || href[1] != "/app-assets/"+app.StylesheetName {
+		t.Fatalf("the login page links the stylesheet as %q, want /app-assets/%s", href, app.StylesheetName)
+	}
+	res := c.get(href[1])
+	if res.status != http.StatusOK || res.header.Get("Content-Type") != "text/css; charset=utf-8" ||
+		!strings.Contains(res.header.Get("Cache-Control"), "immutable") || !strings.Contains(res.body, "{") {
+		t.Errorf("%s: status %d, headers %v", href[1], res.status, res.header)
+	}
+	if res := c.get("/app-assets/app.css"); res.status != http.StatusNotFound {
+		t.Errorf("/app-assets/app.css: status %d, want 404", res.status)
+	}
+}

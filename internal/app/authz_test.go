@@ -82,7 +82,7 @@ func TestAuthorisation(t *testing.T) {
 		for _, r := range routes {
 			method, pattern, _ := strings.Cut(r, " ")
 			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
-				"{token}", strings.Repeat("x", 43), "{file}", "app.css").Replace(pattern)
+				"{token}", strings.Repeat("x", 43), "{file}", app.StylesheetName).Replace(pattern)
 			for i, role := range roles {
 				var c *client
 				if role == "anonymous" {

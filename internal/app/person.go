@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -125,7 +126,7 @@ func addLevel(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	if err != nil {
 		form.Errors["date"] = "Give the date it takes effect as YYYY-MM-DD."
 	}
-	if len(form.Note) > 2000 {
+	if utf8.RuneCountInString(form.Note) > 2000 {
 		form.Errors["note"] = "Keep the note under 2,000 characters."
 	}
 	if len(form.Errors) > 0 {

@@ -2,7 +2,9 @@ package app
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,8 +19,15 @@ import (
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-//go:embed assets
-var assetFiles embed.FS
+//go:embed assets/app.css
+var appCSS []byte
+
+// appCSSName is the stylesheet's URL name: it carries a hash of the content, so browsers
+// may keep it for good and a new release is fetched at once.
+var appCSSName = func() string {
+	sum := sha256.Sum256(appCSS)
+	return "app." + hex.EncodeToString(sum[:5]) + ".css"
+}()
 
 // contentSecurityPolicy allows the app's pages nothing but their own stylesheet and forms
 // posted back here: no script at all, inline or not, and no framing.
@@ -42,7 +51,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"stylesheet": func() string { return "/app-assets/" + appCSSName },
 }
 
 func loadPages() (*pages, error) {
@@ -115,17 +125,15 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, v *Viewer, status i
 	_, _ = w.Write(buf.Bytes())
 }
 
-// serveAsset serves the app's stylesheet.
+// serveAsset serves the app's stylesheet under its fingerprinted name; any other name,
+// an older release's included, is not found.
 func serveAsset(a *App, w http.ResponseWriter, r *http.Request, _ *Viewer) error {
-	b, err := fs.ReadFile(assetFiles, "assets/"+r.PathValue("file"))
-	if err != nil {
+	if r.PathValue("file") != appCSSName {
 		return errNotFound
 	}
-	if strings.HasSuffix(r.PathValue("file"), ".css") {
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, err = w.Write(b)
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	_, err := w.Write(appCSS)
 	return err
 }
 

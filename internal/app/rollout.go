@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/titles"
@@ -97,7 +98,8 @@ func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
 	for _, rule := range rules {
 		byKey[titleKey(rule.Title)] = rule
 	}
-	entries := titles.Entries(a.Framework())
+	f := a.Framework()
+	entries := titles.Entries(f)
 	var out []titleRule
 	for i, c := range counts {
 		t := titleRule{Index: i, Title: c.Title, People: c.People}
@@ -107,6 +109,11 @@ func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
 			if res := titles.Lookup(entries, c.Title); len(res.Matches) > 0 {
 				m := res.Matches[0]
 				t.Level, t.Suggested, t.Suggestion = m.Ladder+"/"+m.Level, true, m.Title
+				// The crosswalk names no track: suggest the ladder's first, so that saving
+				// the suggestion as it stands is a valid rule.
+				if l := f.Ladder(m.Ladder); l != nil && len(l.Tracks) > 0 {
+					t.Track = l.Tracks[0].ID
+				}
 			}
 		}
 		out = append(out, t)
@@ -180,24 +187,40 @@ type reviewData struct {
 	Levels    []ladderChoices
 	Tracks    []trackChoice
 	All       bool
+	Back      string // this page, for the forms to come back to
 }
 
 type proposalRow struct {
 	P     store.Proposal
 	Level *levelInfo
 	Value string // ladder/level for the picker
+	Track string
+	Note  string
+	Error string // what was wrong with the review just posted for this person
+}
+
+// failedReview is a review that could not be saved, shown again in its person's form.
+type failedReview struct {
+	PersonID           int64
+	Level, Track, Note string
+	Error              string
 }
 
 // reviewPage lists, person by person, the proposals the viewer may review: their reports'
 // for a manager, everyone's for an admin.
 func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	return a.showReview(w, r, v, http.StatusOK, r.URL.Query(), nil)
+}
+
+// showReview shows the review page the query q asks for; failed, when not nil, is kept in
+// its person's form with the reason it was refused.
+func (a *App) showReview(w http.ResponseWriter, r *http.Request, v *Viewer, status int, q url.Values, failed *failedReview) error {
 	ctx := r.Context()
 	s := a.cfg.Store
 	ro, err := s.OpenRollout(ctx, v.Person.ID)
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
 	d := reviewData{Rollout: ro, Status: q.Get("status")}
 	f := store.ProposalFilter{Limit: pageSize}
 	switch store.ProposalStatus(d.Status) {
@@ -222,19 +245,29 @@ func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 	}
 	fw := a.Framework()
 	for _, p := range proposals {
-		row := proposalRow{P: p, Level: describe(fw, levelRef{p.Ladder, p.Track, p.Level})}
+		row := proposalRow{P: p, Level: describe(fw, levelRef{p.Ladder, p.Track, p.Level}), Track: p.Track, Note: p.Note}
 		if p.Level != "" {
 			row.Value = p.Ladder + "/" + p.Level
+		}
+		if failed != nil && failed.PersonID == p.Person.ID {
+			row.Value, row.Track, row.Note, row.Error = failed.Level, failed.Track, failed.Note, failed.Error
 		}
 		d.Proposals = append(d.Proposals, row)
 	}
 	link := func(from int) string {
-		v := url.Values{"from": {strconv.Itoa(from)}}
+		v := url.Values{}
+		if from > 0 {
+			v.Set("from", strconv.Itoa(from))
+		}
 		if d.Status != "" {
 			v.Set("status", d.Status)
 		}
+		if len(v) == 0 {
+			return "/rollout/review"
+		}
 		return "/rollout/review?" + v.Encode()
 	}
+	d.Back = link(f.Offset)
 	if f.Offset > 0 {
 		d.PrevURL = link(max(0, f.Offset-pageSize))
 	}
@@ -242,7 +275,7 @@ func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 		d.NextURL = link(f.Offset + pageSize)
 	}
 	d.Levels, d.Tracks = levelChoices(fw), trackChoices(fw)
-	a.render(w, r, v, http.StatusOK, "review", "Rollout review", d)
+	a.render(w, r, v, status, "review", "Rollout review", d)
 	return nil
 }
 
@@ -250,13 +283,24 @@ func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	ctx := r.Context()
 	id, _ := pathID(r)
-	ref, msg := parseLevel(a.Framework(), r.PostFormValue("level"), r.PostFormValue("track"))
-	if msg != "" {
-		return errorf(http.StatusBadRequest, msg)
+	back := safeNext(r.PostFormValue("back"))
+	if !strings.HasPrefix(back, "/rollout/review") {
+		back = "/rollout/review"
 	}
-	note := strings.TrimSpace(r.PostFormValue("note"))
-	if len(note) > 2000 {
-		return errorf(http.StatusBadRequest, "Keep the note under 2,000 characters.")
+	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Note: r.PostFormValue("note")}
+	ref, msg := parseLevel(a.Framework(), posted.Level, posted.Track)
+	note := strings.TrimSpace(posted.Note)
+	if msg == "" && utf8.RuneCountInString(note) > 2000 {
+		msg = "Keep the note under 2,000 characters."
+	}
+	if msg != "" {
+		// The page the form came from, again, with this person's form as it was sent.
+		posted.Error = msg
+		q := url.Values{}
+		if u, err := url.Parse(back); err == nil {
+			q = u.Query()
+		}
+		return a.showReview(w, r, v, http.StatusBadRequest, q, &posted)
 	}
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.OpenRollout(ctx, v.Person.ID)
@@ -274,10 +318,6 @@ func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	}
 	if err != nil {
 		return err
-	}
-	back := safeNext(r.PostFormValue("back"))
-	if !strings.HasPrefix(back, "/rollout/review") {
-		back = "/rollout/review"
 	}
 	redirect(w, r, back, "reviewed")
 	return nil

@@ -33,6 +33,10 @@ func TestRolloutFlow(t *testing.T) {
 			t.Fatalf("rollout page: %d", page.status)
 		}
 		mustContain(t, page.body, "Senior Software Engineer", "SDE II", "Wizard", "suggested: SDE II")
+		// The crosswalk names no track: every suggestion comes with the ladder's first, so it saves as it is.
+		if n, want := strings.Count(page.body, `<option value="product" selected>`), strings.Count(page.body, "suggested: "); n != want || n == 0 {
+			t.Errorf("%d suggestions with the first track, want %d", n, want)
+		}
 
 		// Map two titles; leave Wizard unmapped.
 		form := url.Values{}
@@ -67,6 +71,14 @@ func TestRolloutFlow(t *testing.T) {
 		if res := mc.post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Leads the on-call rota"}}); res.status != http.StatusSeeOther {
 			t.Fatalf("review: %d %s", res.status, res.body)
 		}
+		// A review that does not fit the framework comes back in its form, with the reason and what was typed.
+		res := mc.post("/rollout/review/"+id(cat), url.Values{"level": {"engineering/senior"}, "track": {""}, "note": {"Wand skills"},
+			"back": {"/rollout/review?status=unmapped"}})
+		if res.status != http.StatusBadRequest {
+			t.Fatalf("review without a track: %d", res.status)
+		}
+		mustContain(t, res.body, "Choose one of the Engineering ladder", `aria-describedby="error`+id(cat)+`"`, `value="Wand skills"`,
+			`name="back" value="/rollout/review?status=`)
 		// Someone else's report is not theirs to review.
 		if res := e.signedIn(other).post("/rollout/review/"+id(ann), url.Values{"level": {"engineering/staff"}, "track": {"product"}}); res.status != http.StatusNotFound {
 			t.Fatalf("unrelated review: %d", res.status)

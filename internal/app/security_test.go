@@ -5,6 +5,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -323,4 +324,31 @@ func TestLeaverLosesAccess(t *testing.T) {
 			t.Fatalf("a leaver can sign in: %d", res.status)
 		}
 	})
+}
+
+// An admin's sign-in link lets a person without an account set a password, once; behind a
+// trusted proxy it points at the address the proxy was reached at.
+func TestSignInLink(t *testing.T) {
+	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"}, func(c *app.Config) { c.TrustProxy = true })
+	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	bea := e.person("Bea Newcomer", "bea@example.com", admin.ID, "")
+	c := e.signedIn(admin)
+	form := url.Values{"csrf": {c.csrf()}}
+	req, _ := http.NewRequest("POST", e.srv.URL+"/people/"+strconv.FormatInt(bea.ID, 10)+"/sign-in-link", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// (Over https the session cookie would have another name: TestCookiesOverTLS covers that.)
+	req.Header.Set("X-Forwarded-Host", "ladder.example.com, inner.example.com")
+	res := c.do(req)
+	m := regexp.MustCompile(`value="http://ladder\.example\.com(/setup/[^"]+)"`).FindStringSubmatch(res.body)
+	if res.status != http.StatusOK || m == nil {
+		t.Fatalf("sign-in link: status %d, no http://ladder.example.com link in\n%s", res.status, res.body)
+	}
+	other := e.client()
+	if res := other.post(m[1], url.Values{"password": {testPassword}, "confirm": {testPassword}}); res.status != http.StatusSeeOther {
+		t.Fatalf("setting the password: status %d: %s", res.status, res.body)
+	}
+	mustContain(t, other.get("/account").body, "Bea Newcomer")
+	if res := e.client().get(m[1]); res.status != http.StatusNotFound {
+		t.Errorf("the link used again: status %d, want 404", res.status)
+	}
 }

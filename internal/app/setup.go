@@ -153,11 +153,7 @@ func signInLink(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 		if err != nil {
 			return err
 		}
-		scheme := "http"
-		if a.secure(r) {
-			scheme = "https"
-		}
-		d.URL = scheme + "://" + r.Host + "/setup/" + token
+		d.URL = a.origin(r) + "/setup/" + token
 		return a.audit(tx, r, v, "link.create", id, "sign-in link")
 	})
 	if errors.Is(err, store.ErrNotFound) {

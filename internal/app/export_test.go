@@ -1,0 +1,4 @@
+package app
+
+// StylesheetName is the stylesheet's fingerprinted name, for the tests outside the package.
+var StylesheetName = appCSSName
