@@ -26,18 +26,7 @@ import (
 
 // The app's tests run over real HTTP against a real database: SQLite always, PostgreSQL
 // wherever its binaries are (and always in CI).
-
-func eachBackend(t *testing.T, test func(t *testing.T, cfg store.Config)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		test(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		test(t, store.Config{PostgresURL: storetest.Postgres(t)})
-	})
-}
+var eachBackend = storetest.EachBackend
 
 // bundled is the bundled engineering framework and its site, rendered once.
 var bundled = sync.OnceValues(func() (*ladder.Framework, http.Handler) {

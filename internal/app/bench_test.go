@@ -42,27 +42,6 @@ func orgRows(n int) []store.ImportRow {
 	return rows
 }
 
-// BenchmarkImport imports 100,000 people into an empty database, in one transaction.
-func BenchmarkImport(b *testing.B) {
-	rows := orgRows(benchPeople)
-	for _, backend := range []string{"sqlite", "postgres"} {
-		b.Run(backend, func(b *testing.B) {
-			for b.Loop() {
-				b.StopTimer()
-				s := benchStore(b, backend)
-				b.StartTimer()
-				if _, err := s.ImportPeople(context.Background(), rows, 0); err != nil {
-					b.Fatal(err)
-				}
-				b.StopTimer()
-				s.Close()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(benchPeople)*float64(b.N)/b.Elapsed().Seconds(), "people/s")
-		})
-	}
-}
-
 // BenchmarkPages serves the people list and a person's page to many clients at once over
 // real HTTP, signed in as an admin, with 100,000 people in the database.
 func BenchmarkPages(b *testing.B) {

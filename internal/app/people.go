@@ -218,19 +218,7 @@ func createPerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 		}
 		return a.audit(tx, r, v, "person.create", created.ID, created.Email)
 	})
-	if errors.Is(err, store.ErrConflict) {
-		f.Errors["email"] = "Someone already has this email address."
-		err = errInvalid
-	}
-	if errors.Is(err, errInvalid) {
-		a.showPersonForm(w, r, v, http.StatusBadRequest, f)
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	redirect(w, r, "/people/"+itoa(created.ID), "created")
-	return nil
+	return a.savedPerson(w, r, v, f, err, created.ID, "created")
 }
 
 func updatePerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
@@ -265,6 +253,12 @@ func updatePerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 		}
 		return a.audit(tx, r, v, "person.update", id, changes(before, after))
 	})
+	return a.savedPerson(w, r, v, f, err, id, "saved")
+}
+
+// savedPerson answers a posted person form, given how saving it went: the form again with
+// its errors, or on to the person's page.
+func (a *App) savedPerson(w http.ResponseWriter, r *http.Request, v *Viewer, f personForm, err error, id int64, done string) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFound
@@ -279,7 +273,7 @@ func updatePerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/people/"+itoa(id), "saved")
+	redirect(w, r, "/people/"+itoa(id), done)
 	return nil
 }
 

@@ -210,7 +210,7 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 	level := filepath.Join(dir, "ladders", "engineering", "senior.md")
 	src, _ := os.ReadFile(level)
 	edited := strings.Replace(string(src), "title: Senior Engineer", "title: Senior Engineer Renamed", 1)
-	if err := os.WriteFile(level, []byte(edited), 0o644); err != nil {
+	if err := replaceFile(level, []byte(edited)); err != nil {
 		t.Fatal(err)
 	}
 	next(t, ch, `"version":2`)
@@ -219,7 +219,7 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 	}
 
 	broken := strings.Replace(edited, "title: Senior Engineer Renamed", "title: [unclosed", 1)
-	if err := os.WriteFile(level, []byte(broken), 0o644); err != nil {
+	if err := replaceFile(level, []byte(broken)); err != nil {
 		t.Fatal(err)
 	}
 	ev := next(t, ch, `"errors":["`)
@@ -233,7 +233,7 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 		t.Errorf("the terminal did not show the error:\n%s", stderr.String())
 	}
 
-	if err := os.WriteFile(level, src, 0o644); err != nil {
+	if err := replaceFile(level, src); err != nil {
 		t.Fatal(err)
 	}
 	next(t, ch, `"version":3`)
@@ -273,4 +273,23 @@ func TestServePeopleApp(t *testing.T) {
 	if _, err := os.Stat(db); err != nil {
 		t.Fatalf("no database file: %v", err)
 	}
+}
+
+// replaceFile swaps path's content in one step, as most editors save: a watcher that reads
+// the file while os.WriteFile is half-way would see it empty, and report that, not the edit.
+// The new content is written outside the framework, so that the watcher does not see it twice.
+func replaceFile(path string, content []byte) error {
+	tmp, err := os.CreateTemp("", "rungs-edit-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,19 +9,8 @@ import (
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
-// eachBackend runs test once on a fresh SQLite database and once on a fresh PostgreSQL one
-// (skipped without PostgreSQL's binaries unless RUNGS_REQUIRE_POSTGRES=1).
-func eachBackend(t *testing.T, test func(t *testing.T, cfg store.Config)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		test(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		test(t, store.Config{PostgresURL: storetest.Postgres(t)})
-	})
-}
+// eachBackend is storetest.EachBackend.
+var eachBackend = storetest.EachBackend
 
 // eachStore is eachBackend with the store opened, and closed at the end.
 func eachStore(t *testing.T, test func(t *testing.T, s *store.Store)) {

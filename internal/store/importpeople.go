@@ -128,6 +128,7 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 			}
 		}
 		result = ImportResult{Created: len(fresh), Updated: len(changed)}
+		tx.wroteMany(len(fresh) + len(changed))
 		return nil
 	})
 	if err != nil {

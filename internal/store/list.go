@@ -25,7 +25,7 @@ const (
 )
 
 // where returns the SQL condition for f's filters on the people table (no paging), "" for none.
-func (f PeopleFilter) where() (string, []any) {
+func (f PeopleFilter) where(d dialect) (string, []any) {
 	var where []string
 	var args []any
 	if f.Status != "" {
@@ -42,7 +42,7 @@ func (f PeopleFilter) where() (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		like := likeContains(q)
-		where = append(where, `(lower(name) LIKE lower(?) ESCAPE '\' OR lower(email) LIKE lower(?) ESCAPE '\')`)
+		where = append(where, `(name `+d.ilike()+` ? ESCAPE '\' OR email `+d.ilike()+` ? ESCAPE '\')`)
 		args = append(args, like, like)
 	}
 	if f.Unlevelled {
@@ -76,7 +76,7 @@ func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}
-	where, args := f.where()
+	where, args := f.where(s.d)
 	rows, err := s.query(ctx, `SELECT `+personColumns+` FROM people`+where+` ORDER BY name, id LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
@@ -99,7 +99,7 @@ func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error
 
 // CountPeople returns how many people f chooses, all pages together (Limit and Offset are ignored).
 func (s *Store) CountPeople(ctx context.Context, f PeopleFilter) (int, error) {
-	where, args := f.where()
+	where, args := f.where(s.d)
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM people`+where, args...).Scan(&n); err != nil {
 		return 0, s.fail(err, "count people")

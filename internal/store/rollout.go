@@ -215,6 +215,7 @@ func (s *Store) ApplyRollout(ctx context.Context, rollout, by int64, day time.Ti
 			UPDATE people SET ladder = h.ladder, track = h.track, level = h.to_level
 			FROM level_history h
 			WHERE h.person_id = people.id AND h.id > ? AND h.reason = 'rollout' AND people.level = ''`, before)
+		tx.wroteMany(int(levelled))
 		return err
 	})
 	if err != nil {

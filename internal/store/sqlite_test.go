@@ -62,8 +62,8 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 	}
 }
 
-// The DSN's pragmas reach every connection: WAL, enforced foreign keys, a busy timeout, and
-// readers that cannot write.
+// The DSN's pragmas reach every connection: WAL, enforced foreign keys, a busy timeout, a
+// large page cache and memory map, and readers that cannot write.
 func TestSQLitePragmas(t *testing.T) {
 	t.Parallel()
 	s := open(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
@@ -82,6 +82,8 @@ func TestSQLitePragmas(t *testing.T) {
 		{"reader foreign keys", true, "foreign_keys", "1"},
 		{"reader busy timeout", true, "busy_timeout", "10000"},
 		{"reader query only", true, "query_only", "1"},
+		{"reader page cache", true, "cache_size", "-32000"},
+		{"reader memory map", true, "mmap_size", "1073741824"},
 	}
 	for _, tt := range tests {
 		db := s.DB()

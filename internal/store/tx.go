@@ -25,7 +25,7 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 		}
 	}()
 	inner := *s
-	inner.write, inner.read, inner.inTx = tx, tx, true
+	inner.write, inner.read, inner.inTx, inner.bulk = tx, tx, true, new(int)
 	if err := fn(&inner); err != nil {
 		return err
 	}
@@ -33,5 +33,23 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 		return fmt.Errorf("commit transaction: %w", s.d.mapErr(err))
 	}
 	committed = true
+	if s.d.postgres && *inner.bulk >= refreshAfter {
+		// PostgreSQL plans from statistics that autovacuum refreshes only a while after a
+		// bulk write; until then it takes a hundred thousand new people for a few hundred
+		// and sorts the whole list to show one page of it. The transaction is committed:
+		// a failure here is not its failure, and the next autovacuum does the same.
+		_, _ = s.db.ExecContext(ctx, `VACUUM (ANALYZE) people, level_history`)
+	}
 	return nil
+}
+
+// refreshAfter is how many rows a transaction writes in bulk before PostgreSQL's statistics
+// are refreshed at its commit.
+const refreshAfter = 1000
+
+// wroteMany counts rows a transaction writes in bulk (an import, a rollout), for WithTx.
+func (s *Store) wroteMany(n int) {
+	if s.bulk != nil {
+		*s.bulk += n
+	}
 }
