@@ -29,9 +29,22 @@ func changePassword(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 	ctx := r.Context()
 	errs := map[string]string{}
 	current, next := r.PostFormValue("current"), r.PostFormValue("password")
+	// The current password is a password guess like a sign-in's, throttled and recorded alike,
+	// so that someone at an unlocked browser cannot try one password after another here.
+	g := a.startGuess(r, v.Person.Email)
+	defer g.done()
+	if limited, err := g.throttled(ctx, v.Person.ID); err != nil {
+		return err
+	} else if limited {
+		errs["current"] = "Too many wrong passwords. Wait a while and try again."
+		return a.showAccount(w, r, v, http.StatusTooManyRequests, errs)
+	}
 	if ok, err := auth.Verify(current, v.Account.PasswordHash); err != nil {
 		return err
 	} else if !ok {
+		if err := g.failed(v.Person.ID); err != nil {
+			return err
+		}
 		errs["current"] = "This is not your current password."
 	}
 	if err := auth.Check(next); err != nil {
@@ -46,6 +59,7 @@ func changePassword(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 	if err != nil {
 		return err
 	}
+	var token string
 	err = a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.SetPassword(ctx, v.Account.ID, hash); err != nil {
 			return err
@@ -54,14 +68,15 @@ func changePassword(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
 			return err
 		}
+		if token, err = a.newSession(tx, r, v.Account); err != nil {
+			return err
+		}
 		return a.audit(tx, r, v, "password.change", v.Person.ID, "")
 	})
 	if err != nil {
 		return err
 	}
-	if err := a.startSession(w, r, v.Account); err != nil {
-		return err
-	}
+	a.setCookie(w, r, sessionCookie, token)
 	redirect(w, r, "/account", "password")
 	return nil
 }
@@ -70,8 +85,13 @@ func changePassword(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 // one here: whoever held another session is out, and this browser's id is new.
 func signOutEverywhere(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	ctx := r.Context()
+	var token string
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
 		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
+			return err
+		}
+		var err error
+		if token, err = a.newSession(tx, r, v.Account); err != nil {
 			return err
 		}
 		return a.audit(tx, r, v, "sessions.end", v.Person.ID, "signed out everywhere")
@@ -79,9 +99,7 @@ func signOutEverywhere(a *App, w http.ResponseWriter, r *http.Request, v *Viewer
 	if err != nil {
 		return err
 	}
-	if err := a.startSession(w, r, v.Account); err != nil {
-		return err
-	}
+	a.setCookie(w, r, sessionCookie, token)
 	redirect(w, r, "/account", "signed-out")
 	return nil
 }

@@ -23,8 +23,8 @@ type Config struct {
 	Site http.Handler
 	// Private makes the ladder pages require signing in too.
 	Private bool
-	// TrustProxy takes the client's address from X-Forwarded-For and TLS from
-	// X-Forwarded-Proto, for rungs behind a load balancer that sets them. Without a proxy
+	// TrustProxy takes the client's address from X-Forwarded-For, TLS from X-Forwarded-Proto
+	// and the host from X-Forwarded-Host, for rungs behind a load balancer that sets them. Without a proxy
 	// they would let anyone pick the address that throttling and the audit log see.
 	TrustProxy bool
 	// SessionIdle is how long a session lasts without use; 0 means DefaultSessionIdle.
@@ -37,6 +37,10 @@ type Config struct {
 
 // DefaultSessionIdle is how long a session stays open without a request: a working day.
 const DefaultSessionIdle = 12 * time.Hour
+
+// SessionMaxAge is how long a session lasts at most, however much it is used: a week after
+// signing in, the password is asked for again.
+const SessionMaxAge = 7 * 24 * time.Hour
 
 // Login throttling: this many failures within throttleWindow refuse further tries for an
 // account, or from one address, until older failures leave the window.
@@ -159,8 +163,9 @@ func (a *App) origin(r *http.Request) string {
 		scheme = "https"
 	}
 	if fwd := r.Header.Get("X-Forwarded-Host"); a.cfg.TrustProxy && fwd != "" {
-		host, _, _ = strings.Cut(fwd, ",")
-		host = strings.TrimSpace(host)
+		// The last value, as for X-Forwarded-For: the one our proxy added.
+		parts := strings.Split(fwd, ",")
+		host = strings.TrimSpace(parts[len(parts)-1])
 	}
 	return scheme + "://" + host
 }

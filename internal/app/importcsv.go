@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,7 +18,9 @@ import (
 // The CSV import is two steps: upload shows a preview (or every bad row), and apply imports.
 // The preview page carries the file back in a hidden field instead of keeping it on the
 // server, so any rungs process behind a load balancer can take the second step; apply reads
-// and checks it all again, since people may have changed in between.
+// and checks it all again, since people may have changed in between. The field holds the
+// file in base64: browsers send a form's text with its line ends changed, and the file back
+// must be the one previewed to the byte.
 
 // maxPreviewRows bounds the rows a preview lists; the counts cover the whole file.
 const maxPreviewRows = 100
@@ -25,6 +28,7 @@ const maxPreviewRows = 100
 type importData struct {
 	FileName string
 	CSV      string
+	Encoded  string // CSV in base64, for the preview's form
 	Sum      string
 	Plan     *peoplecsv.Plan
 	Rows     []store.ImportRow
@@ -57,8 +61,10 @@ func importPreview(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) er
 }
 
 func importApply(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	d := importData{FileName: r.PostFormValue("name"), CSV: r.PostFormValue("csv")}
-	if sum := r.PostFormValue("sum"); sum != checksum(d.CSV) {
+	d := importData{FileName: r.PostFormValue("name")}
+	b, err := base64.StdEncoding.DecodeString(r.PostFormValue("csv"))
+	d.CSV = string(b)
+	if sum := r.PostFormValue("sum"); err != nil || sum != checksum(d.CSV) {
 		d.Problem = "The file sent back is not the one previewed. Upload it again."
 		a.render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
 		return nil
@@ -70,7 +76,7 @@ func importApply(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) erro
 // preview; with apply, a file without errors is imported, all of it in one transaction.
 func (a *App) checkImport(w http.ResponseWriter, r *http.Request, v *Viewer, d importData, apply bool) error {
 	ctx := r.Context()
-	d.Sum = checksum(d.CSV)
+	d.Sum, d.Encoded = checksum(d.CSV), base64.StdEncoding.EncodeToString([]byte(d.CSV))
 	var result store.ImportResult
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
 		existing, err := peoplecsv.LoadExisting(ctx, tx)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -45,36 +46,29 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		a.render(w, r, v, status, "login", "Sign in", loginData{Email: email, Next: next, Error: msg})
 		return nil
 	}
+	if email == "" || password == "" {
+		// Not a guess at anyone's password: nothing to check, count or record.
+		return again(http.StatusUnauthorized, "Give your email address and your password.")
+	}
 	acct, err := s.AccountByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	known := err == nil
-
-	// Throttle before checking the password, so a guess past the limit learns nothing.
-	since := a.cfg.Now().Add(-throttleWindow)
-	fromHere, err := s.CountAudit(ctx, store.AuditFilter{Action: "login.failed", Address: a.clientAddress(r), Since: since})
-	if err != nil {
-		return err
-	}
-	forAccount := 0
+	var subject int64
 	if known {
-		if forAccount, err = s.CountAudit(ctx, store.AuditFilter{Action: "login.failed", Subject: acct.PersonID, Since: since}); err != nil {
-			return err
-		}
+		subject = acct.PersonID
 	}
-	if fromHere >= maxAddressFailures || forAccount >= maxAccountFailures {
-		var subject int64
-		if known {
-			subject = acct.PersonID
-		}
-		if err := a.audit(s, r, nil, "login.throttled", subject, "email: "+truncate(email, 200)); err != nil {
-			return err
-		}
+
+	g := a.startGuess(r, email)
+	defer g.done()
+	// Throttle before checking the password, so a guess past the limit learns nothing.
+	if limited, err := g.throttled(ctx, subject); err != nil {
+		return err
+	} else if limited {
 		w.Header().Set("Retry-After", fmt.Sprint(int(throttleWindow/time.Second)))
 		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d minutes and try again, or ask the people team to reset your password.", int(throttleWindow/time.Minute)))
 	}
-
 	hash := dummyHash
 	if known {
 		hash = acct.PasswordHash
@@ -84,49 +78,61 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		return err
 	}
 	if !known || !ok || acct.Status != store.Active {
-		var subject int64
-		if known {
-			subject = acct.PersonID
-		}
-		if err := a.audit(s, r, nil, "login.failed", subject, "email: "+truncate(email, 200)); err != nil {
+		if err := g.failed(subject); err != nil {
 			return err
 		}
 		// The same words whichever was wrong, so the form cannot be used to find accounts.
 		return again(http.StatusUnauthorized, "That email and password do not match an account.")
 	}
-	if auth.NeedsRehash(acct.PasswordHash) {
-		if h, err := auth.Hash(password); err == nil {
-			if err := s.SetPassword(ctx, acct.ID, h); err != nil {
-				return err
+	var token string
+	err = s.WithTx(ctx, func(tx *store.Store) error {
+		if auth.NeedsRehash(acct.PasswordHash) {
+			if h, err := auth.Hash(password); err == nil {
+				if err := tx.SetPassword(ctx, acct.ID, h); err != nil {
+					return err
+				}
 			}
 		}
-	}
-	if err := a.startSession(w, r, acct); err != nil {
+		if token, err = a.newSession(tx, r, acct); err != nil {
+			return err
+		}
+		return a.audit(tx, r, &Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, "")
+	})
+	if err != nil {
 		return err
 	}
-	if err := a.audit(s, r, &Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, ""); err != nil {
-		return err
-	}
+	a.setCookie(w, r, sessionCookie, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
 func logout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	if err := a.cfg.Store.DeleteSession(r.Context(), v.token); err != nil {
+	ctx := r.Context()
+	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteSession(ctx, v.token); err != nil {
+			return err
+		}
+		return a.audit(tx, r, v, "logout", v.Person.ID, "")
+	})
+	if err != nil {
 		return err
 	}
 	a.clearCookie(w, r, sessionCookie)
-	if err := a.audit(a.cfg.Store, r, v, "logout", v.Person.ID, ""); err != nil {
-		return err
-	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }
 
-// safeNext keeps a redirect after login on this site: a path, never another host.
+// safeNext keeps a redirect after login on this site: a plain path, never another host. The
+// checks are strict because browsers are lenient: they drop tabs and newlines from a URL and
+// read \ as /, so "/", a tab, "/evil.example" would take them to evil.example.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/people"
+	const fallback = "/people"
+	if strings.ContainsFunc(next, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }) {
+		return fallback
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return fallback
 	}
 	return next
 }

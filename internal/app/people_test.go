@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -115,17 +116,26 @@ func TestImportAndExport(t *testing.T) {
 		if n, _ := e.store.CountPeople(e.ctx, store.PeopleFilter{}); n != 1 {
 			t.Fatal("the preview wrote people")
 		}
+		// The preview's form sends the file back as it is, whatever a browser does to text.
 		sum := regexp.MustCompile(`name="sum" value="([0-9a-f]+)"`).FindStringSubmatch(res.body)
-		if sum == nil {
-			t.Fatal("no checksum in the preview")
+		file := regexp.MustCompile(`name="csv" value="([^"]+)"`).FindStringSubmatch(res.body)
+		if sum == nil || file == nil {
+			t.Fatal("no file or checksum in the preview")
 		}
-		apply := func(content, sum string) response {
-			return ac.post("/import/apply", url.Values{"csv": {content}, "sum": {sum}, "name": {"hr.csv"}})
+		if b, err := base64.StdEncoding.DecodeString(file[1]); err != nil || string(b) != good {
+			t.Fatalf("the preview carries %q, %v; want the file uploaded", b, err)
 		}
-		if res := apply(good+"Eve,eve@example.com,,,2024-01-01\n", sum[1]); res.status != http.StatusBadRequest {
+		apply := func(encoded, sum string) response {
+			return ac.post("/import/apply", url.Values{"csv": {encoded}, "sum": {sum}, "name": {"hr.csv"}})
+		}
+		changed := base64.StdEncoding.EncodeToString([]byte(good + "Eve,eve@example.com,,,2024-01-01\n"))
+		if res := apply(changed, sum[1]); res.status != http.StatusBadRequest {
 			t.Fatalf("changed file: %d", res.status)
 		}
-		if res := apply(good, sum[1]); res.status != http.StatusSeeOther {
+		if res := apply("not base64!", sum[1]); res.status != http.StatusBadRequest {
+			t.Fatalf("a field that is not base64: %d", res.status)
+		}
+		if res := apply(file[1], sum[1]); res.status != http.StatusSeeOther {
 			t.Fatalf("apply: %d %s", res.status, res.body)
 		}
 		lou, err := e.store.PersonByEmail(e.ctx, "lou@example.com")

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -47,7 +48,7 @@ func rolloutPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) erro
 func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, status int, posted []titleRule, errs map[string]string) error {
 	ctx := r.Context()
 	s := a.cfg.Store
-	ro, err := s.OpenRollout(ctx, v.Person.ID)
+	ro, err := currentRollout(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -81,6 +82,19 @@ func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, sta
 	a.render(w, r, v, status, "rollout", "Rollout", d)
 	return nil
 }
+
+// currentRollout is the rollout in progress, or the zero Rollout when there is none: pages
+// show what one would start from, and only saving rules starts one.
+func currentRollout(ctx context.Context, s *store.Store) (store.Rollout, error) {
+	ro, err := s.CurrentRollout(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.Rollout{}, nil
+	}
+	return ro, err
+}
+
+// errNoRollout answers a change to a rollout when none is in progress.
+var errNoRollout = errorf(http.StatusConflict, "There is no rollout in progress: an admin starts one by saving a title mapping.")
 
 // titleRules pairs every title of the people the rollout covers with its rule, or with the
 // crosswalk's best match as a suggestion the admin can accept by saving.
@@ -217,11 +231,15 @@ func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 func (a *App) showReview(w http.ResponseWriter, r *http.Request, v *Viewer, status int, q url.Values, failed *failedReview) error {
 	ctx := r.Context()
 	s := a.cfg.Store
-	ro, err := s.OpenRollout(ctx, v.Person.ID)
+	ro, err := currentRollout(ctx, s)
 	if err != nil {
 		return err
 	}
 	d := reviewData{Rollout: ro, Status: q.Get("status")}
+	if ro.ID == 0 {
+		a.render(w, r, v, status, "review", "Rollout review", d)
+		return nil
+	}
 	f := store.ProposalFilter{Limit: pageSize}
 	switch store.ProposalStatus(d.Status) {
 	case store.Unmapped, store.Mapped, store.Reviewed:
@@ -303,7 +321,10 @@ func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		return a.showReview(w, r, v, http.StatusBadRequest, q, &posted)
 	}
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		ro, err := tx.CurrentRollout(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoRollout
+		}
 		if err != nil {
 			return err
 		}
@@ -334,7 +355,10 @@ func applyRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Give the date the levels take effect as YYYY-MM-DD."})
 	}
 	err = a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		ro, err := tx.CurrentRollout(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoRollout
+		}
 		if err != nil {
 			return err
 		}
@@ -358,7 +382,10 @@ func discardRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"discard": "Tick the box to confirm: the rules and reviews will be lost."})
 	}
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		ro, err := tx.OpenRollout(ctx, v.Person.ID)
+		ro, err := tx.CurrentRollout(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return errNoRollout
+		}
 		if err != nil {
 			return err
 		}

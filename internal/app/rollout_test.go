@@ -38,6 +38,16 @@ func TestRolloutFlow(t *testing.T) {
 			t.Errorf("%d suggestions with the first track, want %d", n, want)
 		}
 
+		// Looking starts nothing: until the admin saves a mapping there is no rollout, and a
+		// manager has nothing to review.
+		mustContain(t, e.signedIn(max).get("/rollout/review").body, "There is no rollout in progress.")
+		if res := e.signedIn(max).post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}}); res.status != http.StatusConflict {
+			t.Errorf("a review with no rollout: status %d, want 409", res.status)
+		}
+		if rs, err := e.store.Rollouts(e.ctx); err != nil || len(rs) != 0 {
+			t.Fatalf("after looking: rollouts %+v, %v; want none", rs, err)
+		}
+
 		// Map two titles; leave Wizard unmapped.
 		form := url.Values{}
 		titles := []struct{ title, level, track string }{

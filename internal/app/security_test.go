@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,6 +142,110 @@ func TestLoginThrottling(t *testing.T) {
 	})
 }
 
+// Guesses sent all at once are counted as if one after another, and an email without an
+// account is throttled like one with: the answers cannot tell which emails have accounts.
+func TestLoginThrottlingHoldsUnderLoad(t *testing.T) {
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		for _, email := range []string{"ada@example.com", "nobody@example.com"} {
+			statuses := make([]int, 12)
+			var wg sync.WaitGroup
+			for i := range statuses {
+				wg.Go(func() { statuses[i] = e.client().login(email, "wrong password "+strconv.Itoa(i)).status })
+			}
+			wg.Wait()
+			counts := map[int]int{}
+			for _, st := range statuses {
+				counts[st]++
+			}
+			if counts[http.StatusUnauthorized] != 5 || counts[http.StatusTooManyRequests] != 7 {
+				t.Errorf("%s, 12 guesses at once: statuses %v, want 5 × 401 and 7 × 429", email, counts)
+			}
+		}
+		n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "login.failed"})
+		if err != nil || n != 10 {
+			t.Errorf("audit has %d failed logins (%v), want 10", n, err)
+		}
+	})
+}
+
+// After signing in, the browser goes where it was headed, but only ever to a path here.
+func TestLoginRedirectStaysHere(t *testing.T) {
+	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	c := e.signedIn(ada)
+	tests := []struct{ next, want string }{
+		{"/people/7?from=50", "/people/7?from=50"},
+		{"/rollout/review", "/rollout/review"},
+		{"", "/people"},
+		{"people", "/people"},
+		{"//evil.example/", "/people"},
+		{"/\\evil.example/", "/people"},
+		{"/\t/evil.example/", "/people"}, // browsers drop the tab and go to //evil.example
+		{"/\n/evil.example/", "/people"},
+		{"https://evil.example/", "/people"},
+		{"/ok\\..\\evil", "/people"},
+		{"javascript:alert(1)", "/people"},
+	}
+	for _, tt := range tests {
+		res := c.get("/login?next=" + url.QueryEscape(tt.next))
+		if got := res.header.Get("Location"); res.status != http.StatusSeeOther || got != tt.want {
+			t.Errorf("next=%q: status %d, Location %q; want %q", tt.next, res.status, got, tt.want)
+		}
+	}
+}
+
+// A wrong current password on the account page is a guess like a wrong sign-in: recorded,
+// and throttled with them.
+func TestChangePasswordThrottled(t *testing.T) {
+	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	c := e.signedIn(ada)
+	form := func(current string) url.Values {
+		return url.Values{"current": {current}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}}
+	}
+	for i := range 5 {
+		if res := c.post("/account/password", form("wrong "+strconv.Itoa(i))); res.status != http.StatusBadRequest {
+			t.Fatalf("wrong current password %d: status %d", i+1, res.status)
+		}
+	}
+	if res := c.post("/account/password", form(testPassword)); res.status != http.StatusTooManyRequests {
+		t.Fatalf("the right password after 5 wrong ones: status %d, want 429", res.status)
+	}
+	if n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "login.failed", Subject: ada.ID}); err != nil || n != 5 {
+		t.Errorf("%d failures recorded against Ada (%v), want 5", n, err)
+	}
+	if res := e.client().login("ada@example.com", testPassword); res.status != http.StatusTooManyRequests {
+		t.Errorf("signing in after 5 wrong current passwords: status %d, want 429", res.status)
+	}
+}
+
+// However busy, a session ends SessionMaxAge after the sign-in.
+func TestSessionMaxAge(t *testing.T) {
+	var ahead atomic.Int64 // how far the app's clock is ahead of the real one
+	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"}, func(c *app.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	})
+	e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	c := e.client()
+	if res := c.login("ada@example.com", testPassword); res.status != http.StatusSeeOther {
+		t.Fatalf("login: status %d", res.status)
+	}
+	token := sessionCookie(c, e.srv.URL).Value
+	ahead.Store(int64(app.SessionMaxAge - time.Hour))
+	if res := c.get("/account"); res.status != http.StatusOK {
+		t.Fatalf("an hour before the limit: status %d", res.status)
+	}
+	ahead.Store(int64(app.SessionMaxAge + time.Minute))
+	if res := c.get("/account"); res.status != http.StatusSeeOther {
+		t.Fatalf("past the limit: status %d, want the redirect to sign in", res.status)
+	}
+	if _, err := e.store.SessionByToken(e.ctx, token); err == nil {
+		t.Error("the session is still in the database past its limit")
+	}
+}
+
 func TestCookiesOverTLS(t *testing.T) {
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
@@ -222,6 +328,10 @@ func TestSetupLinkIsSingleUse(t *testing.T) {
 		if err != nil || !strings.HasPrefix(link, "/setup/") {
 			t.Fatalf("setup link %q, %v", link, err)
 		}
+		spare, err := e.app.Setup(e.ctx, time.Hour)
+		if err != nil || spare == link {
+			t.Fatalf("second setup link %q, %v", spare, err)
+		}
 		c := e.client()
 		if res := c.get(link); res.status != http.StatusOK {
 			t.Fatalf("setup page: %d", res.status)
@@ -246,6 +356,14 @@ func TestSetupLinkIsSingleUse(t *testing.T) {
 		}
 		if again, err := e.app.Setup(e.ctx, time.Hour); err != nil || again != "" {
 			t.Fatalf("with an admin, Setup gave %q, %v; want no link", again, err)
+		}
+		// A second link printed before the first was used (serve started twice) opens nothing now.
+		if res := other.get(spare); res.status != http.StatusNotFound {
+			t.Errorf("a spare setup link after the first admin: status %d, want 404", res.status)
+		}
+		form.Set("email", "spare@example.com")
+		if res := other.post(spare, form); res.status != http.StatusNotFound {
+			t.Errorf("using a spare setup link after the first admin: status %d, want 404", res.status)
 		}
 	})
 }
@@ -337,7 +455,7 @@ func TestSignInLink(t *testing.T) {
 	req, _ := http.NewRequest("POST", e.srv.URL+"/people/"+strconv.FormatInt(bea.ID, 10)+"/sign-in-link", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	// (Over https the session cookie would have another name: TestCookiesOverTLS covers that.)
-	req.Header.Set("X-Forwarded-Host", "ladder.example.com, inner.example.com")
+	req.Header.Set("X-Forwarded-Host", "evil.example, ladder.example.com") // the proxy's is the last
 	res := c.do(req)
 	m := regexp.MustCompile(`value="http://ladder\.example\.com(/setup/[^"]+)"`).FindStringSubmatch(res.body)
 	if res.status != http.StatusOK || m == nil {

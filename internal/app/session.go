@@ -69,32 +69,43 @@ func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
 	}
 	now := a.cfg.Now()
 	if now.Sub(sess.LastSeen) >= touchEvery {
-		if err := s.TouchSession(ctx, c.Value, now.Add(a.cfg.SessionIdle)); err != nil && !errors.Is(err, store.ErrNotFound) {
+		// Use keeps a session open, but never past SessionMaxAge from the sign-in.
+		until := now.Add(a.cfg.SessionIdle)
+		if last := sess.CreatedAt.Add(SessionMaxAge); last.Before(until) {
+			until = last
+		}
+		if until.After(now) {
+			err = s.TouchSession(ctx, c.Value, until)
+		} else {
+			err = s.DeleteSession(ctx, c.Value)
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
+		}
+		if !until.After(now) {
+			a.clearCookie(w, r, sessionCookie)
+			return nil, nil
 		}
 	}
 	return &Viewer{Account: acct, Person: p, Manager: manager, token: c.Value}, nil
 }
 
-// startSession signs acct in with a new session, ending the one the browser had: a session
+// newSession opens a new session for acct through tx and returns its token, for the caller
+// to set as the cookie once tx is committed. It ends the session the browser had: a session
 // id is never carried across a login, so one planted before it is worthless after.
-func (a *App) startSession(w http.ResponseWriter, r *http.Request, acct store.Account) error {
+func (a *App) newSession(tx *store.Store, r *http.Request, acct store.Account) (string, error) {
 	if c, err := r.Cookie(a.cookieName(r, sessionCookie)); err == nil && c.Value != "" {
-		if err := a.cfg.Store.DeleteSession(r.Context(), c.Value); err != nil {
-			return err
+		if err := tx.DeleteSession(r.Context(), c.Value); err != nil {
+			return "", err
 		}
 	}
-	token, _, err := a.cfg.Store.CreateSession(r.Context(), store.Session{
+	token, _, err := tx.CreateSession(r.Context(), store.Session{
 		AccountID: acct.ID,
 		ExpiresAt: a.cfg.Now().Add(a.cfg.SessionIdle),
 		UserAgent: truncate(r.UserAgent(), 200),
 		Address:   a.clientAddress(r),
 	})
-	if err != nil {
-		return err
-	}
-	a.setCookie(w, r, sessionCookie, token)
-	return nil
+	return token, err
 }
 
 // setCookie sets a cookie scripts cannot read, sent only to this site (Lax: also when

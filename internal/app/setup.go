@@ -27,13 +27,19 @@ type setupData struct {
 func setupPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	link, err := a.cfg.Store.LinkByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, store.ErrNotFound) {
-		return errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
+		return errLinkUsed
 	}
 	if err != nil {
 		return err
 	}
 	d := setupData{Setup: link.Purpose == store.SetupLink}
-	if !d.Setup {
+	if d.Setup {
+		if n, err := a.cfg.Store.CountAccounts(r.Context()); err != nil {
+			return err
+		} else if n > 0 {
+			return errLinkUsed
+		}
+	} else {
 		if d.Person, err = a.cfg.Store.Person(r.Context(), link.PersonID); err != nil {
 			return err
 		}
@@ -44,7 +50,6 @@ func setupPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 
 func setup(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	ctx := r.Context()
-	token := r.PathValue("token")
 	d := setupData{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
 	password := r.PostFormValue("password")
 	if err := auth.Check(password); err != nil {
@@ -53,64 +58,21 @@ func setup(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		d.Errors["confirm"] = "The two passwords are not the same."
 	}
 	var acct store.Account
+	var token string
 	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		link, err := tx.UseLink(ctx, token)
-		if err != nil {
+		var err error
+		if acct, err = a.useLink(tx, r, password, &d); err != nil {
 			return err
 		}
-		d.Setup = link.Purpose == store.SetupLink
-		if d.Setup {
-			if d.Name == "" {
-				d.Errors["name"] = "Give your name."
-			}
-			if !strings.Contains(d.Email, "@") {
-				d.Errors["email"] = "Give your work email address."
-			}
-		} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {
-			return err
-		}
-		if len(d.Errors) > 0 {
-			return errInvalid // rolls back, so the link stays unused
-		}
-		hash, err := auth.Hash(password)
-		if err != nil {
-			return err
-		}
-		if d.Setup {
-			p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: a.cfg.Now()})
-			if err != nil {
-				return err
-			}
-			if acct, err = tx.CreateAccount(ctx, p.ID, hash, store.Admin); err != nil {
-				return err
-			}
-			return a.audit(tx, r, &Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
-		}
-		acct, err = tx.AccountOfPerson(ctx, link.PersonID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
-				return err
-			}
-			return a.audit(tx, r, &Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
-		case err != nil:
-			return err
-		}
-		if err := tx.SetPassword(ctx, acct.ID, hash); err != nil {
-			return err
-		}
-		// A new password ends every session the old one opened.
-		if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
-			return err
-		}
-		return a.audit(tx, r, &Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
+		token, err = a.newSession(tx, r, acct)
+		return err
 	})
 	switch {
 	case errors.Is(err, errInvalid):
 		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
 		return nil
 	case errors.Is(err, store.ErrNotFound):
-		return errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
+		return errLinkUsed
 	case errors.Is(err, store.ErrConflict):
 		d.Errors["email"] = "Someone already has this email address."
 		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
@@ -118,12 +80,77 @@ func setup(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	case err != nil:
 		return err
 	}
-	if err := a.startSession(w, r, acct); err != nil {
-		return err
-	}
+	a.setCookie(w, r, sessionCookie, token)
 	http.Redirect(w, r, "/people/"+itoa(acct.PersonID), http.StatusSeeOther)
 	return nil
 }
+
+// useLink uses the link of the request's path through tx and sets the password it is for:
+// the first admin's, with their account, for a setup link; the person's for a sign-in link,
+// creating their account if they have none. d is the form, whose errors roll tx back.
+func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setupData) (store.Account, error) {
+	ctx := r.Context()
+	link, err := tx.UseLink(ctx, r.PathValue("token"))
+	if err != nil {
+		return store.Account{}, err
+	}
+	d.Setup = link.Purpose == store.SetupLink
+	if d.Setup {
+		// Every start of serve with no account yet prints a setup link; once one has made
+		// the first admin, the others are worth nothing.
+		if n, err := tx.CountAccounts(ctx); err != nil {
+			return store.Account{}, err
+		} else if n > 0 {
+			return store.Account{}, store.ErrNotFound
+		}
+		if d.Name == "" {
+			d.Errors["name"] = "Give your name."
+		}
+		if !strings.Contains(d.Email, "@") {
+			d.Errors["email"] = "Give your work email address."
+		}
+	} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {
+		return store.Account{}, err
+	}
+	if len(d.Errors) > 0 {
+		return store.Account{}, errInvalid // rolls back, so the link stays unused
+	}
+	hash, err := auth.Hash(password)
+	if err != nil {
+		return store.Account{}, err
+	}
+	if d.Setup {
+		p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: a.cfg.Now()})
+		if err != nil {
+			return store.Account{}, err
+		}
+		acct, err := tx.CreateAccount(ctx, p.ID, hash, store.Admin)
+		if err != nil {
+			return store.Account{}, err
+		}
+		return acct, a.audit(tx, r, &Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
+	}
+	acct, err := tx.AccountOfPerson(ctx, link.PersonID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
+			return store.Account{}, err
+		}
+		return acct, a.audit(tx, r, &Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
+	case err != nil:
+		return store.Account{}, err
+	}
+	if err := tx.SetPassword(ctx, acct.ID, hash); err != nil {
+		return store.Account{}, err
+	}
+	// A new password ends every session the old one opened.
+	if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
+		return store.Account{}, err
+	}
+	return acct, a.audit(tx, r, &Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
+}
+
+var errLinkUsed = errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
 
 // errInvalid rolls a transaction back because the form had errors to show.
 var errInvalid = errors.New("the form has errors")

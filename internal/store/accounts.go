@@ -120,17 +120,22 @@ func (s *Store) SetRole(ctx context.Context, accountID int64, role Role) error {
 	return nil
 }
 
-// SetPassword replaces the account's password hash, or returns ErrNotFound. It leaves the
-// account's sessions alone: signing out elsewhere is DeleteSessionsOf, the caller's choice.
+// SetPassword replaces the account's password hash, or returns ErrNotFound, and ends the
+// person's unused sign-in links. It leaves the account's sessions alone: signing out
+// elsewhere is DeleteSessionsOf, the caller's choice.
 func (s *Store) SetPassword(ctx context.Context, accountID int64, passwordHash string) error {
 	if strings.TrimSpace(passwordHash) == "" {
 		return fmt.Errorf("set password of account %d: password hash is empty", accountID)
 	}
-	res, err := s.exec(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ?`, passwordHash, accountID)
+	err := s.WithTx(ctx, func(tx *Store) error {
+		var person int64
+		if err := tx.writeRow(ctx, `UPDATE accounts SET password_hash = ? WHERE id = ? RETURNING person_id`, passwordHash, accountID).Scan(&person); err != nil {
+			return err
+		}
+		// A link to set a password that is still unused would undo the one just set.
+		return tx.expireLinks(ctx, person)
+	})
 	if err != nil {
-		return s.fail(err, "set password of account %d", accountID)
-	}
-	if err := affectedOne(res); err != nil {
 		return s.fail(err, "set password of account %d", accountID)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AuditEntry is one line of the audit log: who did what to whom, when, and from where.
@@ -16,15 +17,23 @@ type AuditEntry struct {
 	Actor   int64     // the person who acted; 0 for nobody signed in (a failed login) or rungs itself
 	Action  string    // what was done, such as "login.failed" or "person.update"
 	Subject int64     // the person acted on; 0 for none
-	Detail  string
-	Address string // the client's IP address
+	Detail  string    // at most MaxAuditDetail characters; more is cut off
+	Address string    // the client's IP address
 }
+
+// MaxAuditDetail is how many characters of an entry's detail are kept: enough for any summary
+// of a change, and short enough for the detail to be indexed (login throttling looks entries up
+// by it) within PostgreSQL's limit on the size of an index entry.
+const MaxAuditDetail = 500
 
 // AddAudit appends e to the audit log and returns it as stored, with its id.
 func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" {
 		return AuditEntry{}, fmt.Errorf("add audit entry: action is empty")
+	}
+	if utf8.RuneCountInString(e.Detail) > MaxAuditDetail {
+		e.Detail = string([]rune(e.Detail)[:MaxAuditDetail])
 	}
 	if e.At.IsZero() {
 		e.At = s.now()
@@ -49,6 +58,7 @@ type AuditFilter struct {
 	Subject int64
 	Action  string
 	Actions []string // any of these actions
+	Detail  string   // exactly this detail
 	Address string
 	Since   time.Time // entries at or after
 	Until   time.Time // entries before
@@ -74,6 +84,9 @@ func (f AuditFilter) where() (string, []any) {
 		for _, a := range f.Actions {
 			args = append(args, a)
 		}
+	}
+	if f.Detail != "" {
+		where, args = append(where, "detail = ?"), append(args, f.Detail)
 	}
 	if f.Address != "" {
 		where, args = append(where, "address = ?"), append(args, f.Address)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -80,6 +81,8 @@ func TestAuditLog(t *testing.T) {
 			{"action and actions both narrow", store.AuditFilter{Action: "login", Actions: []string{"login", "export"}}, ids(0)},
 			{"throttling: failures from an address", store.AuditFilter{Action: "login.failed", Address: "192.0.2.7", Since: base.Add(time.Hour)}, ids(3)},
 			{"throttling: failures against a person", store.AuditFilter{Action: "login.failed", Subject: 2, Since: base}, ids()},
+			{"throttling: failures for an email", store.AuditFilter{Action: "login.failed", Detail: "ada@example.com", Since: base}, ids(3)},
+			{"detail is exact", store.AuditFilter{Detail: "ada@example"}, ids()},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -201,4 +204,19 @@ func TestAuditAppendOnly(t *testing.T) {
 			t.Errorf("method %s may change the audit log", name)
 		}
 	}
+}
+
+// A long detail is cut to MaxAuditDetail characters, not bytes: no character is split, and the
+// entry still fits the index on its detail.
+func TestAuditDetailIsCut(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		long, err := s.AddAudit(context.Background(), store.AuditEntry{Action: "import", Detail: strings.Repeat("é", 3*store.MaxAuditDetail)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if long.Detail != strings.Repeat("é", store.MaxAuditDetail) {
+			t.Errorf("a long detail is stored as %d characters, want %d", utf8.RuneCountInString(long.Detail), store.MaxAuditDetail)
+		}
+	})
 }

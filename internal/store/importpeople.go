@@ -13,9 +13,9 @@ import (
 type ImportRow struct {
 	Person       Person // Name, Email, Title, StartDate, Status; ID/level fields ignored
 	ManagerEmail string
-	// Level, when Ladder/Track/Level are all set, gives a NEW person their first level: a level_history
-	// row with reason hire, dated StartDate, MadeBy = the importer. Ignored for an existing person (the
-	// caller has already checked it agrees).
+	// Ladder and Level, when both are set (with Track, on a ladder that has tracks), give a NEW person
+	// their first level: a level_history row with reason hire, dated StartDate, MadeBy = the importer.
+	// Ignored for an existing person (the caller has already checked it agrees).
 	Ladder, Track, Level string
 }
 

@@ -29,7 +29,7 @@ type Link struct {
 }
 
 // CreateLink stores a new link and returns its random token (256 bits, base64url, like CreateSession); only its hash is kept.
-// An unknown person is ErrConflict.
+// A new invitation replaces the person's earlier unused ones, which expire. An unknown person is ErrConflict.
 func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created Link, err error) {
 	now := s.now()
 	if l.Role == "" {
@@ -53,16 +53,33 @@ func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created L
 	if token, err = newToken(); err != nil {
 		return "", Link{}, fmt.Errorf("create %s link: %w", l.Purpose, err)
 	}
-	row := s.writeRow(ctx, `
-		INSERT INTO links (id_hash, purpose, person_id, role, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		RETURNING `+linkColumns,
-		tokenHash(token), string(l.Purpose), nullID(l.PersonID), string(l.Role), nullID(l.CreatedBy),
-		now, l.ExpiresAt.UTC().Truncate(time.Microsecond))
-	if created, err = scanLink(row); err != nil {
+	err = s.WithTx(ctx, func(tx *Store) error {
+		if l.Purpose == InviteLink {
+			if err := tx.expireLinks(ctx, l.PersonID); err != nil {
+				return err
+			}
+		}
+		var err error
+		created, err = scanLink(tx.writeRow(ctx, `
+			INSERT INTO links (id_hash, purpose, person_id, role, created_by, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			RETURNING `+linkColumns,
+			tokenHash(token), string(l.Purpose), nullID(l.PersonID), string(l.Role), nullID(l.CreatedBy),
+			now, l.ExpiresAt.UTC().Truncate(time.Microsecond)))
+		return err
+	})
+	if err != nil {
 		return "", Link{}, s.fail(err, "create %s link", l.Purpose)
 	}
 	return token, created, nil
+}
+
+// expireLinks ends the person's unused links: a link is for setting a password once, and
+// one made before the password last changed, or before a newer link, has no use left.
+func (s *Store) expireLinks(ctx context.Context, person int64) error {
+	now := s.now()
+	_, err := s.exec(ctx, `UPDATE links SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?`, now, person, now)
+	return err
 }
 
 // LinkByToken returns the unused, unexpired link the token opens, or ErrNotFound.
@@ -78,7 +95,8 @@ func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
 
 // UseLink marks the link used and returns it, atomically, so two uses at once cannot both
 // succeed: the second is ErrNotFound, as are an unknown, used or expired link. Call it inside
-// WithTx with the account creation, so that a failure there leaves the link unused.
+// WithTx with the account creation, so that a failure there leaves the link unused. Setting
+// the password (SetPassword) then ends the person's other links.
 func (s *Store) UseLink(ctx context.Context, token string) (Link, error) {
 	// One statement that checks and marks: on PostgreSQL a second UPDATE waits for the first's
 	// transaction and then finds used_at set; SQLite runs one writer at a time.

@@ -175,3 +175,44 @@ func TestUseLinkConcurrently(t *testing.T) {
 		}
 	})
 }
+
+// A person's unused links end when a newer one is made for them and when their password is
+// set: an old link must not undo a new password.
+func TestLinksExpire(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ada := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		bob := mustPerson(t, s, "Bob", "bob@example.com", 0)
+		link := func(p store.Person) string {
+			t.Helper()
+			token, _, err := s.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: p.ID, ExpiresAt: time.Now().Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return token
+		}
+		open := func(token string) bool {
+			_, err := s.LinkByToken(ctx, token)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		first, others := link(ada), link(bob)
+		second := link(ada)
+		if open(first) || !open(second) || !open(others) {
+			t.Errorf("after a second link: first open %v, second %v, Bob's %v; want false, true, true", open(first), open(second), open(others))
+		}
+		acct, err := s.CreateAccount(ctx, ada.ID, "hash", store.Member)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetPassword(ctx, acct.ID, "new hash"); err != nil {
+			t.Fatal(err)
+		}
+		if open(second) || !open(others) {
+			t.Errorf("after a new password: Ada's link open %v, Bob's %v; want false, true", open(second), open(others))
+		}
+	})
+}

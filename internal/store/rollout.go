@@ -51,6 +51,16 @@ func (s *Store) OpenRollout(ctx context.Context, by int64) (Rollout, error) {
 	return r, nil
 }
 
+// CurrentRollout returns the rollout in progress, or ErrNotFound when there is none. Unlike
+// OpenRollout it never starts one: looking is not a change.
+func (s *Store) CurrentRollout(ctx context.Context) (Rollout, error) {
+	r, err := scanRollout(s.queryRow(ctx, `SELECT `+rolloutColumns+` FROM rollouts WHERE `+openRollout))
+	if err != nil {
+		return Rollout{}, s.fail(err, "current rollout")
+	}
+	return r, nil
+}
+
 // Rollouts lists every rollout, newest first (history).
 func (s *Store) Rollouts(ctx context.Context) ([]Rollout, error) {
 	rollouts := []Rollout{}

@@ -96,7 +96,13 @@ func TestOpenRolloutAndHistory(t *testing.T) {
 		if rs, err := s.Rollouts(ctx); err != nil || len(rs) != 0 || rs == nil {
 			t.Fatalf("Rollouts before any: %#v, %v; want empty, not nil", rs, err)
 		}
+		if r, err := s.CurrentRollout(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("CurrentRollout before any: %+v, %v; want ErrNotFound", r, err)
+		}
 		first := mustRollout(t, s, st["Grace"].ID)
+		if current, err := s.CurrentRollout(ctx); err != nil || current != first {
+			t.Errorf("CurrentRollout = %+v, %v; want %+v", current, err, first)
+		}
 		if first.ID == 0 || first.CreatedBy != st["Grace"].ID || first.CreatedAt.IsZero() || !first.Open() {
 			t.Errorf("opened %+v", first)
 		}
@@ -106,6 +112,9 @@ func TestOpenRolloutAndHistory(t *testing.T) {
 		}
 		if _, err := s.ApplyRollout(ctx, first.ID, st["Grace"].ID, day("2025-01-01")); err != nil {
 			t.Fatal(err)
+		}
+		if r, err := s.CurrentRollout(ctx); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("CurrentRollout after applying: %+v, %v; want ErrNotFound", r, err)
 		}
 		second := mustRollout(t, s, 0)
 		if second.ID == first.ID || second.CreatedBy != 0 {

@@ -27,9 +27,10 @@ DROP INDEX people_manager;
 CREATE INDEX people_status_name ON people (status, name, id);
 CREATE INDEX people_manager ON people (manager_id, status, name, id);
 
--- Login throttling counts recent failures from an address and against a person.
+-- Login throttling counts recent failures from an address and for an email address (kept in
+-- the detail, whether or not it is anyone's).
 CREATE INDEX audit_log_address ON audit_log (address, action, at);
-CREATE INDEX audit_log_subject_action ON audit_log (subject_id, action, at);
+CREATE INDEX audit_log_action_detail ON audit_log (action, detail, at);
 
 CREATE TABLE rollouts (
     id           INTEGER PRIMARY KEY,
