@@ -43,7 +43,7 @@ func orgRows(n int) []store.ImportRow {
 }
 
 // BenchmarkPages serves the people list and a person's page to many clients at once over
-// real HTTP, signed in as an admin, with 100,000 people in the database.
+// real HTTP, signed in as an admin or as a manager, with 100,000 people in the database.
 func BenchmarkPages(b *testing.B) {
 	rows := orgRows(benchPeople)
 	for _, backend := range []string{"sqlite", "postgres"} {
@@ -54,18 +54,25 @@ func BenchmarkPages(b *testing.B) {
 			if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
 				b.Fatal(err)
 			}
-			head, err := s.PersonByEmail(ctx, "p000000@example.com")
-			if err != nil {
-				b.Fatal(err)
+			// A session for the person with that email, with an account of role.
+			session := func(email string, role store.Role) string {
+				p, err := s.PersonByEmail(ctx, email)
+				if err != nil {
+					b.Fatal(err)
+				}
+				acct, err := s.CreateAccount(ctx, p.ID, passwordHash(), role)
+				if err != nil {
+					b.Fatal(err)
+				}
+				token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return token
 			}
-			acct, err := s.CreateAccount(ctx, head.ID, passwordHash(), store.Admin)
-			if err != nil {
-				b.Fatal(err)
-			}
-			token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
-			if err != nil {
-				b.Fatal(err)
-			}
+			admin := session("p000000@example.com", store.Admin)
+			// Ten reports each: p000001 has 11,110 people below them, p000011 1,110.
+			director, lead := session("p000001@example.com", store.Member), session("p000011@example.com", store.Member)
 			f, site := bundled()
 			a, err := app.New(app.Config{Store: s, Site: site}, f)
 			if err != nil {
@@ -74,18 +81,22 @@ func BenchmarkPages(b *testing.B) {
 			srv := httptest.NewServer(a)
 			defer srv.Close()
 			someone, _ := s.PersonByEmail(ctx, "p054321@example.com")
-			for _, page := range []struct{ name, path string }{
-				{"people-list", "/people"},
-				{"people-list-page-1000", "/people?from=50000"},
-				{"people-search", "/people?q=p0543"},
-				{"person", fmt.Sprintf("/people/%d", someone.ID)},
+			inTeam, _ := s.PersonByEmail(ctx, "p011234@example.com") // below p000011 and p000001
+			for _, page := range []struct{ name, token, path string }{
+				{"people-list", admin, "/people"},
+				{"people-list-page-1000", admin, "/people?from=50000"},
+				{"people-search", admin, "/people?q=p0543"},
+				{"person", admin, fmt.Sprintf("/people/%d", someone.ID)},
+				{"manager-of-11k-list", director, "/people"},
+				{"manager-of-1k-list", lead, "/people"},
+				{"manager-of-1k-person", lead, fmt.Sprintf("/people/%d", inTeam.ID)},
 			} {
 				b.Run(page.name, func(b *testing.B) {
 					b.SetParallelism(8) // 16 clients on 2 cores: more than the server has cores
 					b.RunParallel(func(pb *testing.PB) {
 						jar, _ := cookiejar.New(nil)
 						u, _ := url.Parse(srv.URL)
-						jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: token}})
+						jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: page.token}})
 						c := &http.Client{Jar: jar}
 						for pb.Next() {
 							res, err := c.Get(srv.URL + page.path)
