@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
@@ -195,8 +195,12 @@ func runAdminExport(e *env, args []string) error {
 	defer s.Close()
 	var done []string
 	for _, x := range exports {
-		err := writeStream(x.path, func(w io.Writer) error { return x.write(e.ctx, w, s) })
-		if err != nil {
+		if err := os.MkdirAll(filepath.Dir(x.path), 0o755); err != nil {
+			return err
+		}
+		// Streamed, however many people there are; readable by its owner only when new,
+		// since it is people's private data.
+		if err := fsutil.WriteAtomic(x.path, 0o600, func(w io.Writer) error { return x.write(e.ctx, w, s) }); err != nil {
 			return err
 		}
 		done = append(done, x.what+" to "+x.path)
@@ -204,52 +208,4 @@ func runAdminExport(e *env, args []string) error {
 	}
 	_, err = s.AddAudit(e.ctx, store.AuditEntry{Action: "export", Detail: strings.Join(done, ", ") + ", from the command line"})
 	return err
-}
-
-// replaceable refuses a path that is a folder, or a file with content when not force, as
-// rungs export does.
-func replaceable(e *env, path string, force bool) error {
-	st, err := os.Stat(path)
-	switch {
-	case err != nil:
-		return nil
-	case st.IsDir():
-		return fmt.Errorf("%s is a folder; name a file", path)
-	case st.Size() > 0 && !force:
-		fmt.Fprintf(e.stderr, "rungs: %s already exists; nothing was written.\nUse --force to replace it.\n", path)
-		return exitError{1}
-	}
-	return nil
-}
-
-// writeStream writes path from write without holding it all in memory: into a temporary file
-// beside it, synced and renamed over path, so that path is never half written. People data is
-// private, so the file is readable by its owner only.
-func writeStream(path string, write func(w io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	bw := bufio.NewWriterSize(tmp, 64<<10)
-	err = write(bw)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
 }

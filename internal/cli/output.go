@@ -35,19 +35,28 @@ func writeFolder(e *env, dir string, files map[string][]byte, force bool) error 
 // writeFile writes one file atomically, refusing to replace a file that has content unless
 // force.
 func writeFile(e *env, path string, data []byte, force bool) error {
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("%s is a folder; name a file", path)
-		}
-		if st.Size() > 0 && !force {
-			fmt.Fprintf(e.stderr, "rungs: %s already exists; nothing was written.\nUse --force to replace it.\n", path)
-			return exitError{1}
-		}
+	if err := replaceable(e, path, force); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	return fsutil.WriteFileAtomic(path, data)
+}
+
+// replaceable refuses a path that is a folder, or a file with content when not force.
+func replaceable(e *env, path string, force bool) error {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil:
+		return nil
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder; name a file", path)
+	case st.Size() > 0 && !force:
+		fmt.Fprintf(e.stderr, "rungs: %s already exists; nothing was written.\nUse --force to replace it.\n", path)
+		return exitError{1}
+	}
+	return nil
 }
 
 // checkFiles loads a framework from files in memory, so an import is checked before anything

@@ -1,6 +1,8 @@
 package fsutil
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,5 +51,35 @@ func TestWriteFileAtomic(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A write that fails half-way leaves the old file as it was and nothing beside it; a new file
+// gets the permissions asked for.
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "people.csv")
+	if err := WriteAtomic(path, 0o600, func(w io.Writer) error {
+		_, err := io.WriteString(w, "name,email\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("new file: %v, %v; want mode 0600", st, err)
+	}
+	broken := errors.New("the database went away")
+	err := WriteAtomic(path, 0o600, func(w io.Writer) error {
+		io.WriteString(w, "half of it")
+		return broken
+	})
+	if !errors.Is(err, broken) {
+		t.Fatalf("a failed write returned %v, want %v", err, broken)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "name,email\n" {
+		t.Errorf("after a failed write the file holds %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("a failed write left %d files behind", len(entries)-1)
 	}
 }
