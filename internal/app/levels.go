@@ -47,10 +47,8 @@ func describe(f *ladder.Framework, ref levelRef) *levelInfo {
 		return info
 	}
 	info.LadderTitle = l.Title
-	for _, t := range l.Tracks {
-		if t.ID == ref.Track {
-			info.TrackTitle = t.Title
-		}
+	if t := l.Track(ref.Track); t != nil {
+		info.TrackTitle = t.Title
 	}
 	for i, lv := range l.Levels {
 		if lv.ID != ref.Level {
@@ -77,11 +75,7 @@ func parseLevel(f *ladder.Framework, value, track string) (levelRef, string) {
 	if l == nil {
 		return levelRef{}, "The ladder " + ladderID + " is not in the framework."
 	}
-	found := false
-	for _, lv := range l.Levels {
-		found = found || lv.ID == levelID
-	}
-	if !found {
+	if l.Level(levelID) == nil {
 		return levelRef{}, "The level " + levelID + " is not on the " + l.Title + " ladder."
 	}
 	track = strings.TrimSpace(track)
@@ -89,12 +83,10 @@ func parseLevel(f *ladder.Framework, value, track string) (levelRef, string) {
 		// A ladder without tracks: whatever track was picked for another ladder is dropped.
 		return levelRef{Ladder: l.ID, Level: levelID}, ""
 	}
-	for _, t := range l.Tracks {
-		if t.ID == track {
-			return levelRef{Ladder: l.ID, Track: track, Level: levelID}, ""
-		}
+	if l.Track(track) == nil {
+		return levelRef{}, "Choose one of the " + l.Title + " ladder's tracks."
 	}
-	return levelRef{}, "Choose one of the " + l.Title + " ladder's tracks."
+	return levelRef{Ladder: l.ID, Track: track, Level: levelID}, ""
 }
 
 // levelChoices lists every level of the framework, ladder by ladder, for a picker.

@@ -5,6 +5,7 @@ package ladder
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // FormatVersion is the version of the file format and of the model as exported in framework.json.
@@ -190,6 +191,39 @@ func (l *Ladder) Track(id string) *Track {
 	for _, t := range l.Tracks {
 		if t.ID == id {
 			return t
+		}
+	}
+	return nil
+}
+
+// The Named lookups find what a person typed, as in a spreadsheet or an HR export: an id or
+// a title (a level also by its code), whatever its case.
+
+// LadderNamed returns the ladder with that id or title, or nil.
+func (f *Framework) LadderNamed(name string) *Ladder {
+	for _, l := range f.Ladders {
+		if strings.EqualFold(l.ID, name) || strings.EqualFold(l.Title, name) {
+			return l
+		}
+	}
+	return nil
+}
+
+// TrackNamed returns the track with that id or title, or nil.
+func (l *Ladder) TrackNamed(name string) *Track {
+	for _, t := range l.Tracks {
+		if strings.EqualFold(t.ID, name) || strings.EqualFold(t.Title, name) {
+			return t
+		}
+	}
+	return nil
+}
+
+// LevelNamed returns the level with that id, code or title, or nil.
+func (l *Ladder) LevelNamed(name string) *Level {
+	for _, lv := range l.Levels {
+		if strings.EqualFold(lv.ID, name) || (lv.Code != "" && strings.EqualFold(lv.Code, name)) || strings.EqualFold(lv.Title, name) {
+			return lv
 		}
 	}
 	return nil

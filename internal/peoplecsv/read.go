@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/sheet"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -74,7 +75,8 @@ func Read(r io.Reader, f *ladder.Framework, existing map[string]Existing) (*Plan
 		br.Discard(3)
 	}
 	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	head, _ := br.Peek(br.Size())
+	cr.Comma = sheet.Comma(head)
 	cr.ReuseRecord = true
 	rd := &reader{f: f, existing: existing, seen: map[string]int{}}
 
@@ -128,19 +130,6 @@ func Read(r io.Reader, f *ladder.Framework, existing map[string]Existing) (*Plan
 		return nil, rd.result()
 	}
 	return rd.plan(), nil
-}
-
-// sniffComma tells a semicolon-separated file, as spreadsheets in many locales save CSV, from
-// a comma-separated one by its first line.
-func sniffComma(br *bufio.Reader) rune {
-	head, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	if bytes.Count(head, []byte(";")) > bytes.Count(head, []byte(",")) {
-		return ';'
-	}
-	return ','
 }
 
 func parseError(pe *csv.ParseError) RowError {
@@ -275,7 +264,7 @@ func (rd *reader) level(r *row, ladderName, trackName, levelName string) {
 		// A level code such as E3 usually names its ladder on its own.
 		var on []string
 		for _, l := range rd.f.Ladders {
-			if findLevel(l, levelName) != nil {
+			if l.LevelNamed(levelName) != nil {
 				ld = l
 				on = append(on, l.ID)
 			}
@@ -289,7 +278,7 @@ func (rd *reader) level(r *row, ladderName, trackName, levelName string) {
 			rd.fail(r.line, fLevel, "level %q is on several ladders (%s): add a ladder column", levelName, strings.Join(on, ", "))
 			return
 		}
-	} else if ld = findLadder(rd.f, ladderName); ld == nil {
+	} else if ld = rd.f.LadderNamed(ladderName); ld == nil {
 		var ids []string
 		for _, l := range rd.f.Ladders {
 			ids = append(ids, l.ID)
@@ -297,7 +286,7 @@ func (rd *reader) level(r *row, ladderName, trackName, levelName string) {
 		rd.fail(r.line, fLadder, "unknown ladder %q%s; ladders: %s", ladderName, ladder.Suggest(ladderName, ids), strings.Join(ids, ", "))
 		return
 	}
-	lv := findLevel(ld, levelName)
+	lv := ld.LevelNamed(levelName)
 	if lv == nil {
 		var ids []string
 		for _, l := range ld.Levels {
@@ -323,7 +312,7 @@ func (rd *reader) level(r *row, ladderName, trackName, levelName string) {
 			rd.fail(r.line, fTrack, "ladder %s needs a track: one of %s", ld.ID, strings.Join(ids, ", "))
 			return
 		}
-		t := findTrack(ld, trackName)
+		t := ld.TrackNamed(trackName)
 		if t == nil {
 			rd.fail(r.line, fTrack, "unknown track %q for ladder %s%s; tracks: %s", trackName, ld.ID, ladder.Suggest(trackName, ids), strings.Join(ids, ", "))
 			return
@@ -346,35 +335,6 @@ func levelLabel(ladder, track, level string) string {
 		return ladder + "/" + level
 	}
 	return ladder + "/" + track + "/" + level
-}
-
-// findLadder, findTrack and findLevel match an id or a title, whatever its case; a level
-// also by its code.
-func findLadder(f *ladder.Framework, name string) *ladder.Ladder {
-	for _, l := range f.Ladders {
-		if strings.EqualFold(l.ID, name) || strings.EqualFold(l.Title, name) {
-			return l
-		}
-	}
-	return nil
-}
-
-func findTrack(l *ladder.Ladder, name string) *ladder.Track {
-	for _, t := range l.Tracks {
-		if strings.EqualFold(t.ID, name) || strings.EqualFold(t.Title, name) {
-			return t
-		}
-	}
-	return nil
-}
-
-func findLevel(l *ladder.Ladder, name string) *ladder.Level {
-	for _, lv := range l.Levels {
-		if strings.EqualFold(lv.ID, name) || (lv.Code != "" && strings.EqualFold(lv.Code, name)) || strings.EqualFold(lv.Title, name) {
-			return lv
-		}
-	}
-	return nil
 }
 
 // managers checks every row's manager once the whole file is known: they must be someone in

@@ -22,7 +22,7 @@ func ReadCSV(file, name string, data []byte) (*Workbook, error) {
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	r.Comma = sniffComma(data)
+	r.Comma = Comma(data)
 	wb := &Workbook{}
 	var cur *Sheet
 	for {
@@ -69,9 +69,9 @@ func onlyFirst(rec []string) bool {
 	return true
 }
 
-// sniffComma picks ';' when the first line has more semicolons than commas, as spreadsheets in
-// many European locales write CSV that way.
-func sniffComma(data []byte) rune {
+// Comma is the separator of the CSV data starts: ';' when its first line has more semicolons
+// than commas, as spreadsheets in many European locales write CSV that way, else ','.
+func Comma(data []byte) rune {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	if bytes.Count(line, []byte(";")) > bytes.Count(line, []byte(",")) {
 		return ';'

@@ -114,9 +114,9 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 		}
 		track := ""
 		if name := cellAt(s, r, cols.track); name != "" {
-			t, ok := findTrack(ld, name)
+			t := ld.TrackNamed(name)
 			switch {
-			case ok:
+			case t != nil:
 				track = t.ID
 			case tracksDefined:
 				rd.at(s, r, cols.track, "unknown track %q; tracks of ladder %q: %s", name, ld.ID, trackTitles(ld))
@@ -429,15 +429,6 @@ func findArea(ld *ladder.Ladder, name string) (*ladder.Area, bool) {
 	for _, a := range ld.Areas() {
 		if strings.EqualFold(a.ID, name) || strings.EqualFold(a.Title, name) {
 			return a, true
-		}
-	}
-	return nil, false
-}
-
-func findTrack(ld *ladder.Ladder, name string) (*ladder.Track, bool) {
-	for _, t := range ld.Tracks {
-		if strings.EqualFold(t.ID, name) || strings.EqualFold(t.Title, name) {
-			return t, true
 		}
 	}
 	return nil, false
