@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -48,4 +49,18 @@ func mustPerson(t *testing.T, s *store.Store, name, email string, manager int64)
 		t.Fatalf("create %s: %v", email, err)
 	}
 	return p
+}
+
+// checkFailure fails the test unless err is the failure a case named name wants: want itself
+// (ErrNotFound, ErrConflict), or with want nil a validation error, which is neither of them.
+func checkFailure(t *testing.T, name string, err, want error) {
+	t.Helper()
+	switch {
+	case err == nil:
+		t.Errorf("%s: no error", name)
+	case want != nil && !errors.Is(err, want):
+		t.Errorf("%s: %v, want %v", name, err, want)
+	case want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
+		t.Errorf("%s: %v is a data error, want a validation error", name, err)
+	}
 }

@@ -92,14 +92,7 @@ func TestLevelChangeErrors(t *testing.T) {
 			c := ok
 			tt.change(&c)
 			_, err := s.AddLevelChange(ctx, c)
-			switch {
-			case err == nil:
-				t.Errorf("%s: no error", tt.name)
-			case tt.want != nil && !errors.Is(err, tt.want):
-				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
-				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
-			}
+			checkFailure(t, tt.name, err, tt.want)
 		}
 		// A failed change leaves neither a history entry nor a new current level.
 		if h, err := s.LevelHistory(ctx, p.ID); err != nil || len(h) != 0 {

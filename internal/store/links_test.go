@@ -94,14 +94,7 @@ func TestLinkErrors(t *testing.T) {
 		}
 		for _, tt := range tests {
 			_, _, err := s.CreateLink(ctx, tt.link)
-			switch {
-			case err == nil:
-				t.Errorf("%s: no error", tt.name)
-			case tt.want != nil && !errors.Is(err, tt.want):
-				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
-				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
-			}
+			checkFailure(t, tt.name, err, tt.want)
 		}
 		for _, token := range []string{"", "nonsense"} {
 			if _, err := s.LinkByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"testing"
 
@@ -93,14 +92,7 @@ func TestPersonErrors(t *testing.T) {
 		}
 		for _, tt := range tests {
 			err := tt.do()
-			switch {
-			case err == nil:
-				t.Errorf("%s: no error", tt.name)
-			case tt.want != nil && !errors.Is(err, tt.want):
-				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
-				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
-			}
+			checkFailure(t, tt.name, err, tt.want)
 		}
 		// Nothing above changed the two people.
 		if got, _ := s.Person(ctx, ada.ID); got != ada {

@@ -226,14 +226,7 @@ func TestRolloutRulesAndTitles(t *testing.T) {
 		}
 		for _, tt := range errs {
 			err := s.SetRolloutRule(ctx, tt.rollout, tt.rule)
-			switch {
-			case err == nil:
-				t.Errorf("%s: no error", tt.name)
-			case tt.want != nil && !errors.Is(err, tt.want):
-				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
-				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
-			}
+			checkFailure(t, tt.name, err, tt.want)
 		}
 		// Rules are per rollout.
 		if other, err := s.RolloutRules(ctx, 9999); err != nil || len(other) != 0 || other == nil {
@@ -364,14 +357,7 @@ func TestReviewProposal(t *testing.T) {
 			rv := ok
 			tt.change(&rv)
 			err := s.ReviewProposal(ctx, tt.rollout, rv)
-			switch {
-			case err == nil:
-				t.Errorf("%s: no error", tt.name)
-			case tt.want != nil && !errors.Is(err, tt.want):
-				t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
-			case tt.want == nil && (errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict)):
-				t.Errorf("%s: %v is a data error, want a validation error", tt.name, err)
-			}
+			checkFailure(t, tt.name, err, tt.want)
 		}
 		if n, err := s.CountProposals(ctx, r.ID, store.ProposalFilter{Status: store.Reviewed}); err != nil || n != 1 {
 			t.Errorf("%d reviewed after the failures, %v; want 1", n, err)
