@@ -147,7 +147,7 @@ func (a *App) readPersonForm(r *http.Request, tx *store.Store, f *personForm) (s
 	if f.Name == "" {
 		f.Errors["name"] = "Give a name."
 	}
-	if at := strings.IndexByte(f.Email, '@'); at < 1 || at == len(f.Email)-1 || strings.ContainsAny(f.Email, " ,;<>") {
+	if !store.ValidEmail(f.Email) {
 		f.Errors["email"] = "Give an email address, such as ada@example.com."
 	}
 	start, err := time.Parse(time.DateOnly, f.Start)

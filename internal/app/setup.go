@@ -106,7 +106,7 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 		if d.Name == "" {
 			d.Errors["name"] = "Give your name."
 		}
-		if !strings.Contains(d.Email, "@") {
+		if !store.ValidEmail(d.Email) {
 			d.Errors["email"] = "Give your work email address."
 		}
 	} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {

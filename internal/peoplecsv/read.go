@@ -195,7 +195,7 @@ func (rd *reader) row(line int, rec []string) {
 	case r.email == "":
 		r.badEmail = true
 		rd.fail(line, fEmail, "email is empty")
-	case !validEmail(r.email):
+	case !store.ValidEmail(r.email):
 		r.badEmail = true
 		rd.fail(line, fEmail, "bad email %q", r.email)
 	default:
@@ -499,25 +499,6 @@ func (rd *reader) plan() *Plan {
 		}
 	}
 	return p
-}
-
-// validEmail accepts one address of the form local@domain, without the spaces, commas and
-// brackets that show a list or a name crept into the cell.
-func validEmail(s string) bool {
-	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || domain == "" || len(s) > 254 || strings.Contains(domain, "@") ||
-		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return false
-	}
-	for i := range len(s) {
-		switch c := s[i]; {
-		case c <= ' ' || c == 0x7f:
-			return false
-		case c == ',' || c == ';' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '\\' || c == '"':
-			return false
-		}
-	}
-	return true
 }
 
 // otherDate is a day, month and year in some order: refused, but explained.

@@ -41,7 +41,7 @@ func (p *Person) validate() error {
 	switch {
 	case p.Name == "":
 		return fmt.Errorf("name is empty")
-	case !strings.Contains(p.Email, "@"):
+	case !ValidEmail(p.Email):
 		return fmt.Errorf("email %q is not an address", p.Email)
 	case p.StartDate.IsZero():
 		return fmt.Errorf("start date is missing")
@@ -56,6 +56,26 @@ func (p *Person) validate() error {
 	}
 	p.StartDate = date(p.StartDate)
 	return nil
+}
+
+// ValidEmail accepts one address of the form local@domain, without the spaces, commas and
+// brackets that show a list or a name crept into a form field or a spreadsheet cell. Every
+// way a person comes in (the app, an import, the shell) is checked with it.
+func ValidEmail(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" || len(s) > 254 || strings.Contains(domain, "@") ||
+		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return false
+	}
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c <= ' ' || c == 0x7f:
+			return false
+		case c == ',' || c == ';' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' || c == ']' || c == '\\' || c == '"':
+			return false
+		}
+	}
+	return true
 }
 
 const personColumns = `id, name, email, title, manager_id, ladder, track, level, start_date, status, created_at, updated_at`

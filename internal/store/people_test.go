@@ -85,6 +85,14 @@ func TestPersonErrors(t *testing.T) {
 				_, err := s.CreatePerson(ctx, store.Person{Email: "c@example.com", StartDate: day("2024-01-01")})
 				return err
 			}, nil},
+			{"a name in the email", func() error {
+				_, err := s.CreatePerson(ctx, store.Person{Name: "C", Email: "Cy <c@example.com>", StartDate: day("2024-01-01")})
+				return err
+			}, nil},
+			{"two emails", func() error {
+				_, err := s.CreatePerson(ctx, store.Person{Name: "C", Email: "c@example.com, d@example.com", StartDate: day("2024-01-01")})
+				return err
+			}, nil},
 			{"no start date", func() error {
 				_, err := s.CreatePerson(ctx, store.Person{Name: "C", Email: "c@example.com"})
 				return err

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
@@ -32,7 +33,7 @@ func TestWithTx(t *testing.T) {
 		for i, tt := range tests {
 			email := "dup@example.com"
 			if i > 0 {
-				email = tt.name + "@example.com"
+				email = strings.ReplaceAll(tt.name, " ", ".") + "@example.com"
 			}
 			var id int64
 			err := s.WithTx(ctx, func(tx *store.Store) error {
