@@ -117,9 +117,7 @@ func addLevel(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		form.Errors["level"] = msg
 	}
 	reason := store.Reason(form.Reason)
-	switch reason {
-	case store.Hire, store.Promotion, store.Correction, store.TrackChange, store.RolloutReason:
-	default:
+	if !reason.Valid() {
 		form.Errors["reason"] = "Choose why the level changes."
 	}
 	date, err := time.Parse(time.DateOnly, form.Date)

@@ -21,6 +21,15 @@ const (
 	TrackChange   Reason = "track-change"
 )
 
+// Valid reports whether r is one of the reasons above.
+func (r Reason) Valid() bool {
+	switch r {
+	case Hire, RolloutReason, Promotion, Correction, TrackChange:
+		return true
+	}
+	return false
+}
+
 // LevelChange is one entry of a person's level history.
 type LevelChange struct {
 	ID        int64
@@ -38,9 +47,7 @@ type LevelChange struct {
 
 func (c *LevelChange) validate() error {
 	c.ToLevel, c.Ladder, c.Track = strings.TrimSpace(c.ToLevel), strings.TrimSpace(c.Ladder), strings.TrimSpace(c.Track)
-	switch c.Reason {
-	case Hire, RolloutReason, Promotion, Correction, TrackChange:
-	default:
+	if !c.Reason.Valid() {
 		return fmt.Errorf("reason %q is not hire, rollout, promotion, correction or track-change", c.Reason)
 	}
 	switch {
