@@ -50,8 +50,9 @@ Flags:
   --data PATH     run the people app on the SQLite database at PATH
   --db URL        run the people app on PostgreSQL (postgres://user:pass@host/db)
   --private       with --data or --db: the ladder pages need signing in too
-  --trust-proxy   take the client's address from X-Forwarded-For and HTTPS from
-                  X-Forwarded-Proto; only behind a proxy that sets both
+  --trust-proxy   take the client's address from X-Forwarded-For, HTTPS from
+                  X-Forwarded-Proto and the host from X-Forwarded-Host; only behind a
+                  proxy that sets them
 
 Examples:
   rungs serve

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -99,5 +100,19 @@ func TestSQLitePragmas(t *testing.T) {
 	}
 	if n := s.DB().Stats().MaxOpenConnections; n != 1 {
 		t.Errorf("writer pool allows %d connections, want 1", n)
+	}
+}
+
+// A database file that cannot be made is named in the error, as the driver does not.
+func TestSQLiteOpenErrorNamesFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "no such folder", "rungs.db")
+	s, err := store.Open(context.Background(), store.Config{SQLitePath: path})
+	if err == nil {
+		s.Close()
+		t.Fatal("opened a database in a folder that does not exist")
+	}
+	if !strings.Contains(err.Error(), path) {
+		t.Errorf("error %q does not name %s", err, path)
 	}
 }

@@ -116,6 +116,10 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 	s.write, s.read = s.db, s.readDB
 	if err := s.db.PingContext(ctx); err != nil {
 		s.Close()
+		if cfg.SQLitePath != "" {
+			// The driver's message ("unable to open database file") does not say which.
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
+		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := s.migrate(ctx, migrations); err != nil {
