@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -260,14 +261,9 @@ func TestAssessDownloadUpload(t *testing.T) {
 	waitFor(t, ctx, "the note is saved", `location.hash.includes("&n=")`)
 
 	dir := t.TempDir()
-	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
-		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
-	}); err != nil {
-		t.Fatalf("allow downloads: %v", err)
-	}
+	done := downloads(t, ctx, dir)
 	do(t, ctx, chromedp.Click(chromedp.ID("assess-download")))
-	file := waitForFile(t, dir)
+	file := waitForFile(t, dir, done)
 	if !strings.HasPrefix(filepath.Base(file), "self-assessment-engineering-senior-") {
 		t.Errorf("downloaded as %s", filepath.Base(file))
 	}
@@ -377,20 +373,43 @@ func TestAssessDownloadUpload(t *testing.T) {
 	}
 }
 
-// waitForFile waits for a finished download in dir.
-func waitForFile(t *testing.T, dir string) string {
+// downloads lets the tab save downloads into dir, and returns a channel that is closed when
+// one has been written whole: the file can be there, still empty, before the browser is done.
+func downloads(t *testing.T, ctx context.Context, dir string) <-chan struct{} {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-		if len(files) == 1 {
-			return files[0]
+	done := make(chan struct{})
+	var once sync.Once
+	if err := chromedp.ListenBrowser(ctx, func(ev any) {
+		if ev, ok := ev.(*browser.EventDownloadProgress); ok && ev.State == browser.DownloadProgressStateCompleted {
+			once.Do(func() { close(done) })
 		}
-		time.Sleep(20 * time.Millisecond)
+	}); err != nil {
+		t.Fatal(err)
 	}
-	entries, _ := os.ReadDir(dir)
-	t.Fatalf("no download in %s after 10s (%d entries)", dir, len(entries))
-	return ""
+	events := true
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: &events,
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID,
+	}); err != nil {
+		t.Fatalf("allow downloads: %v", err)
+	}
+	return done
+}
+
+// waitForFile waits until the browser has finished a download, then returns the file in dir.
+func waitForFile(t *testing.T, dir string, done <-chan struct{}) string {
+	t.Helper()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		entries, _ := os.ReadDir(dir)
+		t.Fatalf("no finished download in %s after 10s (%d entries)", dir, len(entries))
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("%d JSON files in %s after the download, want 1", len(files), dir)
+	}
+	return files[0]
 }
 
 // radarPoints reads the vertices of one series of the radar chart.
