@@ -137,7 +137,14 @@
       return raw ? fromFile(JSON.parse(raw)) : null;
     } catch (e) { return null; }
   }
-  function save() {
+  // save keeps the state everywhere it lives: this browser's storage, and the address.
+  function save() { writeAddress(); keep(); }
+
+  // keep stores the state in this browser right away: in local storage when it is this
+  // browser's own assessment, and in this tab's session storage in any case, with the address
+  // it goes with. A reload (or a closed tab) straight after typing then loses nothing, even
+  // though the address is written a moment later (see changedSoon).
+  function keep() {
     var lad = cache[state.l];
     if (lad && lad.levels) {
       // Keep the text of everything rated or noted, and what the two levels held, so a later
@@ -154,11 +161,40 @@
       state.seen = Object.keys(seen).sort();
       state.v = data.version;
     }
-    var hash = "#" + encode(state);
-    if (location.hash !== hash) history.replaceState(null, "", hash);
+    var file = toFile(state);
     if (mode === "own") {
-      try { localStorage.setItem(STORE, JSON.stringify(toFile(state))); } catch (e) { /* private mode: the address still holds it */ }
+      try { localStorage.setItem(STORE, JSON.stringify(file)); } catch (e) { /* private mode: the address still holds it */ }
     }
+    try { sessionStorage.setItem(STORE, JSON.stringify({ addresses: addresses(), mode: mode, file: file })); } catch (e) { /* the address still holds it */ }
+    // A signal for whoever waits on the page (its tests): how many times it has kept a change.
+    document.documentElement.dataset.assessKept = String(++kept);
+  }
+  var kept = 0;
+
+  // written are the last two addresses this page wrote. Two, because the page may write a
+  // new one as it is left (see flush), after a reload has already taken the one before;
+  // keep stores them with the state.
+  var written = [];
+  function addresses() { return written.length ? written : [location.hash]; }
+
+  // writeAddress puts the state in the address, so that it can be sent as a link.
+  function writeAddress() {
+    var hash = "#" + encode(state);
+    if (location.hash === hash) return;
+    history.replaceState(null, "", hash);
+    written = [addresses()[addresses().length - 1], hash];
+  }
+
+  // reopened is what this tab kept, when the address is one it was kept with: the page was
+  // reloaded or came back, so what was typed last wins over the older address.
+  function reopened() {
+    try {
+      var tab = JSON.parse(sessionStorage.getItem(STORE));
+      if (tab && Array.isArray(tab.addresses) && tab.addresses.indexOf(location.hash) >= 0 && (tab.mode === "own" || tab.mode === "link")) {
+        return { mode: tab.mode, state: fromFile(tab.file) };
+      }
+    } catch (e) { /* nothing kept, or not readable: start as if new */ }
+    return null;
   }
 
   // --- Ladder data
@@ -304,6 +340,7 @@
     ta.addEventListener("input", function () {
       if (ta.value) state.n[key] = ta.value; else delete state.n[key];
       printed.textContent = ta.value;
+      keep();
       changedSoon();
     });
     det.appendChild(ta);
@@ -612,10 +649,15 @@
     var lad = cache[state.l];
     if (lad && lad.levels) { renderSummary(lad); renderGone(lad); }
   }
+  // changedSoon writes the address and the summary once typing pauses: browsers limit how
+  // often a page may rewrite its address, and a summary redrawn at every key is wasted work.
+  // What was typed is already kept (see keep).
   function changedSoon() {
     clearTimeout(pending);
     pending = setTimeout(changed, 250);
   }
+  // flush writes what is waiting when the page is hidden or left.
+  function flush() { if (pending !== null) changed(); }
 
   // open starts from a saved state, marking what is new since it was made.
   function open(s, from) {
@@ -717,9 +759,17 @@
       if (s && location.hash !== "#" + encode(state)) { mode = "link"; open(s, "link"); }
     });
 
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
+
     var own = stored();
     var fromLink = decode(location.hash);
-    if (fromLink && !(own && location.hash === "#" + encode(own))) {
+    var tab = reopened();
+    if (tab) {
+      // This tab's own page again (a reload, or back): as it was left, in the mode it was in.
+      mode = tab.mode;
+      open(tab.state, tab.mode === "link" ? "link" : "storage");
+    } else if (fromLink && !(own && location.hash === "#" + encode(own))) {
       // Someone's link (or one of ours from before): shown, but not saved over what is here.
       mode = "link";
       open(fromLink, "link");
