@@ -3,9 +3,7 @@ package peoplecsv_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,8 +17,11 @@ import (
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
-// eachStore runs test on a fresh SQLite database and on a fresh PostgreSQL one (skipped
-// without PostgreSQL's binaries unless RUNGS_REQUIRE_POSTGRES=1), as the store's tests do.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// eachStore runs test on new SQLite databases and on new PostgreSQL ones (skipped without
+// PostgreSQL's binaries unless RUNGS_REQUIRE_POSTGRES=1), as the store's tests do: open gives
+// another new database each time it is called.
 func eachStore(t *testing.T, test func(t *testing.T, open func() *store.Store)) {
 	t.Helper()
 	opener := func(t *testing.T, cfg func() store.Config) func() *store.Store {
@@ -35,40 +36,12 @@ func eachStore(t *testing.T, test func(t *testing.T, open func() *store.Store)) 
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()
-		dir := t.TempDir()
-		n := 0
-		test(t, opener(t, func() store.Config {
-			n++
-			return store.Config{SQLitePath: filepath.Join(dir, fmt.Sprintf("rungs%d.db", n))}
-		}))
+		test(t, opener(t, func() store.Config { return store.Config{SQLitePath: storetest.SQLite(t)} }))
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		url := storetest.Postgres(t)
-		n := 0
-		test(t, opener(t, func() store.Config {
-			n++
-			if n == 1 {
-				return store.Config{PostgresURL: url}
-			}
-			return store.Config{PostgresURL: newDatabase(t, url, n)}
-		}))
+		test(t, opener(t, func() store.Config { return store.Config{PostgresURL: storetest.Postgres(t)} }))
 	})
-}
-
-// newDatabase makes another database on the server of url and returns its URL.
-func newDatabase(t *testing.T, url string, n int) string {
-	t.Helper()
-	db, err := sql.Open("pgx", url) // the driver storetest registers
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	name := fmt.Sprintf("rungs_%d", n)
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Replace(url, "/rungs_test?", "/"+name+"?", 1)
 }
 
 // seed imports hr_export.csv into s, then gives it a promotion and audit entries whose text a

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,13 +12,46 @@ import (
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
-// eachBackend is storetest.EachBackend.
-var eachBackend = storetest.EachBackend
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// eachBackend and eachEmptyBackend are storetest's: new databases, migrated or empty.
+var (
+	eachBackend      = storetest.EachBackend
+	eachEmptyBackend = storetest.EachEmptyBackend
+)
 
 // eachStore is eachBackend with the store opened, and closed at the end.
 func eachStore(t *testing.T, test func(t *testing.T, s *store.Store)) {
 	t.Helper()
 	eachBackend(t, func(t *testing.T, cfg store.Config) { test(t, open(t, cfg)) })
+}
+
+// eachStoreAt is eachStore with each store on a clock of its own, which the test moves.
+func eachStoreAt(t *testing.T, test func(t *testing.T, s *store.Store, clk *clock)) {
+	t.Helper()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		clk := &clock{now: time.Now()}
+		cfg.Now = clk.Now
+		test(t, open(t, cfg), clk)
+	})
+}
+
+// clock is a time that moves only when told, so that expiry is tested without sleeping.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 func open(t *testing.T, cfg store.Config) *store.Store {

@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"path/filepath"
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
@@ -302,40 +299,15 @@ func BenchmarkImportPeople(b *testing.B) {
 	}
 }
 
-// freshDatabases returns a function that opens a new, empty database on each call: a new
-// SQLite file, or a new database on one PostgreSQL server.
+// freshDatabases returns a function that opens a new, migrated database on each call: a new
+// SQLite file, or a new database on the test binary's PostgreSQL server.
 func freshDatabases(b *testing.B, backend string) func() *store.Store {
-	ctx := context.Background()
-	n := 0
-	if backend == "sqlite" {
-		dir := b.TempDir()
-		return func() *store.Store {
-			n++
-			s, err := store.Open(ctx, store.Config{SQLitePath: filepath.Join(dir, fmt.Sprintf("rungs%d.db", n))})
-			if err != nil {
-				b.Fatal(err)
-			}
-			return s
-		}
-	}
-	base, err := url.Parse(storetest.Postgres(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	admin, err := sql.Open("pgx", base.String())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { admin.Close() })
 	return func() *store.Store {
-		n++
-		name := fmt.Sprintf("bench%d", n)
-		if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-			b.Fatal(err)
+		cfg := store.Config{SQLitePath: storetest.SQLite(b)}
+		if backend == "postgres" {
+			cfg = store.Config{PostgresURL: storetest.Postgres(b)}
 		}
-		u := *base
-		u.Path = "/" + name
-		s, err := store.Open(ctx, store.Config{PostgresURL: u.String()})
+		s, err := store.Open(context.Background(), cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

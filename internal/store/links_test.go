@@ -76,10 +76,10 @@ func TestLinkRoundTrip(t *testing.T) {
 
 func TestLinkErrors(t *testing.T) {
 	t.Parallel()
-	eachStore(t, func(t *testing.T, s *store.Store) {
+	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
 		ctx := context.Background()
 		ada := mustPerson(t, s, "Ada", "ada@example.com", 0)
-		later := time.Now().Add(time.Hour)
+		later := clk.Now().Add(time.Hour)
 		tests := []struct {
 			name string
 			link store.Link
@@ -90,7 +90,7 @@ func TestLinkErrors(t *testing.T) {
 			{"setup for a person", store.Link{Purpose: store.SetupLink, PersonID: ada.ID, ExpiresAt: later}, nil},
 			{"unknown purpose", store.Link{Purpose: "reset", PersonID: ada.ID, ExpiresAt: later}, nil},
 			{"unknown role", store.Link{Purpose: store.InviteLink, PersonID: ada.ID, Role: "owner", ExpiresAt: later}, nil},
-			{"already expired", store.Link{Purpose: store.InviteLink, PersonID: ada.ID, ExpiresAt: time.Now().Add(-time.Second)}, nil},
+			{"already expired", store.Link{Purpose: store.InviteLink, PersonID: ada.ID, ExpiresAt: clk.Now().Add(-time.Second)}, nil},
 		}
 		for _, tt := range tests {
 			_, _, err := s.CreateLink(ctx, tt.link)
@@ -105,11 +105,11 @@ func TestLinkErrors(t *testing.T) {
 			}
 		}
 		// A link that has expired opens nothing.
-		token, _, err := s.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: ada.ID, ExpiresAt: time.Now().Add(50 * time.Millisecond)})
+		token, _, err := s.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: ada.ID, ExpiresAt: clk.Now().Add(50 * time.Millisecond)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(100 * time.Millisecond)
+		clk.Advance(100 * time.Millisecond)
 		if _, err := s.LinkByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("LinkByToken of an expired link: %v, want ErrNotFound", err)
 		}

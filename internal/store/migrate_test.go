@@ -12,7 +12,7 @@ import (
 
 func TestMigrationsApplyOnceAndReopenIsNoop(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, cfg store.Config) {
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
 		ctx := context.Background()
 		s := open(t, cfg)
 		mustPerson(t, s, "Ada", "ada@example.com", 0)
@@ -44,7 +44,7 @@ func TestFailingMigrationRollsBack(t *testing.T) {
 	good := "CREATE TABLE a (x INTEGER NOT NULL);\n"
 	// The bad migration's first statement works; it must be undone with the failing second.
 	bad := "CREATE TABLE b (x INTEGER NOT NULL);\nINSERT INTO b (x) VALUES (1);\nINSERT INTO missing (x) VALUES (1);\n"
-	eachBackend(t, func(t *testing.T, cfg store.Config) {
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
 		ctx := context.Background()
 		fsys := fstest.MapFS{
 			"migrations/0001_a.sql": {Data: []byte(good)},
@@ -72,7 +72,7 @@ func TestFailingMigrationRollsBack(t *testing.T) {
 
 func TestNewerDatabaseIsRefused(t *testing.T) {
 	t.Parallel()
-	eachBackend(t, func(t *testing.T, cfg store.Config) {
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
 		ctx := context.Background()
 		two := fstest.MapFS{
 			"migrations/0001_a.sql": {Data: []byte("CREATE TABLE a (x INTEGER);\n")},

@@ -109,19 +109,19 @@ func TestSessionErrors(t *testing.T) {
 
 func TestExpiredSession(t *testing.T) {
 	t.Parallel()
-	eachStore(t, func(t *testing.T, s *store.Store) {
+	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Member)
-		short := mustSession(t, s, a.ID, time.Now().Add(50*time.Millisecond))
-		long := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
-		time.Sleep(100 * time.Millisecond)
+		short := mustSession(t, s, a.ID, clk.Now().Add(50*time.Millisecond))
+		long := mustSession(t, s, a.ID, clk.Now().Add(time.Hour))
+		clk.Advance(100 * time.Millisecond)
 		if _, err := s.SessionByToken(ctx, short); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired session: %v, want ErrNotFound", err)
 		}
-		if err := s.TouchSession(ctx, short, time.Now().Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if err := s.TouchSession(ctx, short, clk.Now().Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("touching an expired session: %v, want ErrNotFound", err)
 		}
-		n, err := s.DeleteExpiredSessions(ctx, time.Now())
+		n, err := s.DeleteExpiredSessions(ctx, clk.Now())
 		if err != nil || n != 1 {
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
@@ -200,7 +200,7 @@ func TestSignOutEverywhere(t *testing.T) {
 
 func TestSessionsOfAccount(t *testing.T) {
 	t.Parallel()
-	eachStore(t, func(t *testing.T, s *store.Store) {
+	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Member)
 		other := mustAccount(t, s, "grace@example.com", store.Member)
@@ -209,16 +209,16 @@ func TestSessionsOfAccount(t *testing.T) {
 		}
 		var want []store.Session // newest first
 		for _, agent := range []string{"first", "second", "third"} {
-			_, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: time.Now().Add(time.Hour), UserAgent: agent})
+			_, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: agent})
 			if err != nil {
 				t.Fatal(err)
 			}
 			want = append([]store.Session{sess}, want...)
-			time.Sleep(2 * time.Millisecond) // distinct creation times
+			clk.Advance(2 * time.Millisecond) // distinct creation times
 		}
-		mustSession(t, s, other.ID, time.Now().Add(time.Hour))
-		mustSession(t, s, a.ID, time.Now().Add(50*time.Millisecond))
-		time.Sleep(100 * time.Millisecond) // the last one has expired: not listed
+		mustSession(t, s, other.ID, clk.Now().Add(time.Hour))
+		mustSession(t, s, a.ID, clk.Now().Add(50*time.Millisecond))
+		clk.Advance(100 * time.Millisecond) // the last one has expired: not listed
 		got, err := s.Sessions(ctx, a.ID)
 		if err != nil {
 			t.Fatal(err)

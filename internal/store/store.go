@@ -30,6 +30,9 @@ type Config struct {
 	PostgresURL string
 	// Readers is the size of SQLite's reader pool; 0 means one per CPU, at least 4.
 	Readers int
+	// Now is the clock that stamps writes and decides what has expired; nil means the
+	// system's. Tests move a clock of their own instead of sleeping.
+	Now func() time.Time
 }
 
 func (c Config) validate() error {
@@ -83,7 +86,12 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	// Microseconds: what both databases keep, so a time read back equals the one written.
+	s := &Store{now: func() time.Time { return clock().UTC().Truncate(time.Microsecond) }}
 	if cfg.PostgresURL != "" {
 		db, err := sql.Open("pgx", cfg.PostgresURL)
 		if err != nil {

@@ -1,37 +1,58 @@
-// Package storetest starts throwaway PostgreSQL servers for tests, so that the store's tests
-// run on a real PostgreSQL wherever its server binaries are installed.
+// Package storetest gives tests real databases cheaply: one throwaway PostgreSQL server per
+// test binary, with a migrated template database that each test copies, and SQLite files
+// copied from a migrated snapshot. Packages that use it call Main from their TestMain.
 package storetest
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
+	"io"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // RequireEnv is the environment variable that, set to 1, makes missing PostgreSQL binaries
 // fail the tests instead of skipping them (CI sets it, so PostgreSQL is never silently skipped).
 const RequireEnv = "RUNGS_REQUIRE_POSTGRES"
 
-// binDir returns the newest /usr/lib/postgresql/*/bin holding initdb and pg_ctl, or "".
+// The template database every test database is copied from: migrated once per test binary.
+const templateDB = "rungs_template"
+
+// server is the PostgreSQL server this test binary shares between its tests.
+var server struct {
+	once  sync.Once
+	err   error
+	dir   string // holds the data folder and the socket
+	admin string // URL of the postgres database, for CREATE and DROP DATABASE
+	stop  func() // ends the server; set once it runs
+	count atomic.Int64
+}
+
+// binDir returns the newest /usr/lib/postgresql/*/bin holding initdb and postgres, or "".
 func binDir() string {
 	found, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb")
 	// Newest version first: 9.6 < 10 < 17, so compare the version numbers, not the text.
 	sort.Slice(found, func(i, j int) bool { return version(found[i]) > version(found[j]) })
 	for _, initdb := range found {
 		dir := filepath.Dir(initdb)
-		if _, err := os.Stat(filepath.Join(dir, "pg_ctl")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, "postgres")); err == nil {
 			return dir
 		}
 	}
@@ -43,76 +64,204 @@ func version(initdb string) float64 {
 	return v
 }
 
-// Postgres starts a PostgreSQL server of its own in t's temporary directory, listening only
-// on a free loopback port, creates a database in it and returns that database's URL. The
-// server is stopped and its files removed when t ends, passed or failed. Without the server
-// binaries it skips t, or fails it when RUNGS_REQUIRE_POSTGRES=1.
+// Postgres returns the URL of a new database on the test binary's PostgreSQL server, already
+// migrated to the current schema, and drops it when t ends. Without the server binaries it
+// skips t (or fails it when RUNGS_REQUIRE_POSTGRES=1); with -short it skips t.
 func Postgres(t testing.TB) string {
 	t.Helper()
-	bin := binDir()
-	if bin == "" {
+	return newDatabase(t, templateDB)
+}
+
+// EmptyPostgres is Postgres with a database that has no tables at all, for tests of the
+// migrations themselves.
+func EmptyPostgres(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, "template0")
+}
+
+func newDatabase(t testing.TB, template string) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("PostgreSQL is not started with -short")
+	}
+	if binDir() == "" {
 		msg := "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin): apt-get install postgresql"
 		if os.Getenv(RequireEnv) == "1" {
 			t.Fatal(msg + " (" + RequireEnv + "=1)")
 		}
 		t.Skip(msg)
 	}
-	dir := t.TempDir()
-	run, err := runner(dir)
-	if err != nil {
-		t.Fatal(err)
+	server.once.Do(func() { server.err = startServer() })
+	if server.err != nil {
+		t.Fatalf("PostgreSQL for the tests: %v", server.err)
 	}
-	data := filepath.Join(dir, "data")
-	if out, err := run(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres",
-		"-E", "UTF8", "--no-locale", "--no-sync").CombinedOutput(); err != nil {
-		t.Fatalf("initdb: %v\n%s", err, out)
-	}
-	// A free port can be taken by someone else between our check and the server's start;
-	// trying a few is simpler than handing the server a listening socket.
-	var port int
-	logFile := filepath.Join(dir, "server.log")
-	for attempt := 0; ; attempt++ {
-		if port, err = freePort(); err != nil {
-			t.Fatal(err)
-		}
-		// Durability settings are off: the cluster lives only as long as the test.
-		opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -c unix_socket_directories='' "+
-			"-c fsync=off -c synchronous_commit=off -c full_page_writes=off", port)
-		out, err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-l", logFile, "-o", opts, "-w", "-t", "60", "start").CombinedOutput()
-		if err == nil {
-			break
-		}
-		if attempt == 2 {
-			log, _ := os.ReadFile(logFile)
-			t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
-		}
+	name := fmt.Sprintf("rungs_test_%d", server.count.Add(1))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := adminExec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template+" STRATEGY FILE_COPY"); err != nil {
+		t.Fatalf("create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		// Immediate: nothing in it needs to survive, and a smart stop waits for clients.
-		if out, err := run(filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop").CombinedOutput(); err != nil {
-			t.Errorf("pg_ctl stop: %v\n%s", err, out)
+		// FORCE ends connections a failed test may have left open.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := adminExec(ctx, "DROP DATABASE "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
 		}
 	})
-	admin := fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port)
-	db, err := sql.Open("pgx", admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE rungs_test"); err != nil {
-		t.Fatalf("create database: %v", err)
-	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/rungs_test?sslmode=disable", port)
+	return databaseURL(name)
 }
 
-// runner returns how to run the server's commands. initdb and the server refuse to run as
-// root, so as root they run as the postgres user (Debian's package creates it), and dir and
-// its parent are opened to that user.
-func runner(dir string) (func(name string, args ...string) *exec.Cmd, error) {
+// databaseURL is how to reach a database of the shared server: over its Unix socket, so that
+// tests never race for a TCP port and nothing listens on the network at all.
+func databaseURL(name string) string {
+	return "postgres://postgres@/" + name + "?host=" + server.dir + "&sslmode=disable"
+}
+
+func adminExec(ctx context.Context, query string) error {
+	db, err := sql.Open("pgx", server.admin)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, query)
+	return err
+}
+
+// startServer creates a cluster in a temporary folder, starts its server as a child of this
+// process that dies with it, and builds the migrated template database.
+func startServer() (err error) {
+	bin := binDir()
+	dir, err := os.MkdirTemp("", "rungs-pg-")
+	if err != nil {
+		return err
+	}
+	server.dir = dir
+	defer func() {
+		if err != nil {
+			stopServer()
+		}
+	}()
+	cred, err := serverUser(dir)
+	if err != nil {
+		return err
+	}
+	data := filepath.Join(dir, "data")
+	initdb := exec.Command(filepath.Join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres",
+		"-E", "UTF8", "--no-locale", "--no-sync", "--no-instructions")
+	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	initdb.Env = append(os.Environ(), "LC_ALL=C")
+	if out, err := initdb.CombinedOutput(); err != nil {
+		return fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	// Durability is off: the cluster lives only as long as the test binary. No TCP listener:
+	// the socket in dir is the only way in.
+	args := []string{"-D", data, "-k", dir, "-c", "listen_addresses=", "-c", "fsync=off",
+		"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300",
+		"-c", "shared_buffers=64MB", "-c", "lc_messages=C", "-c", "log_min_messages=warning"}
+	ready, err := runServer(filepath.Join(bin, "postgres"), args, cred, filepath.Join(dir, "server.log"))
+	if err != nil {
+		return err
+	}
+	if err := ready(); err != nil {
+		return err
+	}
+	server.admin = databaseURL("postgres")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := adminExec(ctx, "CREATE DATABASE "+templateDB); err != nil {
+		return fmt.Errorf("create template: %w", err)
+	}
+	s, err := store.Open(ctx, store.Config{PostgresURL: databaseURL(templateDB)})
+	if err != nil {
+		return fmt.Errorf("migrate template: %w", err)
+	}
+	return s.Close()
+}
+
+// runServer starts the postmaster in the foreground and returns a function that waits until
+// it accepts connections, which its log says in so many words.
+//
+// The server is started from a goroutine that keeps its OS thread for good: Linux sends the
+// parent-death signal when the thread that started a child ends, not only the process, so the
+// server is killed when this test binary exits in any way, and never outlives it.
+func runServer(path string, args []string, cred *syscall.Credential, logFile string) (func() error, error) {
+	log, err := os.Create(logFile)
+	if err != nil {
+		return nil, err
+	}
+	type started struct {
+		cmd    *exec.Cmd
+		stderr io.Reader
+		err    error
+	}
+	startc := make(chan started)
+	exited := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread ends with the process
+		cmd := exec.Command(path, args...)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGKILL, Setpgid: true}
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		stderr, err := cmd.StderrPipe()
+		if err == nil {
+			err = cmd.Start()
+		}
+		startc <- started{cmd, stderr, err}
+		if err != nil {
+			return
+		}
+		exited <- cmd.Wait()
+		select {} // keep the thread: see the comment above
+	}()
+	st := <-startc
+	if st.err != nil {
+		log.Close()
+		return nil, fmt.Errorf("start postgres: %w", st.err)
+	}
+	server.stop = func() {
+		// SIGQUIT is PostgreSQL's immediate shutdown: nothing in the cluster must survive.
+		_ = st.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-exited:
+		case <-time.After(30 * time.Second):
+			_ = st.cmd.Process.Kill()
+			<-exited
+		}
+	}
+	readyc := make(chan struct{})
+	go func() {
+		// Copy the log to its file, and say when the server is ready.
+		sc := bufio.NewScanner(st.stderr)
+		signalled := false
+		for sc.Scan() {
+			fmt.Fprintln(log, sc.Text())
+			if !signalled && strings.Contains(sc.Text(), "database system is ready to accept connections") {
+				close(readyc)
+				signalled = true
+			}
+		}
+		log.Close()
+	}()
+	return func() error {
+		select {
+		case <-readyc:
+			return nil
+		case err := <-exited:
+			exited <- err // stop still needs to see it
+			out, _ := os.ReadFile(logFile)
+			return fmt.Errorf("postgres exited before it was ready: %v\n%s", err, out)
+		case <-time.After(2 * time.Minute):
+			out, _ := os.ReadFile(logFile)
+			return fmt.Errorf("postgres not ready after 2 minutes:\n%s", out)
+		}
+	}, nil
+}
+
+// serverUser says whom the server runs as. PostgreSQL refuses to run as root, so as root it
+// runs as the postgres user (Debian's package creates it), and dir is handed to that user.
+func serverUser(dir string) (*syscall.Credential, error) {
 	if os.Geteuid() != 0 {
-		return exec.Command, nil
+		return nil, nil
 	}
 	pg, err := user.Lookup("postgres")
 	if err != nil {
@@ -123,22 +272,38 @@ func runner(dir string) (func(name string, args ...string) *exec.Cmd, error) {
 	if err := os.Chown(dir, uid, gid); err != nil {
 		return nil, err
 	}
-	// t.TempDir's parent is private to root; postgres only needs to pass through it.
-	if err := os.Chmod(filepath.Dir(dir), 0o711); err != nil {
-		return nil, err
-	}
-	return func(name string, args ...string) *exec.Cmd {
-		return exec.Command("runuser", append([]string{"-u", "postgres", "--", name}, args...)...)
-	}, nil
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }
 
-// freePort returns a loopback TCP port nobody listens on right now.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+// stopServer ends the shared server, if one was started, and removes its files.
+func stopServer() {
+	if server.stop != nil {
+		server.stop()
+		server.stop = nil
 	}
-	defer l.Close()
-	_, port, _ := strings.Cut(l.Addr().String(), ":")
-	return strconv.Atoi(port)
+	if server.dir != "" {
+		_ = os.RemoveAll(server.dir)
+		server.dir = ""
+	}
 }
+
+// M is what Main needs of *testing.M; testscript.Main takes the same.
+type M interface{ Run() int }
+
+// Main runs the tests and then stops the PostgreSQL server they shared. Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func Main(m M) int {
+	code := m.Run()
+	stopServer()
+	removeSnapshot()
+	return code
+}
+
+// Wrap returns m with the shared databases cleaned up after its tests, for a TestMain that
+// hands m to something else (testscript.Main).
+func Wrap(m M) M { return wrapped{m} }
+
+type wrapped struct{ m M }
+
+func (w wrapped) Run() int { return Main(w.m) }
