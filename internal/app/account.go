@@ -55,7 +55,7 @@ func changePassword(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 	if len(errs) > 0 {
 		return a.showAccount(w, r, v, http.StatusBadRequest, errs)
 	}
-	hash, err := auth.Hash(next)
+	hash, err := a.hashPassword(next)
 	if err != nil {
 		return err
 	}

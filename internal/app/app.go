@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -33,6 +35,10 @@ type Config struct {
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Passwords are the argon2id settings new password hashes get. Zero, as rungs serve
+	// leaves it, means auth.DefaultParams. Only tests set it, to cheap settings: a real hash
+	// costs 64 MiB and a good part of a second, many times over under the race detector.
+	Passwords auth.Params
 }
 
 // DefaultSessionIdle is how long a session stays open without a request: a working day.
@@ -57,6 +63,10 @@ type App struct {
 	mux       *http.ServeMux
 	pages     *pages
 	csrfGuard *http.CrossOriginProtection
+	// dummyHash is checked against when no account has the email given, so that a sign-in
+	// takes as long whether or not the account exists. Made at the first sign-in, not at
+	// start: a hash costs 64 MB and a good part of a second.
+	dummyHash func() string
 }
 
 // New returns the app, serving cfg.Site for everything that is not an app page; f is the
@@ -79,11 +89,21 @@ func New(cfg Config, f *ladder.Framework) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
+	if cfg.Passwords == (auth.Params{}) {
+		cfg.Passwords = auth.DefaultParams()
+	}
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
 	a := &App{cfg: cfg, pages: p, csrfGuard: http.NewCrossOriginProtection()}
+	a.dummyHash = sync.OnceValue(func() string {
+		h, err := a.hashPassword("not a password anyone has: " + randomToken())
+		if err != nil {
+			panic(err)
+		}
+		return h
+	})
 	a.framework.Store(f)
 	a.mux = a.routes()
 	return a, nil
@@ -130,6 +150,9 @@ func (a *App) Setup(ctx context.Context, ttl time.Duration) (string, error) {
 	}
 	return "/setup/" + token, nil
 }
+
+// hashPassword hashes a new password with the app's settings.
+func (a *App) hashPassword(password string) (string, error) { return a.cfg.Passwords.Hash(password) }
 
 // clientAddress is the address throttling and the audit log record.
 func (a *App) clientAddress(r *http.Request) string {

@@ -8,7 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -46,11 +46,19 @@ var bundled = sync.OnceValues(func() (*ladder.Framework, http.Handler) {
 	return f, h
 })
 
-// passwordHash is one hash for every test account: hashing is slow on purpose.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// testPassword is every test account's password.
 const testPassword = "correct horse battery"
 
+// cheap are the argon2id settings the tests' apps hash with: real hashing costs 64 MiB and
+// seconds under the race detector, and a sign-in test signs in many times. TestServePeopleApp
+// in internal/cli shows that rungs serve hashes with auth.DefaultParams.
+var cheap = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// passwordHash is one hash for every test account.
 var passwordHash = sync.OnceValue(func() string {
-	h, err := auth.Hash(testPassword)
+	h, err := cheap.Hash(testPassword)
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +85,7 @@ func newEnv(t *testing.T, cfg store.Config, opts ...envOption) *env {
 	}
 	t.Cleanup(func() { s.Close() })
 	f, site := bundled()
-	c := app.Config{Store: s, Site: site}
+	c := app.Config{Store: s, Site: site, Passwords: cheap}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -204,7 +212,8 @@ func mustContain(t *testing.T, body string, wants ...string) {
 // The stylesheet is linked by a name that changes with its content, so it can be cached
 // for good; the bare name is not served.
 func TestStylesheet(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	c := e.client()
 	href := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`).FindStringSubmatch(c.get("/login").body)
 	if href == nil || href[1] != "/app-assets/"+app.StylesheetName {

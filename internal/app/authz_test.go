@@ -55,6 +55,7 @@ var expected = map[string][7]int{
 }
 
 func TestAuthorisation(t *testing.T) {
+	t.Parallel()
 	routes := app.Routes()
 	declared := map[string]bool{}
 	for _, r := range routes {

@@ -7,7 +7,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -120,7 +119,7 @@ func BenchmarkPages(b *testing.B) {
 
 func benchStore(b *testing.B, backend string) *store.Store {
 	b.Helper()
-	cfg := store.Config{SQLitePath: filepath.Join(b.TempDir(), "rungs.db")}
+	cfg := store.Config{SQLitePath: storetest.SQLite(b)}
 	if backend == "postgres" {
 		cfg = store.Config{PostgresURL: storetest.Postgres(b)}
 	}

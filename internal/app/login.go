@@ -6,23 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 )
-
-// dummyHash is checked against when no account has the email given, so that a login takes
-// as long whether or not the account exists. Made at the first sign-in, not at start: every
-// rungs command links this package, and a hash costs 64 MB and a good part of a second.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := auth.Hash("not a password anyone has: " + randomToken())
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
 
 type loginData struct {
 	Email, Next, Error string
@@ -71,7 +59,7 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		w.Header().Set("Retry-After", fmt.Sprint(int(throttleWindow/time.Second)))
 		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d minutes and try again, or ask the people team to reset your password.", int(throttleWindow/time.Minute)))
 	}
-	hash := dummyHash()
+	hash := a.dummyHash()
 	if known {
 		hash = acct.PasswordHash
 	}
@@ -88,8 +76,8 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	}
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
-		if auth.NeedsRehash(acct.PasswordHash) {
-			if h, err := auth.Hash(password); err == nil {
+		if a.cfg.Passwords.NeedsRehash(acct.PasswordHash) {
+			if h, err := a.hashPassword(password); err == nil {
 				if err := tx.SetPassword(ctx, acct.ID, h); err != nil {
 					return err
 				}

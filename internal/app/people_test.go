@@ -14,6 +14,7 @@ import (
 )
 
 func TestPersonTimeline(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -87,6 +88,7 @@ func (c *client) upload(path, name, content string) response {
 }
 
 func TestImportAndExport(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)

@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 func TestRolloutFlow(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -138,7 +140,8 @@ func TestRolloutFlow(t *testing.T) {
 }
 
 func TestRolloutDiscard(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	ann := e.personTitled("Ann Senior", "ann@example.com", 0, "Senior Software Engineer")
 	ac := e.signedIn(admin)

@@ -15,9 +15,11 @@ import (
 
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 func TestCSRF(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -82,6 +84,7 @@ func sessionCookie(c *client, u string) *http.Cookie {
 }
 
 func TestSessionFixation(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -109,6 +112,7 @@ func TestSessionFixation(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -145,6 +149,7 @@ func TestLoginThrottling(t *testing.T) {
 // Guesses sent all at once are counted as if one after another, and an email without an
 // account is throttled like one with: the answers cannot tell which emails have accounts.
 func TestLoginThrottlingHoldsUnderLoad(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -172,7 +177,8 @@ func TestLoginThrottlingHoldsUnderLoad(t *testing.T) {
 
 // After signing in, the browser goes where it was headed, but only ever to a path here.
 func TestLoginRedirectStaysHere(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	c := e.signedIn(ada)
 	tests := []struct{ next, want string }{
@@ -199,7 +205,8 @@ func TestLoginRedirectStaysHere(t *testing.T) {
 // A wrong current password on the account page is a guess like a wrong sign-in: recorded,
 // and throttled with them.
 func TestChangePasswordThrottled(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"})
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	c := e.signedIn(ada)
 	form := func(current string) url.Values {
@@ -223,8 +230,9 @@ func TestChangePasswordThrottled(t *testing.T) {
 
 // However busy, a session ends SessionMaxAge after the sign-in.
 func TestSessionMaxAge(t *testing.T) {
+	t.Parallel()
 	var ahead atomic.Int64 // how far the app's clock is ahead of the real one
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"}, func(c *app.Config) {
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, func(c *app.Config) {
 		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
 	})
 	e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -247,6 +255,7 @@ func TestSessionMaxAge(t *testing.T) {
 }
 
 func TestCookiesOverTLS(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -322,6 +331,7 @@ func mustAccount(t *testing.T, e *env, p store.Person) store.Account {
 }
 
 func TestSetupLinkIsSingleUse(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		link, err := e.app.Setup(e.ctx, time.Hour)
@@ -369,6 +379,7 @@ func TestSetupLinkIsSingleUse(t *testing.T) {
 }
 
 func TestTextIsInert(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -405,7 +416,8 @@ func TestTextIsInert(t *testing.T) {
 }
 
 func TestPrivateLadder(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"}, func(c *app.Config) { c.Private = true })
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, func(c *app.Config) { c.Private = true })
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	for _, path := range []string{"/", "/ladders/engineering/senior/", "/search-index.json"} {
 		if res := e.client().get(path); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
@@ -415,13 +427,14 @@ func TestPrivateLadder(t *testing.T) {
 			t.Errorf("%s signed in: status %d", path, res.status)
 		}
 	}
-	open := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/open.db"})
+	open := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	if res := open.client().get("/ladders/engineering/senior/"); res.status != http.StatusOK || res.header.Get("X-Frame-Options") != "DENY" {
 		t.Errorf("public ladder: status %d, X-Frame-Options %q", res.status, res.header.Get("X-Frame-Options"))
 	}
 }
 
 func TestLeaverLosesAccess(t *testing.T) {
+	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
@@ -447,7 +460,8 @@ func TestLeaverLosesAccess(t *testing.T) {
 // An admin's sign-in link lets a person without an account set a password, once; behind a
 // trusted proxy it points at the address the proxy was reached at.
 func TestSignInLink(t *testing.T) {
-	e := newEnv(t, store.Config{SQLitePath: t.TempDir() + "/rungs.db"}, func(c *app.Config) { c.TrustProxy = true })
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, func(c *app.Config) { c.TrustProxy = true })
 	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	bea := e.person("Bea Newcomer", "bea@example.com", admin.ID, "")
 	c := e.signedIn(admin)

@@ -115,7 +115,7 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 	if len(d.Errors) > 0 {
 		return store.Account{}, errInvalid // rolls back, so the link stays unused
 	}
-	hash, err := auth.Hash(password)
+	hash, err := a.hashPassword(password)
 	if err != nil {
 		return store.Account{}, err
 	}

@@ -118,9 +118,12 @@ func Verify(password, encoded string) (bool, error) {
 
 // NeedsRehash tells whether encoded was made with other settings than DefaultParams (or
 // cannot be read), so that the password should be hashed again the next time it is known.
-func NeedsRehash(encoded string) bool {
-	p, _, _, err := decode(encoded)
-	return err != nil || p != DefaultParams()
+func NeedsRehash(encoded string) bool { return DefaultParams().NeedsRehash(encoded) }
+
+// NeedsRehash tells whether encoded was made with other settings than p (or cannot be read).
+func (p Params) NeedsRehash(encoded string) bool {
+	q, _, _, err := decode(encoded)
+	return err != nil || q != p
 }
 
 const prefix = "$argon2id$v=" // argon2.Version is 19 (0x13), the only one x/crypto computes
