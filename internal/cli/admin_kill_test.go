@@ -27,6 +27,7 @@ var killPeople = map[bool]int{false: 50_000, true: 10_000}[raceEnabled]
 // deferred rollback) at several points of a large import, and checks that the database holds
 // all of it or none of it, and opens cleanly, on SQLite and on PostgreSQL.
 func TestImportKilledLeavesAllOrNone(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("imports thousands of people several times")
 	}
@@ -35,6 +36,7 @@ func TestImportKilledLeavesAllOrNone(t *testing.T) {
 	writeKillCSV(t, file)
 
 	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
 		n := 0
 		killImport(t, dir, file, func() (string, string) {
 			n++
@@ -43,11 +45,9 @@ func TestImportKilledLeavesAllOrNone(t *testing.T) {
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		url := storetest.Postgres(t)
-		n := 0
+		t.Parallel()
 		killImport(t, dir, file, func() (string, string) {
-			n++
-			u := createDatabase(t, url, fmt.Sprintf("rungs_kill_%d", n))
+			u := storetest.Postgres(t)
 			return "--db=" + u, "pgx:" + u
 		})
 	})
@@ -221,18 +221,4 @@ func countImported(t *testing.T, source string) (people, history int) {
 		}
 	}
 	return people, history
-}
-
-// createDatabase makes a database on the PostgreSQL server of url and returns its URL.
-func createDatabase(t *testing.T, url, name string) string {
-	t.Helper()
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Replace(url, "/rungs_test?", "/"+name+"?", 1)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // The command line is tested end to end as scripts: each file in testdata/script runs rungs
@@ -14,11 +15,18 @@ func TestMain(m *testing.M) {
 	if os.Getenv("RUNGS_TEST_RUN_MAIN") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
 	}
-	testscript.Main(m, map[string]func(){
+	// The race detector's runtime sleeps a second before a process exits, to catch races of
+	// goroutines still running then; the scripts run rungs as a process a few hundred times,
+	// and each command has ended its goroutines before it returns.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
+	testscript.Main(storetest.Wrap(m), map[string]func(){
 		"rungs": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 
 func TestScripts(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
 }

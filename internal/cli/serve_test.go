@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,17 +17,26 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/store"
 )
 
-// syncBuffer is a bytes.Buffer safe to write from the server and read from the test.
+// syncBuffer is a bytes.Buffer safe to write from the server and read from the test, which
+// can wait for what the server writes.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{} // closed and replaced at every write
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.written != nil {
+		close(s.written)
+		s.written = nil
+	}
 	return s.b.Write(p)
 }
 
@@ -32,6 +44,35 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// wait returns re's first match in what was written, waiting for it to be written while
+// other, if not nil, has not said anything; nil if the minute passes (a bound for a hung
+// server, not a timing) or other sends.
+func (s *syncBuffer) wait(re *regexp.Regexp, other <-chan error) []string {
+	deadline := time.After(time.Minute)
+	for {
+		s.mu.Lock()
+		if m := re.FindStringSubmatch(s.b.String()); m != nil {
+			s.mu.Unlock()
+			return m
+		}
+		if s.written == nil {
+			s.written = make(chan struct{})
+		}
+		written := s.written
+		s.mu.Unlock()
+		select {
+		case <-written:
+		case <-deadline:
+			return nil
+		case err := <-other:
+			s.mu.Lock()
+			fmt.Fprintf(&s.b, "\n(ended: %v)", err)
+			s.mu.Unlock()
+			return nil
+		}
+	}
 }
 
 var servingRE = regexp.MustCompile(`Serving at (http://[^ ]+/)`)
@@ -46,34 +87,26 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer,
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &stdout, &stderr)
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if m := servingRE.FindStringSubmatch(stdout.String()); m != nil {
-			var once sync.Once
-			var stopErr error
-			stop := func() error {
-				once.Do(func() {
-					cancel()
-					select {
-					case stopErr = <-done:
-					case <-time.After(10 * time.Second):
-						t.Error("serve did not stop within 10s of Ctrl-C")
-					}
-				})
-				return stopErr
-			}
-			t.Cleanup(func() { cancel() })
-			return m[1], &stdout, &stderr, stop
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve ended early: %v\n%s%s", err, stdout.String(), stderr.String())
-		case <-time.After(20 * time.Millisecond):
-		}
+	m := stdout.wait(servingRE, done)
+	if m == nil {
+		cancel()
+		t.Fatalf("serve did not start:\n%s%s", stdout.String(), stderr.String())
 	}
-	cancel()
-	t.Fatalf("serve did not start:\n%s%s", stdout.String(), stderr.String())
-	return "", nil, nil, nil
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-done:
+			case <-time.After(time.Minute):
+				t.Error("serve did not stop within a minute of Ctrl-C")
+			}
+		})
+		return stopErr
+	}
+	t.Cleanup(func() { cancel() })
+	return m[1], &stdout, &stderr, stop
 }
 
 func get(t *testing.T, url string, hdr ...string) (*http.Response, string) {
@@ -93,6 +126,7 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, string) {
 }
 
 func TestServeBundledWhenNoFramework(t *testing.T) {
+	t.Parallel()
 	url, stdout, _, stop := startServe(t, t.TempDir())
 	if !strings.Contains(stdout.String(), "serving the bundled engineering framework") {
 		t.Errorf("serve did not say it serves the bundled framework:\n%s", stdout.String())
@@ -110,6 +144,7 @@ func TestServeBundledWhenNoFramework(t *testing.T) {
 }
 
 func TestServeHeaders(t *testing.T) {
+	t.Parallel()
 	url, _, _, stop := startServe(t, t.TempDir())
 	defer stop()
 
@@ -189,14 +224,15 @@ func next(t *testing.T, ch <-chan string, want string) string {
 			t.Fatalf("event %s does not contain %s", ev, want)
 		}
 		return ev
-	case <-time.After(10 * time.Second):
-		t.Fatalf("no event with %s within 10s", want)
+	case <-time.After(time.Minute): // a bound for a hung server, not a timing
+		t.Fatalf("no event with %s within a minute", want)
 	}
 	return ""
 }
 
 // TestServeRebuildsAndKeepsLastGoodVersion edits a framework under a running preview.
 func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "fw")
 	if code := Main([]string{"init", dir, "--template", "minimal"}, io.Discard, io.Discard); code != 0 {
 		t.Fatal("init failed")
@@ -245,21 +281,28 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 var setupRE = regexp.MustCompile(`Create the first admin at (http://\S+)`)
 
 // TestServePeopleApp runs serve with a database: the first start prints the setup link, the
-// ladder links to the app, and the app's pages answer beside the site.
+// ladder links to the app, and the app's pages answer beside the site. The first admin's
+// password is hashed with the production settings: the app's tests use cheap ones.
 func TestServePeopleApp(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "people.db")
 	base, stdout, _, stop := startServe(t, t.TempDir(), "--data", db)
-	var link string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && link == ""; time.Sleep(20 * time.Millisecond) {
-		if m := setupRE.FindStringSubmatch(stdout.String()); m != nil {
-			link = m[1]
-		}
-	}
-	if link == "" {
+	m := stdout.wait(setupRE, nil)
+	if m == nil {
 		t.Fatalf("no setup link printed:\n%s", stdout.String())
 	}
-	if res, body := get(t, link); res.StatusCode != http.StatusOK || !strings.Contains(body, "Create the first admin") {
-		t.Fatalf("setup page: %d", res.StatusCode)
+	link := m[1]
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	res, err := browser.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if res.StatusCode != http.StatusOK || !bytes.Contains(page, []byte("Create the first admin")) || csrf == nil {
+		t.Fatalf("setup page: %d\n%s", res.StatusCode, page)
 	}
 	if res, body := get(t, base+"login"); res.StatusCode != http.StatusOK || !strings.Contains(body, "Sign in") {
 		t.Fatalf("login page: %d", res.StatusCode)
@@ -267,11 +310,34 @@ func TestServePeopleApp(t *testing.T) {
 	if _, body := get(t, base); !strings.Contains(body, `<a href="/people">People</a>`) {
 		t.Error("the ladder does not link to the people app")
 	}
+	const password = "a long enough password for this"
+	res, err = browser.PostForm(link, url.Values{"csrf": {string(csrf[1])}, "name": {"Ada Admin"},
+		"email": {"ada@example.com"}, "password": {password}, "confirm": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Request.URL.Path == "/setup" {
+		t.Fatalf("setting up the first admin: %d at %s", res.StatusCode, res.Request.URL)
+	}
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(db); err != nil {
-		t.Fatalf("no database file: %v", err)
+	s, err := store.Open(context.Background(), store.Config{SQLitePath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.PersonByEmail(context.Background(), "ada@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := s.AccountOfPerson(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if auth.DefaultParams().NeedsRehash(acct.PasswordHash) {
+		t.Errorf("rungs serve hashed the first admin's password as %.40s..., not with auth.DefaultParams", acct.PasswordHash)
 	}
 }
 
