@@ -30,6 +30,7 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // The people app in the browser: the app on a real HTTP server over a SQLite database, beside
@@ -37,11 +38,15 @@ import (
 // Content-Security-Policy that allows no script, so every flow here runs with the page's
 // script turned off: a page that needed JavaScript would fail these tests, not just the policy.
 
-// appPassword is every test account's password; hashing it is slow on purpose, so it is done
-// once.
+// appPassword is every test account's password.
 const appPassword = "correct horse battery"
 
-var appPasswordHash = sync.OnceValues(func() (string, error) { return auth.Hash(appPassword) })
+// cheapHashing are the argon2id settings the tests' app hashes with: the real ones cost 64 MiB
+// and seconds a sign-in under the race detector. (internal/cli's TestServePeopleApp shows that
+// rungs serve hashes with the real ones.)
+var cheapHashing = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+var appPasswordHash = sync.OnceValues(func() (string, error) { return cheapHashing.Hash(appPassword) })
 
 // bundledApp is the bundled framework and its rendered site, which every app test serves.
 var bundledApp struct {
@@ -85,12 +90,12 @@ func startApp(t *testing.T) *appEnv {
 		t.Fatalf("bundled framework: %v", bundledApp.err)
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	s, err := store.Open(ctx, store.Config{SQLitePath: storetest.SQLite(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	a, err := app.New(app.Config{Store: s, Site: bundledApp.site}, bundledApp.f)
+	a, err := app.New(app.Config{Store: s, Site: bundledApp.site, Passwords: cheapHashing}, bundledApp.f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,6 +196,7 @@ func scriptless(t *testing.T, ctx context.Context) {
 }
 
 func TestAppLogin(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	e.person("Kim Lee", "kim@example.com", "Engineer", 0, store.Member)
 	ctx := appTab(t)
@@ -251,6 +257,7 @@ func TestAppLogin(t *testing.T) {
 }
 
 func TestAppRollout(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	admin := e.person("Ada Admin", "ada@example.com", "Head of People", 0, store.Admin)
 	max := e.person("Max Manager", "max@example.com", "Engineering Manager", 0, store.Member)
@@ -382,6 +389,7 @@ func mustText(t *testing.T, ctx context.Context, css string, wants ...string) {
 }
 
 func TestAppTimeline(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	admin := e.person("Ada Admin", "ada@example.com", "Head of People", 0, store.Admin)
 	kim := e.person("Kim Lee", "kim@example.com", "Engineer", admin.ID, "")
@@ -437,6 +445,7 @@ func TestAppTimeline(t *testing.T) {
 }
 
 func TestAppMarkupInert(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	const evil = `<img src=x onerror="document.title='pwned'">`
 	const evilScript = `<script>alert("injected")</script>`
@@ -625,6 +634,7 @@ func (e *appEnv) signedIn(email string) *appClient {
 // TestAppHTMLValid checks the app's pages, as the app serves them with the data and the
 // errors that change what they hold, against html-validate's recommended rules.
 func TestAppHTMLValid(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	admin := e.person("Ada Admin", "ada@example.com", "Head of People", 0, store.Admin)
 	max := e.person("Max Manager", "max@example.com", "Engineering Manager", admin.ID, store.Member)
@@ -745,6 +755,7 @@ func TestAppHTMLValid(t *testing.T) {
 // TestAppImport uploads an HR export with plain line feeds, as Go and most tools write them,
 // and imports it from the preview: the file the browser sends back must be the one previewed.
 func TestAppImport(t *testing.T) {
+	t.Parallel()
 	e := startApp(t)
 	e.person("Ada Admin", "ada@example.com", "Head of People", 0, store.Admin)
 	file := filepath.Join(t.TempDir(), "hr.csv")

@@ -40,7 +40,7 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 // asked. (chromedp.Poll can ask a page that is already gone.)
 func waitFor(t *testing.T, ctx context.Context, what, js string) {
 	t.Helper()
-	const timeout = 10 * time.Second
+	const timeout = 30 * time.Second // a bound for a page that never gets there, not a timing
 	deadline := time.Now().Add(timeout)
 	for {
 		left := time.Until(deadline).Milliseconds()
@@ -182,6 +182,7 @@ func jsString(s string) string {
 }
 
 func TestNavigation(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := root(t)
 	if status := navigate(t, ctx, base); status != 200 {
@@ -327,6 +328,7 @@ func query(t *testing.T, ctx context.Context) (a, b string) {
 }
 
 func TestComparePicker(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := root(t)
 	navigate(t, ctx, base+"compare/")
@@ -354,6 +356,7 @@ func TestComparePicker(t *testing.T) {
 }
 
 func TestCompareFromAddress(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	navigate(t, ctx, root(t)+"compare/?a=engineering/senior&b=engineering/staff")
 	waitFor(t, ctx, "the comparison shows", `document.querySelector("#compare-result .cmp-summary")`)
@@ -380,6 +383,7 @@ func TestCompareFromAddress(t *testing.T) {
 }
 
 func TestCompareAcrossLadders(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	navigate(t, ctx, root(t)+"compare/?a=engineering/senior&b=engineering-management/manager")
 	waitFor(t, ctx, "the comparison shows", `document.querySelector("#compare-result .cmp-summary") || /Could not|Pick two/.test(document.querySelector("#compare-result").textContent)`)
@@ -399,6 +403,7 @@ func TestCompareAcrossLadders(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := root(t)
 
@@ -483,6 +488,7 @@ const readTheme = `({
 })`
 
 func TestDarkToggle(t *testing.T) {
+	t.Parallel()
 	for _, system := range []string{"light", "dark"} {
 		t.Run("system "+system, func(t *testing.T) {
 			other := map[string]string{"light": "dark", "dark": "light"}[system]
@@ -536,6 +542,7 @@ func phone() chromedp.Action[chromedp.Void] {
 const pageOverflow = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
 
 func TestPhoneLevelPage(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := root(t)
 	do(t, ctx, phone())
@@ -558,6 +565,7 @@ func TestPhoneLevelPage(t *testing.T) {
 }
 
 func TestPhoneMatrix(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	do(t, ctx, phone())
 	navigate(t, ctx, root(t)+"matrix/engineering/")
@@ -607,6 +615,7 @@ func TestPhoneMatrix(t *testing.T) {
 }
 
 func TestMatrixFilters(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	navigate(t, ctx, root(t)+"matrix/engineering/")
 	visible := func(css string, attr string) []string {
@@ -683,6 +692,7 @@ const readDiffLook = `(() => {
 })()`
 
 func TestNewAtThisLevel(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, framework, page, below string
 		unchanged                    bool // whether the page has expectations the same as below
@@ -739,6 +749,7 @@ func TestNewAtThisLevel(t *testing.T) {
 }
 
 func TestPrintLevel(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	navigate(t, ctx, root(t)+"ladders/engineering/senior/")
 	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4)))
@@ -784,6 +795,7 @@ const readCrosswalk = `(() => {
 })()`
 
 func TestCrosswalkFilter(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := root(t)
 	navigate(t, ctx, base+"crosswalk/")
@@ -871,6 +883,7 @@ func TestCrosswalkFilter(t *testing.T) {
 // TestSubPath runs the script-driven pages of a site built for a sub-folder, as on a GitHub
 // Pages project site: the scripts must find the data files under the same prefix.
 func TestSubPath(t *testing.T) {
+	t.Parallel()
 	ctx := newTab(t)
 	base := serve(t, "engineering", "https://example.org/careers/")
 	navigate(t, ctx, base+"compare/?a=engineering/senior&b=engineering-management/manager")

@@ -15,6 +15,9 @@ import (
 // package.json) with the project's .htmlvalidate.json over the given files.
 func validator(t *testing.T, files ...string) *exec.Cmd {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("the HTML check (Node.js) does not run with -short")
+	}
 	mod := moduleRoot(t)
 	if _, err := os.Stat(filepath.Join(mod, "node_modules", ".bin", "html-validate")); err != nil {
 		missing(t, "the HTML check needs html-validate: run `npm ci` in %s", mod)
@@ -37,6 +40,7 @@ func validator(t *testing.T, files ...string) *exec.Cmd {
 // root of a host and in a sub-folder with the live-reload script, against html-validate's
 // recommended rules.
 func TestHTMLValid(t *testing.T) {
+	t.Parallel()
 	builds := []struct {
 		dir, framework string
 		opts           site.Options
@@ -71,6 +75,7 @@ func TestHTMLValid(t *testing.T) {
 // TestHTMLValidatorFails makes sure the check above can fail: a page with the mistakes it
 // exists to catch must be reported.
 func TestHTMLValidatorFails(t *testing.T) {
+	t.Parallel()
 	bad := filepath.Join(t.TempDir(), "bad.html")
 	page := `<!DOCTYPE html>
 <html lang="en">

@@ -226,6 +226,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func TestLinks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, framework, baseURL string
 	}{
@@ -256,6 +257,7 @@ func TestLinks(t *testing.T) {
 
 // TestLinkCheckerFails makes sure the checker finds each kind of broken link.
 func TestLinkCheckerFails(t *testing.T) {
+	t.Parallel()
 	page := func(body string) *site.File {
 		return &site.File{Body: []byte(`<!DOCTYPE html><html><head><title>t</title></head><body>` + body + `</body></html>`)}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // requireEnv names the variable that turns a missing browser or validator from a skip into a
@@ -39,7 +40,7 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := storetest.Main(m)
 	shared.mu.Lock()
 	for i := len(shared.closeAll) - 1; i >= 0; i-- {
 		shared.closeAll[i]()
@@ -114,6 +115,9 @@ func startBrowser() (context.Context, error) {
 // other's choices) and fails the test if the page throws an uncaught exception or logs an error.
 func newTab(t *testing.T) context.Context {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests do not run with -short")
+	}
 	shared.browserOnce.Do(func() {
 		shared.mu.Lock()
 		defer shared.mu.Unlock()
@@ -156,8 +160,9 @@ func newTab(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open tab: %v", err)
 	}
-	// Each step waits for its condition; this only bounds a test that would otherwise hang.
-	ctx, cancelTimeout := context.WithTimeout(tab, 60*time.Second)
+	// Each step waits for its condition; this only bounds a test that would otherwise hang,
+	// with room for a machine that is busy with other work.
+	ctx, cancelTimeout := context.WithTimeout(tab, 4*time.Minute)
 	t.Cleanup(cancelTimeout)
 	return ctx
 }
