@@ -210,13 +210,15 @@ func TestAssessGuidance(t *testing.T) {
 	_, eng, scale := bundledLadder(t, "engineering")
 
 	all := func(level, core, rest string) map[string]string {
+		// Each of the level's expectations, and whether it is in the Core area.
+		inCore := eval[map[string]bool](t, ctx, `Object.fromEntries([...document.querySelectorAll('.assess-level[data-level="`+level+`"] fieldset.rate')]
+			.map(f => [f.dataset.key, !!f.closest('[aria-label^="Core,"]')]))`)
 		m := map[string]string{}
-		for _, k := range assessKeys(t, ctx, level) {
-			r := rest
-			if eval[bool](t, ctx, `!!document.querySelector('fieldset[data-key="`+k+`"]').closest('[aria-label^="Core,"]')`) {
-				r = core
+		for k, isCore := range inCore {
+			m[k] = rest
+			if isCore {
+				m[k] = core
 			}
-			m[k] = r
 		}
 		return m
 	}

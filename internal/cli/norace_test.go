@@ -1,6 +1,0 @@
-//go:build !race
-
-package cli
-
-// raceEnabled tells tests that the race detector slows everything down.
-const raceEnabled = false
