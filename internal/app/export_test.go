@@ -1,4 +1,6 @@
 package app
 
+import "github.com/rungs/rungs/internal/app/web"
+
 // StylesheetName is the stylesheet's fingerprinted name, for the tests outside the package.
-var StylesheetName = appCSSName
+var StylesheetName = web.StylesheetName

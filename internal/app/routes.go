@@ -1,63 +1,66 @@
 package app
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/rungs/rungs/internal/app/accounts"
+	"github.com/rungs/rungs/internal/app/audit"
+	"github.com/rungs/rungs/internal/app/people"
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/rollout"
+	"github.com/rungs/rungs/internal/app/web"
 )
 
 // route is one page or action of the app and the rule for who may use it.
 type route struct {
 	method string
 	path   string // a ServeMux pattern; {id} is a person
-	rule   rule
-	handle handler
+	rule   policy.Rule
+	handle web.Handler
 }
-
-// handler serves a request the route's rule allowed. v is nil only on routes open to anyone.
-type handler func(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 
 // routeList is every route of the app: the authorisation test walks it, so a route added
 // here without a decision in that test's table fails it.
 func routeList() []route {
 	return []route{
-		{"GET", "/app-assets/{file}", anyone, serveAsset},
+		{"GET", "/app-assets/{file}", policy.Anyone, web.ServeAsset},
 
-		{"GET", "/login", anyone, loginPage},
-		{"POST", "/login", anyone, login},
-		{"POST", "/logout", signedIn, logout},
-		{"GET", "/setup/{token}", anyone, setupPage},
-		{"POST", "/setup/{token}", anyone, setup},
+		{"GET", "/login", policy.Anyone, accounts.LoginPage},
+		{"POST", "/login", policy.Anyone, accounts.Login},
+		{"POST", "/logout", policy.SignedIn, accounts.Logout},
+		{"GET", "/setup/{token}", policy.Anyone, accounts.SetupPage},
+		{"POST", "/setup/{token}", policy.Anyone, accounts.Setup},
 
-		{"GET", "/account", signedIn, accountPage},
-		{"POST", "/account/password", signedIn, changePassword},
-		{"POST", "/account/sign-out-everywhere", signedIn, signOutEverywhere},
+		{"GET", "/account", policy.SignedIn, accounts.AccountPage},
+		{"POST", "/account/password", policy.SignedIn, accounts.ChangePassword},
+		{"POST", "/account/sign-out-everywhere", policy.SignedIn, accounts.SignOutEverywhere},
 
-		{"GET", "/people", signedIn, peoplePage},
-		{"GET", "/people/new", admins, newPersonPage},
-		{"POST", "/people", admins, createPerson},
-		{"GET", "/people/{id}", seePerson, personPage},
-		{"GET", "/people/{id}/edit", admins, editPersonPage},
-		{"POST", "/people/{id}", admins, updatePerson},
-		{"POST", "/people/{id}/levels", admins, addLevel},
-		{"POST", "/people/{id}/sign-in-link", admins, signInLink},
+		{"GET", "/people", policy.SignedIn, people.List},
+		{"GET", "/people/new", policy.Admins, people.NewPage},
+		{"POST", "/people", policy.Admins, people.Create},
+		{"GET", "/people/{id}", policy.SeePerson, people.Page},
+		{"GET", "/people/{id}/edit", policy.Admins, people.EditPage},
+		{"POST", "/people/{id}", policy.Admins, people.Update},
+		{"POST", "/people/{id}/levels", policy.Admins, people.AddLevel},
+		{"POST", "/people/{id}/sign-in-link", policy.Admins, accounts.SignInLink},
 
-		{"GET", "/import", admins, importPage},
-		{"POST", "/import", admins, importPreview},
-		{"POST", "/import/apply", admins, importApply},
-		{"GET", "/export/people.csv", admins, exportPeople},
-		{"GET", "/export/history.csv", admins, exportHistory},
-		{"GET", "/export/audit.csv", admins, exportAudit},
+		{"GET", "/import", policy.Admins, people.ImportPage},
+		{"POST", "/import", policy.Admins, people.ImportPreview},
+		{"POST", "/import/apply", policy.Admins, people.ImportApply},
+		{"GET", "/export/people.csv", policy.Admins, people.ExportPeople},
+		{"GET", "/export/history.csv", policy.Admins, people.ExportHistory},
+		{"GET", "/export/audit.csv", policy.Admins, audit.Export},
 
-		{"GET", "/rollout", admins, rolloutPage},
-		{"POST", "/rollout/rules", admins, saveRules},
-		{"GET", "/rollout/review", managers, reviewPage},
-		{"POST", "/rollout/review/{id}", reviewPerson, review},
-		{"POST", "/rollout/apply", admins, applyRollout},
-		{"POST", "/rollout/discard", admins, discardRollout},
+		{"GET", "/rollout", policy.Admins, rollout.Page},
+		{"POST", "/rollout/rules", policy.Admins, rollout.SaveRules},
+		{"GET", "/rollout/review", policy.Managers, rollout.ReviewPage},
+		{"POST", "/rollout/review/{id}", policy.ReviewPerson, rollout.Review},
+		{"POST", "/rollout/apply", policy.Admins, rollout.Apply},
+		{"POST", "/rollout/discard", policy.Admins, rollout.Discard},
 
-		{"GET", "/audit", admins, auditPage},
+		{"GET", "/audit", policy.Admins, audit.Page},
 	}
 }
 
@@ -75,62 +78,64 @@ func (a *App) routes() *http.ServeMux {
 // wrap checks the session, the CSRF token of a state change and the route's rule, in that
 // order, before the handler runs; and turns the handler's error into a response.
 func (a *App) wrap(rt route) http.Handler {
+	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.handle != nil && rt.path != "/app-assets/{file}" {
+		if rt.path != "/app-assets/{file}" {
 			// Pages with people's data are never kept by a browser or a proxy.
 			w.Header().Set("Cache-Control", "no-store")
-			w.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+			w.Header().Set("Content-Security-Policy", web.ContentSecurityPolicy)
 		}
-		v, err := a.viewer(w, r)
+		v, err := srv.LoadViewer(w, r)
 		if err != nil {
-			a.fail(w, r, v, err)
+			srv.Fail(w, r, v, err)
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := a.checkCSRF(w, r, v); err != nil {
-				a.fail(w, r, v, err)
+			if err := srv.CheckCSRF(w, r, v); err != nil {
+				srv.Fail(w, r, v, err)
 				return
 			}
 		}
 		var subject int64
 		if id := r.PathValue("id"); id != "" {
 			if subject, err = strconv.ParseInt(id, 10, 64); err != nil || subject <= 0 {
-				a.fail(w, r, v, errNotFound)
+				srv.Fail(w, r, v, web.ErrNotFound)
 				return
 			}
 		}
-		d, err := a.decide(r.Context(), rt.rule, v, subject)
+		d, err := policy.Decide(r.Context(), srv.Store(), rt.rule, v, subject)
 		if err != nil {
-			a.fail(w, r, v, err)
+			srv.Fail(w, r, v, err)
 			return
 		}
 		switch d {
-		case needLogin:
+		case policy.NeedLogin:
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			a.fail(w, r, v, errorf(http.StatusUnauthorized, "Your session has ended. Sign in again."))
+			srv.Fail(w, r, v, web.Errorf(http.StatusUnauthorized, "Your session has ended. Sign in again."))
 			return
-		case forbid:
-			a.fail(w, r, v, errorf(http.StatusForbidden, "This page is for the people team."))
+		case policy.Forbid:
+			srv.Fail(w, r, v, web.Errorf(http.StatusForbidden, "This page is for the people team."))
 			return
-		case hide:
-			a.fail(w, r, v, errNotFound)
+		case policy.Hide:
+			srv.Fail(w, r, v, web.ErrNotFound)
 			return
 		}
-		if err := rt.handle(a, w, r, v); err != nil {
-			a.fail(w, r, v, err)
+		if err := rt.handle(srv, w, r, v); err != nil {
+			srv.Fail(w, r, v, err)
 		}
 	})
 }
 
 // serveSite serves the published ladder, behind a login when the app is private.
 func (a *App) serveSite(w http.ResponseWriter, r *http.Request) {
-	if a.cfg.Private {
-		v, err := a.viewer(w, r)
+	cfg := a.srv.Config()
+	if cfg.Private {
+		v, err := a.srv.LoadViewer(w, r)
 		if err != nil {
-			a.fail(w, r, v, err)
+			a.srv.Fail(w, r, v, err)
 			return
 		}
 		if v == nil {
@@ -143,30 +148,7 @@ func (a *App) serveSite(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Cache-Control", "private, no-cache")
 	}
-	a.cfg.Site.ServeHTTP(w, r)
-}
-
-// httpError is an error with the status and the message a person is shown.
-type httpError struct {
-	status int
-	msg    string
-}
-
-func (e *httpError) Error() string { return e.msg }
-
-func errorf(status int, msg string) error { return &httpError{status: status, msg: msg} }
-
-var errNotFound = errorf(http.StatusNotFound, "There is no such page, or it is not yours to see.")
-
-// fail answers with err's status and message; an unexpected error is logged and shown as a
-// plain "something went wrong", never with its details.
-func (a *App) fail(w http.ResponseWriter, r *http.Request, v *Viewer, err error) {
-	var he *httpError
-	if !errors.As(err, &he) {
-		a.logf("%s %s: %v", r.Method, r.URL.Path, err)
-		he = &httpError{status: http.StatusInternalServerError, msg: "Something went wrong on our side. The error is in the server's log."}
-	}
-	a.render(w, r, v, he.status, "error", "Problem", he.msg)
+	cfg.Site.ServeHTTP(w, r)
 }
 
 // Routes lists every route as "METHOD /pattern", in the order they are declared.

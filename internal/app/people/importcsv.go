@@ -1,7 +1,6 @@
-package app
+package people
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -11,6 +10,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -38,17 +39,19 @@ type importData struct {
 	Problem  string
 }
 
-func importPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	a.render(w, r, v, http.StatusOK, "import", "Import people", importData{})
+// ImportPage shows the form to upload an HR export.
+func ImportPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	srv.Render(w, r, v, http.StatusOK, "import", "Import people", importData{})
 	return nil
 }
 
-func importPreview(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// ImportPreview reads an uploaded HR export and shows what importing it would change.
+func ImportPreview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	d := importData{}
 	file, header, err := r.FormFile("file")
 	if err != nil {
 		d.Problem = "Choose a CSV file to import."
-		a.render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
+		srv.Render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
 		return nil
 	}
 	defer file.Close()
@@ -57,39 +60,40 @@ func importPreview(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) er
 		return err
 	}
 	d.FileName, d.CSV = header.Filename, string(b)
-	return a.checkImport(w, r, v, d, false)
+	return checkImport(srv, w, r, v, d, false)
 }
 
-func importApply(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// ImportApply checks the previewed file again and imports it, all or nothing.
+func ImportApply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	d := importData{FileName: r.PostFormValue("name")}
 	b, err := base64.StdEncoding.DecodeString(r.PostFormValue("csv"))
 	d.CSV = string(b)
 	if sum := r.PostFormValue("sum"); err != nil || sum != checksum(d.CSV) {
 		d.Problem = "The file sent back is not the one previewed. Upload it again."
-		a.render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
+		srv.Render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
 		return nil
 	}
-	return a.checkImport(w, r, v, d, true)
+	return checkImport(srv, w, r, v, d, true)
 }
 
 // checkImport reads the file against the people stored now and shows its errors or its
 // preview; with apply, a file without errors is imported, all of it in one transaction.
-func (a *App) checkImport(w http.ResponseWriter, r *http.Request, v *Viewer, d importData, apply bool) error {
+func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData, apply bool) error {
 	ctx := r.Context()
 	d.Sum, d.Encoded = checksum(d.CSV), base64.StdEncoding.EncodeToString([]byte(d.CSV))
 	var result store.ImportResult
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		existing, err := peoplecsv.LoadExisting(ctx, tx)
 		if err != nil {
 			return err
 		}
-		plan, err := peoplecsv.Read(strings.NewReader(d.CSV), a.Framework(), existing)
+		plan, err := peoplecsv.Read(strings.NewReader(d.CSV), srv.Framework(), existing)
 		if errors.As(err, &d.Errors) {
-			return errInvalid
+			return web.ErrInvalid
 		}
 		if err != nil {
 			d.Problem = err.Error()
-			return errInvalid
+			return web.ErrInvalid
 		}
 		d.Plan = plan
 		if !apply {
@@ -98,23 +102,23 @@ func (a *App) checkImport(w http.ResponseWriter, r *http.Request, v *Viewer, d i
 		if result, err = tx.ImportPeople(ctx, plan.Rows, v.Person.ID); err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "people.import", 0,
+		return srv.Audit(tx, r, v, "people.import", 0,
 			fmt.Sprintf("%s: %d created, %d updated", d.FileName, result.Created, result.Updated))
 	})
-	if errors.Is(err, errInvalid) {
-		a.render(w, r, v, http.StatusUnprocessableEntity, "import", "Import people", d)
+	if errors.Is(err, web.ErrInvalid) {
+		srv.Render(w, r, v, http.StatusUnprocessableEntity, "import", "Import people", d)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
 	if apply {
-		redirect(w, r, "/people", "imported")
+		web.Redirect(w, r, "/people", "imported")
 		return nil
 	}
 	n := min(len(d.Plan.Rows), maxPreviewRows)
 	d.Rows, d.Lines, d.More = d.Plan.Rows[:n], d.Plan.Lines[:n], len(d.Plan.Rows)-n
-	a.render(w, r, v, http.StatusOK, "import", "Import people", d)
+	srv.Render(w, r, v, http.StatusOK, "import", "Import people", d)
 	return nil
 }
 
@@ -123,38 +127,12 @@ func checksum(s string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// exportCSV streams one of the CSV exports as a download, and records who took it.
-func (a *App) exportCSV(w http.ResponseWriter, r *http.Request, v *Viewer, name string, write func(io.Writer) error) error {
-	if err := a.audit(a.cfg.Store, r, v, "export", 0, name); err != nil {
-		return err
-	}
-	// Written to memory first, so that a failure half-way is an error page, not half a file
-	// that looks whole.
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, err := w.Write(buf.Bytes())
-	return err
+// ExportPeople downloads everyone as a CSV file that import reads back.
+func ExportPeople(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return web.ExportCSV(srv, w, r, v, "people.csv", func(out io.Writer) error { return peoplecsv.WritePeople(r.Context(), out, srv.Store()) })
 }
 
-func exportPeople(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	return a.exportCSV(w, r, v, "people.csv", func(out io.Writer) error { return peoplecsv.WritePeople(r.Context(), out, a.cfg.Store) })
-}
-
-func exportHistory(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	return a.exportCSV(w, r, v, "level-history.csv", func(out io.Writer) error { return peoplecsv.WriteHistory(r.Context(), out, a.cfg.Store) })
-}
-
-func exportAudit(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	f, _, problem, err := auditFilter(r.Context(), a.cfg.Store, r)
-	if err != nil {
-		return err
-	}
-	if problem != "" {
-		return errorf(http.StatusBadRequest, problem)
-	}
-	return a.exportCSV(w, r, v, "audit-log.csv", func(out io.Writer) error { return peoplecsv.WriteAudit(r.Context(), out, a.cfg.Store, f) })
+// ExportHistory downloads every level change as a CSV file.
+func ExportHistory(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return web.ExportCSV(srv, w, r, v, "level-history.csv", func(out io.Writer) error { return peoplecsv.WriteHistory(r.Context(), out, srv.Store()) })
 }

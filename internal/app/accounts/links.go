@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -24,8 +26,9 @@ type setupData struct {
 	Errors map[string]string
 }
 
-func setupPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	link, err := a.cfg.Store.LinkByToken(r.Context(), r.PathValue("token"))
+// SetupPage shows the form of a one-time link: the first admin's, or a person's sign-in link.
+func SetupPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	link, err := srv.Store().LinkByToken(r.Context(), r.PathValue("token"))
 	if errors.Is(err, store.ErrNotFound) {
 		return errLinkUsed
 	}
@@ -34,61 +37,63 @@ func setupPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 	}
 	d := setupData{Setup: link.Purpose == store.SetupLink}
 	if d.Setup {
-		if n, err := a.cfg.Store.CountAccounts(r.Context()); err != nil {
+		if n, err := srv.Store().CountAccounts(r.Context()); err != nil {
 			return err
 		} else if n > 0 {
 			return errLinkUsed
 		}
 	} else {
-		if d.Person, err = a.cfg.Store.Person(r.Context(), link.PersonID); err != nil {
+		if d.Person, err = srv.Store().Person(r.Context(), link.PersonID); err != nil {
 			return err
 		}
 	}
-	a.render(w, r, v, http.StatusOK, "setup", "Set your password", d)
+	srv.Render(w, r, v, http.StatusOK, "setup", "Set your password", d)
 	return nil
 }
 
-func setup(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Setup uses a one-time link: it sets the password (and makes the first admin), then
+// signs the person in.
+func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	d := setupData{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
 	password := r.PostFormValue("password")
 	if err := auth.Check(password); err != nil {
-		d.Errors["password"] = capitalise(err.Error()) + "."
+		d.Errors["password"] = web.Capitalise(err.Error()) + "."
 	} else if password != r.PostFormValue("confirm") {
 		d.Errors["confirm"] = "The two passwords are not the same."
 	}
 	var acct store.Account
 	var token string
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		var err error
-		if acct, err = a.useLink(tx, r, password, &d); err != nil {
+		if acct, err = useLink(srv, tx, r, password, &d); err != nil {
 			return err
 		}
-		token, err = a.newSession(tx, r, acct)
+		token, err = srv.NewSession(tx, r, acct)
 		return err
 	})
 	switch {
-	case errors.Is(err, errInvalid):
-		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
+	case errors.Is(err, web.ErrInvalid):
+		srv.Render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
 		return nil
 	case errors.Is(err, store.ErrNotFound):
 		return errLinkUsed
 	case errors.Is(err, store.ErrConflict):
 		d.Errors["email"] = "Someone already has this email address."
-		a.render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
+		srv.Render(w, r, v, http.StatusBadRequest, "setup", "Set your password", d)
 		return nil
 	case err != nil:
 		return err
 	}
-	a.setCookie(w, r, sessionCookie, token)
-	http.Redirect(w, r, "/people/"+itoa(acct.PersonID), http.StatusSeeOther)
+	srv.SetCookie(w, r, web.SessionCookie, token)
+	http.Redirect(w, r, "/people/"+web.Itoa(acct.PersonID), http.StatusSeeOther)
 	return nil
 }
 
 // useLink uses the link of the request's path through tx and sets the password it is for:
 // the first admin's, with their account, for a setup link; the person's for a sign-in link,
 // creating their account if they have none. d is the form, whose errors roll tx back.
-func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setupData) (store.Account, error) {
+func useLink(srv *web.Server, tx *store.Store, r *http.Request, password string, d *setupData) (store.Account, error) {
 	ctx := r.Context()
 	link, err := tx.UseLink(ctx, r.PathValue("token"))
 	if err != nil {
@@ -113,14 +118,14 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 		return store.Account{}, err
 	}
 	if len(d.Errors) > 0 {
-		return store.Account{}, errInvalid // rolls back, so the link stays unused
+		return store.Account{}, web.ErrInvalid // rolls back, so the link stays unused
 	}
-	hash, err := a.hashPassword(password)
+	hash, err := srv.HashPassword(password)
 	if err != nil {
 		return store.Account{}, err
 	}
 	if d.Setup {
-		p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: a.cfg.Now()})
+		p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: srv.Now()})
 		if err != nil {
 			return store.Account{}, err
 		}
@@ -128,7 +133,7 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 		if err != nil {
 			return store.Account{}, err
 		}
-		return acct, a.audit(tx, r, &Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
+		return acct, srv.Audit(tx, r, &policy.Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
 	}
 	acct, err := tx.AccountOfPerson(ctx, link.PersonID)
 	switch {
@@ -136,7 +141,7 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 		if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
 			return store.Account{}, err
 		}
-		return acct, a.audit(tx, r, &Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
+		return acct, srv.Audit(tx, r, &policy.Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
 	case err != nil:
 		return store.Account{}, err
 	}
@@ -147,13 +152,10 @@ func (a *App) useLink(tx *store.Store, r *http.Request, password string, d *setu
 	if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
 		return store.Account{}, err
 	}
-	return acct, a.audit(tx, r, &Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
+	return acct, srv.Audit(tx, r, &policy.Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
 }
 
-var errLinkUsed = errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
-
-// errInvalid rolls a transaction back because the form had errors to show.
-var errInvalid = errors.New("the form has errors")
+var errLinkUsed = web.Errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")
 
 type signInLinkData struct {
 	Person store.Person
@@ -161,41 +163,34 @@ type signInLinkData struct {
 	Until  time.Time
 }
 
-// signInLink makes a one-time link for the person to set their password: their first, or a
+// SignInLink makes a one-time link for the person to set their password: their first, or a
 // new one when they have forgotten it. It is shown once to the admin, who passes it on.
-func signInLink(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func SignInLink(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := web.PathID(r)
 	var d signInLinkData
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		p, err := tx.Person(ctx, id)
 		if err != nil {
 			return err
 		}
 		if p.Status != store.Active {
-			return errorf(http.StatusBadRequest, p.Name+" has left: they cannot sign in.")
+			return web.Errorf(http.StatusBadRequest, p.Name+" has left: they cannot sign in.")
 		}
-		d.Person, d.Until = p, a.cfg.Now().Add(SignInLinkTTL)
+		d.Person, d.Until = p, srv.Now().Add(SignInLinkTTL)
 		token, _, err := tx.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: id, Role: store.Member, CreatedBy: v.Person.ID, ExpiresAt: d.Until})
 		if err != nil {
 			return err
 		}
-		d.URL = a.origin(r) + "/setup/" + token
-		return a.audit(tx, r, v, "link.create", id, "sign-in link")
+		d.URL = srv.Origin(r) + "/setup/" + token
+		return srv.Audit(tx, r, v, "link.create", id, "sign-in link")
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	a.render(w, r, v, http.StatusOK, "signinlink", "Sign-in link", d)
+	srv.Render(w, r, v, http.StatusOK, "signinlink", "Sign-in link", d)
 	return nil
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -1,4 +1,6 @@
-package app
+// Package rollout holds the pages of a ladder's rollout: the mapping of old titles to
+// levels, the managers' review of their reports' proposals, and applying or discarding it.
+package rollout
 
 import (
 	"context"
@@ -10,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/titles"
 )
@@ -23,8 +27,8 @@ type rolloutData struct {
 	Progress []store.TeamProgress
 	Totals   store.TeamProgress
 	Titles   []titleRule
-	Levels   []ladderChoices
-	Tracks   []trackChoice
+	Levels   []web.LadderChoices
+	Tracks   []web.TrackChoice
 	Past     []store.Rollout
 	Today    string
 	Errors   map[string]string
@@ -41,18 +45,20 @@ type titleRule struct {
 	Suggestion string // what the crosswalk matched, to say where the suggestion comes from
 }
 
-func rolloutPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	return a.showRollout(w, r, v, http.StatusOK, nil, nil)
+// Page shows the titles of everyone without a level, with their rules or suggestions, and
+// the rollout's progress per team.
+func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return showRollout(srv, w, r, v, http.StatusOK, nil, nil)
 }
 
-func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, status int, posted []titleRule, errs map[string]string) error {
+func showRollout(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, posted []titleRule, errs map[string]string) error {
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.Store()
 	ro, err := currentRollout(ctx, s)
 	if err != nil {
 		return err
 	}
-	d := rolloutData{Rollout: ro, Today: a.cfg.Now().Format(time.DateOnly), Errors: errs}
+	d := rolloutData{Rollout: ro, Today: srv.Now().Format(time.DateOnly), Errors: errs}
 	if d.Progress, err = s.RolloutProgress(ctx, ro.ID); err != nil {
 		return err
 	}
@@ -65,11 +71,11 @@ func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, sta
 	}
 	if posted != nil {
 		d.Titles = posted
-	} else if d.Titles, err = a.titleRules(r, ro.ID); err != nil {
+	} else if d.Titles, err = titleRules(srv, r, ro.ID); err != nil {
 		return err
 	}
-	f := a.Framework()
-	d.Levels, d.Tracks = levelChoices(f), trackChoices(f)
+	f := srv.Framework()
+	d.Levels, d.Tracks = web.LevelChoices(f), web.TrackChoices(f)
 	all, err := s.Rollouts(ctx)
 	if err != nil {
 		return err
@@ -79,7 +85,7 @@ func (a *App) showRollout(w http.ResponseWriter, r *http.Request, v *Viewer, sta
 			d.Past = append(d.Past, past)
 		}
 	}
-	a.render(w, r, v, status, "rollout", "Rollout", d)
+	srv.Render(w, r, v, status, "rollout", "Rollout", d)
 	return nil
 }
 
@@ -94,17 +100,17 @@ func currentRollout(ctx context.Context, s *store.Store) (store.Rollout, error) 
 }
 
 // errNoRollout answers a change to a rollout when none is in progress.
-var errNoRollout = errorf(http.StatusConflict, "There is no rollout in progress: an admin starts one by saving a title mapping.")
+var errNoRollout = web.Errorf(http.StatusConflict, "There is no rollout in progress: an admin starts one by saving a title mapping.")
 
 // titleRules pairs every title of the people the rollout covers with its rule, or with the
 // crosswalk's best match as a suggestion the admin can accept by saving.
-func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
+func titleRules(srv *web.Server, r *http.Request, rollout int64) ([]titleRule, error) {
 	ctx := r.Context()
-	counts, err := a.cfg.Store.RolloutTitles(ctx)
+	counts, err := srv.Store().RolloutTitles(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rules, err := a.cfg.Store.RolloutRules(ctx, rollout)
+	rules, err := srv.Store().RolloutRules(ctx, rollout)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +118,7 @@ func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
 	for _, rule := range rules {
 		byKey[titleKey(rule.Title)] = rule
 	}
-	f := a.Framework()
+	f := srv.Framework()
 	entries := titles.Entries(f)
 	var out []titleRule
 	for i, c := range counts {
@@ -138,13 +144,13 @@ func (a *App) titleRules(r *http.Request, rollout int64) ([]titleRule, error) {
 // titleKey is how titles are matched to rules: the store's lower(trim(title)).
 func titleKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// saveRules saves the mapping of every title in the form; a title left without a level has
+// SaveRules saves the mapping of every title in the form; a title left without a level has
 // no rule, and its people stay unmapped unless a manager proposes a level.
-func saveRules(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	n, _ := strconv.Atoi(r.PostFormValue("titles"))
 	if n < 0 || n > 10000 {
-		return errorf(http.StatusBadRequest, "The form is not one this page made.")
+		return web.Errorf(http.StatusBadRequest, "The form is not one this page made.")
 	}
 	errs := map[string]string{}
 	var posted []titleRule
@@ -156,7 +162,7 @@ func saveRules(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 		posted = append(posted, t)
 		rule := store.RolloutRule{Title: t.Title}
 		if t.Level != "" {
-			ref, msg := parseLevel(a.Framework(), t.Level, t.Track)
+			ref, msg := web.ParseLevel(srv.Framework(), t.Level, t.Track)
 			if msg != "" {
 				errs[k] = msg
 				continue
@@ -166,9 +172,9 @@ func saveRules(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 		rules = append(rules, rule)
 	}
 	if len(errs) > 0 {
-		return a.showRollout(w, r, v, http.StatusBadRequest, posted, errs)
+		return showRollout(srv, w, r, v, http.StatusBadRequest, posted, errs)
 	}
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.OpenRollout(ctx, v.Person.ID)
 		if err != nil {
 			return err
@@ -182,12 +188,12 @@ func saveRules(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 				mapped++
 			}
 		}
-		return a.audit(tx, r, v, "rollout.rules", 0, strconv.Itoa(mapped)+" titles mapped")
+		return srv.Audit(tx, r, v, "rollout.rules", 0, strconv.Itoa(mapped)+" titles mapped")
 	})
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/rollout", "rules")
+	web.Redirect(w, r, "/rollout", "rules")
 	return nil
 }
 
@@ -198,15 +204,15 @@ type reviewData struct {
 	Total     int
 	PrevURL   string
 	NextURL   string
-	Levels    []ladderChoices
-	Tracks    []trackChoice
+	Levels    []web.LadderChoices
+	Tracks    []web.TrackChoice
 	All       bool
 	Back      string // this page, for the forms to come back to
 }
 
 type proposalRow struct {
 	P     store.Proposal
-	Level *levelInfo
+	Level *web.LevelInfo
 	Value string // ladder/level for the picker
 	Track string
 	Note  string
@@ -220,34 +226,34 @@ type failedReview struct {
 	Error              string
 }
 
-// reviewPage lists, person by person, the proposals the viewer may review: their reports'
+// ReviewPage lists, person by person, the proposals the viewer may review: their reports'
 // for a manager, everyone's for an admin.
-func reviewPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	return a.showReview(w, r, v, http.StatusOK, r.URL.Query(), nil)
+func ReviewPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return showReview(srv, w, r, v, http.StatusOK, r.URL.Query(), nil)
 }
 
 // showReview shows the review page the query q asks for; failed, when not nil, is kept in
 // its person's form with the reason it was refused.
-func (a *App) showReview(w http.ResponseWriter, r *http.Request, v *Viewer, status int, q url.Values, failed *failedReview) error {
+func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, q url.Values, failed *failedReview) error {
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.Store()
 	ro, err := currentRollout(ctx, s)
 	if err != nil {
 		return err
 	}
 	d := reviewData{Rollout: ro, Status: q.Get("status")}
 	if ro.ID == 0 {
-		a.render(w, r, v, status, "review", "Rollout review", d)
+		srv.Render(w, r, v, status, "review", "Rollout review", d)
 		return nil
 	}
-	f := store.ProposalFilter{Limit: pageSize}
+	f := store.ProposalFilter{Limit: web.PageSize}
 	switch store.ProposalStatus(d.Status) {
 	case store.Unmapped, store.Mapped, store.Reviewed:
 		f.Status = store.ProposalStatus(d.Status)
 	default:
 		d.Status = ""
 	}
-	all, under := scope(v)
+	all, under := policy.Scope(v)
 	d.All = all
 	if !all {
 		f.Under = under
@@ -261,9 +267,9 @@ func (a *App) showReview(w http.ResponseWriter, r *http.Request, v *Viewer, stat
 	if err != nil {
 		return err
 	}
-	fw := a.Framework()
+	fw := srv.Framework()
 	for _, p := range proposals {
-		row := proposalRow{P: p, Level: describe(fw, levelRef{p.Ladder, p.Track, p.Level}), Track: p.Track, Note: p.Note}
+		row := proposalRow{P: p, Level: web.Describe(fw, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Track: p.Track, Note: p.Note}
 		if p.Level != "" {
 			row.Value = p.Ladder + "/" + p.Level
 		}
@@ -287,26 +293,26 @@ func (a *App) showReview(w http.ResponseWriter, r *http.Request, v *Viewer, stat
 	}
 	d.Back = link(f.Offset)
 	if f.Offset > 0 {
-		d.PrevURL = link(max(0, f.Offset-pageSize))
+		d.PrevURL = link(max(0, f.Offset-web.PageSize))
 	}
 	if f.Offset+len(proposals) < d.Total {
-		d.NextURL = link(f.Offset + pageSize)
+		d.NextURL = link(f.Offset + web.PageSize)
 	}
-	d.Levels, d.Tracks = levelChoices(fw), trackChoices(fw)
-	a.render(w, r, v, status, "review", "Rollout review", d)
+	d.Levels, d.Tracks = web.LevelChoices(fw), web.TrackChoices(fw)
+	srv.Render(w, r, v, status, "review", "Rollout review", d)
 	return nil
 }
 
-// review records a manager's decision on one report's proposed level.
-func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Review records a manager's decision on one report's proposed level.
+func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	back := safeNext(r.PostFormValue("back"))
+	id, _ := web.PathID(r)
+	back := web.SafeNext(r.PostFormValue("back"))
 	if !strings.HasPrefix(back, "/rollout/review") {
 		back = "/rollout/review"
 	}
 	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Note: r.PostFormValue("note")}
-	ref, msg := parseLevel(a.Framework(), posted.Level, posted.Track)
+	ref, msg := web.ParseLevel(srv.Framework(), posted.Level, posted.Track)
 	note := strings.TrimSpace(posted.Note)
 	if msg == "" && utf8.RuneCountInString(note) > 2000 {
 		msg = "Keep the note under 2,000 characters."
@@ -318,9 +324,9 @@ func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		if u, err := url.Parse(back); err == nil {
 			q = u.Query()
 		}
-		return a.showReview(w, r, v, http.StatusBadRequest, q, &posted)
+		return showReview(srv, w, r, v, http.StatusBadRequest, q, &posted)
 	}
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.CurrentRollout(ctx)
 		if errors.Is(err, store.ErrNotFound) {
 			return errNoRollout
@@ -332,29 +338,29 @@ func review(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 			Level: ref.Level, Note: note, ReviewedBy: v.Person.ID}); err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "rollout.review", id, ref.Ladder+"/"+ref.Level)
+		return srv.Audit(tx, r, v, "rollout.review", id, ref.Ladder+"/"+ref.Level)
 	})
 	if errors.Is(err, store.ErrConflict) {
-		return errorf(http.StatusConflict, "This person is not part of the rollout: they already have a level or have left.")
+		return web.Errorf(http.StatusConflict, "This person is not part of the rollout: they already have a level or have left.")
 	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, back, "reviewed")
+	web.Redirect(w, r, back, "reviewed")
 	return nil
 }
 
-// applyRollout closes the rollout: everyone with a proposal gets it as their level.
-func applyRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Apply closes the rollout: everyone with a proposal gets it as their level.
+func Apply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	if r.PostFormValue("confirm") != "yes" {
-		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Tick the box to confirm: applying cannot be undone."})
+		return showRollout(srv, w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Tick the box to confirm: applying cannot be undone."})
 	}
 	date, err := time.Parse(time.DateOnly, strings.TrimSpace(r.PostFormValue("date")))
 	if err != nil {
-		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Give the date the levels take effect as YYYY-MM-DD."})
+		return showRollout(srv, w, r, v, http.StatusBadRequest, nil, map[string]string{"apply": "Give the date the levels take effect as YYYY-MM-DD."})
 	}
-	err = a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.CurrentRollout(ctx)
 		if errors.Is(err, store.ErrNotFound) {
 			return errNoRollout
@@ -366,22 +372,22 @@ func applyRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 		if err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "rollout.apply", 0, strconv.Itoa(n)+" people levelled, effective "+date.Format(time.DateOnly))
+		return srv.Audit(tx, r, v, "rollout.apply", 0, strconv.Itoa(n)+" people levelled, effective "+date.Format(time.DateOnly))
 	})
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/rollout", "applied")
+	web.Redirect(w, r, "/rollout", "applied")
 	return nil
 }
 
-// discardRollout throws away the rollout's rules and reviews; no one's level changes.
-func discardRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Discard throws away the rollout's rules and reviews; no one's level changes.
+func Discard(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	if r.PostFormValue("confirm") != "yes" {
-		return a.showRollout(w, r, v, http.StatusBadRequest, nil, map[string]string{"discard": "Tick the box to confirm: the rules and reviews will be lost."})
+		return showRollout(srv, w, r, v, http.StatusBadRequest, nil, map[string]string{"discard": "Tick the box to confirm: the rules and reviews will be lost."})
 	}
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.CurrentRollout(ctx)
 		if errors.Is(err, store.ErrNotFound) {
 			return errNoRollout
@@ -392,11 +398,11 @@ func discardRollout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) e
 		if err := tx.DiscardRollout(ctx, ro.ID); err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "rollout.discard", 0, "")
+		return srv.Audit(tx, r, v, "rollout.discard", 0, "")
 	})
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/rollout", "discarded")
+	web.Redirect(w, r, "/rollout", "discarded")
 	return nil
 }

@@ -1,13 +1,14 @@
-package app
+package accounts
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -16,24 +17,26 @@ type loginData struct {
 	Email, Next, Error string
 }
 
-func loginPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	next := safeNext(r.URL.Query().Get("next"))
+// LoginPage shows the sign-in form, or sends a signed-in viewer on.
+func LoginPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	next := web.SafeNext(r.URL.Query().Get("next"))
 	if v != nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	a.render(w, r, v, http.StatusOK, "login", "Sign in", loginData{Next: next})
+	srv.Render(w, r, v, http.StatusOK, "login", "Sign in", loginData{Next: next})
 	return nil
 }
 
-func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Login checks an email and password, throttled, and opens a new session.
+func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.Store()
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	next := safeNext(r.PostFormValue("next"))
+	next := web.SafeNext(r.PostFormValue("next"))
 	again := func(status int, msg string) error {
-		a.render(w, r, v, status, "login", "Sign in", loginData{Email: email, Next: next, Error: msg})
+		srv.Render(w, r, v, status, "login", "Sign in", loginData{Email: email, Next: next, Error: msg})
 		return nil
 	}
 	if email == "" || password == "" {
@@ -50,7 +53,7 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		subject = acct.PersonID
 	}
 
-	g := a.startGuess(r, email)
+	g := startGuess(srv, r, email)
 	defer g.done()
 	// Throttle before checking the password, so a guess past the limit learns nothing.
 	if limited, err := g.throttled(ctx, subject); err != nil {
@@ -59,7 +62,7 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		w.Header().Set("Retry-After", fmt.Sprint(int(throttleWindow/time.Second)))
 		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d minutes and try again, or ask the people team to reset your password.", int(throttleWindow/time.Minute)))
 	}
-	hash := a.dummyHash()
+	hash := srv.DummyHash()
 	if known {
 		hash = acct.PasswordHash
 	}
@@ -76,53 +79,39 @@ func login(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	}
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
-		if a.cfg.Passwords.NeedsRehash(acct.PasswordHash) {
-			if h, err := a.hashPassword(password); err == nil {
+		if srv.Config().Passwords.NeedsRehash(acct.PasswordHash) {
+			if h, err := srv.HashPassword(password); err == nil {
 				if err := tx.SetPassword(ctx, acct.ID, h); err != nil {
 					return err
 				}
 			}
 		}
-		if token, err = a.newSession(tx, r, acct); err != nil {
+		if token, err = srv.NewSession(tx, r, acct); err != nil {
 			return err
 		}
-		return a.audit(tx, r, &Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, "")
+		return srv.Audit(tx, r, &policy.Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, "")
 	})
 	if err != nil {
 		return err
 	}
-	a.setCookie(w, r, sessionCookie, token)
+	srv.SetCookie(w, r, web.SessionCookie, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
-func logout(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Logout ends the viewer's session.
+func Logout(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteSession(ctx, v.token); err != nil {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteSession(ctx, v.Session); err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "logout", v.Person.ID, "")
+		return srv.Audit(tx, r, v, "logout", v.Person.ID, "")
 	})
 	if err != nil {
 		return err
 	}
-	a.clearCookie(w, r, sessionCookie)
+	srv.ClearCookie(w, r, web.SessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// safeNext keeps a redirect after login on this site: a plain path, never another host. The
-// checks are strict because browsers are lenient: they drop tabs and newlines from a URL and
-// read \ as /, so "/", a tab, "/evil.example" would take them to evil.example.
-func safeNext(next string) string {
-	const fallback = "/people"
-	if strings.ContainsFunc(next, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }) {
-		return fallback
-	}
-	u, err := url.Parse(next)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return fallback
-	}
-	return next
 }

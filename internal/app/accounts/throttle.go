@@ -1,4 +1,4 @@
-package app
+package accounts
 
 import (
 	"context"
@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -14,6 +16,14 @@ import (
 // address, whether or not it is anyone's (so that the limit cannot tell which are), and the
 // failures from a client address, over the last throttleWindow. Counting in the database
 // makes the limits hold across several rungs processes.
+
+// Login throttling: this many failures within throttleWindow refuse further tries for an
+// account, or from one address, until older failures leave the window.
+const (
+	throttleWindow     = 15 * time.Minute
+	maxAccountFailures = 5
+	maxAddressFailures = 20
+)
 
 // guessLocks make the checks of one email or one address wait for each other within a
 // process, from the count to the record of the outcome: otherwise many guesses sent at once
@@ -23,7 +33,7 @@ var guessLocks [64]sync.Mutex
 
 // guess is one password check, holding the locks of its email and address until done.
 type guess struct {
-	a       *App
+	srv     *web.Server
 	r       *http.Request
 	key     string // the detail failures are recorded and counted by
 	address string
@@ -31,8 +41,8 @@ type guess struct {
 }
 
 // startGuess takes the locks for a check of email's password from r's address.
-func (a *App) startGuess(r *http.Request, email string) *guess {
-	g := &guess{a: a, r: r, key: "email: " + strings.ToLower(truncate(strings.TrimSpace(email), 200)), address: a.clientAddress(r)}
+func startGuess(srv *web.Server, r *http.Request, email string) *guess {
+	g := &guess{srv: srv, r: r, key: "email: " + strings.ToLower(web.Truncate(strings.TrimSpace(email), 200)), address: srv.ClientAddress(r)}
 	i, j := stripe(g.key), stripe("address: "+g.address)
 	// Always in the same order, so two checks cannot each hold the lock the other waits for.
 	g.locks = []*sync.Mutex{&guessLocks[min(i, j)]}
@@ -61,8 +71,8 @@ func (g *guess) done() {
 // throttled reports whether the email or the address has had too many failures lately. A
 // throttled try is recorded too (with subject, the person if known), so the log shows it.
 func (g *guess) throttled(ctx context.Context, subject int64) (bool, error) {
-	s := g.a.cfg.Store
-	since := g.a.cfg.Now().Add(-throttleWindow)
+	s := g.srv.Store()
+	since := g.srv.Now().Add(-throttleWindow)
 	fromHere, err := s.CountAudit(ctx, store.AuditFilter{Action: "login.failed", Address: g.address, Since: since})
 	if err != nil {
 		return false, err
@@ -74,10 +84,10 @@ func (g *guess) throttled(ctx context.Context, subject int64) (bool, error) {
 	if fromHere < maxAddressFailures && forEmail < maxAccountFailures {
 		return false, nil
 	}
-	return true, g.a.audit(s, g.r, nil, "login.throttled", subject, g.key)
+	return true, g.srv.Audit(s, g.r, nil, "login.throttled", subject, g.key)
 }
 
 // failed records a wrong password for the email, against subject (the person, if known).
 func (g *guess) failed(subject int64) error {
-	return g.a.audit(g.a.cfg.Store, g.r, nil, "login.failed", subject, g.key)
+	return g.srv.Audit(g.srv.Store(), g.r, nil, "login.failed", subject, g.key)
 }

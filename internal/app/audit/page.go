@@ -1,14 +1,19 @@
-package app
+// Package audit holds the audit log's page and its export, for the people team.
+package audit
 
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -69,11 +74,11 @@ func auditFilter(ctx context.Context, s *store.Store, r *http.Request) (f store.
 	return f, form, problem, nil
 }
 
-// auditPage shows the audit log, newest first, filtered by person (as actor or subject),
+// Page shows the audit log, newest first, filtered by person (as actor or subject),
 // action and dates.
-func auditPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.Store()
 	q := r.URL.Query()
 	f, form, problem, err := auditFilter(ctx, s, r)
 	if err != nil {
@@ -81,10 +86,10 @@ func auditPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 	}
 	d := auditData{Filter: form, Error: problem}
 	if d.Error != "" {
-		a.render(w, r, v, http.StatusBadRequest, "audit", "Audit log", d)
+		srv.Render(w, r, v, http.StatusBadRequest, "audit", "Audit log", d)
 		return nil
 	}
-	f.Limit = pageSize
+	f.Limit = web.PageSize
 	f.Offset, _ = strconv.Atoi(q.Get("from"))
 	f.Offset = max(f.Offset, 0)
 	entries, err := s.AuditLog(ctx, f)
@@ -99,7 +104,7 @@ func auditPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 		if p, err := s.Person(ctx, id); err == nil {
 			names[id] = p.Name + " <" + p.Email + ">"
 		} else {
-			names[id] = "#" + itoa(id)
+			names[id] = "#" + web.Itoa(id)
 		}
 		return names[id]
 	}
@@ -122,12 +127,24 @@ func auditPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error 
 		return path + "?" + vals.Encode()
 	}
 	if f.Offset > 0 {
-		d.PrevURL = link("/audit", max(0, f.Offset-pageSize))
+		d.PrevURL = link("/audit", max(0, f.Offset-web.PageSize))
 	}
-	if len(entries) == pageSize {
-		d.NextURL = link("/audit", f.Offset+pageSize)
+	if len(entries) == web.PageSize {
+		d.NextURL = link("/audit", f.Offset+web.PageSize)
 	}
 	d.Export = link("/export/audit.csv", 0)
-	a.render(w, r, v, http.StatusOK, "audit", "Audit log", d)
+	srv.Render(w, r, v, http.StatusOK, "audit", "Audit log", d)
 	return nil
+}
+
+// Export downloads the audit log, filtered as the page is, as a CSV file.
+func Export(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	f, _, problem, err := auditFilter(r.Context(), srv.Store(), r)
+	if err != nil {
+		return err
+	}
+	if problem != "" {
+		return web.Errorf(http.StatusBadRequest, problem)
+	}
+	return web.ExportCSV(srv, w, r, v, "audit-log.csv", func(out io.Writer) error { return peoplecsv.WriteAudit(r.Context(), out, srv.Store(), f) })
 }

@@ -1,4 +1,4 @@
-package app
+package people
 
 import (
 	"errors"
@@ -7,12 +7,14 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 )
 
 type personData struct {
 	Person   store.Person
-	Level    *levelInfo
+	Level    *web.LevelInfo
 	Chain    []store.Person // managers, nearest first
 	Reports  []store.Person
 	Timeline []timelineEntry
@@ -20,14 +22,14 @@ type personData struct {
 	Admin    bool
 	// The level-change form, for an admin.
 	Form   levelForm
-	Levels []ladderChoices
-	Tracks []trackChoice
+	Levels []web.LadderChoices
+	Tracks []web.TrackChoice
 }
 
 type timelineEntry struct {
 	Change store.LevelChange
-	From   *levelInfo
-	To     *levelInfo
+	From   *web.LevelInfo
+	To     *web.LevelInfo
 	By     string
 }
 
@@ -36,28 +38,29 @@ type levelForm struct {
 	Errors                           map[string]string
 }
 
-func personPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	id, _ := pathID(r)
-	return a.showPerson(w, r, v, id, http.StatusOK, levelForm{Date: a.cfg.Now().Format(time.DateOnly)})
+// Page shows a person: their level, manager chain, reports and timeline.
+func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	id, _ := web.PathID(r)
+	return showPerson(srv, w, r, v, id, http.StatusOK, levelForm{Date: srv.Now().Format(time.DateOnly)})
 }
 
-func (a *App) showPerson(w http.ResponseWriter, r *http.Request, v *Viewer, id int64, status int, form levelForm) error {
+func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, id int64, status int, form levelForm) error {
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.Store()
 	p, err := s.Person(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	if auditsRead(v, id) {
-		if err := a.audit(s, r, v, "person.view", id, ""); err != nil {
+	if policy.AuditsRead(v, id) {
+		if err := srv.Audit(s, r, v, "person.view", id, ""); err != nil {
 			return err
 		}
 	}
-	f := a.Framework()
-	d := personData{Person: p, Level: describe(f, levelRef{p.Ladder, p.Track, p.Level}), Admin: v.Admin(), Form: form}
+	f := srv.Framework()
+	d := personData{Person: p, Level: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Admin: v.Admin(), Form: form}
 	if d.Chain, err = s.ManagerChain(ctx, id); err != nil {
 		return err
 	}
@@ -72,10 +75,10 @@ func (a *App) showPerson(w http.ResponseWriter, r *http.Request, v *Viewer, id i
 	// Newest first: the timeline reads from where the person is now.
 	for i := len(history) - 1; i >= 0; i-- {
 		c := history[i]
-		e := timelineEntry{Change: c, To: describe(f, levelRef{c.Ladder, c.Track, c.ToLevel})}
+		e := timelineEntry{Change: c, To: web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.ToLevel})}
 		if c.FromLevel != "" && i > 0 {
 			prev := history[i-1]
-			e.From = describe(f, levelRef{prev.Ladder, prev.Track, c.FromLevel})
+			e.From = web.Describe(f, web.LevelRef{Ladder: prev.Ladder, Track: prev.Track, Level: c.FromLevel})
 		}
 		if c.MadeBy != 0 {
 			if _, ok := names[c.MadeBy]; !ok {
@@ -93,26 +96,26 @@ func (a *App) showPerson(w http.ResponseWriter, r *http.Request, v *Viewer, id i
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
-		d.Levels, d.Tracks = levelChoices(f), trackChoices(f)
+		d.Levels, d.Tracks = web.LevelChoices(f), web.TrackChoices(f)
 		if d.Form.Level == "" && p.Level != "" {
 			d.Form.Level, d.Form.Track = p.Ladder+"/"+p.Level, p.Track
 		}
 	}
-	a.render(w, r, v, status, "person", p.Name, d)
+	srv.Render(w, r, v, status, "person", p.Name, d)
 	return nil
 }
 
-// addLevel records a level change for a person; nothing is ever edited in a history, so a
+// AddLevel records a level change for a person; nothing is ever edited in a history, so a
 // mistake is put right by a new entry with the reason "correction".
-func addLevel(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := web.PathID(r)
 	form := levelForm{
 		Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Reason: r.PostFormValue("reason"),
 		Date: strings.TrimSpace(r.PostFormValue("date")), Note: strings.TrimSpace(r.PostFormValue("note")),
 		Errors: map[string]string{},
 	}
-	ref, msg := parseLevel(a.Framework(), form.Level, form.Track)
+	ref, msg := web.ParseLevel(srv.Framework(), form.Level, form.Track)
 	if msg != "" {
 		form.Errors["level"] = msg
 	}
@@ -128,22 +131,22 @@ func addLevel(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
 		form.Errors["note"] = "Keep the note under 2,000 characters."
 	}
 	if len(form.Errors) > 0 {
-		return a.showPerson(w, r, v, id, http.StatusBadRequest, form)
+		return showPerson(srv, w, r, v, id, http.StatusBadRequest, form)
 	}
-	err = a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		c, err := tx.AddLevelChange(ctx, store.LevelChange{PersonID: id, ToLevel: ref.Level, Ladder: ref.Ladder, Track: ref.Track,
 			Date: date, Reason: reason, Note: form.Note, MadeBy: v.Person.ID})
 		if err != nil {
 			return err
 		}
-		return a.audit(tx, r, v, "level.change", id, string(c.Reason)+": "+c.FromLevel+" -> "+c.ToLevel)
+		return srv.Audit(tx, r, v, "level.change", id, string(c.Reason)+": "+c.FromLevel+" -> "+c.ToLevel)
 	})
 	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/people/"+itoa(id), "level")
+	web.Redirect(w, r, "/people/"+web.Itoa(id), "level")
 	return nil
 }

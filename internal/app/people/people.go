@@ -1,4 +1,6 @@
-package app
+// Package people holds the pages of people and their levels: the list, a person's page and
+// timeline, the add and edit forms, level changes, and CSV import and export.
+package people
 
 import (
 	"errors"
@@ -8,11 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 )
-
-// pageSize is how many people a list page shows.
-const pageSize = 50
 
 type peopleData struct {
 	People  []personRow
@@ -29,16 +30,16 @@ type peopleData struct {
 
 type personRow struct {
 	Person store.Person
-	Level  *levelInfo
+	Level  *web.LevelInfo
 }
 
-// peoplePage lists the people the viewer may see: everyone for an admin, their reports
+// List lists the people the viewer may see: everyone for an admin, their reports
 // (direct and indirect) for a manager, and always themselves.
-func peoplePage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := peopleData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status")}
-	f := store.PeopleFilter{Query: d.Query, Limit: pageSize}
+	f := store.PeopleFilter{Query: d.Query, Limit: web.PageSize}
 	switch d.Status {
 	case "left":
 		f.Status = store.Left
@@ -46,26 +47,26 @@ func peoplePage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 	default:
 		d.Status, f.Status = "active", store.Active
 	}
-	all, under := scope(v)
+	all, under := policy.Scope(v)
 	d.All = all
 	if !all {
 		f.Under = under
-		d.Self = &personRow{Person: v.Person, Level: describe(a.Framework(), levelRef{v.Person.Ladder, v.Person.Track, v.Person.Level})}
+		d.Self = &personRow{Person: v.Person, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})}
 	}
 	offset, _ := strconv.Atoi(q.Get("from"))
 	offset = max(offset, 0)
 	f.Offset = offset
-	total, err := a.cfg.Store.CountPeople(ctx, f)
+	total, err := srv.Store().CountPeople(ctx, f)
 	if err != nil {
 		return err
 	}
-	people, err := a.cfg.Store.ListPeople(ctx, f)
+	people, err := srv.Store().ListPeople(ctx, f)
 	if err != nil {
 		return err
 	}
 	d.Total = total
 	for _, p := range people {
-		d.People = append(d.People, personRow{Person: p, Level: describe(a.Framework(), levelRef{p.Ladder, p.Track, p.Level})})
+		d.People = append(d.People, personRow{Person: p, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})})
 	}
 	if len(people) > 0 {
 		d.From, d.To = offset+1, offset+len(people)
@@ -78,12 +79,12 @@ func peoplePage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error
 		return "/people?" + v.Encode()
 	}
 	if offset > 0 {
-		d.PrevURL = link(max(0, offset-pageSize))
+		d.PrevURL = link(max(0, offset-web.PageSize))
 	}
 	if offset+len(people) < total {
-		d.NextURL = link(offset + pageSize)
+		d.NextURL = link(offset + web.PageSize)
 	}
-	a.render(w, r, v, http.StatusOK, "people", "People", d)
+	srv.Render(w, r, v, http.StatusOK, "people", "People", d)
 	return nil
 }
 
@@ -94,47 +95,49 @@ type personForm struct {
 	Status                             string
 	Level, Track                       string // a first level, when adding
 	Errors                             map[string]string
-	Levels                             []ladderChoices
-	Tracks                             []trackChoice
+	Levels                             []web.LadderChoices
+	Tracks                             []web.TrackChoice
 }
 
-func (a *App) showPersonForm(w http.ResponseWriter, r *http.Request, v *Viewer, status int, f personForm) {
-	f.Levels, f.Tracks = levelChoices(a.Framework()), trackChoices(a.Framework())
+func showPersonForm(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, f personForm) {
+	f.Levels, f.Tracks = web.LevelChoices(srv.Framework()), web.TrackChoices(srv.Framework())
 	title := "Add a person"
 	if f.ID != 0 {
 		title = "Edit " + f.Name
 	}
-	a.render(w, r, v, status, "personform", title, f)
+	srv.Render(w, r, v, status, "personform", title, f)
 }
 
-func newPersonPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	a.showPersonForm(w, r, v, http.StatusOK, personForm{Start: a.cfg.Now().Format(time.DateOnly), Status: string(store.Active)})
+// NewPage shows the form to add a person.
+func NewPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	showPersonForm(srv, w, r, v, http.StatusOK, personForm{Start: srv.Now().Format(time.DateOnly), Status: string(store.Active)})
 	return nil
 }
 
-func editPersonPage(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	id, _ := pathID(r)
-	p, err := a.cfg.Store.Person(r.Context(), id)
+// EditPage shows the form to edit a person.
+func EditPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	id, _ := web.PathID(r)
+	p, err := srv.Store().Person(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
 	f := personForm{ID: p.ID, Name: p.Name, Email: p.Email, Title: p.Title, Start: p.StartDate.Format(time.DateOnly), Status: string(p.Status)}
 	if p.ManagerID != 0 {
-		m, err := a.cfg.Store.Person(r.Context(), p.ManagerID)
+		m, err := srv.Store().Person(r.Context(), p.ManagerID)
 		if err != nil {
 			return err
 		}
 		f.Manager = m.Email
 	}
-	a.showPersonForm(w, r, v, http.StatusOK, f)
+	showPersonForm(srv, w, r, v, http.StatusOK, f)
 	return nil
 }
 
 // readPersonForm reads and checks the form; the person it returns is valid when Errors is empty.
-func (a *App) readPersonForm(r *http.Request, tx *store.Store, f *personForm) (store.Person, *levelRef, error) {
+func readPersonForm(srv *web.Server, r *http.Request, tx *store.Store, f *personForm) (store.Person, *web.LevelRef, error) {
 	f.Name = strings.TrimSpace(r.PostFormValue("name"))
 	f.Email = strings.TrimSpace(r.PostFormValue("email"))
 	f.Title = strings.TrimSpace(r.PostFormValue("title"))
@@ -183,9 +186,9 @@ func (a *App) readPersonForm(r *http.Request, tx *store.Store, f *personForm) (s
 			}
 		}
 	}
-	var first *levelRef
+	var first *web.LevelRef
 	if f.ID == 0 && f.Level != "" {
-		ref, msg := parseLevel(a.Framework(), f.Level, f.Track)
+		ref, msg := web.ParseLevel(srv.Framework(), f.Level, f.Track)
 		if msg != "" {
 			f.Errors["level"] = msg
 		} else {
@@ -195,17 +198,18 @@ func (a *App) readPersonForm(r *http.Request, tx *store.Store, f *personForm) (s
 	return p, first, nil
 }
 
-func createPerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Create adds a person, with a first level when one is given.
+func Create(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	var f personForm
 	var created store.Person
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
-		p, first, err := a.readPersonForm(r, tx, &f)
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		p, first, err := readPersonForm(srv, r, tx, &f)
 		if err != nil {
 			return err
 		}
 		if len(f.Errors) > 0 {
-			return errInvalid
+			return web.ErrInvalid
 		}
 		if created, err = tx.CreatePerson(ctx, p); err != nil {
 			return err
@@ -216,26 +220,27 @@ func createPerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 				return err
 			}
 		}
-		return a.audit(tx, r, v, "person.create", created.ID, created.Email)
+		return srv.Audit(tx, r, v, "person.create", created.ID, created.Email)
 	})
-	return a.savedPerson(w, r, v, f, err, created.ID, "created")
+	return savedPerson(srv, w, r, v, f, err, created.ID, "created")
 }
 
-func updatePerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) error {
+// Update saves the edit form of a person.
+func Update(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := web.PathID(r)
 	f := personForm{ID: id}
-	err := a.cfg.Store.WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		before, err := tx.Person(ctx, id)
 		if err != nil {
 			return err
 		}
-		p, _, err := a.readPersonForm(r, tx, &f)
+		p, _, err := readPersonForm(srv, r, tx, &f)
 		if err != nil {
 			return err
 		}
 		if len(f.Errors) > 0 {
-			return errInvalid
+			return web.ErrInvalid
 		}
 		after, err := tx.UpdatePerson(ctx, p)
 		if err != nil {
@@ -251,29 +256,29 @@ func updatePerson(a *App, w http.ResponseWriter, r *http.Request, v *Viewer) err
 				return err
 			}
 		}
-		return a.audit(tx, r, v, "person.update", id, changes(before, after))
+		return srv.Audit(tx, r, v, "person.update", id, changes(before, after))
 	})
-	return a.savedPerson(w, r, v, f, err, id, "saved")
+	return savedPerson(srv, w, r, v, f, err, id, "saved")
 }
 
 // savedPerson answers a posted person form, given how saving it went: the form again with
 // its errors, or on to the person's page.
-func (a *App) savedPerson(w http.ResponseWriter, r *http.Request, v *Viewer, f personForm, err error, id int64, done string) error {
+func savedPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, f personForm, err error, id int64, done string) error {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return errNotFound
+		return web.ErrNotFound
 	case errors.Is(err, store.ErrConflict):
 		f.Errors["email"] = "Someone already has this email address."
-		err = errInvalid
+		err = web.ErrInvalid
 	}
-	if errors.Is(err, errInvalid) {
-		a.showPersonForm(w, r, v, http.StatusBadRequest, f)
+	if errors.Is(err, web.ErrInvalid) {
+		showPersonForm(srv, w, r, v, http.StatusBadRequest, f)
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	redirect(w, r, "/people/"+itoa(id), done)
+	web.Redirect(w, r, "/people/"+web.Itoa(id), done)
 	return nil
 }
 
@@ -288,7 +293,7 @@ func changes(before, after store.Person) string {
 	add("name", before.Name, after.Name)
 	add("email", before.Email, after.Email)
 	add("title", before.Title, after.Title)
-	add("manager", itoa(before.ManagerID), itoa(after.ManagerID))
+	add("manager", web.Itoa(before.ManagerID), web.Itoa(after.ManagerID))
 	add("start", before.StartDate.Format(time.DateOnly), after.StartDate.Format(time.DateOnly))
 	add("status", string(before.Status), string(after.Status))
 	if len(out) == 0 {
@@ -296,10 +301,3 @@ func changes(before, after store.Person) string {
 	}
 	return strings.Join(out, "; ")
 }
-
-// pathID is the {id} of the route, already checked by wrap.
-func pathID(r *http.Request) (int64, error) {
-	return strconv.ParseInt(r.PathValue("id"), 10, 64)
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

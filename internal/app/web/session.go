@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"crypto/rand"
@@ -11,18 +11,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/store"
 )
 
 // Cookie names. Over TLS the __Host- prefix makes the browser refuse a cookie set by another
 // subdomain or without Secure, so no one else can plant a session or CSRF cookie.
 const (
-	sessionCookie = "rungs_session"
+	SessionCookie = "rungs_session"
 	browserCookie = "rungs_browser" // a random value for the CSRF token of signed-out forms
 )
 
-func (a *App) cookieName(r *http.Request, name string) string {
-	if a.secure(r) {
+// CookieName is the name a cookie has on this request: prefixed over TLS.
+func (srv *Server) CookieName(r *http.Request, name string) string {
+	if srv.Secure(r) {
 		return "__Host-" + name
 	}
 	return name
@@ -32,18 +34,18 @@ func (a *App) cookieName(r *http.Request, name string) string {
 // enough for "last seen" and keeps reads from turning into writes.
 const touchEvery = time.Minute
 
-// viewer returns who is signed in, from the session cookie, or nil. A cookie that opens no
-// session is removed, so that the browser stops sending it.
-func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
-	c, err := r.Cookie(a.cookieName(r, sessionCookie))
+// LoadViewer returns who is signed in, from the session cookie, or nil. A cookie that opens
+// no session is removed, so that the browser stops sending it.
+func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.Viewer, error) {
+	c, err := r.Cookie(srv.CookieName(r, SessionCookie))
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
 	ctx := r.Context()
-	s := a.cfg.Store
+	s := srv.cfg.Store
 	sess, err := s.SessionByToken(ctx, c.Value)
 	if errors.Is(err, store.ErrNotFound) {
-		a.clearCookie(w, r, sessionCookie)
+		srv.ClearCookie(w, r, SessionCookie)
 		return nil, nil
 	}
 	if err != nil {
@@ -56,7 +58,7 @@ func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
 	if acct.Status != store.Active {
 		// Someone who has left keeps no access, whatever sessions they had.
 		_, err := s.DeleteSessionsOf(ctx, acct.ID)
-		a.clearCookie(w, r, sessionCookie)
+		srv.ClearCookie(w, r, SessionCookie)
 		return nil, err
 	}
 	p, err := s.Person(ctx, acct.PersonID)
@@ -67,10 +69,10 @@ func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := a.cfg.Now()
+	now := srv.cfg.Now()
 	if now.Sub(sess.LastSeen) >= touchEvery {
 		// Use keeps a session open, but never past SessionMaxAge from the sign-in.
-		until := now.Add(a.cfg.SessionIdle)
+		until := now.Add(srv.cfg.SessionIdle)
 		if last := sess.CreatedAt.Add(SessionMaxAge); last.Before(until) {
 			until = last
 		}
@@ -83,71 +85,72 @@ func (a *App) viewer(w http.ResponseWriter, r *http.Request) (*Viewer, error) {
 			return nil, err
 		}
 		if !until.After(now) {
-			a.clearCookie(w, r, sessionCookie)
+			srv.ClearCookie(w, r, SessionCookie)
 			return nil, nil
 		}
 	}
-	return &Viewer{Account: acct, Person: p, Manager: manager, token: c.Value}, nil
+	return &policy.Viewer{Account: acct, Person: p, Manager: manager, Session: c.Value}, nil
 }
 
-// newSession opens a new session for acct through tx and returns its token, for the caller
+// NewSession opens a new session for acct through tx and returns its token, for the caller
 // to set as the cookie once tx is committed. It ends the session the browser had: a session
 // id is never carried across a login, so one planted before it is worthless after.
-func (a *App) newSession(tx *store.Store, r *http.Request, acct store.Account) (string, error) {
-	if c, err := r.Cookie(a.cookieName(r, sessionCookie)); err == nil && c.Value != "" {
+func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Account) (string, error) {
+	if c, err := r.Cookie(srv.CookieName(r, SessionCookie)); err == nil && c.Value != "" {
 		if err := tx.DeleteSession(r.Context(), c.Value); err != nil {
 			return "", err
 		}
 	}
 	token, _, err := tx.CreateSession(r.Context(), store.Session{
 		AccountID: acct.ID,
-		ExpiresAt: a.cfg.Now().Add(a.cfg.SessionIdle),
-		UserAgent: truncate(r.UserAgent(), 200),
-		Address:   a.clientAddress(r),
+		ExpiresAt: srv.cfg.Now().Add(srv.cfg.SessionIdle),
+		UserAgent: Truncate(r.UserAgent(), 200),
+		Address:   srv.ClientAddress(r),
 	})
 	return token, err
 }
 
-// setCookie sets a cookie scripts cannot read, sent only to this site (Lax: also when
+// SetCookie sets a cookie scripts cannot read, sent only to this site (Lax: also when
 // following a link here) and, over TLS, only over TLS. It lasts until the browser closes;
 // the session's expiry is kept on the server.
-func (a *App) setCookie(w http.ResponseWriter, r *http.Request, name, value string) {
+func (srv *Server) SetCookie(w http.ResponseWriter, r *http.Request, name, value string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: a.cookieName(r, name), Value: value, Path: "/",
-		HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteLaxMode,
+		Name: srv.CookieName(r, name), Value: value, Path: "/",
+		HttpOnly: true, Secure: srv.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-func (a *App) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+// ClearCookie removes a cookie from the browser.
+func (srv *Server) ClearCookie(w http.ResponseWriter, r *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{
-		Name: a.cookieName(r, name), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: a.secure(r), SameSite: http.SameSiteLaxMode,
+		Name: srv.CookieName(r, name), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: srv.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
 
-// csrfToken is the token forms carry. It is derived from a cookie scripts cannot read: the
+// CSRFToken is the token forms carry. It is derived from a cookie scripts cannot read: the
 // session's when signed in, else the browser cookie (set here when missing). Another site can
 // make the browser send the cookie but never learn it, so cannot write the token.
-func (a *App) csrfToken(w http.ResponseWriter, r *http.Request, v *Viewer) string {
+func (srv *Server) CSRFToken(w http.ResponseWriter, r *http.Request, v *policy.Viewer) string {
 	if v != nil {
-		return deriveCSRF(v.token)
+		return deriveCSRF(v.Session)
 	}
-	if c, err := r.Cookie(a.cookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
+	if c, err := r.Cookie(srv.CookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
 		return deriveCSRF(c.Value)
 	}
-	value := randomToken()
-	a.setCookie(w, r, browserCookie, value)
+	value := RandomToken()
+	srv.SetCookie(w, r, browserCookie, value)
 	// Later cookies in this response's page are the ones the next request will carry.
-	r.AddCookie(&http.Cookie{Name: a.cookieName(r, browserCookie), Value: value})
+	r.AddCookie(&http.Cookie{Name: srv.CookieName(r, browserCookie), Value: value})
 	return deriveCSRF(value)
 }
 
-// errForged answers a state-changing request without a valid CSRF token.
-var errForged = errorf(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+// ErrForged answers a state-changing request without a valid CSRF token.
+var ErrForged = Errorf(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
 
-// checkCSRF checks the token of a state-changing request against the cookie it derives from.
+// CheckCSRF checks the token of a state-changing request against the cookie it derives from.
 // It reads the form, capping its size first.
-func (a *App) checkCSRF(w http.ResponseWriter, r *http.Request, v *Viewer) error {
+func (srv *Server) CheckCSRF(w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody(r))
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
@@ -157,19 +160,19 @@ func (a *App) checkCSRF(w http.ResponseWriter, r *http.Request, v *Viewer) error
 	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("That is more than this form takes (%d MB at most).", tooLarge.Limit>>20))
+		return Errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("That is more than this form takes (%d MB at most).", tooLarge.Limit>>20))
 	}
 	var base string
 	if v != nil {
-		base = v.token
-	} else if c, err := r.Cookie(a.cookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
+		base = v.Session
+	} else if c, err := r.Cookie(srv.CookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
 		base = c.Value
 	} else {
-		return errForged
+		return ErrForged
 	}
 	got := r.FormValue("csrf")
 	if subtle.ConstantTimeCompare([]byte(got), []byte(deriveCSRF(base))) != 1 {
-		return errForged
+		return ErrForged
 	}
 	return nil
 }
@@ -187,15 +190,9 @@ func deriveCSRF(base string) string {
 	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
-func randomToken() string {
+// RandomToken is 32 random bytes, base64url: a session, link or cookie value.
+func RandomToken() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on the systems Go supports
 	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }

@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/app/policy"
 )
 
 //go:embed templates/*.html
@@ -22,16 +22,16 @@ var templateFiles embed.FS
 //go:embed assets/app.css
 var appCSS []byte
 
-// appCSSName is the stylesheet's URL name: it carries a hash of the content, so browsers
+// StylesheetName is the stylesheet's URL name: it carries a hash of the content, so browsers
 // may keep it for good and a new release is fetched at once.
-var appCSSName = func() string {
+var StylesheetName = func() string {
 	sum := sha256.Sum256(appCSS)
 	return "app." + hex.EncodeToString(sum[:5]) + ".css"
 }()
 
-// contentSecurityPolicy allows the app's pages nothing but their own stylesheet and forms
+// ContentSecurityPolicy allows the app's pages nothing but their own stylesheet and forms
 // posted back here: no script at all, inline or not, and no framing.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // pages holds one template set per page, each the layout with that page's "content".
 type pages struct {
@@ -52,7 +52,7 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"add":        func(a, b int) int { return a + b },
-	"stylesheet": func() string { return "/app-assets/" + appCSSName },
+	"stylesheet": func() string { return "/app-assets/" + StylesheetName },
 }
 
 func loadPages() (*pages, error) {
@@ -82,7 +82,7 @@ func loadPages() (*pages, error) {
 // page is what every template gets.
 type page struct {
 	Title  string
-	Viewer *Viewer
+	Viewer *policy.Viewer
 	CSRF   string
 	Flash  string
 	Site   string // the framework's title
@@ -104,19 +104,19 @@ var flashes = map[string]string{
 	"imported":   "Import done.",
 }
 
-// render writes the page name with status; data is the page's own.
-func (a *App) render(w http.ResponseWriter, r *http.Request, v *Viewer, status int, name, title string, data any) {
-	t := a.pages.byName[name]
+// Render writes the page name with status; data is the page's own.
+func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, name, title string, data any) {
+	t := srv.pages.byName[name]
 	if t == nil {
-		a.logf("no template %q", name)
+		srv.Logf("no template %q", name)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
 	}
-	pg := page{Title: title, Viewer: v, CSRF: a.csrfToken(w, r, v), Flash: flashes[r.URL.Query().Get("done")],
-		Site: a.Framework().Title, Data: data}
+	pg := page{Title: title, Viewer: v, CSRF: srv.CSRFToken(w, r, v), Flash: flashes[r.URL.Query().Get("done")],
+		Site: srv.Framework().Title, Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
-		a.logf("render %s: %v", name, err)
+		srv.Logf("render %s: %v", name, err)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
 	}
@@ -125,11 +125,11 @@ func (a *App) render(w http.ResponseWriter, r *http.Request, v *Viewer, status i
 	_, _ = w.Write(buf.Bytes())
 }
 
-// serveAsset serves the app's stylesheet under its fingerprinted name; any other name,
+// ServeAsset serves the app's stylesheet under its fingerprinted name; any other name,
 // an older release's included, is not found.
-func serveAsset(a *App, w http.ResponseWriter, r *http.Request, _ *Viewer) error {
-	if r.PathValue("file") != appCSSName {
-		return errNotFound
+func ServeAsset(_ *Server, w http.ResponseWriter, r *http.Request, _ *policy.Viewer) error {
+	if r.PathValue("file") != StylesheetName {
+		return ErrNotFound
 	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
@@ -137,21 +137,8 @@ func serveAsset(a *App, w http.ResponseWriter, r *http.Request, _ *Viewer) error
 	return err
 }
 
-// audit records what a viewer did, through s: the transaction of the change itself, so a
-// change the log does not know of cannot happen, or the app's store for a read or a login.
-func (a *App) audit(s *store.Store, r *http.Request, v *Viewer, action string, subject int64, detail string) error {
-	var actor int64
-	if v != nil {
-		actor = v.Person.ID
-	}
-	_, err := s.AddAudit(r.Context(), store.AuditEntry{
-		Actor: actor, Action: action, Subject: subject, Detail: detail, Address: a.clientAddress(r),
-	})
-	return err
-}
-
-// redirect sends the browser on after a change, with a message code for the next page.
-func redirect(w http.ResponseWriter, r *http.Request, to, done string) {
+// Redirect sends the browser on after a change, with a message code for the next page.
+func Redirect(w http.ResponseWriter, r *http.Request, to, done string) {
 	if done != "" {
 		sep := "?"
 		if strings.Contains(to, "?") {

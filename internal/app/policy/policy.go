@@ -1,0 +1,98 @@
+// Package policy decides who may see or do what in the people app. Every such decision is
+// made here: handlers never check roles themselves. A route names its rule (the route table
+// in package app), and lists ask Scope for theirs.
+package policy
+
+import (
+	"context"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Viewer is the person signed in, or nil for nobody.
+type Viewer struct {
+	Account store.Account
+	Person  store.Person
+	// Manager is true when someone reports to them directly.
+	Manager bool
+	// Session is the session's cookie value, kept to derive the CSRF token and to sign out.
+	Session string
+}
+
+// Admin reports whether the viewer is on the people team.
+func (v *Viewer) Admin() bool { return v != nil && v.Account.Role == store.Admin }
+
+// Rule is who may use a route.
+type Rule int
+
+// The rules a route can name.
+const (
+	Anyone       Rule = iota + 1 // signed in or not
+	SignedIn                     // any account
+	Managers                     // someone with reports, or an admin
+	Admins                       // the people team
+	SeePerson                    // the person {id}: themselves, anyone above them in the chain, an admin
+	ReviewPerson                 // the rollout proposal of {id}: anyone above them in the chain, an admin
+)
+
+// Decision is the outcome of a rule.
+type Decision int
+
+// The outcomes of a rule.
+const (
+	Allow     Decision = iota
+	NeedLogin          // nobody is signed in
+	Forbid             // signed in, but this is not theirs to do
+	Hide               // signed in, and the person is not theirs to see: answered as not found
+)
+
+// Decide applies rule r for viewer v; subject is the {id} of the route, or 0. The reporting
+// chain is read from s.
+func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64) (Decision, error) {
+	if r == Anyone {
+		return Allow, nil
+	}
+	if v == nil {
+		return NeedLogin, nil
+	}
+	switch r {
+	case SignedIn:
+		return Allow, nil
+	case Managers:
+		if v.Admin() || v.Manager {
+			return Allow, nil
+		}
+		return Forbid, nil
+	case Admins:
+		if v.Admin() {
+			return Allow, nil
+		}
+		return Forbid, nil
+	case SeePerson, ReviewPerson:
+		if v.Admin() || (r == SeePerson && subject == v.Person.ID) {
+			return Allow, nil
+		}
+		if !v.Manager {
+			return Hide, nil
+		}
+		above, err := s.Manages(ctx, v.Person.ID, subject)
+		if err != nil || !above {
+			return Hide, err
+		}
+		return Allow, nil
+	}
+	return Forbid, nil
+}
+
+// Scope is which people a viewer's lists hold: everyone for an admin, otherwise the people
+// below them in the chain (and, for the people list, themselves).
+func Scope(v *Viewer) (all bool, under int64) {
+	if v.Admin() {
+		return true, 0
+	}
+	return false, v.Person.ID
+}
+
+// AuditsRead reports whether showing person to v is a read of someone else's record, which
+// the audit log keeps.
+func AuditsRead(v *Viewer, person int64) bool { return v != nil && v.Person.ID != person }

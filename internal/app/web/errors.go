@@ -1,0 +1,60 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rungs/rungs/internal/app/policy"
+)
+
+// Error is an error with the status and the message a person is shown.
+type Error struct {
+	Status int
+	Msg    string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf returns an error that answers with status and shows msg.
+func Errorf(status int, msg string) error { return &Error{Status: status, Msg: msg} }
+
+// ErrNotFound answers a page that does not exist or is not the viewer's to see, alike.
+var ErrNotFound = Errorf(http.StatusNotFound, "There is no such page, or it is not yours to see.")
+
+// ErrInvalid rolls a transaction back because the form had errors to show.
+var ErrInvalid = errors.New("the form has errors")
+
+// Fail answers with err's status and message; an unexpected error is logged and shown as a
+// plain "something went wrong", never with its details.
+func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer, err error) {
+	var he *Error
+	if !errors.As(err, &he) {
+		srv.Logf("%s %s: %v", r.Method, r.URL.Path, err)
+		he = &Error{Status: http.StatusInternalServerError, Msg: "Something went wrong on our side. The error is in the server's log."}
+	}
+	srv.Render(w, r, v, he.Status, "error", "Problem", he.Msg)
+}
+
+// PathID is the {id} of the route, a person; routes check it before their handler runs.
+func PathID(r *http.Request) (int64, error) { return strconv.ParseInt(r.PathValue("id"), 10, 64) }
+
+// Itoa writes an id.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Truncate cuts s to at most n bytes.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// Capitalise upper-cases the first letter of an error message, to show it as a sentence.
+func Capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

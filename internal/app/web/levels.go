@@ -1,0 +1,124 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+// LevelRef names a level of the framework as a person holds it.
+type LevelRef struct {
+	Ladder, Track, Level string
+}
+
+// LevelInfo is what pages show of a level held or proposed.
+type LevelInfo struct {
+	Ref         LevelRef
+	LadderTitle string
+	TrackTitle  string
+	Title       string // the level's title, or its id when the framework no longer has it
+	Code        string
+	URL         string // its page on the published ladder; "" when it no longer exists
+	Next        *LevelInfo
+}
+
+// LevelChoice is one option of a level picker.
+type LevelChoice struct {
+	Value, Label string // Value is ladder/level
+}
+
+// LadderChoices are a ladder's levels in a picker.
+type LadderChoices struct {
+	Title  string
+	Levels []LevelChoice
+}
+
+// TrackChoice is one option of a track picker.
+type TrackChoice struct {
+	Value, Label string
+}
+
+// Describe looks a level up in the framework; one it no longer has is still shown, by id.
+func Describe(f *ladder.Framework, ref LevelRef) *LevelInfo {
+	if ref.Level == "" {
+		return nil
+	}
+	info := &LevelInfo{Ref: ref, LadderTitle: ref.Ladder, TrackTitle: ref.Track, Title: ref.Level}
+	l := f.Ladder(ref.Ladder)
+	if l == nil {
+		return info
+	}
+	info.LadderTitle = l.Title
+	if t := l.Track(ref.Track); t != nil {
+		info.TrackTitle = t.Title
+	}
+	for i, lv := range l.Levels {
+		if lv.ID != ref.Level {
+			continue
+		}
+		info.Title, info.Code, info.URL = lv.Title, lv.Code, "/ladders/"+l.ID+"/"+lv.ID+"/"
+		if i+1 < len(l.Levels) {
+			next := l.Levels[i+1]
+			info.Next = &LevelInfo{Ref: LevelRef{l.ID, ref.Track, next.ID}, LadderTitle: l.Title, TrackTitle: info.TrackTitle,
+				Title: next.Title, Code: next.Code, URL: "/ladders/" + l.ID + "/" + next.ID + "/"}
+		}
+	}
+	return info
+}
+
+// ParseLevel checks a level picked in a form ("ladder/level") and a track against the
+// framework, and returns a message for the person filling the form when they do not fit.
+func ParseLevel(f *ladder.Framework, value, track string) (LevelRef, string) {
+	ladderID, levelID, ok := strings.Cut(strings.TrimSpace(value), "/")
+	if !ok {
+		return LevelRef{}, "Choose a level."
+	}
+	l := f.Ladder(ladderID)
+	if l == nil {
+		return LevelRef{}, "The ladder " + ladderID + " is not in the framework."
+	}
+	if l.Level(levelID) == nil {
+		return LevelRef{}, "The level " + levelID + " is not on the " + l.Title + " ladder."
+	}
+	track = strings.TrimSpace(track)
+	if len(l.Tracks) == 0 {
+		// A ladder without tracks: whatever track was picked for another ladder is dropped.
+		return LevelRef{Ladder: l.ID, Level: levelID}, ""
+	}
+	if l.Track(track) == nil {
+		return LevelRef{}, "Choose one of the " + l.Title + " ladder's tracks."
+	}
+	return LevelRef{Ladder: l.ID, Track: track, Level: levelID}, ""
+}
+
+// LevelChoices lists every level of the framework, ladder by ladder, for a picker.
+func LevelChoices(f *ladder.Framework) []LadderChoices {
+	var out []LadderChoices
+	for _, l := range f.Ladders {
+		lc := LadderChoices{Title: l.Title}
+		for _, lv := range l.Levels {
+			label := lv.Title
+			if lv.Code != "" {
+				label = lv.Code + " " + lv.Title
+			}
+			lc.Levels = append(lc.Levels, LevelChoice{Value: l.ID + "/" + lv.ID, Label: label})
+		}
+		out = append(out, lc)
+	}
+	return out
+}
+
+// TrackChoices lists every track of every ladder, once each.
+func TrackChoices(f *ladder.Framework) []TrackChoice {
+	out := []TrackChoice{{Value: "", Label: "No track (ladders without tracks)"}}
+	seen := map[string]bool{}
+	for _, l := range f.Ladders {
+		for _, t := range l.Tracks {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				out = append(out, TrackChoice{Value: t.ID, Label: t.Title})
+			}
+		}
+	}
+	return out
+}
