@@ -117,7 +117,11 @@ func TestAssessRateReloadAndLink(t *testing.T) {
 	// Evidence, typed after opening it from the keyboard.
 	do(t, ctx, chromedp.Focus(chromedp.CSS(`fieldset[data-key="`+senior[0]+`"] summary`)), enter)
 	waitFor(t, ctx, "the evidence box opens", `document.querySelector('fieldset[data-key="`+senior[0]+`"] details').open`)
-	do(t, ctx, chromedp.Focus(chromedp.CSS(`fieldset[data-key="`+senior[0]+`"] textarea`)), chromedp.KeyEvent(note))
+	// Most of the note arrives as one insertion, as a paste does; the end is typed key by key,
+	// which is what a reload straight after typing used to lose.
+	typed := len(note) - 60
+	do(t, ctx, chromedp.Focus(chromedp.CSS(`fieldset[data-key="`+senior[0]+`"] textarea`)),
+		insertText(note[:typed]), chromedp.KeyEvent(note[typed:]))
 
 	want := map[string]string{senior[0]: "consistently", senior[1]: "sometimes"}
 	check := func(ctx context.Context, when string) {

@@ -154,6 +154,14 @@ func press(key, code string, keyCode int64, text string) chromedp.Action[chromed
 	})
 }
 
+// insertText puts text in the focused box in one step, as pasting does: one input event.
+func insertText(text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: text})
+		return err
+	})
+}
+
 // slash and enter are the keys the tests press.
 var (
 	slash = press("/", "Slash", 191, "/")
