@@ -354,12 +354,12 @@ func TestAppRollout(t *testing.T) {
 	if got := texts(t, mc, ".timeline .note"); len(got) != 1 || got[0] != "Leads the on-call rota" {
 		t.Errorf("Bob's note: %q", got)
 	}
-	mustText(t, mc, ".timeline li", "E3 Senior Engineer", "Recorded ", " by Ada Admin")
-	mustText(t, mc, ".level-now", "E3 Senior Engineer")
+	mustText(t, mc, ".timeline li", "EN3 Senior Engineer", "Recorded ", " by Ada Admin")
+	mustText(t, mc, ".level-now", "EN3 Senior Engineer")
 	for _, p := range []struct {
 		person store.Person
 		want   string
-	}{{ann, "E3 Senior Engineer"}, {cat, "E1 Associate Engineer"}} {
+	}{{ann, "EN3 Senior Engineer"}, {cat, "EN1 Associate Engineer"}} {
 		navigate(t, mc, e.url+"/people/"+strconv.FormatInt(p.person.ID, 10))
 		if got := texts(t, mc, ".timeline .reason"); strings.Join(got, ",") != "rollout" {
 			t.Errorf("%s's timeline: %q", p.person.Name, got)
@@ -414,7 +414,7 @@ func TestAppTimeline(t *testing.T) {
 	if got := texts(t, ctx, ".timeline .note"); strings.Join(got, "|") != "Promotion recorded on the wrong person|Led the billing rewrite" {
 		t.Errorf("timeline notes: %q", got)
 	}
-	mustText(t, ctx, ".timeline li", "E3 Senior Engineer → E2 Engineer", "by Ada Admin")
+	mustText(t, ctx, ".timeline li", "EN3 Senior Engineer → EN2 Engineer", "by Ada Admin")
 	// The admin's form starts at the level she holds now.
 	if got := eval[string](t, ctx, `document.getElementById("level").value`); got != "engineering/engineer" {
 		t.Errorf("the level form starts at %q", got)
@@ -428,7 +428,7 @@ func TestAppTimeline(t *testing.T) {
 	if got := href(".level-now a"); got != "/ladders/engineering/engineer/" {
 		t.Errorf("the current level links to %q", got)
 	}
-	mustText(t, ctx, ".level-now + p", "Next level: E3 Senior Engineer")
+	mustText(t, ctx, ".level-now + p", "Next level: EN3 Senior Engineer")
 	if got := href(".level-now + p a"); got != "/ladders/engineering/senior/" {
 		t.Errorf("the next level links to %q", got)
 	}

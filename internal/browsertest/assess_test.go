@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -213,26 +214,30 @@ func TestAssessGuidance(t *testing.T) {
 	pickSenior(t, ctx)
 	_, eng, scale := bundledLadder(t, "engineering")
 
-	all := func(level, core, rest string) map[string]string {
-		// Each of the level's expectations, and whether it is in the Core area.
-		inCore := eval[map[string]bool](t, ctx, `Object.fromEntries([...document.querySelectorAll('.assess-level[data-level="`+level+`"] fieldset.rate')]
-			.map(f => [f.dataset.key, !!f.closest('[aria-label^="Core,"]')]))`)
+	// all rates a level's expectations: those in the areas named (by title) as strong, the
+	// rest as rest.
+	all := func(level, strong, rest string, areas ...string) map[string]string {
+		// Each of the level's expectations, with the title of its area (in one call).
+		areaOf := eval[map[string]string](t, ctx, `Object.fromEntries([...document.querySelectorAll('.assess-level[data-level="`+level+`"] fieldset.rate')]
+			.map(f => [f.dataset.key, f.closest('.assess-area').getAttribute("aria-label").split(",")[0]]))`)
 		m := map[string]string{}
-		for k, isCore := range inCore {
+		for k, area := range areaOf {
 			m[k] = rest
-			if isCore {
-				m[k] = core
+			if slices.Contains(areas, area) {
+				m[k] = strong
 			}
 		}
 		return m
 	}
+	const rule = "Most of the level, in most areas, sustained"
 	steps := []struct {
 		name, reading, rule string
 		ratings             map[string]string
 	}{
 		{"nothing rated", "do not read as any level yet", "", nil},
-		{"all of senior consistently", "read as Senior Engineer", "Shows the level across the board", all("senior", "consistently", "consistently")},
-		{"and staff's core too", "read as Staff Engineer", "Has outgrown the level below", all("staff", "consistently", "sometimes")},
+		{"all of senior consistently", "read as Senior Engineer", rule, all("senior", "consistently", "consistently")},
+		{"staff's core and one other area", "read as Senior Engineer", rule, all("staff", "consistently", "sometimes", "Core", "Management")},
+		{"and a third area", "read as Staff Engineer", rule, all("staff", "consistently", "sometimes", "Core", "Management", "Delighting people")},
 	}
 	rated := map[string]string{}
 	for _, st := range steps {
@@ -263,7 +268,7 @@ func TestAssessGuidance(t *testing.T) {
 	waitFor(t, ctx, "the management ladder is shown", `!!document.querySelector('.assess-level[data-level="manager"]')`)
 	rateAll(t, ctx, all("manager", "consistently", "consistently"))
 	waitFor(t, ctx, "the points read as manager", `document.querySelector("#assess-reading").textContent.includes("read as Engineering Manager")`)
-	if why := text(t, ctx, "#assess-why"); !strings.Contains(why, "12 points") || !strings.Contains(why, "Senior Engineering Manager starts at 20") {
+	if why := text(t, ctx, "#assess-why"); !strings.Contains(why, "6 points") || !strings.Contains(why, "Senior Engineering Manager starts at 12") {
 		t.Errorf("points explanation: %q", why)
 	}
 }

@@ -229,7 +229,9 @@ func TestEvaluateExplains(t *testing.T) {
 	}
 }
 
-// TestBundledGuidance reads the bundled framework's rules with a few people in mind.
+// TestBundledGuidance reads the bundled framework's guidance with a few people in mind. The
+// framework's text says a level reads when someone shows most of its scope, in most areas,
+// sustained; these people are strong in some areas and still growing in others.
 func TestBundledGuidance(t *testing.T) {
 	fsys, _ := frameworks.FS("engineering")
 	f, diags, err := ladder.Load(fsys)
@@ -240,50 +242,86 @@ func TestBundledGuidance(t *testing.T) {
 	for _, r := range f.Scale {
 		ids = append(ids, r.ID)
 	}
-	eng := f.Ladder("engineering")
-	// everything rates a level's expectations: core as coreRating, the rest as r.
-	everything := func(level, coreRating, r string) []string {
+	// rated rates a level's expectations for the sre track, area by area: ratings[area], or
+	// ratings["*"] for an area not named, and nothing for an area rated "". The first lower[area]
+	// expectations of an area are rated "sometimes" instead.
+	rated := func(l *ladder.Ladder, level string, ratings map[string]string, lower map[string]int) []string {
 		var out []string
-		for _, la := range eng.Level(level).Areas {
+		for _, la := range l.Level(level).Areas {
+			r, ok := ratings[la.Area]
+			if !ok {
+				r = ratings["*"]
+			}
+			if r == "" {
+				continue
+			}
+			n := 0
 			for _, e := range la.Expectations {
-				if e.Track == "" || e.Track == "sre" {
-					if la.Area == "core" {
-						out = append(out, level+"/"+e.ID+"="+coreRating)
-					} else {
-						out = append(out, level+"/"+e.ID+"="+r)
-					}
+				if e.Track != "" && e.Track != "sre" {
+					continue
 				}
+				rr := r
+				if n < lower[la.Area] {
+					rr = "sometimes"
+				}
+				n++
+				out = append(out, level+"/"+e.ID+"="+rr)
 			}
 		}
 		return out
+	}
+	every := map[string]string{"*": "consistently"}
+	eng := f.Ladder("engineering")
+	for _, tc := range []struct {
+		name, want string
+		ratings    []string
+	}{
+		{"a solid senior", "senior", rated(eng, "senior", every, nil)},
+		{"consistent through Senior except two Core bullets", "senior", join(
+			rated(eng, "associate", every, nil), rated(eng, "engineer", every, nil),
+			rated(eng, "senior", every, map[string]int{"core": 2}))},
+		{"most of Core is enough", "senior", rated(eng, "senior", every, map[string]int{"core": 3})},
+		{"less than most of Core is not", "", rated(eng, "senior", every, map[string]int{"core": 4})},
+		{"strong at Staff in Core and two other areas, growing in the rest", "staff", join(
+			rated(eng, "senior", every, nil),
+			rated(eng, "staff", map[string]string{"core": "consistently", "management": "consistently", "delighting-people": "consistently", "*": "sometimes"}, nil))},
+		{"strong at Staff in Core and one other area only", "senior", join(
+			rated(eng, "senior", every, nil),
+			rated(eng, "staff", map[string]string{"core": "consistently", "management": "consistently", "*": "sometimes"}, nil))},
+		{"one area not yet started is allowed", "senior", rated(eng, "senior", map[string]string{"community": "", "*": "consistently"}, nil)},
+		{"two areas not yet started are not", "", rated(eng, "senior", map[string]string{"community": "", "organisation-building": "", "*": "consistently"}, nil)},
+		{"a senior only sometimes", "", rated(eng, "senior", map[string]string{"*": "sometimes"}, nil)},
+		{"core alone is not the level", "", rated(eng, "senior", map[string]string{"core": "role-model", "*": ""}, nil)},
+	} {
+		got := Evaluate(Input{Ladder: FromLadder(eng), Scale: ids, Track: "sre", Ratings: rate(tc.ratings...)})
+		if got.Level != tc.want {
+			t.Errorf("engineering, %s: reads as %q (%s), want %q", tc.name, got.Level, got.Rule, tc.want)
+		}
+	}
+
+	mgmt := f.Ladder("engineering-management")
+	areas := func(n int) map[string]string { // the first n areas consistently, the rest unrated
+		m := map[string]string{"*": ""}
+		for _, a := range mgmt.Areas()[:n] {
+			m[a.ID] = "consistently"
+		}
+		return m
 	}
 	for _, tc := range []struct {
 		name, want string
 		ratings    []string
 	}{
-		{"a solid senior", "senior", everything("senior", "consistently", "consistently")},
-		{"a senior with staff's core in hand", "staff", join(everything("senior", "consistently", "consistently"), everything("staff", "consistently", "sometimes"))},
-		{"a senior who is only starting on staff", "senior", join(everything("senior", "consistently", "consistently"), everything("staff", "sometimes", "sometimes"))},
-		{"a senior only sometimes", "", everything("senior", "sometimes", "sometimes")},
-		{"core alone is not the level", "", everything("senior", "role-model", "not-yet")},
+		{"everything up to senior manager", "senior-manager", join(rated(mgmt, "manager", every, nil), rated(mgmt, "senior-manager", every, nil))},
+		{"four of six areas at manager", "manager", rated(mgmt, "manager", areas(4), nil)},
+		{"three of six areas at manager", "", rated(mgmt, "manager", areas(3), nil)},
+		{"three areas at senior manager, the rest at manager", "senior-manager", join(rated(mgmt, "manager", every, nil), rated(mgmt, "senior-manager", areas(3), nil))},
+		{"two areas at senior manager, the rest at manager", "manager", join(rated(mgmt, "manager", every, nil), rated(mgmt, "senior-manager", areas(2), nil))},
+		{"four areas at director, nothing else", "director", rated(mgmt, "director", areas(4), nil)},
 	} {
-		got := Evaluate(Input{Ladder: FromLadder(eng), Scale: ids, Track: "sre", Ratings: rate(tc.ratings...)})
-		if got.Level != tc.want {
-			t.Errorf("%s: reads as %q (%s), want %q", tc.name, got.Level, got.Rule, tc.want)
+		got := Evaluate(Input{Ladder: FromLadder(mgmt), Scale: ids, Ratings: rate(tc.ratings...)})
+		if got.Style != StylePoints || got.Level != tc.want {
+			t.Errorf("management, %s: reads as %q with %d points, want %q", tc.name, got.Level, got.Points, tc.want)
 		}
-	}
-	mgmt := f.Ladder("engineering-management")
-	var ratings []string
-	for _, lv := range mgmt.Levels[:2] {
-		for _, la := range lv.Areas {
-			for _, e := range la.Expectations {
-				ratings = append(ratings, lv.ID+"/"+e.ID+"=consistently")
-			}
-		}
-	}
-	got := Evaluate(Input{Ladder: FromLadder(mgmt), Scale: ids, Ratings: rate(ratings...)})
-	if got.Style != StylePoints || got.Level != "senior-manager" {
-		t.Errorf("management, everything consistently up to senior manager: %+v", got)
 	}
 }
 

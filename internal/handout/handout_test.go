@@ -21,9 +21,9 @@ func TestDocument(t *testing.T) {
 	doc := string(docs["engineering.md"])
 	for _, want := range []string{
 		"# Engineering\n\n*Example Co*\n",
-		"| [Senior Engineer](#senior-engineer-e3) | E3 | 3-5 | Owns the team's systems",
-		"\n## Senior Engineer (E3)\n\n*Owns the team's systems end to end",
-		"**Tenure:** 3-5 years  \n**Time split:** Core 50-65%, Management 10-20%",
+		"| [Senior Engineer](#senior-engineer-en3) | EN3 | 3+ | Owns the team's systems",
+		"\n## Senior Engineer (EN3)\n\n*Owns the team's systems end to end",
+		"**Tenure:** 3+ years  \n**Time split:** Core 50-65%, Management 10-20%",
 		"\n### Core\n\n- Turns vague problems into concrete plans",
 		"*Site Reliability only:*\n\n- Defines service level objectives",
 		"- **Ownership**: Feels responsible for the health of the team's systems",

@@ -65,9 +65,9 @@ func TestExportShape(t *testing.T) {
 	}
 	senior := string(files["content/docs/engineering/senior.md"])
 	for _, want := range []string{
-		"code: E3", "weight: 3", "## Professional competencies", "### Core {#core}",
+		"code: EN3", "weight: 3", "## Professional competencies", "### Core {#core}",
 		"#### Site Reliability", "- **Ownership**: Feels responsible",
-		"## Broad Indicators", "- Core: ~50-65%", "- Tenure: ~3-5 years",
+		"## Broad Indicators", "- Core: ~50-65%", "- Tenure: ~3+ years",
 	} {
 		if !strings.Contains(senior, want) {
 			t.Errorf("senior.md lacks %q", want)

@@ -19,7 +19,7 @@ func peopleCSV(n int) []byte {
 		}
 		ladder, track, level := "", "", ""
 		if i%3 == 0 {
-			ladder, track, level = "engineering", "product", "E3"
+			ladder, track, level = "engineering", "product", "EN3"
 		}
 		fmt.Fprintf(&b, "%d,Person %d,person%d@example.com,%s,Software Engineer,2020-%02d-%02d,active,%s,%s,%s\n",
 			i, i, i, manager, i%12+1, i%28+1, ladder, track, level)

@@ -25,7 +25,7 @@ func FuzzRead(f *testing.F) {
 		"name,email,start date\n",
 		"name;email;start date\nA;a@x;2024-01-02\n",
 		"name,email,manager,start date\nA,a@x,b@x,2024-01-02\nB,b@x,a@x,2024-01-02\n",
-		"name,email,start date,ladder,track,level\nA,a@x,2024-01-02,engineering,product,E3\n",
+		"name,email,start date,ladder,track,level\nA,a@x,2024-01-02,engineering,product,EN3\n",
 		"name,email,start date\n\"A\nB\",a@x,2024-01-02\n\"unterminated,b@x,2024-01-02\n",
 		"First name,Last name,Email,Hire date\n'=A,B,a@x,2024/01/02\n",
 	} {

@@ -225,7 +225,7 @@ func TestRead(t *testing.T) {
 		want     want
 	}{
 		{"level by code, ladder from the code, track by title", f,
-			header + "Ann,ann@example.com,,2024-01-02,,Quality Engineering,e4\n", nil,
+			header + "Ann,ann@example.com,,2024-01-02,,Quality Engineering,en4\n", nil,
 			want{rows: []store.ImportRow{{Person: person("Ann", "ann@example.com", "", store.Active),
 				Ladder: "engineering", Track: "quality", Level: "staff"}}}},
 		{"ladder by title, level by title, no track", f,
@@ -252,7 +252,7 @@ func TestRead(t *testing.T) {
 			"name,email,start date,title,status,manager\nOld Timer,old@example.com,2024-01-02,,,\n", stored,
 			want{updated: 1, rows: []store.ImportRow{{Person: person("Old Timer", "old@example.com", "", store.Active)}}}},
 		{"the same level again is fine, its ladder and track may be left out", f,
-			header + "Boss,boss@example.com,,2024-01-02,,,E3\nChief,chief@example.com,,2024-01-02,Engineering Management,,Director\n", stored,
+			header + "Boss,boss@example.com,,2024-01-02,,,EN3\nChief,chief@example.com,,2024-01-02,Engineering Management,,Director\n", stored,
 			want{updated: 2, rows: []store.ImportRow{
 				{Person: person("Boss", "boss@example.com", "Senior Engineer", store.Active), Ladder: "engineering", Track: "product", Level: "senior"},
 				{Person: person("Chief", "chief@example.com", "", store.Active), Ladder: "engineering-management", Level: "director"},

@@ -163,7 +163,7 @@ func TestLevelPageContent(t *testing.T) {
 	for _, want := range []string{
 		`data-track="sre"`, "Site Reliability track",
 		`href="https://git.example.org/careers/edit/main/ladders/engineering/senior.md"`,
-		`class="chart range-chart"`, `<table class="split-table">`, "3–5 years",
+		`class="chart range-chart"`, `<table class="split-table">`, "3&#43; years",
 		`rel="prev"`, `rel="next"`, `Highlight what is new since Engineer`,
 		`href="/compare/?a=engineering/senior&amp;b=engineering/staff"`,
 		"Stands level with",

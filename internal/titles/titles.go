@@ -23,8 +23,10 @@ var words = map[string]string{
 	"sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior",
 	"eng": "engineer", "engr": "engineer", "engineering": "engineer",
 	"swe": "software engineer", "sde": "software development engineer",
+	"sdm": "software development manager",
 	"mts": "member of technical staff", "mgr": "manager", "dir": "director",
-	"vp": "vice president",
+	"vp": "vice president", "sre": "site reliability engineer",
+	"sdet": "software development engineer in test",
 }
 
 // Normalise reduces a title to the form titles are compared in: lowercase ASCII words and
@@ -121,7 +123,10 @@ type Result struct {
 }
 
 // Lookup finds query among entries: exact matches if there are any, else titles holding every
-// word of the query (fewest other words first), else the three nearest titles.
+// word of the query (fewest other words first), else the three nearest titles. Matches that are
+// equally good keep the order of entries, which is the crosswalk's: a title that means different
+// levels in different places is written once per level, the most likely first, and is answered
+// in that order.
 func Lookup(entries []Entry, query string) Result {
 	q := Normalise(query)
 	res := Result{Query: query, Matches: []Entry{}}

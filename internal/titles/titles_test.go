@@ -43,6 +43,9 @@ var normaliseCases = []struct{ in, want string }{
 	{"Sr. Eng. Manager", "senior engineer manager"},
 	{"Dir. of Engineering", "director of engineer"},
 	{"VP Engineering", "vice president engineer"},
+	{"Sr. SRE", "senior site reliability engineer"},
+	{"Sr SDM", "senior software development manager"},
+	{"SDET-II", "software development engineer in test 2"},
 	{"Staff Engineer (Platform)", "staff engineer platform"},
 	{"Principal/Staff", "principal staff"},
 	{"Ingénieur Principal", "ing nieur principal"},
@@ -73,7 +76,10 @@ func bundled(t *testing.T) []Entry {
 	return Entries(f)
 }
 
-// TestLookup looks many spellings up in the bundled crosswalk.
+// TestLookup looks many spellings up in the bundled crosswalk. It is also the check that the
+// crosswalk answers what people ask it: a company's title or level code gives the level of the
+// same scope here, and a title that means different levels in different places lists the most
+// likely level first (rows that match equally well keep the crosswalk's order).
 func TestLookup(t *testing.T) {
 	entries := bundled(t)
 	cases := []struct {
@@ -81,36 +87,88 @@ func TestLookup(t *testing.T) {
 		match string
 		want  string // "ladder/level" of each match, in order
 	}{
+		// Google: L3-L8 and its numbered titles, where II is the entry title
+		{"Google L3", Exact, "engineering/associate"},
+		{"L4", Partial, "engineering/engineer engineering/associate"},
+		{"L5", Partial, "engineering/senior engineering/engineer"},
+		{"l-6", Partial, "engineering/staff engineering/senior"},
+		{"L7", Partial, "engineering/principal engineering/principal"},
+		{"L8", Partial, "engineering/principal engineering/principal"},
+		{"Software Engineer III", Exact, "engineering/engineer"},
+		{"swe-3", Exact, "engineering/engineer"},
+		{"Software Engineer 2", Exact, "engineering/engineer engineering/associate"},
+		{"SWE II", Exact, "engineering/engineer engineering/associate"},
+		{"Software Engineer I", Exact, "engineering/associate"},
+		{"Senior Staff Engineer", Partial, "engineering/principal"},
+		// Meta: E3-E8
+		{"E3", Partial, "engineering/associate"},
+		{"E4", Partial, "engineering/engineer"},
+		{"E5", Partial, "engineering/senior"},
+		{"meta e6", Exact, "engineering/staff"},
+		{"E7", Partial, "engineering/principal"},
+		{"E8", Partial, "engineering/principal"},
+		// Amazon: SDE I-III, Principal, Senior Principal, SDM, and its own L-numbers
+		{"SDE-1", Exact, "engineering/associate"},
 		{"SDE II", Exact, "engineering/engineer"},
 		{"sde 2", Exact, "engineering/engineer"},
 		{"SDE2", Exact, "engineering/engineer"},
 		{"Software Development Engineer 2", Exact, "engineering/engineer"},
 		{"sde iii", Exact, "engineering/senior"},
-		{"SDE-1", Exact, "engineering/associate"},
 		{"Sr. SDE", Exact, "engineering/senior"},
-		{"senior sde", Exact, "engineering/senior"},
+		{"Principal SDE", Exact, "engineering/principal"},
+		{"Senior Principal SDE", Exact, "engineering/principal"},
+		{"Amazon L5", Exact, "engineering/engineer"},
+		{"Software Development Manager", Exact, "engineering-management/manager"},
+		{"SDM", Exact, "engineering-management/manager"},
+		{"Senior SDM", Exact, "engineering-management/senior-manager"},
+		// Microsoft: 59-70
+		{"59", Partial, "engineering/associate"},
+		{"61", Partial, "engineering/engineer"},
+		{"63", Partial, "engineering/senior"},
+		{"Microsoft 64", Exact, "engineering/senior"},
+		{"65", Partial, "engineering/staff"},
+		{"67", Partial, "engineering/staff"},
+		{"68", Partial, "engineering/principal"},
+		{"70", Partial, "engineering/principal"},
+		{"Principal Software Engineer", Exact, "engineering/principal engineering/staff"},
+		// generic titles: the most likely level first
+		{"Software Engineer", Exact, "engineering/engineer"},
+		{"SWE", Exact, "engineering/engineer"},
+		{"Software Developer", Exact, "engineering/engineer"},
+		{"SDE", Exact, "engineering/engineer"},
+		{"engineer", Exact, "engineering/engineer"},
 		{"SR. SOFTWARE ENGINEER", Exact, "engineering/senior"},
-		{"Software Engineer 2", Exact, "engineering/engineer"},
-		{"SWE II", Exact, "engineering/engineer"},
-		{"swe-3", Exact, "engineering/senior"},
 		{"senior engineer", Exact, "engineering/senior"},
-		{"E3", Exact, "engineering/senior"},
-		{"e-4", Exact, "engineering/staff"},
-		{"m2", Exact, "engineering-management/senior-manager"},
 		{"Staff Engineer", Exact, "engineering/staff"},
-		{"Sr Staff Eng", Exact, "engineering/principal"},
+		{"Staff Software Engineer", Exact, "engineering/staff"},
+		{"Lead Engineer", Partial, "engineering/senior"},
+		{"mid level engineer", Exact, "engineering/engineer"},
+		{"junior engineer", Partial, "engineering/associate"},
+		{"graduate", Partial, "engineering/associate"},
 		{"MTS", Exact, "engineering/engineer"},
 		{"Senior MTS", Exact, "engineering/senior"},
+		{"distinguished", Partial, "engineering/principal"},
+		// specialists, on a track
+		{"Site Reliability Engineer", Exact, "engineering/engineer"},
+		{"SRE", Exact, "engineering/engineer"},
+		{"Sr SRE", Exact, "engineering/senior"},
+		{"SDET", Exact, "engineering/engineer"},
+		{"Software Development Engineer in Test", Exact, "engineering/engineer"},
+		{"Senior SDET", Exact, "engineering/senior"},
+		// tech lead, heads and VPs: the answer depends on the size of the company
+		{"tech-lead", Exact, "engineering/senior engineering/staff"},
+		{"Tech Lead Manager", Exact, "engineering-management/manager"},
 		{"eng mgr", Exact, "engineering-management/manager"},
 		{"Sr. Engineering Manager", Exact, "engineering-management/senior-manager"},
 		{"Dir of Eng", Exact, "engineering-management/director"},
-		{"tech-lead", Exact, "engineering/senior"},
-		{"mid level engineer", Exact, "engineering/engineer"},
 		{"Director", Partial, "engineering-management/director"},
-		{"distinguished", Partial, "engineering/principal"},
-		{"principal", Partial, "engineering/principal"},
-		{"senior", Partial, "engineering/senior engineering/senior engineering/principal engineering-management/senior-manager engineering/senior engineering/senior"},
-		{"graduate", Partial, "engineering/associate"},
+		{"Head of Engineering", Exact, "engineering-management/director engineering-management/senior-manager"},
+		{"VP Engineering", Partial, "engineering-management/director engineering-management/senior-manager"},
+		{"VP of Eng", Exact, "engineering-management/director engineering-management/senior-manager"},
+		// our own codes
+		{"EN3", Exact, "engineering/senior"},
+		{"en-4", Exact, "engineering/staff"},
+		{"em4", Exact, "engineering-management/senior-manager"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.query, func(t *testing.T) {
@@ -127,7 +185,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestLookupOwnTitleOnce(t *testing.T) {
-	res := Lookup(bundled(t), "staff engineer")
+	res := Lookup(bundled(t), "director of engineering")
 	if len(res.Matches) != 1 || res.Matches[0].Own || res.Matches[0].Note == "" {
 		t.Errorf("want the crosswalk entry with its note once, not the level's own title again: %+v", res.Matches)
 	}

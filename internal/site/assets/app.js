@@ -108,8 +108,10 @@
     sr: "senior", snr: "senior", jr: "junior", jnr: "junior",
     eng: "engineer", engr: "engineer", engineering: "engineer",
     swe: "software engineer", sde: "software development engineer",
+    sdm: "software development manager",
     mts: "member of technical staff", mgr: "manager", dir: "director",
-    vp: "vice president"
+    vp: "vice president", sre: "site reliability engineer",
+    sdet: "software development engineer in test"
   };
   function normaliseTitle(s) {
     return String(s).toLowerCase().replace(/[^a-z0-9]+/g, " ")
