@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed engineering minimal
+//go:embed engineering minimal product
 var files embed.FS
 
 // Template is one starter framework.
@@ -23,6 +23,7 @@ const Default = "engineering"
 // Templates lists the bundled starter frameworks, the default first.
 var Templates = []Template{
 	{Name: "engineering", Summary: "Engineering IC ladder (five levels, four tracks) beside an Engineering Management ladder, with an introduction, FAQ and title crosswalk"},
+	{Name: "product", Summary: "Product Management and Product Design ladders (five levels each) with their leadership ladders, on the same level numbers as the engineering template, with an introduction, FAQ and title crosswalk"},
 	{Name: "minimal", Summary: "One ladder, three levels, two areas: the smallest framework worth copying"},
 }
 

@@ -2,8 +2,10 @@ package frameworks_test
 
 import (
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/ladder"
@@ -108,4 +110,116 @@ func TestExpectationsPerLevel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestProductBesideEngineering follows the steps of the product template's "Alongside
+// engineering" page: the engineering template with the product template's ladders copied in,
+// listed in rungs.yaml, their commented equivalences to engineering levels uncommented and the
+// two crosswalks joined. The result must check clean, without a warning, and show each product
+// and design level beside the engineering level of the same standing.
+func TestProductBesideEngineering(t *testing.T) {
+	eng, _ := frameworks.FS("engineering")
+	prod, _ := frameworks.FS("product")
+	m := fstest.MapFS{}
+	copyDir := func(fsys fs.FS, dir string) {
+		err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(fsys, p)
+			m[p] = &fstest.MapFile{Data: b}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyDir(eng, ".")
+	productLadders := []string{"product-management", "product-design", "product-leadership", "design-leadership"}
+	for _, l := range productLadders {
+		copyDir(prod, "ladders/"+l)
+		p := "ladders/" + l + "/ladder.yaml"
+		m[p].Data = []byte(uncommentEquivalences(string(m[p].Data)))
+	}
+	rungs := string(m["rungs.yaml"].Data)
+	const list = "ladders: [engineering, engineering-management]"
+	if !strings.Contains(rungs, list) {
+		t.Fatalf("engineering's rungs.yaml no longer lists %q", list)
+	}
+	m["rungs.yaml"].Data = []byte(strings.Replace(rungs, list, "ladders: [engineering, engineering-management, "+strings.Join(productLadders, ", ")+"]", 1))
+	prodCrosswalk, _ := fs.ReadFile(prod, "crosswalk.yaml")
+	_, rows, _ := strings.Cut(string(prodCrosswalk), "titles:\n")
+	m["crosswalk.yaml"].Data = append(m["crosswalk.yaml"].Data, rows...)
+
+	f, diags, err := ladder.Load(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diags) > 0 {
+		t.Fatalf("the combined framework has problems:\n%s", diags.Error())
+	}
+	want := map[string]string{ // product or design level -> the engineering level beside it
+		"product-management/associate":             "engineering/associate",
+		"product-management/product-manager":       "engineering/engineer",
+		"product-management/senior":                "engineering/senior",
+		"product-management/staff":                 "engineering/staff",
+		"product-management/principal":             "engineering/principal",
+		"product-design/associate":                 "engineering/associate",
+		"product-design/product-designer":          "engineering/engineer",
+		"product-design/senior":                    "engineering/senior",
+		"product-design/staff":                     "engineering/staff",
+		"product-design/principal":                 "engineering/principal",
+		"product-leadership/group-product-manager": "engineering-management/senior-manager",
+		"product-leadership/director":              "engineering-management/director",
+		"design-leadership/design-manager":         "engineering-management/senior-manager",
+		"design-leadership/director":               "engineering-management/director",
+	}
+	got := map[string]string{}
+	for _, l := range f.Ladders {
+		if strings.HasPrefix(l.ID, "engineering") {
+			continue
+		}
+		for _, eq := range l.Equivalences {
+			if strings.HasPrefix(eq.Equals.Ladder, "engineering") {
+				got[l.ID+"/"+eq.Level] = eq.Equals.Ladder + "/" + eq.Equals.Level
+			}
+		}
+	}
+	for from, to := range want {
+		if got[from] != to {
+			t.Errorf("%s stands beside %q, want %q", from, got[from], to)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("equivalences to engineering: got %v, want %v", got, want)
+	}
+	// The level numbers agree with the equivalences: a level and the one it stands beside have
+	// the same number in their codes.
+	for from, to := range want {
+		a, b := level(f, from), level(f, to)
+		if a.Code[len(a.Code)-1] != b.Code[len(b.Code)-1] {
+			t.Errorf("%s (%s) stands beside %s (%s) but their numbers differ", from, a.Code, to, b.Code)
+		}
+	}
+}
+
+// uncommentEquivalences removes the "# " in front of the commented equivalences of a product
+// ladder, as its comment asks.
+func uncommentEquivalences(src string) string {
+	lines := strings.Split(src, "\n")
+	for i, line := range lines {
+		indent, rest, ok := strings.Cut(line, "# ")
+		if !ok || strings.TrimSpace(indent) != "" {
+			continue
+		}
+		if s := strings.TrimSpace(rest); s == "equivalences:" || strings.HasPrefix(s, "- level:") || strings.HasPrefix(s, "equals:") {
+			lines[i] = indent + rest
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func level(f *ladder.Framework, ref string) *ladder.Level {
+	l, lv, _ := strings.Cut(ref, "/")
+	return f.Ladder(l).Level(lv)
 }

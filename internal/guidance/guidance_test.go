@@ -325,6 +325,46 @@ func TestBundledGuidance(t *testing.T) {
 	}
 }
 
+// TestEveryBundledLevelReads: in every bundled template, someone who consistently shows all of
+// one level's expectations, and nothing else, reads as exactly that level, on every ladder with
+// guidance and every track.
+func TestEveryBundledLevelReads(t *testing.T) {
+	for _, tmpl := range frameworks.Templates {
+		fsys, _ := frameworks.FS(tmpl.Name)
+		f, diags, err := ladder.Load(fsys)
+		if err != nil || diags.HasErrors() {
+			t.Fatalf("load %s: %v %s", tmpl.Name, err, diags.Error())
+		}
+		var ids []string
+		for _, r := range f.Scale {
+			ids = append(ids, r.ID)
+		}
+		for _, l := range f.Ladders {
+			if l.Promotion == nil {
+				continue
+			}
+			tracks := []string{""}
+			for _, tr := range l.Tracks {
+				tracks = append(tracks, tr.ID)
+			}
+			for _, lv := range l.Levels {
+				for _, track := range tracks {
+					ratings := map[string]string{}
+					for _, la := range lv.Areas {
+						for _, e := range la.Expectations {
+							ratings[lv.ID+"/"+e.ID] = "consistently"
+						}
+					}
+					got := Evaluate(Input{Ladder: FromLadder(l), Scale: ids, Track: track, Ratings: ratings})
+					if got.Level != lv.ID {
+						t.Errorf("%s: %s/%s on track %q, all consistently, reads as %q", tmpl.Name, l.ID, lv.ID, track, got.Level)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestScriptAgrees runs guidance.js under node on every case of the table and wants the very
 // same result as Evaluate, field for field.
 func TestScriptAgrees(t *testing.T) {

@@ -68,7 +68,12 @@ func TestNormalise(t *testing.T) {
 
 func bundled(t *testing.T) []Entry {
 	t.Helper()
-	fsys, _ := frameworks.FS("engineering")
+	return template(t, "engineering")
+}
+
+func template(t *testing.T, name string) []Entry {
+	t.Helper()
+	fsys, _ := frameworks.FS(name)
 	f, diags, err := ladder.Load(fsys)
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("load: %v %s", err, diags.Error())
@@ -181,6 +186,40 @@ func TestLookup(t *testing.T) {
 				t.Errorf("Lookup(%q) = %s %v, want %s %s", tc.query, res.Match, got, tc.match, tc.want)
 			}
 		})
+	}
+}
+
+// TestLookupProduct looks product and design titles up in the product template's crosswalk.
+func TestLookupProduct(t *testing.T) {
+	entries := template(t, "product")
+	for _, tc := range []struct{ query, match, want string }{
+		{"Product Manager", Exact, "product-management/product-manager"},
+		{"PM", Exact, "product-management/product-manager"},
+		{"APM", Exact, "product-management/associate"},
+		{"Sr. PM", Exact, "product-management/senior"},
+		{"Senior Product Manager", Exact, "product-management/senior"},
+		{"Principal Product Manager", Exact, "product-management/principal product-management/staff"},
+		{"Product Owner", Exact, "product-management/product-manager product-management/associate"},
+		{"GPM", Exact, "product-leadership/group-product-manager"},
+		{"Head of Product", Exact, "product-leadership/director product-leadership/group-product-manager"},
+		{"VP Product", Partial, "product-leadership/director product-leadership/group-product-manager"},
+		{"PM3", Exact, "product-management/senior"},
+		{"UX Designer", Exact, "product-design/product-designer"},
+		{"Senior Designer", Partial, "product-design/senior product-design/senior"},
+		{"Design Lead", Exact, "product-design/staff design-leadership/design-manager"},
+		{"Head of Design", Exact, "design-leadership/director design-leadership/design-manager"},
+		{"Design Director", Partial, "design-leadership/director"},
+		{"PD4", Exact, "product-design/staff"},
+		{"dl-4", Exact, "design-leadership/design-manager"},
+	} {
+		res := Lookup(entries, tc.query)
+		var got []string
+		for _, m := range res.Matches {
+			got = append(got, m.Ladder+"/"+m.Level)
+		}
+		if res.Match != tc.match || strings.Join(got, " ") != tc.want {
+			t.Errorf("Lookup(%q) = %s %v, want %s %s", tc.query, res.Match, got, tc.match, tc.want)
+		}
 	}
 }
 
