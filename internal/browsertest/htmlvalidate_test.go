@@ -48,6 +48,7 @@ func TestHTMLValid(t *testing.T) {
 		{"engineering", "engineering", site.Options{}},
 		{"engineering-subpath-live", "engineering", site.Options{BaseURL: "https://example.org/careers/", LiveReload: true}},
 		{"minimal", "minimal", site.Options{}},
+		{"product", "product", site.Options{}},
 		{"fixture", fixture, site.Options{}},
 	}
 	var files []string

@@ -234,6 +234,7 @@ func TestLinks(t *testing.T) {
 		{"engineering in a sub-folder", "engineering", "https://example.org/careers/"},
 		{"engineering under a path only", "engineering", "/careers/"},
 		{"minimal in a sub-folder", "minimal", "https://example.org/careers/"},
+		{"product at the root", "product", ""},
 		{"fixture in a sub-folder", fixture, "https://example.org/careers/"},
 	}
 	for _, tc := range tests {
