@@ -73,7 +73,7 @@ func Document(f *ladder.Framework, ld *ladder.Ladder) []byte {
 }
 
 func level(b *strings.Builder, f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level) {
-	fmt.Fprintf(b, "\n## %s (%s)\n\n", lv.Title, lv.Code)
+	fmt.Fprintf(b, "\n## %s\n\n", heading(lv))
 	if lv.Summary != "" {
 		fmt.Fprintf(b, "*%s*\n\n", lv.Summary)
 	}
@@ -99,6 +99,9 @@ func level(b *strings.Builder, f *ladder.Framework, ld *ladder.Ladder, lv *ladde
 	}
 	if len(facts) > 0 {
 		b.WriteString(strings.Join(facts, "  \n") + "\n\n")
+	}
+	if lv.IndicatorNotes != "" {
+		b.WriteString(demote(plainLinks(lv.IndicatorNotes)) + "\n\n")
 	}
 	if lv.Intro != "" {
 		b.WriteString(demote(plainLinks(lv.Intro)) + "\n\n")
@@ -131,10 +134,18 @@ func level(b *strings.Builder, f *ladder.Framework, ld *ladder.Ladder, lv *ladde
 }
 
 func tenure(lv *ladder.Level) string {
-	if lv.Tenure.Min == 0 && lv.Tenure.Max == nil {
+	if lv.Tenure.IsZero() {
 		return ""
 	}
 	return lv.Tenure.String()
+}
+
+// heading is the level's title with its code, when it has one.
+func heading(lv *ladder.Level) string {
+	if lv.Code == "" {
+		return lv.Title
+	}
+	return fmt.Sprintf("%s (%s)", lv.Title, lv.Code)
 }
 
 var (
@@ -163,7 +174,7 @@ func demote(s string) string {
 
 // anchor is the id Markdown renderers (GitHub, most wikis) give the level's heading.
 func anchor(lv *ladder.Level) string {
-	h := strings.ToLower(fmt.Sprintf("%s (%s)", lv.Title, lv.Code))
+	h := strings.ToLower(heading(lv))
 	return strings.ReplaceAll(anchorStrip.ReplaceAllString(h, ""), " ", "-")
 }
 

@@ -62,6 +62,7 @@ type areaFile struct {
 	ID          ident  `yaml:"id,required"`
 	Title       string `yaml:"title,required"`
 	Kind        ident  `yaml:"kind"`
+	From        ident  `yaml:"from"`
 	Description string `yaml:"description"`
 }
 
@@ -87,10 +88,11 @@ type equivFile struct {
 type levelFront struct {
 	Pos       Pos
 	Title     string     `yaml:"title,required"`
-	Code      string     `yaml:"code,required"`
+	Code      string     `yaml:"code"`
 	Summary   string     `yaml:"summary"`
 	Tenure    rangeValue `yaml:"tenure"`
 	TimeSplit splitMap   `yaml:"time_split"`
+	Notes     string     `yaml:"indicator_notes"`
 }
 
 type pageFront struct {

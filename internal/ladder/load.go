@@ -33,7 +33,7 @@ func Load(fsys fs.FS) (*Framework, Diagnostics, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}}
+	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{}}
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
@@ -50,6 +50,9 @@ type loader struct {
 	r          reporter
 	ladderSrc  map[string]*ladderFile
 	levelFiles map[string]*levelSource // by path
+	// levelOrder is each ladder's level ids by position, known before the levels load (they
+	// load in parallel, and an area's start depends on the order).
+	levelOrder map[string]map[string]int
 }
 
 // levelSource keeps a loaded level and its file for the link check.
@@ -264,7 +267,7 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 				l.r.errorf(af.Kind.Pos, "unknown area kind %q%s; use %q or %q", kind, Suggest(kind, []string{KindExpectations, KindTraits}), KindExpectations, KindTraits)
 				kind = KindExpectations
 			}
-			g.Areas = append(g.Areas, &Area{ID: af.ID.Value, Title: af.Title, Kind: kind, Description: af.Description, Group: g.ID})
+			g.Areas = append(g.Areas, &Area{ID: af.ID.Value, Title: af.Title, Kind: kind, Description: af.Description, Group: g.ID, From: af.From.Value})
 		}
 		if len(gf.Areas) == 0 {
 			l.r.errorf(gf.Pos, "group %q has no areas", gf.ID.Value)
@@ -286,6 +289,7 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 
 	listed := map[string]bool{}
 	var jobs []levelJob
+	order := map[string]int{}
 	for _, lid := range lf.Levels {
 		if !l.checkID(lid, "level") {
 			continue
@@ -295,7 +299,23 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 			continue
 		}
 		listed[lid.Value] = true
+		order[lid.Value] = len(order)
 		jobs = append(jobs, levelJob{ladder: ld, id: lid})
+	}
+	l.levelOrder[ld.ID] = order
+	for _, gf := range lf.Groups {
+		for _, af := range gf.Areas {
+			if from := af.From; from.Value != "" && !listed[from.Value] {
+				var ids []string
+				for _, lid := range lf.Levels {
+					ids = append(ids, lid.Value)
+				}
+				l.r.errorf(from.Pos, "area %q starts at unknown level %q%s; levels: %s", af.ID.Value, from.Value, Suggest(from.Value, ids), strings.Join(ids, ", "))
+				if a := ld.Area(af.ID.Value); a != nil {
+					a.From = ""
+				}
+			}
+		}
 	}
 	for _, name := range l.files(path.Join(laddersDir, id.Value), ".md") {
 		if !listed[name] {
@@ -324,7 +344,7 @@ func (l *loader) levels(jobs []levelJob) {
 		wg.Go(func() {
 			for i := range next {
 				j := &jobs[i]
-				j.level, j.src = l.level(j.ladder, j.id, &j.r)
+				j.level, j.src = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
 			}
 		})
 	}
@@ -354,8 +374,9 @@ func (l *loader) levels(jobs []levelJob) {
 	}
 }
 
-// level loads one level file, reporting to r; it may run beside other levels.
-func (l *loader) level(ld *Ladder, id ident, r *reporter) (*Level, []byte) {
+// level loads one level file, reporting to r; it may run beside other levels. order gives the
+// position of each level of the ladder.
+func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) (*Level, []byte) {
 	file := path.Join(laddersDir, ld.ID, id.Value+".md")
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
@@ -377,7 +398,7 @@ func (l *loader) level(ld *Ladder, id ident, r *reporter) (*Level, []byte) {
 		return nil, nil
 	}
 	d.decode(n, &lf)
-	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, Path: file}
+	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, IndicatorNotes: strings.TrimSpace(lf.Notes), Path: file}
 	if lf.Tenure.Set {
 		lv.Tenure = lf.Tenure.Range
 		if rg := lf.Tenure.Range; rg.Max != nil && rg.Min > *rg.Max {
@@ -388,7 +409,7 @@ func (l *loader) level(ld *Ladder, id ident, r *reporter) (*Level, []byte) {
 
 	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	levelAreas(r, ld, lv, body)
+	levelAreas(r, ld, order, lv, body)
 	return lv, src
 }
 
@@ -445,7 +466,7 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 	return zero, false
 }
 
-func levelAreas(r *reporter, ld *Ladder, lv *Level, body *levelBody) {
+func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) {
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -524,16 +545,21 @@ func levelAreas(r *reporter, ld *Ladder, lv *Level, body *levelBody) {
 	}
 	for _, a := range areaList {
 		la := lv.Area(a.ID)
-		switch {
+		line := 1
+		for _, sec := range body.sections {
+			if strings.EqualFold(sec.heading, a.Title) || strings.EqualFold(sec.heading, a.ID) {
+				line = sec.line
+			}
+		}
+		start, hasStart := order[a.From]
+		switch before := hasStart && order[lv.ID] < start; {
+		case before && la != nil:
+			r.warnf(Pos{lv.Path, line, 1}, "area %q starts at level %q (from: in %s), so this level, below it, should have no section for it", a.Title, a.From, LadderFile)
+		case before:
+			// The area starts higher up the ladder: nothing is missing here.
 		case la == nil:
 			r.warnf(Pos{lv.Path, 1, 1}, "level has no section for area %q (## %s)", a.ID, a.Title)
 		case len(la.Expectations) == 0:
-			line := 1
-			for _, sec := range body.sections {
-				if strings.EqualFold(sec.heading, a.Title) || strings.EqualFold(sec.heading, a.ID) {
-					line = sec.line
-				}
-			}
 			r.warnf(Pos{lv.Path, line, 1}, "area %q has no expectations in this level", a.Title)
 		}
 	}

@@ -85,6 +85,9 @@ type Area struct {
 	Kind        string `json:"kind"`
 	Description string `json:"description,omitempty"`
 	Group       string `json:"group"`
+	// From is the level the area starts at, when it does not apply to the levels below it (a
+	// leadership area from Staff up); "" when it applies at every level.
+	From string `json:"from,omitempty"`
 }
 
 // Track is a stream that shares the ladder's levels and may add its own expectations.
@@ -108,15 +111,18 @@ type Equivalence struct {
 
 // Level is one rung of a ladder.
 type Level struct {
-	ID        string       `json:"id"`
-	Title     string       `json:"title"`
-	Code      string       `json:"code"`
-	Summary   string       `json:"summary,omitempty"`
-	Intro     string       `json:"intro,omitempty"`
-	Tenure    Range        `json:"tenure"`
-	TimeSplit []AreaRange  `json:"time_split,omitempty"`
-	Areas     []*LevelArea `json:"areas"`
-	Path      string       `json:"path"`
+	ID        string      `json:"id"`
+	Title     string      `json:"title"`
+	Code      string      `json:"code,omitempty"` // a short code such as E3, when the ladder uses them
+	Summary   string      `json:"summary,omitempty"`
+	Intro     string      `json:"intro,omitempty"`
+	Tenure    Range       `json:"tenure"`
+	TimeSplit []AreaRange `json:"time_split,omitempty"`
+	// IndicatorNotes is Markdown shown with the time split and tenure: how to read them, and
+	// caveats, in the order the author wrote them.
+	IndicatorNotes string       `json:"indicator_notes,omitempty"`
+	Areas          []*LevelArea `json:"areas"`
+	Path           string       `json:"path"`
 }
 
 // AreaRange is the share of time, in percent, a level spends on one area.
@@ -125,10 +131,12 @@ type AreaRange struct {
 	Range Range  `json:"range"`
 }
 
-// Range is a numeric range; Max is nil when it has no upper bound ("5+").
+// Range is a numeric range; Max is nil when it has no upper bound ("5+"). Approx marks a range
+// written as approximate ("~2-3"), which is shown as written.
 type Range struct {
-	Min float64  `json:"min"`
-	Max *float64 `json:"max,omitempty"`
+	Min    float64  `json:"min"`
+	Max    *float64 `json:"max,omitempty"`
+	Approx bool     `json:"approx,omitempty"`
 }
 
 // LevelArea is what a level expects in one area.
@@ -227,6 +235,23 @@ func (l *Ladder) LevelNamed(name string) *Level {
 		}
 	}
 	return nil
+}
+
+// Applies reports whether area a applies at the level with the given id: at every level when
+// the area has no start, else at its start level and the levels above it.
+func (l *Ladder) Applies(a *Area, level string) bool {
+	if a.From == "" {
+		return true
+	}
+	for _, lv := range l.Levels {
+		switch lv.ID {
+		case a.From:
+			return true
+		case level:
+			return false
+		}
+	}
+	return true
 }
 
 // Area returns what the level expects in the given area, or nil.

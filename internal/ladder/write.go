@@ -110,11 +110,10 @@ var headingLine = regexp.MustCompile(`^#{1,2}([ \t]|$)`)
 
 func levelFile(ld *Ladder, lv *Level) ([]byte, error) {
 	var b strings.Builder
-	front := mapping("title", str(lv.Title), "code", str(lv.Code))
-	if lv.Summary != "" {
-		addPair(front, "summary", str(lv.Summary))
-	}
-	if lv.Tenure.Min != 0 || lv.Tenure.Max != nil {
+	front := mapping("title", str(lv.Title))
+	optional(front, "code", lv.Code)
+	optional(front, "summary", lv.Summary)
+	if !lv.Tenure.IsZero() {
 		addPair(front, "tenure", plain(lv.Tenure.String()))
 	}
 	if len(lv.TimeSplit) > 0 {
@@ -124,6 +123,7 @@ func levelFile(ld *Ladder, lv *Level) ([]byte, error) {
 		}
 		addPair(front, "time_split", ts)
 	}
+	optional(front, "indicator_notes", trimLines(lv.IndicatorNotes))
 	b.WriteString("---\n")
 	b.Write(encodeYAML("", front))
 	b.WriteString("---\n")
@@ -266,6 +266,7 @@ func ladderNode(ld *Ladder) *yaml.Node {
 			if a.Kind == KindTraits {
 				addPair(m, "kind", str(a.Kind))
 			}
+			optional(m, "from", a.From)
 			optional(m, "description", a.Description)
 			areas.Content = append(areas.Content, m)
 		}

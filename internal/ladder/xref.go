@@ -124,11 +124,12 @@ func (l *loader) links(f *Framework) {
 				inFront = true
 				continue
 			}
-			if inFront {
-				inFront = t != "---" && t != "..."
+			if inFront && (t == "---" || t == "...") {
+				inFront = false
 				continue
 			}
-			if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			// Front matter is scanned too: a level's indicator notes are Markdown.
+			if !inFront && (strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~")) {
 				inFence = !inFence
 			}
 			if inFence {

@@ -331,10 +331,12 @@ func (rv *rangeValue) decodeNode(d *yamlDecoder, n *yaml.Node) {
 	rv.Range, rv.Set = r, true
 }
 
-// parseRange reads "2-3", "4", "5+", allowing spaces, a leading "~" and a trailing "%".
+// parseRange reads "2-3", "4", "5+", allowing spaces and a trailing "%"; a "~" in front of
+// either number ("~2-3", "~2-~3") makes the range approximate.
 func parseRange(s string) (Range, error) {
 	t := strings.TrimSpace(s)
-	t = strings.TrimPrefix(t, "~")
+	approx := strings.Contains(t, "~")
+	t = strings.ReplaceAll(t, "~", "")
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
 	bad := fmt.Errorf("%q is not a range; write it like \"2-3\", \"4\" or \"5+\"", s)
 	num := func(x string) (float64, bool) {
@@ -346,7 +348,7 @@ func parseRange(s string) (Range, error) {
 		if !ok {
 			return Range{}, bad
 		}
-		return Range{Min: lo}, nil
+		return Range{Min: lo, Approx: approx}, nil
 	}
 	if a, b, ok := strings.Cut(t, "-"); ok {
 		lo, ok1 := num(a)
@@ -354,26 +356,37 @@ func parseRange(s string) (Range, error) {
 		if !ok1 || !ok2 {
 			return Range{}, bad
 		}
-		return Range{Min: lo, Max: &hi}, nil
+		return Range{Min: lo, Max: &hi, Approx: approx}, nil
 	}
 	v, ok := num(t)
 	if !ok {
 		return Range{}, bad
 	}
-	return Range{Min: v, Max: &v}, nil
+	return Range{Min: v, Max: &v, Approx: approx}, nil
 }
 
-// String writes the range back in the form parseRange reads.
+// String writes the range back in the form parseRange reads, with "~" in front when it is
+// approximate.
 func (r Range) String() string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	s := ""
 	switch {
 	case r.Max == nil:
-		return f(r.Min) + "+"
+		s = f(r.Min) + "+"
 	case *r.Max == r.Min:
-		return f(r.Min)
+		s = f(r.Min)
 	default:
-		return f(r.Min) + "-" + f(*r.Max)
+		s = f(r.Min) + "-" + f(*r.Max)
 	}
+	if r.Approx {
+		return "~" + s
+	}
+	return s
+}
+
+// IsZero reports whether the range is unset: no minimum, no maximum, not approximate.
+func (r Range) IsZero() bool {
+	return r.Min == 0 && r.Max == nil && !r.Approx
 }
 
 // splitEntry is one area's share of time as written in a level's front matter.

@@ -257,6 +257,9 @@ func (r *renderer) groups(md goldmark.Markdown, l *ladder.Ladder, lv, below *lad
 	for _, g := range l.Groups {
 		gv := groupView{ID: g.ID, Title: g.Title}
 		for _, a := range g.Areas {
+			if lv != nil && !l.Applies(a, lv.ID) && lv.Area(a.ID) == nil {
+				continue // the area starts higher up the ladder
+			}
 			av := areaView{ID: a.ID, Title: a.Title, Description: r.inline(md, l.Path, a.Description), Traits: a.Kind == ladder.KindTraits}
 			if lv != nil {
 				if la := lv.Area(a.ID); la != nil {
@@ -271,7 +274,9 @@ func (r *renderer) groups(md goldmark.Markdown, l *ladder.Ladder, lv, below *lad
 			}
 			gv.Areas = append(gv.Areas, av)
 		}
-		out = append(out, gv)
+		if len(gv.Areas) > 0 {
+			out = append(out, gv)
+		}
 	}
 	return out
 }
@@ -349,6 +354,7 @@ func (r *renderer) levelPage(c *chrome, home link, l *ladder.Ladder, i int) erro
 	v.SideHTML = sideHTML(v.Levels)
 	v.TocHTML = tocHTML(v.Groups)
 	v.Indicators = r.indicators(l, lv)
+	v.Indicators.Notes = r.block(md, lv.Path, lv.IndicatorNotes)
 	title := lv.Title
 	return r.page(&page{Site: c, Title: title, Description: lv.Summary, Section: "ladder:" + l.ID, Path: levelPath(l, lv),
 		Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}, Body: v}, "level")

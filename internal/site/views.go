@@ -115,6 +115,7 @@ type itemView struct {
 }
 
 type indicatorsView struct {
+	Notes  template.HTML // the level's indicator notes
 	Tenure string
 	Rows   []splitRow
 	Chart  template.HTML
@@ -127,20 +128,30 @@ type splitRow struct {
 
 // tenure renders a range of years for people: "3–5 years", "5+ years", "1 year".
 func tenure(r ladder.Range) string {
-	if r.Min == 0 && r.Max == nil {
+	if r.IsZero() {
 		return ""
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	s := ""
 	switch {
 	case r.Max == nil:
-		return f(r.Min) + "+ years"
+		s = f(r.Min) + "+ years"
 	case *r.Max == r.Min && r.Min == 1:
-		return "1 year"
+		s = "1 year"
 	case *r.Max == r.Min:
-		return f(r.Min) + " years"
+		s = f(r.Min) + " years"
 	default:
-		return f(r.Min) + "–" + f(*r.Max) + " years"
+		s = f(r.Min) + "–" + f(*r.Max) + " years"
 	}
+	return approx(r, s)
+}
+
+// approx puts "~" in front of a range the framework gives as approximate, as its author wrote it.
+func approx(r ladder.Range, s string) string {
+	if r.Approx {
+		return "~" + s
+	}
+	return s
 }
 
 // percent renders a time-split range: "50–65%".
@@ -148,11 +159,11 @@ func percent(r ladder.Range) string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	switch {
 	case r.Max == nil:
-		return f(r.Min) + "%+"
+		return approx(r, f(r.Min)+"%+")
 	case *r.Max == r.Min:
-		return f(r.Min) + "%"
+		return approx(r, f(r.Min)+"%")
 	default:
-		return f(r.Min) + "–" + f(*r.Max) + "%"
+		return approx(r, f(r.Min)+"–"+f(*r.Max)+"%")
 	}
 }
 
