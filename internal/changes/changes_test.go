@@ -61,8 +61,8 @@ func TestCompare(t *testing.T) {
 		t.Fatalf("ladders: %+v", d.Ladders)
 	}
 	lc := d.Ladders[0]
-	if lc.Order == nil || strings.Join(lc.Order.Old, " ") != "engineer senior staff" || strings.Join(lc.Order.New, " ") != "senior engineer staff-engineer" {
-		t.Errorf("order: %+v", lc.Order)
+	if len(lc.Orders) == 0 || lc.Orders[0].What != "levels" || strings.Join(lc.Orders[0].Old, " ") != "engineer senior staff" || strings.Join(lc.Orders[0].New, " ") != "senior engineer staff-engineer" {
+		t.Errorf("order: %+v", lc.Orders)
 	}
 	byID := map[string]*LevelChange{}
 	for _, lv := range lc.Levels {
@@ -247,7 +247,7 @@ func TestHistory(t *testing.T) {
 	if entries[0].Commit.Subject != "Grow the senior level" || entries[1].Commit.Subject != "Add the framework" {
 		t.Errorf("newest first: %q, %q", entries[0].Commit.Subject, entries[1].Commit.Subject)
 	}
-	if entries[0].Diff == nil || len(entries[0].Diff.Ladders) != 1 || entries[0].Diff.Ladders[0].Order == nil {
+	if entries[0].Diff == nil || len(entries[0].Diff.Ladders) != 1 || len(entries[0].Diff.Ladders[0].Orders) == 0 {
 		t.Errorf("second commit's diff: %+v", entries[0].Diff)
 	}
 	if d := entries[1].Diff; d == nil || len(d.Ladders) != 1 || d.Ladders[0].Change != Added {

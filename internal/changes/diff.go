@@ -3,10 +3,18 @@
 package changes
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
+
+// Compare looks at the whole model: every value a framework's files hold is compared, so two
+// versions are the same (an empty Diff) exactly when their files would say the same. Only where
+// a file is (Path) and where a bullet starts (Line) are left out: they follow from the ids.
 
 // Kinds of change.
 const (
@@ -17,14 +25,18 @@ const (
 
 // Diff is everything that differs between two versions of a framework.
 type Diff struct {
-	Framework []Field         `json:"framework,omitempty"`
+	Framework []Field         `json:"framework,omitempty"` // settings: title, organisation, logo...
+	Scale     []Item          `json:"scale,omitempty"`     // ratings by id; the label is the title
+	Crosswalk []Item          `json:"crosswalk,omitempty"` // ID "title -> ladder/level"
+	Orders    []Order         `json:"orders,omitempty"`    // ladders, pages, ratings or titles reordered
 	Ladders   []*LadderChange `json:"ladders,omitempty"`
 	Pages     []*PageChange   `json:"pages,omitempty"`
 }
 
-// Empty reports whether the versions are the same in everything Compare looks at.
+// Empty reports whether the versions are the same.
 func (d *Diff) Empty() bool {
-	return len(d.Framework) == 0 && len(d.Ladders) == 0 && len(d.Pages) == 0
+	return len(d.Framework) == 0 && len(d.Scale) == 0 && len(d.Crosswalk) == 0 && len(d.Orders) == 0 &&
+		len(d.Ladders) == 0 && len(d.Pages) == 0
 }
 
 // Field is a named value that changed; an empty Old or New means it was not set.
@@ -34,30 +46,35 @@ type Field struct {
 	New  string `json:"new"`
 }
 
-// Item is something a ladder holds (an area or a track) that was added, removed or renamed.
+// Item is something added, removed or changed that has an id: a rating, group, area, track,
+// equivalence or crosswalk title.
 type Item struct {
-	ID     string `json:"id"`
-	Change string `json:"change"`
-	Old    string `json:"old,omitempty"` // title before
-	New    string `json:"new,omitempty"` // title after
+	ID     string  `json:"id"`
+	Change string  `json:"change"`
+	Old    string  `json:"old,omitempty"`    // title before
+	New    string  `json:"new,omitempty"`    // title after
+	Fields []Field `json:"fields,omitempty"` // other values that changed
+}
+
+// Order is a list whose entries are the same but in another order: What names the list.
+type Order struct {
+	What string   `json:"what"`
+	Old  []string `json:"old"`
+	New  []string `json:"new"`
 }
 
 // LadderChange is what changed in one ladder.
 type LadderChange struct {
-	ID     string         `json:"id"`
-	Title  string         `json:"title"`
-	Change string         `json:"change"`
-	Fields []Field        `json:"fields,omitempty"`
-	Areas  []Item         `json:"areas,omitempty"`
-	Tracks []Item         `json:"tracks,omitempty"`
-	Order  *Order         `json:"order,omitempty"` // levels in a new order
-	Levels []*LevelChange `json:"levels,omitempty"`
-}
-
-// Order is the level ids before and after they were reordered.
-type Order struct {
-	Old []string `json:"old"`
-	New []string `json:"new"`
+	ID           string         `json:"id"`
+	Title        string         `json:"title"`
+	Change       string         `json:"change"`
+	Fields       []Field        `json:"fields,omitempty"` // title, summary, description, branches from, promotion
+	Groups       []Item         `json:"groups,omitempty"`
+	Areas        []Item         `json:"areas,omitempty"`
+	Tracks       []Item         `json:"tracks,omitempty"`
+	Equivalences []Item         `json:"equivalences,omitempty"` // ID "level = ladder/level"
+	Orders       []Order        `json:"orders,omitempty"`       // levels, groups, areas, tracks, equivalences
+	Levels       []*LevelChange `json:"levels,omitempty"`
 }
 
 // LevelChange is what changed in one level.
@@ -66,9 +83,10 @@ type LevelChange struct {
 	Title        string        `json:"title"`
 	Change       string        `json:"change"`
 	OldID        string        `json:"old_id,omitempty"` // the level's file was renamed
-	Fields       []Field       `json:"fields,omitempty"` // title, code, summary, introduction
+	Fields       []Field       `json:"fields,omitempty"` // title, code, summary, introduction, indicator notes
 	Tenure       *Field        `json:"tenure,omitempty"`
 	TimeSplit    []Field       `json:"time_split,omitempty"` // Name is the area id
+	Orders       []Order       `json:"orders,omitempty"`     // time split, sections, expectations in an area
 	Areas        []*AreaChange `json:"areas,omitempty"`
 	Expectations int           `json:"expectations,omitempty"` // of a level added or removed
 }
@@ -77,6 +95,7 @@ type LevelChange struct {
 type AreaChange struct {
 	Area    string              `json:"area"`
 	Title   string              `json:"title"`
+	Section string              `json:"section,omitempty"` // Added or Removed: the level gained or lost its section for the area
 	Added   []Expectation       `json:"added,omitempty"`
 	Removed []Expectation       `json:"removed,omitempty"`
 	Changed []ExpectationChange `json:"changed,omitempty"`
@@ -118,12 +137,36 @@ func Compare(old, new *ladder.Framework) *Diff {
 		new = &ladder.Framework{}
 	}
 	d := &Diff{}
+	format := func(f *ladder.Framework) string {
+		if f.Format == 0 {
+			return ""
+		}
+		return strconv.Itoa(f.Format)
+	}
 	d.Framework = fields(
+		"format", format(old), format(new),
 		"title", old.Title, new.Title,
 		"organisation", old.Organisation, new.Organisation,
+		"logo", old.Logo, new.Logo,
 		"description", old.Description, new.Description,
-		"scale", scale(old), scale(new),
+		"base_url", old.BaseURL, new.BaseURL,
+		"repository", old.Repository, new.Repository,
+		"edit_url", old.EditURL, new.EditURL,
 	)
+	rating := func(r ladder.Rating) entry {
+		return entry{id: r.ID, title: r.Label, fields: []string{"description", r.Description}}
+	}
+	d.Scale = items(each(old.Scale, rating), each(new.Scale, rating))
+	d.Orders = appendOrder(d.Orders, "ratings", each(old.Scale, rating), each(new.Scale, rating))
+
+	title := func(t ladder.TitleMatch) entry {
+		return entry{id: t.Title + " -> " + t.Ladder + "/" + t.Level, title: t.Title, fields: []string{"note", t.Note}}
+	}
+	d.Crosswalk = items(each(old.Crosswalk, title), each(new.Crosswalk, title))
+	d.Orders = appendOrder(d.Orders, "crosswalk", each(old.Crosswalk, title), each(new.Crosswalk, title))
+
+	ladderEntry := func(l *ladder.Ladder) entry { return entry{id: l.ID, title: l.Title} }
+	d.Orders = appendOrder(d.Orders, "ladders", each(old.Ladders, ladderEntry), each(new.Ladders, ladderEntry))
 	for _, ol := range old.Ladders {
 		if new.Ladder(ol.ID) == nil {
 			d.Ladders = append(d.Ladders, &LadderChange{ID: ol.ID, Title: ol.Title, Change: Removed, Levels: levelsOnly(ol, Removed)})
@@ -139,39 +182,39 @@ func Compare(old, new *ladder.Framework) *Diff {
 			d.Ladders = append(d.Ladders, lc)
 		}
 	}
+	d.Pages = comparePages(old.Pages, new.Pages)
+	pageEntry := func(p *ladder.Page) entry { return entry{id: p.ID, title: p.Title} }
+	d.Orders = appendOrder(d.Orders, "pages", each(old.Pages, pageEntry), each(new.Pages, pageEntry))
+	return d
+}
+
+func comparePages(old, new []*ladder.Page) []*PageChange {
+	var out []*PageChange
 	oldPages := map[string]*ladder.Page{}
-	for _, p := range old.Pages {
+	for _, p := range old {
 		oldPages[p.ID] = p
 	}
 	seen := map[string]bool{}
-	for _, p := range new.Pages {
+	for _, p := range new {
 		seen[p.ID] = true
 		op := oldPages[p.ID]
 		switch {
 		case op == nil:
-			d.Pages = append(d.Pages, &PageChange{ID: p.ID, Title: p.Title, Change: Added})
+			out = append(out, &PageChange{ID: p.ID, Title: p.Title, Change: Added})
 		case op.Title != p.Title || op.Body != p.Body:
 			pc := &PageChange{ID: p.ID, Title: p.Title, Change: Changed, Fields: fields("title", op.Title, p.Title)}
 			if op.Body != p.Body {
 				pc.Fields = append(pc.Fields, Field{Name: "text", Old: op.Body, New: p.Body})
 			}
-			d.Pages = append(d.Pages, pc)
+			out = append(out, pc)
 		}
 	}
-	for _, p := range old.Pages {
+	for _, p := range old {
 		if !seen[p.ID] {
-			d.Pages = append(d.Pages, &PageChange{ID: p.ID, Title: p.Title, Change: Removed})
+			out = append(out, &PageChange{ID: p.ID, Title: p.Title, Change: Removed})
 		}
 	}
-	return d
-}
-
-func scale(f *ladder.Framework) string {
-	var labels []string
-	for _, r := range f.Scale {
-		labels = append(labels, r.Label)
-	}
-	return strings.Join(labels, ", ")
+	return out
 }
 
 // fields lists the name, old, new triples whose values differ.
@@ -201,11 +244,58 @@ func count(lv *ladder.Level) int {
 	return n
 }
 
+func levelRef(r *ladder.LevelRef) string {
+	if r == nil {
+		return ""
+	}
+	return r.Ladder + "/" + r.Level
+}
+
+// promotion is a ladder's promotion guidance as ladder.yaml writes it, for people to read, and
+// as JSON, which says exactly whether two versions differ.
+func promotion(ld *ladder.Ladder) (text, exact string) {
+	if ld.Promotion == nil {
+		return "", ""
+	}
+	b, _ := json.Marshal(ld.Promotion)
+	y, err := yaml.Marshal(ladder.PromotionNode(ld))
+	if err != nil {
+		return string(b), string(b)
+	}
+	return strings.TrimSpace(string(y)), string(b)
+}
+
 func compareLadder(ol, nl *ladder.Ladder) *LadderChange {
 	lc := &LadderChange{ID: nl.ID, Title: nl.Title, Change: Changed}
-	lc.Fields = fields("title", ol.Title, nl.Title, "summary", ol.Summary, nl.Summary, "description", ol.Description, nl.Description)
-	lc.Areas = items(ids(ol.Areas(), func(a *ladder.Area) (string, string) { return a.ID, a.Title }), ids(nl.Areas(), func(a *ladder.Area) (string, string) { return a.ID, a.Title }))
-	lc.Tracks = items(ids(ol.Tracks, func(t *ladder.Track) (string, string) { return t.ID, t.Title }), ids(nl.Tracks, func(t *ladder.Track) (string, string) { return t.ID, t.Title }))
+	lc.Fields = fields("title", ol.Title, nl.Title, "summary", ol.Summary, nl.Summary, "description", ol.Description, nl.Description,
+		"branches from", levelRef(ol.BranchesFrom), levelRef(nl.BranchesFrom))
+	ot, oe := promotion(ol)
+	nt, ne := promotion(nl)
+	if oe != ne {
+		if ot == nt { // the YAML leaves defaults out; say what differs exactly
+			ot, nt = oe, ne
+		}
+		lc.Fields = append(lc.Fields, Field{Name: "promotion", Old: ot, New: nt})
+	}
+
+	group := func(g *ladder.Group) entry { return entry{id: g.ID, title: g.Title} }
+	lc.Groups = items(each(ol.Groups, group), each(nl.Groups, group))
+	lc.Orders = appendOrder(lc.Orders, "groups", each(ol.Groups, group), each(nl.Groups, group))
+	area := func(a *ladder.Area) entry {
+		return entry{id: a.ID, title: a.Title, fields: []string{"group", a.Group, "kind", a.Kind, "starts at", a.From, "description", a.Description}}
+	}
+	lc.Areas = items(each(ol.Areas(), area), each(nl.Areas(), area))
+	lc.Orders = appendOrder(lc.Orders, "areas", each(ol.Areas(), area), each(nl.Areas(), area))
+	track := func(t *ladder.Track) entry {
+		return entry{id: t.ID, title: t.Title, fields: []string{"summary", t.Summary}}
+	}
+	lc.Tracks = items(each(ol.Tracks, track), each(nl.Tracks, track))
+	lc.Orders = appendOrder(lc.Orders, "tracks", each(ol.Tracks, track), each(nl.Tracks, track))
+	equiv := func(e ladder.Equivalence) entry {
+		return entry{id: e.Level + " = " + e.Equals.Ladder + "/" + e.Equals.Level}
+	}
+	lc.Equivalences = items(each(ol.Equivalences, equiv), each(nl.Equivalences, equiv))
+	lc.Orders = appendOrder(lc.Orders, "equivalences", each(ol.Equivalences, equiv), each(nl.Equivalences, equiv))
 
 	// Levels match by id; a level whose file was renamed matches by its unchanged title.
 	match := map[*ladder.Level]*ladder.Level{} // new -> old
@@ -226,7 +316,7 @@ func compareLadder(ol, nl *ladder.Ladder) *LadderChange {
 			}
 		}
 	}
-	var oldOrder, newOrder []string
+	var oldOrder, newOrder, newIDs []string
 	for _, ov := range ol.Levels {
 		if used[ov] {
 			oldOrder = append(oldOrder, ov.ID)
@@ -235,16 +325,11 @@ func compareLadder(ol, nl *ladder.Ladder) *LadderChange {
 	for _, nv := range nl.Levels {
 		if ov := match[nv]; ov != nil {
 			newOrder = append(newOrder, ov.ID)
+			newIDs = append(newIDs, nv.ID)
 		}
 	}
 	if strings.Join(oldOrder, " ") != strings.Join(newOrder, " ") {
-		var newIDs []string
-		for _, nv := range nl.Levels {
-			if match[nv] != nil {
-				newIDs = append(newIDs, nv.ID)
-			}
-		}
-		lc.Order = &Order{Old: oldOrder, New: newIDs}
+		lc.Orders = append([]Order{{What: "levels", Old: oldOrder, New: newIDs}}, lc.Orders...)
 	}
 	for _, ov := range ol.Levels {
 		if !used[ov] {
@@ -261,53 +346,15 @@ func compareLadder(ol, nl *ladder.Ladder) *LadderChange {
 			lc.Levels = append(lc.Levels, c)
 		}
 	}
-	if len(lc.Fields) == 0 && len(lc.Areas) == 0 && len(lc.Tracks) == 0 && lc.Order == nil && len(lc.Levels) == 0 {
+	if len(lc.Fields) == 0 && len(lc.Groups) == 0 && len(lc.Areas) == 0 && len(lc.Tracks) == 0 &&
+		len(lc.Equivalences) == 0 && len(lc.Orders) == 0 && len(lc.Levels) == 0 {
 		return nil
 	}
 	return lc
 }
 
-type idTitle struct{ id, title string }
-
-func ids[T any](xs []T, f func(T) (string, string)) []idTitle {
-	var out []idTitle
-	for _, x := range xs {
-		id, title := f(x)
-		out = append(out, idTitle{id, title})
-	}
-	return out
-}
-
-func items(old, new []idTitle) []Item {
-	var out []Item
-	for _, o := range old {
-		found := false
-		for _, n := range new {
-			if n.id == o.id {
-				found = true
-				if n.title != o.title {
-					out = append(out, Item{ID: n.id, Change: Changed, Old: o.title, New: n.title})
-				}
-			}
-		}
-		if !found {
-			out = append(out, Item{ID: o.id, Change: Removed, Old: o.title})
-		}
-	}
-	for _, n := range new {
-		found := false
-		for _, o := range old {
-			found = found || o.id == n.id
-		}
-		if !found {
-			out = append(out, Item{ID: n.id, Change: Added, New: n.title})
-		}
-	}
-	return out
-}
-
 func rangeText(r ladder.Range) string {
-	if r.Min == 0 && r.Max == nil {
+	if r.IsZero() {
 		return ""
 	}
 	return r.String()
@@ -318,30 +365,30 @@ func compareLevel(ol, nl *ladder.Ladder, ov, nv *ladder.Level) *LevelChange {
 	if ov.ID != nv.ID {
 		c.OldID = ov.ID
 	}
-	c.Fields = fields("title", ov.Title, nv.Title, "code", ov.Code, nv.Code, "summary", ov.Summary, nv.Summary, "introduction", ov.Intro, nv.Intro)
+	c.Fields = fields("title", ov.Title, nv.Title, "code", ov.Code, nv.Code, "summary", ov.Summary, nv.Summary,
+		"introduction", ov.Intro, nv.Intro, "indicator notes", ov.IndicatorNotes, nv.IndicatorNotes)
 	if a, b := rangeText(ov.Tenure), rangeText(nv.Tenure); a != b {
 		c.Tenure = &Field{Name: "tenure", Old: a, New: b}
 	}
-	split := func(lv *ladder.Level, area string) string {
-		for _, ts := range lv.TimeSplit {
-			if ts.Area == area {
-				return ts.Range.String()
-			}
-		}
-		return ""
+	split := func(s ladder.AreaRange) entry {
+		return entry{id: s.Area, fields: []string{"range", rangeText(s.Range)}}
 	}
-	seen := map[string]bool{}
-	for _, lv := range []*ladder.Level{nv, ov} {
-		for _, ts := range lv.TimeSplit {
-			if seen[ts.Area] {
-				continue
-			}
-			seen[ts.Area] = true
-			if a, b := split(ov, ts.Area), split(nv, ts.Area); a != b {
-				c.TimeSplit = append(c.TimeSplit, Field{Name: ts.Area, Old: a, New: b})
-			}
+	for _, it := range items(each(ov.TimeSplit, split), each(nv.TimeSplit, split)) {
+		f := Field{Name: it.ID}
+		for _, x := range it.Fields {
+			f.Old, f.New = x.Old, x.New
 		}
+		if it.Change == Removed {
+			f.Old = rangeText(findSplit(ov, it.ID))
+		}
+		if it.Change == Added {
+			f.New = rangeText(findSplit(nv, it.ID))
+		}
+		c.TimeSplit = append(c.TimeSplit, f)
 	}
+	c.Orders = appendOrder(c.Orders, "time split", each(ov.TimeSplit, split), each(nv.TimeSplit, split))
+	section := func(la *ladder.LevelArea) entry { return entry{id: la.Area} }
+	c.Orders = appendOrder(c.Orders, "sections", each(ov.Areas, section), each(nv.Areas, section))
 
 	// Expectations match by id anywhere in the level, so one moved to another area shows as
 	// moved rather than removed and added.
@@ -372,6 +419,16 @@ func compareLevel(ol, nl *ladder.Ladder, ov, nv *ladder.Level) *LevelChange {
 		return ac
 	}
 	for _, la := range nv.Areas {
+		if ov.Area(la.Area) == nil {
+			areaChange(la.Area, nl).Section = Added
+		}
+	}
+	for _, la := range ov.Areas {
+		if nv.Area(la.Area) == nil {
+			areaChange(la.Area, ol).Section = Removed
+		}
+	}
+	for _, la := range nv.Areas {
 		kind := kindOf(nl, la.Area)
 		for _, e := range la.Expectations {
 			newIDs[e.ID] = true
@@ -389,16 +446,23 @@ func compareLevel(ol, nl *ladder.Ladder, ov, nv *ladder.Level) *LevelChange {
 			if o.area != la.Area {
 				ch.MovedFrom = o.area
 			}
+			if o.e.Name != e.Name && kind != ladder.KindTraits {
+				ch.Notes = append(ch.Notes, "name: "+orNoneText(o.e.Name)+" -> "+orNoneText(e.Name))
+			}
 			if o.e.Track != e.Track {
 				ch.Notes = append(ch.Notes, "track: "+orNone(o.e.Track)+" -> "+orNone(e.Track))
 			}
-			if strings.Join(o.e.Examples, "\n") != strings.Join(e.Examples, "\n") {
+			if strings.Join(o.e.Examples, "\n") != strings.Join(e.Examples, "\n") || len(o.e.Examples) != len(e.Examples) {
 				ch.Notes = append(ch.Notes, "examples changed")
 			}
 			if oldText != newText || ch.MovedFrom != "" || len(ch.Notes) > 0 {
 				ac := areaChange(la.Area, nl)
 				ac.Changed = append(ac.Changed, ch)
 			}
+		}
+		if ola := ov.Area(la.Area); ola != nil {
+			id := func(e *ladder.Expectation) entry { return entry{id: e.ID} }
+			c.Orders = appendOrder(c.Orders, "expectations in "+la.Area, each(ola.Expectations, id), each(la.Expectations, id))
 		}
 	}
 	for _, la := range ov.Areas {
@@ -421,10 +485,19 @@ func compareLevel(ol, nl *ladder.Ladder, ov, nv *ladder.Level) *LevelChange {
 			c.Areas = append(c.Areas, ac)
 		}
 	}
-	if len(c.Fields) == 0 && c.Tenure == nil && len(c.TimeSplit) == 0 && len(c.Areas) == 0 && c.OldID == "" {
+	if len(c.Fields) == 0 && c.Tenure == nil && len(c.TimeSplit) == 0 && len(c.Orders) == 0 && len(c.Areas) == 0 && c.OldID == "" {
 		return nil
 	}
 	return c
+}
+
+func findSplit(lv *ladder.Level, area string) ladder.Range {
+	for _, ts := range lv.TimeSplit {
+		if ts.Area == area {
+			return ts.Range
+		}
+	}
+	return ladder.Range{}
 }
 
 func orNone(s string) string {
@@ -432,6 +505,13 @@ func orNone(s string) string {
 		return "all tracks"
 	}
 	return s
+}
+
+func orNoneText(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return strconv.Quote(s)
 }
 
 func kindOf(ld *ladder.Ladder, area string) string {
@@ -443,7 +523,7 @@ func kindOf(ld *ladder.Ladder, area string) string {
 
 func view(e *ladder.Expectation, kind string) Expectation {
 	text := e.Text
-	if kind == ladder.KindTraits || e.Name != "" {
+	if kind == ladder.KindTraits {
 		text = strings.TrimSpace("**" + e.Name + "**: " + e.Text)
 	}
 	return Expectation{ID: e.ID, Text: text, Track: e.Track}

@@ -60,6 +60,15 @@ func WriteText(w io.Writer, d *Diff, color bool) {
 	for _, f := range d.Framework {
 		fmt.Fprintf(w, "framework %s: %s\n", f.Name, fromTo(f))
 	}
+	for _, it := range d.Scale {
+		writeItem(w, s, "", "rating", it)
+	}
+	for _, it := range d.Crosswalk {
+		writeItem(w, s, "", "title", it)
+	}
+	for _, o := range d.Orders {
+		fmt.Fprintf(w, "%s\n", orderText(o))
+	}
 	for _, lc := range d.Ladders {
 		switch lc.Change {
 		case Added, Removed:
@@ -70,14 +79,20 @@ func WriteText(w io.Writer, d *Diff, color bool) {
 		for _, f := range lc.Fields {
 			fmt.Fprintf(w, "  %s: %s\n", f.Name, fromTo(f))
 		}
+		for _, it := range lc.Groups {
+			writeItem(w, s, "  ", "group", it)
+		}
 		for _, it := range lc.Areas {
-			fmt.Fprintf(w, "  %s area %s%s\n", mark(s, it.Change), it.ID, itemTitles(it))
+			writeItem(w, s, "  ", "area", it)
 		}
 		for _, it := range lc.Tracks {
-			fmt.Fprintf(w, "  %s track %s%s\n", mark(s, it.Change), it.ID, itemTitles(it))
+			writeItem(w, s, "  ", "track", it)
 		}
-		if lc.Order != nil {
-			fmt.Fprintf(w, "  levels reordered: %s -> %s\n", strings.Join(lc.Order.Old, ", "), strings.Join(lc.Order.New, ", "))
+		for _, it := range lc.Equivalences {
+			writeItem(w, s, "  ", "equivalence", it)
+		}
+		for _, o := range lc.Orders {
+			fmt.Fprintf(w, "  %s\n", orderText(o))
 		}
 		for _, lv := range lc.Levels {
 			switch lv.Change {
@@ -98,8 +113,11 @@ func WriteText(w io.Writer, d *Diff, color bool) {
 			for _, ts := range lv.TimeSplit {
 				fmt.Fprintf(w, "      time split %s: %s\n", ts.Name, fromTo(ts))
 			}
+			for _, o := range lv.Orders {
+				fmt.Fprintf(w, "      %s\n", orderText(o))
+			}
 			for _, ac := range lv.Areas {
-				fmt.Fprintf(w, "      %s\n", ac.Title)
+				fmt.Fprintf(w, "      %s%s\n", ac.Title, sectionNote(ac))
 				for _, e := range ac.Added {
 					fmt.Fprintf(w, "        %s %s {#%s}%s\n", mark(s, Added), e.Text, e.ID, track(e.Track))
 				}
@@ -135,6 +153,28 @@ func WriteText(w io.Writer, d *Diff, color bool) {
 	}
 }
 
+// writeItem writes one added, removed or changed item, with its changed values below it.
+func writeItem(w io.Writer, s style, indent, kind string, it Item) {
+	fmt.Fprintf(w, "%s%s %s %s%s\n", indent, mark(s, it.Change), kind, it.ID, itemTitles(it))
+	for _, f := range it.Fields {
+		fmt.Fprintf(w, "%s    %s: %s\n", indent, f.Name, fromTo(f))
+	}
+}
+
+func orderText(o Order) string {
+	return fmt.Sprintf("%s reordered: %s -> %s", o.What, strings.Join(o.Old, ", "), strings.Join(o.New, ", "))
+}
+
+func sectionNote(ac *AreaChange) string {
+	switch ac.Section {
+	case Added:
+		return " (section added)"
+	case Removed:
+		return " (section removed)"
+	}
+	return ""
+}
+
 func mark(s style, change string) string {
 	switch change {
 	case Added:
@@ -168,13 +208,15 @@ func firstLine(s string, n int) string {
 }
 
 func itemTitles(it Item) string {
-	switch it.Change {
-	case Added:
+	switch {
+	case it.Change == Added && it.New != "":
 		return fmt.Sprintf(" (%s)", it.New)
-	case Removed:
+	case it.Change == Removed && it.Old != "":
 		return fmt.Sprintf(" (%s)", it.Old)
+	case it.Change == Changed && it.Old != it.New:
+		return fmt.Sprintf(" renamed %q -> %q", it.Old, it.New)
 	}
-	return fmt.Sprintf(" renamed %q -> %q", it.Old, it.New)
+	return ""
 }
 
 func track(t string) string {
@@ -201,6 +243,15 @@ func Markdown(d *Diff) string {
 	for _, f := range d.Framework {
 		fmt.Fprintf(&b, "- Framework %s: %s\n", f.Name, mdFromTo(f))
 	}
+	for _, it := range d.Scale {
+		mdItem(&b, "Rating", it)
+	}
+	for _, it := range d.Crosswalk {
+		mdItem(&b, "Title", it)
+	}
+	for _, o := range d.Orders {
+		fmt.Fprintf(&b, "- %s\n", mdOrder(o))
+	}
 	for _, lc := range d.Ladders {
 		switch lc.Change {
 		case Added, Removed:
@@ -214,14 +265,20 @@ func Markdown(d *Diff) string {
 		for _, f := range lc.Fields {
 			fmt.Fprintf(&b, "- Ladder %s: %s\n", f.Name, mdFromTo(f))
 		}
+		for _, it := range lc.Groups {
+			mdItem(&b, "Group", it)
+		}
 		for _, it := range lc.Areas {
-			fmt.Fprintf(&b, "- Area %s %s%s\n", it.ID, it.Change, itemTitles(it))
+			mdItem(&b, "Area", it)
 		}
 		for _, it := range lc.Tracks {
-			fmt.Fprintf(&b, "- Track %s %s%s\n", it.ID, it.Change, itemTitles(it))
+			mdItem(&b, "Track", it)
 		}
-		if lc.Order != nil {
-			fmt.Fprintf(&b, "- Levels reordered: %s → %s\n", strings.Join(lc.Order.Old, ", "), strings.Join(lc.Order.New, ", "))
+		for _, it := range lc.Equivalences {
+			mdItem(&b, "Equivalence", it)
+		}
+		for _, o := range lc.Orders {
+			fmt.Fprintf(&b, "- %s\n", mdOrder(o))
 		}
 		for _, lv := range lc.Levels {
 			switch lv.Change {
@@ -242,8 +299,11 @@ func Markdown(d *Diff) string {
 			for _, ts := range lv.TimeSplit {
 				fmt.Fprintf(&b, "- Time split %s: %s\n", ts.Name, mdFromTo(ts))
 			}
+			for _, o := range lv.Orders {
+				fmt.Fprintf(&b, "- %s\n", mdOrder(o))
+			}
 			for _, ac := range lv.Areas {
-				fmt.Fprintf(&b, "- **%s**\n", ac.Title)
+				fmt.Fprintf(&b, "- **%s**%s\n", ac.Title, sectionNote(ac))
 				for _, e := range ac.Added {
 					fmt.Fprintf(&b, "  - Added: %s\n", e.Text)
 				}
@@ -274,6 +334,17 @@ func Markdown(d *Diff) string {
 		}
 	}
 	return strings.TrimLeft(b.String(), "\n")
+}
+
+func mdItem(b *strings.Builder, kind string, it Item) {
+	fmt.Fprintf(b, "- %s %s %s%s\n", kind, it.ID, it.Change, itemTitles(it))
+	for _, f := range it.Fields {
+		fmt.Fprintf(b, "  - %s: %s\n", capital(f.Name), mdFromTo(f))
+	}
+}
+
+func mdOrder(o Order) string {
+	return fmt.Sprintf("%s reordered: %s → %s", capital(o.What), strings.Join(o.Old, ", "), strings.Join(o.New, ", "))
 }
 
 func mdWords(ws []Word) string {

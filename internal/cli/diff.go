@@ -24,7 +24,10 @@ Compares two versions of a framework: two folders, or the framework in DIR (defa
 current folder) at two git revisions, read straight from git without touching the working
 tree. Per ladder, level and area it shows expectations added, removed and changed (matched by
 their ids, a changed one as a word diff: [-removed-] {+added+}), levels added, removed, renamed
-and reordered, and changed time splits, tenure, titles and pages.
+and reordered, and changed time splits, tenure, titles and pages. Everything the files hold is
+compared: the settings and rating scale, the crosswalk, groups, areas (their descriptions and
+where they start), tracks, branches, equivalences, promotion guidance, indicator notes and the
+order of every list, so "No changes." means the two say exactly the same.
 
 Flags:
   --format      text (default; coloured when the output is a terminal), md or json
