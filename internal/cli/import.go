@@ -71,7 +71,7 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageError{"import needs one source: rungs import [--from hugo|csv|xlsx] SRC -o OUT"}
+		return usageError{"import needs one source: rungs import [--from hugo|markdown|csv|xlsx] SRC -o OUT"}
 	}
 	if *out == "" {
 		return usageError{"import needs a folder to write: -o OUT"}
@@ -84,14 +84,18 @@ func runImport(e *env, args []string) error {
 	kind := *from
 	if kind == "" {
 		switch {
-		case st.IsDir():
+		case st.IsDir() && isHugoSite(src):
 			kind = "hugo"
+		case st.IsDir():
+			kind = "markdown"
+		case strings.EqualFold(filepath.Ext(src), ".md") || strings.EqualFold(filepath.Ext(src), ".markdown"):
+			kind = "markdown"
 		case strings.EqualFold(filepath.Ext(src), ".csv"):
 			kind = "csv"
 		case strings.EqualFold(filepath.Ext(src), ".xlsx"):
 			kind = "xlsx"
 		default:
-			return usageError{fmt.Sprintf("cannot tell what %s is; say --from hugo, csv or xlsx", src)}
+			return usageError{fmt.Sprintf("cannot tell what %s is; say --from hugo, markdown, csv or xlsx", src)}
 		}
 	}
 	if *shape != "" && *shape != sheet.ShapeMatrix && *shape != sheet.ShapeMilestones {
@@ -100,22 +104,36 @@ func runImport(e *env, args []string) error {
 
 	var f *ladder.Framework
 	var warnings []string
+	// inSource names a file of a folder source as one you can open from here.
+	inSource := func(file string) string { return filepath.Join(src, filepath.FromSlash(file)) }
 	switch kind {
-	case "hugo":
-		if !st.IsDir() {
+	case "hugo", "markdown":
+		var res *hugo.Result
+		var err error
+		switch {
+		case kind == "markdown" && !st.IsDir():
+			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(filepath.Dir(src)), File: filepath.Base(src), Name: filepath.Base(src)})
+			inSource = func(file string) string { return filepath.Join(filepath.Dir(src), filepath.FromSlash(file)) }
+		case kind == "markdown":
+			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(src), Name: filepath.Base(filepath.Clean(src))})
+		case !st.IsDir():
 			return fmt.Errorf("%s is a file; --from hugo reads a Hugo site's folder", src)
+		default:
+			res, err = hugo.Import(os.DirFS(src))
 		}
-		res, err := hugo.Import(os.DirFS(src))
 		if errors.Is(err, hugo.ErrNotASite) {
-			return fmt.Errorf("%s: %w", src, err)
+			return fmt.Errorf("%s: %w (a folder of Markdown level pages imports with --from markdown)", src, err)
 		}
 		if err != nil {
-			if msg := err.Error(); strings.HasPrefix(msg, "content/") {
-				return errors.New(filepath.Join(src, msg)) // a file:line you can open
+			if msg := err.Error(); strings.HasPrefix(msg, "content/") || strings.HasPrefix(msg, hugo.DataDir) {
+				return errors.New(inSource(msg)) // a file:line you can open
 			}
 			return err
 		}
-		f, warnings = res.Framework, res.Warnings
+		f = res.Framework
+		for _, w := range res.Warnings {
+			warnings = append(warnings, w.Format(inSource))
+		}
 	case "csv", "xlsx":
 		if st.IsDir() {
 			return fmt.Errorf("%s is a folder; --from %s reads a file", src, kind)
@@ -138,7 +156,7 @@ func runImport(e *env, args []string) error {
 		}
 		f, warnings = res.Framework, res.Warnings
 	default:
-		return usageError{fmt.Sprintf("unknown source %q%s; use hugo, csv or xlsx", kind, ladder.Suggest(kind, []string{"hugo", "csv", "xlsx"}))}
+		return usageError{fmt.Sprintf("unknown source %q%s; use hugo, markdown, csv or xlsx", kind, ladder.Suggest(kind, []string{"hugo", "markdown", "csv", "xlsx"}))}
 	}
 
 	files, err := ladder.Files(f)
@@ -153,9 +171,6 @@ func runImport(e *env, args []string) error {
 		return err
 	}
 	for _, w := range warnings {
-		if kind == "hugo" && (strings.HasPrefix(w, "content/") || strings.HasPrefix(w, "hugo.")) {
-			w = filepath.Join(src, w) // a path in the site, shown as one you can open
-		}
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(e.stdout, "Imported %s to %s: %s", src, *out, summary(f))
@@ -164,4 +179,10 @@ func runImport(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "Next:\n  rungs check %s\n", *out)
 	return nil
+}
+
+// isHugoSite reports whether a folder is a Hugo site: it has a content/ folder.
+func isHugoSite(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "content"))
+	return err == nil && st.IsDir()
 }

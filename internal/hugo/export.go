@@ -18,16 +18,29 @@ const HextraModule = "github.com/imfing/hextra"
 // The exported site is plain Hugo content for the Hextra theme: every page has front matter Hugo
 // reads (title, description, weight) and shortcode-free Markdown, so any docs theme builds it
 // and a team can stay on Hugo. Levels are written in the shape Import reads (## group,
-// ### area, bullets, ## Broad Indicators), so the site imports back.
+// ### area, bullets, ## Broad Indicators). What a page does not show is kept where Hugo and
+// Hextra ignore it: ids as "{#id}" on area headings and "<!-- #id -->" after each expectation,
+// and the framework's YAML (settings, scale, crosswalk, groups, areas, tracks, branches,
+// equivalences, promotion guidance) under data/rungs/. So the site imports back as the very
+// same framework, and a team that edits it in Hugo keeps every id.
 
 // Export returns the files of a Hugo site holding the framework, by slash path: hugo.yaml,
-// go.mod, content/_index.md, and under content/docs the pages and one folder per ladder, in
-// the framework's order (the first page, then the ladders, then the other pages).
+// go.mod, content/_index.md, under content/docs the pages and one folder per ladder, in the
+// framework's order (the first page, then the ladders, then the other pages), and the
+// framework's YAML under data/rungs.
 func Export(f *ladder.Framework) map[string][]byte {
 	files := map[string][]byte{}
 	urls := siteURLs(f)
 	files["hugo.yaml"] = siteConfig(f)
 	files["go.mod"] = []byte(fmt.Sprintf("module %s\n\ngo 1.21\n\nrequire %s v0.11.1 // indirect\n", "example.org/"+ladder.Slug(f.Title, nil), HextraModule))
+	const yamlNote = "# Written by rungs export: the framework's YAML, which rungs import reads back. Hugo does not show it.\n"
+	files[DataDir+"/"+ladder.FrameworkFile] = append([]byte(yamlNote), ladder.FrameworkYAML(f)...)
+	if cw := ladder.CrosswalkYAML(f); cw != nil {
+		files[DataDir+"/"+ladder.CrosswalkFile] = append([]byte(yamlNote), cw...)
+	}
+	for _, ld := range f.Ladders {
+		files[DataDir+"/ladders/"+ld.ID+".yaml"] = append([]byte(yamlNote), ladder.LadderYAML(ld)...)
+	}
 
 	var home strings.Builder
 	if f.Description != "" {
@@ -131,12 +144,27 @@ func mdFile(fm []byte, body string) []byte {
 	return b.Bytes()
 }
 
+// The overview of a ladder's levels and areas that an exported ladder page shows is marked, so
+// that an import leaves it out of the ladder's description: rungs makes it from the framework.
+const (
+	overviewStart = "<!-- rungs: overview, made by rungs export -->"
+	overviewEnd   = "<!-- rungs: end of overview -->"
+)
+
+var overviewRE = regexp.MustCompile(`(?s)\n*` + regexp.QuoteMeta(overviewStart) + `.*?` + regexp.QuoteMeta(overviewEnd) + `\n*`)
+
+// dropOverview takes the overview an export wrote out of a ladder page's text.
+func dropOverview(s string) string {
+	return overviewRE.ReplaceAllString(s, "\n\n")
+}
+
 func ladderPage(f *ladder.Framework, ld *ladder.Ladder, urls map[string]string) string {
 	var b strings.Builder
 	from := urls[ld.Path]
 	if ld.Description != "" {
 		b.WriteString(links(ld.Description, ld.Path, urls, f) + "\n\n")
 	}
+	b.WriteString(overviewStart + "\n\n")
 	if ref := ld.BranchesFrom; ref != nil {
 		if other := f.Ladder(ref.Ladder); other != nil {
 			lv := other.Level(ref.Level)
@@ -145,7 +173,10 @@ func ladderPage(f *ladder.Framework, ld *ladder.Ladder, urls map[string]string) 
 	}
 	b.WriteString("## Levels\n\n")
 	for _, lv := range ld.Levels {
-		fmt.Fprintf(&b, "- [%s](%s) (%s)", lv.Title, relURL(from, urls[lv.Path]), lv.Code)
+		fmt.Fprintf(&b, "- [%s](%s)", lv.Title, relURL(from, urls[lv.Path]))
+		if lv.Code != "" {
+			fmt.Fprintf(&b, " (%s)", lv.Code)
+		}
 		if lv.Summary != "" {
 			b.WriteString(": " + escape(lv.Summary))
 		}
@@ -167,6 +198,11 @@ func ladderPage(f *ladder.Framework, ld *ladder.Ladder, urls map[string]string) 
 			if a.Description != "" {
 				b.WriteString(": " + escape(oneLine(a.Description)))
 			}
+			if a.From != "" {
+				if lv := ld.Level(a.From); lv != nil {
+					fmt.Fprintf(&b, " From %s up.", lv.Title)
+				}
+			}
 			b.WriteString("\n")
 		}
 	}
@@ -180,9 +216,14 @@ func ladderPage(f *ladder.Framework, ld *ladder.Ladder, urls map[string]string) 
 			b.WriteString("\n")
 		}
 	}
+	b.WriteString("\n" + overviewEnd + "\n")
 	return b.String()
 }
 
+// levelPage writes a level as Import reads it: its introduction, a ## heading per group and a
+// ### heading per area it has a section for (with the area's id), #### per track, each
+// expectation a bullet with its id in a comment, and the broad indicators: time split and
+// tenure as a list, then the notes.
 func levelPage(f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level, urls map[string]string) string {
 	var b strings.Builder
 	if lv.Intro != "" {
@@ -191,7 +232,7 @@ func levelPage(f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level, urls ma
 	for _, g := range ld.Groups {
 		var areas []*ladder.Area
 		for _, a := range g.Areas {
-			if la := lv.Area(a.ID); la != nil && len(la.Expectations) > 0 {
+			if lv.Area(a.ID) != nil {
 				areas = append(areas, a)
 			}
 		}
@@ -200,7 +241,7 @@ func levelPage(f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level, urls ma
 		}
 		fmt.Fprintf(&b, "\n## %s\n", escape(g.Title))
 		for _, a := range areas {
-			fmt.Fprintf(&b, "\n### %s {#%s}\n\n", escape(a.Title), a.ID)
+			fmt.Fprintf(&b, "\n### %s {#%s}\n", escape(a.Title), a.ID)
 			la := lv.Area(a.ID)
 			tracks := append([]*ladder.Track{{}}, ld.Tracks...)
 			for _, t := range tracks {
@@ -210,14 +251,17 @@ func levelPage(f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level, urls ma
 						continue
 					}
 					if first && t.ID != "" {
-						fmt.Fprintf(&b, "\n#### %s\n\n", escape(t.Title))
+						fmt.Fprintf(&b, "\n#### %s\n", escape(t.Title))
+					}
+					if first {
+						b.WriteString("\n")
 					}
 					first = false
 					text := links(e.Text, lv.Path, urls, f)
 					if a.Kind == ladder.KindTraits {
 						text = "**" + escape(e.Name) + "**: " + text
 					}
-					b.WriteString("- " + text + "\n")
+					fmt.Fprintf(&b, "- %s <!-- #%s -->\n", text, e.ID)
 					for _, ex := range e.Examples {
 						b.WriteString("  - " + links(ex, lv.Path, urls, f) + "\n")
 					}
@@ -228,14 +272,24 @@ func levelPage(f *ladder.Framework, ld *ladder.Ladder, lv *ladder.Level, urls ma
 	var ind []string
 	for _, ts := range lv.TimeSplit {
 		if a := ld.Area(ts.Area); a != nil {
-			ind = append(ind, fmt.Sprintf("- %s: ~%s%%", escape(a.Title), ts.Range))
+			ind = append(ind, fmt.Sprintf("- %s: %s%%", escape(a.Title), ts.Range))
 		}
 	}
-	if lv.Tenure.Min != 0 || lv.Tenure.Max != nil {
-		ind = append(ind, fmt.Sprintf("- Tenure: ~%s years", lv.Tenure))
+	if !lv.Tenure.IsZero() {
+		unit := "years"
+		if lv.Tenure.Max != nil && *lv.Tenure.Max == 1 {
+			unit = "year"
+		}
+		ind = append(ind, fmt.Sprintf("- Tenure: %s %s", lv.Tenure, unit))
 	}
-	if len(ind) > 0 {
-		b.WriteString("\n## Broad Indicators\n\n" + strings.Join(ind, "\n") + "\n")
+	if len(ind) > 0 || lv.IndicatorNotes != "" {
+		b.WriteString("\n## Broad Indicators\n")
+		if len(ind) > 0 {
+			b.WriteString("\n" + strings.Join(ind, "\n") + "\n")
+		}
+		if lv.IndicatorNotes != "" {
+			b.WriteString("\n" + links(lv.IndicatorNotes, lv.Path, urls, f) + "\n")
+		}
 	}
 	return b.String()
 }
@@ -257,26 +311,14 @@ func links(s, from string, urls map[string]string, f *ladder.Framework) string {
 		if !ok {
 			return m
 		}
-		if anchor != "" && !isAreaAnchor(f, target, anchor) {
-			anchor = "" // expectations have no anchor in a Hugo page
-		}
+		// An expectation's anchor is kept though a Hugo page has no such element (the browser
+		// opens the page at its top): it says which expectation, and imports back.
 		if anchor != "" {
 			u += "#" + anchor
 		}
 		return g[1] + "[" + g[2] + "](" + relURL(urls[from], u) + g[4] + ")"
 	})
 	return escape(s)
-}
-
-func isAreaAnchor(f *ladder.Framework, file, anchor string) bool {
-	for _, ld := range f.Ladders {
-		for _, lv := range ld.Levels {
-			if lv.Path == file {
-				return ld.Area(anchor) != nil
-			}
-		}
-	}
-	return false
 }
 
 // escape keeps Hugo from reading "{{<" or "{{%" in the text as a shortcode.

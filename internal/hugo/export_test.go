@@ -67,7 +67,7 @@ func TestExportShape(t *testing.T) {
 	for _, want := range []string{
 		"code: EN3", "weight: 3", "## Professional competencies", "### Core {#core}",
 		"#### Site Reliability", "- **Ownership**: Feels responsible",
-		"## Broad Indicators", "- Core: ~50-65%", "- Tenure: ~3+ years",
+		"## Broad Indicators", "- Core: 50-65%", "- Tenure: 3+ years",
 	} {
 		if !strings.Contains(senior, want) {
 			t.Errorf("senior.md lacks %q", want)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -16,6 +17,44 @@ type page struct {
 	front     map[string]any
 	body      string
 	bodyStart int // line number of the first body line, for messages
+	// name and anchor are set for a level that is a section of a file holding a whole ladder:
+	// the name it goes by, and the id of its heading in the file.
+	name, anchor string
+	node         *yaml.Node // YAML front matter as written, for mappings whose order matters
+}
+
+// pairs returns the entries of a mapping in the front matter, in the order written (YAML) or by
+// key (TOML, JSON).
+func (p *page) pairs(key string) [][2]string {
+	var out [][2]string
+	if p.node != nil && len(p.node.Content) > 0 {
+		m := p.node.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if strings.EqualFold(m.Content[i].Value, key) && m.Content[i+1].Kind == yaml.MappingNode {
+				kv := m.Content[i+1].Content
+				for j := 0; j+1 < len(kv); j += 2 {
+					out = append(out, [2]string{kv[j].Value, kv[j+1].Value})
+				}
+				return out
+			}
+		}
+		return nil
+	}
+	if m, ok := p.front[key].(map[string]any); ok {
+		for k, v := range m {
+			out = append(out, [2]string{k, fmt.Sprint(v)})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
+	}
+	return out
+}
+
+// id is the name the page goes by: its file's name, or its section's.
+func (p *page) id() string {
+	if p.name != "" {
+		return p.name
+	}
+	return pageName(p.file)
 }
 
 func (p *page) str(key string) string {
@@ -27,6 +66,41 @@ func (p *page) str(key string) string {
 	default:
 		return fmt.Sprint(v)
 	}
+}
+
+// title is the page's title: its front matter's, else that of the # heading it starts with.
+func (p *page) title() string {
+	if t := p.str("title"); t != "" {
+		return t
+	}
+	for _, line := range strings.Split(p.body, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "<!--") {
+			continue
+		}
+		if m := headingRE.FindStringSubmatch(t); m != nil && len(m[1]) == 1 {
+			return strings.TrimSpace(headingAttr.ReplaceAllString(m[2], ""))
+		}
+		return ""
+	}
+	return ""
+}
+
+// dropTitle takes away the # heading a page starts with when it is the page's title, which a
+// framework shows on its own.
+func dropTitle(body, title string) string {
+	lines := strings.Split(body, "\n")
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if m := headingRE.FindStringSubmatch(t); m != nil && len(m[1]) == 1 && strings.EqualFold(strings.TrimSpace(headingAttr.ReplaceAllString(m[2], "")), title) {
+			return strings.Join(lines[i+1:], "\n")
+		}
+		break
+	}
+	return body
 }
 
 // weight is the page's order among its siblings; Hugo puts pages without one after the others.
@@ -68,6 +142,10 @@ func parsePage(file string, src []byte) (*page, error) {
 				err = yaml.Unmarshal([]byte(front), &p.front)
 				if err != nil {
 					return nil, fmt.Errorf("%s:%d: front matter: %v", file, yamlLine(err)+1, strings.TrimPrefix(err.Error(), "yaml: "))
+				}
+				var n yaml.Node
+				if yaml.Unmarshal([]byte(front), &n) == nil {
+					p.node = &n
 				}
 			} else {
 				p.front, err = parseTOML(front)

@@ -30,6 +30,43 @@ var blockTags = map[string]bool{
 
 var tagStartRE = regexp.MustCompile(`^<([a-zA-Z][a-zA-Z0-9]*)`)
 
+var brEndRE = regexp.MustCompile(`(?i)[ \t]*<br[ \t]*/?>[ \t]*$`)
+
+// hardBreaks writes hard line breaks (two spaces, or a <br>, at the end of a line that more of
+// the paragraph follows) as a backslash at the end of the line, which survives the trimming of
+// trailing spaces that tidies every imported text: a FAQ's question and answer stay on their
+// own lines.
+func hardBreaks(s string) string {
+	lines := strings.Split(s, "\n")
+	inFence := false
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			inFence = !inFence
+		}
+		if inFence || t == "" || i+1 == len(lines) || !continues(lines[i+1]) {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(line, "  "):
+			lines[i] = strings.TrimRight(line, " \t") + "\\"
+		case brEndRE.MatchString(line) && !strings.HasPrefix(t, "|"):
+			lines[i] = brEndRE.ReplaceAllString(line, "") + "\\"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// continues reports whether a line goes on with the paragraph above it rather than starting a
+// block of its own.
+func continues(line string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" || strings.HasPrefix(t, ">") || strings.HasPrefix(t, "|") || strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+		return false
+	}
+	return !bulletRE.MatchString(line) && !headingRE.MatchString(t)
+}
+
 // convertHTMLBlocks rewrites HTML blocks (a line starting with a block tag, to the next blank
 // line, or to the end of a table) and inline tags in Markdown text.
 func convertHTMLBlocks(src string, warn func(string)) string {
@@ -118,7 +155,8 @@ func htmlToMarkdown(src string, warn func(string)) string {
 		w.node(n)
 	}
 	// Text nodes keep the spaces around them; at the start of a line only list indents count.
-	lines := strings.Split(w.b.String(), "\n")
+	out := strings.ReplaceAll(w.b.String(), hardBreak+"\n", "\\\n")
+	lines := strings.Split(strings.ReplaceAll(out, hardBreak, ""), "\n")
 	for i, l := range lines {
 		if listLineRE.MatchString(l) || bulletRE.MatchString(l) {
 			lines[i] = listLineRE.ReplaceAllString(l, "$1")
@@ -165,13 +203,25 @@ func (w *mdWriter) node(n *html.Node) {
 		// Headings inside HTML become bold lines: a real heading would end a level's section.
 		w.b.WriteString("\n\n**" + strings.TrimSpace(textOf(n)) + "**\n\n")
 	case atom.Br:
-		w.b.WriteString("\n")
+		w.b.WriteString(hardBreak + "\n")
 	case atom.Hr:
 		w.b.WriteString("\n\n---\n\n")
 	case atom.Strong, atom.B:
 		w.b.WriteString("**" + strings.TrimSpace(textOf(n)) + "**")
 	case atom.Em, atom.I:
 		w.b.WriteString("*" + strings.TrimSpace(textOf(n)) + "*")
+	case atom.Span:
+		// Emphasis written as a style, as some sites' tables have it.
+		style := strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", "")
+		switch t := strings.TrimSpace(textOf(n)); {
+		case t == "":
+		case strings.Contains(style, "font-weight:bold") || strings.Contains(style, "font-weight:700"):
+			w.b.WriteString("**" + t + "**")
+		case strings.Contains(style, "font-style:italic"):
+			w.b.WriteString("*" + t + "*")
+		default:
+			w.children(n)
+		}
 	case atom.Code, atom.Kbd:
 		w.b.WriteString("`" + textOf(n) + "`")
 	case atom.Pre:
@@ -219,22 +269,26 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
+// hardBreak marks a <br> while an HTML fragment is written, so that it becomes a Markdown hard
+// line break in running text and a plain line break in a table's cell.
+const hardBreak = "\x01"
+
 // textOf is the text of a node with line breaks as newlines and other space collapsed; bold
 // and links inside keep their Markdown.
 func textOf(n *html.Node) string {
 	var w mdWriter
 	w.warn = func(string) {}
 	w.children(n)
-	lines := strings.Split(w.b.String(), "\n")
+	lines := strings.Split(strings.ReplaceAll(w.b.String(), hardBreak, ""), "\n")
 	for i, l := range lines {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
 	return strings.Trim(strings.Join(lines, "\n"), "\n")
 }
 
-// tableCells returns the text of every cell of every table in an HTML fragment, row by row,
-// with <br> as a line break inside a cell.
-func tableCells(src string) [][]string {
+// htmlTableRows returns the data cells of every row of every table in an HTML fragment, as
+// Markdown with <br> as a line break inside a cell; header cells name columns and are left out.
+func htmlTableRows(src string) [][]string {
 	nodes, err := html.ParseFragment(strings.NewReader(src), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return nil
@@ -245,8 +299,8 @@ func tableCells(src string) [][]string {
 		if n.Type == html.ElementNode && n.DataAtom == atom.Tr {
 			var row []string
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
-				if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) {
-					row = append(row, stripBold(textOf(c)))
+				if c.Type == html.ElementNode && c.DataAtom == atom.Td {
+					row = append(row, textOf(c))
 				}
 			}
 			rows = append(rows, row)

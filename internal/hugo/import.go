@@ -1,6 +1,6 @@
-// Package hugo moves career ladders between rungs and Hugo docs sites: it imports the ladder
-// pages of a Hugo site into a framework, and exports a framework as a Hugo site for the Hextra
-// theme.
+// Package hugo moves career ladders between rungs and Markdown: it imports the ladder pages of
+// a Hugo site, or a plain folder (or file) of Markdown level pages, into a framework, and exports
+// a framework as a Hugo site for the Hextra theme that imports back as the same framework.
 package hugo
 
 import (
@@ -10,28 +10,49 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"testing/fstest"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
 
-// Result is a framework read from a Hugo site, with a warning for each thing that could not be
-// mapped as it was.
+// Result is a framework read from a Hugo site or from Markdown, with a warning for each thing
+// that could not be mapped as it was.
 type Result struct {
 	Framework *ladder.Framework
-	Warnings  []string
+	Warnings  []Warning
 }
 
 // ErrNotASite means the folder has no content/ folder.
 var ErrNotASite = errors.New("no content/ folder: is this a Hugo site?")
 
-// importer holds what is learnt while reading the site.
+// DataDir is where an exported site keeps the framework's YAML (rungs.yaml, crosswalk.yaml and
+// ladders/<ladder>.yaml), which Hugo and Hextra ignore; Import reads it back, so an export
+// imports as the very same framework.
+const DataDir = "data/rungs"
+
+// importer holds what is learnt while reading the source.
 type importer struct {
-	fsys     fs.FS
-	docs     string // content/docs, or content when the site has no docs section
-	warnings []string
-	byURL    map[string]*target // page URL (and content path) -> where it ends up
-	byFile   map[string]*target // content file -> where it ends up
-	texts    []*text            // every imported text, for the link pass at the end
+	fsys   fs.FS
+	docs   string // the folder that holds the ladders: content/docs of a Hugo site, "." else
+	warn   warnings
+	byURL  map[string]*target // page URL (and content path) -> where it ends up
+	byFile map[string]*target // content file -> where it ends up
+	texts  []*text            // every imported text, for the link pass at the end
+	// inFile maps a file and an anchor in it ("ladder.md#senior") to a level, for links between
+	// the levels of one file.
+	inFile map[string]*target
+	// hugo is set when reading a Hugo site: shortcodes are read, and headings other than the
+	// usual ladder sections are pointed out.
+	hugo bool
+	// shape is the framework's own YAML when the source has it, and shapeFiles maps each of its
+	// files to where it is in the source, for messages.
+	shape        *ladder.Shape
+	shapeFiles   map[string]string
+	shapeLadders []*ladder.Ladder // the shape's ladders: the framework's list is rebuilt from the pages
+}
+
+func newImporter(fsys fs.FS) *importer {
+	return &importer{fsys: fsys, docs: ".", byURL: map[string]*target{}, byFile: map[string]*target{}, inFile: map[string]*target{}}
 }
 
 // target is where a content file ends up in the framework.
@@ -50,54 +71,48 @@ type text struct {
 	fw      string // the framework file it goes to
 }
 
-func (im *importer) warnf(file string, format string, args ...any) {
-	w := fmt.Sprintf(format, args...)
-	if file != "" {
-		w = file + ": " + w
-	}
-	for _, x := range im.warnings {
-		if x == w {
-			return // the same thing said twice about one file helps nobody
-		}
-	}
-	im.warnings = append(im.warnings, w)
-}
-
-// Import reads the ladders and pages of the Hugo site in fsys (its root folder).
+// Import reads the ladders and pages of the Hugo site in fsys (its root folder). A site that
+// rungs exported has the framework's YAML under data/rungs/, and imports as the same framework.
 func Import(fsys fs.FS) (*Result, error) {
-	im := &importer{fsys: fsys, byURL: map[string]*target{}, byFile: map[string]*target{}}
+	im := newImporter(fsys)
+	im.hugo = true
 	if st, err := fs.Stat(fsys, "content"); err != nil || !st.IsDir() {
 		return nil, ErrNotASite
 	}
-	im.docs = "content"
+	docs := "content"
 	if st, err := fs.Stat(fsys, "content/docs"); err == nil && st.IsDir() {
-		im.docs = "content/docs"
+		docs = "content/docs"
 	}
-	pages, err := im.readPages()
+	im.docs = docs
+	if err := im.readShape(DataDir); err != nil {
+		return nil, err
+	}
+	pages, err := im.readPages(docs)
 	if err != nil {
 		return nil, err
 	}
-	f := &ladder.Framework{Format: ladder.FormatVersion, Title: im.siteTitle(), Scale: ladder.DefaultScale()}
-	im.warnf("", "a Hugo site has no rating scale; gave the framework the scale Not yet, Sometimes, Consistently (edit it in rungs.yaml)")
+	f := im.framework(im.siteTitle(), "a Hugo site")
 
 	// Sort pages into the docs root, ladders (folders with level pages) and other folders.
-	root, folders := splitFolders(im.docs, pages)
-	pageTaken := map[string]bool{}
+	root, folders := splitFolders(docs, pages)
 	var ladderPages []*page // pages found in ladder folders, listed after the root's
 	for _, name := range sortedFolders(folders) {
 		fp := folders[name]
-		var levels, others []*page
+		var leaves, others []*page
 		var index *page
 		for _, p := range fp {
 			switch {
-			case path.Base(p.file) == "_index.md" && path.Dir(p.file) == path.Join(im.docs, name):
+			case path.Base(p.file) == "_index.md" && path.Dir(p.file) == path.Join(docs, name):
 				index = p
-			case isLeaf(im.docs, name, p) && looksLikeLevel(p.body):
-				levels = append(levels, p)
+			case isLeaf(docs, name, p):
+				leaves = append(leaves, p)
 			default:
 				others = append(others, p)
 			}
 		}
+		shape, listed := im.shapeLadder(name)
+		levels, rest := levelPages(leaves, shape, listed)
+		others = append(rest, others...)
 		if len(levels) == 0 {
 			if index != nil {
 				others = append([]*page{index}, others...)
@@ -105,19 +120,19 @@ func Import(fsys fs.FS) (*Result, error) {
 			ladderPages = append(ladderPages, others...)
 			continue
 		}
-		ld := im.ladder(name, index, levels)
-		f.Ladders = append(f.Ladders, ld)
+		f.Ladders = append(f.Ladders, im.ladder(ladderSource{name: name, index: index, levels: im.orderLevels(levels, index, listed), shape: shape}))
+		sortPages(others)
 		ladderPages = append(ladderPages, others...)
 	}
 	if len(f.Ladders) == 0 {
-		return nil, fmt.Errorf("found no ladder in %s: a ladder is a folder %s/<function>/ with level pages (pages with a ## ... Competencies or ## Broad Indicators section)", im.docs, im.docs)
+		return nil, fmt.Errorf("found no ladder in %s: a ladder is a folder %s/<function>/ with level pages (pages whose headings hold bullets, or that have a ## ... Competencies or ## Broad Indicators section)", docs, docs)
 	}
 	sortPages(root)
 	var rootIndex *page
 	for _, p := range root {
 		if path.Base(p.file) == "_index.md" {
 			rootIndex = p
-			if d := p.str("description"); d != "" {
+			if d := p.str("description"); d != "" && im.shape == nil {
 				f.Description = d
 			}
 			if t := p.str("title"); t != "" && f.Title == "" {
@@ -128,31 +143,148 @@ func Import(fsys fs.FS) (*Result, error) {
 	if f.Title == "" {
 		f.Title = "Career Framework"
 	}
+	pageTaken := map[string]bool{}
 	for _, p := range append(root, ladderPages...) {
 		if p == rootIndex && strings.TrimSpace(dropComments(p.body)) == "" {
 			continue
 		}
 		f.Pages = append(f.Pages, im.page(p, pageTaken))
 	}
-	im.rewriteLinks()
-	ladder.AssignIDs(f)
-	if home, err := fs.ReadFile(fsys, "content/_index.md"); err == nil && im.docs != "content" {
+	if home, err := fs.ReadFile(fsys, "content/_index.md"); err == nil && docs != "content" && im.shape == nil {
 		if hp, err := parsePage("content/_index.md", home); err == nil && strings.TrimSpace(dropComments(hp.body)) != "" {
-			im.warnf("content/_index.md", "the site's home page was not imported: rungs makes its own from the framework")
+			im.warn.add("content/_index.md", "the site's home page was not imported: rungs makes its own from the framework")
 		}
 	}
-	return &Result{Framework: f, Warnings: im.warnings}, nil
+	return im.finish(f)
+}
+
+// framework starts the framework: from the source's YAML when it has it, else with the given
+// title and the default scale.
+func (im *importer) framework(title, what string) *ladder.Framework {
+	if im.shape != nil {
+		f := im.shape.Framework
+		f.Ladders = nil
+		return f
+	}
+	im.warn.add("", "%s has no rating scale; gave the framework the scale Not yet, Sometimes, Consistently (edit it in rungs.yaml)", what)
+	return &ladder.Framework{Format: ladder.FormatVersion, Title: title, Scale: ladder.DefaultScale()}
+}
+
+// finish rewrites links, gives expectations without an id one, and reads what in the source's
+// YAML refers to levels (branches, equivalences, the crosswalk, promotion guidance).
+func (im *importer) finish(f *ladder.Framework) (*Result, error) {
+	im.rewriteLinks()
+	ladder.AssignIDs(f)
+	if im.shape != nil {
+		for _, ld := range im.shapeLadders {
+			if f.Ladder(ld.ID) == nil {
+				im.warn.add(im.shapeFiles[ld.Path], "ladder %q has no level pages in the source; left it out", ld.ID)
+			}
+		}
+		diags := im.shape.Resolve()
+		var errs []string
+		for _, d := range diags {
+			d.Pos.File = firstNonEmpty(im.shapeFiles[d.Pos.File], d.Pos.File)
+			if d.Severity == ladder.Error {
+				errs = append(errs, d.String())
+			} else {
+				im.warn.add("", "%s", d.String())
+			}
+		}
+		if len(errs) > 0 {
+			return nil, fmt.Errorf("the framework's YAML does not fit the pages:\n%s", strings.Join(errs, "\n"))
+		}
+	}
+	return &Result{Framework: f, Warnings: im.warn.result()}, nil
+}
+
+// readShape reads the framework's YAML from dir of the source, if it is there: rungs.yaml,
+// crosswalk.yaml, and ladders/<ladder>/ladder.yaml or (as an exported site keeps it)
+// ladders/<ladder>.yaml.
+func (im *importer) readShape(dir string) error {
+	if _, err := fs.Stat(im.fsys, path.Join(dir, ladder.FrameworkFile)); err != nil {
+		return nil
+	}
+	m := fstest.MapFS{}
+	im.shapeFiles = map[string]string{}
+	add := func(fw, src string) error {
+		b, err := fs.ReadFile(im.fsys, src)
+		if err != nil {
+			return err
+		}
+		m[fw] = &fstest.MapFile{Data: b}
+		im.shapeFiles[fw] = src
+		return nil
+	}
+	if err := add(ladder.FrameworkFile, path.Join(dir, ladder.FrameworkFile)); err != nil {
+		return err
+	}
+	if _, err := fs.Stat(im.fsys, path.Join(dir, ladder.CrosswalkFile)); err == nil {
+		if err := add(ladder.CrosswalkFile, path.Join(dir, ladder.CrosswalkFile)); err != nil {
+			return err
+		}
+	}
+	entries, _ := fs.ReadDir(im.fsys, path.Join(dir, "ladders"))
+	for _, e := range entries {
+		name := e.Name()
+		src := path.Join(dir, "ladders", name)
+		switch {
+		case e.IsDir():
+			if _, err := fs.Stat(im.fsys, path.Join(src, ladder.LadderFile)); err != nil {
+				continue
+			}
+			src = path.Join(src, ladder.LadderFile)
+		case strings.HasSuffix(name, ".yaml"):
+			name = strings.TrimSuffix(name, ".yaml")
+		default:
+			continue
+		}
+		if err := add(path.Join("ladders", name, ladder.LadderFile), src); err != nil {
+			return err
+		}
+	}
+	shape, diags, err := ladder.LoadShape(m)
+	if err != nil {
+		return err
+	}
+	var errs []string
+	for _, d := range diags {
+		d.Pos.File = firstNonEmpty(im.shapeFiles[d.Pos.File], d.Pos.File)
+		if d.Severity == ladder.Error {
+			errs = append(errs, d.String())
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("the framework's YAML in %s has errors:\n%s", dir, strings.Join(errs, "\n"))
+	}
+	im.shape = shape
+	im.shapeLadders = shape.Framework.Ladders
+	return nil
+}
+
+// shapeLadder is the ladder the source's YAML describes for a folder, with its level ids in
+// order, or nil.
+func (im *importer) shapeLadder(folder string) (*ladder.Ladder, []string) {
+	if im.shape == nil {
+		return nil, nil
+	}
+	for _, ld := range im.shapeLadders {
+		if ld.ID == folder {
+			return ld, im.shape.Levels[ld.ID]
+		}
+	}
+	return nil, nil
 }
 
 // readPages reads every Markdown file under the docs folder and notes other content sections.
-func (im *importer) readPages() ([]*page, error) {
+func (im *importer) readPages(docs string) ([]*page, error) {
 	var pages []*page
-	err := fs.WalkDir(im.fsys, im.docs, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(im.fsys, docs, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") && p != im.docs {
+			if strings.HasPrefix(d.Name(), ".") && p != docs {
 				return fs.SkipDir
 			}
 			return nil
@@ -160,7 +292,7 @@ func (im *importer) readPages() ([]*page, error) {
 		ext := path.Ext(p)
 		if ext != ".md" && ext != ".markdown" {
 			if ext == ".html" || ext == ".adoc" || ext == ".org" || ext == ".rst" {
-				im.warnf(p, "not imported: only Markdown content is read")
+				im.warn.add(p, "not imported: only Markdown content is read")
 			}
 			return nil
 		}
@@ -181,11 +313,11 @@ func (im *importer) readPages() ([]*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	if im.docs == "content/docs" {
+	if docs == "content/docs" {
 		entries, _ := fs.ReadDir(im.fsys, "content")
 		for _, e := range entries {
 			if e.IsDir() && e.Name() != "docs" {
-				im.warnf("content/"+e.Name(), "not imported: only content/docs holds the ladders and their pages")
+				im.warn.add("content/"+e.Name(), "not imported: only content/docs holds the ladders and their pages")
 			}
 		}
 	}
@@ -210,7 +342,7 @@ func (im *importer) siteTitle() string {
 		}
 		p, err := parsePage(name, []byte(fm))
 		if err != nil {
-			im.warnf(name, "could not read the site configuration: %v", err)
+			im.warn.add(name, "could not read the site configuration: %v", err)
 			return ""
 		}
 		return p.str("title")
@@ -333,9 +465,14 @@ func (im *importer) register(p *page, t *target) {
 // convert turns a content file's Markdown into plain Markdown: comments dropped, shortcodes and
 // raw HTML rewritten; links are rewritten later, when every page has its place.
 func (im *importer) convert(file, s string) string {
-	warn := func(msg string) { im.warnf(file, "%s", msg) }
+	warn := func(msg string) { im.warn.add(file, "%s", msg) }
 	s = dropComments(s)
-	s = renderShortcodes(parseShortcodes(s), warn)
+	if im.hugo {
+		s = renderShortcodes(parseShortcodes(s), warn)
+		// What an export escaped so that Hugo would not read it as a shortcode.
+		s = strings.ReplaceAll(s, "&#123;&#123;", "{{")
+	}
+	s = hardBreaks(s)
 	s = convertHTMLBlocks(s, warn)
 	return strings.Trim(collapseBlank(s), "\n")
 }
@@ -347,17 +484,17 @@ func (im *importer) track(s *string, content, fw string) {
 
 func (im *importer) page(p *page, taken map[string]bool) *ladder.Page {
 	name := pageName(p.file)
-	if path.Base(p.file) == "_index.md" && path.Dir(p.file) == im.docs {
-		name = firstNonEmpty(p.str("title"), "overview")
+	if isIndexPage(p.file) && path.Dir(p.file) == im.docs {
+		name = firstNonEmpty(p.title(), "overview")
 	}
 	id := name
 	if !ladder.ValidID(id) || taken[id] {
 		id = ladder.Slug(name, taken)
 	}
 	taken[id] = true
-	pg := &ladder.Page{ID: id, Title: firstNonEmpty(p.str("title"), p.str("linktitle"), name), Path: "pages/" + id + ".md"}
+	pg := &ladder.Page{ID: id, Title: firstNonEmpty(p.title(), p.str("linktitle"), titleFromName(name)), Path: "pages/" + id + ".md"}
 	im.register(p, &target{file: pg.Path})
-	pg.Body = im.convert(p.file, p.body)
+	pg.Body = im.convert(p.file, dropTitle(p.body, pg.Title))
 	im.track(&pg.Body, p.file, pg.Path)
 	return pg
 }

@@ -1,7 +1,6 @@
 package hugo
 
 import (
-	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -10,6 +9,47 @@ import (
 
 	"github.com/rungs/rungs/internal/ladder"
 )
+
+// ladderSource is one ladder as the source holds it: a folder of level pages (or the levels of one
+// file), with its own page and, when the source has them, the ladder's YAML.
+type ladderSource struct {
+	name   string         // the folder's name: the ladder's id
+	index  *page          // the ladder's own page (_index.md, README.md), or nil
+	levels []*page        // the level pages, in order
+	shape  *ladder.Ladder // the ladder as its ladder.yaml describes it, or nil
+}
+
+// areaAcc gathers one area across the levels of a ladder.
+type areaAcc struct {
+	title string
+	id    string // from a {#id} attribute on its heading
+	area  *ladder.Area
+	group *groupAcc
+	items int
+	trait int // items written "**Name**: text"
+}
+
+type groupAcc struct {
+	title string
+	group *ladder.Group
+	areas []*areaAcc
+	plain bool // made for a heading with no group word ("## Technology"), not "## Core Competencies"
+}
+
+// block is what one level says under one area heading (and track).
+type block struct {
+	area  *areaAcc
+	track string // the track's title, "" for every track
+	sec   *section
+}
+
+// builder makes one ladder from its level pages.
+type builder struct {
+	im     *importer
+	ld     *ladder.Ladder
+	shaped bool // groups, areas and tracks come from the ladder's YAML
+	groups []*groupAcc
+}
 
 // knownSections are the headings of the common career-ladder page shape; any other heading
 // still becomes an area, with a warning, so nothing is dropped unnoticed.
@@ -20,239 +60,394 @@ var knownSections = map[string]bool{
 	"enabling traits": true, "functional": true, "behavioral": true, "behavioural": true,
 }
 
-// areaAcc gathers one area across the levels of a ladder.
-type areaAcc struct {
-	title string
-	area  *ladder.Area
-	items int
-	trait int // items written "**Name**: text"
-}
-
-type groupAcc struct {
-	title string
-	group *ladder.Group
-	areas []*areaAcc
-}
-
-func (im *importer) ladder(name string, index *page, pages []*page) *ladder.Ladder {
-	id := name
+// ladder makes the ladder of one source folder.
+func (im *importer) ladder(src ladderSource) *ladder.Ladder {
+	id := src.name
 	if !ladder.ValidID(id) {
-		id = ladder.Slug(name, nil)
+		id = ladder.Slug(src.name, nil)
 	}
-	dir := "ladders/" + id
-	ld := &ladder.Ladder{ID: id, Title: titleFromName(name), Path: dir + "/ladder.yaml"}
-	if index != nil {
-		ld.Title = firstNonEmpty(index.str("title"), ld.Title)
-		ld.Summary = index.str("description")
-		ld.Description = im.convert(index.file, index.body)
-		if ld.Description != "" {
-			ld.Description += "\n"
+	ld := src.shape
+	if ld == nil {
+		ld = &ladder.Ladder{ID: id, Title: titleFromName(src.name)}
+	}
+	ld.Path = "ladders/" + ld.ID + "/ladder.yaml"
+	ld.Levels = nil
+	b := &builder{im: im, ld: ld, shaped: src.shape != nil}
+	if src.index != nil {
+		p := src.index
+		// What a page shows comes from the page, even when the ladder's YAML has it too.
+		ld.Title = firstNonEmpty(p.title(), ld.Title)
+		if d := p.str("description"); d != "" || !b.shaped {
+			ld.Summary = d
 		}
-		im.register(index, &target{file: ld.Path})
-		im.track(&ld.Description, index.file, ld.Path)
+		ld.Description = im.convert(p.file, dropOverview(p.body))
+		im.register(p, &target{file: ld.Path})
+		im.track(&ld.Description, p.file, ld.Path)
 	}
-	sortPages(pages)
+	for _, g := range ld.Groups {
+		ga := &groupAcc{title: g.Title, group: g}
+		for _, a := range g.Areas {
+			ga.areas = append(ga.areas, &areaAcc{title: a.Title, id: a.ID, area: a, group: ga})
+		}
+		b.groups = append(b.groups, ga)
+	}
 
 	type parsed struct {
-		lv  *ladder.Level
-		doc *levelDoc
-		p   *page
-		t   *target
+		lv     *ladder.Level
+		doc    *levelDoc
+		p      *page
+		t      *target
+		blocks []*block
 	}
 	var levels []parsed
-	levelTaken, codes := map[string]bool{}, map[string]bool{}
-	for i, p := range pages {
-		lid := pageName(p.file)
-		if !ladder.ValidID(lid) || levelTaken[lid] {
-			lid = ladder.Slug(lid, levelTaken)
+	taken, codes := map[string]bool{}, map[string]bool{}
+	for _, p := range src.levels {
+		lid := p.id()
+		if !ladder.ValidID(lid) || taken[lid] {
+			lid = ladder.Slug(lid, taken)
 		}
-		levelTaken[lid] = true
-		title := firstNonEmpty(p.str("title"), p.str("linktitle"), titleFromName(lid))
-		lv := &ladder.Level{ID: lid, Title: title, Summary: p.str("description"), Path: dir + "/" + lid + ".md"}
-		// A short link title ("L3", "SE II") reads as the level's code; otherwise levels are
-		// numbered in order.
-		code := p.str("code") // as rungs writes it in an exported site
-		if code == "" {
-			code = p.str("linktitle")
+		taken[lid] = true
+		title := firstNonEmpty(p.title(), p.str("linktitle"), titleFromName(lid))
+		lv := &ladder.Level{ID: lid, Title: title, Summary: firstNonEmpty(p.str("description"), p.str("summary")), Path: "ladders/" + ld.ID + "/" + lid + ".md"}
+		// A code is what the page says (rungs writes "code"), or a short link title such as
+		// "L3"; a level without one has none.
+		code := p.str("code")
+		if lt := p.str("linktitle"); code == "" && lt != title && utf8.RuneCountInString(lt) <= 12 {
+			code = lt
 		}
-		if code == "" || code == title || len([]rune(code)) > 12 || codes[code] {
-			code = fmt.Sprintf("L%d", i+1)
+		if codes[code] {
+			im.warn.add(p.file, "level code %q is used by another level too; left it out", code)
+			code = ""
 		}
-		for codes[code] {
-			code += "'"
+		if code != "" {
+			codes[code] = true
 		}
-		codes[code] = true
 		lv.Code = code
-		body := dropComments(p.body)
-		doc := parseLevel(title, body, p.bodyStart, func(s string) string { return im.convert(p.file, s) })
+		doc := parseLevel(title, dropComments(idMarkers(p.body)), p.bodyStart, func(s string) string { return im.convert(p.file, s) })
+		if doc.flattened {
+			im.warn.add(p.file, "bullets nested more than one level deep became examples of the expectation above them")
+		}
 		t := &target{file: lv.Path, level: lv, anchors: map[string]string{}}
-		im.register(p, t)
-		levels = append(levels, parsed{lv: lv, doc: doc, p: p, t: t})
+		if p.anchor != "" {
+			im.inFile[p.file+"#"+p.anchor] = t
+		} else {
+			im.register(p, t)
+		}
+		levels = append(levels, parsed{lv: lv, doc: doc, p: p, t: t, blocks: b.classify(doc, p.file)})
 		ld.Levels = append(ld.Levels, lv)
 	}
-
-	// Areas and groups, in the order the levels first use them.
-	var groups []*groupAcc
-	findGroup := func(title string) *groupAcc {
-		for _, g := range groups {
-			if strings.EqualFold(g.title, title) {
-				return g
-			}
-		}
-		g := &groupAcc{title: title}
-		groups = append(groups, g)
-		return g
-	}
-	findArea := func(g *groupAcc, title string, after *areaAcc) *areaAcc {
-		for _, a := range g.areas {
-			if strings.EqualFold(a.title, title) {
-				return a
-			}
-		}
-		a := &areaAcc{title: title}
-		at := len(g.areas)
-		for i, x := range g.areas {
-			if x == after {
-				at = i + 1
-			}
-		}
-		g.areas = append(g.areas[:at], append([]*areaAcc{a}, g.areas[at:]...)...)
-		return a
-	}
-	blockArea := map[*areaBlock]*areaAcc{}
-	trackTaken := map[string]bool{}
+	b.makeAreas()
 	for _, l := range levels {
-		var prev *areaAcc
-		for _, b := range l.doc.blocks {
-			if len(b.items) == 0 && len(b.prose) == 0 {
-				continue
-			}
-			g := findGroup(b.group)
-			a := findArea(g, b.area, prev)
-			prev = a
-			blockArea[b] = a
-			for _, it := range b.items {
-				a.items++
-				if _, _, ok := ladder.SplitTrait(it.text); ok {
-					a.trait++
-				}
-			}
-			for _, h := range []string{b.group, b.area} {
-				if !knownSections[strings.ToLower(h)] {
-					im.warnf(l.p.file, "section %q is not one of the usual ladder sections; imported it as area %q", h, b.area)
-					break
-				}
-			}
-			if b.track != "" {
-				if _, ok := findTrack(ld, b.track); !ok {
-					ld.Tracks = append(ld.Tracks, &ladder.Track{ID: ladder.Slug(b.track, trackTaken), Title: b.track})
-				}
-			}
-		}
+		b.fillLevel(l.lv, l.doc, l.blocks, l.p, l.t)
 	}
-	groupTaken, areaTaken := map[string]bool{}, map[string]bool{}
-	for _, g := range groups {
-		lg := &ladder.Group{ID: ladder.Slug(g.title, groupTaken), Title: g.title}
-		g.group = lg
-		for _, a := range g.areas {
-			kind := ladder.KindExpectations
-			if a.items > 0 && a.trait == a.items {
-				kind = ladder.KindTraits
-			}
-			a.area = &ladder.Area{ID: ladder.Slug(a.title, areaTaken), Title: a.title, Kind: kind, Group: lg.ID}
-			lg.Areas = append(lg.Areas, a.area)
-		}
-		ld.Groups = append(ld.Groups, lg)
-	}
-
-	for _, l := range levels {
-		im.fillLevel(ld, l.lv, l.doc, l.p, l.t, blockArea)
+	if !b.shaped {
+		inferStarts(ld)
 	}
 	return ld
 }
 
-// fillLevel puts a parsed level page into the model: expectations per area, prose that is not a
-// bullet into the introduction, time split and tenure from the indicators.
-func (im *importer) fillLevel(ld *ladder.Ladder, lv *ladder.Level, doc *levelDoc, p *page, t *target, blockArea map[*areaBlock]*areaAcc) {
-	intro := doc.intro
-	for _, b := range doc.blocks {
-		a := blockArea[b]
-		if a == nil {
-			if g := findGroupArea(ld, b.group); g != "" {
-				t.anchors[b.anchor] = g
+// classify decides which of a level page's sections are areas, tracks and groups: by the ladder's
+// YAML when the source has it, else by the usual shape of ladder pages.
+func (b *builder) classify(doc *levelDoc, file string) []*block {
+	var out []*block
+	var group *groupAcc
+	var area *areaAcc
+	areaDepth := 0
+	for i, s := range doc.sections {
+		emit := func(a *areaAcc, track string) {
+			out = append(out, &block{area: a, track: track, sec: s})
+		}
+		if b.shaped {
+			if a := b.knownArea(s.id, s.heading); a != nil {
+				group, area, areaDepth = a.group, a, s.depth
+				emit(a, "")
+				continue
 			}
+			if t := b.ld.TrackNamed(s.heading); t != nil && area != nil && s.depth > areaDepth {
+				emit(area, t.Title)
+				continue
+			}
+			if g := b.knownGroup(s.heading); g != nil {
+				group, area = g, nil
+				if len(s.items) > 0 || len(s.prose) > 0 {
+					emit(g.areas[0], "")
+				}
+				continue
+			}
+			b.im.warn.add(file, "section %q is not an area, track or group of ladder %q; imported it as a new area", s.heading, b.ld.ID)
+			if group == nil {
+				group = b.findGroup("Other areas", true)
+			}
+			area, areaDepth = b.findArea(group, s.heading, s.id, area), s.depth
+			emit(area, "")
 			continue
 		}
-		t.anchors[b.anchor] = a.area.ID
-		la := lv.Area(a.area.ID)
+		nextDeeper := i+1 < len(doc.sections) && doc.sections[i+1].depth > s.depth
+		before := len(out)
+		switch {
+		case s.depth == 2:
+			group = b.findGroup(s.heading, !hasGroupWord(s.heading) && !nextDeeper)
+			area, areaDepth = nil, 2
+			if len(s.items) > 0 || len(s.prose) > 0 || !nextDeeper {
+				area = b.findArea(group, stripGroupWord(s.heading), s.id, nil)
+				emit(area, "")
+			}
+		case s.depth == 3 || area == nil:
+			if group == nil {
+				group = b.findGroup(s.heading, false)
+			}
+			area, areaDepth = b.findArea(group, s.heading, s.id, area), s.depth
+			emit(area, "")
+		default:
+			emit(area, s.heading)
+		}
+		if len(out) > before {
+			if h := area.title; !knownSections[strings.ToLower(group.title)] && !knownSections[strings.ToLower(h)] {
+				b.im.warn.add(file, "section %q is not one of the usual ladder sections; imported it as an area", h)
+			}
+		}
+	}
+	for _, bl := range out {
+		for _, it := range bl.sec.items {
+			bl.area.items++
+			if _, _, ok := ladder.SplitTrait(it.text); ok {
+				bl.area.trait++
+			}
+		}
+	}
+	return out
+}
+
+func (b *builder) knownArea(id, heading string) *areaAcc {
+	for _, g := range b.groups {
+		for _, a := range g.areas {
+			if a.area != nil && ((id != "" && a.area.ID == id) || strings.EqualFold(a.area.Title, heading) || a.area.ID == heading) {
+				return a
+			}
+		}
+	}
+	return nil
+}
+
+func (b *builder) knownGroup(heading string) *groupAcc {
+	for _, g := range b.groups {
+		if g.group != nil && len(g.areas) > 0 && (strings.EqualFold(g.group.Title, heading) || g.group.ID == heading) {
+			return g
+		}
+	}
+	return nil
+}
+
+func (b *builder) findGroup(title string, plain bool) *groupAcc {
+	for _, g := range b.groups {
+		if strings.EqualFold(g.title, title) {
+			return g
+		}
+	}
+	g := &groupAcc{title: title, plain: plain}
+	b.groups = append(b.groups, g)
+	return g
+}
+
+// findArea finds the area of a group with that title, or adds one after the area the page
+// named before it, so areas keep the order the levels use.
+func (b *builder) findArea(g *groupAcc, title, id string, after *areaAcc) *areaAcc {
+	for _, a := range g.areas {
+		if strings.EqualFold(a.title, title) {
+			return a
+		}
+	}
+	a := &areaAcc{title: title, id: id, group: g}
+	at := len(g.areas)
+	for i, x := range g.areas {
+		if x == after {
+			at = i + 1
+		}
+	}
+	g.areas = append(g.areas[:at], append([]*areaAcc{a}, g.areas[at:]...)...)
+	return a
+}
+
+// makeAreas gives every area and group found in the pages its place in the ladder. A ladder
+// whose every heading was a plain one ("## Technology", "## Leadership") gets one group for all.
+func (b *builder) makeAreas() {
+	allPlain := len(b.groups) > 0 && !b.shaped
+	for _, g := range b.groups {
+		allPlain = allPlain && g.plain
+	}
+	if allPlain && len(b.groups) > 1 {
+		one := &groupAcc{title: "Competencies"}
+		for _, g := range b.groups {
+			for _, a := range g.areas {
+				a.group = one
+				one.areas = append(one.areas, a)
+			}
+		}
+		b.groups = []*groupAcc{one}
+	}
+	groupTaken, areaTaken := map[string]bool{}, map[string]bool{}
+	for _, g := range b.groups {
+		if g.group != nil {
+			groupTaken[g.group.ID] = true
+		}
+		for _, a := range g.areas {
+			if a.area != nil {
+				areaTaken[a.area.ID] = true
+			}
+		}
+	}
+	for _, g := range b.groups {
+		if len(g.areas) == 0 {
+			continue
+		}
+		if g.group == nil {
+			g.group = &ladder.Group{ID: ladder.Slug(g.title, groupTaken), Title: g.title}
+			b.ld.Groups = append(b.ld.Groups, g.group)
+		}
+		for _, a := range g.areas {
+			if a.area != nil {
+				continue
+			}
+			kind := ladder.KindExpectations
+			if a.items > 0 && a.trait == a.items {
+				kind = ladder.KindTraits
+			}
+			id := a.id
+			if !ladder.ValidID(id) || areaTaken[id] {
+				id = ladder.Slug(a.title, areaTaken)
+			}
+			areaTaken[id] = true
+			a.area = &ladder.Area{ID: id, Title: a.title, Kind: kind, Group: g.group.ID}
+			g.group.Areas = append(g.group.Areas, a.area)
+		}
+	}
+}
+
+// fillLevel puts a parsed level page into the model: expectations per area, the time split,
+// tenure and notes from the indicators.
+func (b *builder) fillLevel(lv *ladder.Level, doc *levelDoc, blocks []*block, p *page, t *target) {
+	ld, im := b.ld, b.im
+	intro := doc.intro
+	// A link to a section goes to its area; to a group's heading, to the group's first area.
+	for i := len(doc.sections) - 1; i >= 0; i-- {
+		for _, bl := range blocks {
+			if bl.sec == doc.sections[i] {
+				t.anchors[doc.sections[i].anchor()] = bl.area.area.ID
+			}
+		}
+		if _, ok := t.anchors[doc.sections[i].anchor()]; !ok && i+1 < len(doc.sections) {
+			t.anchors[doc.sections[i].anchor()] = t.anchors[doc.sections[i+1].anchor()]
+		}
+	}
+	for _, bl := range blocks {
+		a := bl.area.area
+		la := lv.Area(a.ID)
 		if la == nil {
-			la = &ladder.LevelArea{Area: a.area.ID}
+			la = &ladder.LevelArea{Area: a.ID}
 			lv.Areas = append(lv.Areas, la)
 		}
 		track := ""
-		if b.track != "" {
-			tr, _ := findTrack(ld, b.track)
+		if bl.track != "" {
+			tr := ld.TrackNamed(bl.track)
+			if tr == nil {
+				if b.shaped {
+					im.warn.add(p.file, "track %q is not a track of ladder %q; added it", bl.track, ld.ID)
+				}
+				taken := map[string]bool{}
+				for _, x := range ld.Tracks {
+					taken[x.ID] = true
+				}
+				tr = &ladder.Track{ID: ladder.Slug(bl.track, taken), Title: bl.track}
+				ld.Tracks = append(ld.Tracks, tr)
+			}
 			track = tr.ID
 		}
-		items := b.items
-		if len(items) == 0 {
+		items := bl.sec.items
+		if len(items) == 0 && len(bl.sec.prose) > 0 {
 			// A section of prose only: each paragraph is one expectation.
-			for _, para := range b.prose {
+			for _, para := range bl.sec.prose {
 				items = append(items, &item{text: strings.Join(strings.Fields(para), " ")})
 			}
-			im.warnf(p.file, "section %q has paragraphs, not bullets; imported each paragraph as an expectation", b.area)
-		} else if len(b.prose) > 0 {
+			im.warn.add(p.file, "section %q has paragraphs, not bullets; imported each paragraph as an expectation", bl.area.title)
+		} else if len(bl.sec.prose) > 0 {
 			intro = append(intro, "")
-			for i, para := range b.prose {
+			for i, para := range bl.sec.prose {
 				if i == 0 {
-					para = "**" + b.area + ":** " + para
+					para = "**" + bl.area.title + ":** " + para
 				}
 				intro = append(intro, para, "")
 			}
-			im.warnf(p.file, "section %q has text that is not a bullet; moved it to the level's introduction", b.area)
+			im.warn.add(p.file, "section %q has text that is not a bullet; moved it to the level's introduction", bl.area.title)
 		}
 		for _, it := range items {
 			if strings.TrimSpace(it.text) == "" {
 				continue
 			}
-			e := &ladder.Expectation{Text: it.text, Examples: it.examples, Track: track}
-			if a.area.Kind == ladder.KindTraits {
-				e.Name, e.Text, _ = ladder.SplitTrait(it.text)
+			e := &ladder.Expectation{ID: it.id, Text: it.text, Examples: it.examples, Track: track}
+			if a.Kind == ladder.KindTraits {
+				if name, text, ok := ladder.SplitTrait(it.text); ok {
+					e.Name, e.Text = name, text
+				}
 			}
 			la.Expectations = append(la.Expectations, e)
 		}
 	}
-	if doc.flattened {
-		im.warnf(p.file, "bullets nested more than one level deep became examples of the expectation above them")
+	// Ids written in the page are kept; one used twice in the level keeps its first place.
+	seen := map[string]bool{}
+	for _, la := range lv.Areas {
+		for _, e := range la.Expectations {
+			if e.ID != "" && (seen[e.ID] || ld.Area(e.ID) != nil) {
+				im.warn.add(p.file, "expectation id %q is used twice in the level (or is an area's); gave the second a new one", e.ID)
+				e.ID = ""
+			}
+			seen[e.ID] = true
+		}
 	}
 
-	splits, tenure, rest := parseIndicators(doc.indicators)
-	if tenure != nil {
-		lv.Tenure = *tenure
-	}
-	seen := map[string]bool{}
-	for _, s := range splits {
-		area := matchArea(ld, s.name)
-		if area == "" || seen[area] {
-			rest = append(rest, s.text)
-			im.warnf(p.file, "time split %q names no single area of the ladder; kept it in the level's introduction", s.text)
+	// Time split, tenure and notes in front matter, as rungs writes them in a level file.
+	for _, kv := range p.pairs("time_split") {
+		r, err := ladder.ParseRange(kv[1])
+		area := matchArea(ld, kv[0])
+		if err != nil || area == "" || hasSplit(lv, area) {
+			im.warn.add(p.file, "time_split %s: %s names no single area of the ladder, or is not a range; left it out", kv[0], kv[1])
 			continue
 		}
-		seen[area] = true
-		lv.TimeSplit = append(lv.TimeSplit, ladder.AreaRange{Area: area, Range: s.rng})
+		lv.TimeSplit = append(lv.TimeSplit, ladder.AreaRange{Area: area, Range: r})
 	}
-	if len(rest) > 0 {
-		intro = append(intro, "", "**Broad indicators:**", "")
-		for _, r := range rest {
-			intro = append(intro, "- "+r)
+	if s := p.str("tenure"); s != "" {
+		if r, err := ladder.ParseRange(s); err == nil {
+			lv.Tenure = r
+		} else {
+			im.warn.add(p.file, "tenure %q is not a range such as 2-3; left it out", s)
 		}
-		im.warnf(p.file, "could not read %d broad indicator(s) as a time split or tenure; kept them in the level's introduction", len(rest))
 	}
-	if len(doc.indicators) > 0 && tenure == nil && len(splits) == 0 {
-		im.warnf(p.file, "the Broad Indicators section gave no time split and no tenure")
+	var notes []string
+	if n := p.str("indicator_notes"); n != "" {
+		notes = append(notes, n)
 	}
+	for _, ind := range readIndicators(doc.indicators, func(s string) string { return im.convert(p.file, s) }) {
+		switch {
+		case ind.split != nil:
+			area := matchArea(ld, ind.area)
+			if area == "" || hasSplit(lv, area) {
+				im.warn.add(p.file, "time split %q names no single area of the ladder; kept it in the level's indicator notes", stripBold(ind.text))
+				notes = append(notes, ind.text)
+				continue
+			}
+			lv.TimeSplit = append(lv.TimeSplit, ladder.AreaRange{Area: area, Range: *ind.split})
+		case ind.tenure != nil && lv.Tenure.IsZero():
+			lv.Tenure = *ind.tenure
+		default:
+			notes = append(notes, ind.text)
+		}
+	}
+	if len(doc.indicators) > 0 && lv.Tenure.IsZero() && len(lv.TimeSplit) == 0 && !b.shaped {
+		im.warn.add(p.file, "the Broad Indicators section gave no time split and no tenure; kept it as the level's indicator notes")
+	}
+	lv.IndicatorNotes = strings.Trim(collapseBlank(strings.Join(notes, "\n\n")), "\n")
 	lv.Intro = demoteHeadings(strings.Trim(collapseBlank(strings.Join(intro, "\n")), "\n"))
 	im.track(&lv.Intro, p.file, lv.Path)
+	im.track(&lv.IndicatorNotes, p.file, lv.Path)
 	for _, la := range lv.Areas {
 		for _, e := range la.Expectations {
 			im.track(&e.Text, p.file, lv.Path)
@@ -262,6 +457,40 @@ func (im *importer) fillLevel(ld *ladder.Ladder, lv *ladder.Level, doc *levelDoc
 		}
 	}
 	sortAreas(ld, lv)
+}
+
+func hasSplit(lv *ladder.Level, area string) bool {
+	for _, s := range lv.TimeSplit {
+		if s.Area == area {
+			return true
+		}
+	}
+	return false
+}
+
+// inferStarts says where an area starts when the pages say so: an area that the lower levels
+// have no section for, and every level from some level up has, starts at that level, so rungs
+// check has nothing to warn about below it.
+func inferStarts(ld *ladder.Ladder) {
+	for _, a := range ld.Areas() {
+		first := -1
+		for i, lv := range ld.Levels {
+			if lv.Area(a.ID) != nil {
+				first = i
+				break
+			}
+		}
+		if first <= 0 {
+			continue
+		}
+		all := true
+		for _, lv := range ld.Levels[first:] {
+			all = all && lv.Area(a.ID) != nil
+		}
+		if all {
+			a.From = ld.Levels[first].ID
+		}
+	}
 }
 
 var majorHeading = regexp.MustCompile(`(?m)^(#{1,2})([ \t])`)
@@ -299,26 +528,6 @@ func matchArea(ld *ladder.Ladder, name string) string {
 
 func normalName(s string) string {
 	return ladder.Slug(stripGroupWord(strings.TrimSpace(s)), nil)
-}
-
-// findGroupArea is the first area of the group with the given title, for links to a group
-// heading.
-func findGroupArea(ld *ladder.Ladder, title string) string {
-	for _, g := range ld.Groups {
-		if strings.EqualFold(g.Title, title) && len(g.Areas) > 0 {
-			return g.Areas[0].ID
-		}
-	}
-	return ""
-}
-
-func findTrack(ld *ladder.Ladder, title string) (*ladder.Track, bool) {
-	for _, t := range ld.Tracks {
-		if strings.EqualFold(t.Title, title) {
-			return t, true
-		}
-	}
-	return nil, false
 }
 
 func sortAreas(ld *ladder.Ladder, lv *ladder.Level) {

@@ -4,66 +4,67 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/rungs/rungs/internal/ladder"
 )
 
-// A level page is read as headings and bullets:
+// A level page is read as headings and bullets. Which heading is a group, an area or a track is
+// decided afterwards (see ladder.go): from the ladder's own YAML when the source has it, else from
+// the usual shape of career-ladder pages:
 //
 //	## Core Competencies          a group; bullets straight below it are its one area ("Core")
 //	## Functional Competencies    a group
 //	### Management                an area of that group
 //	#### Site Reliability         a track within the area
-//	## Broad Indicators           time split and tenure, often a raw HTML table
+//	## Technology                 a group-less heading with bullets: an area
+//	## Broad Indicators           time split, tenure and notes, often a raw HTML table
 //
-// Any other ## or ### heading becomes an area too: an import never drops content silently.
+// Any other heading becomes an area too: an import never drops content silently.
 
 // item is one top-level bullet with the bullets nested below it.
 type item struct {
 	text     string
+	id       string // a {#id} at its end, as rungs writes it
 	examples []string
 }
 
-// areaBlock is what one level says under one area heading (and track).
-type areaBlock struct {
-	group, area, track string
-	anchor             string // the id Hugo gives the heading, for links into the level
-	items              []*item
-	prose              []string // paragraphs that are not bullets
-	line               int
+// section is one heading of a level page and what is written below it, up to the next heading.
+type section struct {
+	depth   int    // 2 for ##; a page that uses # for its sections is read one deeper
+	heading string // without a {#id} attribute
+	id      string // the {#id} attribute, when the heading has one
+	line    int
+	items   []*item
+	prose   []string // paragraphs that are not bullets
+}
+
+// anchor is the id Hugo gives the heading, for links into a level.
+func (s *section) anchor() string {
+	if s.id != "" {
+		return s.id
+	}
+	return headingID(s.heading)
 }
 
 // levelDoc is a parsed level page.
 type levelDoc struct {
 	intro      []string
-	blocks     []*areaBlock
-	indicators []string // raw lines of the Broad Indicators section
-	indLine    int
-	flattened  bool // bullets nested deeper than examples were flattened
+	sections   []*section
+	indicators []string // lines of the Broad Indicators section, as written
+	flattened  bool     // bullets nested deeper than examples were flattened
 }
 
 var (
 	headingRE   = regexp.MustCompile(`^(#{1,6})[ \t]+(.*?)[ \t]*$`)
-	headingAttr = regexp.MustCompile(`[ \t]*\{[#.][^{}]*\}[ \t]*$`)
+	headingAttr = regexp.MustCompile(`[ \t]*\{([#.][^{}]*)\}[ \t]*$`)
 	bulletRE    = regexp.MustCompile(`^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$`)
+	idCommentRE = regexp.MustCompile(`[ \t]*<!--[ \t]*#([a-z0-9][a-z0-9-]*)[ \t]*-->`)
+	trailingID  = regexp.MustCompile(`[ \t]*\{#([^{}\s]+)\}[ \t]*$`)
 )
 
 // isIndicators reports whether a heading opens the time split and tenure section.
 func isIndicators(h string) bool {
-	h = strings.ToLower(h)
-	return strings.Contains(h, "indicator")
-}
-
-// looksLikeLevel tells a level page from other pages in a ladder's folder (an FAQ): a level has
-// a competencies or indicators section.
-func looksLikeLevel(body string) bool {
-	for _, line := range strings.Split(dropComments(body), "\n") {
-		if m := headingRE.FindStringSubmatch(strings.TrimSpace(line)); m != nil && len(m[1]) == 2 {
-			h := strings.ToLower(m[2])
-			if strings.Contains(h, "competenc") || isIndicators(h) {
-				return true
-			}
-		}
-	}
-	return false
+	return strings.Contains(strings.ToLower(h), "indicator")
 }
 
 // stripGroupWord turns "Core Competencies" into "Core", the name an area of that group goes by.
@@ -76,31 +77,67 @@ func stripGroupWord(h string) string {
 	return h
 }
 
-// parseLevel splits a level page (comments already dropped) into introduction, area blocks and
-// indicators; convert turns a block's text into plain Markdown.
+// hasGroupWord reports whether a heading names a group of areas ("Core Competencies").
+func hasGroupWord(h string) bool {
+	return stripGroupWord(h) != h
+}
+
+// idMarkers turns the "<!-- #id -->" rungs writes after a bullet in a Hugo page (where "{#id}"
+// would show) into the "{#id}" of a level file, before comments are dropped.
+func idMarkers(s string) string {
+	return idCommentRE.ReplaceAllString(s, " {#$1}")
+}
+
+// parseLevel splits a level page (ids marked, comments dropped) into introduction, sections
+// and indicators; convert turns a section's text into plain Markdown.
 func parseLevel(title, body string, bodyStart int, convert func(string) string) *levelDoc {
 	doc := &levelDoc{}
-	var parts []*rawPart
-	cur := &rawPart{}
+	type part struct {
+		depth        int
+		heading, id  string
+		line         int
+		lines        []string
+		inIndicators bool
+	}
+	var parts []*part
+	cur := &part{}
 	parts = append(parts, cur)
-	inFence := false
+	inFence, indicators := false, false
 	for i, line := range strings.Split(body, "\n") {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
 			inFence = !inFence
 		}
 		if m := headingRE.FindStringSubmatch(t); m != nil && !inFence && line == strings.TrimLeft(line, " \t") {
-			lvl, h := len(m[1]), headingAttr.ReplaceAllString(m[2], "")
+			depth, h, id := len(m[1]), m[2], ""
+			if a := headingAttr.FindStringSubmatch(h); a != nil {
+				if f := strings.Fields(strings.TrimPrefix(a[1], "#")); strings.HasPrefix(a[1], "#") && len(f) > 0 {
+					id = f[0]
+				}
+				h = h[:len(h)-len(a[0])]
+			}
 			h = strings.TrimSpace(strings.Trim(h, "#"))
-			if lvl == 1 && strings.EqualFold(h, title) {
+			if depth == 1 && strings.EqualFold(h, title) {
 				continue // the title again, as some themes want it
 			}
-			if lvl == 1 {
-				lvl = 2
+			if depth == 1 {
+				depth = 2
 			}
-			// Minor headings before the first area stay in the introduction.
-			if !(lvl >= 3 && len(parts) == 1) {
-				cur = &rawPart{level: lvl, heading: h, line: bodyStart + i}
+			switch {
+			case depth == 2 && isIndicators(h):
+				indicators = true
+				cur = &part{depth: depth, heading: h, line: bodyStart + i, inIndicators: true}
+				parts = append(parts, cur)
+				continue
+			case indicators && depth > 2:
+				// A heading inside the indicators section is part of its text.
+				cur.lines = append(cur.lines, "**"+h+"**")
+				continue
+			case depth >= 3 && len(parts) == 1:
+				// Minor headings before the first section stay in the introduction.
+			default:
+				indicators = false
+				cur = &part{depth: depth, heading: h, id: id, line: bodyStart + i}
 				parts = append(parts, cur)
 				continue
 			}
@@ -108,51 +145,16 @@ func parseLevel(title, body string, bodyStart int, convert func(string) string) 
 		cur.lines = append(cur.lines, line)
 	}
 	doc.intro = splitLines(convert(strings.Join(parts[0].lines, "\n")))
-
-	group, area := "", ""
-	indicators := false
 	for _, p := range parts[1:] {
-		switch {
-		case p.level == 2 && isIndicators(p.heading):
-			indicators = true
-			doc.indLine = p.line
+		if p.inIndicators {
 			doc.indicators = append(doc.indicators, p.lines...)
 			continue
-		case p.level == 2:
-			indicators = false
-			group, area = p.heading, stripGroupWord(p.heading)
-			doc.addBlock(group, area, "", p, convert)
-		case indicators:
-			doc.indicators = append(doc.indicators, "**"+p.heading+"**")
-			doc.indicators = append(doc.indicators, p.lines...)
-		case p.level == 3 || group == "":
-			if group == "" {
-				group = p.heading
-			}
-			area = p.heading
-			doc.addBlock(group, area, "", p, convert)
-		default:
-			doc.addBlock(group, area, p.heading, p, convert)
 		}
+		items, prose, flat := parseItems(convert(strings.Join(p.lines, "\n")))
+		doc.flattened = doc.flattened || flat
+		doc.sections = append(doc.sections, &section{depth: p.depth, heading: p.heading, id: p.id, line: p.line, items: items, prose: prose})
 	}
 	return doc
-}
-
-// rawPart is a heading with the lines below it, up to the next heading.
-type rawPart struct {
-	level   int
-	heading string
-	line    int
-	lines   []string
-}
-
-func (doc *levelDoc) addBlock(group, area, track string, p *rawPart, convert func(string) string) {
-	items, prose, flat := parseItems(convert(strings.Join(p.lines, "\n")))
-	doc.flattened = doc.flattened || flat
-	doc.blocks = append(doc.blocks, &areaBlock{
-		group: group, area: area, track: track, anchor: headingID(p.heading),
-		items: items, prose: prose, line: p.line,
-	})
 }
 
 // headingID is the id Hugo gives a heading by default (GitHub style), so links to a section of
@@ -178,9 +180,10 @@ func splitLines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
-// parseItems reads the bullets of a block: a bullet at the block's first indent is an item,
+// parseItems reads the bullets of a section: a bullet at the section's first indent is an item,
 // deeper bullets are its examples (deeper nesting is flattened into examples too), indented or
-// following lines continue the line above, and other paragraphs are prose.
+// following lines continue the line above, and other paragraphs are prose. A "{#id}" at the end
+// of an item is its id.
 func parseItems(text string) (items []*item, prose []string, flattened bool) {
 	base, exIndent := -1, -1
 	var last *item
@@ -224,10 +227,12 @@ func parseItems(text string) (items []*item, prose []string, flattened bool) {
 		}
 		t := strings.TrimSpace(line)
 		if last != nil && (indent > base || !prevBlank) && len(para) == 0 {
+			// A bullet is one line in a framework, so a hard line break in it becomes a space.
 			if lastExample {
-				last.examples[len(last.examples)-1] += " " + t
+				ex := &last.examples[len(last.examples)-1]
+				*ex = strings.TrimSuffix(*ex, "\\") + " " + t
 			} else {
-				last.text += " " + t
+				last.text = strings.TrimSuffix(last.text, "\\") + " " + t
 			}
 			prevBlank = false
 			continue
@@ -237,5 +242,11 @@ func parseItems(text string) (items []*item, prose []string, flattened bool) {
 		prevBlank = false
 	}
 	flush()
+	for _, it := range items {
+		if m := trailingID.FindStringSubmatchIndex(it.text); m != nil && ladder.ValidID(it.text[m[2]:m[3]]) {
+			it.id = it.text[m[2]:m[3]]
+			it.text = strings.TrimSpace(it.text[:m[0]])
+		}
+	}
 	return items, prose, flattened
 }

@@ -4,6 +4,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/rungs/rungs/internal/ladder"
 )
 
 // Links between Hugo pages point at URLs (/docs/engineering/senior/, ../faq/) or go through
@@ -24,16 +26,20 @@ func (im *importer) rewrite(s, content, fw string) string {
 	s = linkRE.ReplaceAllStringFunc(s, func(m string) string {
 		g := linkRE.FindStringSubmatch(m)
 		image, label, dest := g[1] == "!", g[2], g[3]
+		if t := im.inFile[content+dest]; t != nil && strings.HasPrefix(dest, "#") {
+			// A link to another level of the same file, when one file held a whole ladder.
+			return "[" + label + "](" + relPath(path.Dir(fw), t.file) + ")"
+		}
 		switch {
 		case strings.HasPrefix(dest, "#"), schemeRE.MatchString(dest) && !strings.HasPrefix(dest, refPrefix), strings.HasPrefix(dest, "//"):
 			return m
 		case image:
-			im.warnf(content, "image %q was not imported (a framework holds no images); kept its description", dest)
+			im.warn.add(content, "image %q was not imported (a framework holds no images); kept its description", dest)
 			return label
 		}
 		t, anchor := im.resolve(dest, content)
 		if t == nil {
-			im.warnf(content, "link %q points outside the imported pages; kept its text %q without the link", strings.TrimPrefix(dest, refPrefix), label)
+			im.warn.add(content, "link %q points outside the imported pages; kept its text %q without the link", strings.TrimPrefix(dest, refPrefix), label)
 			return label
 		}
 		rel := relPath(path.Dir(fw), t.file)
@@ -43,8 +49,10 @@ func (im *importer) rewrite(s, content, fw string) string {
 		if anchor != "" && t.level != nil {
 			if id, ok := t.anchors[anchor]; ok {
 				anchor = id
+			} else if hasExpectation(t.level, anchor) {
+				// an expectation's id, as rungs writes links to one
 			} else {
-				im.warnf(content, "link %q points at a part of level %q that is not an area; linked to the level", strings.TrimPrefix(dest, refPrefix), t.level.ID)
+				im.warn.add(content, "link %q points at a part of level %q that is not an area; linked to the level", strings.TrimPrefix(dest, refPrefix), t.level.ID)
 				anchor = ""
 			}
 		}
@@ -112,6 +120,17 @@ func (im *importer) resolve(dest, content string) (*target, string) {
 		found = t
 	}
 	return found, anchor
+}
+
+func hasExpectation(lv *ladder.Level, id string) bool {
+	for _, la := range lv.Areas {
+		for _, e := range la.Expectations {
+			if e.ID == id {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // relPath is the relative path from folder dir to file, both slash paths in the framework.

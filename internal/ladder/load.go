@@ -53,6 +53,8 @@ type loader struct {
 	// levelOrder is each ladder's level ids by position, known before the levels load (they
 	// load in parallel, and an area's start depends on the order).
 	levelOrder map[string]map[string]int
+	// shapeOnly reads the YAML files alone, for LoadShape: no level or page file is read.
+	shapeOnly bool
 }
 
 // levelSource keeps a loaded level and its file for the link check.
@@ -92,7 +94,7 @@ func (l *loader) framework(src []byte) *Framework {
 	}
 	f := &Framework{
 		Format: FormatVersion, Title: ff.Title, Organisation: ff.Organisation, Logo: ff.Logo,
-		Description: ff.Description, BaseURL: ff.BaseURL, Repository: ff.Repository, EditURL: ff.EditURL,
+		Description: strings.TrimSpace(ff.Description), BaseURL: ff.BaseURL, Repository: ff.Repository, EditURL: ff.EditURL,
 	}
 	if ff.Format != 0 && ff.Format != FormatVersion {
 		l.r.errorf(ff.At["format"], "format %d is not known to this rungs; it reads format %d", ff.Format, FormatVersion)
@@ -135,6 +137,9 @@ func (l *loader) framework(src []byte) *Framework {
 			f.Ladders = append(f.Ladders, ld)
 			jobs = append(jobs, lj...)
 		}
+	}
+	if l.shapeOnly {
+		return f
 	}
 	l.levels(jobs)
 	for _, dir := range l.dirs(laddersDir) {
@@ -236,7 +241,8 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 		return nil, nil
 	}
 	l.ladderSrc[id.Value] = &lf
-	ld := &Ladder{ID: id.Value, Title: lf.Title, Summary: lf.Summary, Description: lf.Description, Path: file}
+	// Space around Markdown means nothing; keeping it would make two ways to say one thing.
+	ld := &Ladder{ID: id.Value, Title: lf.Title, Summary: lf.Summary, Description: strings.TrimSpace(lf.Description), Path: file}
 
 	groups, areas := map[string]bool{}, map[string]bool{}
 	for _, gf := range lf.Groups {
@@ -267,7 +273,7 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 				l.r.errorf(af.Kind.Pos, "unknown area kind %q%s; use %q or %q", kind, Suggest(kind, []string{KindExpectations, KindTraits}), KindExpectations, KindTraits)
 				kind = KindExpectations
 			}
-			g.Areas = append(g.Areas, &Area{ID: af.ID.Value, Title: af.Title, Kind: kind, Description: af.Description, Group: g.ID, From: af.From.Value})
+			g.Areas = append(g.Areas, &Area{ID: af.ID.Value, Title: af.Title, Kind: kind, Description: strings.TrimSpace(af.Description), Group: g.ID, From: af.From.Value})
 		}
 		if len(gf.Areas) == 0 {
 			l.r.errorf(gf.Pos, "group %q has no areas", gf.ID.Value)

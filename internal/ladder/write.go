@@ -56,6 +56,24 @@ func Files(f *Framework) (map[string][]byte, error) {
 	return files, nil
 }
 
+// FrameworkYAML is the framework's rungs.yaml as Files writes it, without the schema comment.
+func FrameworkYAML(f *Framework) []byte {
+	return encodeYAML("", frameworkNode(f))
+}
+
+// CrosswalkYAML is the framework's crosswalk.yaml as Files writes it, or nil when it has none.
+func CrosswalkYAML(f *Framework) []byte {
+	if len(f.Crosswalk) == 0 {
+		return nil
+	}
+	return encodeYAML("", crosswalkNode(f.Crosswalk))
+}
+
+// LadderYAML is the ladder's ladder.yaml as Files writes it, without the schema comment.
+func LadderYAML(ld *Ladder) []byte {
+	return encodeYAML("", ladderNode(ld))
+}
+
 // DefaultScale is the rating scale given to frameworks imported from formats that have none.
 func DefaultScale() []Rating {
 	return []Rating{

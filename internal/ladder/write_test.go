@@ -72,7 +72,7 @@ func TestFilesRoundTrip(t *testing.T) {
 func TestFilesAwkwardValues(t *testing.T) {
 	five, ten := 5.0, 10.0
 	f := &Framework{
-		Format: FormatVersion, Title: "yes", Organisation: "null", Description: "Line one.\nLine two: with a colon.\n",
+		Format: FormatVersion, Title: "yes", Organisation: "null", Description: "Line one.\nLine two: with a colon.",
 		Scale: []Rating{{ID: "no", Label: "No"}, {ID: "1", Label: "1.5", Description: "- looks like a list"}},
 		Pages: []*Page{{ID: "faq", Title: "#1 questions", Body: "---\n\nStarts like front matter.", Path: "pages/faq.md"}},
 		Ladders: []*Ladder{{

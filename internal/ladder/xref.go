@@ -14,6 +14,9 @@ import (
 func (l *loader) crossReferences(f *Framework) {
 	for _, ld := range f.Ladders {
 		lf := l.ladderSrc[ld.ID]
+		if lf == nil {
+			continue // a ladder LoadShape did not read, added by an importer
+		}
 		if b := lf.BranchesFrom; b != nil {
 			if ref, ok := l.resolve(f, b.Ladder, b.Level); ok {
 				if ref.Ladder == ld.ID {
