@@ -84,6 +84,9 @@ func (im *importer) ladder(src ladderSource) *ladder.Ladder {
 		im.register(p, &target{file: ld.Path})
 		im.track(&ld.Description, p.file, ld.Path)
 	}
+	if file := im.shapeFiles[ld.Path]; file != "" {
+		im.byFile[file] = &target{file: ld.Path} // links to ladder.yaml, in a framework folder
+	}
 	for _, g := range ld.Groups {
 		ga := &groupAcc{title: g.Title, group: g}
 		for _, a := range g.Areas {
@@ -176,7 +179,7 @@ func (b *builder) classify(doc *levelDoc, file string) []*block {
 			}
 			b.im.warn.add(file, "section %q is not an area, track or group of ladder %q; imported it as a new area", s.heading, b.ld.ID)
 			if group == nil {
-				group = b.findGroup("Other areas", true)
+				group = b.findGroup("Other areas", true, nil)
 			}
 			area, areaDepth = b.findArea(group, s.heading, s.id, area), s.depth
 			emit(area, "")
@@ -186,7 +189,7 @@ func (b *builder) classify(doc *levelDoc, file string) []*block {
 		before := len(out)
 		switch {
 		case s.depth == 2:
-			group = b.findGroup(s.heading, !hasGroupWord(s.heading) && !nextDeeper)
+			group = b.findGroup(s.heading, !hasGroupWord(s.heading) && !nextDeeper, group)
 			area, areaDepth = nil, 2
 			if len(s.items) > 0 || len(s.prose) > 0 || !nextDeeper {
 				area = b.findArea(group, stripGroupWord(s.heading), s.id, nil)
@@ -194,14 +197,14 @@ func (b *builder) classify(doc *levelDoc, file string) []*block {
 			}
 		case s.depth == 3 || area == nil:
 			if group == nil {
-				group = b.findGroup(s.heading, false)
+				group = b.findGroup(s.heading, false, nil)
 			}
 			area, areaDepth = b.findArea(group, s.heading, s.id, area), s.depth
 			emit(area, "")
 		default:
 			emit(area, s.heading)
 		}
-		if len(out) > before {
+		if len(out) > before && b.im.hugo {
 			if h := area.title; !knownSections[strings.ToLower(group.title)] && !knownSections[strings.ToLower(h)] {
 				b.im.warn.add(file, "section %q is not one of the usual ladder sections; imported it as an area", h)
 			}
@@ -238,14 +241,22 @@ func (b *builder) knownGroup(heading string) *groupAcc {
 	return nil
 }
 
-func (b *builder) findGroup(title string, plain bool) *groupAcc {
+// findGroup finds the group with that title, or adds one after the group the page named
+// before it, so groups keep the order the levels use.
+func (b *builder) findGroup(title string, plain bool, after *groupAcc) *groupAcc {
 	for _, g := range b.groups {
 		if strings.EqualFold(g.title, title) {
 			return g
 		}
 	}
 	g := &groupAcc{title: title, plain: plain}
-	b.groups = append(b.groups, g)
+	at := len(b.groups)
+	for i, x := range b.groups {
+		if x == after {
+			at = i + 1
+		}
+	}
+	b.groups = append(b.groups[:at], append([]*groupAcc{g}, b.groups[at:]...)...)
 	return g
 }
 
@@ -430,7 +441,9 @@ func (b *builder) fillLevel(lv *ladder.Level, doc *levelDoc, blocks []*block, p 
 		case ind.split != nil:
 			area := matchArea(ld, ind.area)
 			if area == "" || hasSplit(lv, area) {
-				im.warn.add(p.file, "time split %q names no single area of the ladder; kept it in the level's indicator notes", stripBold(ind.text))
+				if !b.shaped { // an export writes such a note after the values on purpose
+					im.warn.add(p.file, "time split %q names no single area of the ladder; kept it in the level's indicator notes", stripBold(ind.text))
+				}
 				notes = append(notes, ind.text)
 				continue
 			}

@@ -77,6 +77,9 @@ func (im *importer) resolve(dest, content string) (*target, string) {
 	if dest == "" {
 		return im.byFile[content], anchor
 	}
+	if t := im.byFile[path.Join(path.Dir(content), dest)]; t != nil && !ref && !strings.HasPrefix(dest, "/") {
+		return t, anchor // a file beside this one, named as it is
+	}
 	lower := strings.ToLower(dest)
 	trimmed := strings.TrimSuffix(strings.TrimSuffix(lower, ".md"), "/")
 	pageURL := "/"
