@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -14,6 +15,10 @@ var (
 	areaHeaders       = []string{"area", "competency area", "category", "section"}
 	trackHeaders      = []string{"track", "stream", "specialism"}
 	competencyHeaders = []string{"competency", "skill", "topic"}
+	descHeaders       = []string{"description", "area description", "definition", "what it means"}
+	// notLevelHeaders name columns that are rarely levels: one of them among the level columns
+	// is read as a level, with a warning that says how to change that.
+	notLevelHeaders = []string{"description", "notes", "note", "comments", "comment", "examples", "example", "owner", "status", "source", "link", "links"}
 )
 
 func oneOf(h string, names []string) bool {
@@ -28,7 +33,18 @@ func oneOf(h string, names []string) bool {
 // matrixCols is where the leading columns of a matrix sheet are (-1 when absent).
 type matrixCols struct {
 	group, area, track, competency int
+	desc                           int // the areas' descriptions
 	levels                         []int
+}
+
+// pending is one cell of expectations, read before the levels are known.
+type pending struct {
+	row, col int
+	area     *ladder.Area
+	track    string
+	items    []*cellItem
+	level    int
+	stem     string
 }
 
 // matrix reads a sheet of the matrix shape into the ladder.
@@ -45,9 +61,9 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 	}
 	// Levels, from the header's titles.
 	taken := map[string]bool{}
-	for i, c := range cols.levels {
-		title := s.cell(header, c)
-		ld.Levels = append(ld.Levels, &ladder.Level{Title: title, Code: fmt.Sprintf("L%d", i+1)})
+	// A level has the code a Code row gives it, or none: codes are never made up.
+	for _, c := range cols.levels {
+		ld.Levels = append(ld.Levels, &ladder.Level{Title: s.cell(header, c)})
 	}
 
 	areaTaken, groupTaken, trackTaken := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -65,16 +81,9 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 	inLevelRows := true
 	idRow := -1
 	var group, area, competency string
-	type pending struct {
-		row, col int
-		area     *ladder.Area
-		track    string
-		items    []*cellItem
-		level    int
-		stem     string
-	}
 	var cells []pending
 	var levelRows []int
+	areaRows := map[*ladder.Area][]int{} // the rows of each area, to tell trait rows
 
 	for r := header + 1; r < len(s.Rows); r++ {
 		if s.blankRow(r) {
@@ -112,6 +121,16 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 		if a == nil {
 			continue
 		}
+		if cols.desc >= 0 && cols.desc < len(s.Rows[r]) {
+			switch desc := strings.TrimSpace(strings.ReplaceAll(s.Rows[r][cols.desc], "\r\n", "\n")); {
+			case desc == "" || desc == a.Description:
+			case a.Description == "":
+				a.Description = desc
+			default:
+				rd.warnf(s, r, cols.desc, "area %q has a description in an earlier row already; kept that one", a.Title)
+			}
+		}
+		areaRows[a] = append(areaRows[a], r)
 		track := ""
 		if name := cellAt(s, r, cols.track); name != "" {
 			t := ld.TrackNamed(name)
@@ -220,13 +239,54 @@ func (rd *reader) matrix(d *ladderDef, s *Sheet) {
 		sortAreas(ld, lv)
 	}
 	if !d.areas {
-		rd.traitAreas(ld)
+		traitRows := map[int]bool{}
+		for _, p := range cells {
+			if _, ok := traitRows[p.row]; !ok {
+				traitRows[p.row] = true
+			}
+			traitRows[p.row] = traitRows[p.row] && sameName(cells, p.row)
+		}
+		rd.traitAreas(ld, areaRows, traitRows)
 	}
+}
+
+// plainTraitRE reads a trait written without bold, as spreadsheets have them: "Curiosity: asks
+// why", a name of up to three words that starts with a capital.
+var plainTraitRE = regexp.MustCompile(`^(\p{Lu}[\p{L}'’-]*(?:[ \t]+[\p{L}'’-]+){0,2})[ \t]*:[ \t]+(\S.*)$`)
+
+// splitTrait reads "**Name**: text" or "Name: text".
+func splitTrait(s string, plain bool) (name, text string, ok bool) {
+	if name, text, ok := ladder.SplitTrait(s); ok {
+		return name, text, true
+	}
+	if m := plainTraitRE.FindStringSubmatch(s); plain && m != nil {
+		return m[1], m[2], true
+	}
+	return "", "", false
+}
+
+// sameName reports whether every line in the cells of a row reads "Name: text" with one name:
+// a trait row, which says how one trait grows from level to level.
+func sameName(cells []pending, row int) bool {
+	name := ""
+	for _, p := range cells {
+		if p.row != row {
+			continue
+		}
+		for _, it := range p.items {
+			n, _, ok := splitTrait(it.text, true)
+			if !ok || (name != "" && !strings.EqualFold(n, name)) {
+				return false
+			}
+			name = n
+		}
+	}
+	return name != ""
 }
 
 // matrixHeader finds the leading columns and the level columns of the header row.
 func (rd *reader) matrixHeader(s *Sheet, header int) (matrixCols, bool) {
-	cols := matrixCols{group: -1, area: -1, track: -1, competency: -1}
+	cols := matrixCols{group: -1, area: -1, track: -1, competency: -1, desc: -1}
 	c := 0
 	for ; c < len(s.Rows[header]); c++ {
 		h := strings.ToLower(s.cell(header, c))
@@ -239,6 +299,8 @@ func (rd *reader) matrixHeader(s *Sheet, header int) (matrixCols, bool) {
 			cols.area = c
 		case oneOf(h, trackHeaders) && cols.track < 0:
 			cols.track = c
+		case oneOf(h, descHeaders) && cols.area >= 0 && cols.desc < 0:
+			cols.desc = c
 		case oneOf(h, competencyHeaders) && cols.competency < 0:
 			if cols.area < 0 {
 				cols.area = c // "Competency" alone names the rows' areas
@@ -259,9 +321,17 @@ levels:
 		last--
 	}
 	for ; c <= last; c++ {
-		if s.cell(header, c) == "" {
+		h := s.cell(header, c)
+		if h == "" {
 			rd.at(s, header, c, "level column without a title: write the level's title in the header")
 			continue
+		}
+		if oneOf(strings.ToLower(h), notLevelHeaders) {
+			fix := "if it is not a level, delete the column or move it to a sheet of its own"
+			if oneOf(strings.ToLower(h), descHeaders) {
+				fix = "if it describes the areas, move it right after the Area column"
+			}
+			rd.warnf(s, header, c, "column %q is read as a level, as it comes after the first level column; %s", h, fix)
 		}
 		cols.levels = append(cols.levels, c)
 	}
@@ -298,7 +368,7 @@ func (rd *reader) levelRow(s *Sheet, r int, cols matrixCols, ld *ladder.Ladder, 
 	for i, c := range cols.levels {
 		lv := ld.Levels[i]
 		v := s.cell(r, c)
-		if kind == rowIntro && c < len(s.Rows[r]) {
+		if (kind == rowIntro || kind == rowNotes) && c < len(s.Rows[r]) {
 			v = strings.Trim(strings.ReplaceAll(s.Rows[r][c], "\r\n", "\n"), "\n")
 		}
 		if v == "" {
@@ -327,6 +397,8 @@ func (rd *reader) levelRow(s *Sheet, r int, cols matrixCols, ld *ladder.Ladder, 
 			lv.Summary = v
 		case rowIntro:
 			lv.Intro = v
+		case rowNotes:
+			lv.IndicatorNotes = v
 		case rowTenure:
 			rg, err := ladder.ParseRange(strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(v), "years"), "year"))
 			if err != nil {
@@ -400,8 +472,10 @@ func (rd *reader) matrixArea(d *ladderDef, s *Sheet, r int, cols matrixCols, gro
 }
 
 // traitAreas makes an area of a hand-made sheet an enabling-traits area when every one of its
-// expectations reads "**Name**: text".
-func (rd *reader) traitAreas(ld *ladder.Ladder) {
+// expectations reads "**Name**: text", or when every one of its rows is a trait row ("Curiosity:
+// asks why" | "Curiosity: reads widely"). A trait keeps the same id from level to level, so
+// comparisons show it growing.
+func (rd *reader) traitAreas(ld *ladder.Ladder, areaRows map[*ladder.Area][]int, traitRows map[int]bool) {
 	for _, a := range ld.Areas() {
 		var es []*ladder.Expectation
 		for _, lv := range ld.Levels {
@@ -409,9 +483,13 @@ func (rd *reader) traitAreas(ld *ladder.Ladder) {
 				es = append(es, la.Expectations...)
 			}
 		}
+		plain := len(areaRows[a]) > 0
+		for _, r := range areaRows[a] {
+			plain = plain && traitRows[r]
+		}
 		all := len(es) > 0
 		for _, e := range es {
-			if _, _, ok := ladder.SplitTrait(e.Text); !ok {
+			if _, _, ok := splitTrait(e.Text, plain); !ok {
 				all = false
 			}
 		}
@@ -419,8 +497,28 @@ func (rd *reader) traitAreas(ld *ladder.Ladder) {
 			continue
 		}
 		a.Kind = ladder.KindTraits
-		for _, e := range es {
-			e.Name, e.Text, _ = ladder.SplitTrait(e.Text)
+		for _, lv := range ld.Levels {
+			la := lv.Area(a.ID)
+			if la == nil {
+				continue
+			}
+			taken := map[string]bool{}
+			for _, x := range ld.Areas() {
+				taken[x.ID] = true
+			}
+			for _, xa := range lv.Areas {
+				for _, e := range xa.Expectations {
+					if e.ID != "" {
+						taken[e.ID] = true
+					}
+				}
+			}
+			for _, e := range la.Expectations {
+				e.Name, e.Text, _ = splitTrait(e.Text, plain)
+				if e.ID == "" {
+					e.ID = ladder.Slug(e.Name, taken)
+				}
+			}
 		}
 	}
 }

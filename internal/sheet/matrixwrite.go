@@ -17,7 +17,7 @@ func Matrix(f *ladder.Framework) *Workbook {
 	wb := &Workbook{}
 	used := map[string]bool{}
 	ladders := &Sheet{Name: sheetLadders, Rows: [][]string{{"Ladder", "Title", "Summary", "Description", "Sheet", "Branches from", "Equivalences", "Promotion"}}}
-	areas := &Sheet{Name: sheetAreas, Rows: [][]string{{"Ladder", "Group", "Group title", "Area", "Area title", "Kind", "Description"}}}
+	areas := &Sheet{Name: sheetAreas, Rows: [][]string{{"Ladder", "Group", "Group title", "Area", "Area title", "Kind", "Description", "From"}}}
 	tracks := &Sheet{Name: sheetTracks, Rows: [][]string{{"Ladder", "Track", "Title", "Summary"}}}
 	for _, ld := range f.Ladders {
 		s := ladderSheet(ld, sheetName(ld.Title, used))
@@ -38,7 +38,7 @@ func Matrix(f *ladder.Framework) *Workbook {
 		ladders.Rows = append(ladders.Rows, []string{ld.ID, ld.Title, ld.Summary, ld.Description, s.Name, branch, strings.Join(eqs, "\n"), promotion})
 		for _, g := range ld.Groups {
 			for _, a := range g.Areas {
-				areas.Rows = append(areas.Rows, []string{ld.ID, g.ID, g.Title, a.ID, a.Title, a.Kind, a.Description})
+				areas.Rows = append(areas.Rows, []string{ld.ID, g.ID, g.Title, a.ID, a.Title, a.Kind, a.Description, a.From})
 			}
 		}
 		for _, t := range ld.Tracks {
@@ -108,7 +108,7 @@ func ladderSheet(ld *ladder.Ladder, name string) *Sheet {
 	levelRow(rowCode, func(lv *ladder.Level) string { return lv.Code })
 	levelRow(rowSummary, func(lv *ladder.Level) string { return lv.Summary })
 	levelRow(rowTenure, func(lv *ladder.Level) string {
-		if lv.Tenure.Min == 0 && lv.Tenure.Max == nil {
+		if lv.Tenure.IsZero() {
 			return ""
 		}
 		return lv.Tenure.String()
@@ -124,6 +124,7 @@ func ladderSheet(ld *ladder.Ladder, name string) *Sheet {
 		})
 	}
 	levelRow(rowIntro, func(lv *ladder.Level) string { return lv.Intro })
+	levelRow(rowNotes, func(lv *ladder.Level) string { return lv.IndicatorNotes })
 
 	for _, g := range ld.Groups {
 		for _, a := range g.Areas {

@@ -37,6 +37,7 @@ const (
 	rowTenure    = "Tenure (years)"
 	rowTimeSplit = "Time split: "
 	rowIntro     = "Introduction"
+	rowNotes     = "Indicator notes"
 )
 
 // levelRowKind tells which level row a label names, or "" when it names none.
@@ -53,6 +54,8 @@ func levelRowKind(label string) (kind, area string) {
 		return rowTenure, ""
 	case "introduction", "intro":
 		return rowIntro, ""
+	case "indicator notes":
+		return rowNotes, ""
 	}
 	for _, p := range []string{"time split:", "time split -", "time split", "time:"} {
 		if rest, ok := strings.CutPrefix(l, p); ok && strings.TrimSpace(rest) != "" {

@@ -72,6 +72,7 @@ type reader struct {
 	base  string // the file name without extension: the title when nothing else gives one
 
 	laddersTable *table // the Ladders sheet, read once for ladders and again for links
+	areasTable   *table // the Areas sheet, read again for where areas start
 }
 
 // ladderDef is what the Ladders, Areas and Tracks sheets say about one ladder.
@@ -229,7 +230,7 @@ func (rd *reader) frameworkSheet(f *ladder.Framework) {
 		case "logo":
 			f.Logo = v
 		case "description":
-			f.Description = t.raw(r, "value")
+			f.Description = strings.TrimSpace(t.raw(r, "value"))
 		case "base_url":
 			f.BaseURL = v
 		case "repository":
@@ -336,7 +337,7 @@ func (rd *reader) ladderDefs() []*ladderDef {
 		}
 		seen[id] = true
 		d := &ladderDef{
-			ladder: &ladder.Ladder{ID: id, Title: t.get(r, "title"), Summary: t.get(r, "summary"), Description: t.raw(r, "description")},
+			ladder: &ladder.Ladder{ID: id, Title: t.get(r, "title"), Summary: t.get(r, "summary"), Description: strings.TrimSpace(t.raw(r, "description"))},
 			sheet:  t.get(r, "sheet"), row: r, equivs: t.get(r, "equivalences"), branch: t.get(r, "branches from"),
 			promotion: t.raw(r, "promotion"),
 		}
@@ -351,6 +352,14 @@ func (rd *reader) ladderDefs() []*ladderDef {
 	return defs
 }
 
+func levelTitles(ld *ladder.Ladder) string {
+	var names []string
+	for _, lv := range ld.Levels {
+		names = append(names, lv.Title)
+	}
+	return strings.Join(names, ", ")
+}
+
 func findDef(defs []*ladderDef, id string) *ladderDef {
 	for _, d := range defs {
 		if d.ladder.ID == id {
@@ -361,10 +370,11 @@ func findDef(defs []*ladderDef, id string) *ladderDef {
 }
 
 func (rd *reader) areaSheet(defs []*ladderDef) {
-	t := rd.table(sheetAreas, "ladder", "group", "group title", "area", "area title", "kind", "description")
+	t := rd.table(sheetAreas, "ladder", "group", "group title", "area", "area title", "kind", "description", "from")
 	if t == nil {
 		return
 	}
+	rd.areasTable = t
 	for _, r := range t.rows {
 		d := findDef(defs, t.get(r, "ladder"))
 		if d == nil {
@@ -401,7 +411,7 @@ func (rd *reader) areaSheet(defs []*ladderDef) {
 			rd.at(t.s, r, t.cols["area"], "area %q of ladder %q appears twice", aid, ld.ID)
 			continue
 		}
-		g.Areas = append(g.Areas, &ladder.Area{ID: aid, Title: t.get(r, "area title"), Kind: kind, Description: t.raw(r, "description"), Group: gid})
+		g.Areas = append(g.Areas, &ladder.Area{ID: aid, Title: t.get(r, "area title"), Kind: kind, Description: strings.TrimSpace(t.raw(r, "description")), Group: gid})
 	}
 }
 
@@ -425,8 +435,26 @@ func (rd *reader) trackSheet(defs []*ladderDef) {
 	}
 }
 
-// links reads branches and equivalences once every ladder and level is known.
+// links reads branches, equivalences and where areas start once every ladder and level is known.
 func (rd *reader) links(f *ladder.Framework, defs []*ladderDef) {
+	if at := rd.areasTable; at != nil {
+		for _, r := range at.rows {
+			from := at.get(r, "from")
+			d := findDef(defs, at.get(r, "ladder"))
+			if from == "" || d == nil {
+				continue
+			}
+			a := d.ladder.Area(at.get(r, "area"))
+			lv := d.ladder.LevelNamed(from)
+			switch {
+			case a == nil:
+			case lv == nil:
+				rd.at(at.s, r, at.cols["from"], "area %q starts at unknown level %q; levels of ladder %q: %s", a.ID, from, d.ladder.ID, levelTitles(d.ladder))
+			default:
+				a.From = lv.ID
+			}
+		}
+	}
 	t := rd.laddersTable
 	if t == nil {
 		return

@@ -26,12 +26,30 @@ func sameJSON(t *testing.T, want, got *ladder.Framework) {
 	}
 }
 
-// TestRoundTrip writes every bundled framework as CSV and as xlsx, reads it back and expects the
-// very same model.
+// withEverything is a bundled framework given what the templates do not use: an area that
+// starts at a level, approximate ranges, indicator notes and a level without a code.
+func withEverything(t *testing.T) *ladder.Framework {
+	f := loadTemplate(t, "minimal")
+	ld := f.Ladders[0]
+	ld.Groups[0].Areas[1].From = ld.Levels[1].ID
+	lv := ld.Levels[0]
+	lv.Areas = lv.Areas[:1]
+	lv.Tenure.Approx = true
+	lv.TimeSplit[0].Range.Approx = true
+	lv.IndicatorNotes = "A rough guide.\n\nTypical time in this level\\\n*(some move on sooner)*"
+	lv.Code = ""
+	return f
+}
+
+// TestRoundTrip writes every bundled framework (and one using what they do not) as CSV and as
+// xlsx, reads it back and expects the very same model.
 func TestRoundTrip(t *testing.T) {
+	all := map[string]*ladder.Framework{"everything": withEverything(t)}
 	for _, tmpl := range frameworks.Templates {
-		f := loadTemplate(t, tmpl.Name)
-		t.Run(tmpl.Name+"/csv", func(t *testing.T) {
+		all[tmpl.Name] = loadTemplate(t, tmpl.Name)
+	}
+	for name, f := range all {
+		t.Run(name+"/csv", func(t *testing.T) {
 			data := WriteCSV(Matrix(f))
 			res, err := Read("fw.csv", data, Options{Format: "csv"})
 			if err != nil {
@@ -39,7 +57,7 @@ func TestRoundTrip(t *testing.T) {
 			}
 			sameJSON(t, f, res.Framework)
 		})
-		t.Run(tmpl.Name+"/xlsx", func(t *testing.T) {
+		t.Run(name+"/xlsx", func(t *testing.T) {
 			data, err := WriteXLSX(Matrix(f))
 			if err != nil {
 				t.Fatal(err)

@@ -103,6 +103,12 @@ func (rp *reporter) at(s *Sheet, r, c int, format string, args ...any) {
 	rp.problems = append(rp.problems, Problem{File: rp.file, Sheet: s.Name, Row: r + 1, Col: c + 1, Msg: fmt.Sprintf(format, args...)})
 }
 
+// warnf gives a warning at row r and column c, both counted from 0 (c < 0: the whole row).
+func (rp *reporter) warnf(s *Sheet, r, c int, format string, args ...any) {
+	p := Problem{File: rp.file, Sheet: s.Name, Row: r + 1, Col: c + 1, Msg: fmt.Sprintf(format, args...)}
+	rp.warnings = append(rp.warnings, p.String())
+}
+
 func (rp *reporter) warn(s *Sheet, format string, args ...any) {
 	rp.warnings = append(rp.warnings, fmt.Sprintf("%s: sheet %q: %s", rp.file, s.Name, fmt.Sprintf(format, args...)))
 }

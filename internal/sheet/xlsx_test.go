@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
@@ -129,5 +130,46 @@ func TestAlignRowsKeepsEveryOrder(t *testing.T) {
 	}
 	if shared != 1 {
 		t.Errorf("want one shared row (the other order needs its own), got %d", shared)
+	}
+}
+
+// TestReadHandMadeMatrix reads a spreadsheet as people make them: a Description column after
+// the Area column describes the areas, rows that read "Name: text" across the levels are
+// traits, a column that is rarely a level gets a warning that says what to do, and no level
+// is given a code the sheet does not have.
+func TestReadHandMadeMatrix(t *testing.T) {
+	data, err := os.ReadFile("testdata/design-ladder.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Read("design-ladder.csv", data, Options{Format: "csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld := res.Framework.Ladders[0]
+	var levels []string
+	for _, lv := range ld.Levels {
+		levels = append(levels, lv.ID+"="+lv.Code)
+	}
+	if got := strings.Join(levels, " "); got != "designer-i= designer-ii= senior-designer= notes=" {
+		t.Errorf("levels, with no codes: %s", got)
+	}
+	craft := ld.Area("craft")
+	if craft == nil || craft.Description != "Making things people can use: research, interaction and visual design." {
+		t.Fatalf("the Description column describes the area: %+v", craft)
+	}
+	b := ld.Area("behaviours")
+	if b == nil || b.Kind != "traits" {
+		t.Fatalf("rows of \"Name: text\" are traits: %+v", b)
+	}
+	es := ld.Level("designer-ii").Area("behaviours").Expectations
+	if len(es) != 2 || es[0].Name != "Curiosity" || es[0].Text != "looks for patterns across research." || es[0].ID != "curiosity" {
+		t.Errorf("traits: %+v", es[0])
+	}
+	if ld.Level("designer-i").Area("behaviours").Expectations[1].ID != "care" {
+		t.Error("a trait keeps its id from level to level")
+	}
+	if got := strings.Join(res.Warnings, "\n"); !strings.Contains(got, `design-ladder.csv: sheet "design-ladder", row 1, column F: column "Notes" is read as a level, as it comes after the first level column; if it is not a level, delete the column or move it to a sheet of its own`) {
+		t.Errorf("warnings:\n%s", got)
 	}
 }
