@@ -29,9 +29,10 @@ Formats:
          competency), then the areas, tracks, pages, scale and crosswalk; needs -o FILE
   md     one readable document per ladder, to share or print: to stdout without -o, to FILE
          with -o FILE.md and a single ladder, else one <ladder>.md per ladder into folder -o
-  hugo   a Hugo site for the Hextra theme with the same pages in the same order; needs -o DIR
+  hugo   a Hugo site for the Hextra theme with the same pages in the same order; needs -o DIR.
+         Ids and the framework's YAML are kept where Hugo does not show them (data/rungs/)
 
-csv and xlsx read back with rungs import into the very same framework. Files and folders are
+csv, xlsx and hugo read back with rungs import into the very same framework. Files and folders are
 written whole or not at all; an existing file, or a folder that is not empty, is only replaced
 with --force.
 

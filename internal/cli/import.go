@@ -15,32 +15,42 @@ import (
 
 var importCommand = &command{
 	name:    "import",
-	summary: "make a framework from a Hugo ladder site or a spreadsheet",
+	summary: "make a framework from a Hugo ladder site, Markdown level pages or a spreadsheet",
 	usage: `
 Usage:
-  rungs import [--from hugo|csv|xlsx] SRC -o OUT [--shape matrix|milestones] [--force]
+  rungs import [--from hugo|markdown|csv|xlsx] SRC -o OUT [--shape matrix|milestones] [--force]
 
 Reads a career ladder kept elsewhere and writes it as a framework folder OUT, in canonical form
 with stable ids, ready for rungs check. It prints what it imported (ladders, levels, and
-expectations per area) and a warning for each thing it could not map as it was. Nothing is
-written when the source has errors or the result would not pass rungs check.
+expectations per area) and a warning for each thing it could not map as it was, once, with the
+files it concerns. Nothing is written when the source has errors or the result would not pass
+rungs check.
 
-Sources (--from; by default told from SRC: a folder is a Hugo site, else the file's extension):
-  hugo   a Hugo docs site: content/docs/<function>/ holds a ladder (_index.md its introduction,
-         one page per level with ## Core Competencies, ## Functional Competencies, ## Behavioral
-         Competencies and ## Broad Indicators sections, ordered by weight); other pages there
-         and in content/docs become pages. Shortcodes become the Markdown they mean (a callout
-         a note, cards a list of links), raw HTML becomes Markdown, comments are dropped, and an
-         unknown heading becomes an area.
-  csv    a spreadsheet saved as CSV; sections under [Name] rows are sheets
-  xlsx   an Excel workbook, one ladder per sheet
+Sources (--from; by default told from SRC: a folder with content/ is a Hugo site, another
+folder or a .md file Markdown, else the file's extension):
+  hugo      a Hugo docs site: content/docs/<function>/ holds a ladder (_index.md its
+            introduction, one page per level with ## Core Competencies, ## Functional
+            Competencies, ## Behavioral Competencies and ## Broad Indicators sections, ordered by
+            weight); other pages there and in content/docs become pages. Shortcodes become the
+            Markdown they mean (a callout a note, cards a list of links), raw HTML becomes
+            Markdown, comments are dropped, and an unknown heading becomes an area. A site that
+            rungs export wrote (with data/rungs/) imports as the very same framework.
+  markdown  a folder of level pages, one file per level, whose headings are its areas under any
+            names; front matter optional; levels ordered by the folder's ladder.yaml, weights,
+            the links to them in README.md, a number in the file name or title, or seniority
+            words in the title; sub-folders of level pages are ladders of their own. Or one
+            file holding a whole ladder, a heading per level.
+  csv       a spreadsheet saved as CSV; sections under [Name] rows are sheets
+  xlsx      an Excel workbook, one ladder per sheet
 
 Spreadsheet shapes (--shape; by default told from each sheet's header row):
   matrix      a header row of level titles after an Area column (optionally Group, Track and
               Competency before it); one row per competency; each cell holds that level's
-              expectations, one per line, bullets allowed, indented bullets as examples.
-              Rows named Level id, Code, Summary, Tenure, Time split: <area> and Introduction
-              right under the header describe the levels. rungs export writes this shape.
+              expectations, one per line, bullets allowed, indented bullets as examples; a
+              Description column after Area describes the areas; rows of "Name: text" are
+              traits. Rows named Level id, Code, Summary, Tenure, Time split: <area>,
+              Introduction and Indicator notes right under the header describe the levels.
+              rungs export writes this shape.
   milestones  one row per track with its Category, then for each milestone "Milestone N
               summary", "... signals", "... examples" and optionally "... points"; a Levels
               sheet may give the points each level starts at. Milestones become levels,
@@ -54,6 +64,7 @@ Flags:
 
 Examples:
   rungs import --from hugo ./ladder-site -o career-ladder
+  rungs import --from markdown ./our-ladder -o career-ladder
   rungs import ladder.xlsx -o career-ladder
   rungs import --from csv growth.csv --shape milestones -o growth
 `,
@@ -125,8 +136,11 @@ func runImport(e *env, args []string) error {
 			return fmt.Errorf("%s: %w (a folder of Markdown level pages imports with --from markdown)", src, err)
 		}
 		if err != nil {
-			if msg := err.Error(); strings.HasPrefix(msg, "content/") || strings.HasPrefix(msg, hugo.DataDir) {
-				return errors.New(inSource(msg)) // a file:line you can open
+			msg := err.Error()
+			if file, _, ok := strings.Cut(msg, ":"); ok && file != "" {
+				if _, err := os.Stat(inSource(file)); err == nil {
+					return errors.New(inSource(file) + msg[len(file):]) // a file:line you can open
+				}
 			}
 			return err
 		}
