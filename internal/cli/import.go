@@ -126,7 +126,11 @@ func runImport(e *env, args []string) error {
 			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(filepath.Dir(src)), File: filepath.Base(src), Name: filepath.Base(src)})
 			inSource = func(file string) string { return filepath.Join(filepath.Dir(src), filepath.FromSlash(file)) }
 		case kind == "markdown":
-			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(src), Name: filepath.Base(filepath.Clean(src))})
+			name := filepath.Base(src)
+			if abs, err := filepath.Abs(src); err == nil {
+				name = filepath.Base(abs) // "." is named by the folder it is
+			}
+			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(src), Name: name})
 		case !st.IsDir():
 			return fmt.Errorf("%s is a file; --from hugo reads a Hugo site's folder", src)
 		default:

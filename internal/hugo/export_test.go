@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -72,6 +73,17 @@ func TestExportShape(t *testing.T) {
 		if !strings.Contains(senior, want) {
 			t.Errorf("senior.md lacks %q", want)
 		}
+	}
+	if !regexp.MustCompile(`(?m)^- .+ <!-- #[a-z0-9-]+ -->$`).MatchString(senior) {
+		t.Errorf("expectations carry their ids in a comment:\n%s", senior)
+	}
+	for _, p := range []string{"data/rungs/rungs.yaml", "data/rungs/crosswalk.yaml", "data/rungs/ladders/engineering.yaml"} {
+		if files[p] == nil {
+			t.Errorf("no %s: what the pages do not show is kept there", p)
+		}
+	}
+	if idx := string(files["content/docs/engineering/_index.md"]); !strings.Contains(idx, overviewStart) || !strings.Contains(idx, overviewEnd) {
+		t.Errorf("the ladder page's overview is marked as rungs': %s", idx)
 	}
 	faq := string(files["content/docs/faq.md"])
 	if !strings.Contains(faq, "[Senior Engineer](../engineering/senior/)") {
@@ -197,6 +209,9 @@ func TestHugoBuildsExport(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("built senior page lacks %q", want)
 		}
+	}
+	if strings.Contains(page, "{#") || strings.Contains(page, "<!-- #") {
+		t.Error("ids show in the built page; Hugo must not show them")
 	}
 	n := 0
 	for _, ld := range f.Ladders {

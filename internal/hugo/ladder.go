@@ -185,15 +185,22 @@ func (b *builder) classify(doc *levelDoc, file string) []*block {
 			emit(area, "")
 			continue
 		}
+		// Without the ladder's YAML, an empty section says nothing: it is a group's heading when
+		// deeper headings follow, and is left out otherwise.
 		nextDeeper := i+1 < len(doc.sections) && doc.sections[i+1].depth > s.depth
+		empty := len(s.items) == 0 && len(s.prose) == 0
 		before := len(out)
 		switch {
 		case s.depth == 2:
 			group = b.findGroup(s.heading, !hasGroupWord(s.heading) && !nextDeeper, group)
 			area, areaDepth = nil, 2
-			if len(s.items) > 0 || len(s.prose) > 0 || !nextDeeper {
+			if !empty {
 				area = b.findArea(group, stripGroupWord(s.heading), s.id, nil)
 				emit(area, "")
+			}
+		case empty:
+			if s.depth == 3 {
+				area = nil
 			}
 		case s.depth == 3 || area == nil:
 			if group == nil {

@@ -173,7 +173,10 @@ func (im *importer) markdownFile(src MarkdownSource) (*Result, error) {
 	if len(levels) == 0 {
 		return nil, fmt.Errorf("%s: found no levels: a file holding a ladder has a heading per level (## Senior Engineer), with the areas as headings under it or bullets straight below it", src.File)
 	}
-	index.front = map[string]any{"title": title}
+	for k, v := range p.front {
+		index.front[k] = v // its description is the ladder's summary
+	}
+	index.front["title"] = title
 	f := im.framework(title, "a Markdown ladder")
 	id := ladder.Slug(name, nil)
 	f.Ladders = append(f.Ladders, im.ladder(ladderSource{name: id, index: index, levels: levels}))
