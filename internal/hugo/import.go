@@ -176,6 +176,18 @@ func (im *importer) finish(f *ladder.Framework) (*Result, error) {
 	im.rewriteLinks()
 	ladder.AssignIDs(f)
 	if im.shape != nil {
+		// The ladders in the order the framework's YAML lists them; folders are read by name.
+		order := map[string]int{}
+		for i, ld := range im.shapeLadders {
+			order[ld.ID] = i
+		}
+		rank := func(ld *ladder.Ladder) int {
+			if i, ok := order[ld.ID]; ok {
+				return i
+			}
+			return len(order)
+		}
+		sort.SliceStable(f.Ladders, func(i, j int) bool { return rank(f.Ladders[i]) < rank(f.Ladders[j]) })
 		for _, ld := range im.shapeLadders {
 			if f.Ladder(ld.ID) == nil {
 				im.warn.add(im.shapeFiles[ld.Path], "ladder %q has no level pages in the source; left it out", ld.ID)
