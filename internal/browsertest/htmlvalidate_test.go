@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,7 +56,7 @@ func TestHTMLValid(t *testing.T) {
 	out := t.TempDir()
 	for _, b := range builds {
 		dir := filepath.Join(out, b.dir)
-		if err := render(t, b.framework, b.opts).WriteDir(dir); err != nil {
+		if err := render(t, b.framework, b.opts).WriteDir(context.Background(), dir); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, htmlFiles(t, dir)...)

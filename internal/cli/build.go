@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/changes"
+	"github.com/rungs/rungs/internal/fsutil"
+	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 )
 
@@ -26,8 +29,11 @@ and framework.json. Host it anywhere that serves files.
 
 A framework with errors is not built: the errors are printed as 'rungs check' prints them and
 rungs exits 1. The build is atomic: the new site is written beside OUT and takes its place in
-one step, so a failed build leaves OUT as it was. OUT must be missing, empty or an earlier build.
-The same input always gives byte-identical output.
+one step, so a failed or interrupted build (Ctrl-C) leaves OUT as it was. OUT must be missing,
+empty or an earlier build, which rungs knows by the .rungs-build file it writes into each one:
+any other folder is refused, and so are the framework folder, a folder holding it, the current
+folder and the framework's ladders, pages and schema folders. The same input always gives
+byte-identical output.
 
 Flags:
   -o OUT           where to write the site (default: DIR/public)
@@ -54,32 +60,64 @@ func runBuild(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	f, diags, err := load(dir)
-	if err != nil {
+	if *out == "" {
+		*out = filepath.Join(dir, "public")
+	}
+	// Refused before the work, and again (with the logo known) once the framework is loaded.
+	if err := outsideFramework(dir, *out, ""); err != nil {
 		return err
 	}
-	if printDiagnostics(e, dir, diags) {
+	if err := fsutil.CheckReplaceable(*out); err != nil {
+		return err
+	}
+	start := time.Now()
+	loaded, err := untilStopped(e.ctx, func() (loadResult, error) {
+		f, diags, err := load(dir)
+		return loadResult{f, diags}, err
+	})
+	if err != nil {
+		return stopped(e.ctx, err, "nothing was built")
+	}
+	f := loaded.f
+	if printDiagnostics(e, dir, loaded.diags) {
 		fmt.Fprintln(e.stderr, "rungs: not built: fix the errors above first")
 		return exitError{1}
 	}
-	if *out == "" {
-		*out = filepath.Join(dir, "public")
+	if err := outsideFramework(dir, *out, f.Logo); err != nil {
+		return err
 	}
 	if *baseURL == "" {
 		*baseURL = f.BaseURL
 	}
 	opts := site.Options{BaseURL: *baseURL}
 	opts.History, opts.HistorySource = history(e, dir)
-	s, err := site.Render(f, os.DirFS(dir), opts)
+	files := 0
+	err = fsutil.ReplaceDir(e.ctx, *out, func(tmp string) error {
+		s, err := untilStopped(e.ctx, func() (*site.Site, error) { return site.Render(f, os.DirFS(dir), opts) })
+		if err != nil {
+			return err
+		}
+		files = len(s.Files)
+		return s.WriteFiles(e.ctx, tmp)
+	})
 	if err != nil {
-		return err
-	}
-	if err := s.WriteDir(*out); err != nil {
+		if e.ctx.Err() != nil {
+			return stoppedError{fmt.Sprintf("nothing was written; %s is as it was", *out)}
+		}
+		var refused *fsutil.RefusedError
+		if errors.As(err, &refused) {
+			return err
+		}
 		return fmt.Errorf("build: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "Built %d files into %s in %s.\n", len(s.Files), *out, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Built %d files into %s in %s.\n", files, *out, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// loadResult is a loaded framework and its problems, as one value.
+type loadResult struct {
+	f     *ladder.Framework
+	diags ladder.Diagnostics
 }
 
 // historyLimit is how many commits the "What changed" page shows: enough to follow recent

@@ -54,11 +54,46 @@ func findCommand(name string) *command {
 }
 
 // Main runs rungs with args (without the program name) and returns the process exit code.
-// Ctrl-C (or SIGTERM) cancels the command's context, so a server stops gracefully.
+// Ctrl-C, SIGTERM and SIGHUP cancel the command's context: a long command then stops, removes
+// what it had half-written, leaves its output as it was and exits 128 plus the signal's number
+// (130 for Ctrl-C, 143 for SIGTERM); a server stops gracefully. A second signal ends rungs at
+// once.
 func Main(args []string, stdout, stderr io.Writer) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, stopSignals...)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(stopSignal{sig})
+		case <-done:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			fmt.Fprintf(stderr, "rungs: %s again: stopping at once\n", sig)
+			os.Exit(stopSignal{sig}.exitCode())
+		case <-done:
+		}
+	}()
 	err := Run(ctx, args, stdout, stderr)
+	var sig stopSignal
+	if err != nil && errors.As(context.Cause(ctx), &sig) {
+		var st stoppedError
+		switch {
+		case errors.As(err, &st):
+			fmt.Fprintf(stderr, "rungs: stopped (%s): %s\n", sig, st.left)
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintf(stderr, "rungs: stopped (%s)\n", sig)
+		default:
+			fmt.Fprintf(stderr, "rungs: stopped (%s): %v\n", sig, err)
+		}
+		return sig.exitCode()
+	}
 	var exit exitError
 	var usage usageError
 	switch {
@@ -72,6 +107,60 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	default:
 		fmt.Fprintf(stderr, "rungs: %v\n", err)
 		return 1
+	}
+}
+
+// stopSignals are the signals that stop a command: Ctrl-C, a service manager's SIGTERM, and
+// SIGHUP, which a closing terminal sends.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// stopSignal is the cause of a context cancelled by a signal.
+type stopSignal struct{ sig os.Signal }
+
+func (s stopSignal) Error() string  { return s.sig.String() }
+func (s stopSignal) String() string { return s.sig.String() }
+
+// exitCode is 128 plus the signal's number, as shells report a command a signal ended.
+func (s stopSignal) exitCode() int {
+	if n, ok := s.sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 130
+}
+
+// stoppedError is what a command returns when a signal stopped it; left says what it left
+// behind, such as "nothing was written; public is as it was".
+type stoppedError struct{ left string }
+
+func (e stoppedError) Error() string { return "stopped: " + e.left }
+
+// stopped returns a stoppedError when ctx was cancelled, else err unchanged.
+func stopped(ctx context.Context, err error, left string, args ...any) error {
+	if err != nil && ctx.Err() != nil {
+		return stoppedError{fmt.Sprintf(left, args...)}
+	}
+	return err
+}
+
+// untilStopped runs fn and returns what it returns, or ctx's error as soon as ctx is cancelled.
+// fn then runs on unobserved until the process ends, so it must change nothing outside memory:
+// it is for reading and computing (loading, rendering, converting), never for writing.
+func untilStopped[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		ch <- result{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/rungs/rungs/frameworks"
@@ -24,18 +23,22 @@ Usage:
   rungs init DIR [--template NAME] [--force]
   rungs init --list
 
-Writes a complete framework into DIR, ready to edit, check and publish. DIR must not exist or be
-empty; nothing is written otherwise. The files point editors at JSON Schemas copied into
-DIR/schema, so keys complete as you type.
+Writes a complete framework into DIR, ready to edit, check and publish, with a .gitignore that
+keeps the built site (public/) out of git. DIR must not exist, be empty, or hold only what a
+new git repository starts with (.git, a README, a LICENSE, .gitignore); nothing is written
+otherwise. An existing .gitignore gets the line for public/ added. The files point editors at
+JSON Schemas copied into DIR/schema, so keys complete as you type.
 
 Flags:
   --template NAME   the template to start from (default: engineering)
   --force           write into a folder that is not empty; files with the template's names
-                    are replaced, other files are left alone
+                    are replaced, other files are left alone (a folder that already holds a
+                    framework is refused even so)
   --list            list the templates
 
 Examples:
   rungs init career-ladder
+  rungs init .                      (in a new git repository)
   rungs init career-ladder --template minimal
   rungs init --list
 `,
@@ -74,23 +77,66 @@ func runInit(e *env, args []string) error {
 		return err
 	}
 
+	fsutil.RemoveLeftovers(dir)
 	entries, err := os.ReadDir(dir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0):
-		err = writeNewDir(dir, files)
-	case err != nil:
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("%s: %w", dir, err)
-	case !*force:
-		fmt.Fprintf(e.stderr, "rungs: %s is not empty (it holds %s); nothing was written.\nUse --force to write the template into it anyway.\n", dir, entries[0].Name())
+	}
+	if _, err := os.Stat(filepath.Join(dir, ladder.FrameworkFile)); err == nil {
+		fmt.Fprintf(e.stderr, "rungs: %s already holds a framework (%s); nothing was written.\ninit never writes over one, not even with --force: start in a new folder, or remove the old one first.\n", dir, ladder.FrameworkFile)
 		return exitError{1}
-	default:
-		err = writeInto(dir, files)
 	}
-	if err != nil {
-		return err
+	if other := notNewRepo(entries); other != "" && !*force {
+		fmt.Fprintf(e.stderr, "rungs: %s is not empty (it holds %s); nothing was written.\nUse --force to write the template into it anyway.\n", dir, other)
+		return exitError{1}
 	}
-	fmt.Fprintf(e.stdout, "Wrote the %s framework to %s (%d files).\nNext:\n  rungs check %s\n", *name, dir, len(files), dir)
+	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err == nil {
+		files[".gitignore"] = ignorePublic(b)
+	}
+	if err := fsutil.WriteFiles(e.ctx, dir, files); err != nil {
+		return stopped(e.ctx, err, "nothing was written")
+	}
+	fmt.Fprintf(e.stdout, "Wrote the %s framework to %s (%d files).\nNext:\n  rungs serve %s    see it at http://127.0.0.1:8080/, rebuilt as you edit\n  rungs check %s    every problem, as file:line:col\n", *name, dir, len(files), dir, dir)
 	return nil
+}
+
+// notNewRepo returns the name of the first entry that a new git repository does not start
+// with (its .git, and a README, LICENSE, .gitignore or .gitattributes added when it was
+// made), or "" when there is none: init writes into such a folder as into an empty one.
+func notNewRepo(entries []fs.DirEntry) string {
+	for _, en := range entries {
+		name := en.Name()
+		upper := strings.ToUpper(name)
+		switch {
+		case name == ".git", name == ".gitignore", name == ".gitattributes":
+		case !en.IsDir() && (strings.HasPrefix(upper, "README") || strings.HasPrefix(upper, "LICENSE") || strings.HasPrefix(upper, "COPYING")):
+		default:
+			return name
+		}
+	}
+	return ""
+}
+
+// gitignore keeps what rungs build writes out of git: the site is made from the files.
+const gitignore = "# rungs build writes the website here; it is made from the files, so git does not keep it.\n/public/\n"
+
+// ignorePublic returns an existing .gitignore with the site's folder added, unless it is
+// already ignored.
+func ignorePublic(old []byte) []byte {
+	for _, line := range strings.Split(string(old), "\n") {
+		switch strings.TrimSpace(line) {
+		case "public", "public/", "/public", "/public/":
+			return old
+		}
+	}
+	b := append([]byte{}, old...)
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		b = append(b, '\n')
+	}
+	if len(b) > 0 {
+		b = append(b, '\n')
+	}
+	return append(b, gitignore...)
 }
 
 // templateFiles returns the template's files by slash path, with the JSON Schemas added.
@@ -108,64 +154,6 @@ func templateFiles(tmpl fs.FS) (map[string][]byte, error) {
 		b, _ := ladder.Schema(name)
 		files[path.Join("schema", name+".json")] = b
 	}
+	files[".gitignore"] = []byte(gitignore)
 	return files, err
-}
-
-// writeNewDir writes every file into a temporary folder beside dir and renames it into place,
-// so an interrupted init leaves no half-made framework behind.
-func writeNewDir(dir string, files map[string][]byte) error {
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(parent, ".rungs-init-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp) // gone after the rename; cleans up after a failure
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
-	for _, p := range sortedKeys(files) {
-		full := filepath.Join(tmp, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(full, files[p], 0o644); err != nil {
-			return err
-		}
-	}
-	// Renaming onto an empty folder replaces it on Unix; remove it first elsewhere.
-	if err := os.Rename(tmp, dir); err != nil {
-		if rmErr := os.Remove(dir); rmErr != nil && !errors.Is(rmErr, fs.ErrNotExist) {
-			return fmt.Errorf("init %s: %w", dir, err)
-		}
-		if err := os.Rename(tmp, dir); err != nil {
-			return fmt.Errorf("init %s: %w", dir, err)
-		}
-	}
-	return nil
-}
-
-// writeInto writes each file into an existing folder, each one atomically.
-func writeInto(dir string, files map[string][]byte) error {
-	for _, p := range sortedKeys(files) {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return err
-		}
-		if err := fsutil.WriteFileAtomic(full, files[p]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

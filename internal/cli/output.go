@@ -13,23 +13,27 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 )
 
-// Output shared by import and export: folders and files are written whole or not at all, and
-// nothing that is already there is replaced without --force.
+// Output shared by build, init, import and export: folders and files are written whole or not
+// at all, nothing that is already there is replaced without --force, and the framework's own
+// files are never written over.
 
-// writeFolder writes files into dir the way rungs init does: a new or empty folder is built
-// beside it and renamed into place; a folder that is not empty is refused unless force.
+// writeFolder writes files into dir, whole or not at all: a new or empty folder, or with force
+// one that is not empty (files of the same names are replaced, others left alone).
 func writeFolder(e *env, dir string, files map[string][]byte, force bool) error {
+	fsutil.RemoveLeftovers(dir)
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0):
-		return writeNewDir(dir, files)
 	case err != nil:
 		return fmt.Errorf("%s: %w", dir, err)
 	case !force:
 		fmt.Fprintf(e.stderr, "rungs: %s is not empty (it holds %s); nothing was written.\nUse --force to write into it anyway.\n", dir, entries[0].Name())
 		return exitError{1}
 	}
-	return writeInto(dir, files)
+	if err := fsutil.WriteFiles(e.ctx, dir, files); err != nil {
+		return stopped(e.ctx, err, "nothing was written; %s is as it was", dir)
+	}
+	return nil
 }
 
 // writeFile writes one file atomically, refusing to replace a file that has content unless
@@ -40,6 +44,9 @@ func writeFile(e *env, path string, data []byte, force bool) error {
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
+	}
+	if err := e.ctx.Err(); err != nil {
+		return stopped(e.ctx, err, "nothing was written")
 	}
 	return fsutil.WriteFileAtomic(path, data)
 }
@@ -55,6 +62,42 @@ func replaceable(e *env, path string, force bool) error {
 	case st.Size() > 0 && !force:
 		fmt.Fprintf(e.stderr, "rungs: %s already exists; nothing was written.\nUse --force to replace it.\n", path)
 		return exitError{1}
+	}
+	return nil
+}
+
+// frameworkParts are the files and folders a framework is made of, besides its logo.
+var frameworkParts = []string{ladder.FrameworkFile, ladder.CrosswalkFile, "ladders", "pages", "schema"}
+
+// outsideFramework refuses an output path that would replace the framework in dir or mix with
+// its files: the framework folder itself, a folder that holds it, and a place among its own
+// files (rungs.yaml, crosswalk.yaml, the ladders, pages and schema folders, and logo when it
+// is known). Anywhere else, such as dir/public, is fine.
+func outsideFramework(dir, out, logo string) error {
+	fw, err := fsutil.RealPath(dir)
+	if err != nil {
+		return err
+	}
+	o, err := fsutil.RealPath(out)
+	if err != nil {
+		return err
+	}
+	public := filepath.Join(dir, "public")
+	switch {
+	case fw == o:
+		return fmt.Errorf("%s is the framework folder itself, and rungs never writes over it; write into another folder, such as %s", out, public)
+	case fsutil.Within(fw, o):
+		return fmt.Errorf("%s holds the framework folder %s, and rungs never writes over it; write into another folder, such as %s", out, dir, public)
+	}
+	parts := frameworkParts
+	if logo != "" {
+		parts = append(parts[:len(parts):len(parts)], strings.TrimPrefix(logo, "/"))
+	}
+	for _, p := range parts {
+		full := filepath.Join(fw, filepath.FromSlash(p))
+		if fsutil.Within(o, full) || fsutil.Within(full, o) {
+			return fmt.Errorf("%s is among the framework's own files (%s), and rungs never writes over them; write into another folder, such as %s", out, filepath.Join(dir, filepath.FromSlash(p)), public)
+		}
 	}
 	return nil
 }

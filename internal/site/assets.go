@@ -22,6 +22,9 @@ func (r *renderer) assets() error {
 		return err
 	}
 	for _, e := range entries {
+		if e.Name() == "live.js" && !r.opts.LiveReload {
+			continue // only rungs serve's preview reloads pages
+		}
 		b, err := assetFS.ReadFile("assets/" + e.Name())
 		if err != nil {
 			return err
