@@ -37,7 +37,7 @@ require (
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.59.0
 	golang.org/x/net v0.62.0
-	golang.org/x/text v0.44.0 // indirect
+	golang.org/x/text v0.44.0
 )
 
 require (

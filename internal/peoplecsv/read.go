@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/charset"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/sheet"
 	"github.com/rungs/rungs/internal/store"
@@ -69,7 +70,9 @@ func Read(r io.Reader, f *ladder.Framework, existing map[string]Existing) (*Plan
 	if f == nil {
 		f = &ladder.Framework{} // no ladders: any level is unknown
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
+	// Text that is not UTF-8 (a Windows-1252 export, say) is an error at its first odd byte,
+	// never stored as it is.
+	br := bufio.NewReaderSize(charset.NewReader(r, charset.UTF8), 64<<10)
 	// Spreadsheets on Windows start their UTF-8 CSV with a byte order mark.
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\ufeff")) {
 		br.Discard(3)

@@ -1,9 +1,13 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
+
+	"github.com/rungs/rungs/internal/charset"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -13,6 +17,10 @@ func ReadXLSX(file string, data []byte) (*Workbook, error) {
 	x, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, Problems{{File: file, Msg: fmt.Sprintf("not an xlsx workbook (%v)", err)}}
+	}
+	if ps := notUTF8(file, data); len(ps) > 0 {
+		x.Close()
+		return nil, ps
 	}
 	defer x.Close()
 	wb := &Workbook{}
@@ -27,6 +35,34 @@ func ReadXLSX(file string, data []byte) (*Workbook, error) {
 		return nil, Problems{{File: file, Msg: "the workbook has no sheets"}}
 	}
 	return wb, nil
+}
+
+// notUTF8 reports the XML parts of an xlsx file whose text is not UTF-8. Excel writes UTF-8,
+// and excelize, given anything else, reads the sheet as empty without a word.
+func notUTF8(file string, data []byte) Problems {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil // excelize says what is wrong with the file
+	}
+	var ps Problems
+	for _, part := range zr.File {
+		if !strings.HasSuffix(part.Name, ".xml") || part.UncompressedSize64 > 1<<30 {
+			continue
+		}
+		r, err := part.Open()
+		if err != nil {
+			continue
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			continue
+		}
+		if err := charset.Check(b); err != nil {
+			ps = append(ps, Problem{File: file, Msg: fmt.Sprintf("%s inside the workbook is not UTF-8 text (%v); save the workbook again from the spreadsheet", part.Name, err)})
+		}
+	}
+	return ps
 }
 
 // WriteXLSX writes the workbook as an xlsx file: the first row of each sheet is a bold header

@@ -1,8 +1,10 @@
 package sheet
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
+	"io"
 	"strings"
 	"testing"
 
@@ -171,5 +173,35 @@ func TestReadHandMadeMatrix(t *testing.T) {
 	}
 	if got := strings.Join(res.Warnings, "\n"); !strings.Contains(got, `design-ladder.csv: sheet "design-ladder", row 1, column F: column "Notes" is read as a level, as it comes after the first level column; if it is not a level, delete the column or move it to a sheet of its own`) {
 		t.Errorf("warnings:\n%s", got)
+	}
+}
+
+// TestReadXLSXRefusesTextThatIsNotUTF8: a workbook whose strings are not UTF-8 (edited by some
+// other tool) is refused; excelize alone would read its sheets as empty.
+func TestReadXLSXRefusesTextThatIsNotUTF8(t *testing.T) {
+	t.Parallel()
+	data := workbook(t, map[string][][]string{"Ladder": {{"Area", "One"}, {"Craft", "Ships José's fixes."}}}, "Ladder")
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r)
+		b = bytes.ReplaceAll(b, []byte("José"), []byte("Jos\xe9")) // as Windows-1252
+		w, _ := zw.Create(f.Name)
+		w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read("latin.xlsx", out.Bytes(), Options{Format: "xlsx"})
+	if err == nil || !strings.Contains(err.Error(), "latin.xlsx: xl/sharedStrings.xml inside the workbook is not UTF-8 text (line") {
+		t.Errorf("Read: %v", err)
 	}
 }
