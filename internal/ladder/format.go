@@ -42,19 +42,45 @@ func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
 		files = append(files, path.Join(pagesDir, name+".md"))
 	}
 
-	var out []FormattedFile
+	// New ids are the loader's, unique across the framework (see assignIDs); a level file the
+	// framework does not list gets ones no file uses.
+	var assigned map[string]map[int]string
+	if ld, _, err := load(fsys); err == nil {
+		assigned = ld.assigned
+	}
+	srcs := map[string][]byte{}
+	taken := map[string]bool{}
 	for _, file := range files {
 		src, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			return nil, nil, err
 		}
+		srcs[file] = src
+		writtenIDs(src, taken)
+	}
+	for _, ids := range assigned {
+		for _, id := range ids {
+			taken[id] = true
+		}
+	}
+
+	var out []FormattedFile
+	for _, file := range files {
+		src := srcs[file]
 		var formatted []byte
 		var ok bool
 		switch {
+		case !checkText(file, src, &l.r):
+			// Never rewritten: what fmt cannot read, it cannot write back.
 		case strings.HasSuffix(file, ".yaml"):
 			formatted, ok = formatYAMLFile(file, src, 0, &l.r)
 		case strings.HasPrefix(file, laddersDir+"/"):
-			formatted, ok = formatLevel(file, src, &l.r)
+			formatted, ok = formatLevel(file, src, &l.r, func(it *mdItem) string {
+				if id, ok := assigned[file][it.line]; ok {
+					return id
+				}
+				return newID(it.text, taken)
+			})
 		default:
 			formatted, ok = formatPage(file, src, &l.r)
 		}
@@ -66,20 +92,39 @@ func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
 	return out, l.r.diags, nil
 }
 
+// writtenIDs adds the ids written in src ({#id} at the end of a line) to taken, and returns it.
+func writtenIDs(src []byte, taken map[string]bool) map[string]bool {
+	for _, m := range idSuffixAnywhere.FindAll(src, -1) {
+		m = bytes.TrimSpace(m)
+		taken[string(m[2:len(m)-1])] = true
+	}
+	return taken
+}
+
 // FormatLevel returns the canonical form of one level file, with ids given to expectations that
 // have none. Problems that prevent formatting are returned as diagnostics.
 func FormatLevel(file string, src []byte) ([]byte, Diagnostics) {
 	var r reporter
-	out, ok := formatLevel(file, src, &r)
+	if !checkText(file, src, &r) {
+		return nil, r.diags
+	}
+	taken := writtenIDs(src, map[string]bool{})
+	out, ok := formatLevel(file, src, &r, func(it *mdItem) string { return newID(it.text, taken) })
 	if !ok {
 		return nil, r.diags
 	}
 	return out, r.diags
 }
 
-func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
+// formatLevel formats a level file, asking newID for the id of each expectation without one.
+func formatLevel(file string, src []byte, r *reporter, newID func(*mdItem) string) ([]byte, bool) {
 	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
+		return nil, false
+	}
+	if !md.hasFront {
+		// Not a level as rungs reads one: rewriting it would only mangle it.
+		r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
 		return nil, false
 	}
 	body, ok := parseLevelBody(file, md, r)
@@ -89,14 +134,6 @@ func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
 	var b strings.Builder
 	if !writeFront(&b, file, md, r) {
 		return nil, false
-	}
-	taken := map[string]bool{}
-	for _, sec := range body.sections {
-		for _, t := range sec.tracks {
-			for _, it := range t.items {
-				taken[it.id] = true
-			}
-		}
 	}
 	if len(body.intro) > 0 {
 		if b.Len() > 0 || looksLikeFrontMatter(body.intro[0]) {
@@ -121,7 +158,7 @@ func formatLevel(file string, src []byte, r *reporter) ([]byte, bool) {
 			for _, it := range t.items {
 				id := it.id
 				if id == "" {
-					id = newID(it.text, taken)
+					id = newID(it)
 				}
 				fmt.Fprintf(&b, "- %s {#%s}\n", it.text, id)
 				for _, ex := range it.examples {

@@ -22,6 +22,11 @@ var stopWords = map[string]bool{
 // newID makes a readable id from an expectation's text: its first few meaningful words, or a
 // trait's name. It never returns an id already in taken, and adds the one it returns.
 func newID(text string, taken map[string]bool) string {
+	return uniqueID(idBase(text), 40, "expectation", taken)
+}
+
+// idBase is the id an expectation's text suggests, before it is made unique.
+func idBase(text string) string {
 	if name, _, ok := SplitTrait(text); ok {
 		text = name
 	}
@@ -39,7 +44,7 @@ func newID(text string, taken map[string]bool) string {
 			break
 		}
 	}
-	return uniqueID(strings.Join(words, "-"), 40, "expectation", taken)
+	return strings.Join(words, "-")
 }
 
 // uniqueID cuts base to at most limit bytes (fallback when nothing is left), then numbers it

@@ -26,6 +26,15 @@ var ErrNoFramework = errors.New("no " + FrameworkFile + " here")
 // Load reads and checks the framework in fsys. It returns the framework (as complete as the files
 // allow, nil only when rungs.yaml is missing or unreadable) and every problem found, sorted.
 func Load(fsys fs.FS) (*Framework, Diagnostics, error) {
+	l, f, err := load(fsys)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, l.r.diags, nil
+}
+
+// load is Load, returning the loader too for what it learnt on the way.
+func load(fsys fs.FS) (*loader, *Framework, error) {
 	src, err := fs.ReadFile(fsys, FrameworkFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, ErrNoFramework
@@ -33,15 +42,23 @@ func Load(fsys fs.FS) (*Framework, Diagnostics, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{}}
+	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{},
+		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, assigned: map[string]map[int]string{}}
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
 		l.promotions(f)
+		l.checkIDReuse(f, l.idAt)
+		assignIDs(f, func(lv *Level, e *Expectation) {
+			if l.assigned[lv.Path] == nil {
+				l.assigned[lv.Path] = map[int]string{}
+			}
+			l.assigned[lv.Path][e.Line] = e.ID
+		})
 		l.links(f)
 	}
 	l.r.diags.Sort()
-	return f, l.r.diags, nil
+	return l, f, nil
 }
 
 // loader carries what is learnt while loading, for the checks that span files.
@@ -55,6 +72,24 @@ type loader struct {
 	levelOrder map[string]map[string]int
 	// shapeOnly reads the YAML files alone, for LoadShape: no level or page file is read.
 	shapeOnly bool
+	// broken holds the ladders (by id, with a nil map) and levels (ladder id, level id) that are
+	// listed but could not be read: their own error says why, and references to them are not
+	// reported again as unknown.
+	broken map[string]map[string]bool
+	// idPos is where each expectation's id is written (its bullet when it has none yet).
+	idPos map[*Expectation]Pos
+	// assigned holds the ids given to expectations that had none, by file and bullet line: the
+	// ids rungs fmt writes.
+	assigned map[string]map[int]string
+}
+
+func (l *loader) idAt(e *Expectation) Pos { return l.idPos[e] }
+
+// isBroken reports whether the ladder, or the level on it when level is not "", is listed but
+// could not be read.
+func (l *loader) isBroken(ladder, level string) bool {
+	levels, ok := l.broken[ladder]
+	return ok && (levels == nil || levels[level])
 }
 
 // levelSource keeps a loaded level and its file for the link check.
@@ -89,7 +124,7 @@ func (l *loader) checkID(id ident, what string) bool {
 
 func (l *loader) framework(src []byte) *Framework {
 	var ff frameworkFile
-	if !l.decodeYAML(FrameworkFile, src, 0, &ff) {
+	if !checkText(FrameworkFile, src, &l.r) || !l.decodeYAML(FrameworkFile, src, 0, &ff) {
 		return nil
 	}
 	f := &Framework{
@@ -136,6 +171,8 @@ func (l *loader) framework(src []byte) *Framework {
 		if ld, lj := l.ladder(id); ld != nil {
 			f.Ladders = append(f.Ladders, ld)
 			jobs = append(jobs, lj...)
+		} else {
+			l.broken[id.Value] = nil
 		}
 	}
 	if l.shapeOnly {
@@ -212,6 +249,9 @@ func (l *loader) page(id ident) *Page {
 		l.r.errorf(id.Pos, "page %q has no file %s", id.Value, file)
 		return nil
 	}
+	if !checkText(file, src, &l.r) {
+		return nil
+	}
 	md, ok := splitFrontMatter(file, src, &l.r)
 	if !ok {
 		return nil
@@ -237,7 +277,7 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 		return nil, nil
 	}
 	var lf ladderFile
-	if !l.decodeYAML(file, src, 0, &lf) {
+	if !checkText(file, src, &l.r) || !l.decodeYAML(file, src, 0, &lf) {
 		return nil, nil
 	}
 	l.ladderSrc[id.Value] = &lf
@@ -338,6 +378,7 @@ type levelJob struct {
 	// results
 	level *Level
 	src   []byte
+	idPos map[*Expectation]Pos
 	r     reporter
 }
 
@@ -350,7 +391,7 @@ func (l *loader) levels(jobs []levelJob) {
 		wg.Go(func() {
 			for i := range next {
 				j := &jobs[i]
-				j.level, j.src = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
+				j.level, j.src, j.idPos = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
 			}
 		})
 	}
@@ -366,6 +407,10 @@ func (l *loader) levels(jobs []levelJob) {
 		l.r.diags = append(l.r.diags, j.r.diags...)
 		lv := j.level
 		if lv == nil {
+			if l.broken[j.ladder.ID] == nil {
+				l.broken[j.ladder.ID] = map[string]bool{}
+			}
+			l.broken[j.ladder.ID][j.id.Value] = true
 			continue
 		}
 		if codes[j.ladder] == nil {
@@ -377,31 +422,38 @@ func (l *loader) levels(jobs []levelJob) {
 		codes[j.ladder][lv.Code] = lv.ID
 		j.ladder.Levels = append(j.ladder.Levels, lv)
 		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.src}
+		for e, p := range j.idPos {
+			l.idPos[e] = p
+		}
 	}
 }
 
-// level loads one level file, reporting to r; it may run beside other levels. order gives the
-// position of each level of the ladder.
-func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) (*Level, []byte) {
+// level loads one level file, reporting to r, and says where each expectation's id is
+// written; it may run beside other levels. order gives the position of each level of the
+// ladder.
+func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) (*Level, []byte, map[*Expectation]Pos) {
 	file := path.Join(laddersDir, ld.ID, id.Value+".md")
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
 		r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
-		return nil, nil
+		return nil, nil, nil
+	}
+	if !checkText(file, src, r) {
+		return nil, nil, nil
 	}
 	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if !md.hasFront {
 		r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
-		return nil, nil
+		return nil, nil, nil
 	}
 	var lf levelFront
 	d := &yamlDecoder{file: file, lineOffset: 1, r: r}
 	n := d.parseYAML([]byte(md.front))
 	if n == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	d.decode(n, &lf)
 	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, IndicatorNotes: strings.TrimSpace(lf.Notes), Path: file}
@@ -415,8 +467,8 @@ func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) 
 
 	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	levelAreas(r, ld, order, lv, body)
-	return lv, src
+	idPos := levelAreas(r, ld, order, lv, body)
+	return lv, src, idPos
 }
 
 func timeSplit(r *reporter, ld *Ladder, lv *Level, ts splitMap) {
@@ -472,7 +524,12 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 	return zero, false
 }
 
-func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) {
+// levelAreas reads the level's sections into its areas and returns where each expectation's id
+// is written. Expectations without one are left without: ids are given once every level is
+// read, so that a new one collides with none anywhere (see assignIDs). order gives the position
+// of each level of the ladder.
+func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) map[*Expectation]Pos {
+	idPos := map[*Expectation]Pos{}
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -535,11 +592,13 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 					e.Name, e.Text = name, text
 				}
 				if e.ID == "" {
-					e.ID = newID(it.text, ids)
 					missingIDs++
 					if firstMissing == 0 {
 						firstMissing = it.line
 					}
+					idPos[e] = Pos{lv.Path, it.line, 1}
+				} else {
+					idPos[e] = Pos{lv.Path, it.idLine, it.idCol}
 				}
 				la.Expectations = append(la.Expectations, e)
 			}
@@ -573,6 +632,7 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 	sort.SliceStable(lv.Areas, func(i, j int) bool {
 		return areaIndex(areaList, lv.Areas[i].Area) < areaIndex(areaList, lv.Areas[j].Area)
 	})
+	return idPos
 }
 
 func areaIndex(areas []*Area, id string) int {

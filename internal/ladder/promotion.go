@@ -203,8 +203,8 @@ func (l *loader) promotions(f *Framework) {
 	}
 	for _, ld := range f.Ladders {
 		lf := l.ladderSrc[ld.ID]
-		if lf == nil || lf.Promotion == nil {
-			continue
+		if lf == nil || lf.Promotion == nil || l.broken[ld.ID] != nil {
+			continue // with a level unread, the rules are checked once it reads
 		}
 		pc := promotionChecker{r: &l.r, ld: ld, ratings: ratings}
 		ld.Promotion = pc.check(lf.Promotion)

@@ -83,36 +83,12 @@ func DefaultScale() []Rating {
 	}
 }
 
-// AssignIDs gives every expectation without an id a readable one made from its text, unique in
-// its level and never an area's id (an anchor names either), the way `rungs fmt` does;
-// importers call it before Files.
+// AssignIDs gives every expectation without an id a readable one made from its text, the way
+// `rungs fmt` does: never an area's id (an anchor names either), and used nowhere else in the
+// framework unless by the same expectation (a trait of the same name, the same text on the
+// level next to it). Importers call it before Files.
 func AssignIDs(f *Framework) {
-	for _, ld := range f.Ladders {
-		for _, lv := range ld.Levels {
-			taken := map[string]bool{}
-			for _, a := range ld.Areas() {
-				taken[a.ID] = true
-			}
-			for _, la := range lv.Areas {
-				for _, e := range la.Expectations {
-					if e.ID != "" {
-						taken[e.ID] = true
-					}
-				}
-			}
-			for _, la := range lv.Areas {
-				for _, e := range la.Expectations {
-					if e.ID == "" {
-						text := e.Text
-						if e.Name != "" {
-							text = "**" + e.Name + "**: " + e.Text
-						}
-						e.ID = newID(text, taken)
-					}
-				}
-			}
-		}
-	}
+	assignIDs(f, nil)
 }
 
 var slugWord = regexp.MustCompile(`[a-z0-9]+`)

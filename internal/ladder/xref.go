@@ -28,7 +28,9 @@ func (l *loader) crossReferences(f *Framework) {
 		}
 		for _, eq := range lf.Equivalences {
 			if ld.Level(eq.Level.Value) == nil {
-				l.r.errorf(eq.Level.Pos, "unknown level %q on ladder %q%s", eq.Level.Value, ld.ID, Suggest(eq.Level.Value, levelIDs(ld)))
+				if !l.isBroken(ld.ID, eq.Level.Value) {
+					l.r.errorf(eq.Level.Pos, "unknown level %q on ladder %q%s", eq.Level.Value, ld.ID, Suggest(eq.Level.Value, levelIDs(ld)))
+				}
 				continue
 			}
 			ref, ok := l.levelRef(f, eq.Equals)
@@ -48,7 +50,7 @@ func (l *loader) crossReferences(f *Framework) {
 		return
 	}
 	var cf crosswalkFile
-	if !l.decodeYAML(CrosswalkFile, src, 0, &cf) {
+	if !checkText(CrosswalkFile, src, &l.r) || !l.decodeYAML(CrosswalkFile, src, 0, &cf) {
 		return
 	}
 	for _, t := range cf.Titles {
@@ -79,6 +81,9 @@ func (l *loader) levelRef(f *Framework, id ident) (LevelRef, bool) {
 }
 
 func (l *loader) resolve(f *Framework, ladder, level ident) (LevelRef, bool) {
+	if l.isBroken(ladder.Value, level.Value) {
+		return LevelRef{}, false // its own error says why
+	}
 	ld := f.Ladder(ladder.Value)
 	if ld == nil {
 		var names []string
