@@ -23,7 +23,7 @@ var adminCommand = &command{
 Usage:
   rungs admin create-user    (--data PATH | --db URL) --email E [--name N] [--role admin|member] [--start-date YYYY-MM-DD]
   rungs admin reset-password (--data PATH | --db URL) --email E
-  rungs admin import-people  (--data PATH | --db URL) FILE.csv [--framework DIR] [--dry-run]
+  rungs admin import-people  (--data PATH | --db URL) FILE.csv [--framework DIR] [--dry-run] [--encoding E]
   rungs admin export         (--data PATH | --db URL) [--people FILE] [--history FILE] [--audit FILE] [--force]
 
 Looks after the people app's database, the one 'rungs serve' uses: an embedded SQLite file
@@ -55,6 +55,9 @@ import-people
   already stored changes level on their page, with a reason. Levels are checked against the
   framework in --framework DIR (default: the current folder, else the bundled one).
   --dry-run checks the file and says what it would do without writing anything.
+  The file must be UTF-8 (Excel's "CSV UTF-8"); one that is not is refused at its first odd
+  byte, saying what it looks like. --encoding windows-1252 (or utf-16, latin1) reads a file
+  saved in that encoding instead. Ctrl-C stops the import, and nothing is imported.
 
 export
   Writes the people (in the shape import-people reads), the level history and the audit log as

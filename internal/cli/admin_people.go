@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/charset"
 	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/peoplecsv"
@@ -23,7 +24,12 @@ func runImportPeople(e *env, args []string) error {
 	db := addDatabaseFlags(fset)
 	dir := fset.String("framework", ".", "")
 	dryRun := fset.Bool("dry-run", false, "")
+	encoding := fset.String("encoding", charset.UTF8, "")
 	pos, err := parseFlags(fset, args)
+	if err != nil {
+		return err
+	}
+	enc, err := encodingFlag(*encoding)
 	if err != nil {
 		return err
 	}
@@ -54,7 +60,15 @@ func runImportPeople(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	plan, err := peoplecsv.Read(in, f, existing)
+	plan, err := untilStopped(e.ctx, func() (*peoplecsv.Plan, error) {
+		return peoplecsv.Read(charset.NewReader(in, enc), f, existing)
+	})
+	if e.ctx.Err() != nil {
+		return stoppedError{"nothing was imported"}
+	}
+	if notText := encodingError(file, err, true); notText != nil {
+		return notText
+	}
 	var rowErrs peoplecsv.Errors
 	if errors.As(err, &rowErrs) {
 		for _, re := range rowErrs {
@@ -100,7 +114,7 @@ func runImportPeople(e *env, args []string) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("%s: nothing was imported: %w", file, err)
+		return stopped(e.ctx, fmt.Errorf("%s: nothing was imported: %w", file, err), "nothing was imported")
 	}
 	// The store counts as updated only the people the file changed.
 	if same := plan.Updated - res.Updated; same > 0 {

@@ -71,15 +71,11 @@ func runBuild(e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	loaded, err := untilStopped(e.ctx, func() (loadResult, error) {
-		f, diags, err := load(dir)
-		return loadResult{f, diags}, err
-	})
+	f, diags, err := loadUntilStopped(e, dir, "nothing was built")
 	if err != nil {
-		return stopped(e.ctx, err, "nothing was built")
+		return err
 	}
-	f := loaded.f
-	if printDiagnostics(e, dir, loaded.diags) {
+	if printDiagnostics(e, dir, diags) {
 		fmt.Fprintln(e.stderr, "rungs: not built: fix the errors above first")
 		return exitError{1}
 	}

@@ -43,7 +43,7 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, diags, err := load(dir)
+	_, diags, err := loadUntilStopped(e, dir, "nothing was checked")
 	if err != nil {
 		return err
 	}
@@ -76,6 +76,16 @@ func load(dir string) (*ladder.Framework, ladder.Diagnostics, error) {
 		return nil, nil, fmt.Errorf("%s has no %s: is it a framework folder? ('rungs init DIR' starts one)", dir, ladder.FrameworkFile)
 	}
 	return f, diags, err
+}
+
+// loadUntilStopped is load, given up as soon as Ctrl-C stops the command; left is what the
+// command then says it left behind.
+func loadUntilStopped(e *env, dir, left string) (*ladder.Framework, ladder.Diagnostics, error) {
+	r, err := untilStopped(e.ctx, func() (loadResult, error) {
+		f, diags, err := load(dir)
+		return loadResult{f, diags}, err
+	})
+	return r.f, r.diags, stopped(e.ctx, err, "%s", left)
 }
 
 // printDiagnostics prints each diagnostic with its path made relative to where rungs runs, and

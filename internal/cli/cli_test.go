@@ -1,11 +1,16 @@
 package cli
 
 import (
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/rungs/rungs/internal/store/storetest"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // The command line is tested end to end as scripts: each file in testdata/script runs rungs
@@ -24,7 +29,45 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	t.Parallel()
-	testscript.Run(t, testscript.Params{Dir: "testdata/script"})
+	testscript.Run(t, testscript.Params{Dir: "testdata/script", Cmds: map[string]func(*testscript.TestScript, bool, []string){
+		"encode":      encodeCmd,
+		"randombytes": randomBytesCmd,
+	}})
+}
+
+// encodeCmd is "encode utf-16|windows-1252 FROM TO": the UTF-8 text of FROM written to TO in
+// that encoding (UTF-16 little-endian with a byte order mark, as Windows editors save it).
+func encodeCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: encode utf-16|windows-1252 FROM TO")
+	}
+	var enc encoding.Encoding
+	switch args[0] {
+	case "utf-16":
+		enc = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
+	case "windows-1252":
+		enc = charmap.Windows1252
+	default:
+		ts.Fatalf("unknown encoding %q", args[0])
+	}
+	b, err := enc.NewEncoder().Bytes([]byte(ts.ReadFile(args[1])))
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), b, 0o644))
+}
+
+// randomBytesCmd is "randombytes N FILE": N bytes that are not text, the same every run.
+func randomBytesCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: randombytes N FILE")
+	}
+	n, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	b := make([]byte, n)
+	r := rand.New(rand.NewPCG(22, 22))
+	for i := range b {
+		b[i] = byte(r.UintN(256))
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
 }
 
 // cleanup removes what the tests built once they have run.

@@ -34,7 +34,8 @@ Formats:
 
 csv, xlsx and hugo read back with rungs import into the very same framework. Files and folders are
 written whole or not at all; an existing file, or a folder that is not empty, is only replaced
-with --force.
+with --force. The framework's own files and folders are never written over: -o cannot be DIR
+itself, a folder holding it, rungs.yaml, crosswalk.yaml, or ladders, pages or schema.
 
 Examples:
   rungs export --format xlsx -o ladder.xlsx
@@ -69,7 +70,7 @@ func runExport(e *env, args []string) error {
 	default:
 		return usageError{fmt.Sprintf("unknown format %q%s; use %s", *format, ladder.Suggest(*format, formats), strings.Join(formats, ", "))}
 	}
-	f, diags, err := load(dir)
+	f, diags, err := loadUntilStopped(e, dir, "nothing was exported")
 	if err != nil {
 		return err
 	}
@@ -77,6 +78,12 @@ func runExport(e *env, args []string) error {
 		printDiagnostics(e, dir, diags)
 		fmt.Fprintln(e.stderr, "rungs: fix the errors first; nothing was exported.")
 		return exitError{1}
+	}
+
+	if *out != "" {
+		if err := outsideFramework(dir, *out, f.Logo); err != nil {
+			return err
+		}
 	}
 
 	var data []byte

@@ -23,8 +23,9 @@ the file as {#id}. Once written, an id never changes when the text is edited, so
 assessments keep pointing at the right expectation. Running it twice changes nothing.
 Prints the path of each file it rewrote.
 
-A file it cannot read (a YAML or structure error) is reported and left untouched; fmt then
-exits 1.
+A file it cannot read (a YAML or structure error, text that is not UTF-8, a level without
+front matter) is reported and left untouched; fmt then exits 1. Every file is rewritten whole
+(into a temporary file renamed over it); Ctrl-C stops between two files.
 
 Flags:
   --check   change nothing; list the files that are not formatted and exit 1 if there are any
@@ -50,13 +51,24 @@ func runFmt(e *env, args []string) error {
 	if _, err := os.Stat(filepath.Join(dir, ladder.FrameworkFile)); err != nil {
 		return fmt.Errorf("%s has no %s: is it a framework folder?", dir, ladder.FrameworkFile)
 	}
-	changed, diags, err := ladder.Format(os.DirFS(dir))
-	if err != nil {
-		return err
+	type formatted struct {
+		changed []ladder.FormattedFile
+		diags   ladder.Diagnostics
 	}
-	for _, f := range changed {
+	res, err := untilStopped(e.ctx, func() (formatted, error) {
+		changed, diags, err := ladder.Format(os.DirFS(dir))
+		return formatted{changed, diags}, err
+	})
+	if err != nil {
+		return stopped(e.ctx, err, "no file was changed")
+	}
+	changed, diags := res.changed, res.diags
+	for i, f := range changed {
 		path := filepath.Join(dir, filepath.FromSlash(f.Path))
 		if !*check {
+			if e.ctx.Err() != nil {
+				return stoppedError{fmt.Sprintf("%d of %s rewritten, each whole; the others are as they were", i, plural(len(changed), "file"))}
+			}
 			if err := fsutil.WriteFileAtomic(path, f.New); err != nil {
 				return err
 			}

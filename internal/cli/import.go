@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
+	"github.com/rungs/rungs/internal/charset"
+	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/hugo"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/sheet"
@@ -56,11 +59,17 @@ Spreadsheet shapes (--shape; by default told from each sheet's header row):
               sheet may give the points each level starts at. Milestones become levels,
               tracks areas; points are kept on a page.
 
+Text must be UTF-8: a CSV file or a site's file that is not is refused at its first odd byte,
+saying what it looks like (Excel on Windows saves CSV as Windows-1252) and how to convert it;
+or read it as it is with --encoding. Ctrl-C stops the import, and nothing is written.
+
 Flags:
-  -o OUT     the framework folder to write (must be new or empty)
-  --force    write into a folder that is not empty
-  --from     the kind of source, as above
-  --shape    the spreadsheet shape, as above
+  -o OUT       the framework folder to write (must be new or empty)
+  --force      write into a folder that is not empty
+  --from       the kind of source, as above
+  --shape      the spreadsheet shape, as above
+  --encoding   the encoding of a CSV file or of a Hugo site's files: utf-8 (the default),
+               windows-1252, latin1 or utf-16
 
 Examples:
   rungs import --from hugo ./ladder-site -o career-ladder
@@ -77,6 +86,7 @@ func runImport(e *env, args []string) error {
 	out := fset.String("o", "", "")
 	shape := fset.String("shape", "", "")
 	force := fset.Bool("force", false, "")
+	encoding := fset.String("encoding", charset.UTF8, "")
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return err
@@ -86,6 +96,10 @@ func runImport(e *env, args []string) error {
 	}
 	if *out == "" {
 		return usageError{"import needs a folder to write: -o OUT"}
+	}
+	enc, err := encodingFlag(*encoding)
+	if err != nil {
+		return err
 	}
 	src := pos[0]
 	st, err := os.Stat(src)
@@ -112,6 +126,15 @@ func runImport(e *env, args []string) error {
 	if *shape != "" && *shape != sheet.ShapeMatrix && *shape != sheet.ShapeMilestones {
 		return usageError{fmt.Sprintf("unknown shape %q%s; use matrix or milestones", *shape, ladder.Suggest(*shape, []string{"matrix", "milestones"}))}
 	}
+	if kind == "xlsx" && enc != charset.UTF8 {
+		return usageError{"--encoding is for CSV files and Hugo sites; an xlsx workbook says its own"}
+	}
+	if err := importTarget(src, *out); err != nil {
+		return err
+	}
+	if err := writableFolder(e, *out, *force); err != nil {
+		return err
+	}
 
 	var f *ladder.Framework
 	var warnings []string
@@ -123,23 +146,33 @@ func runImport(e *env, args []string) error {
 		var err error
 		switch {
 		case kind == "markdown" && !st.IsDir():
-			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(filepath.Dir(src)), File: filepath.Base(src), Name: filepath.Base(src)})
+			dir := charset.FS(os.DirFS(filepath.Dir(src)), enc, hugoText)
+			res, err = untilStopped(e.ctx, func() (*hugo.Result, error) {
+				return hugo.ImportMarkdown(hugo.MarkdownSource{FS: dir, File: filepath.Base(src), Name: filepath.Base(src)})
+			})
 			inSource = func(file string) string { return filepath.Join(filepath.Dir(src), filepath.FromSlash(file)) }
 		case kind == "markdown":
 			name := filepath.Base(src)
 			if abs, err := filepath.Abs(src); err == nil {
 				name = filepath.Base(abs) // "." is named by the folder it is
 			}
-			res, err = hugo.ImportMarkdown(hugo.MarkdownSource{FS: os.DirFS(src), Name: name})
+			dir := charset.FS(os.DirFS(src), enc, hugoText)
+			res, err = untilStopped(e.ctx, func() (*hugo.Result, error) {
+				return hugo.ImportMarkdown(hugo.MarkdownSource{FS: dir, Name: name})
+			})
 		case !st.IsDir():
 			return fmt.Errorf("%s is a file; --from hugo reads a Hugo site's folder", src)
 		default:
-			res, err = hugo.Import(os.DirFS(src))
+			site := charset.FS(os.DirFS(src), enc, hugoText)
+			res, err = untilStopped(e.ctx, func() (*hugo.Result, error) { return hugo.Import(site) })
 		}
-		if errors.Is(err, hugo.ErrNotASite) {
-			return fmt.Errorf("%s: %w (a folder of Markdown level pages imports with --from markdown)", src, err)
-		}
-		if err != nil {
+		if err := stopped(e.ctx, err, "nothing was written"); err != nil {
+			if errors.Is(err, hugo.ErrNotASite) {
+				return fmt.Errorf("%s: %w (a folder of Markdown level pages imports with --from markdown)", src, err)
+			}
+			if notText := encodingError(inSource("."), err, true); notText != nil {
+				return notText
+			}
 			msg := err.Error()
 			if file, _, ok := strings.Cut(msg, ":"); ok && file != "" {
 				if _, err := os.Stat(inSource(file)); err == nil {
@@ -156,20 +189,30 @@ func runImport(e *env, args []string) error {
 		if st.IsDir() {
 			return fmt.Errorf("%s is a folder; --from %s reads a file", src, kind)
 		}
-		data, err := os.ReadFile(src)
-		if err != nil {
-			return err
-		}
-		res, err := sheet.Read(src, data, sheet.Options{Format: kind, Shape: *shape})
-		var problems sheet.Problems
-		if errors.As(err, &problems) {
-			for _, p := range problems {
-				fmt.Fprintln(e.stderr, p)
+		res, err := untilStopped(e.ctx, func() (*sheet.Result, error) {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				return nil, err
 			}
-			fmt.Fprintf(e.stderr, "%s; nothing was written.\n", plural(len(problems), "error"))
-			return exitError{1}
-		}
-		if err != nil {
+			if kind == "csv" {
+				if data, err = charset.Decode(data, enc); err != nil {
+					return nil, err
+				}
+			}
+			return sheet.Read(src, data, sheet.Options{Format: kind, Shape: *shape})
+		})
+		if err := stopped(e.ctx, err, "nothing was written"); err != nil {
+			var problems sheet.Problems
+			if errors.As(err, &problems) {
+				for _, p := range problems {
+					fmt.Fprintln(e.stderr, p)
+				}
+				fmt.Fprintf(e.stderr, "%s; nothing was written.\n", plural(len(problems), "error"))
+				return exitError{1}
+			}
+			if notText := encodingError(src, err, true); notText != nil {
+				return notText
+			}
 			return err
 		}
 		f, warnings = res.Framework, res.Warnings
@@ -181,8 +224,13 @@ func runImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	failed, checkWarnings := checkFiles(e, *out, files)
-	if failed {
+	checked, err := untilStopped(e.ctx, func() (loadResult, error) { return loadFiles(files) })
+	if err := stopped(e.ctx, err, "nothing was written"); err != nil {
+		return fmt.Errorf("the imported framework cannot be read: %w", err)
+	}
+	if checked.diags.HasErrors() {
+		fmt.Fprintf(e.stderr, "rungs: the imported framework would not pass rungs check; nothing was written:\n")
+		printDiagnostics(e, *out, checked.diags)
 		return exitError{1}
 	}
 	if err := writeFolder(e, *out, files, *force); err != nil {
@@ -192,8 +240,8 @@ func runImport(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(e.stdout, "Imported %s to %s: %s", src, *out, summary(f))
-	if checkWarnings > 0 {
-		fmt.Fprintf(e.stdout, "rungs check %s reports %s to look at.\n", *out, plural(checkWarnings, "warning"))
+	if n := len(checked.diags); n > 0 {
+		fmt.Fprintf(e.stdout, "rungs check %s reports %s to look at.\n", *out, plural(n, "warning"))
 	}
 	fmt.Fprintf(e.stdout, "Next:\n  rungs check %s\n", *out)
 	return nil
@@ -203,4 +251,30 @@ func runImport(e *env, args []string) error {
 func isHugoSite(dir string) bool {
 	st, err := os.Stat(filepath.Join(dir, "content"))
 	return err == nil && st.IsDir()
+}
+
+// hugoText tells the files of a Hugo site that hold text: content and configuration.
+func hugoText(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".md", ".markdown", ".html", ".htm", ".yaml", ".yml", ".toml", ".json":
+		return true
+	}
+	return false
+}
+
+// importTarget refuses an import that would write into the Hugo site it reads, or over a
+// folder that holds it.
+func importTarget(src, out string) error {
+	s, err := fsutil.RealPath(src)
+	if err != nil {
+		return err
+	}
+	o, err := fsutil.RealPath(out)
+	if err != nil {
+		return err
+	}
+	if fsutil.Within(s, o) {
+		return fmt.Errorf("%s holds %s, the site being imported; write the framework into a new folder", out, src)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing/fstest"
 
+	"github.com/rungs/rungs/internal/charset"
 	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -20,6 +21,18 @@ import (
 // writeFolder writes files into dir, whole or not at all: a new or empty folder, or with force
 // one that is not empty (files of the same names are replaced, others left alone).
 func writeFolder(e *env, dir string, files map[string][]byte, force bool) error {
+	if err := writableFolder(e, dir, force); err != nil {
+		return err
+	}
+	if err := fsutil.WriteFiles(e.ctx, dir, files); err != nil {
+		return stopped(e.ctx, err, "nothing was written; %s is as it was", dir)
+	}
+	return nil
+}
+
+// writableFolder refuses a folder that is not empty, unless force; commands call it before
+// their work too, so that they do not spend it in vain.
+func writableFolder(e *env, dir string, force bool) error {
 	fsutil.RemoveLeftovers(dir)
 	entries, err := os.ReadDir(dir)
 	switch {
@@ -29,9 +42,6 @@ func writeFolder(e *env, dir string, files map[string][]byte, force bool) error 
 	case !force:
 		fmt.Fprintf(e.stderr, "rungs: %s is not empty (it holds %s); nothing was written.\nUse --force to write into it anyway.\n", dir, entries[0].Name())
 		return exitError{1}
-	}
-	if err := fsutil.WriteFiles(e.ctx, dir, files); err != nil {
-		return stopped(e.ctx, err, "nothing was written; %s is as it was", dir)
 	}
 	return nil
 }
@@ -64,6 +74,37 @@ func replaceable(e *env, path string, force bool) error {
 		return exitError{1}
 	}
 	return nil
+}
+
+// encodingFlag reads an --encoding flag's value.
+func encodingFlag(name string) (string, error) {
+	enc, ok := charset.Lookup(name)
+	if !ok {
+		return "", usageError{fmt.Sprintf("unknown encoding %q; use %s", name, strings.Join(charset.Names, ", "))}
+	}
+	return enc, nil
+}
+
+// encodingError turns a *charset.Error in err into an error naming file:line:col, what the text
+// looks like, how to convert it and, when the command has an --encoding flag, how to read it
+// as it is. It returns nil when err is not about the encoding.
+func encodingError(file string, err error, flag bool) error {
+	var ce *charset.Error
+	var fe *charset.FileError
+	switch {
+	case errors.As(err, &fe):
+		file, ce = filepath.Join(file, filepath.FromSlash(fe.Path)), fe.Err
+	case !errors.As(err, &ce):
+		return nil
+	}
+	msg := ce.Message(file)
+	if enc := ce.Encoding(); flag && enc != "" {
+		msg += fmt.Sprintf(", or read it as it is with --encoding %s", enc)
+	}
+	if ce.Line == 0 {
+		return fmt.Errorf("%s: %s; nothing was imported", file, msg)
+	}
+	return fmt.Errorf("%s:%d:%d: %s; nothing was imported", file, ce.Line, ce.Col, msg)
 }
 
 // frameworkParts are the files and folders a framework is made of, besides its logo.
@@ -102,25 +143,15 @@ func outsideFramework(dir, out, logo string) error {
 	return nil
 }
 
-// checkFiles loads a framework from files in memory, so an import is checked before anything
-// is written. It prints the errors (with paths under out) and reports whether there were any,
-// and returns the number of warnings.
-func checkFiles(e *env, out string, files map[string][]byte) (bool, int) {
+// loadFiles loads a framework from files in memory, so an import is checked before anything
+// is written.
+func loadFiles(files map[string][]byte) (loadResult, error) {
 	m := fstest.MapFS{}
 	for p, b := range files {
 		m[p] = &fstest.MapFile{Data: b}
 	}
-	_, diags, err := ladder.Load(m)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "rungs: the imported framework cannot be read: %v\n", err)
-		return true, 0
-	}
-	if diags.HasErrors() {
-		fmt.Fprintf(e.stderr, "rungs: the imported framework would not pass rungs check; nothing was written:\n")
-		printDiagnostics(e, out, diags)
-		return true, 0
-	}
-	return false, len(diags)
+	f, diags, err := ladder.Load(m)
+	return loadResult{f, diags}, err
 }
 
 // summary describes a framework in a few lines: each ladder with its levels and how many
