@@ -46,7 +46,7 @@ func Write(dir string, s Spec) error {
 		}
 		files[filepath.Join("ladders", id, "ladder.yaml")] = ladderYAML(l, levels)
 		for v, lv := range levels {
-			files[filepath.Join("ladders", id, lv+".md")] = level(r, v, s.WordsPerLevel)
+			files[filepath.Join("ladders", id, lv+".md")] = level(r, l, v, s.WordsPerLevel)
 		}
 	}
 	files["rungs.yaml"] = fmt.Sprintf(`title: Generated Framework
@@ -86,7 +86,9 @@ func ladderYAML(n int, levels []string) string {
 	return b.String()
 }
 
-func level(r *rand.Rand, v, words int) string {
+// level writes level v of ladder l. Its expectation ids carry the ladder's number: the same id
+// on the levels of one ladder is the same expectation, grown, but two ladders share none.
+func level(r *rand.Rand, l, v, words int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "---\ntitle: Level %d\ncode: L%d\nsummary: %s\ntenure: %d-%d\ntime_split:\n", v+1, v+1, sentence(r, 10), v+1, v+3)
 	core := 80 - 8*min(v, 8)
@@ -101,16 +103,16 @@ func level(r *rand.Rand, v, words int) string {
 	for i, a := range areas {
 		fmt.Fprintf(&b, "\n## %s\n\n", a.title)
 		for j := range bullets {
-			fmt.Fprintf(&b, "- %s {#%s-%d}\n", sentence(r, perBullet), a.id, j+1)
+			fmt.Fprintf(&b, "- %s {#l%d-%s-%d}\n", sentence(r, perBullet), l+1, a.id, j+1)
 			if j == 0 && i == 0 {
 				fmt.Fprintf(&b, "  - Example: %s\n", sentence(r, 12))
 			}
 		}
 		if i == 0 {
 			b.WriteString("\n### Product\n\n")
-			fmt.Fprintf(&b, "- %s {#product-1}\n", sentence(r, perBullet))
+			fmt.Fprintf(&b, "- %s {#l%d-product-1}\n", sentence(r, perBullet), l+1)
 			b.WriteString("\n### Platform\n\n")
-			fmt.Fprintf(&b, "- %s {#platform-1}\n", sentence(r, perBullet))
+			fmt.Fprintf(&b, "- %s {#l%d-platform-1}\n", sentence(r, perBullet), l+1)
 		}
 	}
 	b.WriteString("\n## Enabling traits\n\n")
