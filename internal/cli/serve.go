@@ -33,8 +33,9 @@ watches the files and rebuilds when they change; open pages reload by themselves
 framework has errors, the last good version stays up, and the errors are printed here and shown
 as a banner in the page.
 
-With no framework in DIR, it serves the bundled engineering framework and says so: a quick way
-to see what rungs makes ('rungs init DIR' copies it for you to edit).
+Without DIR, and with no framework in the current folder, it serves the bundled engineering
+framework and says so: a quick way to see what rungs makes ('rungs init DIR' copies it for you
+to edit). A DIR named on the command line must be a framework, as for check and build.
 
 With --data or --db it also runs the people app beside the ladder: accounts, people and their
 level history, the CSV import, the rollout and the audit log. --data keeps everything in an
@@ -43,7 +44,8 @@ can share one database behind a load balancer. On the first start with an empty 
 prints a one-time link that creates the first admin ('rungs admin create-user' does the same
 from the shell).
 
-Stop it with Ctrl-C; requests in flight finish first.
+Stop it with Ctrl-C (or SIGTERM, or by closing the terminal); requests in flight finish first.
+Started with 'go run', it also stops when the go command ends.
 
 Flags:
   --addr ADDR     the address to listen on (default: 127.0.0.1:8080)
@@ -86,12 +88,26 @@ func runServe(e *env, args []string) error {
 	}
 	var fsys fs.FS
 	watch := true
-	if _, err := os.Stat(filepath.Join(dir, ladder.FrameworkFile)); err != nil {
+	_, statErr := os.Stat(filepath.Join(dir, ladder.FrameworkFile))
+	switch {
+	case statErr == nil:
+		fsys = os.DirFS(dir)
+	case len(pos) > 0:
+		// A folder named on the command line must be a framework, as for check and build: a
+		// typo never quietly shows something else.
+		if _, _, err := load(dir); err != nil {
+			return err
+		}
+		return fmt.Errorf("%s: %w", dir, statErr)
+	default:
 		fsys, _ = frameworks.FS(frameworks.Default)
 		watch = false
 		fmt.Fprintf(e.stdout, "No %s in %s: serving the bundled %s framework. Run 'rungs init DIR' to start your own.\n", ladder.FrameworkFile, dir, frameworks.Default)
-	} else {
-		fsys = os.DirFS(dir)
+	}
+	ctx, stop := context.WithCancel(e.ctx)
+	defer stop()
+	if goRun() {
+		go stopWithParent(ctx, e, stop)
 	}
 
 	preview := site.NewPreview()
@@ -106,8 +122,11 @@ func runServe(e *env, args []string) error {
 	rebuild := func() {
 		start := time.Now()
 		f, diags, err := ladder.Load(fsys)
+		if errors.Is(err, ladder.ErrNoFramework) {
+			err = fmt.Errorf("%s is gone (deleted, or renamed by an editor as it saves); serve rebuilds once it is back", filepath.Join(dir, ladder.FrameworkFile))
+		}
 		if err == nil && f == nil {
-			err = errors.New("rungs.yaml could not be read")
+			err = fmt.Errorf("%s could not be read", filepath.Join(dir, ladder.FrameworkFile))
 		}
 		var problems []string
 		for _, d := range diags {
@@ -118,6 +137,9 @@ func runServe(e *env, args []string) error {
 			problems = append(problems, err.Error())
 		}
 		printDiagnostics(e, dir, diags)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "rungs: %v\n", err)
+		}
 		if err != nil || diags.HasErrors() {
 			fmt.Fprintln(e.stderr, "rungs: keeping the last good version until the errors are fixed")
 			preview.Fail(problems)
@@ -175,18 +197,51 @@ func runServe(e *env, args []string) error {
 	}
 
 	if watch {
-		go watchFiles(e.ctx, dir, rebuild)
+		go watchFiles(ctx, dir, rebuild)
 	}
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
-	case <-e.ctx.Done():
+	case <-ctx.Done():
 	}
 	fmt.Fprintln(e.stdout, "Stopping.")
 	preview.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// goRun reports whether this rungs was built and started by 'go run': its executable then
+// lives in the go command's temporary build folder.
+func goRun() bool {
+	exe, err := os.Executable()
+	if err != nil {
+		return false
+	}
+	sep := string(filepath.Separator)
+	return strings.Contains(exe, sep+"go-build") && strings.Contains(exe, sep+"exe"+sep)
+}
+
+// stopWithParent stops serve when the process that started it ends. 'go run' passes Ctrl-C on
+// to rungs (both get it from the terminal), but a SIGTERM or SIGKILL sent to go run alone
+// ends it and leaves rungs behind, still holding the port; rungs notices that its parent is
+// gone and stops too.
+func stopWithParent(ctx context.Context, e *env, stop context.CancelFunc) {
+	parent := os.Getppid()
+	t := time.NewTicker(pollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != parent {
+				fmt.Fprintln(e.stderr, "rungs: go run, which started this serve, has ended; stopping too.")
+				stop()
+				return
+			}
+		}
+	}
 }
 
 // setupLinkTTL is how long the first admin's setup link works: long enough to open it, short

@@ -127,7 +127,8 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, string) {
 
 func TestServeBundledWhenNoFramework(t *testing.T) {
 	t.Parallel()
-	url, stdout, _, stop := startServe(t, t.TempDir())
+	// No folder named, and none in the current folder (this package's source).
+	url, stdout, _, stop := startServe(t)
 	if !strings.Contains(stdout.String(), "serving the bundled engineering framework") {
 		t.Errorf("serve did not say it serves the bundled framework:\n%s", stdout.String())
 	}
@@ -145,7 +146,7 @@ func TestServeBundledWhenNoFramework(t *testing.T) {
 
 func TestServeHeaders(t *testing.T) {
 	t.Parallel()
-	url, _, _, stop := startServe(t, t.TempDir())
+	url, _, _, stop := startServe(t)
 	defer stop()
 
 	res, plain := get(t, url)
@@ -273,6 +274,21 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	next(t, ch, `"version":3`)
+
+	// rungs.yaml gone (an editor renames it away as it saves, or someone moves it): serve says
+	// so and keeps the last good version until it is back.
+	framework := filepath.Join(dir, "rungs.yaml")
+	if err := os.Rename(framework, framework+".bak"); err != nil {
+		t.Fatal(err)
+	}
+	ev = next(t, ch, `"errors":["`)
+	if !strings.Contains(ev, "rungs.yaml is gone") || !strings.Contains(stderr.String(), "rungs.yaml is gone (deleted, or renamed by an editor as it saves); serve rebuilds once it is back") {
+		t.Errorf("serve did not say rungs.yaml is gone:\n%s\n%s", ev, stderr.String())
+	}
+	if err := os.Rename(framework+".bak", framework); err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, `"version":4`)
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop with an open event stream: %v", err)
 	}
@@ -286,7 +302,7 @@ var setupRE = regexp.MustCompile(`Create the first admin at (http://\S+)`)
 func TestServePeopleApp(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "people.db")
-	base, stdout, _, stop := startServe(t, t.TempDir(), "--data", db)
+	base, stdout, _, stop := startServe(t, "--data", db)
 	m := stdout.wait(setupRE, nil)
 	if m == nil {
 		t.Fatalf("no setup link printed:\n%s", stdout.String())

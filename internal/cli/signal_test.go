@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -270,5 +271,107 @@ func TestImportPeopleStopsOnSignal(t *testing.T) {
 	defer s.Close()
 	if n, err := s.CountPeople(context.Background(), store.PeopleFilter{}); err != nil || n != 0 {
 		t.Errorf("%d people imported (%v), want none", n, err)
+	}
+}
+
+// TestServeStopsWhenGoRunEnds: 'go run ./cmd/rungs serve' runs rungs as a child of the go
+// command. A SIGKILL (or SIGTERM) sent to go run alone ends it and leaves the child holding
+// the port; serve, seeing it was started by go run, stops when its parent is gone. The test
+// plays go run with a shell that starts this binary from a folder named as go run's are.
+func TestServeStopsWhenGoRunEnds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs rungs serve in a process of its own")
+	}
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "go-build1234", "b001", "exe")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rungs := filepath.Join(bin, "rungs")
+	if err := os.Link(exe, rungs); err != nil {
+		data, err := os.ReadFile(exe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(rungs, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	goRun := exec.Command("sh", "-c", `"$0" serve --addr 127.0.0.1:0 & echo "child $!"; wait`, rungs)
+	goRun.Dir = t.TempDir()
+	goRun.Env = append(os.Environ(), "RUNGS_TEST_RUN_MAIN=1")
+	// One pipe for both outputs, which rungs holds open until it ends (unlike StdoutPipe, which
+	// Wait closes once the shell has ended).
+	out, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	goRun.Stdout, goRun.Stderr = w, w
+	if err := goRun.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	defer out.Close()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		buf := make([]byte, 4096)
+		var acc string
+		for {
+			n, err := out.Read(buf)
+			acc += string(buf[:n])
+			for {
+				line, rest, ok := strings.Cut(acc, "\n")
+				if !ok {
+					break
+				}
+				lines <- line
+				acc = rest
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var seen []string // lines may come in any order from the shell and rungs
+	wait := func(want string) string {
+		t.Helper()
+		for _, line := range seen {
+			if strings.Contains(line, want) {
+				return line
+			}
+		}
+		timeout := time.After(time.Minute)
+		for {
+			select {
+			case line, ok := <-lines:
+				if !ok {
+					t.Fatalf("output ended before %q:\n%s", want, strings.Join(seen, "\n"))
+				}
+				seen = append(seen, line)
+				if strings.Contains(line, want) {
+					return line
+				}
+			case <-timeout:
+				t.Fatalf("no %q within a minute", want)
+			}
+		}
+	}
+	child, err := strconv.Atoi(strings.TrimPrefix(wait("child "), "child "))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(child, syscall.SIGKILL) }) // should it not stop by itself
+	wait("Serving at http://")
+	goRun.Process.Kill() // the go command, not rungs
+	goRun.Wait()
+	wait("go run, which started this serve, has ended; stopping too.")
+	wait("Stopping.")
+	for range lines {
+		// The output ends when rungs, the last holder of the pipe, exits.
 	}
 }
