@@ -3,10 +3,15 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
 
 	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/ladder"
@@ -62,18 +67,23 @@ func runDiff(e *env, args []string) error {
 			return usageError{"diff --git needs two revisions and at most one folder: rungs diff --git REV1 REV2 [DIR]"}
 		}
 		dir := "."
+		ctx := e.ctx // Ctrl-C stops the git reads too
 		if len(pos) == 3 {
 			dir = pos[2]
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return fmt.Errorf("%s: no such folder", dir)
+			}
+		} else if dir, err = findGitFramework(e, ctx); err != nil {
+			return err
 		}
-		ctx := e.ctx // Ctrl-C stops the git reads too
 		repo, err := changes.OpenRepo(ctx, dir)
 		if err != nil {
 			return err
 		}
-		if old, err = loadRev(e, ctx, repo, pos[0]); err != nil {
+		if old, err = loadRev(e, ctx, repo, dir, pos[0]); err != nil {
 			return err
 		}
-		if new, err = loadRev(e, ctx, repo, pos[1]); err != nil {
+		if new, err = loadRev(e, ctx, repo, dir, pos[1]); err != nil {
 			return err
 		}
 	} else {
@@ -119,8 +129,11 @@ func loadClean(e *env, dir string) (*ladder.Framework, error) {
 	return f, nil
 }
 
-func loadRev(e *env, ctx context.Context, repo *changes.Repo, rev string) (*ladder.Framework, error) {
+func loadRev(e *env, ctx context.Context, repo *changes.Repo, dir, rev string) (*ladder.Framework, error) {
 	f, diags, err := repo.Load(ctx, rev)
+	if errors.Is(err, changes.ErrAbsent) {
+		return nil, fmt.Errorf("%s holds no framework at %s (no %s there)", dir, rev, ladder.FrameworkFile)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -134,6 +147,32 @@ func loadRev(e *env, ctx context.Context, repo *changes.Repo, rev string) (*ladd
 		return nil, fmt.Errorf("the framework has errors at %s; fix them to compare it", rev)
 	}
 	return f, nil
+}
+
+// findGitFramework is the framework folder diff --git compares when none is named: the current
+// folder when it holds a rungs.yaml, else the only folder under it that git tracks one in.
+func findGitFramework(e *env, ctx context.Context) (string, error) {
+	if _, err := os.Stat(ladder.FrameworkFile); err == nil {
+		return ".", nil
+	}
+	out, err := exec.CommandContext(ctx, "git", "ls-files", "-z", "--", "*"+ladder.FrameworkFile).Output()
+	if err != nil {
+		return ".", nil // not in git: OpenRepo says so
+	}
+	var dirs []string
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" && path.Base(p) == ladder.FrameworkFile {
+			dirs = append(dirs, filepath.FromSlash(path.Dir(p)))
+		}
+	}
+	switch len(dirs) {
+	case 0:
+		return "", fmt.Errorf("no %s here or in any folder below that git tracks; name the framework folder: rungs diff --git REV1 REV2 DIR", ladder.FrameworkFile)
+	case 1:
+		fmt.Fprintf(e.stderr, "rungs: comparing the framework in %s, the only one here\n", dirs[0])
+		return dirs[0], nil
+	}
+	return "", usageError{fmt.Sprintf("no %s here, and there are %d frameworks below: name one (rungs diff --git REV1 REV2 DIR): %s", ladder.FrameworkFile, len(dirs), strings.Join(dirs, ", "))}
 }
 
 // colour reports whether w is a terminal that wants colour: not when NO_COLOR is set
