@@ -55,7 +55,7 @@ func runCreateUser(e *env, args []string) error {
 		return err
 	default:
 		if _, err := s.AccountOfPerson(e.ctx, p.ID); err == nil {
-			return alreadyHasAccount(p.Email)
+			return alreadyHasAccount(db, p.Email)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
@@ -97,7 +97,7 @@ func runCreateUser(e *env, args []string) error {
 		return err
 	})
 	if errors.Is(err, store.ErrConflict) && !added {
-		return alreadyHasAccount(p.Email) // made meanwhile, by the app or another admin
+		return alreadyHasAccount(db, p.Email) // made meanwhile, by the app or another admin
 	}
 	if err != nil {
 		return err
@@ -113,8 +113,8 @@ func runCreateUser(e *env, args []string) error {
 	return nil
 }
 
-func alreadyHasAccount(email string) error {
-	return fmt.Errorf("%s already has an account; 'rungs admin reset-password --email %s' sets a new password", email, email)
+func alreadyHasAccount(db databaseFlags, email string) error {
+	return fmt.Errorf("%s already has an account; 'rungs admin reset-password %s --email %s' sets a new password", email, db, shellQuote(email))
 }
 
 func runResetPassword(e *env, args []string) error {
@@ -138,7 +138,7 @@ func runResetPassword(e *env, args []string) error {
 	defer s.Close()
 	a, err := s.AccountByEmail(e.ctx, *email)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("%s has no account; 'rungs admin create-user --email %s' makes one", *email, *email)
+		return fmt.Errorf("%s has no account; 'rungs admin create-user %s --email %s' makes one", *email, db, shellQuote(*email))
 	}
 	if err != nil {
 		return err

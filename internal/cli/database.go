@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -18,6 +20,28 @@ func addDatabaseFlags(fset *flag.FlagSet) databaseFlags {
 }
 
 func (d databaseFlags) given() bool { return *d.data != "" || *d.db != "" }
+
+// String is the flag as given, to put in a command the user may copy: "--data rungs.db". A
+// PostgreSQL URL with a password stays a placeholder, so the password is not printed.
+func (d databaseFlags) String() string {
+	if *d.data != "" {
+		return "--data " + shellQuote(*d.data)
+	}
+	if u, err := url.Parse(*d.db); err == nil && u.User != nil {
+		if _, secret := u.User.Password(); secret {
+			return "--db URL"
+		}
+	}
+	return "--db " + shellQuote(*d.db)
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@=+,%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
 
 // open opens the database the flags name, applying any migrations it has not had.
 func (d databaseFlags) open(ctx context.Context) (*store.Store, error) {
