@@ -182,7 +182,7 @@ func (l *loader) checkIDReuse(f *Framework, pos func(*Expectation) Pos) {
 			}
 		case o.area.ID != u.area.ID:
 			l.r.errorf(at, "expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one its own id", id, o.area.Title, where(o))
-		case u.level > 0 && !on[id][u.ladder][u.level-1]:
+		case u.level > 0 && !on[id][u.ladder][u.level-1] && !l.partial[u.ladder.Levels[u.level-1]]:
 			below := u.ladder.Levels[u.level-1]
 			lower := o
 			for j := u.level - 2; j >= 0; j-- {

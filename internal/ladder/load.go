@@ -43,7 +43,7 @@ func load(fsys fs.FS) (*loader, *Framework, error) {
 		return nil, nil, err
 	}
 	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{},
-		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, assigned: map[string]map[int]string{}}
+		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, partial: map[*Level]bool{}, assigned: map[string]map[int]string{}}
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
@@ -78,6 +78,9 @@ type loader struct {
 	broken map[string]map[string]bool
 	// idPos is where each expectation's id is written (its bullet when it has none yet).
 	idPos map[*Expectation]Pos
+	// partial holds the levels with a section that could not be read: their ids are not all
+	// known, so a gap in an id's levels there is not reported.
+	partial map[*Level]bool
 	// assigned holds the ids given to expectations that had none, by file and bullet line: the
 	// ids rungs fmt writes.
 	assigned map[string]map[int]string
@@ -375,11 +378,18 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 type levelJob struct {
 	ladder *Ladder
 	id     ident
-	// results
+	read   levelRead // the result
+	r      reporter
+}
+
+// levelRead is a level as read from its file.
+type levelRead struct {
 	level *Level
 	src   []byte
-	idPos map[*Expectation]Pos
-	r     reporter
+	idPos map[*Expectation]Pos // where each expectation's id is written
+	// partial is set when a section could not be read (an unknown area or track), so some of
+	// the level's expectations are missing from it.
+	partial bool
 }
 
 // levels loads the level files on every core: they are independent of each other, and a large
@@ -391,7 +401,7 @@ func (l *loader) levels(jobs []levelJob) {
 		wg.Go(func() {
 			for i := range next {
 				j := &jobs[i]
-				j.level, j.src, j.idPos = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
+				j.read = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
 			}
 		})
 	}
@@ -405,7 +415,7 @@ func (l *loader) levels(jobs []levelJob) {
 	for i := range jobs {
 		j := &jobs[i]
 		l.r.diags = append(l.r.diags, j.r.diags...)
-		lv := j.level
+		lv := j.read.level
 		if lv == nil {
 			if l.broken[j.ladder.ID] == nil {
 				l.broken[j.ladder.ID] = map[string]bool{}
@@ -421,39 +431,41 @@ func (l *loader) levels(jobs []levelJob) {
 		}
 		codes[j.ladder][lv.Code] = lv.ID
 		j.ladder.Levels = append(j.ladder.Levels, lv)
-		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.src}
-		for e, p := range j.idPos {
+		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.read.src}
+		for e, p := range j.read.idPos {
 			l.idPos[e] = p
+		}
+		if j.read.partial {
+			l.partial[lv] = true
 		}
 	}
 }
 
-// level loads one level file, reporting to r, and says where each expectation's id is
-// written; it may run beside other levels. order gives the position of each level of the
-// ladder.
-func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) (*Level, []byte, map[*Expectation]Pos) {
+// level loads one level file, reporting to r; it may run beside other levels. order gives
+// the position of each level of the ladder.
+func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) levelRead {
 	file := path.Join(laddersDir, ld.ID, id.Value+".md")
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
 		r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
-		return nil, nil, nil
+		return levelRead{}
 	}
 	if !checkText(file, src, r) {
-		return nil, nil, nil
+		return levelRead{}
 	}
 	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
-		return nil, nil, nil
+		return levelRead{}
 	}
 	if !md.hasFront {
 		r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
-		return nil, nil, nil
+		return levelRead{}
 	}
 	var lf levelFront
 	d := &yamlDecoder{file: file, lineOffset: 1, r: r}
 	n := d.parseYAML([]byte(md.front))
 	if n == nil {
-		return nil, nil, nil
+		return levelRead{}
 	}
 	d.decode(n, &lf)
 	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, IndicatorNotes: strings.TrimSpace(lf.Notes), Path: file}
@@ -467,8 +479,8 @@ func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) 
 
 	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	idPos := levelAreas(r, ld, order, lv, body)
-	return lv, src, idPos
+	idPos, partial := levelAreas(r, ld, order, lv, body)
+	return levelRead{level: lv, src: src, idPos: idPos, partial: partial}
 }
 
 func timeSplit(r *reporter, ld *Ladder, lv *Level, ts splitMap) {
@@ -525,11 +537,12 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 }
 
 // levelAreas reads the level's sections into its areas and returns where each expectation's id
-// is written. Expectations without one are left without: ids are given once every level is
-// read, so that a new one collides with none anywhere (see assignIDs). order gives the position
-// of each level of the ladder.
-func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) map[*Expectation]Pos {
+// is written, and whether a section could not be read. Expectations without an id are left
+// without: ids are given once every level is read, so that a new one collides with none
+// anywhere (see assignIDs). order gives the position of each level of the ladder.
+func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) (map[*Expectation]Pos, bool) {
 	idPos := map[*Expectation]Pos{}
+	partial := false
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -561,10 +574,12 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 		area, ok := matchName(sec.heading, areaList, func(a *Area) string { return a.ID }, func(a *Area) string { return a.Title })
 		if !ok {
 			r.errorf(Pos{lv.Path, sec.line, 4}, "unknown area %q%s; areas of ladder %q: %s", sec.heading, Suggest(sec.heading, areaNames), ld.ID, strings.Join(areaNames, ", "))
+			partial = true
 			continue
 		}
 		if lv.Area(area.ID) != nil {
 			r.errorf(Pos{lv.Path, sec.line, 1}, "area %q already has a section in this level", area.Title)
+			partial = true
 			continue
 		}
 		la := &LevelArea{Area: area.ID}
@@ -578,6 +593,7 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 						hint = "tracks: " + strings.Join(trackNames, ", ")
 					}
 					r.errorf(Pos{lv.Path, t.line, 5}, "unknown track %q%s; %s", t.heading, Suggest(t.heading, trackNames), hint)
+					partial = true
 					continue
 				}
 				track = tr.ID
@@ -632,7 +648,7 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 	sort.SliceStable(lv.Areas, func(i, j int) bool {
 		return areaIndex(areaList, lv.Areas[i].Area) < areaIndex(areaList, lv.Areas[j].Area)
 	})
-	return idPos
+	return idPos, partial
 }
 
 func areaIndex(areas []*Area, id string) int {
