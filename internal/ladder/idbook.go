@@ -5,12 +5,15 @@ import (
 	"strings"
 )
 
-// Expectation ids across levels. An id names one expectation. The same id on the next level of
+// Expectation ids across levels. An id names one expectation. The same id on another level of
 // the same ladder, in the same area, says "the same expectation, grown", and comparisons show
-// it as changed rather than new; an enabling trait keeps its id wherever it appears, on any
-// level of any ladder, as long as it has the same name. Any other reuse is a collision that
-// `rungs check` reports, and new ids (from `rungs fmt`, the loader and the importers) never
-// make one: they are unique across the framework unless they name that very same expectation.
+// it as changed rather than new; it may skip a level (a spreadsheet row, which is one
+// competency, may leave a level's cell empty). An enabling trait keeps its id wherever it
+// appears, on any level of any ladder, as long as it has the same name. Any other reuse (on
+// another ladder, in another area, for a trait of another name) cannot mean "grown" and is a
+// collision that `rungs check` reports. New ids (from `rungs fmt`, the loader and the
+// importers) never collide with any id: they are unique across the framework unless they name
+// that very same expectation.
 
 // idUse is one place an expectation id is used.
 type idUse struct {
@@ -131,22 +134,8 @@ func assignIDs(f *Framework, given func(lv *Level, e *Expectation)) {
 // of this file); pos gives where each expectation's id is written.
 func (l *loader) checkIDReuse(f *Framework, pos func(*Expectation) Pos) {
 	first := map[string]idUse{}
-	firstOn := map[string]map[*Ladder]bool{}    // id -> the ladders where it was seen
-	on := map[string]map[*Ladder]map[int]bool{} // id -> ladder -> level indexes holding it
+	firstOn := map[string]map[*Ladder]bool{} // id -> the ladders where it was seen
 	eachExpectation(f, func(_ *Level, u idUse) {
-		id := u.e.ID
-		if id == "" {
-			return
-		}
-		if on[id] == nil {
-			on[id] = map[*Ladder]map[int]bool{}
-		}
-		if on[id][u.ladder] == nil {
-			on[id][u.ladder] = map[int]bool{}
-		}
-		on[id][u.ladder][u.level] = true
-	})
-	eachExpectation(f, func(lv *Level, u idUse) {
 		id := u.e.ID
 		if id == "" {
 			return
@@ -174,36 +163,14 @@ func (l *loader) checkIDReuse(f *Framework, pos func(*Expectation) Pos) {
 		case traits && o.area.ID != u.area.ID:
 			l.r.errorf(at, "trait id %q is already used in area %q (%s); an id names one trait: give this one an id of its own", id, o.area.Title, where(o))
 		case traits && !strings.EqualFold(o.e.Name, u.e.Name):
-			l.r.errorf(at, "trait id %q already names the trait %q (%s), not %q: give this one its own id", id, o.e.Name, where(o), u.e.Name)
+			l.r.errorf(at, "trait id %q already names the trait %q (%s), not %q: give this one an id of its own", id, o.e.Name, where(o), u.e.Name)
 		case traits:
 		case o.ladder != u.ladder:
 			if newLadder { // the levels after it on this ladder follow it
-				l.r.errorf(at, "expectation id %q is already used on ladder %q (%s); only the next level of the same ladder may reuse an id, to show the expectation grown: give this one an id of its own", id, o.ladder.ID, where(o))
+				l.r.errorf(at, "expectation id %q is already used on ladder %q (%s); only the levels of one ladder may share an id, to show the expectation grown: give this one an id of its own", id, o.ladder.ID, where(o))
 			}
 		case o.area.ID != u.area.ID:
-			l.r.errorf(at, "expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one its own id", id, o.area.Title, where(o))
-		case u.level > 0 && !on[id][u.ladder][u.level-1] && !l.partial[u.ladder.Levels[u.level-1]]:
-			below := u.ladder.Levels[u.level-1]
-			lower := o
-			for j := u.level - 2; j >= 0; j-- {
-				if on[id][u.ladder][j] {
-					lower = idUse{ladder: u.ladder, level: j, e: u.ladder.Levels[j].expectation(id)}
-					break
-				}
-			}
-			l.r.errorf(at, "expectation id %q is on level %q (%s) but not on %q, the level just below this one; only the next level up may reuse an id, to show the expectation grown: give this one an id of its own, or keep the expectation on %q too", id, u.ladder.Levels[lower.level].ID, where(lower), below.ID, below.ID)
+			l.r.errorf(at, "expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one an id of its own", id, o.area.Title, where(o))
 		}
 	})
-}
-
-// expectation returns the level's expectation with the given id, or nil.
-func (lv *Level) expectation(id string) *Expectation {
-	for _, la := range lv.Areas {
-		for _, e := range la.Expectations {
-			if e.ID == id {
-				return e
-			}
-		}
-	}
-	return nil
 }

@@ -43,7 +43,7 @@ func load(fsys fs.FS) (*loader, *Framework, error) {
 		return nil, nil, err
 	}
 	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{},
-		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, partial: map[*Level]bool{}, assigned: map[string]map[int]string{}}
+		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, assigned: map[string]map[int]string{}}
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
@@ -78,9 +78,6 @@ type loader struct {
 	broken map[string]map[string]bool
 	// idPos is where each expectation's id is written (its bullet when it has none yet).
 	idPos map[*Expectation]Pos
-	// partial holds the levels with a section that could not be read: their ids are not all
-	// known, so a gap in an id's levels there is not reported.
-	partial map[*Level]bool
 	// assigned holds the ids given to expectations that had none, by file and bullet line: the
 	// ids rungs fmt writes.
 	assigned map[string]map[int]string
@@ -387,9 +384,6 @@ type levelRead struct {
 	level *Level
 	src   []byte
 	idPos map[*Expectation]Pos // where each expectation's id is written
-	// partial is set when a section could not be read (an unknown area or track), so some of
-	// the level's expectations are missing from it.
-	partial bool
 }
 
 // levels loads the level files on every core: they are independent of each other, and a large
@@ -435,9 +429,6 @@ func (l *loader) levels(jobs []levelJob) {
 		for e, p := range j.read.idPos {
 			l.idPos[e] = p
 		}
-		if j.read.partial {
-			l.partial[lv] = true
-		}
 	}
 }
 
@@ -479,8 +470,7 @@ func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) 
 
 	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	idPos, partial := levelAreas(r, ld, order, lv, body)
-	return levelRead{level: lv, src: src, idPos: idPos, partial: partial}
+	return levelRead{level: lv, src: src, idPos: levelAreas(r, ld, order, lv, body)}
 }
 
 func timeSplit(r *reporter, ld *Ladder, lv *Level, ts splitMap) {
@@ -537,12 +527,11 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 }
 
 // levelAreas reads the level's sections into its areas and returns where each expectation's id
-// is written, and whether a section could not be read. Expectations without an id are left
-// without: ids are given once every level is read, so that a new one collides with none
-// anywhere (see assignIDs). order gives the position of each level of the ladder.
-func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) (map[*Expectation]Pos, bool) {
+// is written. Expectations without an id are left without: ids are given once every level is
+// read, so that a new one collides with none anywhere (see assignIDs). order gives the position
+// of each level of the ladder.
+func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) map[*Expectation]Pos {
 	idPos := map[*Expectation]Pos{}
-	partial := false
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -574,12 +563,10 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 		area, ok := matchName(sec.heading, areaList, func(a *Area) string { return a.ID }, func(a *Area) string { return a.Title })
 		if !ok {
 			r.errorf(Pos{lv.Path, sec.line, 4}, "unknown area %q%s; areas of ladder %q: %s", sec.heading, Suggest(sec.heading, areaNames), ld.ID, strings.Join(areaNames, ", "))
-			partial = true
 			continue
 		}
 		if lv.Area(area.ID) != nil {
 			r.errorf(Pos{lv.Path, sec.line, 1}, "area %q already has a section in this level", area.Title)
-			partial = true
 			continue
 		}
 		la := &LevelArea{Area: area.ID}
@@ -593,7 +580,6 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 						hint = "tracks: " + strings.Join(trackNames, ", ")
 					}
 					r.errorf(Pos{lv.Path, t.line, 5}, "unknown track %q%s; %s", t.heading, Suggest(t.heading, trackNames), hint)
-					partial = true
 					continue
 				}
 				track = tr.ID
@@ -648,7 +634,7 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 	sort.SliceStable(lv.Areas, func(i, j int) bool {
 		return areaIndex(areaList, lv.Areas[i].Area) < areaIndex(areaList, lv.Areas[j].Area)
 	})
-	return idPos, partial
+	return idPos
 }
 
 func areaIndex(areas []*Area, id string) int {
