@@ -1,9 +1,12 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -76,4 +79,13 @@ type cleanup struct{ m storetest.M }
 func (c cleanup) Run() int {
 	defer removeBinary()
 	return c.m.Run()
+}
+
+// run runs rungs in this process and fails the test if it fails.
+func run(t *testing.T, args ...string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
+		t.Fatalf("rungs %s: %v\n%s%s", strings.Join(args, " "), err, &stdout, &stderr)
+	}
 }

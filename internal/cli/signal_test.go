@@ -135,14 +135,6 @@ func leftovers(t *testing.T, dir, out string) []string {
 	return found
 }
 
-func run(t *testing.T, args ...string) {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
-		t.Fatalf("rungs %s: %v\n%s%s", strings.Join(args, " "), err, &stdout, &stderr)
-	}
-}
-
 // TestBuildStopsOnSignal stops a build of a large framework half-way, with Ctrl-C and with
 // SIGTERM: the site built before stays as it was, the temporary folder goes, and rungs exits
 // 130 or 143.
