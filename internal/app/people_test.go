@@ -107,6 +107,17 @@ func TestImportAndExport(t *testing.T) {
 			t.Fatalf("a bad file wrote people: %d", n)
 		}
 
+		// Excel on Windows saves CSV as Windows-1252: refused, saying so, never stored.
+		latin := "Name,Email,Job title,Start date\nJos\xe9 Mart\xedn,jose@example.com,Engineer,2024-02-01\n"
+		res = ac.upload("/import", "hr.csv", latin)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("a Windows-1252 file: %d %s", res.status, res.body)
+		}
+		mustContain(t, res.body, "line 2, column 4: byte 0xE9 is not UTF-8: the file looks like Windows-1252")
+		if n, _ := e.store.CountPeople(e.ctx, store.PeopleFilter{}); n != 1 {
+			t.Fatalf("a Windows-1252 file wrote people: %d", n)
+		}
+
 		good := "Name,Email,Manager,Job title,Start date,Office\n" +
 			"Kim Lee,kim@example.com,,Engineering Manager,2024-02-01,Leeds\n" +
 			"Lou Park,lou@example.com,kim@example.com,Engineer,2024-03-01,Leeds\n"
