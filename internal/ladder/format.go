@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -42,12 +43,6 @@ func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
 		files = append(files, path.Join(pagesDir, name+".md"))
 	}
 
-	// New ids are the loader's, unique across the framework (see assignIDs); a level file the
-	// framework does not list gets ones no file uses.
-	var assigned map[string]map[int]string
-	if ld, _, err := load(fsys); err == nil {
-		assigned = ld.assigned
-	}
 	srcs := map[string][]byte{}
 	taken := map[string]bool{}
 	for _, file := range files {
@@ -58,11 +53,21 @@ func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
 		srcs[file] = src
 		writtenIDs(src, taken)
 	}
-	for _, ids := range assigned {
-		for _, id := range ids {
-			taken[id] = true
+	// New ids are the loader's, unique across the framework (see assignIDs); a level file the
+	// framework does not list gets ones no file uses. The framework is loaded for them only
+	// when some expectation has no id: a formatted framework is read once.
+	assigned := sync.OnceValue(func() map[string]map[int]string {
+		ld, _, err := load(fsys)
+		if err != nil {
+			return nil
 		}
-	}
+		for _, ids := range ld.assigned {
+			for _, id := range ids {
+				taken[id] = true
+			}
+		}
+		return ld.assigned
+	})
 
 	var out []FormattedFile
 	for _, file := range files {
@@ -76,7 +81,7 @@ func Format(fsys fs.FS) ([]FormattedFile, Diagnostics, error) {
 			formatted, ok = formatYAMLFile(file, src, 0, &l.r)
 		case strings.HasPrefix(file, laddersDir+"/"):
 			formatted, ok = formatLevel(file, src, &l.r, func(it *mdItem) string {
-				if id, ok := assigned[file][it.line]; ok {
+				if id, ok := assigned()[file][it.line]; ok {
 					return id
 				}
 				return newID(it.text, taken)

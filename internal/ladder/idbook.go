@@ -101,6 +101,11 @@ func eachExpectation(f *Framework, fn func(lv *Level, u idUse)) {
 // assignIDs gives every expectation of f without an id one from an idBook that knows every id
 // already written, calling given (when not nil) for each.
 func assignIDs(f *Framework, given func(lv *Level, e *Expectation)) {
+	missing := false
+	eachExpectation(f, func(_ *Level, u idUse) { missing = missing || u.e.ID == "" })
+	if !missing {
+		return // a formatted framework: nothing to give, no book to keep
+	}
 	book := newIDBook()
 	eachExpectation(f, func(_ *Level, u idUse) {
 		if u.e.ID != "" {
@@ -131,21 +136,23 @@ func assignIDs(f *Framework, given func(lv *Level, e *Expectation)) {
 }
 
 // checkIDReuse reports the expectation ids that two unrelated expectations share (see the top
-// of this file); pos gives where each expectation's id is written.
-func (l *loader) checkIDReuse(f *Framework, pos func(*Expectation) Pos) {
-	first := map[string]idUse{}
-	firstOn := map[string]map[*Ladder]bool{} // id -> the ladders where it was seen
-	eachExpectation(f, func(_ *Level, u idUse) {
+// of this file).
+func (l *loader) checkIDReuse(f *Framework) {
+	type use struct {
+		idUse
+		file string
+	}
+	first := map[string]use{}
+	lastLadder := map[string]*Ladder{} // ladders come one after the other: a change is a new one
+	eachExpectation(f, func(lv *Level, iu idUse) {
+		u := use{iu, lv.Path}
 		id := u.e.ID
 		if id == "" {
 			return
 		}
+		newLadder := lastLadder[id] != u.ladder
+		lastLadder[id] = u.ladder
 		o, seen := first[id]
-		if firstOn[id] == nil {
-			firstOn[id] = map[*Ladder]bool{}
-		}
-		newLadder := !firstOn[id][u.ladder]
-		firstOn[id][u.ladder] = true
 		if !seen {
 			first[id] = u
 			return
@@ -153,24 +160,25 @@ func (l *loader) checkIDReuse(f *Framework, pos func(*Expectation) Pos) {
 		if o.e == u.e || (o.ladder == u.ladder && o.level == u.level) {
 			return // the same level: reported when the level was read
 		}
-		at := pos(u.e)
-		where := func(o idUse) string {
-			p := pos(o.e)
+		// Where the ids are written is looked up only for a message: it means reading the file.
+		where := func(o use) string {
+			p := l.idAt(o.file, o.e)
 			return fmt.Sprintf("%s:%d", p.File, p.Line)
 		}
+		errorf := func(format string, args ...any) { l.r.errorf(l.idAt(u.file, u.e), format, args...) }
 		traits := o.area.Kind == KindTraits && u.area.Kind == KindTraits
 		switch {
 		case traits && o.area.ID != u.area.ID:
-			l.r.errorf(at, "trait id %q is already used in area %q (%s); an id names one trait: give this one an id of its own", id, o.area.Title, where(o))
+			errorf("trait id %q is already used in area %q (%s); an id names one trait: give this one an id of its own", id, o.area.Title, where(o))
 		case traits && !strings.EqualFold(o.e.Name, u.e.Name):
-			l.r.errorf(at, "trait id %q already names the trait %q (%s), not %q: give this one an id of its own", id, o.e.Name, where(o), u.e.Name)
+			errorf("trait id %q already names the trait %q (%s), not %q: give this one an id of its own", id, o.e.Name, where(o), u.e.Name)
 		case traits:
 		case o.ladder != u.ladder:
 			if newLadder { // the levels after it on this ladder follow it
-				l.r.errorf(at, "expectation id %q is already used on ladder %q (%s); only the levels of one ladder may share an id, to show the expectation grown: give this one an id of its own", id, o.ladder.ID, where(o))
+				errorf("expectation id %q is already used on ladder %q (%s); only the levels of one ladder may share an id, to show the expectation grown: give this one an id of its own", id, o.ladder.ID, where(o))
 			}
 		case o.area.ID != u.area.ID:
-			l.r.errorf(at, "expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one an id of its own", id, o.area.Title, where(o))
+			errorf("expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one an id of its own", id, o.area.Title, where(o))
 		}
 	})
 }

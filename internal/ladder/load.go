@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Well-known file names inside a framework folder.
@@ -43,12 +44,12 @@ func load(fsys fs.FS) (*loader, *Framework, error) {
 		return nil, nil, err
 	}
 	l := &loader{fsys: fsys, levelFiles: map[string]*levelSource{}, levelOrder: map[string]map[string]int{},
-		broken: map[string]map[string]bool{}, idPos: map[*Expectation]Pos{}, assigned: map[string]map[int]string{}}
+		broken: map[string]map[string]bool{}, assigned: map[string]map[int]string{}}
 	f := l.framework(src)
 	if f != nil {
 		l.crossReferences(f)
 		l.promotions(f)
-		l.checkIDReuse(f, l.idAt)
+		l.checkIDReuse(f)
 		assignIDs(f, func(lv *Level, e *Expectation) {
 			if l.assigned[lv.Path] == nil {
 				l.assigned[lv.Path] = map[int]string{}
@@ -76,14 +77,30 @@ type loader struct {
 	// listed but could not be read: their own error says why, and references to them are not
 	// reported again as unknown.
 	broken map[string]map[string]bool
-	// idPos is where each expectation's id is written (its bullet when it has none yet).
-	idPos map[*Expectation]Pos
 	// assigned holds the ids given to expectations that had none, by file and bullet line: the
 	// ids rungs fmt writes.
 	assigned map[string]map[int]string
 }
 
-func (l *loader) idAt(e *Expectation) Pos { return l.idPos[e] }
+// idAt is where the id of e, an expectation of the level in file, is written: found again in
+// the file, as it is only needed for the rare message about it.
+func (l *loader) idAt(file string, e *Expectation) Pos {
+	p := Pos{file, e.Line, 1}
+	src, ok := l.levelFiles[file]
+	if !ok {
+		return p
+	}
+	marker := "{#" + e.ID + "}"
+	for i, line := range strings.Split(normalise(src.src), "\n") {
+		if i+1 < e.Line {
+			continue
+		}
+		if col := strings.Index(line, marker); col >= 0 {
+			return Pos{file, i + 1, utf8.RuneCountInString(line[:col]) + 1}
+		}
+	}
+	return p
+}
 
 // isBroken reports whether the ladder, or the level on it when level is not "", is listed but
 // could not be read.
@@ -375,15 +392,10 @@ func (l *loader) ladder(id ident) (*Ladder, []levelJob) {
 type levelJob struct {
 	ladder *Ladder
 	id     ident
-	read   levelRead // the result
-	r      reporter
-}
-
-// levelRead is a level as read from its file.
-type levelRead struct {
+	// results
 	level *Level
 	src   []byte
-	idPos map[*Expectation]Pos // where each expectation's id is written
+	r     reporter
 }
 
 // levels loads the level files on every core: they are independent of each other, and a large
@@ -395,7 +407,7 @@ func (l *loader) levels(jobs []levelJob) {
 		wg.Go(func() {
 			for i := range next {
 				j := &jobs[i]
-				j.read = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
+				j.level, j.src = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
 			}
 		})
 	}
@@ -409,7 +421,7 @@ func (l *loader) levels(jobs []levelJob) {
 	for i := range jobs {
 		j := &jobs[i]
 		l.r.diags = append(l.r.diags, j.r.diags...)
-		lv := j.read.level
+		lv := j.level
 		if lv == nil {
 			if l.broken[j.ladder.ID] == nil {
 				l.broken[j.ladder.ID] = map[string]bool{}
@@ -425,38 +437,35 @@ func (l *loader) levels(jobs []levelJob) {
 		}
 		codes[j.ladder][lv.Code] = lv.ID
 		j.ladder.Levels = append(j.ladder.Levels, lv)
-		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.read.src}
-		for e, p := range j.read.idPos {
-			l.idPos[e] = p
-		}
+		l.levelFiles[lv.Path] = &levelSource{level: lv, src: j.src}
 	}
 }
 
 // level loads one level file, reporting to r; it may run beside other levels. order gives
 // the position of each level of the ladder.
-func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) levelRead {
+func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) (*Level, []byte) {
 	file := path.Join(laddersDir, ld.ID, id.Value+".md")
 	src, err := fs.ReadFile(l.fsys, file)
 	if err != nil {
 		r.errorf(id.Pos, "level %q has no file %s", id.Value, file)
-		return levelRead{}
+		return nil, nil
 	}
 	if !checkText(file, src, r) {
-		return levelRead{}
+		return nil, nil
 	}
 	md, ok := splitFrontMatter(file, src, r)
 	if !ok {
-		return levelRead{}
+		return nil, nil
 	}
 	if !md.hasFront {
 		r.errorf(Pos{file, 1, 1}, "a level starts with front matter: ---, title: ..., code: ..., ---")
-		return levelRead{}
+		return nil, nil
 	}
 	var lf levelFront
 	d := &yamlDecoder{file: file, lineOffset: 1, r: r}
 	n := d.parseYAML([]byte(md.front))
 	if n == nil {
-		return levelRead{}
+		return nil, nil
 	}
 	d.decode(n, &lf)
 	lv := &Level{ID: id.Value, Title: lf.Title, Code: lf.Code, Summary: lf.Summary, IndicatorNotes: strings.TrimSpace(lf.Notes), Path: file}
@@ -470,7 +479,8 @@ func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) 
 
 	body, _ := parseLevelBody(file, md, r)
 	lv.Intro = strings.TrimSpace(strings.Join(body.intro, "\n"))
-	return levelRead{level: lv, src: src, idPos: levelAreas(r, ld, order, lv, body)}
+	levelAreas(r, ld, order, lv, body)
+	return lv, src
 }
 
 func timeSplit(r *reporter, ld *Ladder, lv *Level, ts splitMap) {
@@ -526,12 +536,10 @@ func matchName[T any](name string, items []T, id, title func(T) string) (T, bool
 	return zero, false
 }
 
-// levelAreas reads the level's sections into its areas and returns where each expectation's id
-// is written. Expectations without an id are left without: ids are given once every level is
-// read, so that a new one collides with none anywhere (see assignIDs). order gives the position
-// of each level of the ladder.
-func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) map[*Expectation]Pos {
-	idPos := map[*Expectation]Pos{}
+// levelAreas reads the level's sections into its areas. Expectations without an id are left
+// without: ids are given once every level is read, so that a new one collides with none
+// anywhere (see assignIDs). order gives the position of each level of the ladder.
+func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *levelBody) {
 	areaList := ld.Areas()
 	var areaNames, trackNames []string
 	for _, a := range areaList {
@@ -598,9 +606,6 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 					if firstMissing == 0 {
 						firstMissing = it.line
 					}
-					idPos[e] = Pos{lv.Path, it.line, 1}
-				} else {
-					idPos[e] = Pos{lv.Path, it.idLine, it.idCol}
 				}
 				la.Expectations = append(la.Expectations, e)
 			}
@@ -634,7 +639,6 @@ func levelAreas(r *reporter, ld *Ladder, order map[string]int, lv *Level, body *
 	sort.SliceStable(lv.Areas, func(i, j int) bool {
 		return areaIndex(areaList, lv.Areas[i].Area) < areaIndex(areaList, lv.Areas[j].Area)
 	})
-	return idPos
 }
 
 func areaIndex(areas []*Area, id string) int {
