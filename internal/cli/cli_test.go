@@ -19,6 +19,11 @@ import (
 // The command line is tested end to end as scripts: each file in testdata/script runs rungs
 // commands over files written inline and checks their exit codes and output.
 func TestMain(m *testing.M) {
+	// Tests that stop rungs with a signal run it as a process of its own: this very binary,
+	// told so (and so under the race detector). Without this, it would run the tests again.
+	if os.Getenv("RUNGS_TEST_RUN_MAIN") == "1" {
+		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
 	// The race detector's runtime sleeps a second before a process exits, to catch races of
 	// goroutines still running then; the scripts run rungs as a process a few hundred times,
 	// and each command has ended its goroutines before it returns.

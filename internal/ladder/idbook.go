@@ -5,15 +5,16 @@ import (
 	"strings"
 )
 
-// Expectation ids across levels. An id names one expectation. The same id on another level of
-// the same ladder, in the same area, says "the same expectation, grown", and comparisons show
-// it as changed rather than new; it may skip a level (a spreadsheet row, which is one
-// competency, may leave a level's cell empty). An enabling trait keeps its id wherever it
-// appears, on any level of any ladder, as long as it has the same name. Any other reuse (on
-// another ladder, in another area, for a trait of another name) cannot mean "grown" and is a
-// collision that `rungs check` reports. New ids (from `rungs fmt`, the loader and the
-// importers) never collide with any id: they are unique across the framework unless they name
-// that very same expectation.
+// Expectation ids across levels. An id names one expectation of a ladder: each ladder is a
+// namespace of its own, as its pages' addresses are, so two ladders may each have, say, a
+// "writing" expectation. The same id on another level of the same ladder, in the same area,
+// says "the same expectation, grown", and comparisons show it as changed rather than new; it
+// may skip a level (a spreadsheet row, which is one competency, may leave a level's cell
+// empty). An enabling trait keeps its id wherever it appears, on any level of any ladder, as
+// long as it has the same name. Any other reuse (in another area of the ladder, for a trait of
+// another name) cannot mean "grown" and is a collision that `rungs check` reports. New ids
+// (from `rungs fmt`, the loader and the importers) collide with no id anywhere: they are unique
+// across the framework unless they name that very same expectation.
 
 // idUse is one place an expectation id is used.
 type idUse struct {
@@ -142,20 +143,31 @@ func (l *loader) checkIDReuse(f *Framework) {
 		idUse
 		file string
 	}
-	first := map[string]use{}
-	lastLadder := map[string]*Ladder{} // ladders come one after the other: a change is a new one
+	type key struct {
+		ladder *Ladder
+		id     string
+	}
+	firstTrait := map[string]use{} // traits: across the framework
+	first := map[key]use{}         // expectations: within their ladder
 	eachExpectation(f, func(lv *Level, iu idUse) {
 		u := use{iu, lv.Path}
 		id := u.e.ID
 		if id == "" {
 			return
 		}
-		newLadder := lastLadder[id] != u.ladder
-		lastLadder[id] = u.ladder
-		o, seen := first[id]
+		var o use
+		var seen bool
+		if u.area.Kind == KindTraits {
+			if o, seen = firstTrait[id]; !seen {
+				firstTrait[id] = u
+			}
+		}
 		if !seen {
-			first[id] = u
-			return
+			k := key{u.ladder, id}
+			if o, seen = first[k]; !seen {
+				first[k] = u
+				return
+			}
 		}
 		if o.e == u.e || (o.ladder == u.ladder && o.level == u.level) {
 			return // the same level: reported when the level was read
@@ -173,10 +185,6 @@ func (l *loader) checkIDReuse(f *Framework) {
 		case traits && !strings.EqualFold(o.e.Name, u.e.Name):
 			errorf("trait id %q already names the trait %q (%s), not %q: give this one an id of its own", id, o.e.Name, where(o), u.e.Name)
 		case traits:
-		case o.ladder != u.ladder:
-			if newLadder { // the levels after it on this ladder follow it
-				errorf("expectation id %q is already used on ladder %q (%s); only the levels of one ladder may share an id, to show the expectation grown: give this one an id of its own", id, o.ladder.ID, where(o))
-			}
 		case o.area.ID != u.area.ID:
 			errorf("expectation id %q is already used in area %q (%s); an expectation stays in its area as it grows: give this one an id of its own", id, o.area.Title, where(o))
 		}
