@@ -175,6 +175,12 @@ func runServe(e *env, args []string) error {
 		handler = people
 		go sweepSessions(e.ctx, st)
 	}
+	// What the files are before the first build: an edit made while it runs, or straight after
+	// (before the watcher's first look), is then seen as one.
+	var seen string
+	if watch {
+		seen = snapshot(dir)
+	}
 	rebuild()
 
 	ln, err := net.Listen("tcp", *addr)
@@ -197,7 +203,7 @@ func runServe(e *env, args []string) error {
 	}
 
 	if watch {
-		go watchFiles(ctx, dir, rebuild)
+		go watchFiles(ctx, dir, seen, rebuild)
 	}
 	select {
 	case err := <-served:
@@ -263,9 +269,9 @@ func sweepSessions(ctx context.Context, st *store.Store) {
 	}
 }
 
-// watchFiles calls changed whenever a framework file in dir is added, removed or modified.
-func watchFiles(ctx context.Context, dir string, changed func()) {
-	last := snapshot(dir)
+// watchFiles calls changed whenever a framework file in dir is added, removed or modified
+// after last, the snapshot of the files it starts from.
+func watchFiles(ctx context.Context, dir, last string, changed func()) {
 	t := time.NewTicker(pollInterval)
 	defer t.Stop()
 	for {
