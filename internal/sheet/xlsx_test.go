@@ -3,8 +3,8 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"os"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
