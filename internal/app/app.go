@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -24,8 +25,8 @@ type Config = web.Config
 // DefaultSessionIdle is how long a session stays open without a request.
 const DefaultSessionIdle = web.DefaultSessionIdle
 
-// SessionMaxAge is how long a session lasts at most, however much it is used.
-const SessionMaxAge = web.SessionMaxAge
+// DefaultSessionMaxAge is how long a session lasts at most, however much it is used.
+const DefaultSessionMaxAge = web.DefaultSessionMaxAge
 
 // App is the people app's HTTP handler.
 type App struct {
@@ -56,12 +57,20 @@ func (a *App) SetFramework(f *ladder.Framework) { a.srv.SetFramework(f) }
 // Framework returns the framework in use.
 func (a *App) Framework() *ladder.Framework { return a.srv.Framework() }
 
-// ServeHTTP adds the security headers every response carries and dispatches to a route.
+// Hasher is the pool the app hashes and checks passwords in.
+func (a *App) Hasher() *auth.Hasher { return a.srv.Hasher() }
+
+// ServeHTTP adds the security headers every response carries and dispatches to a route. The
+// Content-Security-Policy set here is the app's, which allows no script at all; the
+// published site's pages replace it with the site's (package site), which allows the site's
+// own scripts.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	h.Set("Content-Security-Policy", web.ContentSecurityPolicy)
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	if a.srv.Secure(r) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/storetest"
@@ -79,16 +81,19 @@ type envOption func(*app.Config)
 func newEnv(t *testing.T, cfg store.Config, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
+	f, site := bundled()
+	c := app.Config{Site: site, Passwords: cheap}
+	for _, o := range opts {
+		o(&c)
+	}
+	// The store stamps what it writes with the app's clock, so that both move together.
+	cfg.Now = c.Now
 	s, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f, site := bundled()
-	c := app.Config{Store: s, Site: site, Passwords: cheap}
-	for _, o := range opts {
-		o(&c)
-	}
+	c.Store = s
 	a, err := app.New(c, f)
 	if err != nil {
 		t.Fatal(err)
@@ -114,10 +119,26 @@ func (e *env) person(name, email string, manager int64, role store.Role) store.P
 	return p
 }
 
+// testClock is a clock tests move forward instead of sleeping: the real time plus an offset.
+type testClock struct{ ahead atomic.Int64 }
+
+func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.ahead.Load())) }
+func (c *testClock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
+func withClock(c *testClock) envOption       { return func(cfg *app.Config) { cfg.Now = c.now } }
+func behindProxy(cfg *app.Config)            { cfg.TrustedProxies, _ = proxy.Parse("127.0.0.1, ::1") }
+func withPool(pool auth.Pool) envOption      { return func(cfg *app.Config) { cfg.PasswordPool = pool } }
+
 // client is a browser: it keeps cookies and does not follow redirects, so tests see them.
 type client struct {
 	e    *env
 	http *http.Client
+	from string // the address a trusted proxy says the client has, when not ""
+}
+
+// at is the client as seen from address addr, through a proxy the app trusts (behindProxy).
+func (c *client) at(addr string) *client {
+	c.from = addr
+	return c
 }
 
 func (e *env) client() *client {
@@ -153,6 +174,9 @@ type response struct {
 
 func (c *client) do(req *http.Request) response {
 	c.e.t.Helper()
+	if c.from != "" {
+		req.Header.Set("X-Forwarded-For", c.from)
+	}
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.e.t.Fatal(err)

@@ -4,3 +4,6 @@ import "github.com/rungs/rungs/internal/app/web"
 
 // StylesheetName is the stylesheet's fingerprinted name, for the tests outside the package.
 var StylesheetName = web.StylesheetName
+
+// ContentSecurityPolicy is the app pages' policy, for the tests outside the package.
+const ContentSecurityPolicy = web.ContentSecurityPolicy

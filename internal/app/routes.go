@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/rungs/rungs/internal/app/accounts"
 	"github.com/rungs/rungs/internal/app/audit"
@@ -75,26 +76,21 @@ func (a *App) routes() *http.ServeMux {
 	return mux
 }
 
-// wrap checks the session, the CSRF token of a state change and the route's rule, in that
-// order, before the handler runs; and turns the handler's error into a response.
+// wrap checks the session and the route's rule, then reads the form and checks the CSRF
+// token of a state change, in that order, before the handler runs; and turns the handler's
+// error into a response. The rule comes before the form so that a body is read only for
+// those allowed to send it: an import's is large.
 func (a *App) wrap(rt route) http.Handler {
 	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.path != "/app-assets/{file}" {
 			// Pages with people's data are never kept by a browser or a proxy.
 			w.Header().Set("Cache-Control", "no-store")
-			w.Header().Set("Content-Security-Policy", web.ContentSecurityPolicy)
 		}
 		v, err := srv.LoadViewer(w, r)
 		if err != nil {
 			srv.Fail(w, r, v, err)
 			return
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if err := srv.CheckCSRF(w, r, v); err != nil {
-				srv.Fail(w, r, v, err)
-				return
-			}
 		}
 		var subject int64
 		if id := r.PathValue("id"); id != "" {
@@ -123,6 +119,16 @@ func (a *App) wrap(rt route) http.Handler {
 			srv.Fail(w, r, v, web.ErrNotFound)
 			return
 		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if err := srv.ReadForm(w, r); err != nil {
+				srv.Fail(w, r, v, err)
+				return
+			}
+			if err := srv.CheckCSRF(r, v); err != nil {
+				srv.Fail(w, r, v, err)
+				return
+			}
+		}
 		if err := rt.handle(srv, w, r, v); err != nil {
 			srv.Fail(w, r, v, err)
 		}
@@ -146,10 +152,40 @@ func (a *App) serveSite(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "Sign in first.", http.StatusUnauthorized)
 			return
 		}
-		w.Header().Set("Cache-Control", "private, no-cache")
+		// The site sets its own caching; a private ladder is for this browser alone.
+		w = &privateCache{ResponseWriter: w}
+		w.Header().Set("Vary", "Cookie")
 	}
 	cfg.Site.ServeHTTP(w, r)
 }
+
+// privateCache marks whatever caching the site asks for as private as its headers go out,
+// so that a shared cache (a company proxy) never keeps a page of a private ladder.
+type privateCache struct {
+	http.ResponseWriter
+	sent bool
+}
+
+func (p *privateCache) WriteHeader(status int) {
+	if !p.sent {
+		p.sent = true
+		h := p.Header()
+		if cc := h.Get("Cache-Control"); !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private") {
+			h.Set("Cache-Control", strings.TrimSuffix("private, "+strings.Replace(cc, "public, ", "", 1), ", "))
+		}
+	}
+	p.ResponseWriter.WriteHeader(status)
+}
+
+func (p *privateCache) Write(b []byte) (int, error) {
+	if !p.sent {
+		p.WriteHeader(http.StatusOK)
+	}
+	return p.ResponseWriter.Write(b)
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (p *privateCache) Unwrap() http.ResponseWriter { return p.ResponseWriter }
 
 // Routes lists every route as "METHOD /pattern", in the order they are declared.
 func Routes() []string {

@@ -9,42 +9,12 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 )
 
-// Length rules for a new password. The upper bound is in bytes because it bounds the work a
-// hash does, and is far above what anyone types.
-const (
-	MinChars = 12
-	MaxBytes = 256
-)
-
-// Errors Check returns, so that a form can say what is wrong without echoing the password.
-var (
-	ErrTooShort = fmt.Errorf("password is shorter than %d characters", MinChars)
-	ErrTooLong  = fmt.Errorf("password is longer than %d bytes", MaxBytes)
-	ErrBlank    = errors.New("password is only whitespace")
-)
-
 // ErrFormat is returned by Verify for an encoded hash it cannot read.
 var ErrFormat = errors.New("not an argon2id hash this version of rungs can read")
-
-// Check tells whether password may be set as a new password: at least MinChars characters,
-// at most MaxBytes bytes, and not only whitespace.
-func Check(password string) error {
-	switch {
-	case len(password) > MaxBytes:
-		return ErrTooLong
-	case utf8.RuneCountInString(password) < MinChars:
-		return ErrTooShort
-	case strings.TrimFunc(password, unicode.IsSpace) == "":
-		return ErrBlank
-	}
-	return nil
-}
 
 // Params are argon2id's cost settings.
 type Params struct {
@@ -80,7 +50,8 @@ func (p Params) valid() bool {
 
 // Hash hashes password with DefaultParams and a new random salt, and returns the PHC string
 // $argon2id$v=19$m=...,t=...,p=...$salt$hash. It does not apply Check's rules, so that an
-// existing password can be rehashed after they change; call Check on new passwords.
+// existing password can be rehashed after they change; call Check on new passwords. It takes
+// no slot of a Hasher: a server hashes through one, a command of the shell may not need to.
 func Hash(password string) (string, error) {
 	return DefaultParams().Hash(password)
 }
@@ -115,6 +86,19 @@ func Verify(password, encoded string) (bool, error) {
 	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
+
+// Dummy returns a well-formed hash with p's settings that no password matches: a random
+// salt and a random key. Verifying a password against it costs what a real check costs,
+// which is what a sign-in for an unknown account needs, without hashing anything first.
+func (p Params) Dummy() string {
+	salt, key := make([]byte, p.SaltLen), make([]byte, p.KeyLen)
+	_, _ = rand.Read(salt) // crypto/rand.Read never fails on the systems Go supports
+	_, _ = rand.Read(key)
+	return encode(p, salt, key)
+}
+
+// MemoryBytes is how much memory one hash with p takes.
+func (p Params) MemoryBytes() uint64 { return uint64(p.Memory) * 1024 }
 
 // NeedsRehash tells whether encoded was made with other settings than DefaultParams (or
 // cannot be read), so that the password should be hashed again the next time it is known.

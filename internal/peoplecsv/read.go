@@ -180,9 +180,9 @@ func (rd *reader) row(line int, rec []string) {
 	r := &row{line: line}
 	rd.rows = append(rd.rows, r)
 
-	r.name = rd.cell(rec, fName)
+	r.name = oneLine(rd.cell(rec, fName))
 	if !rd.cols.has(fName) {
-		r.name = strings.TrimSpace(rd.cell(rec, fFirstName) + " " + rd.cell(rec, fLastName))
+		r.name = oneLine(strings.TrimSpace(rd.cell(rec, fFirstName) + " " + rd.cell(rec, fLastName)))
 	}
 	if r.name == "" {
 		f := fName
@@ -190,6 +190,12 @@ func (rd *reader) row(line int, rec []string) {
 			f = fFirstName
 		}
 		rd.fail(line, f, "name is empty")
+	} else if p := store.TextProblem(r.name, store.MaxName); p != "" {
+		f := fName
+		if !rd.cols.has(fName) {
+			f = fFirstName
+		}
+		rd.fail(line, f, "the name %s", p)
 	}
 
 	r.email = rd.cell(rec, fEmail)
@@ -221,7 +227,10 @@ func (rd *reader) row(line int, rec []string) {
 	r.managerKey = strings.ToLower(r.manager)
 
 	if rd.cols.has(fTitle) {
-		r.title = rd.cell(rec, fTitle)
+		r.title = oneLine(rd.cell(rec, fTitle))
+		if p := store.TextProblem(r.title, store.MaxTitle); p != "" {
+			rd.fail(line, fTitle, "the job title %s", p)
+		}
 	} else if r.existing != nil {
 		r.title = r.existing.Title
 	}
@@ -243,6 +252,16 @@ func (rd *reader) row(line int, rec []string) {
 	}
 
 	rd.level(r, rd.cell(rec, fLadder), rd.cell(rec, fTrack), rd.cell(rec, fLevel))
+}
+
+// oneLine puts a cell that a spreadsheet wrapped over several lines (or broke with tabs) on
+// one line, as names and titles are kept, with single spaces. Other control characters stay,
+// for the checks to refuse with the row and column.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // level resolves a row's ladder, track and level against the framework and, for someone

@@ -106,7 +106,7 @@ func TestColumns(t *testing.T) {
 }
 
 // hr_export.csv is a typical HR system's export: a byte order mark, CRLF line ends, first
-// and last names, columns rungs does not use, a title over two lines, a blank line and a
+// and last names, columns rungs does not use, a title over two lines (put on one), a blank line and a
 // row of empty cells at the end.
 func TestReadHRExport(t *testing.T) {
 	t.Parallel()
@@ -126,7 +126,7 @@ func TestReadHRExport(t *testing.T) {
 			Ladder: "engineering-management", Level: "director"},
 		{Person: person("Grace Hopper", "Grace.Hopper@Example.com", "Engineering Manager", "2020-03-15", store.Active),
 			ManagerEmail: "ada@example.com", Ladder: "engineering-management", Level: "manager"},
-		{Person: person("Alan Turing", "alan@example.com", "Senior Software Engineer,\nReliability", "2021-06-01", store.Active),
+		{Person: person("Alan Turing", "alan@example.com", "Senior Software Engineer, Reliability", "2021-06-01", store.Active),
 			ManagerEmail: "Grace.Hopper@Example.com", Ladder: "engineering", Track: "sre", Level: "senior"},
 		{Person: person("Linus Torvalds", "linus@example.com", "Software Engineer", "2022-09-12", store.Active),
 			ManagerEmail: "Grace.Hopper@Example.com", Ladder: "engineering", Track: "product", Level: "engineer"},
@@ -301,6 +301,14 @@ func TestRead(t *testing.T) {
 		{"a spreadsheet formula guard is taken off", f,
 			"name,email,start date,title\n'=Ann,ann@example.com,2024-01-02,'+1 engineer\n", nil,
 			want{rows: []store.ImportRow{{Person: person("=Ann", "ann@example.com", "+1 engineer", store.Active)}}}},
+		{"control characters and long values, named by row and column", f,
+			"name,email,start date,title\nA\x00B,a@x,2024-01-02,\nB,b@x,2024-01-02,Boss\x1b[31m\nC" + strings.Repeat("c", 200) + ",c@x,2024-01-02,\n" +
+				"\"D\nover two lines\",d@x,2024-01-02,\"wrapped\ttitle\"\n", nil,
+			want{errs: []peoplecsv.RowError{
+				{2, "name", "the name has a control character in it (U+0000, such as a tab or a line break): type it on one line, in plain text"},
+				{3, "title", "the job title has a control character in it (U+001B, such as a tab or a line break): type it on one line, in plain text"},
+				{4, "name", "the name is longer than 200 characters"},
+			}}},
 		{"an empty file", f, "", nil,
 			want{errs: []peoplecsv.RowError{{1, "", "the file is empty: it needs a header row, then one row per person"}}}},
 		{"a broken header", f, "name,\"email\n", nil,

@@ -143,21 +143,72 @@ func (w *writer) flush() error {
 }
 
 // formulaStart holds what a spreadsheet takes as the start of a formula when a cell begins
-// with it (OWASP's "CSV injection").
+// with it (OWASP's "CSV injection"): = + - @, and a tab or carriage return before them.
 const formulaStart = "=+-@\t\r"
 
-// guard makes a cell that a spreadsheet would run as a formula plain text, with a leading '.
+// cellBreaks are where a spreadsheet may start a new cell inside one of ours: at a comma,
+// semicolon or tab when it reads the file with another separator than the comma (Excel in
+// locales that write decimals with a comma splits on ";"), and at a line break. What follows
+// one is the start of a cell too, and a formula there runs as one at the start would: an
+// email typed as "x;=1+1;" at a failed sign-in lands in the audit log's export.
+const cellBreaks = ",;\t\r\n"
+
+// guard makes every part of a cell that a spreadsheet could run as a formula plain text: a '
+// goes before each start of a part (the cell's, and each after a break) whose first character
+// past spaces and NULs (which spreadsheets skip) starts a formula.
 func guard(s string) string {
-	if s != "" && strings.IndexByte(formulaStart, s[0]) >= 0 {
-		return "'" + s
+	if !strings.ContainsAny(s, formulaStart) {
+		return s // nearly every cell: nothing could start a formula
 	}
-	return s
+	var b strings.Builder
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i != 0 && (i == len(s) || strings.IndexByte(cellBreaks, s[i-1]) < 0) {
+			continue
+		}
+		if i < len(s) && startsFormula(s[i:], i == 0) {
+			b.WriteString(s[start:i])
+			b.WriteByte('\'')
+			start = i
+		}
+	}
+	if start == 0 && b.Len() == 0 {
+		return s
+	}
+	b.WriteString(s[start:])
+	return b.String()
+}
+
+// startsFormula reports whether a part of a cell that begins s starts a formula. A tab or a
+// carriage return counts only at the very start: elsewhere it is a break, and what follows
+// it is looked at in turn.
+func startsFormula(s string, first bool) bool {
+	s = strings.TrimLeft(s, " \x00")
+	if s == "" {
+		return false
+	}
+	if first {
+		return strings.IndexByte(formulaStart, s[0]) >= 0
+	}
+	return strings.IndexByte("=+-@", s[0]) >= 0
 }
 
 // unguard takes back what guard added, so that an export reads back as it was.
 func unguard(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte(formulaStart, s[1]) >= 0 {
-		return s[1:]
+	if !strings.Contains(s, "'") {
+		return s
 	}
-	return s
+	var b strings.Builder
+	start := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\'' || (i != 0 && strings.IndexByte(cellBreaks, s[i-1]) < 0) {
+			continue
+		}
+		if startsFormula(s[i+1:], i == 0) {
+			b.WriteString(s[start:i])
+			start = i + 1
+		}
+	}
+	b.WriteString(s[start:])
+	return b.String()
 }

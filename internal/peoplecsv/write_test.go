@@ -94,8 +94,7 @@ func seed(t *testing.T, s *store.Store) map[string]store.Person {
 const wantPeople = `name,email,manager,title,start date,status,ladder,track,level
 Ada Lovelace,ada@example.com,,VP Engineering,2019-01-07,active,engineering-management,,director
 Grace Hopper,Grace.Hopper@Example.com,ada@example.com,Engineering Manager,2020-03-15,active,engineering-management,,manager
-Alan Turing,alan@example.com,Grace.Hopper@Example.com,"Senior Software Engineer,
-Reliability",2021-06-01,active,engineering,sre,senior
+Alan Turing,alan@example.com,Grace.Hopper@Example.com,"Senior Software Engineer, Reliability",2021-06-01,active,engineering,sre,senior
 Linus Torvalds,linus@example.com,Grace.Hopper@Example.com,Software Engineer,2022-09-12,active,engineering,product,senior
 Margaret Hamilton,margaret@example.com,ada@example.com,QA Lead,2018-02-01,left,,,
 "'=HYPERLINK(""http://evil.example"",""click"")",eve@example.com,ada@example.com,'@SUM(A1),2024-05-06,active,,,
@@ -282,6 +281,42 @@ func TestWriteErrors(t *testing.T) {
 	} {
 		if err == nil {
 			t.Errorf("%s: a failing writer gave no error", name)
+		}
+	}
+}
+
+// Every lead character of OWASP's CSV injection is guarded at the start of a cell and after
+// each place a spreadsheet may split one (another separator, a line break), past the spaces
+// and NULs a spreadsheet skips; guard and unguard undo each other.
+func TestFormulaGuard(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"=1+1", "'=1+1"},
+		{"+1", "'+1"},
+		{"-1", "'-1"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1", "'\t'=1"}, // a tab both starts a formula and may split the cell
+		{"\r=1", "'\r'=1"},
+		{"\x00=1+1", "'\x00=1+1"},
+		{"  =1+1", "'  =1+1"},
+		{"email: x;=1+1;", "email: x;'=1+1;"},
+		{"a,=1", "a,'=1"},
+		{"a\t=1", "a\t'=1"},
+		{"a\n@cmd", "a\n'@cmd"},
+		{"a; -1; +2", "a;' -1;' +2"},
+		{"x;\x00=1", "x;'\x00=1"},
+		{"email: ada@example.com", "email: ada@example.com"},
+		{"name: \"A\" -> \"B\"", "name: \"A\" -> \"B\""},
+		{"a;b", "a;b"},
+	}
+	for _, tt := range tests {
+		got := peoplecsv.Guard(tt.in)
+		if got != tt.want {
+			t.Errorf("guard(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if back := peoplecsv.Unguard(got); back != tt.in {
+			t.Errorf("unguard(%q) = %q, want %q", got, back, tt.in)
 		}
 	}
 }

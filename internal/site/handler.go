@@ -49,6 +49,7 @@ func NewHandler(s *Site, baseURL string) (*Handler, error) {
 func (h *Handler) Site() *Site { return h.site }
 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	setSecurityHeaders(w.Header())
 	if req.Method != http.MethodGet && req.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -81,7 +82,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	hdr["Content-Type"] = sv.typ
 	hdr["Etag"] = sv.etag
 	hdr["Vary"] = varyValue
-	hdr["X-Content-Type-Options"] = nosniffValue
 	hdr["Cache-Control"] = sv.cache
 	if match := req.Header.Get("If-None-Match"); match != "" && etagMatches(match, sv.etag[0]) {
 		w.WriteHeader(http.StatusNotModified)

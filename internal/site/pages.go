@@ -19,7 +19,7 @@ func (r *renderer) chrome() *chrome {
 		Title: r.f.Title, Organisation: r.f.Organisation, Logo: r.logoURL, Home: r.url(""),
 		Style: r.assetURL["style.css"], Theme: r.assetURL["theme.js"], Script: r.assetURL["app.js"],
 		SearchURL: r.url("search/"), CompareURL: r.url("compare/"), CrosswalkURL: r.url("crosswalk/"), AssessURL: r.url(assessPath),
-		Repository: r.f.Repository, HasCrosswalk: len(r.f.Crosswalk) > 0,
+		Repository: r.f.Repository, HasCrosswalk: len(r.f.Crosswalk) > 0, Policy: MetaContentSecurityPolicy,
 	}
 	if r.opts.LiveReload {
 		c.Live = r.assetURL["live.js"]

@@ -30,6 +30,7 @@ type chrome struct {
 	Theme        string
 	Script       string
 	Live         string
+	Policy       string // the Content-Security-Policy of the page's meta tag
 	SearchURL    string
 	CompareURL   string
 	AssessURL    string

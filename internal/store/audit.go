@@ -32,6 +32,7 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 	if e.Action == "" {
 		return AuditEntry{}, fmt.Errorf("add audit entry: action is empty")
 	}
+	e.Detail, e.Address = cleanDetail(e.Detail), cleanDetail(e.Address)
 	if utf8.RuneCountInString(e.Detail) > MaxAuditDetail {
 		e.Detail = string([]rune(e.Detail)[:MaxAuditDetail])
 	}

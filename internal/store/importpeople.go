@@ -127,6 +127,11 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 				return err
 			}
 		}
+		if len(changed) > 0 {
+			if err := tx.expireLinksOfLeavers(ctx); err != nil {
+				return err
+			}
+		}
 		result = ImportResult{Created: len(fresh), Updated: len(changed)}
 		tx.wroteMany(len(fresh) + len(changed))
 		return nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,6 +57,10 @@ func (c *LevelChange) validate() error {
 		return fmt.Errorf("ladder and level are both needed")
 	case c.Date.IsZero():
 		return fmt.Errorf("date is missing")
+	}
+	if err := errors.Join(checkText("ladder", c.Ladder, MaxID), checkText("track", c.Track, MaxID), checkText("level", c.ToLevel, MaxID),
+		checkNote(c.Note)); err != nil {
+		return err
 	}
 	c.Date = date(c.Date)
 	return nil

@@ -82,6 +82,15 @@ func (s *Store) expireLinks(ctx context.Context, person int64) error {
 	return err
 }
 
+// expireLinksOfLeavers ends the unused links of everyone who has left: a link would let
+// someone who left set a password (though not sign in with it).
+func (s *Store) expireLinksOfLeavers(ctx context.Context) error {
+	now := s.now()
+	_, err := s.exec(ctx, `UPDATE links SET expires_at = ? WHERE used_at IS NULL AND expires_at > ?
+		AND person_id IN (SELECT id FROM people WHERE status = 'left')`, now, now)
+	return err
+}
+
 // LinkByToken returns the unused, unexpired link the token opens, or ErrNotFound.
 func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
 	l, err := scanLink(s.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?`,

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ func (p *Person) validate() error {
 	case p.ManagerID != 0 && p.ManagerID == p.ID:
 		return fmt.Errorf("a person cannot be their own manager")
 	}
+	if err := errors.Join(checkText("name", p.Name, MaxName), checkText("email", p.Email, MaxEmail), checkText("title", p.Title, MaxTitle)); err != nil {
+		return err
+	}
 	if p.Status == "" {
 		p.Status = Active
 	}
@@ -63,7 +67,7 @@ func (p *Person) validate() error {
 // way a person comes in (the app, an import, the shell) is checked with it.
 func ValidEmail(s string) bool {
 	local, domain, ok := strings.Cut(s, "@")
-	if !ok || local == "" || domain == "" || len(s) > 254 || strings.Contains(domain, "@") ||
+	if !ok || local == "" || domain == "" || len(s) > 254 || TextProblem(s, MaxEmail) != "" || strings.Contains(domain, "@") ||
 		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
 		return false
 	}
@@ -128,18 +132,25 @@ func (s *Store) PersonByEmail(ctx context.Context, email string) (Person, error)
 }
 
 // UpdatePerson saves p's name, email, title, manager, start date and status (an empty title
-// clears it); its level changes only through AddLevelChange. It returns the person as stored,
-// or ErrNotFound or ErrConflict.
+// clears it); its level changes only through AddLevelChange. Someone marked as left loses
+// their unused sign-in links. It returns the person as stored, or ErrNotFound or ErrConflict.
 func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	if err := p.validate(); err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
 	}
-	row := s.writeRow(ctx, `
-		UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
-		WHERE id = ?
-		RETURNING `+personColumns,
-		p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), s.now(), p.ID)
-	updated, err := scanPerson(row)
+	var updated Person
+	err := s.WithTx(ctx, func(tx *Store) error {
+		var err error
+		updated, err = scanPerson(tx.writeRow(ctx, `
+			UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
+			WHERE id = ?
+			RETURNING `+personColumns,
+			p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), tx.now(), p.ID))
+		if err != nil || updated.Status != Left {
+			return err
+		}
+		return tx.expireLinks(ctx, p.ID)
+	})
 	if err != nil {
 		return Person{}, s.fail(err, "update person %d", p.ID)
 	}

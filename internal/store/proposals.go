@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -145,6 +146,10 @@ func (s *Store) ReviewProposal(ctx context.Context, rollout int64, r RolloutRevi
 	r.Ladder, r.Track, r.Level, r.Note = strings.TrimSpace(r.Ladder), strings.TrimSpace(r.Track), strings.TrimSpace(r.Level), strings.TrimSpace(r.Note)
 	if r.Ladder == "" || r.Level == "" {
 		return fmt.Errorf("rollout %d: review of person %d: ladder and level are both needed", rollout, r.PersonID)
+	}
+	if err := errors.Join(checkText("ladder", r.Ladder, MaxID), checkText("track", r.Track, MaxID), checkText("level", r.Level, MaxID),
+		checkNote(r.Note)); err != nil {
+		return fmt.Errorf("rollout %d: review of person %d: %w", rollout, r.PersonID, err)
 	}
 	err := s.WithTx(ctx, func(tx *Store) error {
 		if err := tx.lockOpen(ctx, rollout); err != nil {

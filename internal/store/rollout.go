@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -131,6 +132,10 @@ func (s *Store) SetRolloutRule(ctx context.Context, rollout int64, r RolloutRule
 	r.Title, r.Ladder, r.Track, r.Level = strings.TrimSpace(r.Title), strings.TrimSpace(r.Ladder), strings.TrimSpace(r.Track), strings.TrimSpace(r.Level)
 	if r.Level != "" && r.Ladder == "" {
 		return fmt.Errorf("rollout %d: rule for %q: ladder and level are both needed", rollout, r.Title)
+	}
+	if err := errors.Join(checkText("title", r.Title, MaxTitle), checkText("ladder", r.Ladder, MaxID), checkText("track", r.Track, MaxID),
+		checkText("level", r.Level, MaxID)); err != nil {
+		return fmt.Errorf("rollout %d: rule for %q: %w", rollout, r.Title, err)
 	}
 	err := s.WithTx(ctx, func(tx *Store) error {
 		if err := tx.lockOpen(ctx, rollout); err != nil {

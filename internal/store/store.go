@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -99,6 +100,9 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		}
 		s.d, s.db, s.readDB = dialect{postgres: true}, db, db
 	} else {
+		if err := createPrivate(cfg.SQLitePath); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
+		}
 		// One writer connection, as PocketBase does: writes queue in the pool instead of
 		// failing with SQLITE_BUSY, and IMMEDIATE transactions take the lock up front.
 		db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+"&_txlock=immediate")
@@ -135,6 +139,26 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// createPrivate creates the SQLite file, if it is not there yet, readable and writable by
+// its owner alone (0600): it holds people's records and password hashes. SQLite gives the
+// write-ahead log and shared-memory files it makes beside it (-wal, -shm) the database
+// file's permissions. The mode is set after creating, so that it does not depend on the
+// umask. An existing file keeps the permissions its owner gave it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // Close closes the database connections.

@@ -4,6 +4,7 @@ package accounts
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
@@ -38,23 +39,24 @@ func ChangePassword(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 	current, next := r.PostFormValue("current"), r.PostFormValue("password")
 	// The current password is a password guess like a sign-in's, throttled and recorded alike,
 	// so that someone at an unlocked browser cannot try one password after another here.
-	g := startGuess(srv, r, v.Person.Email)
+	g := startGuess(srv, r, v.Person.Email, v.Person.ID)
 	defer g.done()
-	if limited, err := g.throttled(ctx, v.Person.ID); err != nil {
+	if wait, err := g.wait(ctx); err != nil {
 		return err
-	} else if limited {
-		errs["current"] = "Too many wrong passwords. Wait a while and try again."
+	} else if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		errs["current"] = "Too many wrong passwords. Wait " + waitText(wait) + " and try again."
 		return showAccount(srv, w, r, v, http.StatusTooManyRequests, errs)
 	}
-	if ok, err := auth.Verify(current, v.Account.PasswordHash); err != nil {
+	if ok, err := srv.VerifyPassword(r, current, v.Account.PasswordHash); err != nil {
 		return err
 	} else if !ok {
-		if err := g.failed(v.Person.ID); err != nil {
+		if err := g.failed(); err != nil {
 			return err
 		}
 		errs["current"] = "This is not your current password."
 	}
-	if err := auth.Check(next); err != nil {
+	if err := auth.Check(next, v.Person.Name, v.Person.Email); err != nil {
 		errs["password"] = web.Capitalise(err.Error()) + "."
 	} else if next != r.PostFormValue("confirm") {
 		errs["confirm"] = "The two passwords are not the same."
@@ -62,7 +64,7 @@ func ChangePassword(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 	if len(errs) > 0 {
 		return showAccount(srv, w, r, v, http.StatusBadRequest, errs)
 	}
-	hash, err := srv.HashPassword(next)
+	hash, err := srv.HashPassword(r, next)
 	if err != nil {
 		return err
 	}

@@ -52,22 +52,22 @@ func SetupPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 }
 
 // Setup uses a one-time link: it sets the password (and makes the first admin), then
-// signs the person in.
+// signs the person in. Someone already signed in who uses another person's link (an admin
+// who made it and sets the password for them) stays signed in as themselves, and the audit
+// log names them as the one who set it.
 func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	d := setupData{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
 	password := r.PostFormValue("password")
-	if err := auth.Check(password); err != nil {
-		d.Errors["password"] = web.Capitalise(err.Error()) + "."
-	} else if password != r.PostFormValue("confirm") {
-		d.Errors["confirm"] = "The two passwords are not the same."
-	}
 	var acct store.Account
 	var token string
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		var err error
-		if acct, err = useLink(srv, tx, r, password, &d); err != nil {
+		if acct, err = useLink(srv, tx, r, v, password, &d); err != nil {
 			return err
+		}
+		if v != nil && v.Person.ID != acct.PersonID {
+			return nil // the viewer keeps their own session
 		}
 		token, err = srv.NewSession(tx, r, acct)
 		return err
@@ -85,6 +85,10 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	case err != nil:
 		return err
 	}
+	if token == "" {
+		web.Redirect(w, r, "/people/"+web.Itoa(acct.PersonID), "password-set")
+		return nil
+	}
 	srv.SetCookie(w, r, web.SessionCookie, token)
 	http.Redirect(w, r, "/people/"+web.Itoa(acct.PersonID), http.StatusSeeOther)
 	return nil
@@ -92,8 +96,9 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 
 // useLink uses the link of the request's path through tx and sets the password it is for:
 // the first admin's, with their account, for a setup link; the person's for a sign-in link,
-// creating their account if they have none. d is the form, whose errors roll tx back.
-func useLink(srv *web.Server, tx *store.Store, r *http.Request, password string, d *setupData) (store.Account, error) {
+// creating their account if they have none. v is who is signed in, if anyone; d is the form,
+// whose errors roll tx back.
+func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer, password string, d *setupData) (store.Account, error) {
 	ctx := r.Context()
 	link, err := tx.UseLink(ctx, r.PathValue("token"))
 	if err != nil {
@@ -110,17 +115,30 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, password string,
 		}
 		if d.Name == "" {
 			d.Errors["name"] = "Give your name."
+		} else if p := store.TextProblem(d.Name, store.MaxName); p != "" {
+			d.Errors["name"] = "The name " + p + "."
 		}
 		if !store.ValidEmail(d.Email) {
 			d.Errors["email"] = "Give your work email address."
 		}
 	} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {
 		return store.Account{}, err
+	} else if d.Person.Status != store.Active {
+		return store.Account{}, store.ErrNotFound // someone who has left: the link is void
+	}
+	name, email := d.Name, d.Email
+	if !d.Setup {
+		name, email = d.Person.Name, d.Person.Email
+	}
+	if err := auth.Check(password, name, email); err != nil {
+		d.Errors["password"] = web.Capitalise(err.Error()) + "."
+	} else if password != r.PostFormValue("confirm") {
+		d.Errors["confirm"] = "The two passwords are not the same."
 	}
 	if len(d.Errors) > 0 {
 		return store.Account{}, web.ErrInvalid // rolls back, so the link stays unused
 	}
-	hash, err := srv.HashPassword(password)
+	hash, err := srv.HashPassword(r, password)
 	if err != nil {
 		return store.Account{}, err
 	}
@@ -135,13 +153,18 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, password string,
 		}
 		return acct, srv.Audit(tx, r, &policy.Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
 	}
+	// Whoever is signed in and uses the link acts; else it is the person themselves.
+	actor, how := &policy.Viewer{Person: d.Person}, "from a sign-in link"
+	if v != nil && v.Person.ID != d.Person.ID {
+		actor, how = v, "from a sign-in link, used by "+v.Person.Email
+	}
 	acct, err := tx.AccountOfPerson(ctx, link.PersonID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
 			return store.Account{}, err
 		}
-		return acct, srv.Audit(tx, r, &policy.Viewer{Person: d.Person}, "account.create", d.Person.ID, "from a sign-in link")
+		return acct, srv.Audit(tx, r, actor, "account.create", d.Person.ID, how)
 	case err != nil:
 		return store.Account{}, err
 	}
@@ -152,7 +175,7 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, password string,
 	if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
 		return store.Account{}, err
 	}
-	return acct, srv.Audit(tx, r, &policy.Viewer{Person: d.Person}, "password.reset", d.Person.ID, "from a sign-in link")
+	return acct, srv.Audit(tx, r, actor, "password.reset", d.Person.ID, how)
 }
 
 var errLinkUsed = web.Errorf(http.StatusNotFound, "This link has been used already or has expired. Ask the people team for a new one.")

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
-	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -43,6 +43,9 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		// Not a guess at anyone's password: nothing to check, count or record.
 		return again(http.StatusUnauthorized, "Give your email address and your password.")
 	}
+	if problem := store.TextProblem(email, store.MaxEmail); problem != "" {
+		return again(http.StatusBadRequest, "The email address "+problem+".")
+	}
 	acct, err := s.AccountByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -53,37 +56,40 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		subject = acct.PersonID
 	}
 
-	g := startGuess(srv, r, email)
+	g := startGuess(srv, r, email, subject)
 	defer g.done()
-	// Throttle before checking the password, so a guess past the limit learns nothing.
-	if limited, err := g.throttled(ctx, subject); err != nil {
+	// Throttle before checking the password, so a guess that must wait learns nothing.
+	if wait, err := g.wait(ctx); err != nil {
 		return err
-	} else if limited {
-		w.Header().Set("Retry-After", fmt.Sprint(int(throttleWindow/time.Second)))
-		return again(http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-ins. Wait %d minutes and try again, or ask the people team to reset your password.", int(throttleWindow/time.Minute)))
+	} else if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		return again(http.StatusTooManyRequests, "Too many wrong passwords. Wait "+waitText(wait)+" and try again, or ask the people team for a sign-in link.")
 	}
 	hash := srv.DummyHash()
 	if known {
 		hash = acct.PasswordHash
 	}
-	ok, err := auth.Verify(password, hash)
+	ok, err := srv.VerifyPassword(r, password, hash)
 	if err != nil {
 		return err
 	}
 	if !known || !ok || acct.Status != store.Active {
-		if err := g.failed(subject); err != nil {
+		if err := g.failed(); err != nil {
 			return err
 		}
 		// The same words whichever was wrong, so the form cannot be used to find accounts.
 		return again(http.StatusUnauthorized, "That email and password do not match an account.")
 	}
+	var rehash string
+	if srv.Hasher().NeedsRehash(acct.PasswordHash) {
+		// Best effort: a full pool leaves the old hash for the next sign-in.
+		rehash, _ = srv.HashPassword(r, password)
+	}
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
-		if srv.Config().Passwords.NeedsRehash(acct.PasswordHash) {
-			if h, err := srv.HashPassword(password); err == nil {
-				if err := tx.SetPassword(ctx, acct.ID, h); err != nil {
-					return err
-				}
+		if rehash != "" {
+			if err := tx.SetPassword(ctx, acct.ID, rehash); err != nil {
+				return err
 			}
 		}
 		if token, err = srv.NewSession(tx, r, acct); err != nil {
@@ -97,6 +103,14 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	srv.SetCookie(w, r, web.SessionCookie, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// waitText says a wait in words, rounded up: "20 seconds", "4 minutes".
+func waitText(d time.Duration) string {
+	if d <= time.Minute {
+		return fmt.Sprintf("%d seconds", retryAfter(d))
+	}
+	return fmt.Sprintf("%d minutes", int((d+time.Minute-1)/time.Minute))
 }
 
 // Logout ends the viewer's session.

@@ -12,18 +12,45 @@ import (
 	"github.com/rungs/rungs/internal/store"
 )
 
-// Password guessing is throttled from the audit log: the failures recorded for an email
-// address, whether or not it is anyone's (so that the limit cannot tell which are), and the
-// failures from a client address, over the last throttleWindow. Counting in the database
-// makes the limits hold across several rungs processes.
+// Password guessing is slowed, never locked: after a few free failures each further try
+// must wait, twice as long as the one before, from the last failure. Nothing here can keep a
+// person out for good, and a stranger's guesses cannot make a person wait where they sign in:
+//
+//   - per email and client address: the guesses of one client at one account;
+//   - per client address, whatever the email: one client trying many accounts;
+//   - per email from addresses that never signed in to it: many clients at one account (a
+//     botnet), without slowing the person down at the addresses they use.
+//
+// The counts are read from the audit log, which records every wrong password ("login.failed",
+// with the email as typed, whether or not it is anyone's, so that the answers cannot tell
+// which emails have accounts), so they hold across several rungs processes. A try refused
+// while waiting is not checked and not recorded one by one: the first refusal of each wait
+// is recorded once ("login.throttled"), however many follow it.
 
-// Login throttling: this many failures within throttleWindow refuse further tries for an
-// account, or from one address, until older failures leave the window.
+// Throttling limits.
 const (
-	throttleWindow     = 15 * time.Minute
-	maxAccountFailures = 5
-	maxAddressFailures = 20
+	throttleWindow      = time.Hour // failures older than this are forgotten
+	freePairFailures    = 5
+	freeAddressFailures = 20
+	freeAccountFailures = 50
+	firstWait           = 15 * time.Second
+	longestWait         = 15 * time.Minute
 )
+
+// waitAfter is how long a try must wait after the last of n failures when free of them are
+// allowed without waiting: firstWait after the free ones, doubling with each failure after.
+func waitAfter(n, free int) time.Duration {
+	if n < free {
+		return 0
+	}
+	d := firstWait
+	for range n - free {
+		if d *= 2; d >= longestWait {
+			return longestWait
+		}
+	}
+	return d
+}
 
 // guessLocks make the checks of one email or one address wait for each other within a
 // process, from the count to the record of the outcome: otherwise many guesses sent at once
@@ -37,12 +64,15 @@ type guess struct {
 	r       *http.Request
 	key     string // the detail failures are recorded and counted by
 	address string
+	subject int64 // the person whose password it is, 0 when the email is no one's
 	locks   []*sync.Mutex
 }
 
-// startGuess takes the locks for a check of email's password from r's address.
-func startGuess(srv *web.Server, r *http.Request, email string) *guess {
-	g := &guess{srv: srv, r: r, key: "email: " + strings.ToLower(web.Truncate(strings.TrimSpace(email), 200)), address: srv.ClientAddress(r)}
+// startGuess takes the locks for a check of email's password from r's address; subject is
+// the person the email is, or 0.
+func startGuess(srv *web.Server, r *http.Request, email string, subject int64) *guess {
+	g := &guess{srv: srv, r: r, key: "email: " + strings.ToLower(web.Truncate(strings.TrimSpace(email), 254)),
+		address: srv.ClientAddress(r), subject: subject}
 	i, j := stripe(g.key), stripe("address: "+g.address)
 	// Always in the same order, so two checks cannot each hold the lock the other waits for.
 	g.locks = []*sync.Mutex{&guessLocks[min(i, j)]}
@@ -68,26 +98,100 @@ func (g *guess) done() {
 	}
 }
 
-// throttled reports whether the email or the address has had too many failures lately. A
-// throttled try is recorded too (with subject, the person if known), so the log shows it.
-func (g *guess) throttled(ctx context.Context, subject int64) (bool, error) {
-	s := g.srv.Store()
-	since := g.srv.Now().Add(-throttleWindow)
-	fromHere, err := s.CountAudit(ctx, store.AuditFilter{Action: "login.failed", Address: g.address, Since: since})
-	if err != nil {
-		return false, err
-	}
-	forEmail, err := s.CountAudit(ctx, store.AuditFilter{Action: "login.failed", Detail: g.key, Since: since})
-	if err != nil {
-		return false, err
-	}
-	if fromHere < maxAddressFailures && forEmail < maxAccountFailures {
-		return false, nil
-	}
-	return true, g.srv.Audit(s, g.r, nil, "login.throttled", subject, g.key)
+// scope is one of the three counts: the failures it counts, how many are free, and the
+// detail its refusals are recorded under.
+type scope struct {
+	failures store.AuditFilter
+	free     int
+	refusal  store.AuditFilter
 }
 
-// failed records a wrong password for the email, against subject (the person, if known).
-func (g *guess) failed(subject int64) error {
-	return g.srv.Audit(g.srv.Store(), g.r, nil, "login.failed", subject, g.key)
+// wait says how long the guess must wait before it may be checked: 0 when it may be now. A
+// first refusal in a wait is recorded in the audit log.
+func (g *guess) wait(ctx context.Context) (time.Duration, error) {
+	s := g.srv.Store()
+	now := g.srv.Now()
+	since := now.Add(-throttleWindow)
+	pairSince, accountSince := since, since
+	knownHere := false
+	if g.subject != 0 {
+		// Failures before a sign-in do not count against the next ones: only those in a row.
+		here, err := newest(ctx, s, store.AuditFilter{Action: "login", Subject: g.subject, Address: g.address})
+		if err != nil {
+			return 0, err
+		}
+		knownHere = !here.IsZero()
+		pairSince = later(pairSince, here)
+		anywhere, err := newest(ctx, s, store.AuditFilter{Action: "login", Subject: g.subject})
+		if err != nil {
+			return 0, err
+		}
+		accountSince = later(accountSince, anywhere)
+	}
+	scopes := []scope{
+		{store.AuditFilter{Action: "login.failed", Detail: g.key, Address: g.address, Since: pairSince}, freePairFailures,
+			store.AuditFilter{Action: "login.throttled", Detail: g.key, Address: g.address}},
+		{store.AuditFilter{Action: "login.failed", Address: g.address, Since: since}, freeAddressFailures,
+			store.AuditFilter{Action: "login.throttled", Detail: "many emails from this address", Address: g.address}},
+	}
+	if !knownHere {
+		scopes = append(scopes, scope{store.AuditFilter{Action: "login.failed", Detail: g.key, Since: accountSince}, freeAccountFailures,
+			store.AuditFilter{Action: "login.throttled", Detail: g.key + " (from many addresses)", Address: g.address}})
+	}
+	var longest time.Duration
+	var refusal store.AuditFilter
+	for _, sc := range scopes {
+		n, err := s.CountAudit(ctx, sc.failures)
+		if err != nil {
+			return 0, err
+		}
+		if n < sc.free {
+			continue
+		}
+		last, err := newest(ctx, s, sc.failures)
+		if err != nil {
+			return 0, err
+		}
+		if left := last.Add(waitAfter(n, sc.free)).Sub(now); left > longest {
+			longest, refusal = left, sc.refusal
+			refusal.Since = last
+		}
+	}
+	if longest <= 0 {
+		return 0, nil
+	}
+	// One record per wait: the refusals after the first add nothing an admin needs to read.
+	if n, err := s.CountAudit(ctx, refusal); err != nil {
+		return 0, err
+	} else if n == 0 {
+		if err := g.srv.Audit(s, g.r, nil, "login.throttled", g.subject, refusal.Detail); err != nil {
+			return 0, err
+		}
+	}
+	return longest, nil
 }
+
+// failed records a wrong password for the email.
+func (g *guess) failed() error {
+	return g.srv.Audit(g.srv.Store(), g.r, nil, "login.failed", g.subject, g.key)
+}
+
+// newest is the time of the newest audit entry f chooses, zero when there is none.
+func newest(ctx context.Context, s *store.Store, f store.AuditFilter) (time.Time, error) {
+	f.Limit = 1
+	entries, err := s.AuditLog(ctx, f)
+	if err != nil || len(entries) == 0 {
+		return time.Time{}, err
+	}
+	return entries[0].At, nil
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// retryAfter is a wait as the whole seconds of a Retry-After header, rounded up.
+func retryAfter(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }

@@ -92,6 +92,10 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	f.Limit = web.PageSize
 	f.Offset, _ = strconv.Atoi(q.Get("from"))
 	f.Offset = max(f.Offset, 0)
+	// The look is recorded first, so the page shows it: reading the log is itself logged.
+	if err := srv.Audit(s, r, v, "audit.view", 0, describe(form, f.Offset)); err != nil {
+		return err
+	}
 	entries, err := s.AuditLog(ctx, f)
 	if err != nil {
 		return err
@@ -135,6 +139,18 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d.Export = link("/export/audit.csv", 0)
 	srv.Render(w, r, v, http.StatusOK, "audit", "Audit log", d)
 	return nil
+}
+
+// describe says which part of the log was looked at, for the entry that records the look.
+func describe(form auditForm, offset int) string {
+	var parts []string
+	for _, kv := range [][2]string{{"person", form.Person}, {"as", form.As}, {"action", form.Action}, {"since", form.Since}, {"until", form.Until}} {
+		if kv[1] != "" {
+			parts = append(parts, kv[0]+" "+strconv.Quote(kv[1]))
+		}
+	}
+	parts = append(parts, "from "+strconv.Itoa(offset))
+	return strings.Join(parts, ", ")
 }
 
 // Export downloads the audit log, filtered as the page is, as a CSV file.

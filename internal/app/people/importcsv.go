@@ -17,6 +17,7 @@ import (
 )
 
 // The CSV import is two steps: upload shows a preview (or every bad row), and apply imports.
+// Both take files of up to Config.MaxImportFile: the body limits of the two agree (web.ReadForm).
 // The preview page carries the file back in a hidden field instead of keeping it on the
 // server, so any rungs process behind a load balancer can take the second step; apply reads
 // and checks it all again, since people may have changed in between. The field holds the
@@ -55,6 +56,13 @@ func ImportPreview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *p
 		return nil
 	}
 	defer file.Close()
+	if most := srv.Config().MaxImportFile; header.Size > most {
+		// The apply step takes what the preview takes, and no more: refused here, not there.
+		d.Problem = fmt.Sprintf("%s is %.1f MB; an import takes %d MB at most. Split it, or leave out columns rungs does not read.",
+			header.Filename, float64(header.Size)/(1<<20), most>>20)
+		srv.Render(w, r, v, http.StatusRequestEntityTooLarge, "import", "Import people", d)
+		return nil
+	}
 	b, err := io.ReadAll(file)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ type personRow struct {
 func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	d := peopleData{Query: strings.TrimSpace(q.Get("q")), Status: q.Get("status")}
+	d := peopleData{Query: web.Truncate(strings.TrimSpace(q.Get("q")), store.MaxName), Status: q.Get("status")}
 	f := store.PeopleFilter{Query: d.Query, Limit: web.PageSize}
 	switch d.Status {
 	case "left":
@@ -65,6 +65,15 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		return err
 	}
 	d.Total = total
+	if policy.AuditsList(v) {
+		detail := "status " + d.Status + ", from " + strconv.Itoa(offset)
+		if d.Query != "" {
+			detail += ", search " + strconv.Quote(d.Query)
+		}
+		if err := srv.Audit(srv.Store(), r, v, "people.list", 0, detail); err != nil {
+			return err
+		}
+	}
 	for _, p := range people {
 		d.People = append(d.People, personRow{Person: p, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})})
 	}
@@ -149,6 +158,11 @@ func readPersonForm(srv *web.Server, r *http.Request, tx *store.Store, f *person
 	p := store.Person{ID: f.ID, Name: f.Name, Email: f.Email, Title: f.Title, Status: store.Status(f.Status)}
 	if f.Name == "" {
 		f.Errors["name"] = "Give a name."
+	} else if problem := store.TextProblem(f.Name, store.MaxName); problem != "" {
+		f.Errors["name"] = "The name " + problem + "."
+	}
+	if problem := store.TextProblem(f.Title, store.MaxTitle); problem != "" {
+		f.Errors["title"] = "The job title " + problem + "."
 	}
 	if !store.ValidEmail(f.Email) {
 		f.Errors["email"] = "Give an email address, such as ada@example.com."

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
@@ -112,7 +111,7 @@ func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	id, _ := web.PathID(r)
 	form := levelForm{
 		Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Reason: r.PostFormValue("reason"),
-		Date: strings.TrimSpace(r.PostFormValue("date")), Note: strings.TrimSpace(r.PostFormValue("note")),
+		Date: strings.TrimSpace(r.PostFormValue("date")), Note: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("note"), "\r\n", "\n")),
 		Errors: map[string]string{},
 	}
 	ref, msg := web.ParseLevel(srv.Framework(), form.Level, form.Track)
@@ -127,8 +126,8 @@ func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	if err != nil {
 		form.Errors["date"] = "Give the date it takes effect as YYYY-MM-DD."
 	}
-	if utf8.RuneCountInString(form.Note) > 2000 {
-		form.Errors["note"] = "Keep the note under 2,000 characters."
+	if problem := store.NoteProblem(form.Note); problem != "" {
+		form.Errors["note"] = "The note " + problem + "."
 	}
 	if len(form.Errors) > 0 {
 		return showPerson(srv, w, r, v, id, http.StatusBadRequest, form)

@@ -96,3 +96,7 @@ func Scope(v *Viewer) (all bool, under int64) {
 // AuditsRead reports whether showing person to v is a read of someone else's record, which
 // the audit log keeps.
 func AuditsRead(v *Viewer, person int64) bool { return v != nil && v.Person.ID != person }
+
+// AuditsList reports whether showing v a list of people is a read the audit log keeps: one
+// that can hold others than v (everyone, for an admin; their reports, for a manager).
+func AuditsList(v *Viewer) bool { return v != nil && (v.Admin() || v.Manager) }

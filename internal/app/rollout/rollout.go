@@ -3,6 +3,7 @@
 package rollout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -10,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
@@ -267,6 +267,12 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if err != nil {
 		return err
 	}
+	if policy.AuditsList(v) {
+		detail := "status " + cmp.Or(d.Status, "any") + ", from " + strconv.Itoa(f.Offset)
+		if err := srv.Audit(s, r, v, "rollout.list", 0, detail); err != nil {
+			return err
+		}
+	}
 	fw := srv.Framework()
 	for _, p := range proposals {
 		row := proposalRow{P: p, Level: web.Describe(fw, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Track: p.Track, Note: p.Note}
@@ -314,8 +320,8 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Note: r.PostFormValue("note")}
 	ref, msg := web.ParseLevel(srv.Framework(), posted.Level, posted.Track)
 	note := strings.TrimSpace(posted.Note)
-	if msg == "" && utf8.RuneCountInString(note) > 2000 {
-		msg = "Keep the note under 2,000 characters."
+	if problem := store.NoteProblem(note); msg == "" && problem != "" {
+		msg = "The note " + problem + "."
 	}
 	if msg != "" {
 		// The page the form came from, again, with this person's form as it was sent.

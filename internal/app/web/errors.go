@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/auth"
 )
 
 // Error is an error with the status and the message a person is shown.
@@ -30,12 +31,21 @@ var ErrInvalid = errors.New("the form has errors")
 // plain "something went wrong", never with its details.
 func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer, err error) {
 	var he *Error
-	if !errors.As(err, &he) {
+	if errors.Is(err, auth.ErrBusy) {
+		// The password pool is full: a moment later it is not. Not logged: it says nothing
+		// the operator can act on one by one, and a flood of sign-ins would flood the log.
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
+		he = &Error{Status: http.StatusServiceUnavailable, Msg: "Too many people are signing in at this moment. Try again in a few seconds."}
+	} else if !errors.As(err, &he) {
 		srv.Logf("%s %s: %v", r.Method, r.URL.Path, err)
 		he = &Error{Status: http.StatusInternalServerError, Msg: "Something went wrong on our side. The error is in the server's log."}
 	}
 	srv.Render(w, r, v, he.Status, "error", "Problem", he.Msg)
 }
+
+// busyRetrySeconds is the Retry-After of an answer while the password pool is full: a few
+// hashes' time.
+const busyRetrySeconds = 5
 
 // PathID is the {id} of the route, a person; routes check it before their handler runs.
 func PathID(r *http.Request) (int64, error) { return strconv.ParseInt(r.PathValue("id"), 10, 64) }

@@ -92,16 +92,17 @@ type page struct {
 // flashes are the messages a redirect after a change can show, by the code in ?done=; a code
 // rather than text, so that a link cannot make the page say anything else.
 var flashes = map[string]string{
-	"saved":      "Saved.",
-	"created":    "Added.",
-	"level":      "Level change recorded.",
-	"password":   "Your password has been changed.",
-	"signed-out": "You have been signed out everywhere else.",
-	"rules":      "Mapping rules saved.",
-	"reviewed":   "Review saved.",
-	"applied":    "The rollout has been applied.",
-	"discarded":  "The rollout has been discarded.",
-	"imported":   "Import done.",
+	"saved":        "Saved.",
+	"created":      "Added.",
+	"level":        "Level change recorded.",
+	"password":     "Your password has been changed.",
+	"signed-out":   "You have been signed out everywhere else.",
+	"rules":        "Mapping rules saved.",
+	"reviewed":     "Review saved.",
+	"applied":      "The rollout has been applied.",
+	"discarded":    "The rollout has been discarded.",
+	"imported":     "Import done.",
+	"password-set": "The password is set. They can sign in with it now; you are still signed in as yourself.",
 }
 
 // Render writes the page name with status; data is the page's own.

@@ -9,14 +9,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -27,12 +26,16 @@ type Config struct {
 	Site http.Handler
 	// Private makes the ladder pages require signing in too.
 	Private bool
-	// TrustProxy takes the client's address from X-Forwarded-For, TLS from X-Forwarded-Proto
-	// and the host from X-Forwarded-Host, for rungs behind a load balancer that sets them. Without a proxy
-	// they would let anyone pick the address that throttling and the audit log see.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and
+	// X-Forwarded-Host are believed, for rungs behind a load balancer. The zero value
+	// believes no one: from anyone else those headers would let a client pick the address
+	// that throttling and the audit log see.
+	TrustedProxies proxy.Trust
 	// SessionIdle is how long a session lasts without use; 0 means DefaultSessionIdle.
 	SessionIdle time.Duration
+	// SessionMaxAge is how long a session lasts at most, however much it is used; 0 means
+	// DefaultSessionMaxAge.
+	SessionMaxAge time.Duration
 	// Log receives one line per unexpected error; nil discards them.
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
@@ -41,14 +44,22 @@ type Config struct {
 	// leaves it, means auth.DefaultParams. Only tests set it, to cheap settings: a real hash
 	// costs 64 MiB and a good part of a second, many times over under the race detector.
 	Passwords auth.Params
+	// MaxImportFile is the largest CSV file an import takes, in bytes; 0 means
+	// DefaultMaxImportFile. Tests lower it, to send the largest file quickly.
+	MaxImportFile int64
+	// PasswordPool is how many passwords are hashed at once and how many may wait; zero
+	// means auth.DefaultPool. Tests make it small to fill it.
+	PasswordPool auth.Pool
 }
 
-// DefaultSessionIdle is how long a session stays open without a request: a working day.
-const DefaultSessionIdle = 12 * time.Hour
+// DefaultSessionIdle is how long a session stays open without a request: OWASP ASVS level 2
+// asks for 30 minutes at most.
+const DefaultSessionIdle = 30 * time.Minute
 
-// SessionMaxAge is how long a session lasts at most, however much it is used: a week after
-// signing in, the password is asked for again.
-const SessionMaxAge = 7 * 24 * time.Hour
+// DefaultSessionMaxAge is how long a session lasts at most, however much it is used: a
+// working day (ASVS level 2 asks for 12 hours at most), after which the password is asked
+// for again.
+const DefaultSessionMaxAge = 12 * time.Hour
 
 // Handler serves a request the route's rule allowed. v is nil only on routes open to anyone.
 type Handler func(srv *Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error
@@ -58,10 +69,7 @@ type Server struct {
 	cfg       Config
 	framework atomic.Pointer[ladder.Framework]
 	pages     *pages
-	// dummyHash is checked against when no account has the email given, so that a sign-in
-	// takes as long whether or not the account exists. Made at the first sign-in, not at
-	// start: a hash costs 64 MB and a good part of a second.
-	dummyHash func() string
+	hasher    *auth.Hasher
 }
 
 // New returns the pages' server with cfg's defaults filled in; f is the framework people are
@@ -70,33 +78,38 @@ func New(cfg Config, f *ladder.Framework) (*Server, error) {
 	if cfg.SessionIdle == 0 {
 		cfg.SessionIdle = DefaultSessionIdle
 	}
+	if cfg.SessionMaxAge == 0 {
+		cfg.SessionMaxAge = DefaultSessionMaxAge
+	}
+	if cfg.SessionIdle < 0 || cfg.SessionMaxAge < 0 {
+		return nil, fmt.Errorf("app: negative session durations (idle %s, most %s)", cfg.SessionIdle, cfg.SessionMaxAge)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
 	}
+	if cfg.MaxImportFile <= 0 {
+		cfg.MaxImportFile = DefaultMaxImportFile
+	}
 	if cfg.Passwords == (auth.Params{}) {
 		cfg.Passwords = auth.DefaultParams()
+	}
+	if cfg.PasswordPool == (auth.Pool{}) {
+		cfg.PasswordPool = auth.DefaultPool(cfg.Passwords)
 	}
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{cfg: cfg, pages: p}
+	srv := &Server{cfg: cfg, pages: p, hasher: auth.NewHasher(cfg.Passwords, cfg.PasswordPool)}
 	if f == nil {
 		// Until serve has a framework without errors, levels are shown by id and none can
 		// be chosen.
 		f = &ladder.Framework{Title: "rungs"}
 	}
 	srv.framework.Store(f)
-	srv.dummyHash = sync.OnceValue(func() string {
-		h, err := srv.HashPassword("not a password anyone has: " + RandomToken())
-		if err != nil {
-			panic(err)
-		}
-		return h
-	})
 	return srv, nil
 }
 
@@ -119,51 +132,42 @@ func (srv *Server) SetFramework(f *ladder.Framework) {
 	}
 }
 
-// HashPassword hashes a new password with the app's settings.
-func (srv *Server) HashPassword(password string) (string, error) {
-	return srv.cfg.Passwords.Hash(password)
+// Hasher is the pool passwords are hashed and checked in.
+func (srv *Server) Hasher() *auth.Hasher { return srv.hasher }
+
+// HashPassword hashes a new password with the app's settings, in the pool.
+func (srv *Server) HashPassword(r *http.Request, password string) (string, error) {
+	return srv.hasher.Hash(r.Context(), password)
 }
 
-// DummyHash is a hash of no one's password, to check against when an account is unknown.
-func (srv *Server) DummyHash() string { return srv.dummyHash() }
+// VerifyPassword checks a password against its hash, in the pool.
+func (srv *Server) VerifyPassword(r *http.Request, password, hash string) (bool, error) {
+	return srv.hasher.Verify(r.Context(), password, hash)
+}
+
+// DummyHash is a hash of no one's password, to check against when an account is unknown,
+// so that a sign-in takes as long whether or not the account exists.
+func (srv *Server) DummyHash() string { return srv.hasher.Dummy() }
 
 // ClientAddress is the address throttling and the audit log record.
 func (srv *Server) ClientAddress(r *http.Request) string {
-	if srv.cfg.TrustProxy {
-		// The last hop is the one our proxy added; earlier ones the client could forge.
-		if fwd := r.Header.Get("X-Forwarded-For"); fwd != "" {
-			parts := strings.Split(fwd, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
-		}
+	if a := srv.cfg.TrustedProxies.Client(r); a.IsValid() {
+		return a.String()
 	}
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
+	return r.RemoteAddr
 }
 
 // Secure reports whether the browser reached us over TLS, so cookies must be Secure.
-func (srv *Server) Secure(r *http.Request) bool {
-	if r.TLS != nil {
-		return true
-	}
-	return srv.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
-}
+func (srv *Server) Secure(r *http.Request) bool { return srv.cfg.TrustedProxies.Secure(r) }
 
 // Origin is the scheme and host the browser reached the app at, for links shown to be
 // sent on (sign-in links). Behind a trusted proxy that is what the proxy says it was.
 func (srv *Server) Origin(r *http.Request) string {
-	scheme, host := "http", r.Host
+	scheme := "http"
 	if srv.Secure(r) {
 		scheme = "https"
 	}
-	if fwd := r.Header.Get("X-Forwarded-Host"); srv.cfg.TrustProxy && fwd != "" {
-		// The last value, as for X-Forwarded-For: the one our proxy added.
-		parts := strings.Split(fwd, ",")
-		host = strings.TrimSpace(parts[len(parts)-1])
-	}
-	return scheme + "://" + host
+	return scheme + "://" + srv.cfg.TrustedProxies.Host(r)
 }
 
 // Logf records an unexpected error for the operator.

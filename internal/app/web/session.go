@@ -1,14 +1,8 @@
 package web
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
@@ -72,10 +66,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 	now := srv.cfg.Now()
 	if now.Sub(sess.LastSeen) >= touchEvery {
 		// Use keeps a session open, but never past SessionMaxAge from the sign-in.
-		until := now.Add(srv.cfg.SessionIdle)
-		if last := sess.CreatedAt.Add(SessionMaxAge); last.Before(until) {
-			until = last
-		}
+		until := srv.sessionEnd(sess.CreatedAt, now)
 		if until.After(now) {
 			err = s.TouchSession(ctx, c.Value, until)
 		} else {
@@ -101,13 +92,24 @@ func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Accou
 			return "", err
 		}
 	}
+	now := srv.cfg.Now()
 	token, _, err := tx.CreateSession(r.Context(), store.Session{
 		AccountID: acct.ID,
-		ExpiresAt: srv.cfg.Now().Add(srv.cfg.SessionIdle),
+		ExpiresAt: srv.sessionEnd(now, now),
 		UserAgent: Truncate(r.UserAgent(), 200),
 		Address:   srv.ClientAddress(r),
 	})
 	return token, err
+}
+
+// sessionEnd is when a session opened at created and used at now expires: after the idle
+// time from now, but never past the longest a session lasts.
+func (srv *Server) sessionEnd(created, now time.Time) time.Time {
+	until := now.Add(srv.cfg.SessionIdle)
+	if last := created.Add(srv.cfg.SessionMaxAge); last.Before(until) {
+		until = last
+	}
+	return until
 }
 
 // SetCookie sets a cookie scripts cannot read, sent only to this site (Lax: also when
@@ -126,73 +128,4 @@ func (srv *Server) ClearCookie(w http.ResponseWriter, r *http.Request, name stri
 		Name: srv.CookieName(r, name), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: srv.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
-}
-
-// CSRFToken is the token forms carry. It is derived from a cookie scripts cannot read: the
-// session's when signed in, else the browser cookie (set here when missing). Another site can
-// make the browser send the cookie but never learn it, so cannot write the token.
-func (srv *Server) CSRFToken(w http.ResponseWriter, r *http.Request, v *policy.Viewer) string {
-	if v != nil {
-		return deriveCSRF(v.Session)
-	}
-	if c, err := r.Cookie(srv.CookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
-		return deriveCSRF(c.Value)
-	}
-	value := RandomToken()
-	srv.SetCookie(w, r, browserCookie, value)
-	// Later cookies in this response's page are the ones the next request will carry.
-	r.AddCookie(&http.Cookie{Name: srv.CookieName(r, browserCookie), Value: value})
-	return deriveCSRF(value)
-}
-
-// ErrForged answers a state-changing request without a valid CSRF token.
-var ErrForged = Errorf(http.StatusForbidden, "This form has expired or did not come from this site. Go back, reload the page and try again.")
-
-// CheckCSRF checks the token of a state-changing request against the cookie it derives from.
-// It reads the form, capping its size first.
-func (srv *Server) CheckCSRF(w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxBody(r))
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(8 << 20) // larger uploads go to a temporary file
-	} else {
-		err = r.ParseForm()
-	}
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return Errorf(http.StatusRequestEntityTooLarge, fmt.Sprintf("That is more than this form takes (%d MB at most).", tooLarge.Limit>>20))
-	}
-	var base string
-	if v != nil {
-		base = v.Session
-	} else if c, err := r.Cookie(srv.CookieName(r, browserCookie)); err == nil && len(c.Value) >= 32 {
-		base = c.Value
-	} else {
-		return ErrForged
-	}
-	got := r.FormValue("csrf")
-	if subtle.ConstantTimeCompare([]byte(got), []byte(deriveCSRF(base))) != 1 {
-		return ErrForged
-	}
-	return nil
-}
-
-// maxBody is the most a request body may hold: a CSV upload, or an ordinary form.
-func maxBody(r *http.Request) int64 {
-	if r.URL.Path == "/import" || r.URL.Path == "/import/apply" {
-		return 64 << 20
-	}
-	return 1 << 20
-}
-
-func deriveCSRF(base string) string {
-	sum := sha256.Sum256([]byte("rungs csrf\x00" + base))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-// RandomToken is 32 random bytes, base64url: a session, link or cookie value.
-func RandomToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on the systems Go supports
-	return base64.RawURLEncoding.EncodeToString(b)
 }

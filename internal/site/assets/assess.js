@@ -416,7 +416,10 @@
         var pct = Math.round(100 * x.shown / x.total);
         td.appendChild(el("span", { "class": "count" }, x.shown + " of " + x.total));
         var meter = el("span", { "class": "share", "aria-hidden": "true" });
-        var fill = el("span", { style: "width:" + pct + "%" });
+        var fill = el("span");
+        // Through the style object, not a style attribute: the site's Content-Security-Policy
+        // refuses inline style attributes, not styles set by its own script.
+        fill.style.width = pct + "%";
         meter.appendChild(fill);
         td.appendChild(meter);
         tr.appendChild(td);

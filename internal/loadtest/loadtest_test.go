@@ -1,0 +1,69 @@
+package loadtest
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A run sends every scenario, counts wrong answers as errors per scenario, and reports them.
+func TestRunReports(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/broken" {
+			http.Error(w, "no", http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	get := func(path string) func(ctx context.Context, c *Client) error {
+		return func(ctx context.Context, c *Client) error {
+			st, _, err := c.Get(ctx, path)
+			return Expect(st, err, http.StatusOK)
+		}
+	}
+	run := Run{Base: srv.URL, Connections: 4, Duration: 300 * time.Millisecond,
+		Scenarios: []Scenario{{"good", 3, get("/")}, {"broken", 1, get("/broken")}}}
+	rep, err := run.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, broken := rep.Pages[0], rep.Pages[1]
+	if len(good.Latencies) == 0 || good.Errors != 0 {
+		t.Errorf("good: %d answers, %d errors", len(good.Latencies), good.Errors)
+	}
+	if len(broken.Latencies) == 0 || broken.Errors != len(broken.Latencies) || !strings.Contains(broken.FirstErr, "status 500") {
+		t.Errorf("broken: %d answers, %d errors, first %q", len(broken.Latencies), broken.Errors, broken.FirstErr)
+	}
+	if rep.Errors() != broken.Errors {
+		t.Errorf("Errors() = %d, want %d", rep.Errors(), broken.Errors)
+	}
+	var b strings.Builder
+	rep.Table(&b)
+	for _, want := range []string{"| request ", "| good ", "| broken ", "| all ", "first error of broken: status 500"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	t.Parallel()
+	s := &Stats{}
+	for i := 100; i >= 1; i-- {
+		s.Latencies = append(s.Latencies, time.Duration(i)*time.Millisecond)
+	}
+	if p := s.Percentile(50); p != 50*time.Millisecond {
+		t.Errorf("p50 = %s", p)
+	}
+	if p := s.Percentile(99); p != 99*time.Millisecond {
+		t.Errorf("p99 = %s", p)
+	}
+	if p := s.Percentile(100); p != 100*time.Millisecond {
+		t.Errorf("max = %s", p)
+	}
+}
