@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/rungs/rungs/internal/ladder"
@@ -67,17 +68,23 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
-		select {
-		case sig := <-sigs:
-			cancel(stopSignal{sig})
-		case <-done:
-			return
-		}
-		select {
-		case sig := <-sigs:
-			fmt.Fprintf(stderr, "rungs: %s again: stopping at once\n", sig)
-			os.Exit(stopSignal{sig}.exitCode())
-		case <-done:
+		stopping := false
+		for {
+			select {
+			case sig := <-sigs:
+				switch {
+				case sig == syscall.SIGHUP && hangupClaimed.Load():
+					// The command reads SIGHUP itself (serve reloads the framework).
+				case !stopping:
+					cancel(stopSignal{sig})
+					stopping = true
+				default:
+					fmt.Fprintf(stderr, "rungs: %s again: stopping at once\n", sig)
+					os.Exit(stopSignal{sig}.exitCode())
+				}
+			case <-done:
+				return
+			}
 		}
 	}()
 	err := Run(ctx, args, stdout, stderr)
@@ -113,6 +120,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // stopSignals are the signals that stop a command: Ctrl-C, a service manager's SIGTERM, and
 // SIGHUP, which a closing terminal sends.
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
+// hangupClaimed is set while a command reads SIGHUP as a request of its own rather than a
+// closed terminal: serve running the people app, which a service manager asks to reload so.
+var hangupClaimed atomic.Bool
 
 // stopSignal is the cause of a context cancelled by a signal.
 type stopSignal struct{ sig os.Signal }

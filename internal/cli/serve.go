@@ -254,8 +254,16 @@ func runServe(e *env, args []string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	srv := newHTTPServer(handler, serveLimits, e.stderr)
-	hup, stopHangups := hangups()
-	defer stopHangups()
+	// The people app, a service, reads SIGHUP as "read the framework again"; the preview, in a
+	// terminal, stops on it like every command when the terminal closes.
+	if people != nil {
+		hup, stopHangups := hangups()
+		defer stopHangups()
+		go onHangup(ctx, hup, func() {
+			fmt.Fprintln(e.stdout, "Reading the framework again (SIGHUP).")
+			rebuild()
+		})
+	}
 	fmt.Fprintf(e.stdout, "Serving at http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 	if people != nil {
 		link, err := people.Setup(e.ctx, setupLinkTTL)
@@ -272,10 +280,6 @@ func runServe(e *env, args []string) error {
 	if watch {
 		go watchFiles(ctx, dir, seen, rebuild)
 	}
-	go onHangup(ctx, hup, func() {
-		fmt.Fprintln(e.stdout, "Reading the framework again (SIGHUP).")
-		rebuild()
-	})
 	return serveHTTP(ctx, e, srv, ln, preview.Close, serveLimits.ShutdownGrace)
 }
 

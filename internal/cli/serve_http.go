@@ -82,7 +82,11 @@ func serveHTTP(ctx context.Context, e *env, srv *http.Server, ln net.Listener, e
 func hangups() (hup <-chan os.Signal, stop func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGHUP)
-	return ch, func() { signal.Stop(ch) }
+	hangupClaimed.Store(true)
+	return ch, func() {
+		hangupClaimed.Store(false)
+		signal.Stop(ch)
+	}
 }
 
 // onHangup calls reload for every signal on hup until ctx ends.
