@@ -120,9 +120,16 @@ func (e *env) person(name, email string, manager int64, role store.Role) store.P
 }
 
 // testClock is a clock tests move forward instead of sleeping: the real time plus an offset.
-type testClock struct{ ahead atomic.Int64 }
+// testClock is a time that stands still until the test moves it, so that what a test
+// reads off it (a Retry-After, an expiry) does not depend on how busy the machine is.
+type testClock struct {
+	start time.Time
+	ahead atomic.Int64
+}
 
-func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.ahead.Load())) }
+func newTestClock() *testClock { return &testClock{start: time.Now()} }
+
+func (c *testClock) now() time.Time          { return c.start.Add(time.Duration(c.ahead.Load())) }
 func (c *testClock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
 func withClock(c *testClock) envOption       { return func(cfg *app.Config) { cfg.Now = c.now } }
 func behindProxy(cfg *app.Config)            { cfg.TrustedProxies, _ = proxy.Parse("127.0.0.1, ::1") }

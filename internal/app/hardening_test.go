@@ -32,7 +32,7 @@ func TestSessionLimits(t *testing.T) {
 	}
 	t.Run("idle", func(t *testing.T) {
 		t.Parallel()
-		clock := &testClock{}
+		clock := newTestClock()
 		e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, withClock(clock))
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		c := signIn(t, e)
@@ -47,7 +47,7 @@ func TestSessionLimits(t *testing.T) {
 	})
 	t.Run("most", func(t *testing.T) {
 		t.Parallel()
-		clock := &testClock{}
+		clock := newTestClock()
 		e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, withClock(clock))
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		c := signIn(t, e)
@@ -68,7 +68,7 @@ func TestSessionLimits(t *testing.T) {
 	})
 	t.Run("configured", func(t *testing.T) {
 		t.Parallel()
-		clock := &testClock{}
+		clock := newTestClock()
 		e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, withClock(clock), func(c *app.Config) {
 			c.SessionIdle, c.SessionMaxAge = 2*time.Hour, 3*time.Hour
 		})

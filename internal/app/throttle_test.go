@@ -18,7 +18,7 @@ import (
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
-		clock := &testClock{}
+		clock := newTestClock()
 		e := newEnv(t, cfg, behindProxy, withClock(clock))
 		e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		guesser := func() *client { return e.client().at("198.51.100.66") }

@@ -205,6 +205,9 @@ func runServe(e *env, args []string) error {
 			problems = append(problems, err.Error())
 		}
 		printDiagnostics(e, dir, diags)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "rungs: %v\n", err)
+		}
 		if err != nil || diags.HasErrors() {
 			fmt.Fprintln(e.stderr, "rungs: keeping the last good version until the errors are fixed")
 			preview.Fail(problems)

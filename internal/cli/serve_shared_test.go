@@ -34,7 +34,9 @@ func TestServeSharedPostgres(t *testing.T) {
 	var backends []*url.URL
 	var setupLinks []string
 	for range 2 {
-		cmd := exec.Command(rungsBinary(t), "serve", dir, "--db", db, "--addr", "127.0.0.1:0", "--trusted-proxies", "127.0.0.1")
+		// No framework in its folder: the bundled one.
+		cmd := exec.Command(rungsBinary(t), "serve", "--db", db, "--addr", "127.0.0.1:0", "--trusted-proxies", "127.0.0.1")
+		cmd.Dir = dir
 		out := &lines{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
