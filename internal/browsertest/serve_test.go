@@ -93,15 +93,21 @@ func TestServeManyPagesInOneTab(t *testing.T) {
 		live bool
 	}{
 		{"preview", func(dir string) []string { return []string{dir} }, true},
-		{"people app", func(dir string) []string { return []string{dir, "--data", filepath.Join(dir, "people.db")} }, false},
+		{"people app", func(dir string) []string { return []string{dir, "--data", filepath.Join(dir, "..", "people.db")} }, false},
 		{"people app with --watch", func(dir string) []string {
-			return []string{dir, "--data", filepath.Join(dir, "people.db"), "--watch"}
+			return []string{dir, "--data", filepath.Join(dir, "..", "people.db"), "--watch"}
 		}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := newTab(t)
-			base := startRungsServe(t, tc.args(t.TempDir())...)
+			// A framework of the bundled template in a folder of its own, as a user's would be.
+			dir := filepath.Join(t.TempDir(), "framework")
+			var initOut bytes.Buffer
+			if err := cli.Run(context.Background(), []string{"init", dir}, &initOut, &initOut); err != nil {
+				t.Fatalf("rungs init: %v\n%s", err, initOut.String())
+			}
+			base := startRungsServe(t, tc.args(dir)...)
 			if status := navigate(t, ctx, base+"/"); status != http.StatusOK {
 				t.Fatalf("home: status %d", status)
 			}

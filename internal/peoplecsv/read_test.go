@@ -302,10 +302,10 @@ func TestRead(t *testing.T) {
 			"name,email,start date,title\n'=Ann,ann@example.com,2024-01-02,'+1 engineer\n", nil,
 			want{rows: []store.ImportRow{{Person: person("=Ann", "ann@example.com", "+1 engineer", store.Active)}}}},
 		{"control characters and long values, named by row and column", f,
-			"name,email,start date,title\nA\x00B,a@x,2024-01-02,\nB,b@x,2024-01-02,Boss\x1b[31m\nC" + strings.Repeat("c", 200) + ",c@x,2024-01-02,\n" +
+			"name,email,start date,title\nA\x01B,a@x,2024-01-02,\nB,b@x,2024-01-02,Boss\x1b[31m\nC" + strings.Repeat("c", 200) + ",c@x,2024-01-02,\n" +
 				"\"D\nover two lines\",d@x,2024-01-02,\"wrapped\ttitle\"\n", nil,
 			want{errs: []peoplecsv.RowError{
-				{2, "name", "the name has a control character in it (U+0000, such as a tab or a line break): type it on one line, in plain text"},
+				{2, "name", "the name has a control character in it (U+0001, such as a tab or a line break): type it on one line, in plain text"},
 				{3, "title", "the job title has a control character in it (U+001B, such as a tab or a line break): type it on one line, in plain text"},
 				{4, "name", "the name is longer than 200 characters"},
 			}}},
