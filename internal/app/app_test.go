@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/cookiejar"
@@ -21,6 +22,8 @@ import (
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/proxy"
+	"github.com/rungs/rungs/internal/obs"
+	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/storetest"
@@ -48,7 +51,19 @@ var bundled = sync.OnceValues(func() (*ladder.Framework, http.Handler) {
 	return f, h
 })
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+// The app's logs, a line per request as rungs serve writes them, are kept for the whole test
+// binary and searched at the end for the password, tokens, cookies and emails the tests use.
+func TestMain(m *testing.M) { os.Exit(storetest.Main(obstest.Checked(m))) }
+
+// appLog is where every test's app logs.
+var appLog = sync.OnceValue(func() *slog.Logger {
+	l, err := obs.NewLogger(obstest.NewBuffer(), obs.FormatJSON)
+	if err != nil {
+		panic(err)
+	}
+	obstest.Forbid(testPassword)
+	return l
+})
 
 // testPassword is every test account's password.
 const testPassword = "correct horse battery"
@@ -82,7 +97,7 @@ func newEnv(t *testing.T, cfg store.Config, opts ...envOption) *env {
 	t.Helper()
 	ctx := context.Background()
 	f, site := bundled()
-	c := app.Config{Site: site, Passwords: cheap}
+	c := app.Config{Site: site, Passwords: cheap, Log: obs.Writer(appLog(), "app error")}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -98,7 +113,7 @@ func newEnv(t *testing.T, cfg store.Config, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
+	srv := httptest.NewServer(obs.Handler(a, appLog(), nil))
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: s, app: a, srv: srv, ctx: ctx}
 }
@@ -111,6 +126,7 @@ func (e *env) person(name, email string, manager int64, role store.Role) store.P
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	obstest.Forbid(email, name)
 	if role != "" {
 		if _, err := e.store.CreateAccount(e.ctx, p.ID, passwordHash(), role); err != nil {
 			e.t.Fatal(err)
@@ -167,6 +183,7 @@ func (e *env) signedIn(p store.Person) *client {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	obstest.Forbid(token)
 	c := e.client()
 	u, _ := url.Parse(e.srv.URL)
 	c.http.Jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: token, Path: "/"}})
@@ -189,6 +206,9 @@ func (c *client) do(req *http.Request) response {
 		c.e.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	for _, ck := range res.Cookies() {
+		obstest.Forbid(ck.Value)
+	}
 	b, _ := io.ReadAll(res.Body)
 	return response{status: res.StatusCode, header: res.Header, body: string(b)}
 }

@@ -18,13 +18,17 @@ import (
 
 var adminCommand = &command{
 	name:    "admin",
-	summary: "accounts, people imports and exports of the people app, from the shell",
+	summary: "accounts, imports, exports, backups and upgrades of the people app, from the shell",
 	usage: `
 Usage:
   rungs admin create-user    (--data PATH | --db URL) --email E [--name N] [--role admin|member] [--start-date YYYY-MM-DD]
   rungs admin reset-password (--data PATH | --db URL) --email E
   rungs admin import-people  (--data PATH | --db URL) FILE.csv [--framework DIR] [--dry-run] [--encoding E]
   rungs admin export         (--data PATH | --db URL) [--people FILE] [--history FILE] [--audit FILE] [--force]
+  rungs admin backup         (--data PATH | --db URL) -o FILE [--force]
+  rungs admin restore        (--data PATH | --db URL) FILE [--force]
+  rungs admin restore        --check FILE
+  rungs admin migrate        (--data PATH | --db URL) [--dry-run]
 
 Looks after the people app's database, the one 'rungs serve' uses: an embedded SQLite file
 (--data PATH) or PostgreSQL (--db postgres://...); give exactly one. Everything these commands
@@ -64,7 +68,32 @@ export
   CSV files, each written whole or not at all. An existing file is only replaced with --force.
   Cells a spreadsheet would run as a formula start with a '.
 
+backup
+  Writes every row of the people app to FILE while rungs keeps serving: one consistent
+  snapshot (what was committed before the backup began is in it, nothing after), as
+  compressed JSON lines with the schema version, the rungs version, and a row count and
+  checksum per table. The same file restores into SQLite or PostgreSQL, whichever it came
+  from. It is written whole or not at all, readable by its owner only (it holds password
+  hashes); an existing FILE is only replaced with --force. The database is not upgraded.
+
+restore
+  Replaces everything in the database with the backup in FILE, in one transaction: a damaged
+  file, or any failure, changes nothing. A database that holds data is only replaced with
+  --force; a backup from a newer schema than this rungs knows is refused. A backup from an
+  older rungs is upgraded to this one's schema. Stop every 'rungs serve' on the database
+  first, and start them again after. --check reads FILE and checks every table's count and
+  checksum, without a database.
+
+migrate
+  Upgrades the database's schema to the one this rungs knows, each step in a transaction of
+  its own ('rungs serve' does it too when it starts, unless --no-migrate). --dry-run prints
+  the SQL each step would run and changes nothing. Schema changes only go forward: to go back,
+  restore a backup taken before the upgrade with the rungs that took it.
+
 Examples:
+  rungs admin backup --data rungs.db -o backups/rungs-2025-01-31.rungs-backup
+  rungs admin restore --db postgres://rungs@db/rungs rungs-2025-01-31.rungs-backup
+  rungs admin migrate --db postgres://rungs@db/rungs --dry-run
   rungs admin create-user --data rungs.db --email ada@example.com --name "Ada Lovelace"
   rungs admin import-people --data rungs.db people.csv --dry-run
   rungs admin export --db postgres://rungs@db/rungs --people people.csv --history history.csv
@@ -78,6 +107,9 @@ var adminCommands = map[string]func(e *env, args []string) error{
 	"reset-password": runResetPassword,
 	"import-people":  runImportPeople,
 	"export":         runAdminExport,
+	"backup":         runAdminBackup,
+	"restore":        runAdminRestore,
+	"migrate":        runAdminMigrate,
 }
 
 func runAdmin(e *env, args []string) error {

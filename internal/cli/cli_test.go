@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/store/storetest"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GORACE") == "" {
 		os.Setenv("GORACE", "atexit_sleep_ms=0")
 	}
-	testscript.Main(cleanup{storetest.Wrap(m)}, map[string]func(){
+	testscript.Main(cleanup{storetest.Wrap(obstest.Checked(m))}, map[string]func(){
 		"rungs": func() { os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }

@@ -53,7 +53,7 @@ func (d databaseFlags) open(ctx context.Context) (*store.Store, error) {
 	}
 	st, err := store.Open(ctx, store.Config{SQLitePath: *d.data, PostgresURL: *d.db})
 	if err != nil {
-		return nil, fmt.Errorf("database: %w", err)
+		return nil, fmt.Errorf("database: %w", withVersion(err))
 	}
 	return st, nil
 }

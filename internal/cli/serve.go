@@ -30,7 +30,8 @@ var serveCommand = &command{
 Usage:
   rungs serve [DIR] [--addr 127.0.0.1:8080]
   rungs serve [DIR] --data PATH | --db URL [--private] [--watch] [--trusted-proxies CIDR,...]
-              [--session-idle 30m] [--session-max-age 12h]
+              [--session-idle 30m] [--session-max-age 12h] [--log-format text|json]
+              [--metrics-addr ADDR] [--backup-dir DIR] [--no-migrate]
 
 Serves the website of the framework in DIR (default: the current folder) from memory.
 
@@ -72,7 +73,7 @@ Flags:
   --session-idle D   sign a browser out after this long without a request (default: 30m)
   --session-max-age D
                      and after this long however busy (default: 12h)
-
+` + opsUsage + `
 Examples:
   rungs serve
   rungs serve career-ladder --addr 127.0.0.1:3000
@@ -96,6 +97,7 @@ type serveFlags struct {
 	idle, most time.Duration
 	dir        string
 	named      bool // the folder was named on the command line, not taken to be the current one
+	ops        opsFlags
 }
 
 func parseServeFlags(e *env, args []string) (*serveFlags, error) {
@@ -109,6 +111,7 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 	trustProxy := fset.Bool("trust-proxy", false, "")
 	fset.DurationVar(&sf.idle, "session-idle", app.DefaultSessionIdle, "")
 	fset.DurationVar(&sf.most, "session-max-age", app.DefaultSessionMaxAge, "")
+	sf.ops = addOpsFlags(fset)
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return nil, err
@@ -121,6 +124,9 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 				return nil, usageError{"--" + name + " is for the people app: add --data PATH or --db URL"}
 			}
 		}
+	}
+	if err := sf.ops.check(sf.db.given()); err != nil {
+		return nil, err
 	}
 	if sf.idle <= 0 || sf.most <= 0 {
 		return nil, usageError{"--session-idle and --session-max-age must be longer than 0"}
@@ -184,12 +190,14 @@ func runServe(e *env, args []string) error {
 	opts.LiveReload = live
 	opts.PeopleApp = sf.db.given()
 	var people *app.App // the people app, with --data or --db
+	var o *ops          // its logs, metrics, health and backups
 	var rebuilding sync.Mutex
 	rebuild := func() {
 		rebuilding.Lock() // the watcher and SIGHUP may ask at once
 		defer rebuilding.Unlock()
 		start := time.Now()
 		f, diags, err := ladder.Load(fsys)
+		loaded := time.Since(start)
 		if errors.Is(err, ladder.ErrNoFramework) {
 			err = fmt.Errorf("%s is gone (deleted, or renamed by an editor as it saves); serve rebuilds once it is back", filepath.Join(dir, ladder.FrameworkFile))
 		}
@@ -211,9 +219,11 @@ func runServe(e *env, args []string) error {
 		if err != nil || diags.HasErrors() {
 			fmt.Fprintln(e.stderr, "rungs: keeping the last good version until the errors are fixed")
 			preview.Fail(problems)
+			o.built(loaded, 0, false)
 			return
 		}
 		s, err := site.Render(f, fsys, opts)
+		o.built(loaded, time.Since(start)-loaded, err == nil)
 		if err == nil {
 			var h *site.Handler
 			if h, err = site.NewHandler(s, ""); err == nil {
@@ -230,18 +240,21 @@ func runServe(e *env, args []string) error {
 	}
 	var handler http.Handler = preview
 	if sf.db.given() {
-		st, err := sf.db.open(e.ctx)
+		st, err := sf.ops.open(e.ctx, sf.db)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
+		if o, err = sf.ops.start(e, st); err != nil {
+			return err
+		}
 		// The people app starts with no framework; the first good build below gives it one.
 		people, err = app.New(app.Config{Store: st, Site: preview, Private: sf.private, TrustedProxies: sf.proxies,
-			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: e.stderr}, nil)
+			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: o.errorLog(e.stderr)}, nil)
 		if err != nil {
 			return err
 		}
-		handler = people
+		handler = o.wrap(people)
 		go sweepSessions(ctx, st)
 	}
 	// What the files are before the first build: an edit made while it runs, or straight after

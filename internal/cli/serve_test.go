@@ -83,6 +83,7 @@ func startServe(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer,
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout, stderr syncBuffer
+	keepLog(&stderr)
 	done := make(chan error, 1)
 	go func() {
 		done <- Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), &stdout, &stderr)
@@ -327,6 +328,7 @@ func TestServePeopleApp(t *testing.T) {
 		t.Error("the ladder does not link to the people app")
 	}
 	const password = "a long enough password for this"
+	forbidInLogs(password, "ada@example.com", strings.TrimPrefix(link, base+"setup/"))
 	res, err = browser.PostForm(link, url.Values{"csrf": {string(csrf[1])}, "name": {"Ada Admin"},
 		"email": {"ada@example.com"}, "password": {password}, "confirm": {password}})
 	if err != nil {

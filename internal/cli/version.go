@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/store"
 )
 
 // Version is set at build time: go build -ldflags "-X github.com/rungs/rungs/internal/cli.Version=v1.2.3".
@@ -19,7 +20,8 @@ var versionCommand = &command{
 Usage:
   rungs version
 
-Prints the version of rungs, the file format it reads and the Go it was built with. Release
+Prints the version of rungs, the file format it reads, the people app's database schema it
+knows (what 'rungs admin migrate' upgrades a database to) and the Go it was built with. Release
 builds set the version with -ldflags; other builds show the module version or commit.
 
 Example:
@@ -37,7 +39,7 @@ func runVersion(e *env, args []string) error {
 	if len(pos) > 0 {
 		return usageError{"version takes no arguments"}
 	}
-	fmt.Fprintf(e.stdout, "rungs %s (file format %d, %s)\n", version(), ladder.FormatVersion, runtime.Version())
+	fmt.Fprintf(e.stdout, "rungs %s (file format %d, database schema %d, %s)\n", version(), ladder.FormatVersion, store.SchemaVersion(), runtime.Version())
 	return nil
 }
 

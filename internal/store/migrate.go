@@ -59,6 +59,11 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
+	return s.migrateList(ctx, ms)
+}
+
+// migrateList applies those of ms the database has not had; ms are in version order.
+func (s *Store) migrateList(ctx context.Context, ms []migration) error {
 	if _, err := s.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    BIGINT PRIMARY KEY,
 		name       TEXT NOT NULL,
@@ -72,7 +77,7 @@ func (s *Store) migrate(ctx context.Context, fsys fs.FS) error {
 	}
 	if n := len(ms); n > 0 && current > ms[n-1].version {
 		// A newer rungs has run on this database; this one does not know its schema.
-		return fmt.Errorf("database schema version %d is newer than this rungs knows (%d)", current, ms[n-1].version)
+		return &NewerSchemaError{Database: current, Known: ms[n-1].version}
 	}
 	for _, m := range ms {
 		if m.version <= current {

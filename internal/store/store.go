@@ -134,6 +134,9 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if migrations == nil {
+		return s, nil // openAsIs: the caller checks the schema itself
+	}
 	if err := s.migrate(ctx, migrations); err != nil {
 		s.Close()
 		return nil, err

@@ -1,6 +1,7 @@
 package people
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -9,9 +10,11 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/obs"
 	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -88,6 +91,7 @@ func ImportApply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 // preview; with apply, a file without errors is imported, all of it in one transaction.
 func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData, apply bool) error {
 	ctx := r.Context()
+	start := time.Now()
 	d.Sum, d.Encoded = checksum(d.CSV), base64.StdEncoding.EncodeToString([]byte(d.CSV))
 	var result store.ImportResult
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
@@ -113,6 +117,7 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		return srv.Audit(tx, r, v, "people.import", 0,
 			fmt.Sprintf("%s: %d created, %d updated", d.FileName, result.Created, result.Updated))
 	})
+	observeImport(ctx, apply, start, err)
 	if errors.Is(err, web.ErrInvalid) {
 		srv.Render(w, r, v, http.StatusUnprocessableEntity, "import", "Import people", d)
 		return nil
@@ -128,6 +133,21 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	d.Rows, d.Lines, d.More = d.Plan.Rows[:n], d.Plan.Lines[:n], len(d.Plan.Rows)-n
 	srv.Render(w, r, v, http.StatusOK, "import", "Import people", d)
 	return nil
+}
+
+// observeImport records how long checking (or importing) the file took, for the metrics.
+func observeImport(ctx context.Context, apply bool, start time.Time, err error) {
+	step, outcome := "preview", "ok"
+	if apply {
+		step = "apply"
+	}
+	switch {
+	case errors.Is(err, web.ErrInvalid):
+		outcome = "invalid"
+	case err != nil:
+		outcome = "error"
+	}
+	obs.Imported(ctx, step, outcome, time.Since(start))
 }
 
 func checksum(s string) string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/obs"
 )
 
 // Error is an error with the status and the message a person is shown.
@@ -37,10 +38,21 @@ func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer
 		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
 		he = &Error{Status: http.StatusServiceUnavailable, Msg: "Too many people are signing in at this moment. Try again in a few seconds."}
 	} else if !errors.As(err, &he) {
-		srv.Logf("%s %s: %v", r.Method, r.URL.Path, err)
+		// The route's pattern, not the path: a path can hold a one-time link's token.
+		if log := obs.Logger(r.Context()); log != nil {
+			log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
+		} else {
+			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
+		}
 		he = &Error{Status: http.StatusInternalServerError, Msg: "Something went wrong on our side. The error is in the server's log."}
 	}
-	srv.Render(w, r, v, he.Status, "error", "Problem", he.Msg)
+	srv.Render(w, r, v, he.Status, "error", "Problem", errorPage{Msg: he.Msg, RequestID: obs.RequestID(r.Context())})
+}
+
+// errorPage is what the error page shows: the message, and the request's id for whoever
+// reports the problem, which finds the request in the server's log.
+type errorPage struct {
+	Msg, RequestID string
 }
 
 // busyRetrySeconds is the Retry-After of an answer while the password pool is full: a few

@@ -15,6 +15,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/obs"
 	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -185,5 +186,8 @@ func (srv *Server) Audit(s *store.Store, r *http.Request, v *policy.Viewer, acti
 	_, err := s.AddAudit(r.Context(), store.AuditEntry{
 		Actor: actor, Action: action, Subject: subject, Detail: detail, Address: srv.ClientAddress(r),
 	})
+	if err == nil {
+		obs.Audited(r.Context(), action)
+	}
 	return err
 }
