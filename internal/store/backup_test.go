@@ -22,7 +22,7 @@ func fill(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
 	report := mustPerson(t, s, "Grace \"Amazing\" Hopper", "grace@example.com", 0)
-	boss := mustPerson(t, s, "Ada\nLovelace", "ada@example.com", 0)
+	boss := mustPerson(t, s, "Ada Lovelace", "ada@example.com", 0)
 	report.ManagerID = boss.ID
 	report.Title = "Senior Engineer"
 	if _, err := s.UpdatePerson(ctx, report); err != nil {
@@ -30,7 +30,7 @@ func fill(t *testing.T, s *store.Store) {
 	}
 	for _, c := range []store.LevelChange{
 		{PersonID: report.ID, Ladder: "eng", Track: "ic", ToLevel: "L2", Date: day("2023-01-02"), Reason: store.Hire},
-		{PersonID: report.ID, Ladder: "eng", Track: "ic", ToLevel: "L3", Date: day("2024-07-01"), Reason: store.Promotion, Note: "well earned, \u00e9t\u00e9", MadeBy: boss.ID},
+		{PersonID: report.ID, Ladder: "eng", Track: "ic", ToLevel: "L3", Date: day("2024-07-01"), Reason: store.Promotion, Note: "well earned,\nen \u00e9t\u00e9", MadeBy: boss.ID},
 	} {
 		if _, err := s.AddLevelChange(ctx, c); err != nil {
 			t.Fatal(err)
