@@ -59,6 +59,30 @@ func fill(t *testing.T, s *store.Store) {
 	if err := s.DiscardRollout(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
+	// An assessment cycle pinned to a framework snapshot, with a submitted, amended, shared
+	// assessment: every assessment table holds rows, a null score among them.
+	c, _, err := s.OpenCycle(ctx, store.Cycle{Name: "2025 \"H1\"", StartsOn: day("2025-01-06"), EndsOn: day("2025-02-28"),
+		Scope: store.ScopeEveryone, IncludeNext: true, FrameworkVersion: "0123456789ab",
+		FrameworkJSON: []byte(`{"format":1,"title":"\u00e9t\u00e9","ladders":[]}` + "\n"), OpenedBy: boss.ID}, []string{"eng"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveRatings(ctx, c.ID, report.ID, store.ManagerSide, boss.ID, []store.Rating{
+		{Level: "L3", Expectation: "ships", Rating: "consistently", Score: 2, Evidence: "Shipped *it*,\nwith [links](https://example.com)."},
+		{Level: "L4", Expectation: "leads", Evidence: "Not rated yet."},
+	}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Submit(ctx, c.ID, report.ID, store.ManagerSide, boss.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveRatings(ctx, c.ID, report.ID, store.ManagerSide, boss.ID, []store.Rating{
+		{Level: "L3", Expectation: "ships", Rating: "role-model", Score: 3, Evidence: "Shipped it."}}, "Second look"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Share(ctx, c.ID, report.ID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // backup takes a backup of s and returns the file's bytes and what it says of itself.

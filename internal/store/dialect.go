@@ -101,3 +101,12 @@ type conflict struct{ err error }
 
 func (c conflict) Error() string   { return c.err.Error() }
 func (c conflict) Unwrap() []error { return []error{ErrConflict, c.err} }
+
+// daysSince is an SQL expression for the whole days from the date in column to the date given
+// as its ? placeholder: SQLite counts with julianday, PostgreSQL subtracts dates.
+func (d dialect) daysSince(column string) string {
+	if d.postgres {
+		return "(CAST(? AS DATE) - " + column + ")"
+	}
+	return "CAST(julianday(?) - julianday(" + column + ") AS INTEGER)"
+}

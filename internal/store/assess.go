@@ -1,0 +1,407 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// An assessment cycle asks the people in it, and their managers, to rate each expectation of
+// the person's level (and, when the cycle says so, of the next one) with evidence. The cycle
+// keeps the framework it was opened on, so it reads the same after the framework changes.
+
+// CycleScope says who a cycle takes in when it opens.
+type CycleScope string
+
+// The scopes a cycle can have.
+const (
+	ScopeEveryone CycleScope = "everyone" // everyone active with a level
+	ScopeLadder   CycleScope = "ladder"   // everyone active on one ladder
+	ScopeTeam     CycleScope = "team"     // everyone active below one manager
+)
+
+// Side is who gives a rating: the person themselves, or their manager.
+type Side string
+
+// The two sides of an assessment.
+const (
+	SelfSide    Side = "self"
+	ManagerSide Side = "manager"
+)
+
+// Valid reports whether side is one of the two.
+func (side Side) Valid() bool { return side == SelfSide || side == ManagerSide }
+
+// AssessmentStatus is how far one person's assessment has come.
+type AssessmentStatus string
+
+// The statuses of a person's assessment, in the order they are reached.
+const (
+	NotStarted       AssessmentStatus = "not-started"
+	SelfSubmitted    AssessmentStatus = "self-submitted"
+	ManagerSubmitted AssessmentStatus = "manager-submitted"
+	Shared           AssessmentStatus = "shared"
+	Acknowledged     AssessmentStatus = "acknowledged"
+)
+
+// AssessmentStatuses lists every status in order, for reports.
+var AssessmentStatuses = []AssessmentStatus{NotStarted, SelfSubmitted, ManagerSubmitted, Shared, Acknowledged}
+
+// statusSQL derives the status of an assessment_people row (alias ap) from its times: the
+// furthest step reached.
+const statusSQL = `CASE WHEN ap.acknowledged_at IS NOT NULL THEN 'acknowledged'
+	WHEN ap.shared_at IS NOT NULL THEN 'shared'
+	WHEN ap.manager_submitted_at IS NOT NULL THEN 'manager-submitted'
+	WHEN ap.self_submitted_at IS NOT NULL THEN 'self-submitted'
+	ELSE 'not-started' END`
+
+// MaxEvidence is how many characters the evidence of one rating holds.
+const MaxEvidence = 5000
+
+// MaxCycleName is how many characters a cycle's name holds.
+const MaxCycleName = 200
+
+// EvidenceProblem is TextProblem for evidence, which may have line breaks ("\n").
+func EvidenceProblem(s string) string {
+	return TextProblem(strings.ReplaceAll(s, "\n", " "), MaxEvidence)
+}
+
+// Cycle is one assessment cycle.
+type Cycle struct {
+	ID           int64
+	Name         string
+	StartsOn     time.Time // dates, midnight UTC
+	EndsOn       time.Time
+	Scope        CycleScope
+	ScopeLadder  string // the ladder of ScopeLadder
+	ScopeManager int64  // the manager of ScopeTeam
+	IncludeNext  bool   // the next level's expectations are asked about too
+	// FrameworkVersion is the content hash of FrameworkJSON, the framework the cycle was
+	// opened on as framework.json holds it. Cycles reads it without the JSON.
+	FrameworkVersion string
+	FrameworkJSON    []byte
+	OpenedBy         int64
+	OpenedAt         time.Time
+	ClosedBy         int64
+	ClosedAt         time.Time // zero while open
+}
+
+// Open reports whether the cycle still takes ratings.
+func (c Cycle) Open() bool { return c.ClosedAt.IsZero() }
+
+func (c *Cycle) validate() error {
+	c.Name, c.ScopeLadder = strings.TrimSpace(c.Name), strings.TrimSpace(c.ScopeLadder)
+	switch {
+	case c.Name == "":
+		return errors.New("name is empty")
+	case c.StartsOn.IsZero() || c.EndsOn.IsZero():
+		return errors.New("start and end dates are both needed")
+	case date(c.EndsOn).Before(date(c.StartsOn)):
+		return errors.New("the end date is before the start date")
+	case c.FrameworkVersion == "" || len(c.FrameworkJSON) == 0:
+		return errors.New("the framework it is pinned to is missing")
+	case c.Scope == ScopeLadder && c.ScopeLadder == "":
+		return errors.New("a ladder cycle needs its ladder")
+	case c.Scope == ScopeTeam && c.ScopeManager == 0:
+		return errors.New("a team cycle needs its manager")
+	case c.Scope != ScopeEveryone && c.Scope != ScopeLadder && c.Scope != ScopeTeam:
+		return fmt.Errorf("scope %q is not everyone, ladder or team", c.Scope)
+	}
+	if !utf8.Valid(c.FrameworkJSON) {
+		return errors.New("the framework snapshot is not UTF-8")
+	}
+	c.StartsOn, c.EndsOn = date(c.StartsOn), date(c.EndsOn)
+	return checkText("name", c.Name, MaxCycleName)
+}
+
+const cycleColumns = `id, name, starts_on, ends_on, scope, scope_ladder, scope_manager, include_next, framework_version, opened_by, opened_at, closed_by, closed_at`
+
+func scanCycle(row scanner, extra ...any) (Cycle, error) {
+	var c Cycle
+	var scope string
+	var manager, openedBy, closedBy sql.NullInt64
+	var next int
+	var closed sql.NullTime
+	dest := append([]any{&c.ID, &c.Name, &c.StartsOn, &c.EndsOn, &scope, &c.ScopeLadder, &manager, &next, &c.FrameworkVersion,
+		&openedBy, &c.OpenedAt, &closedBy, &closed}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return Cycle{}, err
+	}
+	c.Scope, c.ScopeManager, c.IncludeNext = CycleScope(scope), manager.Int64, next == 1
+	c.OpenedBy, c.ClosedBy = openedBy.Int64, closedBy.Int64
+	c.StartsOn, c.EndsOn, c.OpenedAt = c.StartsOn.UTC(), c.EndsOn.UTC(), c.OpenedAt.UTC()
+	if closed.Valid {
+		c.ClosedAt = closed.Time.UTC()
+	}
+	return c, nil
+}
+
+// OpenCycle opens c and takes in the people of its scope: active, levelled, and on one of
+// ladders (the ladders the pinned framework has). It returns the cycle as stored and how
+// many people are in it. Each keeps the level they hold now for the whole cycle.
+func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle, int, error) {
+	if err := c.validate(); err != nil {
+		return Cycle{}, 0, fmt.Errorf("open cycle: %w", err)
+	}
+	if len(ladders) == 0 {
+		return Cycle{}, 0, errors.New("open cycle: the framework has no ladders")
+	}
+	var out Cycle
+	var n int
+	err := s.WithTx(ctx, func(tx *Store) error {
+		next := 0
+		if c.IncludeNext {
+			next = 1
+		}
+		var err error
+		out, err = scanCycle(tx.writeRow(ctx, `
+			INSERT INTO assessment_cycles (name, starts_on, ends_on, scope, scope_ladder, scope_manager, include_next,
+				framework_version, framework_json, opened_by, opened_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+cycleColumns,
+			c.Name, c.StartsOn, c.EndsOn, string(c.Scope), c.ScopeLadder, nullID(c.ScopeManager), next,
+			c.FrameworkVersion, string(c.FrameworkJSON), nullID(c.OpenedBy), s.now()))
+		if err != nil {
+			return tx.fail(err, "open cycle")
+		}
+		out.FrameworkJSON = c.FrameworkJSON
+		q := `INSERT INTO assessment_people (cycle_id, person_id, manager_id, ladder, track, level)
+			SELECT ?, id, manager_id, ladder, track, level FROM people
+			WHERE status = 'active' AND level <> '' AND ladder IN (` + placeholders(len(ladders)) + `)`
+		args := []any{out.ID}
+		for _, l := range ladders {
+			args = append(args, l)
+		}
+		switch c.Scope {
+		case ScopeLadder:
+			q, args = q+` AND ladder = ?`, append(args, c.ScopeLadder)
+		case ScopeTeam:
+			q, args = q+` AND id IN (`+reportsSQL+`) AND id <> ?`, append(args, c.ScopeManager, c.ScopeManager)
+		}
+		res, err := tx.exec(ctx, q, args...)
+		if err != nil {
+			return tx.fail(err, "open cycle: take people in")
+		}
+		rows, _ := res.RowsAffected()
+		n = int(rows)
+		tx.wroteMany(n)
+		return nil
+	})
+	return out, n, err
+}
+
+// placeholders is n question marks, comma-separated.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// CloseCycle closes a cycle: nothing in it changes after. ErrConflict if it is closed already.
+func (s *Store) CloseCycle(ctx context.Context, id, by int64) error {
+	res, err := s.exec(ctx, `UPDATE assessment_cycles SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL`,
+		s.now(), nullID(by), id)
+	if err != nil {
+		return s.fail(err, "close cycle %d", id)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := s.Cycle(ctx, id); err != nil {
+			return err
+		}
+		return fmt.Errorf("close cycle %d: closed already: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// Cycles lists every cycle, newest first, without their framework snapshots.
+func (s *Store) Cycles(ctx context.Context) ([]Cycle, error) {
+	rows, err := s.query(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles ORDER BY id DESC`)
+	if err != nil {
+		return nil, s.fail(err, "list cycles")
+	}
+	defer rows.Close()
+	out := []Cycle{}
+	for rows.Next() {
+		c, err := scanCycle(rows)
+		if err != nil {
+			return nil, s.fail(err, "list cycles")
+		}
+		out = append(out, c)
+	}
+	return out, s.rowsErr(rows, "list cycles")
+}
+
+// Cycle returns one cycle with its framework snapshot.
+func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
+	var snapshot string
+	c, err := scanCycle(s.queryRow(ctx, `SELECT `+cycleColumns+`, framework_json FROM assessment_cycles WHERE id = ?`, id), &snapshot)
+	if err != nil {
+		return Cycle{}, s.fail(err, "cycle %d", id)
+	}
+	c.FrameworkJSON = []byte(snapshot)
+	return c, nil
+}
+
+func (s *Store) rowsErr(rows *sql.Rows, what string) error {
+	if err := rows.Err(); err != nil {
+		return s.fail(err, "%s", what)
+	}
+	return nil
+}
+
+// Participant is one person in a cycle.
+type Participant struct {
+	CycleID int64
+	Person  Person // as they are now; the level below is the one the cycle asks about
+	// ManagerID is their manager when the cycle opened.
+	ManagerID          int64
+	Ladder             string
+	Track              string
+	Level              string
+	SelfSubmittedAt    time.Time
+	ManagerSubmittedAt time.Time
+	ManagerBy          int64 // who submitted the manager's assessment
+	SharedAt           time.Time
+	AcknowledgedAt     time.Time
+	AcknowledgeNote    string
+	Status             AssessmentStatus
+}
+
+// Submitted reports whether side has been submitted.
+func (p Participant) Submitted(side Side) bool {
+	if side == SelfSide {
+		return !p.SelfSubmittedAt.IsZero()
+	}
+	return !p.ManagerSubmittedAt.IsZero()
+}
+
+const participantColumns = `ap.cycle_id, ap.manager_id, ap.ladder, ap.track, ap.level, ap.self_submitted_at, ap.manager_submitted_at,
+	ap.manager_by, ap.shared_at, ap.acknowledged_at, ap.acknowledge_note, ` + statusSQL
+
+func scanParticipant(row scanner) (Participant, error) {
+	var p Participant
+	var manager, by sql.NullInt64
+	var self, mgr, shared, ack sql.NullTime
+	var status string
+	var pid, pmanager sql.NullInt64
+	var name, email, title, ladder, track, level, pstatus string
+	var start, created, updated time.Time
+	if err := row.Scan(&p.CycleID, &manager, &p.Ladder, &p.Track, &p.Level, &self, &mgr, &by, &shared, &ack, &p.AcknowledgeNote, &status,
+		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, &start, &pstatus, &created, &updated); err != nil {
+		return Participant{}, err
+	}
+	p.ManagerID, p.ManagerBy, p.Status = manager.Int64, by.Int64, AssessmentStatus(status)
+	p.SelfSubmittedAt, p.ManagerSubmittedAt, p.SharedAt, p.AcknowledgedAt = utcOrZero(self), utcOrZero(mgr), utcOrZero(shared), utcOrZero(ack)
+	p.Person = Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
+		Level: level, StartDate: start.UTC(), Status: Status(pstatus), CreatedAt: created.UTC(), UpdatedAt: updated.UTC()}
+	return p, nil
+}
+
+func utcOrZero(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// Participant returns one person's place in a cycle; ErrNotFound when they are not in it.
+func (s *Store) Participant(ctx context.Context, cycle, person int64) (Participant, error) {
+	p, err := scanParticipant(s.queryRow(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person))
+	if err != nil {
+		return Participant{}, s.fail(err, "person %d in cycle %d", person, cycle)
+	}
+	return p, nil
+}
+
+// ParticipantFilter chooses the people of a cycle a list shows.
+type ParticipantFilter struct {
+	Under  int64 // only people below this person in the reporting chain; 0 for everyone
+	Status AssessmentStatus
+	Limit  int // 0 means DefaultLimit; at most MaxLimit
+	Offset int
+}
+
+func (f ParticipantFilter) where(cycle int64) (string, []any) {
+	where, args := []string{"ap.cycle_id = ?"}, []any{cycle}
+	if f.Under != 0 {
+		where, args = append(where, "ap.person_id IN ("+reportsSQL+")"), append(args, f.Under)
+	}
+	if f.Status != "" {
+		where, args = append(where, statusSQL+" = ?"), append(args, string(f.Status))
+	}
+	return strings.Join(where, " AND "), args
+}
+
+// Participants lists the people of a cycle that f chooses, by name.
+func (s *Store) Participants(ctx context.Context, cycle int64, f ParticipantFilter) ([]Participant, error) {
+	where, args := f.where(cycle)
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE `+where+`
+		ORDER BY p.name, p.id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, s.fail(err, "people of cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []Participant{}
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, s.fail(err, "people of cycle %d", cycle)
+		}
+		out = append(out, p)
+	}
+	return out, s.rowsErr(rows, "people of cycle")
+}
+
+// CountParticipants counts the people of a cycle that f chooses (its paging aside).
+func (s *Store) CountParticipants(ctx context.Context, cycle int64, f ParticipantFilter) (int, error) {
+	where, args := f.where(cycle)
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM assessment_people ap WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, s.fail(err, "count people of cycle %d", cycle)
+	}
+	return n, nil
+}
+
+// PersonCycle is a cycle a person is in, with where their assessment stands.
+type PersonCycle struct {
+	Cycle       Cycle
+	Participant Participant
+}
+
+// CyclesOf lists the cycles a person is in, newest first.
+func (s *Store) CyclesOf(ctx context.Context, person int64) ([]PersonCycle, error) {
+	cycles, err := s.Cycles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
+	if err != nil {
+		return nil, s.fail(err, "cycles of %d", person)
+	}
+	defer rows.Close()
+	in := map[int64]Participant{}
+	for rows.Next() {
+		p, err := scanParticipant(rows)
+		if err != nil {
+			return nil, s.fail(err, "cycles of %d", person)
+		}
+		in[p.CycleID] = p
+	}
+	if err := s.rowsErr(rows, "cycles of person"); err != nil {
+		return nil, err
+	}
+	out := []PersonCycle{}
+	for _, c := range cycles {
+		if p, ok := in[c.ID]; ok {
+			out = append(out, PersonCycle{Cycle: c, Participant: p})
+		}
+	}
+	return out, nil
+}

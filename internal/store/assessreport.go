@@ -1,0 +1,281 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Reports over a cycle, each counted in SQL: for the people team over everyone (under 0) or
+// for a manager over the people below them (under their id).
+
+// underSQL narrows a query on assessment_people (alias ap) to the people below under.
+func underSQL(under int64) (string, []any) {
+	if under == 0 {
+		return "", nil
+	}
+	return " AND ap.person_id IN (" + reportsSQL + ")", []any{under}
+}
+
+// StatusCount is how many people of a cycle are at one status.
+type StatusCount struct {
+	Status AssessmentStatus
+	People int
+}
+
+// Completion counts a cycle's people by status, every status listed (in order) even at 0.
+func (s *Store) Completion(ctx context.Context, cycle, under int64) ([]StatusCount, error) {
+	cond, args := underSQL(under)
+	rows, err := s.query(ctx, `SELECT `+statusSQL+` AS st, count(*) FROM assessment_people ap
+		WHERE ap.cycle_id = ?`+cond+` GROUP BY st`, append([]any{cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "completion of cycle %d", cycle)
+	}
+	defer rows.Close()
+	counts := map[AssessmentStatus]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, s.fail(err, "completion of cycle %d", cycle)
+		}
+		counts[AssessmentStatus(st)] = n
+	}
+	if err := s.rowsErr(rows, "completion"); err != nil {
+		return nil, err
+	}
+	out := make([]StatusCount, len(AssessmentStatuses))
+	for i, st := range AssessmentStatuses {
+		out[i] = StatusCount{Status: st, People: counts[st]}
+	}
+	return out, nil
+}
+
+// LevelCount is how many people of a cycle hold one level, on one track, in one team (the
+// manager they had when it opened; 0 for none).
+type LevelCount struct {
+	Ladder, Track, Level string
+	ManagerID            int64
+	ManagerName          string
+	People               int
+}
+
+// LevelDistribution counts a cycle's people by ladder, track and level; byTeam splits each
+// count by team too.
+func (s *Store) LevelDistribution(ctx context.Context, cycle, under int64, byTeam bool) ([]LevelCount, error) {
+	cond, args := underSQL(under)
+	q := `SELECT ap.ladder, ap.track, ap.level, 0, '', count(*) FROM assessment_people ap
+		WHERE ap.cycle_id = ?` + cond + ` GROUP BY ap.ladder, ap.track, ap.level ORDER BY ap.ladder, ap.track, ap.level`
+	if byTeam {
+		q = `SELECT ap.ladder, '', ap.level, coalesce(ap.manager_id, 0), coalesce(m.name, ''), count(*) FROM assessment_people ap
+			LEFT JOIN people m ON m.id = ap.manager_id
+			WHERE ap.cycle_id = ?` + cond + ` GROUP BY ap.ladder, ap.level, ap.manager_id, m.name ORDER BY m.name, ap.manager_id, ap.ladder, ap.level`
+	}
+	rows, err := s.query(ctx, q, append([]any{cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "levels of cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []LevelCount{}
+	for rows.Next() {
+		var c LevelCount
+		if err := rows.Scan(&c.Ladder, &c.Track, &c.Level, &c.ManagerID, &c.ManagerName, &c.People); err != nil {
+			return nil, s.fail(err, "levels of cycle %d", cycle)
+		}
+		out = append(out, c)
+	}
+	return out, s.rowsErr(rows, "levels")
+}
+
+// RaterCount is, for one manager who submitted assessments, how many of one side's ratings of
+// the people they assessed fall on one score. Side by side, a manager's scores and their
+// people's own show who rates harder.
+type RaterCount struct {
+	Rater   int64
+	Name    string
+	Side    Side
+	Score   int
+	Ratings int
+}
+
+// Calibration counts the scores of every submitted manager's assessment and of the same
+// people's self-assessments, per manager who submitted.
+func (s *Store) Calibration(ctx context.Context, cycle, under int64) ([]RaterCount, error) {
+	cond, args := underSQL(under)
+	rows, err := s.query(ctx, `SELECT ap.manager_by, coalesce(m.name, ''), r.side, r.score, count(*)
+		FROM assessment_people ap
+		JOIN assessment_ratings r ON r.cycle_id = ap.cycle_id AND r.person_id = ap.person_id
+		LEFT JOIN people m ON m.id = ap.manager_by
+		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL AND r.score IS NOT NULL`+cond+`
+		GROUP BY ap.manager_by, m.name, r.side, r.score ORDER BY m.name, ap.manager_by, r.side, r.score`,
+		append([]any{cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "calibration of cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []RaterCount{}
+	for rows.Next() {
+		var c RaterCount
+		var rater sql.NullInt64
+		var side string
+		if err := rows.Scan(&rater, &c.Name, &side, &c.Score, &c.Ratings); err != nil {
+			return nil, s.fail(err, "calibration of cycle %d", cycle)
+		}
+		c.Rater, c.Side = rater.Int64, Side(side)
+		out = append(out, c)
+	}
+	return out, s.rowsErr(rows, "calibration")
+}
+
+// NextLevelShown is, for one person whose manager has submitted, how many expectations of the
+// next level the manager rated at or above a score.
+type NextLevelShown struct {
+	PersonID             int64
+	Ladder, Track, Level string
+	Shown                int
+}
+
+// NextLevelReadiness counts, per person with a submitted manager's assessment, the next
+// level's expectations their manager rated at least bar. People with none are listed at 0.
+func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar int) ([]NextLevelShown, error) {
+	cond, args := underSQL(under)
+	rows, err := s.query(ctx, `SELECT ap.person_id, ap.ladder, ap.track, ap.level,
+			count(r.expectation)
+		FROM assessment_people ap
+		LEFT JOIN assessment_ratings r ON r.cycle_id = ap.cycle_id AND r.person_id = ap.person_id
+			AND r.side = 'manager' AND r.level <> ap.level AND r.score >= ?
+		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+		GROUP BY ap.person_id, ap.ladder, ap.track, ap.level`, append([]any{bar, cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "readiness in cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []NextLevelShown{}
+	for rows.Next() {
+		var n NextLevelShown
+		if err := rows.Scan(&n.PersonID, &n.Ladder, &n.Track, &n.Level, &n.Shown); err != nil {
+			return nil, s.fail(err, "readiness in cycle %d", cycle)
+		}
+		out = append(out, n)
+	}
+	return out, s.rowsErr(rows, "readiness")
+}
+
+// LevelTenure is how long the people of a cycle at one level have held it, on a day.
+type LevelTenure struct {
+	Ladder, Level string
+	People        int
+	AvgDays       float64
+	MaxDays       int
+}
+
+// TimeInLevel says, per level, how long the cycle's people have held the level they are
+// assessed at, on day: from the date of their latest level change.
+func (s *Store) TimeInLevel(ctx context.Context, cycle, under int64, day time.Time) ([]LevelTenure, error) {
+	cond, args := underSQL(under)
+	days := s.d.daysSince("h.since")
+	rows, err := s.query(ctx, `SELECT ap.ladder, ap.level, count(*), avg(`+days+`), max(`+days+`)
+		FROM assessment_people ap
+		JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
+		WHERE ap.cycle_id = ?`+cond+`
+		GROUP BY ap.ladder, ap.level ORDER BY ap.ladder, ap.level`,
+		append([]any{date(day), date(day), cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "time in level in cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []LevelTenure{}
+	for rows.Next() {
+		var t LevelTenure
+		var avg sql.NullFloat64
+		var most sql.NullInt64
+		if err := rows.Scan(&t.Ladder, &t.Level, &t.People, &avg, &most); err != nil {
+			return nil, s.fail(err, "time in level in cycle %d", cycle)
+		}
+		t.AvgDays, t.MaxDays = avg.Float64, int(most.Int64)
+		out = append(out, t)
+	}
+	return out, s.rowsErr(rows, "time in level")
+}
+
+// ReportRow is one person of a cycle in its CSV export.
+type ReportRow struct {
+	Participant
+	ManagerName         string
+	SelfRated, MgrRated int
+	SelfAvg, MgrAvg     float64 // mean score, -1 when nothing is rated
+	LevelSince          time.Time
+}
+
+// ReportRows lists a cycle's people (below under, unless 0) with their counts and mean scores.
+func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow, error) {
+	cond, args := underSQL(under)
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`, coalesce(m.name, ''),
+			coalesce(r.self_n, 0), coalesce(r.self_avg, -1), coalesce(r.mgr_n, 0), coalesce(r.mgr_avg, -1), h.since
+		FROM assessment_people ap
+		JOIN people p ON p.id = ap.person_id
+		LEFT JOIN people m ON m.id = ap.manager_id
+		LEFT JOIN (SELECT person_id,
+				sum(CASE WHEN side = 'self' AND score IS NOT NULL THEN 1 ELSE 0 END) AS self_n,
+				avg(CASE WHEN side = 'self' THEN score END) AS self_avg,
+				sum(CASE WHEN side = 'manager' AND score IS NOT NULL THEN 1 ELSE 0 END) AS mgr_n,
+				avg(CASE WHEN side = 'manager' THEN score END) AS mgr_avg
+			FROM assessment_ratings WHERE cycle_id = ? GROUP BY person_id) r ON r.person_id = ap.person_id
+		LEFT JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
+		WHERE ap.cycle_id = ?`+cond+` ORDER BY p.name, p.id`, append([]any{cycle, cycle}, args...)...)
+	if err != nil {
+		return nil, s.fail(err, "report of cycle %d", cycle)
+	}
+	defer rows.Close()
+	out := []ReportRow{}
+	for rows.Next() {
+		var r ReportRow
+		var since any
+		p, err := scanParticipant(rowWithTail{rows, []any{&r.ManagerName, &r.SelfRated, &r.SelfAvg, &r.MgrRated, &r.MgrAvg, &since}})
+		if err != nil {
+			return nil, s.fail(err, "report of cycle %d", cycle)
+		}
+		r.Participant = p
+		if r.LevelSince, err = anyDate(since); err != nil {
+			return nil, s.fail(err, "report of cycle %d", cycle)
+		}
+		out = append(out, r)
+	}
+	return out, s.rowsErr(rows, "report")
+}
+
+// rowWithTail scans a row whose last columns go to tail, after those a scan function asks for.
+type rowWithTail struct {
+	row  scanner
+	tail []any
+}
+
+func (r rowWithTail) Scan(dest ...any) error { return r.row.Scan(append(dest, r.tail...)...) }
+
+// anyDate reads a date an aggregate returned: PostgreSQL gives a time, SQLite (which knows no
+// type for max(date)) the text it stored; nil is the zero time.
+func anyDate(v any) (time.Time, error) {
+	switch d := v.(type) {
+	case nil:
+		return time.Time{}, nil
+	case time.Time:
+		return date(d.UTC()), nil
+	case string:
+		return parseStoredDate(d)
+	case []byte:
+		return parseStoredDate(string(d))
+	}
+	return time.Time{}, fmt.Errorf("a date of type %T", v)
+}
+
+func parseStoredDate(s string) (time.Time, error) {
+	if len(s) < 10 {
+		return time.Time{}, fmt.Errorf("date %q", s)
+	}
+	t, err := time.Parse(time.DateOnly, s[:10])
+	if err != nil {
+		return time.Time{}, fmt.Errorf("date %q: %w", s, err)
+	}
+	return t, nil
+}

@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Rating is one side's rating of one expectation of a person in a cycle, with its evidence.
+type Rating struct {
+	Side        Side
+	Level       string // the level the expectation is of: the person's, or the next
+	Expectation string // its id, stable across edits of the framework
+	Rating      string // a rating id of the cycle's scale; "" for evidence not rated yet
+	Score       int    // the rating's position on the scale, 0 lowest; -1 when not rated
+	Evidence    string // Markdown
+	UpdatedBy   int64
+	UpdatedAt   time.Time
+}
+
+// Key is how a rating is found: "level/expectation", as the self-assessment file keys it.
+func (r Rating) Key() string { return r.Level + "/" + r.Expectation }
+
+// Amendment is a change to a rating after its side was submitted.
+type Amendment struct {
+	ID                     int64
+	Side                   Side
+	Level, Expectation     string
+	OldRating, OldEvidence string
+	NewRating, NewEvidence string
+	Reason                 string
+	MadeBy                 int64
+	MadeAt                 time.Time
+}
+
+// ErrCycleClosed is returned when a closed cycle is asked to change.
+var ErrCycleClosed = errors.New("the cycle is closed")
+
+// ErrWrongStep is returned when an assessment is asked to take a step it is not ready for
+// (sharing a manager's assessment not submitted yet) or has taken already.
+var ErrWrongStep = errors.New("not at that step")
+
+// Ratings returns the ratings of one side of a person's assessment, by level and id.
+func (s *Store) Ratings(ctx context.Context, cycle, person int64, side Side) ([]Rating, error) {
+	rows, err := s.query(ctx, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
+		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`, cycle, person, string(side))
+	if err != nil {
+		return nil, s.fail(err, "ratings of %d in cycle %d", person, cycle)
+	}
+	defer rows.Close()
+	out := []Rating{}
+	for rows.Next() {
+		var r Rating
+		var side string
+		var score, by sql.NullInt64
+		if err := rows.Scan(&side, &r.Level, &r.Expectation, &r.Rating, &score, &r.Evidence, &by, &r.UpdatedAt); err != nil {
+			return nil, s.fail(err, "ratings of %d in cycle %d", person, cycle)
+		}
+		r.Side, r.UpdatedBy, r.UpdatedAt = Side(side), by.Int64, r.UpdatedAt.UTC()
+		r.Score = -1
+		if score.Valid {
+			r.Score = int(score.Int64)
+		}
+		out = append(out, r)
+	}
+	return out, s.rowsErr(rows, "ratings")
+}
+
+// openParticipant locks in the transaction the person's row of an open cycle and returns it.
+func (s *Store) openParticipant(ctx context.Context, cycle, person int64) (Participant, error) {
+	c, err := s.Cycle(ctx, cycle)
+	if err != nil {
+		return Participant{}, err
+	}
+	if !c.Open() {
+		return Participant{}, fmt.Errorf("cycle %d: %w", cycle, ErrCycleClosed)
+	}
+	if s.d.postgres {
+		// Two managers saving one person's assessment at once: the second waits for the first.
+		if _, err := s.exec(ctx, `SELECT 1 FROM assessment_people WHERE cycle_id = ? AND person_id = ? FOR UPDATE`, cycle, person); err != nil {
+			return Participant{}, s.fail(err, "lock %d in cycle %d", person, cycle)
+		}
+	}
+	return s.Participant(ctx, cycle, person)
+}
+
+// SaveRatings writes ratings of one side in one transaction: each replaces the rating of its
+// level and expectation, and a rating with neither a rating nor evidence removes it. Before
+// the side is submitted these are drafts; after, every change is an amendment and reason
+// (why it changed) is required and kept with the old value. It returns how many changed.
+// A closed cycle is ErrCycleClosed; someone not in the cycle ErrNotFound.
+func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side, by int64, ratings []Rating, reason string) (int, error) {
+	if !side.Valid() {
+		return 0, fmt.Errorf("save ratings: side %q is not self or manager", side)
+	}
+	reason = strings.TrimSpace(reason)
+	for _, r := range ratings {
+		if p := EvidenceProblem(r.Evidence); p != "" {
+			return 0, fmt.Errorf("save ratings: evidence for %s %s", r.Key(), p)
+		}
+		if r.Level == "" || r.Expectation == "" {
+			return 0, errors.New("save ratings: a rating without its level and expectation")
+		}
+	}
+	changed := 0
+	err := s.WithTx(ctx, func(tx *Store) error {
+		p, err := tx.openParticipant(ctx, cycle, person)
+		if err != nil {
+			return err
+		}
+		amending := p.Submitted(side)
+		if amending && reason == "" {
+			return fmt.Errorf("save ratings: %w: a submitted assessment changes only with a reason", ErrWrongStep)
+		}
+		if err := checkNote(reason); err != nil {
+			return fmt.Errorf("save ratings: reason: %w", err)
+		}
+		old, err := tx.Ratings(ctx, cycle, person, side)
+		if err != nil {
+			return err
+		}
+		before := map[string]Rating{}
+		for _, r := range old {
+			before[r.Key()] = r
+		}
+		now := tx.now()
+		for _, r := range ratings {
+			prev, had := before[r.Key()]
+			if prev.Rating == r.Rating && prev.Evidence == r.Evidence {
+				continue
+			}
+			changed++
+			if r.Rating == "" && r.Evidence == "" {
+				if _, err := tx.exec(ctx, `DELETE FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? AND level = ? AND expectation = ?`,
+					cycle, person, string(side), r.Level, r.Expectation); err != nil {
+					return tx.fail(err, "remove rating %s", r.Key())
+				}
+			} else {
+				score := sql.NullInt64{Int64: int64(r.Score), Valid: r.Rating != "" && r.Score >= 0}
+				q := `INSERT INTO assessment_ratings (cycle_id, person_id, side, level, expectation, rating, score, evidence, updated_by, updated_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+				if had {
+					q = `UPDATE assessment_ratings SET rating = ?, score = ?, evidence = ?, updated_by = ?, updated_at = ?
+						WHERE cycle_id = ? AND person_id = ? AND side = ? AND level = ? AND expectation = ?`
+					_, err = tx.exec(ctx, q, r.Rating, score, r.Evidence, nullID(by), now, cycle, person, string(side), r.Level, r.Expectation)
+				} else {
+					_, err = tx.exec(ctx, q, cycle, person, string(side), r.Level, r.Expectation, r.Rating, score, r.Evidence, nullID(by), now)
+				}
+				if err != nil {
+					return tx.fail(err, "save rating %s", r.Key())
+				}
+			}
+			if amending {
+				if _, err := tx.exec(ctx, `INSERT INTO assessment_amendments (cycle_id, person_id, side, level, expectation,
+					old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					cycle, person, string(side), r.Level, r.Expectation, prev.Rating, prev.Evidence, r.Rating, r.Evidence, reason, nullID(by), now); err != nil {
+					return tx.fail(err, "record amendment of %s", r.Key())
+				}
+			}
+		}
+		tx.wroteMany(changed)
+		return nil
+	})
+	return changed, err
+}
+
+// Submit submits one side of a person's assessment: from then on its ratings change only by
+// amendment. ErrWrongStep when it is submitted already.
+func (s *Store) Submit(ctx context.Context, cycle, person int64, side Side, by int64) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		p, err := tx.openParticipant(ctx, cycle, person)
+		if err != nil {
+			return err
+		}
+		if p.Submitted(side) {
+			return fmt.Errorf("submit %s assessment: %w: submitted already", side, ErrWrongStep)
+		}
+		q := `UPDATE assessment_people SET self_submitted_at = ? WHERE cycle_id = ? AND person_id = ?`
+		args := []any{tx.now(), cycle, person}
+		if side == ManagerSide {
+			q = `UPDATE assessment_people SET manager_submitted_at = ?, manager_by = ? WHERE cycle_id = ? AND person_id = ?`
+			args = []any{tx.now(), nullID(by), cycle, person}
+		}
+		if _, err := tx.exec(ctx, q, args...); err != nil {
+			return tx.fail(err, "submit %s assessment of %d", side, person)
+		}
+		return nil
+	})
+}
+
+// Share shows the manager's submitted assessment to the person. ErrWrongStep when it is not
+// submitted yet, or shared already.
+func (s *Store) Share(ctx context.Context, cycle, person int64) error {
+	return s.step(ctx, cycle, person, "share", func(p Participant) bool { return p.Submitted(ManagerSide) && p.SharedAt.IsZero() },
+		`UPDATE assessment_people SET shared_at = ? WHERE cycle_id = ? AND person_id = ?`)
+}
+
+// Acknowledge records that the person has read the manager's shared assessment, with a note
+// of theirs. ErrWrongStep when it is not shared yet, or acknowledged already.
+func (s *Store) Acknowledge(ctx context.Context, cycle, person int64, note string) error {
+	note = strings.TrimSpace(note)
+	if err := checkNote(note); err != nil {
+		return fmt.Errorf("acknowledge: %w", err)
+	}
+	return s.step(ctx, cycle, person, "acknowledge", func(p Participant) bool { return !p.SharedAt.IsZero() && p.AcknowledgedAt.IsZero() },
+		`UPDATE assessment_people SET acknowledged_at = ?, acknowledge_note = ? WHERE cycle_id = ? AND person_id = ?`, note)
+}
+
+// step sets a time of a person's assessment, in a transaction, when ready says it may.
+func (s *Store) step(ctx context.Context, cycle, person int64, what string, ready func(Participant) bool, update string, extra ...any) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		p, err := tx.openParticipant(ctx, cycle, person)
+		if err != nil {
+			return err
+		}
+		if !ready(p) {
+			return fmt.Errorf("%s assessment of %d: %w", what, person, ErrWrongStep)
+		}
+		args := append(append([]any{tx.now()}, extra...), cycle, person)
+		if _, err := tx.exec(ctx, update, args...); err != nil {
+			return tx.fail(err, "%s assessment of %d", what, person)
+		}
+		return nil
+	})
+}
+
+// Amendments lists the amendments of a person's assessment in a cycle, oldest first.
+func (s *Store) Amendments(ctx context.Context, cycle, person int64) ([]Amendment, error) {
+	rows, err := s.query(ctx, `SELECT id, side, level, expectation, old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at
+		FROM assessment_amendments WHERE cycle_id = ? AND person_id = ? ORDER BY id`, cycle, person)
+	if err != nil {
+		return nil, s.fail(err, "amendments of %d", person)
+	}
+	defer rows.Close()
+	out := []Amendment{}
+	for rows.Next() {
+		var a Amendment
+		var side string
+		var by sql.NullInt64
+		if err := rows.Scan(&a.ID, &side, &a.Level, &a.Expectation, &a.OldRating, &a.OldEvidence, &a.NewRating, &a.NewEvidence,
+			&a.Reason, &by, &a.MadeAt); err != nil {
+			return nil, s.fail(err, "amendments of %d", person)
+		}
+		a.Side, a.MadeBy, a.MadeAt = Side(side), by.Int64, a.MadeAt.UTC()
+		out = append(out, a)
+	}
+	return out, s.rowsErr(rows, "amendments")
+}
