@@ -152,6 +152,7 @@ func Compare(old, new *ladder.Framework) *Diff {
 		"base_url", old.BaseURL, new.BaseURL,
 		"repository", old.Repository, new.Repository,
 		"edit_url", old.EditURL, new.EditURL,
+		"admins_read_assessments", adminsRead(old), adminsRead(new),
 	)
 	rating := func(r ladder.Rating) entry {
 		return entry{id: r.ID, title: r.Label, fields: []string{"description", r.Description}}
@@ -527,4 +528,12 @@ func view(e *ladder.Expectation, kind string) Expectation {
 		text = strings.TrimSpace("**" + e.Name + "**: " + e.Text)
 	}
 	return Expectation{ID: e.ID, Text: text, Track: e.Track}
+}
+
+// adminsRead is the admins_read_assessments setting as written, "" when it is not.
+func adminsRead(f *ladder.Framework) string {
+	if f.AdminsReadAssessments == nil {
+		return ""
+	}
+	return strconv.FormatBool(*f.AdminsReadAssessments)
 }

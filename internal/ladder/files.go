@@ -13,6 +13,8 @@ type frameworkFile struct {
 	BaseURL      string       `yaml:"base_url"`
 	Repository   string       `yaml:"repository"`
 	EditURL      string       `yaml:"edit_url"`
+	// AdminsReadAssessments is nil when not written: admins read assessments.
+	AdminsReadAssessments *bool `yaml:"admins_read_assessments"`
 	Scale        []ratingFile `yaml:"scale,required"`
 	Ladders      []ident      `yaml:"ladders,required"`
 	Pages        []ident      `yaml:"pages"`

@@ -147,6 +147,7 @@ func (l *loader) framework(src []byte) *Framework {
 	f := &Framework{
 		Format: FormatVersion, Title: ff.Title, Organisation: ff.Organisation, Logo: ff.Logo,
 		Description: strings.TrimSpace(ff.Description), BaseURL: ff.BaseURL, Repository: ff.Repository, EditURL: ff.EditURL,
+		AdminsReadAssessments: ff.AdminsReadAssessments,
 	}
 	if ff.Format != 0 && ff.Format != FormatVersion {
 		l.r.errorf(ff.At["format"], "format %d is not known to this rungs; it reads format %d", ff.Format, FormatVersion)

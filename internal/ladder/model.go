@@ -21,6 +21,9 @@ type Framework struct {
 	BaseURL      string       `json:"base_url,omitempty"`
 	Repository   string       `json:"repository,omitempty"`
 	EditURL      string       `json:"edit_url,omitempty"`
+	// AdminsReadAssessments, when false, keeps the people team (admins) out of people's
+	// assessments in the people app: they see only how far each has come. Nil means true.
+	AdminsReadAssessments *bool `json:"admins_read_assessments,omitempty"`
 	Scale        []Rating     `json:"scale"`
 	Ladders      []*Ladder    `json:"ladders"`
 	Pages        []*Page      `json:"pages"`
@@ -153,6 +156,12 @@ type Expectation struct {
 	Examples []string `json:"examples,omitempty"`
 	Track    string   `json:"track,omitempty"`
 	Line     int      `json:"-"` // where the bullet starts in its file, for messages
+}
+
+// AdminsRead reports whether admins may read people's assessments: unless the framework says
+// admins_read_assessments: false.
+func (f *Framework) AdminsRead() bool {
+	return f.AdminsReadAssessments == nil || *f.AdminsReadAssessments
 }
 
 // Ladder returns the ladder with the given id, or nil.

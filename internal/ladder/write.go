@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -216,6 +217,9 @@ func frameworkNode(f *Framework) *yaml.Node {
 	optional(n, "base_url", f.BaseURL)
 	optional(n, "repository", f.Repository)
 	optional(n, "edit_url", f.EditURL)
+	if f.AdminsReadAssessments != nil {
+		addPair(n, "admins_read_assessments", plain(strconv.FormatBool(*f.AdminsReadAssessments)))
+	}
 	scale := seq(false)
 	for _, r := range f.Scale {
 		m := mapping("id", str(r.ID), "label", str(r.Label))

@@ -168,6 +168,17 @@ func (d *yamlDecoder) decodeValue(n *yaml.Node, v reflect.Value) {
 		if s, ok := d.scalar(n, "text"); ok {
 			v.SetString(s)
 		}
+	case reflect.Bool:
+		s, ok := d.scalar(n, "true or false")
+		if !ok {
+			return
+		}
+		b, err := strconv.ParseBool(s)
+		if err != nil || (s != "true" && s != "false") {
+			d.r.errorf(d.nodePos(n), "expected true or false, found %q", s)
+			return
+		}
+		v.SetBool(b)
 	case reflect.Int:
 		s, ok := d.scalar(n, "a whole number")
 		if !ok {
