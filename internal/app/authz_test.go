@@ -52,6 +52,20 @@ var expected = map[string][7]int{
 	"POST /rollout/apply":               {401, 403, 403, 403, 403, 403, 400},
 	"POST /rollout/discard":             {401, 403, 403, 403, 403, 403, 400},
 	"GET /audit":                        {303, 403, 403, 403, 403, 403, 200},
+	// Assessments: {cycle} is an open cycle everyone is in; nothing is submitted yet.
+	"GET /cycles":                                     {303, 200, 200, 200, 200, 200, 200},
+	"POST /cycles":                                    {401, 403, 403, 403, 403, 403, 400},
+	"GET /cycles/{cycle}":                             {303, 403, 403, 200, 200, 200, 200},
+	"POST /cycles/{cycle}/close":                      {401, 403, 403, 403, 403, 403, 400},
+	"GET /cycles/{cycle}/report":                      {303, 403, 403, 200, 200, 200, 200},
+	"GET /cycles/{cycle}/report.csv":                  {303, 403, 403, 200, 200, 200, 200},
+	"GET /cycles/{cycle}/people/{id}":                 {303, 200, 404, 200, 200, 404, 200},
+	"GET /cycles/{cycle}/people/{id}/assessment.json": {303, 200, 404, 200, 200, 404, 200},
+	"POST /cycles/{cycle}/people/{id}/self":           {401, 400, 404, 403, 403, 404, 403},
+	"POST /cycles/{cycle}/people/{id}/import":         {401, 400, 404, 403, 403, 404, 403},
+	"POST /cycles/{cycle}/people/{id}/acknowledge":    {401, 409, 404, 403, 403, 404, 403},
+	"POST /cycles/{cycle}/people/{id}/manager":        {401, 403, 404, 400, 400, 404, 403},
+	"POST /cycles/{cycle}/people/{id}/share":          {401, 403, 404, 409, 409, 404, 403},
 }
 
 func TestAuthorisation(t *testing.T) {
@@ -79,11 +93,12 @@ func TestAuthorisation(t *testing.T) {
 		unrelated := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
 		e.person("Otto Other", "otto@example.com", unrelated.ID, store.Member)
 		people := map[string]store.Person{"self": self, "member": member, "manager": manager, "grand": grand, "unrelated": unrelated, "admin": admin}
+		cycle := e.cycle(admin, self, member, manager, grand, unrelated)
 
 		for _, r := range routes {
 			method, pattern, _ := strings.Cut(r, " ")
 			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
-				"{token}", strings.Repeat("x", 43), "{file}", app.StylesheetName).Replace(pattern)
+				"{token}", strings.Repeat("x", 43), "{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName).Replace(pattern)
 			for i, role := range roles {
 				var c *client
 				if role == "anonymous" {

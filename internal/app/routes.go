@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/accounts"
+	"github.com/rungs/rungs/internal/app/assess"
 	"github.com/rungs/rungs/internal/app/audit"
 	"github.com/rungs/rungs/internal/app/people"
 	"github.com/rungs/rungs/internal/app/policy"
@@ -62,6 +63,20 @@ func routeList() []route {
 		{"POST", "/rollout/discard", policy.Admins, rollout.Discard},
 
 		{"GET", "/audit", policy.Admins, audit.Page},
+
+		{"GET", "/cycles", policy.SignedIn, assess.List},
+		{"POST", "/cycles", policy.Admins, assess.Open},
+		{"GET", "/cycles/{cycle}", policy.Managers, assess.CyclePage},
+		{"POST", "/cycles/{cycle}/close", policy.Admins, assess.Close},
+		{"GET", "/cycles/{cycle}/report", policy.Managers, assess.Report},
+		{"GET", "/cycles/{cycle}/report.csv", policy.Managers, assess.ReportCSV},
+		{"GET", "/cycles/{cycle}/people/{id}", policy.SeeAssessment, assess.Page},
+		{"GET", "/cycles/{cycle}/people/{id}/assessment.json", policy.SeeAssessment, assess.Export},
+		{"POST", "/cycles/{cycle}/people/{id}/self", policy.AssessSelf, assess.SaveSelf},
+		{"POST", "/cycles/{cycle}/people/{id}/import", policy.AssessSelf, assess.Import},
+		{"POST", "/cycles/{cycle}/people/{id}/acknowledge", policy.AssessSelf, assess.Acknowledge},
+		{"POST", "/cycles/{cycle}/people/{id}/manager", policy.AssessAsManager, assess.SaveManager},
+		{"POST", "/cycles/{cycle}/people/{id}/share", policy.AssessAsManager, assess.Share},
 	}
 }
 
@@ -99,7 +114,7 @@ func (a *App) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		d, err := policy.Decide(r.Context(), srv.Store(), rt.rule, v, subject)
+		d, err := policy.Decide(r.Context(), srv.Store(), rt.rule, v, subject, srv.Settings())
 		if err != nil {
 			srv.Fail(w, r, v, err)
 			return

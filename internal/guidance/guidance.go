@@ -129,6 +129,11 @@ func FromLadder(l *ladder.Ladder) Ladder {
 	return out
 }
 
+// Bar is the position on a scale of n ratings that an expectation must reach to count as
+// shown: the second rating from the top ("consistently" on a four-step scale, below "role
+// model"), and never the lowest. The self-assessment page and the people app both use it.
+func Bar(n int) int { return max(1, n-2) }
+
 // evaluator carries one Input while it is evaluated.
 type evaluator struct {
 	in   Input

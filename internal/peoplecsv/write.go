@@ -212,3 +212,16 @@ func unguard(s string) string {
 	b.WriteString(s[start:])
 	return b.String()
 }
+
+// WriteRows writes rows as CSV with every cell guarded against running as a formula, for
+// the app's reports.
+func WriteRows(w io.Writer, rows [][]string) error {
+	cw := newWriter(w)
+	for _, r := range rows {
+		cw.write(r...)
+		if err := cw.err(); err != nil {
+			return err
+		}
+	}
+	return cw.flush()
+}

@@ -61,7 +61,7 @@ func versionOf(frameworkJSON []byte) string {
 // scaleBar is where on the scale an expectation counts as shown: the second rating from the top
 // ("consistently" on a four-step scale, below "role model"), and never the lowest.
 func scaleBar(scale []ladder.Rating) int {
-	return max(1, len(scale)-2)
+	return guidance.Bar(len(scale))
 }
 
 func (r *renderer) assessPage(c *chrome, home link) error {

@@ -27,13 +27,22 @@ type Rule int
 
 // The rules a route can name.
 const (
-	Anyone       Rule = iota + 1 // signed in or not
-	SignedIn                     // any account
-	Managers                     // someone with reports, or an admin
-	Admins                       // the people team
-	SeePerson                    // the person {id}: themselves, anyone above them in the chain, an admin
-	ReviewPerson                 // the rollout proposal of {id}: anyone above them in the chain, an admin
+	Anyone          Rule = iota + 1 // signed in or not
+	SignedIn                        // any account
+	Managers                        // someone with reports, or an admin
+	Admins                          // the people team
+	SeePerson                       // the person {id}: themselves, anyone above them in the chain, an admin
+	ReviewPerson                    // the rollout proposal of {id}: anyone above them in the chain, an admin
+	SeeAssessment                   // {id}'s assessment: themselves, anyone above them, admins unless the framework says not
+	AssessSelf                      // {id}'s own side of their assessment: themselves alone
+	AssessAsManager                 // the manager's side of {id}'s assessment: anyone above them in the chain
 )
+
+// Settings are what the framework says about who sees what.
+type Settings struct {
+	// AdminsReadAssessments is the framework's admins_read_assessments (true unless false).
+	AdminsReadAssessments bool
+}
 
 // Decision is the outcome of a rule.
 type Decision int
@@ -47,8 +56,8 @@ const (
 )
 
 // Decide applies rule r for viewer v; subject is the {id} of the route, or 0. The reporting
-// chain is read from s.
-func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64) (Decision, error) {
+// chain is read from s; set is what the framework says.
+func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64, set Settings) (Decision, error) {
 	if r == Anyone {
 		return Allow, nil
 	}
@@ -80,6 +89,8 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 			return Hide, err
 		}
 		return Allow, nil
+	case SeeAssessment, AssessSelf, AssessAsManager:
+		return decideAssessment(ctx, s, r, v, subject, set)
 	}
 	return Forbid, nil
 }

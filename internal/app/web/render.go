@@ -51,7 +51,18 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"add":        func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"pct": func(n, of int) int { return n * 100 / max(of, 1) },
+	// dict passes several values to a template: dict "A" 1 "B" 2.
+	"dict": func(kv ...any) map[string]any {
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				m[k] = kv[i+1]
+			}
+		}
+		return m
+	},
 	"stylesheet": func() string { return "/app-assets/" + StylesheetName },
 }
 
@@ -102,6 +113,13 @@ var flashes = map[string]string{
 	"applied":      "The rollout has been applied.",
 	"discarded":    "The rollout has been discarded.",
 	"imported":     "Import done.",
+	"opened":       "The cycle is open.",
+	"closed":       "The cycle is closed.",
+	"draft":        "Draft saved. Nobody else sees it until you submit.",
+	"submitted":    "Submitted. Changes from now on are amendments, kept with their reason.",
+	"amended":      "Amendment saved, with its reason.",
+	"shared":       "Shared: they can read the manager's assessment now.",
+	"acknowledged": "Acknowledged.",
 	"password-set": "The password is set. They can sign in with it now; you are still signed in as yourself.",
 }
 

@@ -191,3 +191,8 @@ func (srv *Server) Audit(s *store.Store, r *http.Request, v *policy.Viewer, acti
 	}
 	return err
 }
+
+// Settings are the framework's settings that package policy decides with.
+func (srv *Server) Settings() policy.Settings {
+	return policy.Settings{AdminsReadAssessments: srv.Framework().AdminsRead()}
+}

@@ -1,0 +1,196 @@
+package assess
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// SaveSelf saves the person's own ratings: a draft, a submission, or (once submitted) an
+// amendment with its reason.
+func SaveSelf(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return save(srv, w, r, v, store.SelfSide)
+}
+
+// SaveManager saves the manager's ratings, as SaveSelf does the person's.
+func SaveManager(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return save(srv, w, r, v, store.ManagerSide)
+}
+
+// Field names of the rating forms: one pair per expectation, keyed level/id.
+func ratingField(key string) string   { return "rating:" + key }
+func evidenceField(key string) string { return "evidence:" + key }
+
+// readRatings reads a rating form against the plan: every expectation's rating must be on
+// the scale, every evidence within bounds; errs names each field that is not.
+func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]store.Rating, map[string]string, map[string]string) {
+	form, errs := map[string]string{}, map[string]string{}
+	var out []store.Rating
+	for _, it := range pl.Order {
+		rating := strings.TrimSpace(get(ratingField(it.Key)))
+		evidence := trimEvidence(get(evidenceField(it.Key)))
+		form[ratingField(it.Key)], form[evidenceField(it.Key)] = rating, evidence
+		score := -1
+		if rating != "" {
+			if score = scoreOf(f, rating); score < 0 {
+				errs[ratingField(it.Key)] = fmt.Sprintf("Choose a rating of the scale for %q.", short(it.Plain))
+				continue
+			}
+		}
+		if p := store.EvidenceProblem(evidence); p != "" {
+			errs[evidenceField(it.Key)] = fmt.Sprintf("The evidence for %q %s.", short(it.Plain), p)
+			continue
+		}
+		out = append(out, store.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
+	}
+	return out, form, errs
+}
+
+// short is the start of an expectation's text, to name it in a message.
+func short(s string) string {
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "..."
+	}
+	return s
+}
+
+func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, side store.Side) error {
+	ctx := r.Context()
+	c, f, p, acc, err := load(srv, r, v)
+	if err != nil {
+		return err
+	}
+	if (side == store.SelfSide && !acc.WriteSelf) || (side == store.ManagerSide && !acc.WriteManager) {
+		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
+	}
+	action := r.PostFormValue("action")
+	if action != "save" && action != "submit" {
+		return web.Errorf(http.StatusBadRequest, "The form is not one this page made: it says neither save nor submit.")
+	}
+	pl := planFor(c, f, srv.Framework(), p)
+	ratings, form, errs := readRatings(f, pl, r.PostFormValue)
+	submitted := p.Submitted(side)
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	form["reason"] = reason
+	if submitted && reason == "" {
+		errs["reason"] = "Say why the submitted assessment changes: the change is kept as an amendment, with this reason."
+	} else if problem := store.NoteProblem(reason); problem != "" {
+		errs["reason"] = "The reason " + problem + "."
+	}
+	if submitted && action == "submit" {
+		errs["action"] = "This assessment is submitted already: save the amendment instead."
+	}
+	if len(errs) > 0 {
+		return showPerson(srv, w, r, v, http.StatusBadRequest, side, form, errs)
+	}
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		n, err := tx.SaveRatings(ctx, c.ID, p.Person.ID, side, v.Person.ID, ratings, reason)
+		if err != nil {
+			return err
+		}
+		what := "assessment." + string(side) + ".draft"
+		switch {
+		case submitted:
+			what = "assessment." + string(side) + ".amend"
+		case action == "submit":
+			what = "assessment." + string(side) + ".submit"
+			if err := tx.Submit(ctx, c.ID, p.Person.ID, side, v.Person.ID); err != nil {
+				return err
+			}
+		}
+		return srv.Audit(tx, r, v, what, p.Person.ID, c.Name+": "+strconv.Itoa(n)+" ratings changed")
+	})
+	if err := stepError(err); err != nil {
+		return err
+	}
+	done := "draft"
+	if submitted {
+		done = "amended"
+	} else if action == "submit" {
+		done = "submitted"
+	}
+	web.Redirect(w, r, personURL(c.ID, p.Person.ID), done)
+	return nil
+}
+
+// stepError turns the store's refusals into answers.
+func stepError(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, store.ErrCycleClosed):
+		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
+	case errors.Is(err, store.ErrWrongStep):
+		return web.Errorf(http.StatusConflict, "The assessment is not at that step: reload the page to see where it stands.")
+	case errors.Is(err, store.ErrNotFound):
+		return web.ErrNotFound
+	}
+	return err
+}
+
+func personURL(cycle, person int64) string {
+	return "/cycles/" + web.Itoa(cycle) + "/people/" + web.Itoa(person)
+}
+
+// Share shows the manager's submitted assessment to the person.
+func Share(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	c, _, p, acc, err := load(srv, r, v)
+	if err != nil {
+		return err
+	}
+	if !acc.WriteManager {
+		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
+	}
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.Share(ctx, c.ID, p.Person.ID); err != nil {
+			return err
+		}
+		return srv.Audit(tx, r, v, "assessment.share", p.Person.ID, c.Name)
+	})
+	if errors.Is(err, store.ErrWrongStep) {
+		return web.Errorf(http.StatusConflict, "Submit the manager's assessment before sharing it; a shared one is shared already.")
+	}
+	if err := stepError(err); err != nil {
+		return err
+	}
+	web.Redirect(w, r, personURL(c.ID, p.Person.ID), "shared")
+	return nil
+}
+
+// Acknowledge records that the person has read their manager's shared assessment.
+func Acknowledge(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	c, _, p, acc, err := load(srv, r, v)
+	if err != nil {
+		return err
+	}
+	if !acc.WriteSelf {
+		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
+	}
+	note := trimEvidence(r.PostFormValue("note"))
+	if problem := store.NoteProblem(note); problem != "" {
+		return showPerson(srv, w, r, v, http.StatusBadRequest, "", map[string]string{"note": note}, map[string]string{"note": "The note " + problem + "."})
+	}
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.Acknowledge(ctx, c.ID, p.Person.ID, note); err != nil {
+			return err
+		}
+		return srv.Audit(tx, r, v, "assessment.acknowledge", p.Person.ID, c.Name)
+	})
+	if errors.Is(err, store.ErrWrongStep) {
+		return web.Errorf(http.StatusConflict, "There is nothing to acknowledge yet: your manager has not shared their assessment.")
+	}
+	if err := stepError(err); err != nil {
+		return err
+	}
+	web.Redirect(w, r, personURL(c.ID, p.Person.ID), "acknowledged")
+	return nil
+}

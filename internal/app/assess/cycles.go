@@ -1,0 +1,244 @@
+package assess
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/changes"
+	"github.com/rungs/rungs/internal/store"
+)
+
+type cyclesData struct {
+	Mine    []store.PersonCycle
+	Cycles  []store.Cycle
+	Admin   bool
+	Manager bool
+	Ladders []ladderChoice
+	Form    openForm
+}
+
+type ladderChoice struct{ ID, Title string }
+
+type openForm struct {
+	Name, Starts, Ends, Scope, Ladder, Manager string
+	Next                                       bool
+	Errors                                     map[string]string
+}
+
+// List shows the viewer's own assessments, and the cycles for managers and admins, with the
+// form that opens one for admins.
+func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	today := srv.Now().Format(time.DateOnly)
+	return showList(srv, w, r, v, http.StatusOK, openForm{Starts: today, Ends: srv.Now().AddDate(0, 0, 28).Format(time.DateOnly), Scope: "everyone", Next: true})
+}
+
+func showList(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, form openForm) error {
+	ctx := r.Context()
+	d := cyclesData{Admin: v.Admin(), Manager: v.Manager, Form: form}
+	var err error
+	if d.Mine, err = srv.Store().CyclesOf(ctx, v.Person.ID); err != nil {
+		return err
+	}
+	if d.Admin || d.Manager {
+		if d.Cycles, err = srv.Store().Cycles(ctx); err != nil {
+			return err
+		}
+	}
+	for _, l := range srv.Framework().Ladders {
+		d.Ladders = append(d.Ladders, ladderChoice{l.ID, l.Title})
+	}
+	srv.Render(w, r, v, status, "cycles", "Assessments", d)
+	return nil
+}
+
+// Open opens a cycle on the framework in use, pinned to it.
+func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	form := openForm{Name: strings.TrimSpace(r.PostFormValue("name")), Starts: strings.TrimSpace(r.PostFormValue("starts")),
+		Ends: strings.TrimSpace(r.PostFormValue("ends")), Scope: r.PostFormValue("scope"), Ladder: r.PostFormValue("ladder"),
+		Manager: strings.TrimSpace(r.PostFormValue("manager")), Next: r.PostFormValue("next") == "yes", Errors: map[string]string{}}
+	f := srv.Framework()
+	c := store.Cycle{Name: form.Name, Scope: store.CycleScope(form.Scope), IncludeNext: form.Next, OpenedBy: v.Person.ID}
+	if form.Name == "" {
+		form.Errors["name"] = "Give the cycle a name, such as “2025 first half”."
+	} else if p := store.TextProblem(form.Name, store.MaxCycleName); p != "" {
+		form.Errors["name"] = "The name " + p + "."
+	}
+	var err error
+	if c.StartsOn, err = time.Parse(time.DateOnly, form.Starts); err != nil {
+		form.Errors["starts"] = "Give the first day as YYYY-MM-DD."
+	}
+	if c.EndsOn, err = time.Parse(time.DateOnly, form.Ends); err != nil {
+		form.Errors["ends"] = "Give the last day as YYYY-MM-DD."
+	} else if form.Errors["starts"] == "" && c.EndsOn.Before(c.StartsOn) {
+		form.Errors["ends"] = "The last day comes before the first."
+	}
+	switch c.Scope {
+	case store.ScopeEveryone:
+	case store.ScopeLadder:
+		if f.Ladder(form.Ladder) == nil {
+			form.Errors["ladder"] = "Choose the ladder whose people are in the cycle."
+		}
+		c.ScopeLadder = form.Ladder
+	case store.ScopeTeam:
+		m, err := srv.Store().PersonByEmail(ctx, form.Manager)
+		if errors.Is(err, store.ErrNotFound) || form.Manager == "" {
+			form.Errors["manager"] = "Give the email of the manager whose team (everyone below them) is in the cycle."
+		} else if err != nil {
+			return err
+		}
+		c.ScopeManager = m.ID
+	default:
+		form.Errors["scope"] = "Choose who is in the cycle."
+	}
+	var ladders []string
+	for _, l := range f.Ladders {
+		ladders = append(ladders, l.ID)
+	}
+	if len(ladders) == 0 {
+		form.Errors["name"] = "There is no framework to assess against yet."
+	}
+	if len(form.Errors) > 0 {
+		return showList(srv, w, r, v, http.StatusBadRequest, form)
+	}
+	if c.FrameworkVersion, c.FrameworkJSON, err = Version(f); err != nil {
+		return err
+	}
+	var opened store.Cycle
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		var n int
+		var err error
+		if opened, n, err = tx.OpenCycle(ctx, c, ladders); err != nil {
+			return err
+		}
+		return srv.Audit(tx, r, v, "cycle.open", 0, c.Name+": "+strconv.Itoa(n)+" people, framework "+c.FrameworkVersion)
+	})
+	if err != nil {
+		return err
+	}
+	web.Redirect(w, r, "/cycles/"+web.Itoa(opened.ID), "opened")
+	return nil
+}
+
+type cycleData struct {
+	Cycle    store.Cycle
+	People   []store.Participant
+	Total    int
+	Status   string
+	Statuses []store.AssessmentStatus
+	Done     []store.StatusCount
+	Admin    bool
+	Changed  template.HTML // what changed in the framework since the cycle opened
+	Same     bool
+	NowVer   string
+	PrevURL  string
+	NextURL  string
+}
+
+// CyclePage shows a cycle: who is in it (everyone for admins, their people for a manager),
+// where each assessment stands, and what changed in the framework since it opened.
+func CyclePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	s := srv.Store()
+	c, f, err := loadCycle(srv, r)
+	if err != nil {
+		return err
+	}
+	d := cycleData{Cycle: c, Admin: v.Admin(), Statuses: store.AssessmentStatuses, Status: r.URL.Query().Get("status")}
+	all, under := policy.Scope(v)
+	filter := store.ParticipantFilter{Limit: web.PageSize}
+	if !all {
+		filter.Under = under
+	}
+	for _, st := range store.AssessmentStatuses {
+		if string(st) == d.Status {
+			filter.Status = st
+		}
+	}
+	if filter.Status == "" {
+		d.Status = ""
+	}
+	filter.Offset, _ = strconv.Atoi(r.URL.Query().Get("from"))
+	filter.Offset = max(filter.Offset, 0)
+	if d.Total, err = s.CountParticipants(ctx, c.ID, filter); err != nil {
+		return err
+	}
+	if d.People, err = s.Participants(ctx, c.ID, filter); err != nil {
+		return err
+	}
+	if d.Done, err = s.Completion(ctx, c.ID, filter.Under); err != nil {
+		return err
+	}
+	if policy.AuditsList(v) {
+		if err := srv.Audit(s, r, v, "cycle.list", 0, c.Name); err != nil {
+			return err
+		}
+	}
+	now := srv.Framework()
+	if d.NowVer, _, err = Version(now); err != nil {
+		return err
+	}
+	d.Same = d.NowVer == c.FrameworkVersion
+	if !d.Same {
+		var b bytes.Buffer
+		if err := md.Convert([]byte(changes.Markdown(changes.Compare(f, now))), &b); err == nil {
+			d.Changed = template.HTML(b.String()) //nolint:gosec // goldmark escapes raw HTML
+		}
+	}
+	link := func(from int) string {
+		q := url.Values{}
+		if from > 0 {
+			q.Set("from", strconv.Itoa(from))
+		}
+		if d.Status != "" {
+			q.Set("status", d.Status)
+		}
+		u := "/cycles/" + web.Itoa(c.ID)
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		return u
+	}
+	if filter.Offset > 0 {
+		d.PrevURL = link(max(0, filter.Offset-web.PageSize))
+	}
+	if filter.Offset+len(d.People) < d.Total {
+		d.NextURL = link(filter.Offset + web.PageSize)
+	}
+	srv.Render(w, r, v, http.StatusOK, "cycle", c.Name, d)
+	return nil
+}
+
+// Close closes a cycle: its assessments no longer change.
+func Close(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	c, _, err := loadCycle(srv, r)
+	if err != nil {
+		return err
+	}
+	if r.PostFormValue("confirm") != "yes" {
+		return web.Errorf(http.StatusBadRequest, "Tick the box to confirm: a closed cycle's assessments no longer change.")
+	}
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		if err := tx.CloseCycle(ctx, c.ID, v.Person.ID); err != nil {
+			return err
+		}
+		return srv.Audit(tx, r, v, "cycle.close", 0, c.Name)
+	})
+	if errors.Is(err, store.ErrConflict) {
+		return web.Errorf(http.StatusConflict, "This cycle is closed already.")
+	}
+	if err != nil {
+		return err
+	}
+	web.Redirect(w, r, "/cycles/"+web.Itoa(c.ID), "closed")
+	return nil
+}

@@ -1,0 +1,320 @@
+package assess
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/guidance"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// personData is what a person's assessment page shows.
+type personData struct {
+	Cycle   store.Cycle
+	P       store.Participant
+	Access  policy.AssessmentAccess
+	Plan    *plan
+	Scale   []ladder.Rating
+	Rows    []row
+	Groups  []rowGroup
+	Ready   readiness
+	Radar   template.HTML
+	Amended []amendmentView
+	// The form just sent, with its errors, when it had some.
+	Form   map[string]string
+	Errors map[string]string
+	Side   store.Side // the side the form with errors was for
+	Steps  []step
+	Manage string // name of the manager who submitted
+}
+
+// row is one expectation with both sides, as far as the viewer may see them.
+type row struct {
+	It                  *item
+	Self, Manager       store.Rating
+	SelfHTML, MgrHTML   template.HTML
+	SelfLabel, MgrLabel string
+	Gap                 int  // manager's score minus the person's, when both rated
+	HasGap              bool // both rated and they differ
+}
+
+type rowGroup struct {
+	G    *group
+	Rows []*row
+}
+
+type amendmentView struct {
+	A    store.Amendment
+	Item string
+	By   string
+}
+
+type step struct {
+	Label string
+	Done  bool
+}
+
+// Page shows one person's assessment in a cycle: the forms the viewer may fill in, both sides
+// side by side as far as the viewer may see them, and what the ladder's guidance reads.
+func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	return showPerson(srv, w, r, v, http.StatusOK, "", nil, nil)
+}
+
+// load reads the cycle, the person's place in it, and what the viewer may do there.
+func load(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Cycle, *ladder.Framework, store.Participant, policy.AssessmentAccess, error) {
+	c, f, err := loadCycle(srv, r)
+	if err != nil {
+		return c, nil, store.Participant{}, policy.AssessmentAccess{}, err
+	}
+	id, _ := web.PathID(r)
+	p, err := srv.Store().Participant(r.Context(), c.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return c, nil, p, policy.AssessmentAccess{}, web.ErrNotFound
+	}
+	if err != nil {
+		return c, nil, p, policy.AssessmentAccess{}, err
+	}
+	above := false
+	if v.Manager && v.Person.ID != id {
+		if above, err = srv.Store().Manages(r.Context(), v.Person.ID, id); err != nil {
+			return c, nil, p, policy.AssessmentAccess{}, err
+		}
+	}
+	acc := policy.Assessment(v, id, above, policy.AssessmentState{Open: c.Open(), SelfSubmitted: p.Submitted(store.SelfSide),
+		ManagerSubmitted: p.Submitted(store.ManagerSide), Shared: !p.SharedAt.IsZero()}, srv.Settings())
+	return c, f, p, acc, nil
+}
+
+func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, side store.Side, form, errs map[string]string) error {
+	ctx := r.Context()
+	s := srv.Store()
+	c, f, p, acc, err := load(srv, r, v)
+	if err != nil {
+		return err
+	}
+	if policy.AuditsRead(v, p.Person.ID) {
+		if err := srv.Audit(s, r, v, "assessment.view", p.Person.ID, c.Name); err != nil {
+			return err
+		}
+	}
+	d := personData{Cycle: c, P: p, Access: acc, Scale: f.Scale, Form: form, Errors: errs, Side: side}
+	d.Plan = planFor(c, f, srv.Framework(), p)
+	self, mgr, err := visibleRatings(srv, r, c, p, acc)
+	if err != nil {
+		return err
+	}
+	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
+	d.Ready = readinessOf(f, d.Plan, self, mgr)
+	if len(d.Ready.Areas) > 2 {
+		d.Radar = radar(d.Ready)
+	}
+	d.Steps = []step{{"Self-assessment submitted", p.Submitted(store.SelfSide)}, {"Manager's assessment submitted", p.Submitted(store.ManagerSide)},
+		{"Shared with " + p.Person.Name, !p.SharedAt.IsZero()}, {"Acknowledged", !p.AcknowledgedAt.IsZero()}}
+	if acc.SeeSelf || acc.SeeManager {
+		am, err := s.Amendments(ctx, c.ID, p.Person.ID)
+		if err != nil {
+			return err
+		}
+		names := map[int64]string{}
+		for _, a := range am {
+			if (a.Side == store.SelfSide && !acc.SeeSelf) || (a.Side == store.ManagerSide && !acc.SeeManager) {
+				continue
+			}
+			av := amendmentView{A: a, Item: a.Level + "/" + a.Expectation, By: name(srv, r, names, a.MadeBy)}
+			if it := d.Plan.Items[av.Item]; it != nil {
+				av.Item = it.Plain
+			}
+			d.Amended = append(d.Amended, av)
+		}
+		if p.ManagerBy != 0 {
+			d.Manage = name(srv, r, names, p.ManagerBy)
+		}
+	}
+	srv.Render(w, r, v, status, "assessment", p.Person.Name+": "+c.Name, d)
+	return nil
+}
+
+func name(srv *web.Server, r *http.Request, cache map[int64]string, id int64) string {
+	if n, ok := cache[id]; ok {
+		return n
+	}
+	if p, err := srv.Store().Person(r.Context(), id); err == nil {
+		cache[id] = p.Name
+	}
+	return cache[id]
+}
+
+// visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.
+func visibleRatings(srv *web.Server, r *http.Request, c store.Cycle, p store.Participant, acc policy.AssessmentAccess) (self, mgr map[string]store.Rating, err error) {
+	read := func(side store.Side) (map[string]store.Rating, error) {
+		rs, err := srv.Store().Ratings(r.Context(), c.ID, p.Person.ID, side)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]store.Rating, len(rs))
+		for _, x := range rs {
+			m[x.Key()] = x
+		}
+		return m, nil
+	}
+	if acc.SeeSelf {
+		if self, err = read(store.SelfSide); err != nil {
+			return nil, nil, err
+		}
+	}
+	if acc.SeeManager {
+		if mgr, err = read(store.ManagerSide); err != nil {
+			return nil, nil, err
+		}
+	}
+	return self, mgr, nil
+}
+
+func rows(f *ladder.Framework, pl *plan, self, mgr map[string]store.Rating) ([]row, []rowGroup) {
+	out := make([]row, 0, len(pl.Order))
+	for _, it := range pl.Order {
+		rw := row{It: it, Self: self[it.Key], Manager: mgr[it.Key]}
+		if rw.Self.Evidence != "" {
+			rw.SelfHTML = markdown(rw.Self.Evidence)
+		}
+		if rw.Manager.Evidence != "" {
+			rw.MgrHTML = markdown(rw.Manager.Evidence)
+		}
+		rw.SelfLabel, rw.MgrLabel = labelOf(f, rw.Self.Rating), labelOf(f, rw.Manager.Rating)
+		if rw.Self.Rating != "" && rw.Manager.Rating != "" {
+			rw.Gap = scoreOf(f, rw.Manager.Rating) - scoreOf(f, rw.Self.Rating)
+			rw.HasGap = rw.Gap != 0
+		}
+		out = append(out, rw)
+	}
+	byKey := map[string]*row{}
+	for i := range out {
+		byKey[out[i].It.Key] = &out[i]
+	}
+	var groups []rowGroup
+	for _, g := range pl.Groups {
+		rg := rowGroup{G: g}
+		for _, it := range g.Items {
+			rg.Rows = append(rg.Rows, byKey[it.Key])
+		}
+		groups = append(groups, rg)
+	}
+	return out, groups
+}
+
+// readiness is, per area, how much of the current and the next level each side shows, and
+// what the ladder's promotion guidance reads from each side's ratings.
+type readiness struct {
+	Bar         string // the rating an expectation must reach to count as shown
+	Areas       []areaReady
+	Level, Next string // titles
+	SelfReads   guidanceReading
+	MgrReads    guidanceReading
+	HasGuidance bool
+}
+
+type areaReady struct {
+	Area                     string
+	Total, NextTotal         int
+	SelfShown, MgrShown      int
+	SelfNext, MgrNext        int
+	SelfShare, MgrShare      float64 // of the current level, 0..1
+	HasSelf, HasMgr, HasNext bool
+}
+
+type guidanceReading struct {
+	Seen  bool   // the side's ratings were visible and there were some
+	Level string // the level title the guidance reads, "" for none
+	Rule  string
+}
+
+// readinessOf counts, per area, the expectations each side rated at or above the bar, and
+// reads each side's ratings with the ladder's promotion guidance: the same evaluator the
+// published self-assessment page runs, as guidance, never as a verdict.
+func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]store.Rating) readiness {
+	var rd readiness
+	if pl.Level == nil {
+		return rd
+	}
+	bar := guidance.Bar(len(f.Scale))
+	if bar < len(f.Scale) {
+		rd.Bar = f.Scale[bar].Label
+	}
+	rd.Level = pl.Level.Title
+	if pl.NextLv != nil {
+		rd.Next = pl.NextLv.Title
+	}
+	byArea := map[string]*areaReady{}
+	var order []string
+	shown := func(m map[string]store.Rating, key string) bool {
+		r, ok := m[key]
+		return ok && r.Rating != "" && scoreOf(f, r.Rating) >= bar
+	}
+	for _, it := range pl.Order {
+		a := byArea[it.Area.ID]
+		if a == nil {
+			a = &areaReady{Area: it.Area.Title, HasSelf: self != nil, HasMgr: mgr != nil}
+			byArea[it.Area.ID] = a
+			order = append(order, it.Area.ID)
+		}
+		if it.Next {
+			a.NextTotal++
+			a.HasNext = true
+			if shown(self, it.Key) {
+				a.SelfNext++
+			}
+			if shown(mgr, it.Key) {
+				a.MgrNext++
+			}
+			continue
+		}
+		a.Total++
+		if shown(self, it.Key) {
+			a.SelfShown++
+		}
+		if shown(mgr, it.Key) {
+			a.MgrShown++
+		}
+	}
+	for _, id := range order {
+		a := byArea[id]
+		if a.Total > 0 {
+			a.SelfShare, a.MgrShare = float64(a.SelfShown)/float64(a.Total), float64(a.MgrShown)/float64(a.Total)
+		}
+		rd.Areas = append(rd.Areas, *a)
+	}
+	if pl.Ladder.Promotion == nil {
+		return rd
+	}
+	rd.HasGuidance = true
+	gl := guidance.FromLadder(pl.Ladder)
+	read := func(m map[string]store.Rating) guidanceReading {
+		if len(m) == 0 {
+			return guidanceReading{}
+		}
+		ratings := make(map[string]string, len(m))
+		for k, r := range m {
+			if r.Rating != "" {
+				ratings[k] = r.Rating
+			}
+		}
+		res := guidance.Evaluate(guidance.Input{Ladder: gl, Scale: scaleIDs(f), Track: pl.Track, Ratings: ratings})
+		g := guidanceReading{Seen: true, Rule: res.Rule}
+		if lv := pl.Ladder.Level(res.Level); lv != nil {
+			g.Level = lv.Title
+		}
+		return g
+	}
+	rd.SelfReads, rd.MgrReads = read(self), read(mgr)
+	return rd
+}
+
+// trimEvidence turns a form's line breaks into "\n" and trims the ends.
+func trimEvidence(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+}

@@ -1,0 +1,248 @@
+// Package assess holds the pages of assessment cycles: opening and closing a cycle, a
+// person's self and manager assessment with evidence, the two side by side with the ladder's
+// promotion guidance, and the reports over a cycle. A cycle reads its expectations from the
+// framework it was opened on, never from the framework in use, so it reads the same after
+// the framework's files change; what changed since is marked.
+package assess
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"sync"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Version is the content hash a cycle is pinned to: the site's framework version, which a
+// self-assessment file downloaded from the published site names too.
+func Version(f *ladder.Framework) (string, []byte, error) {
+	b, err := ladder.JSON(f)
+	if err != nil {
+		return "", nil, err
+	}
+	v, err := site.FrameworkVersion(f)
+	return v, b, err
+}
+
+// snapshots keeps the frameworks cycles were opened on, decoded, by a hash of their JSON: a
+// cycle's snapshot never changes, and decoding one for every page would cost more than the
+// page. It holds a few: there are few open cycles at a time.
+var snapshots = struct {
+	sync.Mutex
+	m map[[32]byte]*ladder.Framework
+}{m: map[[32]byte]*ladder.Framework{}}
+
+const maxSnapshots = 16
+
+// snapshot is the framework cycle c was opened on.
+func snapshot(c store.Cycle) (*ladder.Framework, error) {
+	key := sha256.Sum256(c.FrameworkJSON)
+	snapshots.Lock()
+	f := snapshots.m[key]
+	snapshots.Unlock()
+	if f != nil {
+		return f, nil
+	}
+	f = &ladder.Framework{}
+	if err := json.Unmarshal(c.FrameworkJSON, f); err != nil {
+		return nil, fmt.Errorf("cycle %d: framework snapshot: %w", c.ID, err)
+	}
+	snapshots.Lock()
+	if len(snapshots.m) >= maxSnapshots {
+		clear(snapshots.m)
+	}
+	snapshots.m[key] = f
+	snapshots.Unlock()
+	return f, nil
+}
+
+// loadCycle reads the {cycle} of the route and its framework; a cycle that is not there is
+// not found.
+func loadCycle(srv *web.Server, r *http.Request) (store.Cycle, *ladder.Framework, error) {
+	id, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
+	if err != nil || id <= 0 {
+		return store.Cycle{}, nil, web.ErrNotFound
+	}
+	c, err := srv.Store().Cycle(r.Context(), id)
+	if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return store.Cycle{}, nil, web.ErrNotFound
+		}
+		return store.Cycle{}, nil, err
+	}
+	f, err := snapshot(c)
+	return c, f, err
+}
+
+// item is one expectation a person is assessed on, from the cycle's framework.
+type item struct {
+	Key       string // level/id: the form fields' and the file's key
+	Level     *ladder.Level
+	Area      *ladder.Area
+	ID        string
+	Name      string // a trait's name
+	Text      template.HTML
+	Plain     string
+	Next      bool   // of the next level
+	Changed   string // what happened to it in the framework in use since the cycle opened
+	LevelCode string
+}
+
+// group is the items of one area at one level, in the framework's order.
+type group struct {
+	Level *ladder.Level
+	Area  *ladder.Area
+	Next  bool
+	Items []*item
+}
+
+// plan is what a person is assessed on in a cycle: their level's expectations for their
+// track, and the next level's when the cycle asks about it.
+type plan struct {
+	Ladder *ladder.Ladder
+	Level  *ladder.Level
+	NextLv *ladder.Level
+	Track  string
+	Groups []*group
+	Items  map[string]*item
+	Order  []*item
+	// Added are expectations the framework in use has at these levels that the cycle's
+	// framework did not: new since the cycle opened, not asked about in it.
+	Added []string
+}
+
+// planFor builds the plan of participant p in cycle c with framework f (the cycle's); now is
+// the framework in use, to mark what changed since.
+func planFor(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan {
+	pl := &plan{Items: map[string]*item{}, Track: p.Track}
+	l := f.Ladder(p.Ladder)
+	if l == nil {
+		return pl
+	}
+	pl.Ladder = l
+	for i, lv := range l.Levels {
+		if lv.ID == p.Level {
+			pl.Level = lv
+			if c.IncludeNext && i+1 < len(l.Levels) {
+				pl.NextLv = l.Levels[i+1]
+			}
+		}
+	}
+	if pl.Level == nil {
+		return pl
+	}
+	nowLadder := now.Ladder(p.Ladder)
+	for _, lv := range []*ladder.Level{pl.Level, pl.NextLv} {
+		if lv == nil {
+			continue
+		}
+		var nowLevel *ladder.Level
+		if nowLadder != nil {
+			nowLevel = nowLadder.Level(lv.ID)
+		}
+		for _, a := range l.Areas() {
+			la := lv.Area(a.ID)
+			if la == nil {
+				continue
+			}
+			g := &group{Level: lv, Area: a, Next: lv != pl.Level}
+			for _, e := range la.Expectations {
+				if e.Track != "" && e.Track != p.Track {
+					continue
+				}
+				it := &item{Key: lv.ID + "/" + e.ID, Level: lv, Area: a, ID: e.ID, Name: e.Name, Plain: e.Text,
+					Text: markdown(e.Text), Next: g.Next, LevelCode: lv.Code}
+				it.Changed = changedSince(e, nowLevel)
+				g.Items = append(g.Items, it)
+				pl.Items[it.Key] = it
+				pl.Order = append(pl.Order, it)
+			}
+			if len(g.Items) > 0 {
+				pl.Groups = append(pl.Groups, g)
+			}
+		}
+		if nowLevel != nil {
+			for _, la := range nowLevel.Areas {
+				for _, e := range la.Expectations {
+					if (e.Track == "" || e.Track == p.Track) && pl.Items[lv.ID+"/"+e.ID] == nil {
+						pl.Added = append(pl.Added, lv.Title+": "+e.Text)
+					}
+				}
+			}
+		}
+	}
+	return pl
+}
+
+// changedSince says what the framework in use did to expectation e of a level since the
+// cycle opened: "" when nothing.
+func changedSince(e *ladder.Expectation, now *ladder.Level) string {
+	if now == nil {
+		return "The level is no longer in the framework."
+	}
+	for _, la := range now.Areas {
+		for _, ne := range la.Expectations {
+			if ne.ID == e.ID {
+				if ne.Text != e.Text || ne.Name != e.Name {
+					return "Reworded since: " + ne.Text
+				}
+				return ""
+			}
+		}
+	}
+	return "No longer expected at this level."
+}
+
+// md renders evidence and expectations: CommonMark with links found in plain text, and no
+// raw HTML (goldmark leaves it out, and drops links to javascript: and the like).
+var md = goldmark.New(goldmark.WithExtensions(extension.Linkify))
+
+// markdown renders Markdown text safely.
+func markdown(s string) template.HTML {
+	var b bytes.Buffer
+	if err := md.Convert([]byte(s), &b); err != nil {
+		return template.HTML(template.HTMLEscapeString(s))
+	}
+	return template.HTML(b.String()) //nolint:gosec // goldmark without WithUnsafe escapes raw HTML
+}
+
+// scaleIDs are the rating ids of the cycle's scale, lowest first.
+func scaleIDs(f *ladder.Framework) []string {
+	out := make([]string, len(f.Scale))
+	for i, r := range f.Scale {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// scoreOf is a rating's position on the scale, -1 when it is not on it.
+func scoreOf(f *ladder.Framework, rating string) int {
+	for i, r := range f.Scale {
+		if r.ID == rating {
+			return i
+		}
+	}
+	return -1
+}
+
+// labelOf is a rating's label on the scale.
+func labelOf(f *ladder.Framework, rating string) string {
+	for _, r := range f.Scale {
+		if r.ID == rating {
+			return r.Label
+		}
+	}
+	return rating
+}
