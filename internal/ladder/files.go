@@ -5,20 +5,20 @@ package ladder
 
 type frameworkFile struct {
 	Pos          Pos
-	Format       int          `yaml:"format"`
-	Title        string       `yaml:"title,required"`
-	Organisation string       `yaml:"organisation"`
-	Logo         string       `yaml:"logo"`
-	Description  string       `yaml:"description"`
-	BaseURL      string       `yaml:"base_url"`
-	Repository   string       `yaml:"repository"`
-	EditURL      string       `yaml:"edit_url"`
+	Format       int    `yaml:"format"`
+	Title        string `yaml:"title,required"`
+	Organisation string `yaml:"organisation"`
+	Logo         string `yaml:"logo"`
+	Description  string `yaml:"description"`
+	BaseURL      string `yaml:"base_url"`
+	Repository   string `yaml:"repository"`
+	EditURL      string `yaml:"edit_url"`
 	// AdminsReadAssessments is nil when not written: admins read assessments.
-	AdminsReadAssessments *bool `yaml:"admins_read_assessments"`
-	Scale        []ratingFile `yaml:"scale,required"`
-	Ladders      []ident      `yaml:"ladders,required"`
-	Pages        []ident      `yaml:"pages"`
-	At           keyPositions
+	AdminsReadAssessments *bool        `yaml:"admins_read_assessments"`
+	Scale                 []ratingFile `yaml:"scale,required"`
+	Ladders               []ident      `yaml:"ladders,required"`
+	Pages                 []ident      `yaml:"pages"`
+	At                    keyPositions
 }
 
 type ratingFile struct {

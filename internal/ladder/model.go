@@ -13,21 +13,21 @@ const FormatVersion = 1
 
 // Framework is a whole career framework: one folder with a rungs.yaml at its root.
 type Framework struct {
-	Format       int          `json:"format"`
-	Title        string       `json:"title"`
-	Organisation string       `json:"organisation,omitempty"`
-	Logo         string       `json:"logo,omitempty"`
-	Description  string       `json:"description,omitempty"`
-	BaseURL      string       `json:"base_url,omitempty"`
-	Repository   string       `json:"repository,omitempty"`
-	EditURL      string       `json:"edit_url,omitempty"`
+	Format       int    `json:"format"`
+	Title        string `json:"title"`
+	Organisation string `json:"organisation,omitempty"`
+	Logo         string `json:"logo,omitempty"`
+	Description  string `json:"description,omitempty"`
+	BaseURL      string `json:"base_url,omitempty"`
+	Repository   string `json:"repository,omitempty"`
+	EditURL      string `json:"edit_url,omitempty"`
 	// AdminsReadAssessments, when false, keeps the people team (admins) out of people's
 	// assessments in the people app: they see only how far each has come. Nil means true.
-	AdminsReadAssessments *bool `json:"admins_read_assessments,omitempty"`
-	Scale        []Rating     `json:"scale"`
-	Ladders      []*Ladder    `json:"ladders"`
-	Pages        []*Page      `json:"pages"`
-	Crosswalk    []TitleMatch `json:"crosswalk"`
+	AdminsReadAssessments *bool        `json:"admins_read_assessments,omitempty"`
+	Scale                 []Rating     `json:"scale"`
+	Ladders               []*Ladder    `json:"ladders"`
+	Pages                 []*Page      `json:"pages"`
+	Crosswalk             []TitleMatch `json:"crosswalk"`
 }
 
 // Rating is one step of the scale used in assessments, lowest first.
