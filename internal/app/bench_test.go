@@ -3,14 +3,17 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
@@ -18,33 +21,26 @@ import (
 // benchPeople is the size of the organisation the benchmarks run on.
 const benchPeople = 100_000
 
-// orgRows is an organisation of n people: one head, and everyone else reporting to someone
-// earlier, ten to a manager, with titles for the rollout and levels for two thirds of them.
-func orgRows(n int) []store.ImportRow {
+// orgRows is gen.Org's organisation of n people, as an import: the one scripts/load-people
+// loads a server with, so that the benchmark and the load script measure the same pages.
+func orgRows(n int) ([]gen.Employee, []store.ImportRow) {
+	org := gen.Org(n)
 	rows := make([]store.ImportRow, n)
-	levels := []string{"associate", "engineer", "senior", "staff", "principal"}
-	for i := range rows {
-		r := store.ImportRow{Person: store.Person{
-			Name:      fmt.Sprintf("Person %06d", i),
-			Email:     fmt.Sprintf("p%06d@example.com", i),
-			Title:     []string{"Software Engineer", "Senior Software Engineer", "SDE II", "Staff Engineer"}[i%4],
-			StartDate: time.Date(2015+i%10, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC),
-		}}
-		if i > 0 {
-			r.ManagerEmail = fmt.Sprintf("p%06d@example.com", (i-1)/10)
+	for i, e := range org {
+		rows[i] = store.ImportRow{
+			Person:       store.Person{Name: e.Name, Email: e.Email, Title: e.Title, StartDate: e.Start, Status: store.Status(e.Status)},
+			ManagerEmail: e.Manager, Ladder: e.Ladder, Track: e.Track, Level: e.Level,
 		}
-		if i%3 != 0 {
-			r.Ladder, r.Track, r.Level = "engineering", "product", levels[i%len(levels)]
-		}
-		rows[i] = r
 	}
-	return rows
+	return org, rows
 }
 
-// BenchmarkPages serves the people list and a person's page to many clients at once over
-// real HTTP, signed in as an admin or as a manager, with 100,000 people in the database.
+// BenchmarkPages serves the pages scripts/load-people loads, to many clients at once over
+// real HTTP, signed in as an admin, a manager or a member, with 100,000 people in the
+// database. With -cpuprofile, it shows where a page's time goes.
 func BenchmarkPages(b *testing.B) {
-	rows := orgRows(benchPeople)
+	org, rows := orgRows(benchPeople)
+	searches := gen.Searches(org)
 	for _, backend := range []string{"sqlite", "postgres"} {
 		b.Run(backend, func(b *testing.B) {
 			s := benchStore(b, backend)
@@ -69,9 +65,9 @@ func BenchmarkPages(b *testing.B) {
 				}
 				return token
 			}
-			admin := session("p000000@example.com", store.Admin)
-			// Ten reports each: p000001 has 11,110 people below them, p000011 1,110.
-			director, lead := session("p000001@example.com", store.Member), session("p000011@example.com", store.Member)
+			admin := session(org[gen.OrgHead].Email, store.Admin)
+			vp := session(org[gen.OrgVP].Email, store.Member)
+			lead := session(org[gen.OrgLead(len(org))].Email, store.Member)
 			f, site := bundled()
 			a, err := app.New(app.Config{Store: s, Site: site}, f)
 			if err != nil {
@@ -79,33 +75,46 @@ func BenchmarkPages(b *testing.B) {
 			}
 			srv := httptest.NewServer(a)
 			defer srv.Close()
-			someone, _ := s.PersonByEmail(ctx, "p054321@example.com")
-			inTeam, _ := s.PersonByEmail(ctx, "p011234@example.com") // below p000011 and p000001
-			for _, page := range []struct{ name, token, path string }{
-				{"people-list", admin, "/people"},
-				{"people-list-page-1000", admin, "/people?from=50000"},
-				{"people-search", admin, "/people?q=p0543"},
-				{"person", admin, fmt.Sprintf("/people/%d", someone.ID)},
-				{"manager-of-11k-list", director, "/people"},
-				{"manager-of-1k-list", lead, "/people"},
-				{"manager-of-1k-person", lead, fmt.Sprintf("/people/%d", inTeam.ID)},
+			id := func(i int) int64 {
+				p, err := s.PersonByEmail(ctx, org[i].Email)
+				if err != nil {
+					b.Fatal(err)
+				}
+				return p.ID
+			}
+			lastOfLead := id(len(org) - 1)
+			for _, page := range []struct {
+				name, token string
+				path        func(n int) string
+			}{
+				{"admin-list", admin, fixed("/people")},
+				{"admin-list-far", admin, fixed(fmt.Sprintf("/people?after=%d", id(50_000)))},
+				{"admin-search", admin, func(n int) string { return "/people?q=" + url.QueryEscape(searches[n%len(searches)]) }},
+				{"admin-person", admin, fixed(fmt.Sprintf("/people/%d", id(54_321)))},
+				{"manager-of-11110-list", vp, fixed("/people")},
+				{"manager-of-11-list", lead, fixed("/people")},
+				{"manager-of-11-person", lead, fixed(fmt.Sprintf("/people/%d", lastOfLead))},
 			} {
 				b.Run(page.name, func(b *testing.B) {
 					b.SetParallelism(8) // 16 clients on 2 cores: more than the server has cores
+					var next atomic.Int64
 					b.RunParallel(func(pb *testing.PB) {
 						jar, _ := cookiejar.New(nil)
 						u, _ := url.Parse(srv.URL)
 						jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: page.token}})
 						c := &http.Client{Jar: jar}
 						for pb.Next() {
-							res, err := c.Get(srv.URL + page.path)
+							n := int(next.Add(1))
+							res, err := c.Get(srv.URL + page.path(n))
 							if err != nil {
 								b.Error(err)
 								return
 							}
+							// Read to the end, so that the connection is kept for the next request.
+							_, _ = io.Copy(io.Discard, res.Body)
 							res.Body.Close()
 							if res.StatusCode != http.StatusOK {
-								b.Errorf("%s: status %d", page.path, res.StatusCode)
+								b.Errorf("%s: status %d", page.path(n), res.StatusCode)
 								return
 							}
 						}
@@ -129,3 +138,5 @@ func benchStore(b *testing.B, backend string) *store.Store {
 	}
 	return s
 }
+
+func fixed(path string) func(int) string { return func(int) string { return path } }

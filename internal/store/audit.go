@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -26,7 +27,11 @@ type AuditEntry struct {
 // by it) within PostgreSQL's limit on the size of an index entry.
 const MaxAuditDetail = 500
 
-// AddAudit appends e to the audit log and returns it as stored, with its id.
+// AddAudit appends e to the audit log and returns it as stored, with its id, once it is
+// committed. Inside WithTx it is written by the transaction, and committed with it. Outside,
+// entries added at the same time share one transaction (see auditGroup): a page view that is
+// audited waits for one commit, not for every other view's before it, and never returns
+// before its entry is on disk.
 func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" {
@@ -41,6 +46,14 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 	}
 	// PostgreSQL keeps microseconds; dropping the rest here makes both databases hold the same.
 	e.At = e.At.UTC().Truncate(time.Microsecond)
+	if !s.inTx {
+		return s.audits.add(ctx, s, e)
+	}
+	return s.insertAudit(ctx, e)
+}
+
+// insertAudit writes e through the store's writer: the transaction it is in.
+func (s *Store) insertAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	row := s.writeRow(ctx, `
 		INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) VALUES (?, ?, ?, ?, ?, ?)
 		RETURNING `+auditColumns,
@@ -50,6 +63,96 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 		return AuditEntry{}, s.fail(err, "add audit entry %s", e.Action)
 	}
 	return added, nil
+}
+
+// auditGroup writes the entries added outside a transaction in groups, one transaction each
+// (group commit). The first caller to find no group being written writes one: its own entry
+// and any that arrive meanwhile wait, and when it has committed, the first of them writes the
+// next group with everything that came in during that commit. An entry alone is written at
+// once; under load, one commit serves many entries, so that on SQLite the single writer and
+// the disk's flush are shared instead of queued for. Every caller returns only after the
+// commit of its own group (its entry is on disk: SQLite's writer syncs at each commit, as
+// PostgreSQL does) or with the error that failed it, so nothing acknowledged can be lost.
+type auditGroup struct {
+	mu      sync.Mutex
+	waiting []*auditWait
+	writing bool // a group is being written; the next one is waiting
+	groups  int  // how many groups were written, for the tests
+	// onWait, when set (by tests), is told how many entries wait behind a group being written.
+	onWait func(waiting int)
+}
+
+// auditWait is one entry waiting for its group's commit.
+type auditWait struct {
+	e     AuditEntry
+	done  chan struct{} // closed when the entry is committed or failed, or when it is to lead
+	lead  bool          // set before done is closed: write the next group
+	added AuditEntry
+	err   error
+}
+
+// maxAuditGroup bounds a group, so that one commit stays short.
+const maxAuditGroup = 500
+
+func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntry, error) {
+	w := &auditWait{e: e, done: make(chan struct{})}
+	g.mu.Lock()
+	g.waiting = append(g.waiting, w)
+	if g.writing {
+		if g.onWait != nil {
+			g.onWait(len(g.waiting))
+		}
+		g.mu.Unlock()
+		// No giving up on ctx: the entry may already be in a group being committed, and
+		// its caller is told what happened to it.
+		<-w.done
+		if !w.lead {
+			return w.added, w.err
+		}
+		g.mu.Lock()
+	}
+	// This caller writes the next group. Its entry is the first waiting: either nothing was
+	// waiting, or the last writer handed over to it as the first waiter.
+	g.writing = true
+	g.groups++
+	n := min(len(g.waiting), maxAuditGroup)
+	group := g.waiting[:n:n]
+	g.waiting = g.waiting[n:]
+	g.mu.Unlock()
+	// The group is others' too: its transaction does not end with this caller's request.
+	err := s.writeAuditGroup(context.WithoutCancel(ctx), group)
+	var next *auditWait
+	g.mu.Lock()
+	if len(g.waiting) == 0 {
+		g.writing = false
+	} else {
+		next = g.waiting[0]
+	}
+	g.mu.Unlock()
+	for _, gw := range group {
+		gw.err = err
+		if gw != w {
+			close(gw.done)
+		}
+	}
+	if next != nil {
+		next.lead = true
+		close(next.done)
+	}
+	return w.added, w.err
+}
+
+// writeAuditGroup writes a group of entries in one transaction and gives each its stored row.
+func (s *Store) writeAuditGroup(ctx context.Context, group []*auditWait) error {
+	return s.WithTx(ctx, func(tx *Store) error {
+		for _, w := range group {
+			var err error
+			if w.added, err = tx.insertAudit(ctx, w.e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // AuditFilter chooses and pages the entries AuditLog returns; zero fields do not filter, and

@@ -220,3 +220,68 @@ func TestAuditDetailIsCut(t *testing.T) {
 		}
 	})
 }
+
+// Entries added at once outside a transaction share commits: while one group is written, the
+// others wait and go into the next group together. Each caller returns once its own entry is
+// committed, with its own id.
+func TestAuditGroupCommit(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const n = 50
+		// A transaction holds the log (SQLite's one writer; a lock on PostgreSQL's table), so
+		// that the first group cannot be written until the others all wait behind it.
+		held, release := make(chan struct{}), make(chan struct{})
+		go func() {
+			_ = s.WithTx(ctx, func(tx *store.Store) error {
+				if s.Dialect() == "postgres" {
+					if err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+						close(held)
+						return err
+					}
+				}
+				close(held)
+				<-release
+				return nil
+			})
+		}()
+		<-held
+		allWaiting := make(chan struct{})
+		s.OnLogGroupWait(func(waiting int) {
+			if waiting == n-1 {
+				close(allWaiting)
+			}
+		})
+		type result struct {
+			e   store.AuditEntry
+			err error
+		}
+		results := make(chan result, n)
+		for i := range n {
+			go func() {
+				e, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: int64(i + 1)})
+				results <- result{e, err}
+			}()
+		}
+		<-allWaiting
+		close(release)
+		ids := map[int64]int64{}
+		for range n {
+			r := <-results
+			if r.err != nil {
+				t.Fatal(r.err)
+			}
+			if other, dup := ids[r.e.ID]; dup || r.e.ID == 0 {
+				t.Errorf("entry %d has id %d, as entry %d does", r.e.Subject, r.e.ID, other)
+			}
+			ids[r.e.ID] = r.e.Subject
+			got, err := s.AuditLog(ctx, store.AuditFilter{Subject: r.e.Subject, Action: "person.view"})
+			if err != nil || len(got) != 1 || got[0] != r.e {
+				t.Errorf("entry %d as read back: %+v, %v; want %+v", r.e.Subject, got, err, r.e)
+			}
+		}
+		if groups := s.LogGroups(); groups != 2 {
+			t.Errorf("%d entries in %d groups, want 2: the first alone, then the %d that waited", n, groups, n-1)
+		}
+	})
+}

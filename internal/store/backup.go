@@ -122,7 +122,7 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, rungsVersion string) (B
 	if err := writeLine(out, nil, info); err != nil {
 		return BackupInfo{}, err
 	}
-	for _, table := range tablesAt(ms, version) {
+	for _, table := range backedUp(s.d.tablesAt(ms, version)) {
 		t, err := s.backupTable(ctx, tx, out, table)
 		if err != nil {
 			return BackupInfo{}, fmt.Errorf("backup %s: %w", table, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"io/fs"
+	"testing/fstest"
 )
 
 // OpenWithMigrations opens a store with migrations from fsys instead of the embedded ones.
@@ -28,3 +29,39 @@ func MigrationCount() int {
 
 // ReadDB is the reader pool.
 func (s *Store) ReadDB() *sql.DB { return s.readDB }
+
+// MigrationsUpTo is the embedded migrations up to version, to make a database as an older
+// rungs left it.
+func MigrationsUpTo(version int) fs.FS {
+	all, err := loadMigrations(migrationFiles)
+	if err != nil {
+		panic(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, m := range all {
+		if m.version <= version {
+			fsys["migrations/"+m.name] = &fstest.MapFile{Data: []byte(m.sql)}
+		}
+	}
+	return fsys
+}
+
+// LogGroups is how many groups of audit entries were written outside transactions.
+func (s *Store) LogGroups() int {
+	s.audits.mu.Lock()
+	defer s.audits.mu.Unlock()
+	return s.audits.groups
+}
+
+// OnLogGroupWait has f told how many entries wait behind a group of audit entries being written.
+func (s *Store) OnLogGroupWait(f func(waiting int)) {
+	s.audits.mu.Lock()
+	defer s.audits.mu.Unlock()
+	s.audits.onWait = f
+}
+
+// Exec runs a statement through the store's writer: inside WithTx, its transaction.
+func (s *Store) Exec(ctx context.Context, query string) error {
+	_, err := s.exec(ctx, query)
+	return err
+}

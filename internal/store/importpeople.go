@@ -116,6 +116,25 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 				return err
 			}
 		}
+		// The reporting chain: walked again for new people and for people with a new
+		// manager (and everyone below them); names and statuses copied for the others.
+		var moved, renamed []int64
+		for _, i := range fresh {
+			moved = append(moved, people[i].ID)
+		}
+		for _, i := range changed {
+			if p, old := people[i], stored[keys[i]]; managerOf(i) != old.ManagerID {
+				moved = append(moved, p.ID)
+			} else if p.Name != old.Name || p.Status != old.Status {
+				renamed = append(renamed, p.ID)
+			}
+		}
+		if err := tx.rechain(ctx, moved); err != nil {
+			return err
+		}
+		if err := tx.recopy(ctx, renamed); err != nil {
+			return err
+		}
 		var levelled []int
 		for _, i := range fresh {
 			if people[i].Level != "" {

@@ -3,19 +3,36 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // PeopleFilter chooses and pages the people ListPeople returns; zero fields do not filter.
+//
+// Without a Query, people are listed by name, then id. With one, the best matches come
+// first: those whose name or email is the query (or whose email is the query and a domain),
+// then those whose name or email starts with it, then those with a word of the name that
+// starts with it, then the rest; each group by name, then id. A query that more than
+// RankedMatches names and emails hold is too broad to rank, as that would read every one
+// of them: its matches are listed in the order people were added (by id), as the text index
+// gives them, so that a page of them costs what a page of a narrow search does.
+//
+// Pages follow the list's order on from a person rather than counting rows (keyset paging):
+// a page far down a long list costs no more than the first, and people added meanwhile do
+// not shift the page. After lists the people that come after that person, Before the ones
+// just before them (in list order too).
 type PeopleFilter struct {
-	Status     Status
-	ManagerID  int64 // direct reports of this person
-	Under      int64 // only people below this person in the reporting chain (direct and indirect reports), not the person
-	Ladder     string
-	Query      string // case-insensitive substring of name or email
-	Unlevelled bool   // only people without a level yet
-	Limit      int    // 0 means DefaultLimit; at most MaxLimit
-	Offset     int
+	Status    Status
+	ManagerID int64 // direct reports of this person
+	Under     int64 // only people below this person in the reporting chain (direct and indirect reports), not the person
+	Ladder    string
+	// Query is part of a name or email, in any case. Three characters or more are looked
+	// for anywhere in them; one or two at the start of the email, the name or a word of it.
+	Query      string
+	Unlevelled bool  // only people without a level yet
+	Limit      int   // 0 means DefaultLimit; at most MaxLimit
+	After      int64 // a person's id: the page after them
+	Before     int64 // a person's id: the page before them
 }
 
 // DefaultLimit and MaxLimit bound a page of ListPeople.
@@ -24,84 +41,314 @@ const (
 	MaxLimit     = 1000
 )
 
-// where returns the SQL condition for f's filters on the people table (no paging), "" for none.
-func (f PeopleFilter) where(d dialect) (string, []any) {
-	var where []string
-	var args []any
+// RankedMatches is how many names and emails a query may match and still be listed best
+// match first; MostCounted is how many people a page counts exactly before saying "more".
+const (
+	RankedMatches = 500
+	MostCounted   = 1000
+)
+
+// expr is a piece of SQL and the arguments of its placeholders.
+type expr struct {
+	sql  string
+	args []any
+}
+
+// order says how a query of people is done, which decides the order of its rows.
+type order int
+
+const (
+	byName  order = iota // the list's own order, from an index
+	byMatch              // a query's matches from the text index, best first
+	byID                 // a broad query's matches from the text index, in its order
+)
+
+// peopleQuery is a filter's SQL: FROM and WHERE, and the expressions the list is ordered by.
+type peopleQuery struct {
+	from  string
+	where []expr
+	order []expr // the list's order, each ascending
+	// cursor is order for the person a page starts from, who is people x.
+	cursor []expr
+}
+
+// query builds f's SQL for the order o. rows says whether the people table is needed (for
+// the rows themselves), or only whatever chooses them (for a count).
+//
+// A manager's people are read from people_chain, which holds each person's name, email and
+// status with the list's order in its index, so that neither a long list nor a search of it
+// reads people until the rows of the page.
+func (f PeopleFilter) query(d dialect, o order, rows bool) peopleQuery {
+	var pq peopleQuery
+	q := strings.TrimSpace(f.Query)
+	if q == "" {
+		o = byName
+	}
+	if f.ManagerID != 0 || f.Ladder != "" || f.Unlevelled || o != byName {
+		rows = true // these need the people table anyway
+	}
+	t, id := "p", "p.id" // where the name, email and status are read from
+	switch {
+	case o != byName && d.matchTable() != "":
+		// The text index's matches drive the query (SQLite's CROSS JOIN keeps the order of
+		// the tables): few of them, RankedMatches at most, or read in the index's order.
+		m := d.matchTable()
+		pq.from = ` FROM ` + m + ` CROSS JOIN people p`
+		pq.where = append(pq.where, expr{"p.id = " + m + ".rowid", nil})
+		if f.Under != 0 {
+			pq.from += ` CROSS JOIN people_chain c`
+			pq.where = append(pq.where, expr{"c.person_id = p.id AND c.manager_id = ?", []any{f.Under}})
+		}
+	case f.Under != 0:
+		t, id = "c", "c.person_id"
+		pq.from = ` FROM people_chain c`
+		if rows {
+			pq.from += ` JOIN people p ON p.id = c.person_id`
+		}
+		pq.where = append(pq.where, expr{"c.manager_id = ?", []any{f.Under}})
+	default:
+		pq.from = ` FROM people p`
+	}
 	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, string(f.Status))
+		pq.where = append(pq.where, expr{t + ".status = ?", []any{string(f.Status)}})
 	}
 	if f.ManagerID != 0 {
-		where, args = append(where, "manager_id = ?"), append(args, f.ManagerID)
-	}
-	if f.Under != 0 {
-		where, args = append(where, "id IN ("+reportsSQL+") AND id <> ?"), append(args, f.Under, f.Under)
+		pq.where = append(pq.where, expr{"p.manager_id = ?", []any{f.ManagerID}})
 	}
 	if f.Ladder != "" {
-		where, args = append(where, "ladder = ?"), append(args, f.Ladder)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		like := likeContains(q)
-		where = append(where, `(name `+d.ilike()+` ? ESCAPE '\' OR email `+d.ilike()+` ? ESCAPE '\')`)
-		args = append(args, like, like)
+		pq.where = append(pq.where, expr{"p.ladder = ?", []any{f.Ladder}})
 	}
 	if f.Unlevelled {
-		where = append(where, "level = ''")
+		pq.where = append(pq.where, expr{"p.level = ''", nil})
 	}
-	if len(where) == 0 {
-		return "", nil
+	pq.order = []expr{{t + ".name", nil}, {id, nil}}
+	pq.cursor = []expr{{"x.name", nil}, {"x.id", nil}}
+	switch {
+	case q == "":
+	case o == byMatch:
+		pq.where = append(pq.where, d.search("p", q))
+		pq.order = []expr{d.rank("p", q), {"p.name", nil}, {"p.id", nil}}
+		pq.cursor = []expr{d.rank("x", q), {"x.name", nil}, {"x.id", nil}}
+	default:
+		pq.where = append(pq.where, d.search("p", q))
+		// On SQLite, the order of the text index itself, which it reads no further than the page.
+		pq.order, pq.cursor = []expr{{d.matchOrder("p"), nil}}, []expr{{"x.id", nil}}
 	}
-	return ` WHERE ` + strings.Join(where, ` AND `), args
+	return pq
+}
+
+// sql writes the query's FROM and WHERE clauses, with more conditions, into b.
+func (pq peopleQuery) sql(b *sqlBuilder, more ...expr) {
+	b.add(pq.from, nil)
+	for i, w := range append(slices.Clip(pq.where), more...) {
+		if i == 0 {
+			b.add(" WHERE ", nil)
+		} else {
+			b.add(" AND ", nil)
+		}
+		b.add(w.sql, w.args)
+	}
+}
+
+// keyset is the condition for the rows after (or, reversed, before) the person with id.
+func (pq peopleQuery) keyset(id int64, before bool) expr {
+	var left, right []string
+	var args []any
+	for _, o := range pq.order {
+		left = append(left, o.sql)
+		args = append(args, o.args...)
+	}
+	for _, c := range pq.cursor {
+		right = append(right, c.sql)
+		args = append(args, c.args...)
+	}
+	op := " > "
+	if before {
+		op = " < "
+	}
+	return expr{"(" + strings.Join(left, ", ") + ")" + op + "(SELECT " + strings.Join(right, ", ") + " FROM people x WHERE x.id = ?)",
+		append(args, id)}
+}
+
+// orderBy writes the ORDER BY clause, descending when reversed.
+func (pq peopleQuery) orderBy(b *sqlBuilder, reversed bool) {
+	b.add(" ORDER BY ", nil)
+	for i, o := range pq.order {
+		if i > 0 {
+			b.add(", ", nil)
+		}
+		b.add(o.sql, o.args)
+		if reversed {
+			b.add(" DESC", nil)
+		}
+	}
+}
+
+// sqlBuilder is SQL text and its arguments, in the order of their placeholders.
+type sqlBuilder struct {
+	strings.Builder
+	args []any
+}
+
+func (b *sqlBuilder) add(sql string, args []any) {
+	b.WriteString(sql)
+	b.args = append(b.args, args...)
 }
 
 // likeContains is a LIKE pattern (with ESCAPE '\') matching any text that contains s.
-func likeContains(s string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s) + "%"
+func likeContains(s string) string { return "%" + likeEscape(s) + "%" }
+
+// likeEscape makes s match itself literally in a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// page checks a page's limit and offset and turns a zero limit into DefaultLimit.
-func page(limit, offset int) (int, error) {
+// checkLimit checks a page's limit and turns 0 into DefaultLimit.
+func checkLimit(limit int) (int, error) {
 	if limit == 0 {
 		limit = DefaultLimit
 	}
-	if limit < 0 || limit > MaxLimit || offset < 0 {
-		return 0, fmt.Errorf("limit %d offset %d: limit must be 1 to %d and offset not negative", limit, offset, MaxLimit)
+	if limit < 0 || limit > MaxLimit {
+		return 0, fmt.Errorf("limit %d: must be 1 to %d", limit, MaxLimit)
 	}
 	return limit, nil
 }
 
-// ListPeople returns the people f chooses, ordered by name then id, one page at a time.
-func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error) {
-	limit, err := page(f.Limit, f.Offset)
-	if err != nil {
-		return nil, fmt.Errorf("list people: %w", err)
+// page checks a page's limit and offset, for the lists paged by counting rows (the audit log,
+// the rollout's proposals), and turns a zero limit into DefaultLimit.
+func page(limit, offset int) (int, error) {
+	if offset < 0 {
+		return 0, fmt.Errorf("offset %d: must not be negative", offset)
 	}
-	where, args := f.where(s.d)
-	rows, err := s.query(ctx, `SELECT `+personColumns+` FROM people`+where+` ORDER BY name, id LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, s.fail(err, "list people")
-	}
-	defer rows.Close()
-	people := []Person{}
-	for rows.Next() {
-		p, err := scanPerson(rows)
-		if err != nil {
-			return nil, s.fail(err, "list people")
-		}
-		people = append(people, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.fail(err, "list people")
-	}
-	return people, nil
+	return checkLimit(limit)
 }
 
-// CountPeople returns how many people f chooses, all pages together (Limit and Offset are ignored).
-func (s *Store) CountPeople(ctx context.Context, f PeopleFilter) (int, error) {
-	where, args := f.where(s.d)
+// ListPeople returns one page of the people f chooses, in the list's order (see PeopleFilter).
+func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error) {
+	o, _, err := s.orderOf(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	people, _, err := s.listPeople(ctx, f, o, false)
+	return people, err
+}
+
+// orderOf decides how f's list is read: by best match when its query matches few enough
+// names and emails to rank them all, in the text index's order when it matches more. It also
+// returns how many names and emails match, up to RankedMatches+1 ("more").
+func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, error) {
+	q := strings.TrimSpace(f.Query)
+	if q == "" {
+		return byName, 0, nil
+	}
 	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM people`+where, args...).Scan(&n); err != nil {
+	count := s.d.countMatches(q, RankedMatches+1)
+	if err := s.queryRow(ctx, count.sql, count.args...).Scan(&n); err != nil {
+		return byName, 0, s.fail(err, "search people")
+	}
+	if n > RankedMatches {
+		return byID, n, nil
+	}
+	return byMatch, n, nil
+}
+
+// listPeople reads a page of f's people in the order o. With total (and the order byMatch,
+// where every match is read anyway), it also counts all the matches, every page together;
+// otherwise the count it returns is -1.
+func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total bool) ([]Person, int, error) {
+	limit, err := checkLimit(f.Limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list people: %w", err)
+	}
+	if f.After != 0 && f.Before != 0 {
+		return nil, 0, fmt.Errorf("list people: a page is after someone or before someone, not both")
+	}
+	total = total && o == byMatch
+	pq := f.query(s.d, o, true)
+	var b sqlBuilder
+	var cursor []expr
+	switch {
+	case f.After != 0:
+		cursor = append(cursor, pq.keyset(f.After, false))
+	case f.Before != 0:
+		cursor = append(cursor, pq.keyset(f.Before, true))
+	}
+	if total {
+		// The window counts the matches before the page's cursor and limit apply.
+		b.add(`SELECT `+personColumns+`, total FROM (SELECT `+personColumnsOf("p")+`, count(*) OVER () AS total`, nil)
+		for i, o := range pq.order {
+			b.add(fmt.Sprintf(", %s AS k%d", o.sql, i), o.args)
+		}
+		pq.sql(&b)
+		b.add(`) p`, nil)
+		keys := peopleQuery{}
+		for i := range pq.order {
+			keys.order = append(keys.order, expr{fmt.Sprintf("p.k%d", i), nil})
+		}
+		keys.cursor = pq.cursor
+		if f.After != 0 {
+			b.add(` WHERE `, nil)
+			k := keys.keyset(f.After, false)
+			b.add(k.sql, k.args)
+		} else if f.Before != 0 {
+			b.add(` WHERE `, nil)
+			k := keys.keyset(f.Before, true)
+			b.add(k.sql, k.args)
+		}
+		keys.orderBy(&b, f.Before != 0)
+	} else {
+		b.add(`SELECT `+personColumnsOf("p"), nil)
+		pq.sql(&b, cursor...)
+		pq.orderBy(&b, f.Before != 0)
+	}
+	b.add(` LIMIT ?`, []any{limit})
+	people := []Person{}
+	n := -1
+	scan := scanPerson
+	if total {
+		scan = func(row scanner) (Person, error) { return scanPerson(scanPlus{row, []any{&n}}) }
+	}
+	err = each(ctx, s, "list people", scan, func(p Person) error {
+		people = append(people, p)
+		return nil
+	}, b.String(), b.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Before != 0 {
+		slices.Reverse(people)
+	}
+	if total && n < 0 {
+		// No row on this page: count the matches on their own.
+		if n, err = s.countPeople(ctx, f, o, 0); err != nil {
+			return nil, 0, err
+		}
+	}
+	return people, n, nil
+}
+
+// CountPeople returns how many people f chooses, all pages together (Limit, After and Before
+// are ignored). It reads every one of them: PeoplePage counts long lists more cheaply.
+func (s *Store) CountPeople(ctx context.Context, f PeopleFilter) (int, error) {
+	o, _, err := s.orderOf(ctx, f)
+	if err != nil {
+		return 0, err
+	}
+	return s.countPeople(ctx, f, o, 0)
+}
+
+// countPeople counts f's people as read in the order o; with most > 0, it stops after
+// most+1 of them.
+func (s *Store) countPeople(ctx context.Context, f PeopleFilter, o order, most int) (int, error) {
+	var b sqlBuilder
+	b.add(`SELECT count(*) FROM (SELECT 1`, nil)
+	f.query(s.d, o, false).sql(&b)
+	if most > 0 {
+		b.add(` LIMIT ?`, []any{most + 1})
+	}
+	b.add(`) t`, nil)
+	var n int
+	if err := s.queryRow(ctx, b.String(), b.args...).Scan(&n); err != nil {
 		return 0, s.fail(err, "count people")
 	}
 	return n, nil

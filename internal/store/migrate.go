@@ -46,6 +46,11 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read migration %s: %w", base, err)
 		}
+		for i, line := range strings.Split(string(b), "\n") {
+			if name, ok := migrationSection(line); !ok && name != "" {
+				return nil, fmt.Errorf("migration %s:%d: %q is not a part's mark: --- sqlite ---, --- postgres --- or --- both ---", base, i+1, strings.TrimSpace(line))
+			}
+		}
 		ms = append(ms, migration{version: version, name: base, sql: string(b)})
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })

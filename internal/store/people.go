@@ -99,13 +99,20 @@ func (s *Store) CreatePerson(ctx context.Context, p Person) (Person, error) {
 	if err := p.validate(); err != nil {
 		return Person{}, fmt.Errorf("create person: %w", err)
 	}
-	now := s.now()
-	row := s.writeRow(ctx, `
-		INSERT INTO people (name, email, title, manager_id, start_date, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING `+personColumns,
-		p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), now, now)
-	created, err := scanPerson(row)
+	var created Person
+	err := s.WithTx(ctx, func(tx *Store) error {
+		now := tx.now()
+		var err error
+		created, err = scanPerson(tx.writeRow(ctx, `
+			INSERT INTO people (name, email, title, manager_id, start_date, status, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING `+personColumns,
+			p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), now, now))
+		if err != nil {
+			return err
+		}
+		return tx.rechain(ctx, []int64{created.ID})
+	})
 	if err != nil {
 		return Person{}, s.fail(err, "create person %s", p.Email)
 	}
@@ -133,23 +140,40 @@ func (s *Store) PersonByEmail(ctx context.Context, email string) (Person, error)
 
 // UpdatePerson saves p's name, email, title, manager, start date and status (an empty title
 // clears it); its level changes only through AddLevelChange. Someone marked as left loses
-// their unused sign-in links. It returns the person as stored, or ErrNotFound or ErrConflict.
+// their unused sign-in links. It returns the person as stored, or ErrNotFound, ErrConflict,
+// or ErrCycle when the new manager reports to them.
 func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	if err := p.validate(); err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
 	}
 	var updated Person
 	err := s.WithTx(ctx, func(tx *Store) error {
+		var manager sql.NullInt64
+		var name, status string
+		if err := tx.writeRow(ctx, `SELECT manager_id, name, status FROM people WHERE id = ?`, p.ID).Scan(&manager, &name, &status); err != nil {
+			return err
+		}
 		var err error
 		updated, err = scanPerson(tx.writeRow(ctx, `
 			UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
 			WHERE id = ?
 			RETURNING `+personColumns,
 			p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), tx.now(), p.ID))
-		if err != nil || updated.Status != Left {
+		if err != nil {
 			return err
 		}
-		return tx.expireLinks(ctx, p.ID)
+		if updated.Status == Left {
+			if err := tx.expireLinks(ctx, p.ID); err != nil {
+				return err
+			}
+		}
+		switch {
+		case updated.ManagerID != manager.Int64:
+			return tx.rechain(ctx, []int64{p.ID})
+		case updated.Name != name || string(updated.Status) != status:
+			return tx.recopy(ctx, []int64{p.ID})
+		}
+		return nil
 	})
 	if err != nil {
 		return Person{}, s.fail(err, "update person %d", p.ID)

@@ -138,8 +138,10 @@ func TestListPeople(t *testing.T) {
 		ctx := context.Background()
 		boss := mustPerson(t, s, "Boss", "boss@example.com", 0)
 		names := []string{"Erin", "Carol", "Alice", "Dave", "Bob"}
+		id := map[string]int64{}
 		for _, n := range names {
 			p := mustPerson(t, s, n, n+"@example.com", boss.ID)
+			id[n] = p.ID
 			if n == "Dave" {
 				p.Status = store.Left
 				if _, err := s.UpdatePerson(ctx, p); err != nil {
@@ -165,8 +167,11 @@ func TestListPeople(t *testing.T) {
 			{"ladder", store.PeopleFilter{Ladder: "eng"}, []string{"Alice", "Bob"}},
 			{"combined", store.PeopleFilter{Status: store.Active, ManagerID: boss.ID, Ladder: "eng"}, []string{"Alice", "Bob"}},
 			{"page 1", store.PeopleFilter{Limit: 2}, []string{"Alice", "Bob"}},
-			{"page 2", store.PeopleFilter{Limit: 2, Offset: 2}, []string{"Boss", "Carol"}},
-			{"past the end", store.PeopleFilter{Offset: 10}, []string{}},
+			{"page 2", store.PeopleFilter{Limit: 2, After: id["Bob"]}, []string{"Boss", "Carol"}},
+			{"page before", store.PeopleFilter{Limit: 2, Before: id["Carol"]}, []string{"Bob", "Boss"}},
+			{"page before, at the start", store.PeopleFilter{Limit: 2, Before: id["Bob"]}, []string{"Alice"}},
+			{"past the end", store.PeopleFilter{After: id["Erin"]}, []string{}},
+			{"active, after someone who left", store.PeopleFilter{Status: store.Active, After: id["Dave"]}, []string{"Erin"}},
 			{"no one", store.PeopleFilter{ManagerID: 9999}, []string{}},
 		}
 		for _, tt := range tests {
@@ -183,7 +188,7 @@ func TestListPeople(t *testing.T) {
 				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 			}
 		}
-		for _, f := range []store.PeopleFilter{{Limit: -1}, {Limit: store.MaxLimit + 1}, {Offset: -1}} {
+		for _, f := range []store.PeopleFilter{{Limit: -1}, {Limit: store.MaxLimit + 1}, {After: 1, Before: 2}} {
 			if _, err := s.ListPeople(ctx, f); err == nil {
 				t.Errorf("%+v: no error", f)
 			}

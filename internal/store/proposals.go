@@ -70,8 +70,8 @@ func (f ProposalFilter) from(rollout int64) (string, []any, error) {
 		return "", nil, fmt.Errorf("status %q is not unmapped, mapped or reviewed", f.Status)
 	}
 	if f.Under != 0 {
-		q += ` AND p.id IN (` + reportsSQL + `) AND p.id <> ?`
-		args = append(args, f.Under, f.Under)
+		q += ` AND p.id IN (SELECT person_id FROM people_chain WHERE manager_id = ?)`
+		args = append(args, f.Under)
 	}
 	return q, args, nil
 }

@@ -70,7 +70,7 @@ func Restore(ctx context.Context, cfg Config, r io.Reader, opts RestoreOptions) 
 		return BackupInfo{}, err
 	}
 	var existing []string
-	for _, t := range tablesAt(ms, current) {
+	for _, t := range s.d.tablesAt(ms, current) {
 		if ok, err := s.hasTable(ctx, t); err != nil {
 			return BackupInfo{}, err
 		} else if ok {
@@ -79,7 +79,7 @@ func Restore(ctx context.Context, cfg Config, r io.Reader, opts RestoreOptions) 
 	}
 	if !opts.Force {
 		var full []TableInfo
-		for _, t := range existing {
+		for _, t := range backedUp(existing) {
 			var n int64
 			if err := s.writeRow(ctx, `SELECT count(*) FROM `+quote(t)).Scan(&n); err != nil {
 				return BackupInfo{}, fmt.Errorf("count %s: %w", t, err)
@@ -114,7 +114,8 @@ func Restore(ctx context.Context, cfg Config, r io.Reader, opts RestoreOptions) 
 		if err := tx.migrateList(ctx, upTo); err != nil {
 			return err
 		}
-		tables := tablesAt(ms, br.info.Schema)
+		schema := tx.d.tablesAt(ms, br.info.Schema)
+		tables := backedUp(schema)
 		var keys []foreignKey
 		if tx.d.postgres {
 			// PostgreSQL's references are not deferrable: they are taken off for the load
@@ -136,6 +137,9 @@ func Restore(ctx context.Context, cfg Config, r io.Reader, opts RestoreOptions) 
 				return err
 			}
 		}
+		if err := tx.rebuildDerived(ctx, schema); err != nil {
+			return err
+		}
 		return tx.migrateList(ctx, ms)
 	})
 	if err != nil {
@@ -148,6 +152,17 @@ func Restore(ctx context.Context, cfg Config, r io.Reader, opts RestoreOptions) 
 		}
 	}
 	return br.info, nil
+}
+
+// rebuildDerived builds the derived tables of a restored schema (see derivedTables) from
+// the rows just loaded: the reporting chain is walked again; SQLite's text index was kept by
+// its triggers as people were loaded, and is merged after the commit with the other bulk
+// writes (see WithTx).
+func (s *Store) rebuildDerived(ctx context.Context, schema []string) error {
+	if slices.Contains(schema, "people_chain") {
+		return s.rebuildChain(ctx)
+	}
+	return nil
 }
 
 // load inserts the rows of every table section in br, which must be exactly tables, in order.
@@ -198,7 +213,7 @@ func sameColumns(table, backup []column) bool {
 }
 
 // inserter writes rows many to a statement: a restore of 100,000 people is a few hundred
-// statements, not 100,000.
+// statements, not 100,000. The rows count as written in bulk (see wroteMany).
 type inserter struct {
 	s       *Store
 	table   string
@@ -241,8 +256,9 @@ func (in *inserter) flush(ctx context.Context) error {
 		b.WriteString(row)
 	}
 	if _, err := in.s.exec(ctx, b.String(), in.pending...); err != nil {
-		return fmt.Errorf("restore %s: %w", in.table, err)
+		return fmt.Errorf("write %s: %w", in.table, err)
 	}
+	in.s.wroteMany(in.n)
 	in.pending, in.n = in.pending[:0], 0
 	return nil
 }

@@ -71,6 +71,38 @@ func (s *Store) SessionByToken(ctx context.Context, token string) (Session, erro
 	return sess, nil
 }
 
+// SignedIn is who a session opens the app for.
+type SignedIn struct {
+	Session    Session
+	Account    Account
+	Person     Person
+	HasReports bool // someone has the person as their direct manager
+}
+
+// SignedInBy returns the session the token opens with its account and person, in one query
+// as every request asks it, or ErrNotFound when there is none or it has expired.
+func (s *Store) SignedInBy(ctx context.Context, token string) (SignedIn, error) {
+	var in SignedIn
+	var sess Session
+	var role, status string
+	var a Account
+	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address,
+		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports}
+	p, err := scanPerson(scanPlus{s.queryRow(ctx, `
+		SELECT `+personColumnsOf("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address,
+			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id)
+		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
+		WHERE s.id_hash = ? AND s.expires_at > ?`, tokenHash(token), s.now()), more})
+	if err != nil {
+		// Never the token in a message: it would end up in logs.
+		return SignedIn{}, s.fail(err, "session")
+	}
+	sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
+	a.Role, a.Status, a.CreatedAt = Role(role), Status(status), a.CreatedAt.UTC()
+	in.Session, in.Account, in.Person = sess, a, p
+	return in, nil
+}
+
 // TouchSession records that the session was used now and, unless expiresAt is zero, moves
 // its expiry there (a sliding expiry). An expired or unknown session is ErrNotFound: touching
 // does not bring a session back.

@@ -233,3 +233,39 @@ func TestSessionsOfAccount(t *testing.T) {
 		}
 	})
 }
+
+// SignedInBy answers, in one query, what every request asks: whose session it is, their
+// account and person, and whether anyone reports to them.
+func TestSignedInBy(t *testing.T) {
+	t.Parallel()
+	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
+		ctx := context.Background()
+		a := mustAccount(t, s, "ada@example.com", store.Admin)
+		token, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: "Firefox"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Person(ctx, a.PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := s.SignedInBy(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Session != sess || in.Account != a || in.Person != p || in.HasReports {
+			t.Errorf("SignedInBy = %+v, want session %+v, account %+v, person %+v, no reports", in, sess, a, p)
+		}
+		mustPerson(t, s, "Report", "report@example.com", p.ID)
+		if in, err := s.SignedInBy(ctx, token); err != nil || !in.HasReports {
+			t.Errorf("with a report: HasReports %v, %v", in.HasReports, err)
+		}
+		if _, err := s.SignedInBy(ctx, token+"x"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("unknown token: %v, want ErrNotFound", err)
+		}
+		clk.Advance(time.Hour)
+		if _, err := s.SignedInBy(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("expired session: %v, want ErrNotFound", err)
+		}
+	})
+}

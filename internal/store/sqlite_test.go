@@ -48,8 +48,8 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 		t.Error(err)
 	}
 	total := 0
-	for offset := 0; ; offset += store.MaxLimit {
-		page, err := stores[0].ListPeople(ctx, store.PeopleFilter{Limit: store.MaxLimit, Offset: offset})
+	for after := int64(0); ; {
+		page, err := stores[0].ListPeople(ctx, store.PeopleFilter{Limit: store.MaxLimit, After: after})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,6 +57,7 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 		if len(page) < store.MaxLimit {
 			break
 		}
+		after = page[len(page)-1].ID
 	}
 	if total != writers*each {
 		t.Errorf("%d people, want %d", total, writers*each)
@@ -64,7 +65,8 @@ func TestSQLiteConcurrentWrites(t *testing.T) {
 }
 
 // The DSN's pragmas reach every connection: WAL, enforced foreign keys, a busy timeout, a
-// large page cache and memory map, and readers that cannot write.
+// large page cache and no memory map, a writer that syncs every commit, and readers that
+// cannot write.
 func TestSQLitePragmas(t *testing.T) {
 	t.Parallel()
 	s := open(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
@@ -77,14 +79,14 @@ func TestSQLitePragmas(t *testing.T) {
 		{"writer journal", false, "journal_mode", "wal"},
 		{"writer foreign keys", false, "foreign_keys", "1"},
 		{"writer busy timeout", false, "busy_timeout", "10000"},
-		{"writer synchronous normal", false, "synchronous", "1"},
+		{"writer synchronous full", false, "synchronous", "2"},
 		{"writer can write", false, "query_only", "0"},
 		{"reader journal", true, "journal_mode", "wal"},
 		{"reader foreign keys", true, "foreign_keys", "1"},
 		{"reader busy timeout", true, "busy_timeout", "10000"},
 		{"reader query only", true, "query_only", "1"},
 		{"reader page cache", true, "cache_size", "-32000"},
-		{"reader memory map", true, "mmap_size", "1073741824"},
+		{"reader not memory-mapped", true, "mmap_size", "0"},
 	}
 	for _, tt := range tests {
 		db := s.DB()

@@ -66,17 +66,29 @@ type Store struct {
 	write  querier // db, or the transaction inside WithTx
 	read   querier // readDB, or the transaction inside WithTx
 	inTx   bool
-	bulk   *int // rows written in bulk in the transaction; see wroteMany
-	now    func() time.Time
+	bulk   *int  // rows written in bulk in the transaction; see wroteMany
+	moved  *bool // the transaction changed people_chain; see PeoplePage's counts
+	counts *countCache
+	audits *auditGroup
+	// stmts keep SQLite's prepared statements, the writer's and the readers'; nil on PostgreSQL.
+	writeStmts, readStmts *stmtCache
+	now                   func() time.Time
 }
 
 // SQLite pragmas, busy_timeout first so that none of the others can fail with SQLITE_BUSY
-// while another process holds the lock. Each connection keeps up to 32 MB of pages and maps
-// up to 1 GB of the file, so that reading a list of a large organisation is not a system call
-// per page. Times are written in SQLite's own format so that its date functions and text
-// ordering work on them.
-const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)&_pragma=synchronous(NORMAL)" +
-	"&_pragma=cache_size(-32000)&_pragma=mmap_size(1073741824)&_time_format=sqlite"
+// while another process holds the lock. Each connection keeps up to 32 MB of pages. The file
+// is not memory-mapped: a reader drops its pages whenever another connection has committed,
+// and with a map that meant unmapping and mapping the whole file again, which under a stream
+// of audited page views more than doubled the time of a person's page. Times are written in
+// SQLite's own format so that its date functions and text ordering work on them.
+const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
+	"&_pragma=cache_size(-32000)&_pragma=mmap_size(0)&_time_format=sqlite"
+
+// sqliteWriter is the writer's own options. synchronous(FULL) syncs the write-ahead log at
+// every commit, so that what was committed (an audited read, once its page is shown) survives
+// a power cut as well as a crash of rungs; audit entries share commits (see auditGroup),
+// which makes that affordable. IMMEDIATE transactions take the write lock up front.
+const sqliteWriter = "&_pragma=synchronous(FULL)&_txlock=immediate"
 
 // Open connects to the database cfg names and applies any migrations it has not had yet.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -92,20 +104,21 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		clock = time.Now
 	}
 	// Microseconds: what both databases keep, so a time read back equals the one written.
-	s := &Store{now: func() time.Time { return clock().UTC().Truncate(time.Microsecond) }}
+	s := &Store{now: func() time.Time { return clock().UTC().Truncate(time.Microsecond) }, counts: newCountCache(), audits: &auditGroup{}}
 	if cfg.PostgresURL != "" {
 		db, err := sql.Open("pgx", cfg.PostgresURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		postgresPool(db)
 		s.d, s.db, s.readDB = dialect{postgres: true}, db, db
 	} else {
 		if err := createPrivate(cfg.SQLitePath); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
 		}
 		// One writer connection, as PocketBase does: writes queue in the pool instead of
-		// failing with SQLITE_BUSY, and IMMEDIATE transactions take the lock up front.
-		db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+"&_txlock=immediate")
+		// failing with SQLITE_BUSY.
+		db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+sqliteWriter)
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
 		}
@@ -126,6 +139,10 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		s.db, s.readDB = db, rdb
 	}
 	s.write, s.read = s.db, s.readDB
+	if !s.d.postgres {
+		s.writeStmts, s.readStmts = newStmtCache(s.db), newStmtCache(s.readDB)
+		s.write, s.read = cached{c: s.writeStmts}, cached{c: s.readStmts}
+	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.Close()
 		if cfg.SQLitePath != "" {
@@ -164,12 +181,28 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
+// postgresPool sizes the pool of PostgreSQL connections. database/sql keeps only two idle
+// connections unless told otherwise, so under load every request beyond two opened a new
+// connection (a new server process) and closed it again. A few connections per core are as
+// many as can be busy at once; requests beyond that wait for one instead of adding to the
+// server's load. These defaults are the only place the pool is set.
+func postgresPool(db *sql.DB) {
+	n := max(8, 4*runtime.GOMAXPROCS(0))
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	db.SetConnMaxIdleTime(10 * time.Minute)
+}
+
 // Close closes the database connections.
 func (s *Store) Close() error {
 	if s.inTx {
 		return errors.New("close store: called inside WithTx")
 	}
-	err := s.db.Close()
+	var err error
+	if s.writeStmts != nil {
+		err = errors.Join(s.writeStmts.close(), s.readStmts.close())
+	}
+	err = errors.Join(err, s.db.Close())
 	if s.readDB != s.db {
 		err = errors.Join(err, s.readDB.Close())
 	}

@@ -9,24 +9,32 @@ import (
 )
 
 // rungs' own tables are those its migrations create (and do not drop again), in the order
-// they are created: a table is created after the tables it refers to. Backups hold exactly
-// these, and a forced restore replaces exactly these, never another application's tables
-// that happen to share the database.
+// they are created: a table is created after the tables it refers to. A forced restore
+// replaces exactly these, never another application's tables that happen to share the
+// database. Backups hold these but the derived ones.
+
+// derivedTables hold nothing of their own: each follows from other tables' rows, as an index
+// does. people_chain is people's managers walked upwards; people_search is SQLite's text
+// index of names and emails. A backup leaves them out, so that it holds each fact once (the
+// chain alone would be several rows per person), and a restore builds them again from the
+// rows it loads (see rebuildDerived).
+var derivedTables = []string{"people_chain", "people_search"}
 
 // tableStatement finds the statements that create, drop or rename a table.
-var tableStatement = regexp.MustCompile(`(?i)\b(?:(CREATE)\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?|(DROP)\s+TABLE\s+(?:IF\s+EXISTS\s+)?|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)\s+(RENAME)\s+TO\s+)(\w+)`)
+var tableStatement = regexp.MustCompile(`(?i)\b(?:(CREATE)\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?|(DROP)\s+TABLE\s+(?:IF\s+EXISTS\s+)?|ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+)\s+(RENAME)\s+TO\s+)(\w+)`)
 
 // sqlComment is a -- comment, which may mention a table in passing.
 var sqlComment = regexp.MustCompile(`--[^\n]*`)
 
-// tablesAt returns the tables the migrations up to version leave, in creation order.
-func tablesAt(ms []migration, version int) []string {
+// tablesAt returns the tables the migrations up to version leave on d's database, in
+// creation order.
+func (d dialect) tablesAt(ms []migration, version int) []string {
 	var tables []string
 	for _, m := range ms {
 		if m.version > version {
 			break
 		}
-		for _, st := range tableStatement.FindAllStringSubmatch(sqlComment.ReplaceAllString(m.sql, ""), -1) {
+		for _, st := range tableStatement.FindAllStringSubmatch(sqlComment.ReplaceAllString(d.schema(m.sql), ""), -1) {
 			name := strings.ToLower(st[5])
 			switch {
 			case st[1] != "":
@@ -43,6 +51,11 @@ func tablesAt(ms []migration, version int) []string {
 		}
 	}
 	return tables
+}
+
+// backedUp returns those of tables a backup holds: all but the derived ones.
+func backedUp(tables []string) []string {
+	return slices.DeleteFunc(slices.Clone(tables), func(t string) bool { return slices.Contains(derivedTables, t) })
 }
 
 // column is one column of a table as the database describes it.

@@ -25,7 +25,11 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 		}
 	}()
 	inner := *s
-	inner.write, inner.read, inner.inTx, inner.bulk = tx, tx, true, new(int)
+	inner.write, inner.read, inner.inTx, inner.bulk, inner.moved = tx, tx, true, new(int), new(bool)
+	if s.writeStmts != nil {
+		inner.write = cached{c: s.writeStmts, tx: tx}
+		inner.read = inner.write
+	}
 	if err := fn(&inner); err != nil {
 		return err
 	}
@@ -33,18 +37,19 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 		return fmt.Errorf("commit transaction: %w", s.d.mapErr(err))
 	}
 	committed = true
-	if s.d.postgres && *inner.bulk >= refreshAfter {
-		// PostgreSQL plans from statistics that autovacuum refreshes only a while after a
-		// bulk write; until then it takes a hundred thousand new people for a few hundred
-		// and sorts the whole list to show one page of it. The transaction is committed:
-		// a failure here is not its failure, and the next autovacuum does the same.
-		_, _ = s.db.ExecContext(ctx, `VACUUM (ANALYZE) people, level_history`)
+	if *inner.moved {
+		s.counts.changed()
+	}
+	if *inner.bulk >= refreshAfter {
+		// The transaction is committed: a failure here is not its failure, and the database
+		// catches up by itself in time.
+		_, _ = s.db.ExecContext(ctx, s.d.afterBulk())
 	}
 	return nil
 }
 
-// refreshAfter is how many rows a transaction writes in bulk before PostgreSQL's statistics
-// are refreshed at its commit.
+// refreshAfter is how many rows a transaction writes in bulk before the database is tidied
+// after its commit (see dialect.afterBulk).
 const refreshAfter = 1000
 
 // wroteMany counts rows a transaction writes in bulk (an import, a rollout), for WithTx.

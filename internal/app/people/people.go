@@ -4,6 +4,7 @@ package people
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,16 +17,16 @@ import (
 )
 
 type peopleData struct {
-	People  []personRow
-	Query   string
-	Status  string
-	Total   int
-	From    int // 1-based index of the first shown
-	To      int
-	PrevURL string
-	NextURL string
-	All     bool // the viewer sees everyone (an admin)
-	Self    *personRow
+	People []personRow
+	Rows   template.HTML // People as the table's rows, see tableRows
+	Query  string
+	Status string
+	// Count says how many people the list holds, as well as the page knows it.
+	Count                      string
+	Broad                      bool // a query matched too many to rank: listed as added
+	FirstURL, PrevURL, NextURL string
+	All                        bool // the viewer sees everyone (an admin)
+	Self                       *personRow
 }
 
 type personRow struct {
@@ -34,7 +35,8 @@ type personRow struct {
 }
 
 // List lists the people the viewer may see: everyone for an admin, their reports
-// (direct and indirect) for a manager, and always themselves.
+// (direct and indirect) for a manager, and always themselves. Pages go on from a person
+// (after=ID, before=ID), so that any page of a long list costs what the first does.
 func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -53,20 +55,23 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		f.Under = under
 		d.Self = &personRow{Person: v.Person, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})}
 	}
-	offset, _ := strconv.Atoi(q.Get("from"))
-	offset = max(offset, 0)
-	f.Offset = offset
-	total, err := srv.Store().CountPeople(ctx, f)
+	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	if f.After < 0 || f.Before < 0 || (f.After != 0 && f.Before != 0) {
+		f.After, f.Before = 0, 0
+	}
+	pg, err := srv.Store().PeoplePage(ctx, f)
 	if err != nil {
 		return err
 	}
-	people, err := srv.Store().ListPeople(ctx, f)
-	if err != nil {
-		return err
-	}
-	d.Total = total
 	if policy.AuditsList(v) {
-		detail := "status " + d.Status + ", from " + strconv.Itoa(offset)
+		detail := "status " + d.Status
+		switch {
+		case f.After != 0:
+			detail += ", after " + strconv.FormatInt(f.After, 10)
+		case f.Before != 0:
+			detail += ", before " + strconv.FormatInt(f.Before, 10)
+		}
 		if d.Query != "" {
 			detail += ", search " + strconv.Quote(d.Query)
 		}
@@ -74,27 +79,68 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 			return err
 		}
 	}
-	for _, p := range people {
+	d.Count, d.Broad = countText(pg, d.Query), pg.Broad
+	for _, p := range pg.People {
 		d.People = append(d.People, personRow{Person: p, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})})
 	}
-	if len(people) > 0 {
-		d.From, d.To = offset+1, offset+len(people)
-	}
-	link := func(from int) string {
-		v := url.Values{"from": {strconv.Itoa(from)}, "status": {d.Status}}
+	link := func(key string, id int64) string {
+		v := url.Values{"status": {d.Status}}
 		if d.Query != "" {
 			v.Set("q", d.Query)
 		}
+		if key != "" {
+			v.Set(key, strconv.FormatInt(id, 10))
+		}
 		return "/people?" + v.Encode()
 	}
-	if offset > 0 {
-		d.PrevURL = link(max(0, offset-web.PageSize))
+	d.Rows = tableRows(d.People)
+	if pg.HasPrev && len(pg.People) > 0 {
+		d.FirstURL, d.PrevURL = link("", 0), link("before", pg.People[0].ID)
 	}
-	if offset+len(people) < total {
-		d.NextURL = link(offset + web.PageSize)
+	if pg.HasNext && len(pg.People) > 0 {
+		d.NextURL = link("after", pg.People[len(pg.People)-1].ID)
 	}
 	srv.Render(w, r, v, http.StatusOK, "people", "People", d)
 	return nil
+}
+
+// countText says how many people a list holds, no more precisely than the page knows it:
+// exactly up to store.MostCounted, "about" a count that may be a little behind past that,
+// and "more than" for a query too broad to count.
+func countText(pg store.PeoplePage, query string) string {
+	people := func(n int) string {
+		if n == 1 {
+			return "1 person"
+		}
+		return web.Thousands(n) + " people"
+	}
+	var s string
+	switch pg.Count {
+	case store.About:
+		s = "About " + people(roughly(pg.Total))
+	case store.MoreThan:
+		s = "More than " + people(pg.Total)
+	default:
+		s = people(pg.Total)
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	if query == "" {
+		return s + "."
+	}
+	if pg.Count == store.Exactly && pg.Total == 1 {
+		return s + " matches."
+	}
+	return s + " match."
+}
+
+// roughly rounds n to three significant figures: a count that may be a little behind is not
+// shown to the last person.
+func roughly(n int) int {
+	unit := 1
+	for n/unit >= 1000 {
+		unit *= 10
+	}
+	return (n + unit/2) / unit * unit
 }
 
 // personForm is the add and edit form of a person.
@@ -281,6 +327,10 @@ func savedPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return web.ErrNotFound
+	case errors.Is(err, store.ErrCycle):
+		// The form's own check passed, and another change made it a loop meanwhile.
+		f.Errors["manager"] = "This manager reports to " + f.Name + ", so cannot be their manager."
+		err = web.ErrInvalid
 	case errors.Is(err, store.ErrConflict):
 		f.Errors["email"] = "Someone already has this email address."
 		err = web.ErrInvalid

@@ -65,6 +65,18 @@ func PathID(r *http.Request) (int64, error) { return strconv.ParseInt(r.PathValu
 // Itoa writes an id.
 func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// Thousands writes n with a comma between each group of three digits: 97,100.
+func Thousands(n int) string {
+	if n < 0 {
+		return "-" + Thousands(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // Truncate cuts s to at most n bytes.
 func Truncate(s string, n int) string {
 	if len(s) <= n {

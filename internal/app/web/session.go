@@ -37,7 +37,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 	}
 	ctx := r.Context()
 	s := srv.cfg.Store
-	sess, err := s.SessionByToken(ctx, c.Value)
+	in, err := s.SignedInBy(ctx, c.Value)
 	if errors.Is(err, store.ErrNotFound) {
 		srv.ClearCookie(w, r, SessionCookie)
 		return nil, nil
@@ -45,22 +45,11 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 	if err != nil {
 		return nil, err
 	}
-	acct, err := s.Account(ctx, sess.AccountID)
-	if err != nil {
-		return nil, err
-	}
+	sess, acct, p := in.Session, in.Account, in.Person
 	if acct.Status != store.Active {
 		// Someone who has left keeps no access, whatever sessions they had.
 		_, err := s.DeleteSessionsOf(ctx, acct.ID)
 		srv.ClearCookie(w, r, SessionCookie)
-		return nil, err
-	}
-	p, err := s.Person(ctx, acct.PersonID)
-	if err != nil {
-		return nil, err
-	}
-	manager, err := s.HasReports(ctx, p.ID)
-	if err != nil {
 		return nil, err
 	}
 	now := srv.cfg.Now()
@@ -80,7 +69,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 			return nil, nil
 		}
 	}
-	return &policy.Viewer{Account: acct, Person: p, Manager: manager, Session: c.Value}, nil
+	return &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value}, nil
 }
 
 // NewSession opens a new session for acct through tx and returns its token, for the caller

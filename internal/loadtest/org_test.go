@@ -1,0 +1,112 @@
+package loadtest_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/frameworks"
+	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/gen"
+	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/loadtest"
+	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
+// The organisation's pages load without an error against a real app with gen.Org's people,
+// signed in as the cast, and each is measured: the load script would otherwise report
+// errors, or nothing, for a page that does not work.
+func TestOrgPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{SQLitePath: storetest.SQLite(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	org := gen.Org(300)
+	rows := make([]store.ImportRow, len(org))
+	for i, e := range org {
+		rows[i] = store.ImportRow{Person: store.Person{Name: e.Name, Email: e.Email, Title: e.Title, StartDate: e.Start, Status: store.Status(e.Status)},
+			ManagerEmail: e.Manager, Ladder: e.Ladder, Track: e.Track, Level: e.Level}
+	}
+	if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
+		t.Fatal(err)
+	}
+	cheap := auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+	const password = "a load test's own password"
+	hash, err := cheap.Hash(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range loadtest.CastOf(org).Roles() {
+		p, err := s.PersonByEmail(ctx, who[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateAccount(ctx, p.ID, hash, store.Role(who[1])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fsys, _ := frameworks.FS(frameworks.Default)
+	f, diags, err := ladder.Load(fsys)
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("bundled framework: %v %v", err, diags)
+	}
+	rendered, err := site.Render(f, fsys, site.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	siteHandler, err := site.NewHandler(rendered, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(app.Config{Store: s, Site: siteHandler, Passwords: cheap}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+
+	pages, err := loadtest.OrgPages(ctx, srv.URL, password, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 6 {
+		t.Fatalf("%d pages, want 6", len(pages))
+	}
+	var results []loadtest.PageResult
+	for _, p := range pages {
+		r, err := loadtest.LoadPage(ctx, srv.URL, p, 2, 0, 200*time.Millisecond, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Latencies) == 0 || r.Errors != 0 {
+			t.Errorf("%s: %d answers, %d errors (%s)", p.Name, len(r.Latencies), r.Errors, r.FirstErr)
+		}
+		results = append(results, r)
+	}
+	var b strings.Builder
+	loadtest.PageTable(&b, results)
+	for _, want := range []string{"| admin search |", "| own page |", "| manager list, 11 below |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, b.String())
+		}
+	}
+	// A page the viewer may not see is an error, not an answer.
+	bad := loadtest.OrgPage{Name: "forbidden", As: pages[5].As, Path: func(*loadtest.Client) string { return "/audit" }}
+	r, err := loadtest.LoadPage(ctx, srv.URL, bad, 1, 0, 100*time.Millisecond, nil)
+	if err != nil || r.Errors == 0 || r.Errors != len(r.Latencies) || !strings.Contains(r.FirstErr, strconv.Itoa(http.StatusForbidden)) {
+		t.Errorf("a forbidden page: %d answers, %d errors (%s), %v", len(r.Latencies), r.Errors, r.FirstErr, err)
+	}
+}

@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Count says how a page's Total is to be read.
+type Count int
+
+// The ways a total is known.
+const (
+	Exactly  Count = iota // Total people, counted for this page
+	About                 // about Total: a count kept for a while, that may be behind (see CountMaxAge)
+	MoreThan              // more than Total: a query matched too many people to count
+)
+
+// PeoplePage is a page of a list of people, and what is known of the whole list.
+type PeoplePage struct {
+	People           []Person
+	HasPrev, HasNext bool // there are people before and after this page
+	Total            int
+	Count            Count
+	// Broad is true when the page's query matched so many names and emails (more than
+	// RankedMatches) that the list is in the order people were added, not best match first.
+	Broad bool
+}
+
+// CountMaxAge is how long a count of a long list is kept before it is counted again. Writes
+// through this store count it again at once; those of other processes sharing a PostgreSQL
+// database show within this time.
+const CountMaxAge = time.Minute
+
+// PeoplePage returns a page of the people f chooses, as ListPeople does, and how many they
+// are, at a cost that does not grow with the list: up to MostCounted people are counted
+// for each page; past that, the count of a list is kept for a while (About), and a query
+// that matches more than RankedMatches names and emails is not counted (MoreThan).
+func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, error) {
+	limit, err := checkLimit(f.Limit)
+	if err != nil {
+		return PeoplePage{}, fmt.Errorf("list people: %w", err)
+	}
+	o, matches, err := s.orderOf(ctx, f)
+	if err != nil {
+		return PeoplePage{}, err
+	}
+	// One more than the page tells whether there is a page after it (or before, going back).
+	more := f
+	more.Limit = limit + 1
+	people, total, err := s.listPeople(ctx, more, o, true)
+	if err != nil {
+		return PeoplePage{}, err
+	}
+	pg := PeoplePage{People: people, Broad: o == byID}
+	extra := len(people) > limit
+	switch {
+	case f.Before != 0:
+		if extra {
+			pg.People = people[1:]
+		}
+		pg.HasPrev, pg.HasNext = extra, true
+	default:
+		if extra {
+			pg.People = people[:limit]
+		}
+		pg.HasPrev, pg.HasNext = f.After != 0, extra
+	}
+	switch {
+	case total >= 0:
+		pg.Total = total
+	case pg.Broad:
+		pg.Total, pg.Count = matches-1, MoreThan
+	default:
+		if pg.Total, err = s.countPeople(ctx, f, o, MostCounted); err != nil {
+			return PeoplePage{}, err
+		}
+		if pg.Total > MostCounted {
+			pg.Count = About
+			if pg.Total, err = s.counts.get(ctx, s, f); err != nil {
+				return PeoplePage{}, err
+			}
+		}
+	}
+	return pg, nil
+}
+
+// countCache keeps the counts of long lists, for PeoplePage. A count is taken again when it
+// is older than CountMaxAge, or when the people or the reporting chain changed through this
+// store since (see changed).
+type countCache struct {
+	mu      sync.Mutex
+	gen     uint64 // raised by every change to people
+	entries map[string]*countEntry
+}
+
+type countEntry struct {
+	n    int
+	at   time.Time
+	gen  uint64
+	busy chan struct{} // closed when the count being taken is ready; nil when none is
+}
+
+// maxCounts bounds the cache: one entry per list (a manager's, a status), which are few.
+const maxCounts = 10_000
+
+func newCountCache() *countCache { return &countCache{entries: map[string]*countEntry{}} }
+
+// changed says that people changed, so that the counts are taken again.
+func (c *countCache) changed() {
+	c.mu.Lock()
+	c.gen++
+	c.mu.Unlock()
+}
+
+// get returns f's count (Limit and the page ignored), counting it when the one kept is
+// missing or out of date. While one request counts, others are given the old count, or
+// wait for the first count of a list.
+func (c *countCache) get(ctx context.Context, s *Store, f PeopleFilter) (int, error) {
+	f.Limit, f.After, f.Before, f.Query = 0, 0, 0, ""
+	key := fmt.Sprintf("%+v", f)
+	now := time.Now()
+	c.mu.Lock()
+	e := c.entries[key]
+	if e == nil {
+		if len(c.entries) >= maxCounts {
+			c.entries = map[string]*countEntry{}
+		}
+		e = &countEntry{n: -1}
+		c.entries[key] = e
+	}
+	fresh := e.n >= 0 && e.gen == c.gen && now.Sub(e.at) < CountMaxAge
+	if fresh || (e.busy != nil && e.n >= 0) {
+		n := e.n
+		c.mu.Unlock()
+		return n, nil
+	}
+	if busy := e.busy; busy != nil {
+		c.mu.Unlock()
+		select {
+		case <-busy:
+			return c.get(ctx, s, f)
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	e.busy = make(chan struct{})
+	gen := c.gen
+	c.mu.Unlock()
+
+	n, err := s.countPeople(ctx, f, byName, 0)
+	c.mu.Lock()
+	close(e.busy)
+	e.busy = nil
+	if err == nil {
+		e.n, e.at, e.gen = n, now, gen
+	}
+	c.mu.Unlock()
+	return n, err
+}
