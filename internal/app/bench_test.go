@@ -21,7 +21,7 @@ import (
 // benchPeople is the size of the organisation the benchmarks run on.
 const benchPeople = 100_000
 
-// orgRows is gen.Org's organisation of n people, as an import: the one scripts/load-people
+// orgRows is gen.Org's organisation of n people, as an import: the one `scripts/load pages`
 // loads a server with, so that the benchmark and the load script measure the same pages.
 func orgRows(n int) ([]gen.Employee, []store.ImportRow) {
 	org := gen.Org(n)
@@ -35,7 +35,7 @@ func orgRows(n int) ([]gen.Employee, []store.ImportRow) {
 	return org, rows
 }
 
-// BenchmarkPages serves the pages scripts/load-people loads, to many clients at once over
+// BenchmarkPages serves the pages `scripts/load pages` loads, to many clients at once over
 // real HTTP, signed in as an admin, a manager or a member, with 100,000 people in the
 // database. With -cpuprofile, it shows where a page's time goes.
 func BenchmarkPages(b *testing.B) {

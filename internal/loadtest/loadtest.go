@@ -96,13 +96,15 @@ func Expect(status int, err error, want ...int) error {
 }
 
 // Run sends Scenarios from Connections clients for Duration. Setup, when set, prepares each
-// client first (signs in), outside the measured time.
+// client first (signs in), outside the measured time. CPUOf, when set, are the process ids of
+// the server (and of its database's server) whose CPU time the run measures: see CPU.
 type Run struct {
 	Base        string
 	Connections int
 	Duration    time.Duration
 	Scenarios   []Scenario
 	Setup       func(ctx context.Context, c *Client) error
+	CPUOf       []int
 }
 
 // Stats are the answers to one kind of request.
@@ -117,6 +119,7 @@ type Stats struct {
 type Report struct {
 	Elapsed time.Duration
 	Pages   []*Stats
+	CPU     time.Duration // the CPU time of the run's CPUOf meanwhile; 0 without them
 }
 
 // Do prepares r's clients and measures: Prepare, then Measure.
@@ -151,6 +154,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	stats := make([][]*Stats, len(clients)) // per client, merged at the end: no lock per request
 	ctx, cancel := context.WithTimeout(ctx, r.Duration)
 	defer cancel()
+	cpu := CPU(r.CPUOf)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range clients {
@@ -179,6 +183,9 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	}
 	wg.Wait()
 	rep := &Report{Elapsed: time.Since(start)}
+	if len(r.CPUOf) > 0 {
+		rep.CPU = CPU(r.CPUOf) - cpu
+	}
 	for j, s := range r.Scenarios {
 		merged := &Stats{Name: s.Name}
 		for i := range clients {
@@ -217,7 +224,8 @@ func (s *Stats) Percentile(p float64) time.Duration {
 }
 
 // Table writes the report as a Markdown table: requests, requests a second, median, p99 and
-// slowest latency, and errors, per kind of request, then the total.
+// slowest latency, and errors, per kind of request, then the total; and the server's CPU time
+// per answer when the run measured it.
 func (r *Report) Table(w io.Writer) {
 	fmt.Fprintf(w, "| %-28s | %8s | %7s | %8s | %8s | %8s | %6s |\n", "request", "answers", "req/s", "p50", "p99", "max", "errors")
 	fmt.Fprintf(w, "|%s|%s:|%s:|%s:|%s:|%s:|%s:|\n", strings.Repeat("-", 30), strings.Repeat("-", 9), strings.Repeat("-", 8),
@@ -229,6 +237,9 @@ func (r *Report) Table(w io.Writer) {
 		all.Errors += s.Errors
 	}
 	r.row(w, all)
+	if n := len(all.Latencies); r.CPU > 0 && n > 0 {
+		fmt.Fprintf(w, "\nserver CPU time: %.2fms per answer\n", float64(r.CPU)/float64(n)/float64(time.Millisecond))
+	}
 	for _, s := range r.Pages {
 		if s.FirstErr != "" {
 			fmt.Fprintf(w, "\nfirst error of %s: %s\n", s.Name, s.FirstErr)

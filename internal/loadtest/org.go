@@ -9,14 +9,15 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/gen"
 )
 
-// The pages of a large organisation's people app, each measured on its own: what an admin, a
-// manager of many, a manager of a few and anyone else see, with gen.Org's organisation in the
-// database (scripts/load-people imports it).
+// The pages of a large organisation's people app, each measured on its own (scripts/load
+// pages): what an admin, a manager of many, a manager of a few and anyone else see, with
+// gen.Org's organisation in the database.
 
 // Cast is who a load of gen.Org's organisation signs in as: an admin (the head), the VP with
 // 11,110 people below them, the lead of eleven, and someone without reports.
@@ -34,24 +35,26 @@ func CastOf(org []gen.Employee) Cast {
 	return c
 }
 
-// Roles lists the cast with the role each one's account has.
+// Roles lists the cast with the role each one's account has, as `email role` pairs.
 func (c Cast) Roles() [][2]string {
 	return [][2]string{{c.Admin, "admin"}, {c.VP, "member"}, {c.Lead, "member"}, {c.Member, "member"}}
 }
 
-// OrgPage is one page to measure: who asks for it, and the path of each request.
-type OrgPage struct {
+// Page is one page to measure: its name in the table, who asks for it (a signed-in client
+// whose cookies every connection takes), and the path of each request.
+type Page struct {
 	Name string
-	As   *Client // signed in
+	As   *Client
 	Path func(c *Client) string
 }
 
 var personLinkRE = regexp.MustCompile(`href="/people/(\d+)"`)
 
-// OrgPages signs the cast of org in at base and returns the pages: an admin's list, their
-// searches (gen.Searches, in turn), a person's page as an admin (the people those searches
-// find), the lists of the VP and of the lead, and the member's own page.
-func OrgPages(ctx context.Context, base, password string, org []gen.Employee) ([]OrgPage, error) {
+// OrgPages signs the cast of org in at base, each with password, and returns the pages the
+// issue of 100,000 people names: an admin's list, their searches (gen.Searches, in turn), a
+// person's page as an admin (the people those searches find), the lists of the VP and of the
+// lead, and the member's own page.
+func OrgPages(ctx context.Context, base, password string, org []gen.Employee) ([]Page, error) {
 	cast := CastOf(org)
 	signedIn := map[string]*Client{}
 	for i, who := range cast.Roles() {
@@ -89,7 +92,7 @@ func OrgPages(ctx context.Context, base, password string, org []gen.Employee) ([
 		return nil, fmt.Errorf("no link to %s's own page on their list", cast.Member)
 	}
 	fixed := func(p string) func(*Client) string { return func(*Client) string { return p } }
-	return []OrgPage{
+	return []Page{
 		{"admin list", admin, fixed("/people")},
 		{"admin search", admin, func(c *Client) string { return "/people?q=" + url.QueryEscape(searches[c.Rand.IntN(len(searches))]) }},
 		{"admin person page", admin, func(c *Client) string { return "/people/" + ids[c.Rand.IntN(len(ids))] }},
@@ -99,61 +102,74 @@ func OrgPages(ctx context.Context, base, password string, org []gen.Employee) ([
 	}, nil
 }
 
-// PageResult is what loading one page measured.
-type PageResult struct {
-	*Stats
-	Elapsed time.Duration
-	CPU     time.Duration // the server's, while measured (see CPU); 0 without its processes
+// Chosen returns the pages whose names hold one of the comma-separated words of only, or all
+// of them when only is empty.
+func Chosen(pages []Page, only string) []Page {
+	if strings.TrimSpace(only) == "" {
+		return pages
+	}
+	var out []Page
+	for _, p := range pages {
+		for _, w := range strings.Split(only, ",") {
+			if w = strings.TrimSpace(w); w != "" && strings.Contains(p.Name, w) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
 }
 
-// LoadPage has conns connections, all signed in as the page's viewer, ask for the page as
-// fast as they are answered: for warm, not counted, then for d. cpuOf are the server's
-// processes (rungs, and the database's server), whose CPU time is measured too.
-func LoadPage(ctx context.Context, base string, p OrgPage, conns int, warm, d time.Duration, cpuOf []int) (PageResult, error) {
+// LoadPage measures one page: conns connections, all signed in as its viewer, ask for it as
+// fast as they are answered, for warm (not counted) and then for d. cpuOf are as Run's.
+func LoadPage(ctx context.Context, base string, p Page, conns int, warm, d time.Duration, cpuOf []int) (*Report, error) {
 	u, err := url.Parse(base)
 	if err != nil {
-		return PageResult{}, err
+		return nil, err
 	}
 	cookies := p.As.HTTP.Jar.Cookies(u)
-	run := Run{Base: base, Connections: conns, Scenarios: []Scenario{{p.Name, 1, func(ctx context.Context, c *Client) error {
-		st, _, err := c.Get(ctx, p.Path(c))
-		return Expect(st, err, http.StatusOK)
-	}}}, Setup: func(_ context.Context, c *Client) error {
-		c.HTTP.Jar.SetCookies(u, cookies)
-		return nil
-	}}
+	run := Run{Base: base, Connections: conns, Duration: warm, CPUOf: cpuOf,
+		Scenarios: []Scenario{{p.Name, 1, func(ctx context.Context, c *Client) error {
+			st, _, err := c.Get(ctx, p.Path(c))
+			return Expect(st, err, http.StatusOK)
+		}}},
+		Setup: func(_ context.Context, c *Client) error {
+			c.HTTP.Jar.SetCookies(u, cookies)
+			return nil
+		}}
 	clients, err := run.Prepare(ctx)
 	if err != nil {
-		return PageResult{}, err
+		return nil, err
 	}
-	run.Duration = warm
-	run.Measure(ctx, clients)
+	if warm > 0 {
+		run.Measure(ctx, clients)
+	}
 	run.Duration = d
-	before := CPU(cpuOf)
-	rep := run.Measure(ctx, clients)
-	res := PageResult{Stats: rep.Pages[0], Elapsed: rep.Elapsed}
-	if len(cpuOf) > 0 {
-		res.CPU = CPU(cpuOf) - before
-	}
-	return res, nil
+	return run.Measure(ctx, clients), nil
 }
 
-// PageTable writes results as a Markdown table: answers a second, median, p99 and slowest
-// latency, errors, and the server's CPU time per answer.
-func PageTable(w io.Writer, results []PageResult) {
-	fmt.Fprintln(w, "| page | req/s | p50 | p99 | max | errors | server CPU per request |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|")
-	for _, r := range results {
-		cpu := "-"
-		if n := len(r.Latencies); r.CPU > 0 && n > 0 {
-			cpu = ms(r.CPU / time.Duration(n))
+// PageTable writes the reports of pages measured one at a time (LoadPage) as one Markdown
+// table: answers, answers a second, median, p99 and slowest latency, errors, and the server's
+// CPU time per answer ("-" when not measured).
+func PageTable(w io.Writer, reports []*Report) {
+	fmt.Fprintf(w, "| %-28s | %8s | %7s | %8s | %8s | %8s | %6s | %14s |\n", "page", "answers", "req/s", "p50", "p99", "max", "errors", "CPU per answer")
+	fmt.Fprintf(w, "|%s|%s:|%s:|%s:|%s:|%s:|%s:|%s:|\n", strings.Repeat("-", 30), strings.Repeat("-", 9), strings.Repeat("-", 8),
+		strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 9), strings.Repeat("-", 7), strings.Repeat("-", 15))
+	for _, r := range reports {
+		for _, s := range r.Pages {
+			cpu := "-"
+			if n := len(s.Latencies); r.CPU > 0 && n > 0 {
+				cpu = fmt.Sprintf("%.2fms", float64(r.CPU)/float64(n)/float64(time.Millisecond))
+			}
+			fmt.Fprintf(w, "| %-28s | %8d | %7.1f | %8s | %8s | %8s | %6d | %14s |\n", s.Name, len(s.Latencies),
+				float64(len(s.Latencies))/r.Elapsed.Seconds(), ms(s.Percentile(50)), ms(s.Percentile(99)), ms(s.Percentile(100)), s.Errors, cpu)
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %s | %d | %s |\n", r.Name, float64(len(r.Latencies))/r.Elapsed.Seconds(),
-			ms(r.Percentile(50)), ms(r.Percentile(99)), ms(r.Percentile(100)), r.Errors, cpu)
 	}
-	for _, r := range results {
-		if r.FirstErr != "" {
-			fmt.Fprintf(w, "\nfirst error of %s: %s\n", r.Name, r.FirstErr)
+	for _, r := range reports {
+		for _, s := range r.Pages {
+			if s.FirstErr != "" {
+				fmt.Fprintf(w, "\nfirst error of %s: %s\n", s.Name, s.FirstErr)
+			}
 		}
 	}
 }

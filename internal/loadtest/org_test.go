@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,28 +86,55 @@ func TestOrgPages(t *testing.T) {
 	if len(pages) != 6 {
 		t.Fatalf("%d pages, want 6", len(pages))
 	}
-	var results []loadtest.PageResult
+	var reports []*loadtest.Report
 	for _, p := range pages {
-		r, err := loadtest.LoadPage(ctx, srv.URL, p, 2, 0, 200*time.Millisecond, nil)
+		r, err := loadtest.LoadPage(ctx, srv.URL, p, 2, 0, 200*time.Millisecond, []int{os.Getpid()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r.Latencies) == 0 || r.Errors != 0 {
-			t.Errorf("%s: %d answers, %d errors (%s)", p.Name, len(r.Latencies), r.Errors, r.FirstErr)
+		if st := r.Pages[0]; len(st.Latencies) == 0 || st.Errors != 0 {
+			t.Errorf("%s: %d answers, %d errors (%s)", p.Name, len(st.Latencies), st.Errors, st.FirstErr)
 		}
-		results = append(results, r)
+		reports = append(reports, r)
 	}
 	var b strings.Builder
-	loadtest.PageTable(&b, results)
-	for _, want := range []string{"| admin search |", "| own page |", "| manager list, 11 below |"} {
+	loadtest.PageTable(&b, reports)
+	for _, want := range []string{"| admin search ", "| own page ", "| manager list, 11 below "} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, b.String())
 		}
 	}
+	// The server is this process: its CPU time was measured, and is in the table.
+	if reports[0].CPU <= 0 || strings.Contains(b.String(), " - |") {
+		t.Errorf("CPU time %s, table:\n%s", reports[0].CPU, b.String())
+	}
+	if got := loadtest.Chosen(pages, "search, own"); len(got) != 2 || got[0].Name != "admin search" || got[1].Name != "own page" {
+		t.Errorf("chosen pages: %v", got)
+	}
+	// The mixed run's people are found page after page, and its requests are all answered.
+	admin := loadtest.CastOf(org).Admin
+	ids, err := loadtest.People(ctx, pages[0].As, 120)
+	if err != nil || len(ids) < 120 || len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {
+		t.Fatalf("people: %d ids (%d wanted, all different), %v", len(ids), 120, err)
+	}
+	mixed := loadtest.Run{Base: srv.URL, Connections: 2, Duration: 300 * time.Millisecond, Scenarios: loadtest.Mixed(ids, gen.Searches(org)),
+		Setup: func(ctx context.Context, c *loadtest.Client) error { return loadtest.SignIn(ctx, c, admin, password) }}
+	rep, err := mixed.Do(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() != 0 {
+		var b strings.Builder
+		rep.Table(&b)
+		t.Errorf("mixed run:\n%s", b.String())
+	}
 	// A page the viewer may not see is an error, not an answer.
-	bad := loadtest.OrgPage{Name: "forbidden", As: pages[5].As, Path: func(*loadtest.Client) string { return "/audit" }}
+	bad := loadtest.Page{Name: "forbidden", As: pages[5].As, Path: func(*loadtest.Client) string { return "/audit" }}
 	r, err := loadtest.LoadPage(ctx, srv.URL, bad, 1, 0, 100*time.Millisecond, nil)
-	if err != nil || r.Errors == 0 || r.Errors != len(r.Latencies) || !strings.Contains(r.FirstErr, strconv.Itoa(http.StatusForbidden)) {
-		t.Errorf("a forbidden page: %d answers, %d errors (%s), %v", len(r.Latencies), r.Errors, r.FirstErr, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Pages[0]; st.Errors == 0 || st.Errors != len(st.Latencies) || !strings.Contains(st.FirstErr, strconv.Itoa(http.StatusForbidden)) {
+		t.Errorf("a forbidden page: %d answers, %d errors (%s)", len(st.Latencies), st.Errors, st.FirstErr)
 	}
 }

@@ -60,26 +60,28 @@ func SignIn(ctx context.Context, c *Client, email, password string) error {
 	}
 }
 
-// People are the ids of the people in the database, found through the list as an admin.
+var nextPageRE = regexp.MustCompile(`href="/people\?after=(\d+)`)
+
+// People are the ids of up to most people in the database, found through the list as an
+// admin, page after page.
 func People(ctx context.Context, c *Client, most int) ([]int64, error) {
 	var ids []int64
 	seen := map[int64]bool{}
-	re := regexp.MustCompile(`href="/people/(\d+)"`)
-	for from := 0; len(ids) < most; from += 50 {
-		st, page, err := c.Get(ctx, "/people?status=active&from="+strconv.Itoa(from))
+	for path := "/people?status=active"; path != "" && len(ids) < most; {
+		st, page, err := c.Get(ctx, path)
 		if err := Expect(st, err, http.StatusOK); err != nil {
 			return nil, err
 		}
-		n := len(ids)
-		for _, m := range re.FindAllStringSubmatch(page, -1) {
+		for _, m := range personLinkRE.FindAllStringSubmatch(page, -1) {
 			id, _ := strconv.ParseInt(m[1], 10, 64)
 			if !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
 		}
-		if len(ids) == n {
-			break
+		path = ""
+		if m := nextPageRE.FindStringSubmatch(page); m != nil {
+			path = "/people?status=active&after=" + m[1]
 		}
 	}
 	if len(ids) == 0 {
@@ -88,9 +90,10 @@ func People(ctx context.Context, c *Client, most int) ([]int64, error) {
 	return ids, nil
 }
 
-// Mixed is a day's traffic: mostly reading the ladder and people's pages, and one request
-// in eight a change (a level change recorded, a person's title edited).
-func Mixed(people []int64) []Scenario {
+// Mixed is a day's traffic: mostly reading the ladder and people's pages (the list at any
+// page, searches from searches), and one request in ten a change (a level change recorded, a
+// sign-in link made).
+func Mixed(people []int64, searches []string) []Scenario {
 	person := func(c *Client) int64 { return people[c.Rand.IntN(len(people))] }
 	get := func(path func(c *Client) string) func(ctx context.Context, c *Client) error {
 		return func(ctx context.Context, c *Client) error {
@@ -104,8 +107,8 @@ func Mixed(people []int64) []Scenario {
 		{"site: home", 10, get(fixed("/"))},
 		{"site: level page", 20, get(func(c *Client) string { return "/ladders/engineering/" + levels[c.Rand.IntN(len(levels))] + "/" })},
 		{"site: matrix", 5, get(fixed("/matrix/engineering/"))},
-		{"app: people list", 15, get(func(c *Client) string { return "/people?from=" + strconv.Itoa(50*c.Rand.IntN(10)) })},
-		{"app: search", 10, get(func(c *Client) string { return "/people?q=" + strconv.Itoa(c.Rand.IntN(100)) })},
+		{"app: people list", 15, get(func(c *Client) string { return "/people?after=" + strconv.FormatInt(person(c), 10) })},
+		{"app: search", 10, get(func(c *Client) string { return "/people?q=" + urlEncode(searches[c.Rand.IntN(len(searches))]) })},
 		{"app: person page", 20, get(func(c *Client) string { return "/people/" + strconv.FormatInt(person(c), 10) })},
 		{"app: audit log", 5, get(fixed("/audit"))},
 		{"write: level change", 8, func(ctx context.Context, c *Client) error {
@@ -123,9 +126,9 @@ func Mixed(people []int64) []Scenario {
 
 // Reads are ordinary pages only, for the connections that check the server still answers
 // while it is pressed by other work.
-func Reads(people []int64) []Scenario {
+func Reads(people []int64, searches []string) []Scenario {
 	var out []Scenario
-	for _, s := range Mixed(people) {
+	for _, s := range Mixed(people, searches) {
 		if !strings.HasPrefix(s.Name, "write:") {
 			out = append(out, s)
 		}

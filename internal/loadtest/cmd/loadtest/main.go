@@ -1,81 +1,143 @@
-// Command loadtest drives a running rungs server (see scripts/load):
+// Command loadtest drives a running rungs server (see scripts/load), whose people are the
+// organisation gen.Org makes:
 //
+//	loadtest -people 100000 -csv > people.csv        # the organisation, as an HR export
+//	loadtest -people 100000 -accounts                # who needs an account for -mode pages
 //	loadtest -base http://127.0.0.1:8080 -email admin@example.com -password ... -mode mixed
 //	loadtest -base ... -mode stress -pid 1234
-//	loadtest -people 1000 > people.csv
+//	loadtest -base ... -people 100000 -password ... -mode pages -pid 1234,5678
 //
 // mixed sends -conns connections of reads and writes for -duration and prints a table per
-// kind of request; it exits 1 on any error. stress does the same with ordinary reads only,
-// beside -slow connections sending bodies a byte a second and -signins sign-ins at once, and
-// prints how those ended and the server's peak memory (with -pid).
+// kind of request. stress does the same with ordinary reads only, beside -slow connections
+// sending bodies a byte a second and -signins sign-ins at once, and prints how those ended
+// and the server's peak memory. pages measures each page of the people app on its own
+// (an admin's list, search and person page, the lists of managers of 11,110 and of 11, a
+// person's own page), -conns connections for -duration each after -warm, signed in as the
+// accounts -accounts lists (all with -password). With -pid, the server's CPU time per answer
+// is reported too. It exits 1 on any error.
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/loadtest"
 )
 
+type options struct {
+	base, email, password, mode string
+	conns, slow, signins        int
+	duration, warm              time.Duration
+	pids                        []int
+	org                         []gen.Employee
+	pages                       string
+}
+
 func main() {
-	base := flag.String("base", "http://127.0.0.1:8080", "the server's address")
-	email := flag.String("email", "admin@example.com", "an admin's email")
-	password := flag.String("password", "", "the admin's password")
-	mode := flag.String("mode", "mixed", "mixed or stress")
-	conns := flag.Int("conns", 50, "connections sending the measured requests")
-	duration := flag.Duration("duration", time.Minute, "how long to run")
-	slow := flag.Int("slow", 200, "stress: connections sending slow bodies")
-	signins := flag.Int("signins", 32, "stress: sign-ins at once")
-	pid := flag.Int("pid", 0, "the server's process id, to report its peak memory")
-	people := flag.Int("people", 0, "write a people CSV of this many people to standard output, and exit")
+	var o options
+	flag.StringVar(&o.base, "base", "http://127.0.0.1:8080", "the server's address")
+	flag.StringVar(&o.email, "email", "admin@example.com", "mixed, stress: an admin's email")
+	flag.StringVar(&o.password, "password", "", "the admin's password; pages: every account's")
+	flag.StringVar(&o.mode, "mode", "mixed", "mixed, stress or pages")
+	flag.IntVar(&o.conns, "conns", 50, "connections sending the measured requests")
+	flag.DurationVar(&o.duration, "duration", time.Minute, "how long to run; pages: each page")
+	flag.DurationVar(&o.warm, "warm", 2*time.Second, "pages: a warm-up before each page, not counted")
+	flag.IntVar(&o.slow, "slow", 200, "stress: connections sending slow bodies")
+	flag.IntVar(&o.signins, "signins", 32, "stress: sign-ins at once")
+	pids := flag.String("pid", "", "the server's process id, and its database server's (comma-separated): their CPU time per answer is reported, and the first's peak memory")
+	people := flag.Int("people", 1000, "the people in the database, as gen.Org makes them (at least 100)")
+	writeCSV := flag.Bool("csv", false, "write the people as an HR export (CSV) to standard output, and exit")
+	accounts := flag.Bool("accounts", false, "print the accounts -mode pages signs in as, as 'email role' lines, and exit")
+	flag.StringVar(&o.pages, "pages", "", "pages: only the pages whose names hold one of these words (comma-separated)")
 	flag.Parse()
-	if *people > 0 {
-		writePeople(*people)
+	o.org = gen.Org(*people)
+	switch {
+	case *writeCSV:
+		w := bufio.NewWriter(os.Stdout)
+		if err := gen.WriteOrgCSV(w, o.org); err != nil {
+			fail(err)
+		}
+		if err := w.Flush(); err != nil {
+			fail(err)
+		}
 		return
+	case *accounts:
+		for _, who := range loadtest.CastOf(o.org).Roles() {
+			fmt.Println(who[0], who[1])
+		}
+		return
+	}
+	for _, p := range strings.Split(*pids, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			id, err := strconv.Atoi(p)
+			if err != nil {
+				fail(fmt.Errorf("-pid %q: not a process id", p))
+			}
+			o.pids = append(o.pids, id)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *base, *email, *password, *mode, *conns, *duration, *slow, *signins, *pid); err != nil {
-		fmt.Fprintln(os.Stderr, "loadtest:", err)
-		os.Exit(1)
+	var err error
+	if o.mode == "pages" {
+		err = pages(ctx, o)
+	} else {
+		err = run(ctx, o)
+	}
+	if err != nil {
+		fail(err)
 	}
 }
 
-func run(ctx context.Context, base, email, password, mode string, conns int, duration time.Duration, slow, signins, pid int) error {
-	admin := loadtest.NewClient(base, 0)
-	if err := loadtest.SignIn(ctx, admin, email, password); err != nil {
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "loadtest:", err)
+	os.Exit(1)
+}
+
+func run(ctx context.Context, o options) error {
+	admin := loadtest.NewClient(o.base, 0)
+	if err := loadtest.SignIn(ctx, admin, o.email, o.password); err != nil {
 		return err
 	}
 	ids, err := loadtest.People(ctx, admin, 500)
 	if err != nil {
 		return err
 	}
-	r := loadtest.Run{Base: base, Connections: conns, Duration: duration,
-		Setup: func(ctx context.Context, c *loadtest.Client) error { return loadtest.SignIn(ctx, c, email, password) }}
+	r := loadtest.Run{Base: o.base, Connections: o.conns, Duration: o.duration, CPUOf: o.pids,
+		Setup: func(ctx context.Context, c *loadtest.Client) error {
+			return loadtest.SignIn(ctx, c, o.email, o.password)
+		}}
 	var slowEnds, signinEnds loadtest.Tally
-	switch mode {
+	switch o.mode {
 	case "mixed":
-		r.Scenarios = loadtest.Mixed(ids)
+		r.Scenarios = loadtest.Mixed(ids, gen.Searches(o.org))
 	case "stress":
-		r.Scenarios = loadtest.Reads(ids)
+		r.Scenarios = loadtest.Reads(ids, gen.Searches(o.org))
 	default:
-		return fmt.Errorf("mode %q: mixed or stress", mode)
+		return fmt.Errorf("mode %q: mixed, stress or pages", o.mode)
 	}
 	clients, err := r.Prepare(ctx) // signed in before any pressure
 	if err != nil {
 		return err
 	}
 	var rep *loadtest.Report
-	if mode == "stress" {
+	if o.mode == "stress" {
 		// The pressure starts first and lasts the whole measured run.
 		pctx, cancel := context.WithCancel(ctx)
 		done := make(chan struct{}, 2)
-		go func() { loadtest.SlowBodies(pctx, base, slow, &slowEnds); done <- struct{}{} }()
-		go func() { loadtest.SignIns(pctx, base, email, password, signins, &signinEnds); done <- struct{}{} }()
+		go func() { loadtest.SlowBodies(pctx, o.base, o.slow, &slowEnds); done <- struct{}{} }()
+		go func() {
+			loadtest.SignIns(pctx, o.base, o.email, o.password, o.signins, &signinEnds)
+			done <- struct{}{}
+		}()
 		rep = r.Measure(ctx, clients)
 		cancel()
 		<-done
@@ -83,18 +145,14 @@ func run(ctx context.Context, base, email, password, mode string, conns int, dur
 	} else {
 		rep = r.Measure(ctx, clients)
 	}
-	fmt.Printf("%s: %d connections for %s\n\n", mode, conns, rep.Elapsed.Round(time.Second))
+	fmt.Printf("%s: %d connections for %s\n\n", o.mode, o.conns, rep.Elapsed.Round(time.Second))
 	rep.Table(os.Stdout)
-	if mode == "stress" {
-		fmt.Printf("\n%d slow-body connections ended: %s\n", slow, slowEnds.String())
-		fmt.Printf("%d sign-ins at once were answered: %s\n", signins, signinEnds.String())
+	if o.mode == "stress" {
+		fmt.Printf("\n%d slow-body connections ended: %s\n", o.slow, slowEnds.String())
+		fmt.Printf("%d sign-ins at once were answered: %s\n", o.signins, signinEnds.String())
 	}
-	if pid != 0 {
-		peak, err := loadtest.PeakRSS(pid)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("peak memory of the server (VmHWM): %d MiB\n", peak>>20)
+	if err := peakMemory(o.pids); err != nil {
+		return err
 	}
 	if n := rep.Errors(); n > 0 {
 		return fmt.Errorf("%d errors", n)
@@ -102,15 +160,43 @@ func run(ctx context.Context, base, email, password, mode string, conns int, dur
 	return nil
 }
 
-// writePeople writes n people in a reporting tree, ten to a manager, with job titles.
-func writePeople(n int) {
-	fmt.Println("name,email,manager,job title,start date")
-	titles := []string{"Software Engineer", "Senior Software Engineer", "Staff Engineer", "Engineering Manager"}
-	for i := 1; i <= n; i++ {
-		manager := ""
-		if i > 1 {
-			manager = fmt.Sprintf("person%d@example.com", (i-2)/10+1)
-		}
-		fmt.Printf("Person %d,person%d@example.com,%s,%s,2023-%02d-%02d\n", i, i, manager, titles[i%len(titles)], i%12+1, i%28+1)
+// pages measures each page of the organisation's people app on its own.
+func pages(ctx context.Context, o options) error {
+	all, err := loadtest.OrgPages(ctx, o.base, o.password, o.org)
+	if err != nil {
+		return err
 	}
+	var reports []*loadtest.Report
+	errors := 0
+	for _, p := range loadtest.Chosen(all, o.pages) {
+		rep, err := loadtest.LoadPage(ctx, o.base, p, o.conns, o.warm, o.duration, o.pids)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, rep)
+		errors += rep.Errors()
+	}
+	fmt.Printf("pages: %d connections for %s a page, %d people\n\n", o.conns, o.duration, len(o.org))
+	loadtest.PageTable(os.Stdout, reports)
+	fmt.Println()
+	if err := peakMemory(o.pids); err != nil {
+		return err
+	}
+	if errors > 0 {
+		return fmt.Errorf("%d errors", errors)
+	}
+	return nil
+}
+
+// peakMemory prints the peak memory of the server, the first of pids.
+func peakMemory(pids []int) error {
+	if len(pids) == 0 {
+		return nil
+	}
+	peak, err := loadtest.PeakRSS(pids[0])
+	if err != nil {
+		return err
+	}
+	fmt.Printf("peak memory of the server (VmHWM): %d MiB\n", peak>>20)
+	return nil
 }
