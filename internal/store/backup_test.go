@@ -118,6 +118,12 @@ func TestBackupRestoresIntoEitherDatabase(t *testing.T) {
 		if got := sums(info)["people"].Rows; got != 2 {
 			t.Errorf("people in backup: %d, want 2", got)
 		}
+		// The derived tables are not in it: a restore builds them again.
+		for _, derived := range []string{"people_chain", "people_search"} {
+			if _, ok := sums(info)[derived]; ok {
+				t.Errorf("the backup holds %s", derived)
+			}
+		}
 		read, err := store.ReadBackup(bytes.NewReader(file))
 		if err != nil {
 			t.Fatalf("read back: %v", err)
@@ -154,6 +160,24 @@ func TestBackupRestoresIntoEitherDatabase(t *testing.T) {
 				grace, err := dst.PersonByEmail(ctx, "grace@example.com")
 				if err != nil || grace.ManagerID != ada.ID || grace.Level != "L3" || grace.Title != "Senior Engineer" {
 					t.Errorf("restored report: %+v, %v", grace, err)
+				}
+				// The reporting chain and the text index were built again from the rows.
+				if ok, err := dst.Manages(ctx, ada.ID, grace.ID); !ok || err != nil {
+					t.Errorf("Ada manages Grace after the restore: %v, %v", ok, err)
+				}
+				chain, err := dst.ManagerChain(ctx, grace.ID)
+				if err != nil || len(chain) != 1 || chain[0].ID != ada.ID {
+					t.Errorf("Grace's managers after the restore: %v, %v", chain, err)
+				}
+				below, err := dst.PeoplePage(ctx, store.PeopleFilter{Under: ada.ID, Limit: 10})
+				if err != nil || len(below.People) != 1 || below.People[0].ID != grace.ID {
+					t.Errorf("below Ada after the restore: %+v, %v", below.People, err)
+				}
+				for _, q := range []string{"hopp", "Gr", "grace@exa"} {
+					found, err := dst.PeoplePage(ctx, store.PeopleFilter{Query: q, Limit: 10})
+					if err != nil || len(found.People) != 1 || found.People[0].ID != grace.ID {
+						t.Errorf("search %q after the restore: %+v, %v", q, found.People, err)
+					}
 				}
 			})
 		}

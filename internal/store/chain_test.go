@@ -1,12 +1,15 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // org is a reporting chain three levels deep under ceo:
@@ -300,6 +303,22 @@ func TestChainMigratesOldCycles(t *testing.T) {
 		}
 		if ok, err := s.Manages(ctx, ids["loop1"], ids["loop1"]); ok || err != nil {
 			t.Errorf("loop1 manages themselves: %v, %v", ok, err)
+		}
+		// A backup leaves the chain out; the restore builds it again as it was, cycle and all.
+		var file bytes.Buffer
+		if _, err := s.Backup(ctx, &file, "v-test"); err != nil {
+			t.Fatal(err)
+		}
+		to := store.Config{SQLitePath: storetest.EmptySQLite(t)}
+		if s.Dialect() == "postgres" {
+			to = store.Config{PostgresURL: storetest.EmptyPostgres(t)}
+		}
+		if _, err := store.Restore(ctx, to, &file, store.RestoreOptions{}); err != nil {
+			t.Fatalf("restore: %v", err)
+		}
+		restoredManagers, restoredBelow := chainOf(t, open(t, to), o)
+		if !maps.EqualFunc(managers, restoredManagers, slices.Equal) || !maps.EqualFunc(below, restoredBelow, slices.Equal) {
+			t.Errorf("restored chain: managers %v below %v; backed up: managers %v below %v", restoredManagers, restoredBelow, managers, below)
 		}
 		// A change elsewhere in the cycle that keeps it is refused; one that ends it is not.
 		loop3 := o["loop3"]

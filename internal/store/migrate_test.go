@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -69,6 +70,69 @@ func TestFailingMigrationRollsBack(t *testing.T) {
 		}
 	})
 }
+
+// A migration's parts for one database run on that database only; the rest on both. A mark
+// naming something else is refused with the file and line, before anything runs.
+func TestMigrationParts(t *testing.T) {
+	t.Parallel()
+	parts := `CREATE TABLE a (
+    x INTEGER,
+--- sqlite ---
+    only_sqlite INTEGER
+--- postgres ---
+    only_postgres INTEGER
+--- both ---
+);
+INSERT INTO a (x) VALUES (1);
+`
+	t.Run("marks", func(t *testing.T) {
+		eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+			ctx := context.Background()
+			bad := fstest.MapFS{"migrations/0001_a.sql": {Data: []byte(strings.Replace(parts, "--- postgres ---", "--- mysql ---", 1))}}
+			if _, err := store.OpenWithMigrations(ctx, cfg, bad); err == nil || !strings.Contains(err.Error(), "0001_a.sql:5") {
+				t.Fatalf("a migration with an unknown mark: %v, want an error naming 0001_a.sql:5", err)
+			}
+			s, err := store.OpenWithMigrations(ctx, cfg, fstest.MapFS{"migrations/0001_a.sql": {Data: []byte(parts)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			own, other := "only_sqlite", "only_postgres"
+			if s.Dialect() == "postgres" {
+				own, other = other, own
+			}
+			if _, err := s.DB().ExecContext(ctx, `UPDATE a SET `+own+` = x`); err != nil {
+				t.Errorf("%s's own column: %v", s.Dialect(), err)
+			}
+			if _, err := s.DB().ExecContext(ctx, `UPDATE a SET `+other+` = x`); err == nil {
+				t.Errorf("%s has the other database's column %s", s.Dialect(), other)
+			}
+		})
+	})
+	// The SQL that migrate --dry-run shows is the database's own.
+	t.Run("pending", func(t *testing.T) {
+		eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+			old, err := store.OpenWithMigrations(context.Background(), cfg, store.MigrationsUpTo(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer old.Close()
+			pending, err := old.Pending(context.Background())
+			if err != nil || len(pending) == 0 || pending[0].Version != 3 {
+				t.Fatalf("pending: %v, %v", pending, err)
+			}
+			own, other := "USING fts5", "pg_trgm"
+			if old.Dialect() == "postgres" {
+				own, other = other, own
+			}
+			if sql := pending[0].SQL; !strings.Contains(sql, own) || strings.Contains(sql, other) || mark.MatchString(sql) {
+				t.Errorf("%s's migration 3:\n%s", old.Dialect(), sql)
+			}
+		})
+	})
+}
+
+var mark = regexp.MustCompile(`(?m)^--- \w+ ---$`)
 
 func TestNewerDatabaseIsRefused(t *testing.T) {
 	t.Parallel()
