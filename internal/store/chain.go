@@ -60,10 +60,11 @@ func (s *Store) rechain(ctx context.Context, ids []int64) error {
 	// Below the people who moved are the people whose managers change with them.
 	for batch := range slices.Chunk(ids, chainBatch) {
 		marks, args := placeholders(batch)
-		err := s.scanIDs(ctx, func(id int64) { manager[id] = 0 }, `
+		rows, err := s.writeQuery(ctx, `
 			DELETE FROM people_chain WHERE person_id IN (`+marks+`)
 				OR person_id IN (SELECT person_id FROM people_chain WHERE manager_id IN (`+marks+`))
 			RETURNING person_id`, append(args, args...)...)
+		err = eachID(rows, err, func(id int64) { manager[id] = 0 })
 		if err != nil {
 			return fmt.Errorf("rechain: %w", err)
 		}
@@ -190,9 +191,8 @@ func (s *Store) rebuildChain(ctx context.Context) error {
 	return ins.flush(ctx)
 }
 
-// scanIDs runs a query of ids through the writer, and gives each to fn.
-func (s *Store) scanIDs(ctx context.Context, fn func(int64), query string, args ...any) error {
-	rows, err := s.writeQuery(ctx, query, args...)
+// eachID gives fn each id of rows, the answer (and error) of a query of ids, and closes them.
+func eachID(rows *sql.Rows, err error, fn func(int64)) error {
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (s *Store) ManagerChain(ctx context.Context, person int64) ([]Person, error
 	err := each(ctx, s, fmt.Sprintf("managers of %d", person), scanPerson, func(p Person) error {
 		chain = append(chain, p)
 		return nil
-	}, `SELECT `+personColumnsOf("p")+` FROM people_chain c JOIN people p ON p.id = c.manager_id
+	}, `SELECT `+s.d.personColumns("p")+` FROM people_chain c JOIN people p ON p.id = c.manager_id
 		WHERE c.person_id = ? ORDER BY c.depth`, person)
 	if err != nil {
 		return nil, err

@@ -166,13 +166,34 @@ func (d dialect) search(p, q string) expr {
 	return expr{"people_search MATCH ?", []any{ftsMatch(q)}}
 }
 
-// countMatches is a query of how many people's names and emails hold q, up to most.
-func (d dialect) countMatches(q string, most int) expr {
+// matchIDs is a query of the ids of the people whose names and emails hold q, at most most
+// of them, from the text index: one row, the ids separated by commas (NULL for none), so
+// that hundreds of ids cost one row to read.
+func (d dialect) matchIDs(q string, most int) expr {
 	if d.postgres {
 		e := d.likes("p", q)
-		return expr{"SELECT count(*) FROM (SELECT 1 FROM people p WHERE " + e.sql + " LIMIT ?) t", append(e.args, most)}
+		return expr{"SELECT string_agg(CAST(id AS TEXT), ',') FROM (SELECT p.id FROM people p WHERE " + e.sql + " LIMIT ?) m", append(e.args, most)}
 	}
-	return expr{"SELECT count(*) FROM (SELECT rowid FROM people_search WHERE people_search MATCH ? LIMIT ?) t", []any{ftsMatch(q), most}}
+	return expr{"SELECT group_concat(rowid) FROM (SELECT rowid FROM people_search WHERE people_search MATCH ? LIMIT ?)", []any{ftsMatch(q), most}}
+}
+
+// fromIDs is a FROM clause of the people p whose ids are ids, with one placeholder however
+// many they are, so that its statement is prepared once: on SQLite a JSON array, read first
+// (CROSS JOIN keeps that order: its planner would otherwise read people by an index of
+// its own and look each up in the array), on PostgreSQL an array.
+func (d dialect) fromIDs(p string, ids []int64) (from expr, where expr) {
+	if d.postgres {
+		return expr{" FROM people " + p, nil}, expr{p + ".id = ANY(CAST(? AS BIGINT[]))", []any{ids}}
+	}
+	b := make([]byte, 0, 8*len(ids)+2)
+	b = append(b, '[')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return expr{" FROM json_each(?) ids CROSS JOIN people " + p, []any{string(append(b, ']'))}}, expr{p + ".id = ids.value", nil}
 }
 
 // ftsMatch is the FTS5 query of people_search for q. An FTS5 string is in double quotes,

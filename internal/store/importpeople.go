@@ -204,7 +204,7 @@ func (s *Store) peopleByEmail(ctx context.Context) (map[string]Person, error) {
 	err := each(ctx, s, "people", scanPerson, func(p Person) error {
 		people[strings.ToLower(p.Email)] = p
 		return nil
-	}, `SELECT `+personColumns+` FROM people`)
+	}, `SELECT `+s.d.personColumns("")+` FROM people`)
 	return people, err
 }
 

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -59,13 +61,13 @@ type order int
 
 const (
 	byName  order = iota // the list's own order, from an index
-	byMatch              // a query's matches from the text index, best first
+	byMatch              // a query's matches, found in the text index first, best first
 	byID                 // a broad query's matches from the text index, in its order
 )
 
 // peopleQuery is a filter's SQL: FROM and WHERE, and the expressions the list is ordered by.
 type peopleQuery struct {
-	from  string
+	from  expr
 	where []expr
 	order []expr // the list's order, each ascending
 	// cursor is order for the person a page starts from, who is people x.
@@ -73,12 +75,14 @@ type peopleQuery struct {
 }
 
 // query builds f's SQL for the order o. rows says whether the people table is needed (for
-// the rows themselves), or only whatever chooses them (for a count).
+// the rows themselves), or only whatever chooses them (for a count). For byMatch, matched
+// are the ids of everyone whose name or email holds the query (see orderOf): the text index
+// was read once, for them, and is not read again.
 //
 // A manager's people are read from people_chain, which holds each person's name, email and
 // status with the list's order in its index, so that neither a long list nor a search of it
 // reads people until the rows of the page.
-func (f PeopleFilter) query(d dialect, o order, rows bool) peopleQuery {
+func (f PeopleFilter) query(d dialect, o order, matched []int64, rows bool) peopleQuery {
 	var pq peopleQuery
 	q := strings.TrimSpace(f.Query)
 	if q == "" {
@@ -89,25 +93,32 @@ func (f PeopleFilter) query(d dialect, o order, rows bool) peopleQuery {
 	}
 	t, id := "p", "p.id" // where the name, email and status are read from
 	switch {
-	case o != byName && d.matchTable() != "":
+	case o == byMatch:
+		from, where := d.fromIDs("p", matched)
+		pq.from, pq.where = from, append(pq.where, where)
+		if f.Under != 0 {
+			pq.from.sql += ` CROSS JOIN people_chain c`
+			pq.where = append(pq.where, expr{"c.person_id = p.id AND c.manager_id = ?", []any{f.Under}})
+		}
+	case o == byID && d.matchTable() != "":
 		// The text index's matches drive the query (SQLite's CROSS JOIN keeps the order of
 		// the tables): few of them, RankedMatches at most, or read in the index's order.
 		m := d.matchTable()
-		pq.from = ` FROM ` + m + ` CROSS JOIN people p`
+		pq.from.sql = ` FROM ` + m + ` CROSS JOIN people p`
 		pq.where = append(pq.where, expr{"p.id = " + m + ".rowid", nil})
 		if f.Under != 0 {
-			pq.from += ` CROSS JOIN people_chain c`
+			pq.from.sql += ` CROSS JOIN people_chain c`
 			pq.where = append(pq.where, expr{"c.person_id = p.id AND c.manager_id = ?", []any{f.Under}})
 		}
 	case f.Under != 0:
 		t, id = "c", "c.person_id"
-		pq.from = ` FROM people_chain c`
+		pq.from.sql = ` FROM people_chain c`
 		if rows {
-			pq.from += ` JOIN people p ON p.id = c.person_id`
+			pq.from.sql += ` JOIN people p ON p.id = c.person_id`
 		}
 		pq.where = append(pq.where, expr{"c.manager_id = ?", []any{f.Under}})
 	default:
-		pq.from = ` FROM people p`
+		pq.from.sql = ` FROM people p`
 	}
 	if f.Status != "" {
 		pq.where = append(pq.where, expr{t + ".status = ?", []any{string(f.Status)}})
@@ -126,7 +137,6 @@ func (f PeopleFilter) query(d dialect, o order, rows bool) peopleQuery {
 	switch {
 	case q == "":
 	case o == byMatch:
-		pq.where = append(pq.where, d.search("p", q))
 		pq.order = []expr{d.rank("p", q), {"p.name", nil}, {"p.id", nil}}
 		pq.cursor = []expr{d.rank("x", q), {"x.name", nil}, {"x.id", nil}}
 	default:
@@ -139,7 +149,7 @@ func (f PeopleFilter) query(d dialect, o order, rows bool) peopleQuery {
 
 // sql writes the query's FROM and WHERE clauses, with more conditions, into b.
 func (pq peopleQuery) sql(b *sqlBuilder, more ...expr) {
-	b.add(pq.from, nil)
+	b.add(pq.from.sql, pq.from.args)
 	for i, w := range append(slices.Clip(pq.where), more...) {
 		if i == 0 {
 			b.add(" WHERE ", nil)
@@ -225,37 +235,49 @@ func page(limit, offset int) (int, error) {
 
 // ListPeople returns one page of the people f chooses, in the list's order (see PeopleFilter).
 func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error) {
-	o, _, err := s.orderOf(ctx, f)
+	o, _, matched, err := s.orderOf(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	people, _, err := s.listPeople(ctx, f, o, false)
+	people, _, err := s.listPeople(ctx, f, o, matched, false)
 	return people, err
 }
 
 // orderOf decides how f's list is read: by best match when its query matches few enough
 // names and emails to rank them all, in the text index's order when it matches more. It also
-// returns how many names and emails match, up to RankedMatches+1 ("more").
-func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, error) {
+// returns how many names and emails match, up to RankedMatches+1 ("more"), and, to be
+// ranked, who they are: everyone the query matches, whatever the filter, which the list then
+// narrows down.
+func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, []int64, error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" {
-		return byName, 0, nil
+		return byName, 0, nil, nil
 	}
-	var n int
-	count := s.d.countMatches(q, RankedMatches+1)
-	if err := s.queryRow(ctx, count.sql, count.args...).Scan(&n); err != nil {
-		return byName, 0, s.fail(err, "search people")
+	var list sql.NullString
+	find := s.d.matchIDs(q, RankedMatches+1)
+	if err := s.queryRow(ctx, find.sql, find.args...).Scan(&list); err != nil {
+		return byName, 0, nil, s.fail(err, "search people")
 	}
-	if n > RankedMatches {
-		return byID, n, nil
+	var ids []int64
+	for part := range strings.SplitSeq(list.String, ",") {
+		if part != "" {
+			id, err := strconv.ParseInt(part, 10, 64)
+			if err != nil {
+				return byName, 0, nil, fmt.Errorf("search people: id %q: %w", part, err)
+			}
+			ids = append(ids, id)
+		}
 	}
-	return byMatch, n, nil
+	if len(ids) > RankedMatches {
+		return byID, len(ids), nil, nil
+	}
+	return byMatch, len(ids), ids, nil
 }
 
 // listPeople reads a page of f's people in the order o. With total (and the order byMatch,
 // where every match is read anyway), it also counts all the matches, every page together;
 // otherwise the count it returns is -1.
-func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total bool) ([]Person, int, error) {
+func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched []int64, total bool) ([]Person, int, error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list people: %w", err)
@@ -264,7 +286,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total b
 		return nil, 0, fmt.Errorf("list people: a page is after someone or before someone, not both")
 	}
 	total = total && o == byMatch
-	pq := f.query(s.d, o, true)
+	pq := f.query(s.d, o, matched, true)
 	var b sqlBuilder
 	var cursor []expr
 	switch {
@@ -275,7 +297,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total b
 	}
 	if total {
 		// The window counts the matches before the page's cursor and limit apply.
-		b.add(`SELECT `+personColumns+`, total FROM (SELECT `+personColumnsOf("p")+`, count(*) OVER () AS total`, nil)
+		b.add(`SELECT `+s.d.personColumns("")+`, total FROM (SELECT `+s.d.personColumns("p")+`, count(*) OVER () AS total`, nil)
 		for i, o := range pq.order {
 			b.add(fmt.Sprintf(", %s AS k%d", o.sql, i), o.args)
 		}
@@ -297,7 +319,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total b
 		}
 		keys.orderBy(&b, f.Before != 0)
 	} else {
-		b.add(`SELECT `+personColumnsOf("p"), nil)
+		b.add(`SELECT `+s.d.personColumns("p"), nil)
 		pq.sql(&b, cursor...)
 		pq.orderBy(&b, f.Before != 0)
 	}
@@ -320,7 +342,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total b
 	}
 	if total && n < 0 {
 		// No row on this page: count the matches on their own.
-		if n, err = s.countPeople(ctx, f, o, 0); err != nil {
+		if n, err = s.countPeople(ctx, f, o, matched, 0); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -330,19 +352,19 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, total b
 // CountPeople returns how many people f chooses, all pages together (Limit, After and Before
 // are ignored). It reads every one of them: PeoplePage counts long lists more cheaply.
 func (s *Store) CountPeople(ctx context.Context, f PeopleFilter) (int, error) {
-	o, _, err := s.orderOf(ctx, f)
+	o, _, matched, err := s.orderOf(ctx, f)
 	if err != nil {
 		return 0, err
 	}
-	return s.countPeople(ctx, f, o, 0)
+	return s.countPeople(ctx, f, o, matched, 0)
 }
 
 // countPeople counts f's people as read in the order o; with most > 0, it stops after
 // most+1 of them.
-func (s *Store) countPeople(ctx context.Context, f PeopleFilter, o order, most int) (int, error) {
+func (s *Store) countPeople(ctx context.Context, f PeopleFilter, o order, matched []int64, most int) (int, error) {
 	var b sqlBuilder
 	b.add(`SELECT count(*) FROM (SELECT 1`, nil)
-	f.query(s.d, o, false).sql(&b)
+	f.query(s.d, o, matched, false).sql(&b)
 	if most > 0 {
 		b.add(` LIMIT ?`, []any{most + 1})
 	}

@@ -42,14 +42,14 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, err
 	if err != nil {
 		return PeoplePage{}, fmt.Errorf("list people: %w", err)
 	}
-	o, matches, err := s.orderOf(ctx, f)
+	o, matches, matched, err := s.orderOf(ctx, f)
 	if err != nil {
 		return PeoplePage{}, err
 	}
 	// One more than the page tells whether there is a page after it (or before, going back).
 	more := f
 	more.Limit = limit + 1
-	people, total, err := s.listPeople(ctx, more, o, true)
+	people, total, err := s.listPeople(ctx, more, o, matched, true)
 	if err != nil {
 		return PeoplePage{}, err
 	}
@@ -72,8 +72,14 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, err
 		pg.Total = total
 	case pg.Broad:
 		pg.Total, pg.Count = matches-1, MoreThan
+	case o == byName && s.counts.long(f):
+		// Known to be long: not counted again up to MostCounted for each page.
+		pg.Count = About
+		if pg.Total, err = s.counts.get(ctx, s, f); err != nil {
+			return PeoplePage{}, err
+		}
 	default:
-		if pg.Total, err = s.countPeople(ctx, f, o, MostCounted); err != nil {
+		if pg.Total, err = s.countPeople(ctx, f, o, matched, MostCounted); err != nil {
 			return PeoplePage{}, err
 		}
 		if pg.Total > MostCounted {
@@ -114,12 +120,27 @@ func (c *countCache) changed() {
 	c.mu.Unlock()
 }
 
+// key is the entry of f's list: the filter without its page.
+func (c *countCache) key(f PeopleFilter) string {
+	f.Limit, f.After, f.Before, f.Query = 0, 0, 0, ""
+	return fmt.Sprintf("%+v", f)
+}
+
+// long says whether f's list was counted as longer than MostCounted, and is still, as far
+// as this store knows: no change to people since, and the count not older than CountMaxAge.
+func (c *countCache) long(f PeopleFilter) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[c.key(f)]
+	return e != nil && e.n > MostCounted && e.gen == c.gen && time.Since(e.at) < CountMaxAge
+}
+
 // get returns f's count (Limit and the page ignored), counting it when the one kept is
 // missing or out of date. While one request counts, others are given the old count, or
 // wait for the first count of a list.
 func (c *countCache) get(ctx context.Context, s *Store, f PeopleFilter) (int, error) {
 	f.Limit, f.After, f.Before, f.Query = 0, 0, 0, ""
-	key := fmt.Sprintf("%+v", f)
+	key := c.key(f)
 	now := time.Now()
 	c.mu.Lock()
 	e := c.entries[key]
@@ -149,7 +170,7 @@ func (c *countCache) get(ctx context.Context, s *Store, f PeopleFilter) (int, er
 	gen := c.gen
 	c.mu.Unlock()
 
-	n, err := s.countPeople(ctx, f, byName, 0)
+	n, err := s.countPeople(ctx, f, byName, nil, 0)
 	c.mu.Lock()
 	close(e.busy)
 	e.busy = nil

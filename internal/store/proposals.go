@@ -90,7 +90,7 @@ func (s *Store) Proposals(ctx context.Context, rollout int64, f ProposalFilter) 
 	err = each(ctx, s, fmt.Sprintf("proposals of rollout %d", rollout), scanProposal, func(p Proposal) error {
 		proposals = append(proposals, p)
 		return nil
-	}, `SELECT `+personColumnsOf("p")+`,
+	}, `SELECT `+s.d.personColumns("p")+`,
 			coalesce(rv.ladder, ru.ladder, ''), coalesce(rv.track, ru.track, ''), coalesce(rv.level, ru.level, ''),
 			CASE WHEN rv.person_id IS NOT NULL THEN 'reviewed' WHEN ru.title_key IS NOT NULL THEN 'mapped' ELSE 'unmapped' END,
 			coalesce(rv.note, ''), rv.reviewed_by, rv.reviewed_at`+from+`
@@ -200,7 +200,7 @@ func (s *Store) RolloutProgress(ctx context.Context, rollout int64) ([]TeamProgr
 	}, func(t TeamProgress) error {
 		teams = append(teams, t)
 		return nil
-	}, `SELECT `+personColumnsOf("m")+`, t.people, t.levelled, t.mapped, t.reviewed, t.unmapped
+	}, `SELECT `+s.d.personColumns("m")+`, t.people, t.levelled, t.mapped, t.reviewed, t.unmapped
 		FROM (
 			SELECT p.manager_id,
 				count(*) AS people,

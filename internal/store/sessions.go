@@ -89,7 +89,7 @@ func (s *Store) SignedInBy(ctx context.Context, token string) (SignedIn, error) 
 	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address,
 		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports}
 	p, err := scanPerson(scanPlus{s.queryRow(ctx, `
-		SELECT `+personColumnsOf("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address,
+		SELECT `+s.d.personColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address,
 			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id)
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
 		WHERE s.id_hash = ? AND s.expires_at > ?`, tokenHash(token), s.now()), more})
