@@ -239,3 +239,62 @@ func walkPages(t *testing.T, s *store.Store, f store.PeopleFilter, size int) (fo
 	}
 	return forwards, names(back)
 }
+
+// A list of up to MostCounted people is counted exactly for each page; a longer one is
+// counted once and said to be "about" that many on every page after, until a change through
+// the store, which counts it again.
+func TestPeoplePageCounts(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		boss := mustPerson(t, s, "Boss", "boss@example.com", 0)
+		lead := mustPerson(t, s, "Lead", "lead@example.com", boss.ID)
+		rows := make([]store.ImportRow, store.MostCounted+5)
+		for i := range rows {
+			manager := "boss@example.com"
+			if i < 3 {
+				manager = "lead@example.com"
+			}
+			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Person %04d", i), Email: fmt.Sprintf("p%04d@example.com", i),
+				StartDate: day("2024-01-01")}, ManagerEmail: manager}
+		}
+		if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
+			t.Fatal(err)
+		}
+		count := func(f store.PeopleFilter) (store.Count, int) {
+			t.Helper()
+			f.Limit = 10
+			pg, err := s.PeoplePage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return pg.Count, pg.Total
+		}
+		everyone := len(rows) + 2
+		if c, n := count(store.PeopleFilter{}); c != store.About || n != everyone {
+			t.Errorf("everyone: %v %d, want about %d", c, n, everyone)
+		}
+		if c, n := count(store.PeopleFilter{Under: lead.ID}); c != store.Exactly || n != 3 {
+			t.Errorf("the lead's people: %v %d, want exactly 3", c, n)
+		}
+		// Another page of the long list: the kept count.
+		first, err := s.PeoplePage(ctx, store.PeopleFilter{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, n := count(store.PeopleFilter{After: first.People[9].ID}); c != store.About || n != everyone {
+			t.Errorf("everyone, second page: %v %d, want about %d", c, n, everyone)
+		}
+		// A change through the store is counted at once, on every list it touches.
+		mustPerson(t, s, "Newcomer", "new@example.com", lead.ID)
+		if c, n := count(store.PeopleFilter{}); c != store.About || n != everyone+1 {
+			t.Errorf("everyone after an addition: %v %d, want about %d", c, n, everyone+1)
+		}
+		if c, n := count(store.PeopleFilter{Under: boss.ID}); c != store.About || n != everyone {
+			t.Errorf("below the boss after an addition: %v %d, want about %d", c, n, everyone)
+		}
+		if c, n := count(store.PeopleFilter{Under: lead.ID}); c != store.Exactly || n != 4 {
+			t.Errorf("the lead's people after an addition: %v %d, want exactly 4", c, n)
+		}
+	})
+}
