@@ -11,7 +11,9 @@ import (
 // CPU is the processor time (user and system) the processes pids and all their descendants
 // have used so far, read from Linux's /proc; 0 elsewhere. Given a server's and a database's
 // process ids, the difference across a run is what answering it cost, which a busy shared
-// machine changes much less than it changes latencies.
+// machine changes much less than it changes latencies. Descendants that have ended count too,
+// through the time their parents took over when they ended (a database server's connection
+// processes end when a pool lets a connection go).
 func CPU(pids []int) time.Duration {
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	parent := map[int]int{}
@@ -28,14 +30,18 @@ func CPU(pids []int) time.Duration {
 			continue
 		}
 		fields := strings.Fields(s[i+1:])
-		if len(fields) < 13 {
+		if len(fields) < 15 {
 			continue
 		}
 		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
 		ppid, _ := strconv.Atoi(fields[1])
-		utime, _ := strconv.ParseInt(fields[11], 10, 64)
-		stime, _ := strconv.ParseInt(fields[12], 10, 64)
-		parent[pid], ticks[pid] = ppid, utime+stime
+		// utime, stime, and cutime, cstime: the process's own time and its ended children's.
+		var t int64
+		for _, field := range fields[11:15] {
+			n, _ := strconv.ParseInt(field, 10, 64)
+			t += n
+		}
+		parent[pid], ticks[pid] = ppid, t
 	}
 	counted := map[int]bool{}
 	for _, p := range pids {

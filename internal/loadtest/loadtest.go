@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -120,6 +121,9 @@ type Report struct {
 	Elapsed time.Duration
 	Pages   []*Stats
 	CPU     time.Duration // the CPU time of the run's CPUOf meanwhile; 0 without them
+	// Client is the CPU time this process (the load's clients) used meanwhile: on a machine
+	// shared with the server, what the load takes from it.
+	Client time.Duration
 }
 
 // Do prepares r's clients and measures: Prepare, then Measure.
@@ -154,7 +158,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	stats := make([][]*Stats, len(clients)) // per client, merged at the end: no lock per request
 	ctx, cancel := context.WithTimeout(ctx, r.Duration)
 	defer cancel()
-	cpu := CPU(r.CPUOf)
+	cpu, client := CPU(r.CPUOf), CPU([]int{os.Getpid()})
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range clients {
@@ -182,7 +186,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 		})
 	}
 	wg.Wait()
-	rep := &Report{Elapsed: time.Since(start)}
+	rep := &Report{Elapsed: time.Since(start), Client: CPU([]int{os.Getpid()}) - client}
 	if len(r.CPUOf) > 0 {
 		rep.CPU = CPU(r.CPUOf) - cpu
 	}
@@ -238,7 +242,7 @@ func (r *Report) Table(w io.Writer) {
 	}
 	r.row(w, all)
 	if n := len(all.Latencies); r.CPU > 0 && n > 0 {
-		fmt.Fprintf(w, "\nserver CPU time: %.2fms per answer\n", float64(r.CPU)/float64(n)/float64(time.Millisecond))
+		fmt.Fprintf(w, "\nCPU time per answer: server %s, load generator %s\n", perAnswer(r.CPU, n), perAnswer(r.Client, n))
 	}
 	for _, s := range r.Pages {
 		if s.FirstErr != "" {
@@ -254,6 +258,14 @@ func (r *Report) row(w io.Writer, s *Stats) {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
+
+// perAnswer is a CPU time shared among n answers, in milliseconds.
+func perAnswer(d time.Duration, n int) string {
+	if n == 0 || d <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fms", float64(d)/float64(n)/float64(time.Millisecond))
+}
 
 // Errors is how many answers were wrong, all kinds together.
 func (r *Report) Errors() int {

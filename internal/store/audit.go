@@ -54,15 +54,66 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 
 // insertAudit writes e through the store's writer: the transaction it is in.
 func (s *Store) insertAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
-	row := s.writeRow(ctx, `
-		INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) VALUES (?, ?, ?, ?, ?, ?)
-		RETURNING `+auditColumns,
-		e.At, nullID(e.Actor), e.Action, nullID(e.Subject), e.Detail, e.Address)
-	added, err := scanAudit(row)
-	if err != nil {
-		return AuditEntry{}, s.fail(err, "add audit entry %s", e.Action)
+	w := &auditWait{e: e}
+	if err := s.insertAudits(ctx, []*auditWait{w}); err != nil {
+		return AuditEntry{}, err
 	}
-	return added, nil
+	return w.added, nil
+}
+
+// auditChunks are the numbers of entries one statement writes, largest first: a group is
+// written in statements of these sizes, so that each size's statement is prepared once.
+var auditChunks = []int{64, 16, 4, 1}
+
+// insertAudits writes the entries of ws with one statement, and gives each its stored row.
+// One statement is atomic: outside a transaction it is a transaction of its own.
+func (s *Store) insertAudits(ctx context.Context, ws []*auditWait) error {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) VALUES `)
+	args := make([]any, 0, 6*len(ws))
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, w.e.At, nullID(w.e.Actor), w.e.Action, nullID(w.e.Subject), w.e.Detail, w.e.Address)
+	}
+	b.WriteString(` RETURNING ` + auditColumns)
+	rows, err := s.writeQuery(ctx, b.String(), args...)
+	if err != nil {
+		return s.fail(err, "add audit entry %s", ws[0].e.Action)
+	}
+	defer rows.Close()
+	// Neither database promises the order of RETURNING's rows: each row goes to an entry
+	// it was written from (entries alike are alike but for the id they get).
+	done := make([]bool, len(ws))
+	n := 0
+	for rows.Next() {
+		added, err := scanAudit(rows)
+		if err != nil {
+			return s.fail(err, "add audit entry %s", ws[0].e.Action)
+		}
+		for i, w := range ws {
+			if !done[i] && sameAudit(w.e, added) {
+				w.added, done[i] = added, true
+				n++
+				break
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.fail(err, "add audit entry %s", ws[0].e.Action)
+	}
+	if n != len(ws) {
+		return fmt.Errorf("add audit entry %s: %d of %d entries came back as written", ws[0].e.Action, n, len(ws))
+	}
+	return nil
+}
+
+// sameAudit reports whether stored is e as written, but for its id.
+func sameAudit(e, stored AuditEntry) bool {
+	return e.At.Equal(stored.At) && e.Actor == stored.Actor && e.Action == stored.Action &&
+		e.Subject == stored.Subject && e.Detail == stored.Detail && e.Address == stored.Address
 }
 
 // auditGroup writes the entries added outside a transaction in groups, one transaction each
@@ -142,12 +193,26 @@ func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntr
 	return w.added, w.err
 }
 
-// writeAuditGroup writes a group of entries in one transaction and gives each its stored row.
+// writeAuditGroup writes a group of entries and gives each its stored row: in one statement
+// when it is one of auditChunks' sizes or smaller, otherwise in one transaction of several.
 func (s *Store) writeAuditGroup(ctx context.Context, group []*auditWait) error {
+	var chunks [][]*auditWait
+	for rest := group; len(rest) > 0; {
+		size := auditChunks[len(auditChunks)-1]
+		for _, c := range auditChunks {
+			if c <= len(rest) {
+				size = c
+				break
+			}
+		}
+		chunks, rest = append(chunks, rest[:size]), rest[size:]
+	}
+	if len(chunks) == 1 {
+		return s.insertAudits(ctx, chunks[0])
+	}
 	return s.WithTx(ctx, func(tx *Store) error {
-		for _, w := range group {
-			var err error
-			if w.added, err = tx.insertAudit(ctx, w.e); err != nil {
+		for _, c := range chunks {
+			if err := tx.insertAudits(ctx, c); err != nil {
 				return err
 			}
 		}
