@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -65,5 +66,22 @@ func TestPercentile(t *testing.T) {
 	}
 	if p := s.Percentile(100); p != 100*time.Millisecond {
 		t.Errorf("max = %s", p)
+	}
+}
+
+// CPU counts the time a process has spent working: this one's, while it works.
+func TestCPU(t *testing.T) {
+	t.Parallel()
+	self := []int{os.Getpid()}
+	before := CPU(self)
+	n := 0
+	for CPU(self) == before { // each call reads /proc, which takes processor time itself
+		n++
+		if n > 1_000_000 {
+			t.Fatalf("CPU stayed at %s", before)
+		}
+	}
+	if CPU([]int{}) != 0 {
+		t.Errorf("CPU of no process: %s", CPU([]int{}))
 	}
 }

@@ -179,7 +179,7 @@ func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle
 		case ScopeLadder:
 			q, args = q+` AND ladder = ?`, append(args, c.ScopeLadder)
 		case ScopeTeam:
-			q, args = q+` AND id IN (`+reportsSQL+`) AND id <> ?`, append(args, c.ScopeManager, c.ScopeManager)
+			q, args = q+` AND id IN (`+reportsSQL+`)`, append(args, c.ScopeManager)
 		}
 		res, err := tx.exec(ctx, q, args...)
 		if err != nil {
@@ -286,13 +286,13 @@ func scanParticipant(row scanner) (Participant, error) {
 	var name, email, title, ladder, track, level, pstatus string
 	var start, created, updated time.Time
 	if err := row.Scan(&p.CycleID, &manager, &p.Ladder, &p.Track, &p.Level, &self, &mgr, &by, &shared, &ack, &p.AcknowledgeNote, &status,
-		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, &start, &pstatus, &created, &updated); err != nil {
+		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, timeValue{&start}, &pstatus, timeValue{&created}, timeValue{&updated}); err != nil {
 		return Participant{}, err
 	}
 	p.ManagerID, p.ManagerBy, p.Status = manager.Int64, by.Int64, AssessmentStatus(status)
 	p.SelfSubmittedAt, p.ManagerSubmittedAt, p.SharedAt, p.AcknowledgedAt = utcOrZero(self), utcOrZero(mgr), utcOrZero(shared), utcOrZero(ack)
 	p.Person = Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
-		Level: level, StartDate: start.UTC(), Status: Status(pstatus), CreatedAt: created.UTC(), UpdatedAt: updated.UTC()}
+		Level: level, StartDate: start, Status: Status(pstatus), CreatedAt: created, UpdatedAt: updated}
 	return p, nil
 }
 
@@ -305,7 +305,7 @@ func utcOrZero(t sql.NullTime) time.Time {
 
 // Participant returns one person's place in a cycle; ErrNotFound when they are not in it.
 func (s *Store) Participant(ctx context.Context, cycle, person int64) (Participant, error) {
-	p, err := scanParticipant(s.queryRow(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+	p, err := scanParticipant(s.queryRow(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person))
 	if err != nil {
 		return Participant{}, s.fail(err, "person %d in cycle %d", person, cycle)
@@ -340,7 +340,7 @@ func (s *Store) Participants(ctx context.Context, cycle int64, f ParticipantFilt
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE `+where+`
 		ORDER BY p.name, p.id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
@@ -380,7 +380,7 @@ func (s *Store) CyclesOf(ctx context.Context, person int64) ([]PersonCycle, erro
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
 	if err != nil {
 		return nil, s.fail(err, "cycles of %d", person)

@@ -211,7 +211,7 @@ type ReportRow struct {
 // ReportRows lists a cycle's people (below under, unless 0) with their counts and mean scores.
 func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+personColumnsOf("p")+`, coalesce(m.name, ''),
+	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`, coalesce(m.name, ''),
 			coalesce(r.self_n, 0), coalesce(r.self_avg, -1), coalesce(r.mgr_n, 0), coalesce(r.mgr_avg, -1), h.since
 		FROM assessment_people ap
 		JOIN people p ON p.id = ap.person_id

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // The reporting chain is people.manager_id followed upwards. Pages read it from people_chain,
@@ -17,6 +16,9 @@ import (
 //
 // A database that an older rungs let hold a cycle keeps it until someone in it gets another
 // manager: the walk up from a person stops before visiting anyone twice, as it always did.
+
+// reportsSQL selects the ids of everyone below one person (the ?) in the reporting chain.
+const reportsSQL = `SELECT person_id FROM people_chain WHERE manager_id = ?`
 
 // ErrCycle is returned when a change of manager would make someone manage themselves through
 // others. It is also an ErrConflict.
@@ -59,7 +61,7 @@ func (s *Store) rechain(ctx context.Context, ids []int64) error {
 	}
 	// Below the people who moved are the people whose managers change with them.
 	for batch := range slices.Chunk(ids, chainBatch) {
-		marks, args := placeholders(batch)
+		marks, args := idArgs(batch)
 		rows, err := s.writeQuery(ctx, `
 			DELETE FROM people_chain WHERE person_id IN (`+marks+`)
 				OR person_id IN (SELECT person_id FROM people_chain WHERE manager_id IN (`+marks+`))
@@ -76,7 +78,7 @@ func (s *Store) rechain(ctx context.Context, ids []int64) error {
 	slices.Sort(all)
 	reports := map[int64][]int64{}
 	for batch := range slices.Chunk(all, chainBatch) {
-		marks, args := placeholders(batch)
+		marks, args := idArgs(batch)
 		rows, err := s.writeQuery(ctx, `SELECT id, manager_id FROM people WHERE id IN (`+marks+`) AND manager_id IS NOT NULL`, args...)
 		if err != nil {
 			return fmt.Errorf("rechain: %w", err)
@@ -114,7 +116,7 @@ func (s *Store) rechain(ctx context.Context, ids []int64) error {
 	for len(ready) > 0 {
 		var next []int64
 		for batch := range slices.Chunk(ready, chainBatch) {
-			marks, args := placeholders(batch)
+			marks, args := idArgs(batch)
 			if _, err := s.exec(ctx, `
 				INSERT INTO people_chain (person_id, manager_id, depth, status, name)
 				SELECT p.id, c.manager_id, c.depth + 1, p.status, p.name
@@ -217,7 +219,7 @@ func (s *Store) recopy(ctx context.Context, ids []int64) error {
 		return err
 	}
 	for batch := range slices.Chunk(ids, chainBatch) {
-		marks, args := placeholders(batch)
+		marks, args := idArgs(batch)
 		if _, err := s.exec(ctx, `
 			UPDATE people_chain SET name = p.name, status = p.status
 			FROM people p WHERE p.id = people_chain.person_id AND p.id IN (`+marks+`)`, args...); err != nil {
@@ -227,13 +229,13 @@ func (s *Store) recopy(ctx context.Context, ids []int64) error {
 	return nil
 }
 
-// placeholders returns "?, ?, ?" for ids, and ids as arguments.
-func placeholders(ids []int64) (string, []any) {
+// idArgs returns "?, ?, ?" for ids, and ids as arguments.
+func idArgs(ids []int64) (string, []any) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", "), args
+	return placeholders(len(ids)), args
 }
 
 // Manages reports whether manager is above person in the reporting chain (a direct or indirect manager).

@@ -70,7 +70,7 @@ func (f ProposalFilter) from(rollout int64) (string, []any, error) {
 		return "", nil, fmt.Errorf("status %q is not unmapped, mapped or reviewed", f.Status)
 	}
 	if f.Under != 0 {
-		q += ` AND p.id IN (SELECT person_id FROM people_chain WHERE manager_id = ?)`
+		q += ` AND p.id IN (` + reportsSQL + `)`
 		args = append(args, f.Under)
 	}
 	return q, args, nil
