@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/sso"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
@@ -21,6 +22,9 @@ import (
 
 // Config is everything the app needs; New checks it.
 type Config = web.Config
+
+// OIDC configures sign-in through the company's identity provider.
+type OIDC = web.OIDC
 
 // DefaultSessionIdle is how long a session stays open without a request.
 const DefaultSessionIdle = web.DefaultSessionIdle
@@ -31,6 +35,7 @@ const DefaultSessionMaxAge = web.DefaultSessionMaxAge
 // App is the people app's HTTP handler.
 type App struct {
 	srv       *web.Server
+	sso       *sso.Client // nil without an identity provider
 	mux       *http.ServeMux
 	csrfGuard *http.CrossOriginProtection
 }
@@ -45,7 +50,11 @@ func New(cfg Config, f *ladder.Framework) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{srv: srv, csrfGuard: http.NewCrossOriginProtection()}
+	sign, err := sso.New(cfg.OIDC)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{srv: srv, sso: sign, csrfGuard: http.NewCrossOriginProtection()}
 	a.mux = a.routes()
 	return a, nil
 }

@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/accounts"
+	"github.com/rungs/rungs/internal/app/api"
 	"github.com/rungs/rungs/internal/app/assess"
 	"github.com/rungs/rungs/internal/app/audit"
 	"github.com/rungs/rungs/internal/app/people"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/rollout"
+	"github.com/rungs/rungs/internal/app/sso"
 	"github.com/rungs/rungs/internal/app/web"
 )
 
@@ -24,20 +26,33 @@ type route struct {
 }
 
 // routeList is every route of the app: the authorisation test walks it, so a route added
-// here without a decision in that test's table fails it.
-func routeList() []route {
+// here without a decision in that test's table fails it. sign is the identity provider's
+// client, nil when there is none (its routes then answer not found).
+func routeList(sign *sso.Client) []route {
 	return []route{
 		{"GET", "/app-assets/{file}", policy.Anyone, web.ServeAsset},
 
 		{"GET", "/login", policy.Anyone, accounts.LoginPage},
 		{"POST", "/login", policy.Anyone, accounts.Login},
-		{"POST", "/logout", policy.SignedIn, accounts.Logout},
+		{"GET", "/login/code", policy.Anyone, accounts.LoginCodePage},
+		{"POST", "/login/code", policy.Anyone, accounts.LoginCode},
+		{"GET", sso.Path, policy.Anyone, sign.Start},
+		{"GET", sso.CallbackPath, policy.Anyone, sign.Callback},
+		{"POST", "/logout", policy.OwnAccount, accounts.Logout},
 		{"GET", "/setup/{token}", policy.Anyone, accounts.SetupPage},
 		{"POST", "/setup/{token}", policy.Anyone, accounts.Setup},
 
-		{"GET", "/account", policy.SignedIn, accounts.AccountPage},
-		{"POST", "/account/password", policy.SignedIn, accounts.ChangePassword},
-		{"POST", "/account/sign-out-everywhere", policy.SignedIn, accounts.SignOutEverywhere},
+		{"GET", "/account", policy.OwnAccount, accounts.AccountPage},
+		{"POST", "/account/password", policy.OwnAccount, accounts.ChangePassword},
+		{"POST", "/account/sign-out-everywhere", policy.OwnAccount, accounts.SignOutEverywhere},
+		{"GET", "/account/two-factor", policy.OwnAccount, accounts.TwoFactorPage},
+		{"POST", "/account/two-factor/start", policy.OwnAccount, accounts.StartTwoFactor},
+		{"POST", "/account/two-factor/confirm", policy.OwnAccount, accounts.ConfirmTwoFactor},
+		{"POST", "/account/two-factor/recovery-codes", policy.SignedIn, accounts.NewRecoveryCodes},
+		{"POST", "/account/two-factor/disable", policy.SignedIn, accounts.TurnOffTwoFactor},
+		{"GET", "/account/tokens", policy.SignedIn, api.TokensPage},
+		{"POST", "/account/tokens", policy.SignedIn, api.CreateToken},
+		{"POST", "/account/tokens/{token}/revoke", policy.SignedIn, api.RevokeToken},
 
 		{"GET", "/people", policy.SignedIn, people.List},
 		{"GET", "/people/new", policy.Admins, people.NewPage},
@@ -47,6 +62,7 @@ func routeList() []route {
 		{"POST", "/people/{id}", policy.Admins, people.Update},
 		{"POST", "/people/{id}/levels", policy.Admins, people.AddLevel},
 		{"POST", "/people/{id}/sign-in-link", policy.Admins, accounts.SignInLink},
+		{"POST", "/people/{id}/two-factor/reset", policy.Admins, accounts.ResetTwoFactor},
 
 		{"GET", "/import", policy.Admins, people.ImportPage},
 		{"POST", "/import", policy.Admins, people.ImportPreview},
@@ -80,15 +96,97 @@ func routeList() []route {
 	}
 }
 
+// apiRoute is one route of the JSON API: the rule for whom its token must act as, and
+// whether it changes anything (which a read token may not).
+type apiRoute struct {
+	method  string
+	path    string // {id} is a person
+	rule    policy.Rule
+	changes bool
+	handle  api.Handler
+}
+
+// apiRouteList is every route of the API. The authorisation tests walk it, and a test checks
+// that openapi.json describes exactly these.
+func apiRouteList() []apiRoute {
+	return []apiRoute{
+		{"GET", "/api/v1/openapi.json", policy.Anyone, false, api.ServeOpenAPI},
+		{"GET", "/api/v1/people", policy.SignedIn, false, api.ListPeople},
+		{"POST", "/api/v1/people", policy.Admins, true, api.CreatePerson},
+		{"GET", "/api/v1/people/{id}", policy.SeePerson, false, api.GetPerson},
+		{"PATCH", "/api/v1/people/{id}", policy.Admins, true, api.UpdatePerson},
+		{"GET", "/api/v1/people/{id}/levels", policy.SeePerson, false, api.GetLevels},
+		{"GET", "/api/v1/framework", policy.SignedIn, false, api.GetFramework},
+		{"GET", "/api/v1/ladders/{ladder}/levels/{level}", policy.SignedIn, false, api.GetLevel},
+	}
+}
+
 // routes builds the mux: every route wrapped in the session, CSRF and rule checks, and the
 // published site for everything else.
 func (a *App) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	for _, rt := range routeList() {
+	for _, rt := range routeList(a.sso) {
 		mux.Handle(rt.method+" "+rt.path, a.csrfGuard.Handler(a.wrap(rt)))
 	}
+	// The API takes no cookie, so it needs no CSRF guard: a token is sent on purpose.
+	for _, rt := range apiRouteList() {
+		mux.Handle(rt.method+" "+rt.path, a.wrapAPI(rt))
+	}
+	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { api.Fail(a.srv, w, r, api.ErrNotFound) }))
 	mux.Handle("/", a.csrfGuard.Handler(http.HandlerFunc(a.serveSite)))
 	return mux
+}
+
+// wrapAPI checks the request's token, the route's rule and the token's scope, records the
+// use, then runs the handler; its errors are answered as problem details.
+func (a *App) wrapAPI(rt apiRoute) http.Handler {
+	srv := a.srv
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Answers may be kept by the client alone, and checked again (with their ETag) first.
+		w.Header().Set("Cache-Control", "private, no-cache")
+		if rt.rule == policy.Anyone {
+			if err := rt.handle(srv, w, r, nil); err != nil {
+				api.Fail(srv, w, r, err)
+			}
+			return
+		}
+		v, tok, err := api.Authenticate(srv, r)
+		if err != nil {
+			api.Fail(srv, w, r, err)
+			return
+		}
+		var subject int64
+		if id := r.PathValue("id"); id != "" {
+			if subject, err = strconv.ParseInt(id, 10, 64); err != nil || subject <= 0 {
+				api.Fail(srv, w, r, api.ErrNotFound)
+				return
+			}
+		}
+		d, err := policy.Decide(r.Context(), srv.Store(), rt.rule, v, subject, srv.Settings())
+		if err == nil && d == policy.Allow && !policy.ScopeAllows(tok.Scope, rt.changes) {
+			err = api.Errorf(http.StatusForbidden, "This token may only read: make a write token to change anything.")
+		}
+		if err == nil {
+			switch d {
+			case policy.Forbid, policy.NeedSecondFactor:
+				err = api.Errorf(http.StatusForbidden, "This is for the people team.")
+			case policy.Hide:
+				err = api.ErrNotFound
+			case policy.NeedLogin:
+				err = api.Errorf(http.StatusUnauthorized, "This token acts as no one.")
+			}
+		}
+		// Every use is recorded, refused ones too.
+		if uerr := api.Used(srv, r, v, tok, subject); uerr != nil && err == nil {
+			err = uerr
+		}
+		if err == nil {
+			err = rt.handle(srv, w, r, v)
+		}
+		if err != nil {
+			api.Fail(srv, w, r, err)
+		}
+	})
 }
 
 // wrap checks the session and the route's rule, then reads the form and checks the CSRF
@@ -132,6 +230,13 @@ func (a *App) wrap(rt route) http.Handler {
 			return
 		case policy.Hide:
 			srv.Fail(w, r, v, web.ErrNotFound)
+			return
+		case policy.NeedSecondFactor:
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
+				return
+			}
+			srv.Fail(w, r, v, web.Errorf(http.StatusForbidden, "Turn two-factor sign-in on first: the people team must use it here."))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -202,11 +307,31 @@ func (p *privateCache) Write(b []byte) (int, error) {
 // Unwrap gives http.ResponseController the writer underneath.
 func (p *privateCache) Unwrap() http.ResponseWriter { return p.ResponseWriter }
 
-// Routes lists every route as "METHOD /pattern", in the order they are declared.
+// Routes lists every route as "METHOD /pattern", in the order they are declared: the pages',
+// then the API's.
 func Routes() []string {
 	var out []string
-	for _, rt := range routeList() {
+	for _, rt := range routeList(nil) {
+		out = append(out, rt.method+" "+rt.path)
+	}
+	return append(out, APIRoutes()...)
+}
+
+// APIRoutes lists the API's routes as "METHOD /pattern".
+func APIRoutes() []string {
+	var out []string
+	for _, rt := range apiRouteList() {
 		out = append(out, rt.method+" "+rt.path)
 	}
 	return out
+}
+
+// APIRouteChanges reports, for an API route of APIRoutes, whether it changes anything.
+func APIRouteChanges(route string) bool {
+	for _, rt := range apiRouteList() {
+		if rt.method+" "+rt.path == route {
+			return rt.changes
+		}
+	}
+	return false
 }

@@ -112,6 +112,9 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 // Verify tells whether password is the one encoded was made from, checking in a slot. An
 // encoded hash it cannot read is an error wrapping ErrFormat, never a match.
 func (h *Hasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+	if encoded == NoPassword {
+		return false, nil
+	}
 	p, salt, want, err := decode(encoded)
 	if err != nil {
 		return false, err

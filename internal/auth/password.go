@@ -16,6 +16,10 @@ import (
 // ErrFormat is returned by Verify for an encoded hash it cannot read.
 var ErrFormat = errors.New("not an argon2id hash this version of rungs can read")
 
+// NoPassword is the password hash of an account that signs in only through the company's
+// identity provider: no password matches it.
+const NoPassword = "!no-password"
+
 // Params are argon2id's cost settings.
 type Params struct {
 	Memory  uint32 // KiB
@@ -75,6 +79,9 @@ func (p Params) Hash(password string) (string, error) {
 // Verify tells whether password is the one encoded was made from, comparing in constant
 // time. An encoded hash it cannot read is an error wrapping ErrFormat, never a match.
 func Verify(password, encoded string) (bool, error) {
+	if encoded == NoPassword {
+		return false, nil
+	}
 	p, salt, want, err := decode(encoded)
 	if err != nil {
 		return false, err

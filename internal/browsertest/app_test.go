@@ -725,6 +725,33 @@ func TestAppHTMLValid(t *testing.T) {
 		{"account-errors", 400, func() (int, string) {
 			return mc.post("/account/password", url.Values{"current": {"wrong"}, "password": {"short"}, "confirm": {"other"}})
 		}},
+		{"two-factor-off", 200, func() (int, string) { return mc.get("/account/two-factor") }},
+		{"two-factor-qr-code", 200, func() (int, string) {
+			mc.post("/account/two-factor/start", url.Values{})
+			return mc.get("/account/two-factor")
+		}},
+		{"two-factor-wrong-code", 400, func() (int, string) { return mc.post("/account/two-factor/confirm", url.Values{"code": {"000000"}}) }},
+		{"two-factor-recovery-codes", 200, func() (int, string) {
+			_, page := mc.get("/account/two-factor")
+			m := regexp.MustCompile(`<code>([A-Z2-7]{32})</code>`).FindStringSubmatch(page)
+			if m == nil {
+				return 0, page
+			}
+			code, _ := auth.TOTPCode(m[1], time.Now())
+			return mc.post("/account/two-factor/confirm", url.Values{"code": {code}})
+		}},
+		{"login-code", 200, func() (int, string) {
+			c := e.client()
+			c.post("/login", url.Values{"email": {"max@example.com"}, "password": {appPassword}})
+			return c.get("/login/code")
+		}},
+		{"tokens", 200, func() (int, string) { return ac.get("/account/tokens") }},
+		{"token-made", 200, func() (int, string) {
+			return ac.post("/account/tokens", url.Values{"name": {"HR sync"}, "scope": {"write"}, "kind": {"service"}, "days": {"90"}})
+		}},
+		{"token-errors", 400, func() (int, string) {
+			return ac.post("/account/tokens", url.Values{"name": {""}, "scope": {"all"}, "kind": {"other"}, "days": {"0"}})
+		}},
 	}
 	out := t.TempDir()
 	var files []string

@@ -32,6 +32,7 @@ Usage:
   rungs serve [DIR] --data PATH | --db URL [--private] [--watch] [--trusted-proxies CIDR,...]
               [--session-idle 30m] [--session-max-age 12h] [--log-format text|json]
               [--metrics-addr ADDR] [--backup-dir DIR] [--no-migrate]
+              [--admin-two-factor] [--oidc-issuer URL --oidc-client-id ID ...] [--sso-only]
 
 Serves the website of the framework in DIR (default: the current folder) from memory.
 
@@ -73,7 +74,7 @@ Flags:
   --session-idle D   sign a browser out after this long without a request (default: 30m)
   --session-max-age D
                      and after this long however busy (default: 12h)
-` + opsUsage + `
+` + opsUsage + signInUsage + `
 Examples:
   rungs serve
   rungs serve career-ladder --addr 127.0.0.1:3000
@@ -98,6 +99,7 @@ type serveFlags struct {
 	dir        string
 	named      bool // the folder was named on the command line, not taken to be the current one
 	ops        opsFlags
+	signIn     *signInFlags
 }
 
 func parseServeFlags(e *env, args []string) (*serveFlags, error) {
@@ -112,6 +114,7 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 	fset.DurationVar(&sf.idle, "session-idle", app.DefaultSessionIdle, "")
 	fset.DurationVar(&sf.most, "session-max-age", app.DefaultSessionMaxAge, "")
 	sf.ops = addOpsFlags(fset)
+	sf.signIn = addSignInFlags(fset)
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return nil, err
@@ -126,6 +129,9 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 		}
 	}
 	if err := sf.ops.check(sf.db.given()); err != nil {
+		return nil, err
+	}
+	if err := sf.signIn.check(fset, sf.db.given()); err != nil {
 		return nil, err
 	}
 	if sf.idle <= 0 || sf.most <= 0 {
@@ -249,8 +255,13 @@ func runServe(e *env, args []string) error {
 			return err
 		}
 		// The people app starts with no framework; the first good build below gives it one.
+		oidc, err := sf.signIn.oidc()
+		if err != nil {
+			return err
+		}
 		people, err = app.New(app.Config{Store: st, Site: preview, Private: sf.private, TrustedProxies: sf.proxies,
-			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: o.errorLog(e.stderr)}, nil)
+			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: o.errorLog(e.stderr),
+			AdminsNeedSecondFactor: *sf.signIn.adminTwoFactor, OIDC: oidc}, nil)
 		if err != nil {
 			return err
 		}

@@ -377,3 +377,34 @@ func replaceFile(path string, content []byte) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// serve passes the identity provider's flags to the app: the sign-in page offers it (and,
+// with --sso-only, nothing else), and a provider out of reach is a 502 that names no secret.
+func TestServeSignInFlags(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "client-secret")
+	const secret = "client secret in a file 91c2"
+	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	forbidInLogs(secret)
+	base, _, _, stop := startServe(t, "--data", filepath.Join(dir, "people.db"), "--oidc-issuer", "http://127.0.0.1:1",
+		"--oidc-client-id", "rungs", "--oidc-client-secret-file", secretFile, "--oidc-name", "Acme SSO", "--sso-only")
+	res, body := get(t, base+"login")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Sign in with Acme SSO") || strings.Contains(body, `name="password"`) {
+		t.Errorf("login page with --sso-only: %d\n%s", res.StatusCode, body)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r, err := client.Get(base + "login/sso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusBadGateway {
+		t.Errorf("/login/sso with the provider out of reach: status %d, want 502", r.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}

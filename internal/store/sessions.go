@@ -19,7 +19,27 @@ type Session struct {
 	LastSeen  time.Time
 	UserAgent string
 	Address   string // the client's IP address, as the HTTP layer saw it
+	// Method is how the session was opened (one of the SignedInWith constants); empty
+	// means SignedInWithPassword.
+	Method SignInMethod
 }
+
+// SignInMethod is how a session was opened.
+type SignInMethod string
+
+// The ways a session can be opened.
+const (
+	SignedInWithPassword     SignInMethod = "password"
+	SignedInWithTOTP         SignInMethod = "password+totp" // a password, then a code from the app
+	SignedInWithRecoveryCode SignInMethod = "recovery-code" // a password, then a recovery code
+	SignedInWithOIDC         SignInMethod = "oidc"          // the company's identity provider
+	// SignedInWithToken is an API request's: never a session's, which a browser holds.
+	SignedInWithToken SignInMethod = "token"
+)
+
+// SecondFactor reports whether a session opened this way had more than a password: a
+// code, or the identity provider, whose own sign-in rules (and second factor) apply.
+func (m SignInMethod) SecondFactor() bool { return m != SignedInWithPassword && m != "" }
 
 // tokenHash is what the sessions table keeps of a token. The token is 256 random bits, so a
 // plain SHA-256 cannot be reversed, and looking the hash up cannot leak the token by timing.
@@ -48,11 +68,14 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) (token string, 
 	if token, err = newToken(); err != nil {
 		return "", Session{}, fmt.Errorf("create session for account %d: %w", sess.AccountID, err)
 	}
+	if sess.Method == "" {
+		sess.Method = SignedInWithPassword
+	}
 	row := s.writeRow(ctx, `
-		INSERT INTO sessions (id_hash, account_id, created_at, expires_at, last_seen, user_agent, address)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO sessions (id_hash, account_id, created_at, expires_at, last_seen, user_agent, address, method)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING `+sessionColumns,
-		tokenHash(token), sess.AccountID, now, sess.ExpiresAt.UTC().Truncate(time.Microsecond), now, sess.UserAgent, sess.Address)
+		tokenHash(token), sess.AccountID, now, sess.ExpiresAt.UTC().Truncate(time.Microsecond), now, sess.UserAgent, sess.Address, string(sess.Method))
 	if created, err = scanSession(row); err != nil {
 		return "", Session{}, s.fail(err, "create session for account %d", sess.AccountID)
 	}
@@ -84,12 +107,12 @@ type SignedIn struct {
 func (s *Store) SignedInBy(ctx context.Context, token string) (SignedIn, error) {
 	var in SignedIn
 	var sess Session
-	var role, status string
+	var role, status, method string
 	var a Account
-	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address,
+	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method,
 		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports}
 	p, err := scanPerson(scanPlus{s.queryRow(ctx, `
-		SELECT `+s.d.personColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address,
+		SELECT `+s.d.personColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address, s.method,
 			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id)
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
 		WHERE s.id_hash = ? AND s.expires_at > ?`, tokenHash(token), s.now()), more})
@@ -98,6 +121,7 @@ func (s *Store) SignedInBy(ctx context.Context, token string) (SignedIn, error) 
 		return SignedIn{}, s.fail(err, "session")
 	}
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
+	sess.Method = SignInMethod(method)
 	a.Role, a.Status, a.CreatedAt = Role(role), Status(status), a.CreatedAt.UTC()
 	in.Session, in.Account, in.Person = sess, a, p
 	return in, nil
@@ -186,13 +210,15 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 	return n, nil
 }
 
-const sessionColumns = `account_id, created_at, expires_at, last_seen, user_agent, address`
+const sessionColumns = `account_id, created_at, expires_at, last_seen, user_agent, address, method`
 
 func scanSession(row scanner) (Session, error) {
 	var sess Session
-	if err := row.Scan(&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address); err != nil {
+	var method string
+	if err := row.Scan(&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method); err != nil {
 		return Session{}, err
 	}
+	sess.Method = SignInMethod(method)
 	sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
 	return sess, nil
 }

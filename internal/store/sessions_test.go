@@ -28,7 +28,7 @@ func TestSessionRoundTrip(t *testing.T) {
 		a := mustAccount(t, s, "ada@example.com", store.Member)
 		expires := time.Now().Add(time.Hour)
 		token, created, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: expires,
-			UserAgent: "Firefox", Address: "192.0.2.1"})
+			UserAgent: "Firefox", Address: "192.0.2.1", Method: store.SignedInWithTOTP})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,6 +46,10 @@ func TestSessionRoundTrip(t *testing.T) {
 		}
 		if got != created {
 			t.Errorf("SessionByToken = %+v, want %+v", got, created)
+		}
+		// The session a request is signed in by says how, as a lookup by token does.
+		if in, err := s.SignedInBy(ctx, token); err != nil || in.Session != created {
+			t.Errorf("SignedInBy = %+v, %v; want the session %+v", in.Session, err, created)
 		}
 		for _, other := range []string{"", token[:len(token)-1], strings.ToUpper(token), token + "x"} {
 			if _, err := s.SessionByToken(ctx, other); !errors.Is(err, store.ErrNotFound) {

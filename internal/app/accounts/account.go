@@ -12,6 +12,9 @@ import (
 	"github.com/rungs/rungs/internal/store"
 )
 
+// errPasswordsOff answers what sets a password where passwords are turned off.
+var errPasswordsOff = web.Errorf(http.StatusForbidden, "Passwords are turned off here: everyone signs in with their company account.")
+
 type accountData struct {
 	Sessions []store.Session
 	Errors   map[string]string
@@ -34,12 +37,15 @@ func showAccount(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 // ChangePassword changes the viewer's password, checking the current one like a sign-in,
 // and signs out their other sessions.
 func ChangePassword(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	if !policy.PasswordsAllowed(srv.Settings()) {
+		return errPasswordsOff
+	}
 	ctx := r.Context()
 	errs := map[string]string{}
 	current, next := r.PostFormValue("current"), r.PostFormValue("password")
 	// The current password is a password guess like a sign-in's, throttled and recorded alike,
 	// so that someone at an unlocked browser cannot try one password after another here.
-	g := startGuess(srv, r, v.Person.Email, v.Person.ID)
+	g := startGuess(srv, r, guessPassword, v.Person.Email, v.Person.ID)
 	defer g.done()
 	if wait, err := g.wait(ctx); err != nil {
 		return err
@@ -77,7 +83,7 @@ func ChangePassword(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
 			return err
 		}
-		if token, err = srv.NewSession(tx, r, v.Account); err != nil {
+		if token, err = srv.NewSession(tx, r, v.Account, v.SignedInWith); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "password.change", v.Person.ID, "")
@@ -100,7 +106,7 @@ func SignOutEverywhere(srv *web.Server, w http.ResponseWriter, r *http.Request, 
 			return err
 		}
 		var err error
-		if token, err = srv.NewSession(tx, r, v.Account); err != nil {
+		if token, err = srv.NewSession(tx, r, v.Account, v.SignedInWith); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "sessions.end", v.Person.ID, "signed out everywhere")

@@ -61,6 +61,7 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	password := r.PostFormValue("password")
 	var acct store.Account
 	var token string
+	var twoFactor bool
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		var err error
 		if acct, err = useLink(srv, tx, r, v, password, &d); err != nil {
@@ -69,7 +70,12 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		if v != nil && v.Person.ID != acct.PersonID {
 			return nil // the viewer keeps their own session
 		}
-		token, err = srv.NewSession(tx, r, acct)
+		// A link sets a password, never the second factor: with two-factor on, the person
+		// signs in with both, so that a link passed on to someone else is not enough.
+		if twoFactor, err = hasTwoFactor(ctx, tx, acct.ID); err != nil || twoFactor {
+			return err
+		}
+		token, err = srv.NewSession(tx, r, acct, store.SignedInWithPassword)
 		return err
 	})
 	switch {
@@ -84,6 +90,10 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		return nil
 	case err != nil:
 		return err
+	}
+	if twoFactor {
+		web.Redirect(w, r, "/login", "password-set-2fa")
+		return nil
 	}
 	if token == "" {
 		web.Redirect(w, r, "/people/"+web.Itoa(acct.PersonID), "password-set")
@@ -105,6 +115,9 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer
 		return store.Account{}, err
 	}
 	d.Setup = link.Purpose == store.SetupLink
+	if !d.Setup && !policy.PasswordsAllowed(srv.Settings()) {
+		return store.Account{}, errPasswordsOff
+	}
 	if d.Setup {
 		// Every start of serve with no account yet prints a setup link; once one has made
 		// the first admin, the others are worth nothing.
@@ -189,6 +202,9 @@ type signInLinkData struct {
 // SignInLink makes a one-time link for the person to set their password: their first, or a
 // new one when they have forgotten it. It is shown once to the admin, who passes it on.
 func SignInLink(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	if !policy.PasswordsAllowed(srv.Settings()) {
+		return web.Errorf(http.StatusBadRequest, "Passwords are turned off here: people sign in with their company account, and need no link.")
+	}
 	ctx := r.Context()
 	id, _ := web.PathID(r)
 	var d signInLinkData

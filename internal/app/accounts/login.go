@@ -1,6 +1,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,11 +11,27 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 )
 
 type loginData struct {
 	Email, Next, Error string
+	// SSO names the company's identity provider, "" without one; Passwords is false when
+	// the operator turned them off.
+	SSO       string
+	Passwords bool
+}
+
+func newLoginData(srv *web.Server, email, next, msg string) loginData {
+	d := loginData{Email: email, Next: next, Error: msg, Passwords: policy.PasswordsAllowed(srv.Settings())}
+	if o := srv.Config().OIDC; o.Issuer != "" {
+		d.SSO = strings.TrimSpace(o.Name)
+		if d.SSO == "" {
+			d.SSO = "your company account"
+		}
+	}
+	return d
 }
 
 // LoginPage shows the sign-in form, or sends a signed-in viewer on.
@@ -24,7 +41,7 @@ func LoginPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	srv.Render(w, r, v, http.StatusOK, "login", "Sign in", loginData{Next: next})
+	srv.Render(w, r, v, http.StatusOK, "login", "Sign in", newLoginData(srv, "", next, ""))
 	return nil
 }
 
@@ -36,8 +53,11 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	password := r.PostFormValue("password")
 	next := web.SafeNext(r.PostFormValue("next"))
 	again := func(status int, msg string) error {
-		srv.Render(w, r, v, status, "login", "Sign in", loginData{Email: email, Next: next, Error: msg})
+		srv.Render(w, r, v, status, "login", "Sign in", newLoginData(srv, email, next, msg))
 		return nil
+	}
+	if !policy.PasswordsAllowed(srv.Settings()) {
+		return again(http.StatusForbidden, "Passwords are turned off here: sign in with your company account.")
 	}
 	if email == "" || password == "" {
 		// Not a guess at anyone's password: nothing to check, count or record.
@@ -56,7 +76,7 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		subject = acct.PersonID
 	}
 
-	g := startGuess(srv, r, email, subject)
+	g := startGuess(srv, r, guessPassword, email, subject)
 	defer g.done()
 	// Throttle before checking the password, so a guess that must wait learns nothing.
 	if wait, err := g.wait(ctx); err != nil {
@@ -66,14 +86,14 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		return again(http.StatusTooManyRequests, "Too many wrong passwords. Wait "+waitText(wait)+" and try again, or ask the people team for a sign-in link.")
 	}
 	hash := srv.DummyHash()
-	if known {
-		hash = acct.PasswordHash
+	if known && acct.PasswordHash != auth.NoPassword {
+		hash = acct.PasswordHash // else no password matches: checked as long all the same
 	}
 	ok, err := srv.VerifyPassword(r, password, hash)
 	if err != nil {
 		return err
 	}
-	if !known || !ok || acct.Status != store.Active {
+	if !known || !ok || acct.Status != store.Active || acct.PasswordHash == auth.NoPassword {
 		if err := g.failed(); err != nil {
 			return err
 		}
@@ -85,6 +105,10 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		// Best effort: a full pool leaves the old hash for the next sign-in.
 		rehash, _ = srv.HashPassword(r, password)
 	}
+	twoFactor, err := hasTwoFactor(ctx, s, acct.ID)
+	if err != nil {
+		return err
+	}
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
 		if rehash != "" {
@@ -92,7 +116,12 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 				return err
 			}
 		}
-		if token, err = srv.NewSession(tx, r, acct); err != nil {
+		if twoFactor {
+			// The password is right; the session waits for the second factor.
+			token, err = tx.CreateLoginChallenge(ctx, store.LoginChallenge{AccountID: acct.ID, Next: next, ExpiresAt: srv.Now().Add(challengeTTL)})
+			return err
+		}
+		if token, err = srv.NewSession(tx, r, acct, store.SignedInWithPassword); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, &policy.Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, "")
@@ -100,8 +129,128 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	if err != nil {
 		return err
 	}
+	if twoFactor {
+		srv.SetCookie(w, r, challengeCookie, token)
+		http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+		return nil
+	}
 	srv.SetCookie(w, r, web.SessionCookie, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// challengeCookie holds the token of a sign-in waiting for its second factor.
+const challengeCookie = "rungs_login"
+
+// challengeTTL is how long the second factor may take after the password: enough to find
+// the phone, not enough to leave a half-open sign-in lying about.
+const challengeTTL = 5 * time.Minute
+
+// hasTwoFactor reports whether the account signs in with a second factor.
+func hasTwoFactor(ctx context.Context, s *store.Store, accountID int64) (bool, error) {
+	t, err := s.TOTPOf(ctx, accountID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && t.Enabled(), err
+}
+
+type codeData struct {
+	Error string
+}
+
+// errChallengeGone is the answer to a second step whose first is missing, expired or used.
+var errChallengeGone = web.Errorf(http.StatusUnauthorized, "This sign-in has taken too long or is finished already. Sign in again.")
+
+// challenge is the sign-in waiting for this browser's second factor, with its token.
+func challenge(srv *web.Server, r *http.Request) (store.LoginChallenge, store.Account, string, error) {
+	c, err := r.Cookie(srv.CookieName(r, challengeCookie))
+	if err != nil || c.Value == "" {
+		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+	}
+	ctx := r.Context()
+	ch, err := srv.Store().LoginChallengeByToken(ctx, c.Value)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+	}
+	if err != nil {
+		return store.LoginChallenge{}, store.Account{}, "", err
+	}
+	acct, err := srv.Store().Account(ctx, ch.AccountID)
+	if err != nil {
+		return store.LoginChallenge{}, store.Account{}, "", err
+	}
+	if acct.Status != store.Active {
+		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+	}
+	return ch, acct, c.Value, nil
+}
+
+// LoginCodePage asks for the second factor of a sign-in whose password was right.
+func LoginCodePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	if v != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	if _, _, _, err := challenge(srv, r); err != nil {
+		return err
+	}
+	srv.Render(w, r, v, http.StatusOK, "logincode", "Sign in: your code", codeData{})
+	return nil
+}
+
+// LoginCode checks the second factor, throttled like a password, and opens the session.
+func LoginCode(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	ch, acct, token, err := challenge(srv, r)
+	if err != nil {
+		return err
+	}
+	again := func(status int, msg string) error {
+		srv.Render(w, r, v, status, "logincode", "Sign in: your code", codeData{Error: msg})
+		return nil
+	}
+	code := strings.TrimSpace(r.PostFormValue("code"))
+	if code == "" {
+		return again(http.StatusBadRequest, "Give the code from your authenticator app, or a recovery code.")
+	}
+	g := startGuess(srv, r, guessCode, acct.Email, acct.PersonID)
+	defer g.done()
+	if wait, err := g.wait(ctx); err != nil {
+		return err
+	} else if wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter(wait)))
+		return again(http.StatusTooManyRequests, "Too many wrong codes. Wait "+waitText(wait)+" and try again.")
+	}
+	var session string
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		method, err := checkSecondFactor(ctx, tx, srv.Now(), acct.ID, code)
+		if err != nil {
+			return err
+		}
+		if err := tx.UseLoginChallenge(ctx, token); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return errChallengeGone // used by another request at the same moment
+			}
+			return err
+		}
+		if session, err = srv.NewSession(tx, r, acct, method); err != nil {
+			return err
+		}
+		return srv.Audit(tx, r, &policy.Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, string(method))
+	})
+	if errors.Is(err, errWrongCode) {
+		if err := g.failed(); err != nil {
+			return err
+		}
+		return again(http.StatusUnauthorized, "That code is not right, or has been used already. Wait for the next code in your app, or use a recovery code.")
+	}
+	if err != nil {
+		return err
+	}
+	srv.ClearCookie(w, r, challengeCookie)
+	srv.SetCookie(w, r, web.SessionCookie, session)
+	http.Redirect(w, r, web.SafeNext(ch.Next), http.StatusSeeOther)
 	return nil
 }
 

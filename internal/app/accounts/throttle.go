@@ -21,6 +21,9 @@ import (
 //   - per email from addresses that never signed in to it: many clients at one account (a
 //     botnet), without slowing the person down at the addresses they use.
 //
+// A second factor's codes are throttled alike, counted apart from the passwords (but with
+// them in the count per address), with "two-factor: " before the email in the detail.
+//
 // The counts are read from the audit log, which records every wrong password ("login.failed",
 // with the email as typed, whether or not it is anyone's, so that the answers cannot tell
 // which emails have accounts), so they hold across several rungs processes. A try refused
@@ -68,10 +71,17 @@ type guess struct {
 	locks   []*sync.Mutex
 }
 
-// startGuess takes the locks for a check of email's password from r's address; subject is
-// the person the email is, or 0.
-func startGuess(srv *web.Server, r *http.Request, email string, subject int64) *guess {
-	g := &guess{srv: srv, r: r, key: "email: " + strings.ToLower(web.Truncate(strings.TrimSpace(email), 254)),
+// What is guessed: a password, or a second factor (a code or a recovery code) after the
+// right password. Each is counted apart, by the email address it is for.
+const (
+	guessPassword = "email: "
+	guessCode     = "two-factor: "
+)
+
+// startGuess takes the locks for a check of email's password (what is guessPassword) or
+// second factor (guessCode) from r's address; subject is the person the email is, or 0.
+func startGuess(srv *web.Server, r *http.Request, what, email string, subject int64) *guess {
+	g := &guess{srv: srv, r: r, key: what + strings.ToLower(web.Truncate(strings.TrimSpace(email), 254)),
 		address: srv.ClientAddress(r), subject: subject}
 	i, j := stripe(g.key), stripe("address: "+g.address)
 	// Always in the same order, so two checks cannot each hold the lock the other waits for.
@@ -171,7 +181,7 @@ func (g *guess) wait(ctx context.Context) (time.Duration, error) {
 	return longest, nil
 }
 
-// failed records a wrong password for the email.
+// failed records a wrong password or code for the email.
 func (g *guess) failed() error {
 	return g.srv.Audit(g.srv.Store(), g.r, nil, "login.failed", g.subject, g.key)
 }

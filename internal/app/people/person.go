@@ -18,7 +18,10 @@ type personData struct {
 	Reports  []store.Person
 	Timeline []timelineEntry
 	Account  *store.Account
-	Admin    bool
+	// TwoFactor is true when the account signs in with a second factor, which an admin can
+	// reset.
+	TwoFactor bool
+	Admin     bool
 	// The level-change form, for an admin.
 	Form   levelForm
 	Levels []web.LadderChoices
@@ -92,6 +95,11 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if d.Admin {
 		if acct, err := s.AccountOfPerson(ctx, id); err == nil {
 			d.Account = &acct
+			if t, err := s.TOTPOf(ctx, acct.ID); err == nil {
+				d.TwoFactor = t.Enabled()
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}

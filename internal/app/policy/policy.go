@@ -17,6 +17,8 @@ type Viewer struct {
 	Manager bool
 	// Session is the session's cookie value, kept to derive the CSRF token and to sign out.
 	Session string
+	// SignedInWith is how the session was opened.
+	SignedInWith store.SignInMethod
 }
 
 // Admin reports whether the viewer is on the people team.
@@ -28,6 +30,7 @@ type Rule int
 // The rules a route can name.
 const (
 	Anyone          Rule = iota + 1 // signed in or not
+	OwnAccount                      // any account, even an admin who must turn two-factor on first
 	SignedIn                        // any account
 	Managers                        // someone with reports, or an admin
 	Admins                          // the people team
@@ -38,10 +41,34 @@ const (
 	AssessAsManager                 // the manager's side of {id}'s assessment: anyone above them in the chain
 )
 
-// Settings are what the framework says about who sees what.
+// Settings are what the framework and the operator say about who sees and does what.
 type Settings struct {
 	// AdminsReadAssessments is the framework's admins_read_assessments (true unless false).
 	AdminsReadAssessments bool
+	// AdminsNeedSecondFactor makes the people team sign in with a second factor: an admin
+	// signed in with a password alone may only turn two-factor on (serve --admin-two-factor).
+	AdminsNeedSecondFactor bool
+	// PasswordsOff makes everyone sign in through the company's identity provider: no
+	// password signs in, none is set or changed (serve --sso-only).
+	PasswordsOff bool
+}
+
+// PasswordsAllowed reports whether passwords sign in, and may be set, changed or reset.
+func PasswordsAllowed(set Settings) bool { return !set.PasswordsOff }
+
+// RoleFromGroups is the role the identity provider's groups give, and whether they decide
+// it at all: only when the operator names an admin group, which then makes the people team
+// exactly its members (someone taken out of the group is a member at their next sign-in).
+func RoleFromGroups(adminGroup string, groups []string) (store.Role, bool) {
+	if adminGroup == "" {
+		return "", false
+	}
+	for _, g := range groups {
+		if g == adminGroup {
+			return store.Admin, true
+		}
+	}
+	return store.Member, true
 }
 
 // Decision is the outcome of a rule.
@@ -49,14 +76,15 @@ type Decision int
 
 // The outcomes of a rule.
 const (
-	Allow     Decision = iota
-	NeedLogin          // nobody is signed in
-	Forbid             // signed in, but this is not theirs to do
-	Hide               // signed in, and the person is not theirs to see: answered as not found
+	Allow            Decision = iota
+	NeedLogin                 // nobody is signed in
+	Forbid                    // signed in, but this is not theirs to do
+	Hide                      // signed in, and the person is not theirs to see: answered as not found
+	NeedSecondFactor          // an admin signed in with a password alone, where the operator requires more
 )
 
 // Decide applies rule r for viewer v; subject is the {id} of the route, or 0. The reporting
-// chain is read from s; set is what the framework says.
+// chain is read from s; set is what the framework and the operator say.
 func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64, set Settings) (Decision, error) {
 	if r == Anyone {
 		return Allow, nil
@@ -64,8 +92,11 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 	if v == nil {
 		return NeedLogin, nil
 	}
+	if r != OwnAccount && MustEnrol(set, v) {
+		return NeedSecondFactor, nil
+	}
 	switch r {
-	case SignedIn:
+	case OwnAccount, SignedIn:
 		return Allow, nil
 	case Managers:
 		if v.Admin() || v.Manager {
@@ -93,6 +124,37 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 		return decideAssessment(ctx, s, r, v, subject, set)
 	}
 	return Forbid, nil
+}
+
+// MustEnrol reports whether v may do nothing but turn two-factor on (and sign out): an
+// admin signed in without a second factor when the operator requires one.
+func MustEnrol(set Settings, v *Viewer) bool {
+	return set.AdminsNeedSecondFactor && !set.PasswordsOff && v.Admin() && !v.SignedInWith.SecondFactor()
+}
+
+// MayTurnOffSecondFactor reports whether v may turn their own two-factor off: not an admin
+// when the operator requires it of admins.
+func MayTurnOffSecondFactor(set Settings, v *Viewer) bool {
+	return !(set.AdminsNeedSecondFactor && v.Admin())
+}
+
+// ScopeAllows reports whether an API token of scope may use a route: a read token only
+// routes that change nothing, a write token any (within what its holder may do).
+func ScopeAllows(scope store.TokenScope, changes bool) bool {
+	return scope == store.WriteScope || (scope == store.ReadScope && !changes)
+}
+
+// MayManageServiceTokens reports whether v may make and revoke service tokens, which act
+// as the people team: only the people team.
+func MayManageServiceTokens(v *Viewer) bool { return v.Admin() }
+
+// MayRevokeToken reports whether v may revoke a token of kind, of account (0 for a service
+// token): their own personal token, or a service token for the people team.
+func MayRevokeToken(v *Viewer, kind store.TokenKind, account int64) bool {
+	if kind == store.ServiceToken {
+		return MayManageServiceTokens(v)
+	}
+	return account == v.Account.ID
 }
 
 // Scope is which people a viewer's lists hold: everyone for an admin, otherwise the people

@@ -48,9 +48,33 @@ type Config struct {
 	// MaxImportFile is the largest CSV file an import takes, in bytes; 0 means
 	// DefaultMaxImportFile. Tests lower it, to send the largest file quickly.
 	MaxImportFile int64
+	// AdminsNeedSecondFactor makes the people team sign in with a second factor (package
+	// policy decides what that allows).
+	AdminsNeedSecondFactor bool
+	// OIDC is the company's identity provider people may sign in with; none when its
+	// Issuer is empty.
+	OIDC OIDC
 	// PasswordPool is how many passwords are hashed at once and how many may wait; zero
 	// means auth.DefaultPool. Tests make it small to fill it.
 	PasswordPool auth.Pool
+}
+
+// OIDC configures sign-in through the company's identity provider (package sso).
+type OIDC struct {
+	Issuer       string // the provider's issuer URL, where its discovery document is
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is the callback registered with the provider; empty means the address
+	// the browser reached rungs at, with /login/sso/callback.
+	RedirectURL string
+	// Name is the provider as the sign-in button names it ("Okta", "Acme account").
+	Name string
+	// AdminGroup, when set, makes the people team exactly those the provider says are in
+	// this group, at each sign-in; GroupsClaim is the claim that lists the groups
+	// (default "groups").
+	AdminGroup, GroupsClaim string
+	// Only turns passwords off: everyone signs in through the provider.
+	Only bool
 }
 
 // DefaultSessionIdle is how long a session stays open without a request: OWASP ASVS level 2
@@ -71,6 +95,7 @@ type Server struct {
 	framework atomic.Pointer[ladder.Framework]
 	pages     *pages
 	hasher    *auth.Hasher
+	audits    auditGroup
 }
 
 // New returns the pages' server with cfg's defaults filled in; f is the framework people are
@@ -87,6 +112,9 @@ func New(cfg Config, f *ladder.Framework) (*Server, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.OIDC.Only && cfg.OIDC.Issuer == "" {
+		return nil, fmt.Errorf("app: passwords cannot be turned off without an identity provider to sign in with")
 	}
 	if cfg.Log == nil {
 		cfg.Log = io.Discard
@@ -192,7 +220,8 @@ func (srv *Server) Audit(s *store.Store, r *http.Request, v *policy.Viewer, acti
 	return err
 }
 
-// Settings are the framework's settings that package policy decides with.
+// Settings are the framework's and the operator's settings that package policy decides with.
 func (srv *Server) Settings() policy.Settings {
-	return policy.Settings{AdminsReadAssessments: srv.Framework().AdminsRead()}
+	return policy.Settings{AdminsReadAssessments: srv.Framework().AdminsRead(), AdminsNeedSecondFactor: srv.cfg.AdminsNeedSecondFactor,
+		PasswordsOff: srv.cfg.OIDC.Issuer != "" && srv.cfg.OIDC.Only}
 }

@@ -69,13 +69,14 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 			return nil, nil
 		}
 	}
-	return &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value}, nil
+	return &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value, SignedInWith: sess.Method}, nil
 }
 
-// NewSession opens a new session for acct through tx and returns its token, for the caller
-// to set as the cookie once tx is committed. It ends the session the browser had: a session
-// id is never carried across a login, so one planted before it is worthless after.
-func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Account) (string, error) {
+// NewSession opens a new session for acct through tx, signed in by method, and returns its
+// token, for the caller to set as the cookie once tx is committed. It ends the session the
+// browser had: a session id is never carried across a login, so one planted before it is
+// worthless after.
+func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Account, method store.SignInMethod) (string, error) {
 	if c, err := r.Cookie(srv.CookieName(r, SessionCookie)); err == nil && c.Value != "" {
 		if err := tx.DeleteSession(r.Context(), c.Value); err != nil {
 			return "", err
@@ -87,6 +88,7 @@ func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Accou
 		ExpiresAt: srv.sessionEnd(now, now),
 		UserAgent: Truncate(r.UserAgent(), 200),
 		Address:   srv.ClientAddress(r),
+		Method:    method,
 	})
 	return token, err
 }
