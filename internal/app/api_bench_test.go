@@ -21,7 +21,7 @@ import (
 //
 //	go test ./internal/app -run '^$' -bench BenchmarkAPIPeople -benchtime 2000x
 func BenchmarkAPIPeople(b *testing.B) {
-	rows := orgRows(benchPeople)
+	_, rows := orgRows(benchPeople)
 	for _, backend := range []string{"sqlite", "postgres"} {
 		b.Run(backend, func(b *testing.B) {
 			s := benchStore(b, backend)

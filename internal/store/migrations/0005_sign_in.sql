@@ -71,5 +71,3 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_account ON api_tokens (account_id);
 
--- The API lists people by name whatever their status, a page after a (name, id) cursor.
-CREATE INDEX people_name ON people (name, id);
