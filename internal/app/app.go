@@ -70,9 +70,9 @@ func (a *App) Framework() *ladder.Framework { return a.srv.Framework() }
 func (a *App) Hasher() *auth.Hasher { return a.srv.Hasher() }
 
 // ServeHTTP adds the security headers every response carries and dispatches to a route. The
-// Content-Security-Policy set here is the app's, which allows no script at all; the
-// published site's pages replace it with the site's (package site), which allows the site's
-// own scripts.
+// Content-Security-Policy set here is the app's, which allows only the app's own script
+// files; the published site's pages replace it with the site's (package site), which allows
+// the site's own scripts.
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Security-Policy", web.ContentSecurityPolicy)

@@ -278,4 +278,13 @@ func TestStylesheet(t *testing.T) {
 	if res := c.get("/app-assets/app.css"); res.status != http.StatusNotFound {
 		t.Errorf("/app-assets/app.css: status %d, want 404", res.status)
 	}
+	// The drafts' script, likewise.
+	res = c.get("/app-assets/" + app.AutosaveScriptName)
+	if res.status != http.StatusOK || res.header.Get("Content-Type") != "text/javascript; charset=utf-8" ||
+		!strings.Contains(res.header.Get("Cache-Control"), "immutable") || !strings.Contains(res.body, "X-CSRF-Token") {
+		t.Errorf("the drafts' script: status %d, headers %v", res.status, res.header)
+	}
+	if res := c.get("/app-assets/autosave.js"); res.status != http.StatusNotFound {
+		t.Errorf("/app-assets/autosave.js: status %d, want 404", res.status)
+	}
 }

@@ -86,7 +86,7 @@ func TestAssessmentFlow(t *testing.T) {
 		if res.status != http.StatusBadRequest {
 			t.Fatalf("bad self-assessment: status %d", res.status)
 		}
-		mustContain(t, res.body, `id="self-rating:engineer/delivery-error"`, `id="self-evidence:engineer/code-error"`)
+		mustContain(t, res.body, `id="self-rating_engineer_delivery-error"`, `id="self-evidence_engineer_code-error"`)
 		if res := s.post(person+"/self", ratingForm("save", "consistently", 3, "Shipped [the importer](https://example.com/pr/1) <script>x</script>")); res.status != http.StatusSeeOther {
 			t.Fatalf("save draft: %d %s", res.status, res.body)
 		}

@@ -345,10 +345,19 @@ func TestImportSizeLimitsAgree(t *testing.T) {
 }
 
 // Every response carries the security headers; the published site's pages carry the site's
-// Content-Security-Policy (its own scripts, nothing inline), the app's pages the app's (no
-// script at all); a private ladder is never kept by a shared cache.
+// Content-Security-Policy (its own scripts, nothing inline), the app's pages the app's (its
+// own script files only: no inline script, no eval); a private ladder is never kept by a
+// shared cache.
 func TestHeadersOnEveryResponse(t *testing.T) {
 	t.Parallel()
+	for _, want := range []string{"default-src 'none'", "script-src 'self';", "connect-src 'self';", "frame-ancestors 'none'"} {
+		if !strings.Contains(app.ContentSecurityPolicy+";", want) {
+			t.Errorf("the app's policy %q lacks %q", app.ContentSecurityPolicy, want)
+		}
+	}
+	if strings.Contains(app.ContentSecurityPolicy, "unsafe-") || strings.Contains(app.ContentSecurityPolicy, "data:") {
+		t.Errorf("the app's policy %q allows inline script, eval or data: addresses", app.ContentSecurityPolicy)
+	}
 	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
 	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	anon, c := e.client(), e.signedIn(admin)

@@ -184,7 +184,8 @@ func flash(t *testing.T, ctx context.Context) string {
 }
 
 // scriptless fails the test when the page holds a script or an inline event handler: the
-// app's pages have none, and work without.
+// app's pages have none (but an assessment's, which loads the drafts' script file), and
+// work without.
 func scriptless(t *testing.T, ctx context.Context) {
 	t.Helper()
 	found := eval[[]string](t, ctx, `[...document.querySelectorAll("*")].flatMap(e =>
@@ -671,6 +672,29 @@ func TestAppHTMLValid(t *testing.T) {
 	if status, body := mc.post("/rollout/review/"+id(lou), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Owns on-call"}}); status != http.StatusSeeOther {
 		t.Fatalf("review: %d %s", status, body)
 	}
+	// An assessment cycle: Max rates Kim (with evidence in Markdown), submits and shares.
+	if status, body := ac.post("/cycles", url.Values{"name": {"2025 H1"}, "starts": {"2025-01-06"}, "ends": {"2025-02-28"},
+		"scope": {"everyone"}, "next": {"yes"}}); status != http.StatusSeeOther {
+		t.Fatalf("open cycle: %d %s", status, body)
+	}
+	cycles, err := e.store.Cycles(e.ctx)
+	if err != nil || len(cycles) != 1 {
+		t.Fatalf("cycles: %v, %v", cycles, err)
+	}
+	cycle := "/cycles/" + strconv.FormatInt(cycles[0].ID, 10)
+	kimsCycle := cycle + "/people/" + id(kim)
+	rate := url.Values{"action": {"submit"}}
+	for i, x := range []string{"delivery", "code", "design", "collaboration", "mentoring"} {
+		rate.Set("rating:engineer/"+x, []string{"sometimes", "consistently", "role-model"}[i%3])
+		rate.Set("evidence:engineer/"+x, "Shipped [the importer](https://example.com/pr/1) and **wrote** its runbook.")
+	}
+	if status, body := mc.post(kimsCycle+"/manager", rate); status != http.StatusSeeOther {
+		t.Fatalf("manager's assessment: %d %s", status, body)
+	}
+	if status, body := mc.post(kimsCycle+"/share", url.Values{}); status != http.StatusSeeOther {
+		t.Fatalf("share: %d %s", status, body)
+	}
+	maxsCycle := cycle + "/people/" + id(max)
 	badCSV := "Name,Email,Manager,Job title,Start date\n" +
 		"Pat Doe,pat@example.com,nobody@example.com,Engineer,2024-02-01\n" +
 		"Pat Again,pat@example.com,,Engineer,01/02/2024\n"
@@ -721,6 +745,29 @@ func TestAppHTMLValid(t *testing.T) {
 		{"review-manager", 200, func() (int, string) { return mc.get("/rollout/review?status=reviewed") }},
 		{"audit", 200, func() (int, string) { return ac.get("/audit") }},
 		{"audit-bad-filter", 400, func() (int, string) { return ac.get("/audit?since=yesterday") }},
+		{"cycles", 200, func() (int, string) { return ac.get("/cycles") }},
+		{"cycles-manager", 200, func() (int, string) { return mc.get("/cycles") }},
+		{"cycle-open-errors", 400, func() (int, string) {
+			return ac.post("/cycles", url.Values{"name": {""}, "starts": {"2025-02-01"}, "ends": {"2025-01-01"}, "scope": {"team"}, "manager": {"nobody@example.com"}})
+		}},
+		{"cycle", 200, func() (int, string) { return ac.get(cycle) }},
+		{"cycle-manager", 200, func() (int, string) { return mc.get(cycle + "?status=shared") }},
+		{"assessment-self-draft", 200, func() (int, string) { return mc.get(maxsCycle) }},
+		{"assessment-self-errors", 400, func() (int, string) {
+			_, page := mc.get(maxsCycle)
+			field := regexp.MustCompile(`name="(rating:[^"]+)"`).FindStringSubmatch(page)
+			if field == nil {
+				return 0, "no rating field on " + maxsCycle
+			}
+			return mc.post(maxsCycle+"/self", url.Values{"action": {"save"}, field[1]: {"brilliant"}})
+		}},
+		{"assessment-shared", 200, func() (int, string) { return mc.get(kimsCycle) }},
+		{"assessment-admin", 200, func() (int, string) { return ac.get(kimsCycle) }},
+		{"assessment-amend-errors", 400, func() (int, string) {
+			return mc.post(kimsCycle+"/manager", url.Values{"action": {"save"}, "rating:engineer/delivery": {"role-model"}})
+		}},
+		{"cycle-report", 200, func() (int, string) { return ac.get(cycle + "/report") }},
+		{"cycle-report-manager", 200, func() (int, string) { return mc.get(cycle + "/report") }},
 		{"account", 200, func() (int, string) { return mc.get("/account") }},
 		{"account-errors", 400, func() (int, string) {
 			return mc.post("/account/password", url.Values{"current": {"wrong"}, "password": {"short"}, "confirm": {"other"}})

@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,14 +76,14 @@ func TestAppAssessmentCycle(t *testing.T) {
 			if status := clickAndLoad(t, self, `a[href="`+person+`"]`); status != http.StatusOK {
 				t.Fatalf("own assessment: %d", status)
 			}
-			setField(t, self, "self-rating:engineer/delivery", "consistently")
-			setField(t, self, "self-evidence:engineer/delivery", "Shipped [the importer](https://example.com/pr/1).")
-			setField(t, self, "self-rating:engineer/code", "role-model")
+			setField(t, self, "self-rating_engineer_delivery", "consistently")
+			setField(t, self, "self-evidence_engineer_delivery", "Shipped [the importer](https://example.com/pr/1).")
+			setField(t, self, "self-rating_engineer_code", "role-model")
 			clickAndLoad(t, self, `form[action="`+person+`/self"] button[value="save"]`)
 			if f := flash(t, self); !strings.HasPrefix(f, "Draft saved") {
 				t.Fatalf("draft: %q", f)
 			}
-			if v := eval[string](t, self, `document.getElementById("self-rating:engineer/delivery").value`); v != "consistently" {
+			if v := eval[string](t, self, `document.getElementById("self-rating_engineer_delivery").value`); v != "consistently" {
 				t.Errorf("the draft came back as %q", v)
 			}
 			noOverflow(self)
@@ -96,9 +97,9 @@ func TestAppAssessmentCycle(t *testing.T) {
 			signIn(t, mgr, e, "bo@example.com")
 			navigate(t, mgr, e.url+person)
 			mustText(t, mgr, `.sidebyside a[href="https://example.com/pr/1"]`, "the importer")
-			setField(t, mgr, "manager-rating:engineer/delivery", "sometimes")
-			setField(t, mgr, "manager-evidence:engineer/delivery", "Needed help twice.")
-			setField(t, mgr, "manager-rating:engineer/code", "consistently")
+			setField(t, mgr, "manager-rating_engineer_delivery", "sometimes")
+			setField(t, mgr, "manager-evidence_engineer_delivery", "Needed help twice.")
+			setField(t, mgr, "manager-rating_engineer_code", "consistently")
 			clickAndLoad(t, mgr, `form[action="`+person+`/manager"] button[value="submit"]`)
 			clickAndLoad(t, mgr, `form[action="`+person+`/share"] button`)
 			if f := flash(t, mgr); !strings.HasPrefix(f, "Shared") {
@@ -129,5 +130,78 @@ func TestAppAssessmentCycle(t *testing.T) {
 			noOverflow(admin)
 			do(t, admin, chromedp.Evaluate[chromedp.Void](`void 0`))
 		})
+	}
+}
+
+// A draft saves itself as it is typed: evidence typed and the page reloaded at once is still
+// there, and reaches the server; a rating changed is saved once the typing stops. Without
+// script the Save draft button does the same.
+func TestAppDraftsSaveAsTyped(t *testing.T) {
+	t.Parallel()
+	e := startApp(t)
+	e.person("Ada Admin", "ada@example.com", "People Partner", 0, store.Admin)
+	sam := e.person("Sam Self", "sam@example.com", "Software Engineer", 0, store.Member)
+	e.level(sam, "engineering", "product", "engineer", "2024-01-01", store.Hire, "", 0)
+	if status, body := e.signedIn("ada@example.com").post("/cycles", url.Values{"name": {"2025 H1"}, "starts": {"2025-01-06"},
+		"ends": {"2025-02-28"}, "scope": {"everyone"}}); status != http.StatusSeeOther {
+		t.Fatalf("open cycle: %d %s", status, body)
+	}
+	cycles, err := e.store.Cycles(e.ctx)
+	if err != nil || len(cycles) != 1 {
+		t.Fatalf("cycles: %v, %v", cycles, err)
+	}
+	person := "/cycles/" + strconv.FormatInt(cycles[0].ID, 10) + "/people/" + strconv.FormatInt(sam.ID, 10)
+	// stored is what the server keeps of Sam's draft: the page as a client without script gets it.
+	client := e.signedIn("sam@example.com")
+	stored := func() string {
+		t.Helper()
+		status, body := client.get(person)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d", person, status)
+		}
+		return body
+	}
+	const evidence = "Ran the on-call rota for [payments](https://example.com/rota) for a quarter."
+
+	ctx := newTab(t)
+	signIn(t, ctx, e, "sam@example.com")
+	navigate(t, ctx, e.url+person)
+	do(t, ctx, chromedp.Focus(chromedp.ID("self-evidence_engineer_delivery")), insertText(evidence), chromedp.Reload())
+	// The new page's script puts back what the tab kept, if the server did not have it yet.
+	waitFor(t, ctx, "the evidence is back after a reload at once", `document.readyState === "complete" &&
+		document.getElementById("self-evidence_engineer_delivery")?.value === `+jsString(evidence))
+	// What the tab kept is forgotten once the server has it.
+	waitFor(t, ctx, "the draft is saved", `sessionStorage.length === 0`)
+	if !strings.Contains(stored(), "the on-call rota for [payments](https://example.com/rota)") {
+		t.Fatal("the evidence typed before the reload is not saved")
+	}
+
+	setField(t, ctx, "self-rating_engineer_delivery", "consistently")
+	waitFor(t, ctx, "the rating is saved", `sessionStorage.length === 0 && document.querySelector(".autosave").textContent.startsWith("Draft saved")`)
+	if !strings.Contains(stored(), `<option value="consistently" selected>`) {
+		t.Fatal("the rating chosen is not saved")
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("form[data-autosave]").length`); n != 1 {
+		t.Errorf("%d forms save themselves, want 1", n)
+	}
+
+	// Without script, the button saves.
+	plain := appTab(t)
+	signIn(t, plain, e, "sam@example.com")
+	navigate(t, plain, e.url+person)
+	typeInto(t, plain, "self-evidence_engineer_code", "Reviewed every change to the ledger.")
+	clickAndLoad(t, plain, `form[action="`+person+`/self"] button[value="save"]`)
+	if f := flash(t, plain); !strings.HasPrefix(f, "Draft saved") {
+		t.Fatalf("saved by the button: %q", f)
+	}
+	if body := stored(); !strings.Contains(body, "Reviewed every change to the ledger.") || !strings.Contains(body, "the on-call rota") {
+		t.Fatal("the button's draft is not saved whole")
+	}
+
+	// Once submitted, the form no longer saves itself: a change is an amendment, with a reason.
+	navigate(t, ctx, e.url+person)
+	clickAndLoad(t, ctx, `form[action="`+person+`/self"] button[value="submit"]`)
+	if n := eval[int](t, ctx, `document.querySelectorAll("form[data-autosave]").length`); n != 0 {
+		t.Errorf("a submitted assessment's form saves itself (%d)", n)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,13 +97,16 @@ func Expect(status int, err error, want ...int) error {
 	return nil
 }
 
-// Run sends Scenarios from Connections clients for Duration. Setup, when set, prepares each
-// client first (signs in), outside the measured time. CPUOf, when set, are the process ids of
-// the server (and of its database's server) whose CPU time the run measures: see CPU.
+// Run sends Scenarios from Connections clients for Duration, or until Requests have been
+// answered when that is set (a benchmark's b.N; Duration 0 is then no time limit). Setup,
+// when set, prepares each client first (signs in), outside the measured time. CPUOf, when
+// set, are the process ids of the server (and of its database's server) whose CPU time the
+// run measures: see CPU.
 type Run struct {
 	Base        string
 	Connections int
 	Duration    time.Duration
+	Requests    int
 	Scenarios   []Scenario
 	Setup       func(ctx context.Context, c *Client) error
 	CPUOf       []int
@@ -149,16 +153,23 @@ func (r Run) Prepare(ctx context.Context) ([]*Client, error) {
 	return clients, nil
 }
 
-// Measure sends r's scenarios from the clients until r's duration has passed or ctx ends.
+// Measure sends r's scenarios from the clients until r's duration has passed, r's requests
+// have all been sent, or ctx ends.
 func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	total := 0
 	for _, s := range r.Scenarios {
 		total += s.Weight
 	}
 	stats := make([][]*Stats, len(clients)) // per client, merged at the end: no lock per request
-	ctx, cancel := context.WithTimeout(ctx, r.Duration)
+	var cancel context.CancelFunc
+	if r.Duration > 0 {
+		ctx, cancel = context.WithTimeout(ctx, r.Duration)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
 	defer cancel()
 	cpu, client := CPU(r.CPUOf), CPU([]int{os.Getpid()})
+	var sent atomic.Int64 // requests claimed, when r.Requests bounds the run
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i, c := range clients {
@@ -168,6 +179,9 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 		}
 		wg.Go(func() {
 			for ctx.Err() == nil {
+				if r.Requests > 0 && sent.Add(1) > int64(r.Requests) {
+					return
+				}
 				j := pick(c.Rand, r.Scenarios, total)
 				t0 := time.Now()
 				err := r.Scenarios[j].Do(ctx, c)

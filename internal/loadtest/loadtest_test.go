@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -49,6 +50,28 @@ func TestRunReports(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the table lacks %q:\n%s", want, b.String())
 		}
+	}
+}
+
+// A run bounded by requests sends exactly that many, however many connections share them.
+func TestRunStopsAfterItsRequests(t *testing.T) {
+	t.Parallel()
+	var served atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	run := Run{Base: srv.URL, Connections: 7, Requests: 100, Scenarios: []Scenario{{"page", 1, func(ctx context.Context, c *Client) error {
+		st, _, err := c.Get(ctx, "/")
+		return Expect(st, err, http.StatusOK)
+	}}}}
+	rep, err := run.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rep.Pages[0].Latencies); n != 100 || served.Load() != 100 {
+		t.Errorf("%d answers, %d served; want 100", n, served.Load())
 	}
 }
 

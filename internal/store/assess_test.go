@@ -369,3 +369,60 @@ func cut(key string) (string, string, bool) {
 	}
 	return key, "", false
 }
+
+func TestLoadAssessments(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := makeAssessOrg(t, s)
+		c, _, err := s.OpenCycle(ctx, newCycle("H1", store.ScopeEveryone), []string{"eng", "design"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
+		ann := store.LoadedAssessment{PersonID: o.ann.ID, SelfSubmittedAt: at, ManagerSubmittedAt: at, ManagerBy: o.lead.ID, SharedAt: at,
+			Ratings: []store.Rating{
+				{Side: store.SelfSide, Level: "engineer", Expectation: "a", Rating: "role-model", Score: 3, Evidence: "Led the **migration**."},
+				{Side: store.ManagerSide, Level: "engineer", Expectation: "a", Rating: "consistently", Score: 2},
+				{Side: store.ManagerSide, Level: "senior", Expectation: "c", Evidence: "Not rated yet", Score: -1},
+			}}
+		// Bad evidence refuses the whole load: nothing of ann's is written either.
+		bad := store.LoadedAssessment{PersonID: o.bob.ID, Ratings: []store.Rating{{Side: store.SelfSide, Level: "engineer", Expectation: "a", Evidence: "a\x00b"}}}
+		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann, bad}); err == nil {
+			t.Fatal("evidence with a NUL was loaded")
+		}
+		if rs, _ := s.Ratings(ctx, c.ID, o.ann.ID, store.SelfSide); len(rs) != 0 {
+			t.Fatalf("a refused load wrote %+v", rs)
+		}
+		// Someone not in the cycle refuses the load too.
+		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann, {PersonID: o.unlevelled.ID}}); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("load of someone not in the cycle: %v", err)
+		}
+		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann}); err != nil {
+			t.Fatal(err)
+		}
+		self, err := s.Ratings(ctx, c.ID, o.ann.ID, store.SelfSide)
+		if err != nil || len(self) != 1 || self[0].Score != 3 || self[0].Evidence != "Led the **migration**." || self[0].UpdatedBy != o.ann.ID {
+			t.Errorf("self ratings: %+v, %v", self, err)
+		}
+		mgr, err := s.Ratings(ctx, c.ID, o.ann.ID, store.ManagerSide)
+		if err != nil || len(mgr) != 2 || mgr[0].Score != 2 || mgr[1].Score != -1 || mgr[1].Rating != "" || mgr[0].UpdatedBy != o.lead.ID {
+			t.Errorf("manager ratings: %+v, %v", mgr, err)
+		}
+		p, err := s.Participant(ctx, c.ID, o.ann.ID)
+		if err != nil || p.Status != store.Shared || p.ManagerBy != o.lead.ID || !p.SelfSubmittedAt.Equal(at) {
+			t.Errorf("ann in the cycle: %+v, %v", p, err)
+		}
+		// The reports count what was loaded.
+		cal, err := s.Calibration(ctx, c.ID, 0)
+		if err != nil || len(cal) != 2 {
+			t.Errorf("calibration: %+v, %v", cal, err)
+		}
+		if err := s.CloseCycle(ctx, c.ID, o.boss.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{{PersonID: o.bob.ID}}); !errors.Is(err, store.ErrCycleClosed) {
+			t.Errorf("load into a closed cycle: %v", err)
+		}
+	})
+}

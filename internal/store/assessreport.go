@@ -100,15 +100,15 @@ type RaterCount struct {
 }
 
 // Calibration counts the scores of every submitted manager's assessment and of the same
-// people's self-assessments, per manager who submitted.
+// people's self-assessments, per manager who submitted. It reads the tallies, not the ratings.
 func (s *Store) Calibration(ctx context.Context, cycle, under int64) ([]RaterCount, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT ap.manager_by, coalesce(m.name, ''), r.side, r.score, count(*)
+	rows, err := s.query(ctx, `SELECT ap.manager_by, coalesce(m.name, ''), t.side, t.score, sum(t.at_level + t.at_next)
 		FROM assessment_people ap
-		JOIN assessment_ratings r ON r.cycle_id = ap.cycle_id AND r.person_id = ap.person_id
+		JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
 		LEFT JOIN people m ON m.id = ap.manager_by
-		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL AND r.score IS NOT NULL`+cond+`
-		GROUP BY ap.manager_by, m.name, r.side, r.score ORDER BY m.name, ap.manager_by, r.side, r.score`,
+		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+		GROUP BY ap.manager_by, m.name, t.side, t.score ORDER BY m.name, ap.manager_by, t.side, t.score`,
 		append([]any{cycle}, args...)...)
 	if err != nil {
 		return nil, s.fail(err, "calibration of cycle %d", cycle)
@@ -141,10 +141,10 @@ type NextLevelShown struct {
 func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar int) ([]NextLevelShown, error) {
 	cond, args := underSQL(under)
 	rows, err := s.query(ctx, `SELECT ap.person_id, ap.ladder, ap.track, ap.level,
-			count(r.expectation)
+			coalesce(sum(t.at_next), 0)
 		FROM assessment_people ap
-		LEFT JOIN assessment_ratings r ON r.cycle_id = ap.cycle_id AND r.person_id = ap.person_id
-			AND r.side = 'manager' AND r.level <> ap.level AND r.score >= ?
+		LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
+			AND t.side = 'manager' AND t.score >= ?
 		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
 		GROUP BY ap.person_id, ap.ladder, ap.track, ap.level`, append([]any{bar, cycle}, args...)...)
 	if err != nil {
@@ -217,11 +217,11 @@ func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow
 		JOIN people p ON p.id = ap.person_id
 		LEFT JOIN people m ON m.id = ap.manager_id
 		LEFT JOIN (SELECT person_id,
-				sum(CASE WHEN side = 'self' AND score IS NOT NULL THEN 1 ELSE 0 END) AS self_n,
-				avg(CASE WHEN side = 'self' THEN score END) AS self_avg,
-				sum(CASE WHEN side = 'manager' AND score IS NOT NULL THEN 1 ELSE 0 END) AS mgr_n,
-				avg(CASE WHEN side = 'manager' THEN score END) AS mgr_avg
-			FROM assessment_ratings WHERE cycle_id = ? GROUP BY person_id) r ON r.person_id = ap.person_id
+				sum(CASE WHEN side = 'self' THEN at_level + at_next ELSE 0 END) AS self_n,
+				1.0 * sum(CASE WHEN side = 'self' THEN score * (at_level + at_next) END) / nullif(sum(CASE WHEN side = 'self' THEN at_level + at_next END), 0) AS self_avg,
+				sum(CASE WHEN side = 'manager' THEN at_level + at_next ELSE 0 END) AS mgr_n,
+				1.0 * sum(CASE WHEN side = 'manager' THEN score * (at_level + at_next) END) / nullif(sum(CASE WHEN side = 'manager' THEN at_level + at_next END), 0) AS mgr_avg
+			FROM assessment_tallies WHERE cycle_id = ? GROUP BY person_id) r ON r.person_id = ap.person_id
 		LEFT JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+` ORDER BY p.name, p.id`, append([]any{cycle, cycle}, args...)...)
 	if err != nil {

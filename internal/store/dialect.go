@@ -235,7 +235,8 @@ func (d dialect) lockMigrations() string {
 	return ""
 }
 
-// afterBulk tidies the database after a transaction wrote many rows (an import, a rollout).
+// afterBulk tidies the database after a transaction wrote many rows (an import, a rollout,
+// assessments loaded in bulk).
 // PostgreSQL plans from statistics that autovacuum refreshes only a while after a bulk write;
 // until then it takes a hundred thousand new people for a few hundred and sorts the whole
 // list to show one page of it. SQLite's text index holds the rows written in many small
@@ -243,7 +244,7 @@ func (d dialect) lockMigrations() string {
 // much.
 func (d dialect) afterBulk() string {
 	if d.postgres {
-		return `VACUUM (ANALYZE) people, people_chain, level_history`
+		return `VACUUM (ANALYZE) people, people_chain, level_history, assessment_people, assessment_ratings, assessment_tallies`
 	}
 	return `INSERT INTO people_search (people_search) VALUES ('optimize')`
 }

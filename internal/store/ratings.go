@@ -162,9 +162,34 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 			}
 		}
 		tx.wroteMany(changed)
-		return nil
+		if changed == 0 {
+			return nil
+		}
+		return tx.refreshTallies(ctx, cycle, person, side)
 	})
 	return changed, err
+}
+
+// talliesSQL counts the scored ratings of assessment_ratings (alias r) per person, side and
+// score, of the person's level and of the next, for assessment_tallies.
+const talliesSQL = `INSERT INTO assessment_tallies (cycle_id, person_id, side, score, at_level, at_next)
+	SELECT r.cycle_id, r.person_id, r.side, r.score,
+		sum(CASE WHEN r.level = ap.level THEN 1 ELSE 0 END), sum(CASE WHEN r.level = ap.level THEN 0 ELSE 1 END)
+	FROM assessment_ratings r
+	JOIN assessment_people ap ON ap.cycle_id = r.cycle_id AND ap.person_id = r.person_id
+	WHERE r.cycle_id = ? AND r.score IS NOT NULL`
+
+// refreshTallies counts again, in the transaction that changed them, the scores of one side
+// of a person's ratings.
+func (s *Store) refreshTallies(ctx context.Context, cycle, person int64, side Side) error {
+	if _, err := s.exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ? AND person_id = ? AND side = ?`, cycle, person, string(side)); err != nil {
+		return s.fail(err, "tally ratings of %d", person)
+	}
+	if _, err := s.exec(ctx, talliesSQL+` AND r.person_id = ? AND r.side = ? GROUP BY r.cycle_id, r.person_id, r.side, r.score`,
+		cycle, person, string(side)); err != nil {
+		return s.fail(err, "tally ratings of %d", person)
+	}
+	return nil
 }
 
 // Submit submits one side of a person's assessment: from then on its ratings change only by

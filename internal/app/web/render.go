@@ -22,16 +22,27 @@ var templateFiles embed.FS
 //go:embed assets/app.css
 var appCSS []byte
 
-// StylesheetName is the stylesheet's URL name: it carries a hash of the content, so browsers
-// may keep it for good and a new release is fetched at once.
-var StylesheetName = func() string {
-	sum := sha256.Sum256(appCSS)
-	return "app." + hex.EncodeToString(sum[:5]) + ".css"
-}()
+//go:embed assets/autosave.js
+var autosaveJS []byte
 
-// ContentSecurityPolicy allows the app's pages nothing but their own stylesheet and forms
-// posted back here: no script at all, inline or not, and no framing.
-const ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+// fingerprint is an asset's URL name: it carries a hash of the content, so browsers may keep
+// it for good and a new release is fetched at once.
+func fingerprint(name, ext string, content []byte) string {
+	sum := sha256.Sum256(content)
+	return name + "." + hex.EncodeToString(sum[:5]) + "." + ext
+}
+
+// StylesheetName is the stylesheet's URL name.
+var StylesheetName = fingerprint("app", "css", appCSS)
+
+// AutosaveScriptName is the URL name of the script that saves assessment drafts as they are
+// typed.
+var AutosaveScriptName = fingerprint("autosave", "js", autosaveJS)
+
+// ContentSecurityPolicy allows the app's pages their own stylesheet, their own script files
+// (never inline script, event attributes or eval) and requests back here, and forms posted
+// back here; no framing.
+const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // pages holds one template set per page, each the layout with that page's "content".
 type pages struct {
@@ -64,6 +75,10 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"stylesheet": func() string { return "/app-assets/" + StylesheetName },
+	"autosave":   func() string { return "/app-assets/" + AutosaveScriptName },
+	// idOf makes an element id of a form field's name ("rating:level/id"): letters, digits,
+	// dashes and underscores only.
+	"idOf": func(name string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(name) },
 }
 
 func loadPages() (*pages, error) {
@@ -148,15 +163,22 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 	_, _ = w.Write(buf.Bytes())
 }
 
-// ServeAsset serves the app's stylesheet under its fingerprinted name; any other name,
-// an older release's included, is not found.
+// ServeAsset serves the app's stylesheet and script under their fingerprinted names; any
+// other name, an older release's included, is not found.
 func ServeAsset(_ *Server, w http.ResponseWriter, r *http.Request, _ *policy.Viewer) error {
-	if r.PathValue("file") != StylesheetName {
+	var body []byte
+	switch r.PathValue("file") {
+	case StylesheetName:
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		body = appCSS
+	case AutosaveScriptName:
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		body = autosaveJS
+	default:
 		return ErrNotFound
 	}
-	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	_, err := w.Write(appCSS)
+	_, err := w.Write(body)
 	return err
 }
 
