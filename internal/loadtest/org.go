@@ -120,6 +120,14 @@ func Chosen(pages []Page, only string) []Page {
 	return out
 }
 
+// Scenario asks for the page as its client's viewer; any answer but 200 is an error.
+func (p Page) Scenario() Scenario {
+	return Scenario{p.Name, 1, func(ctx context.Context, c *Client) error {
+		st, _, err := c.Get(ctx, p.Path(c))
+		return Expect(st, err, http.StatusOK)
+	}}
+}
+
 // LoadPage measures one page: conns connections, all signed in as its viewer, ask for it as
 // fast as they are answered, for warm (not counted) and then for d. cpuOf are as Run's.
 func LoadPage(ctx context.Context, base string, p Page, conns int, warm, d time.Duration, cpuOf []int) (*Report, error) {
@@ -129,10 +137,7 @@ func LoadPage(ctx context.Context, base string, p Page, conns int, warm, d time.
 	}
 	cookies := p.As.HTTP.Jar.Cookies(u)
 	run := Run{Base: base, Connections: conns, Duration: warm, CPUOf: cpuOf,
-		Scenarios: []Scenario{{p.Name, 1, func(ctx context.Context, c *Client) error {
-			st, _, err := c.Get(ctx, p.Path(c))
-			return Expect(st, err, http.StatusOK)
-		}}},
+		Scenarios: []Scenario{p.Scenario()},
 		Setup: func(_ context.Context, c *Client) error {
 			c.HTTP.Jar.SetCookies(u, cookies)
 			return nil
