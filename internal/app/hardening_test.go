@@ -373,7 +373,7 @@ func TestHeadersOnEveryResponse(t *testing.T) {
 	}
 	check("a level page", anon.get("/ladders/engineering/senior/"), site.ContentSecurityPolicy)
 	check("the site's 404", anon.get("/no/such/page/"), site.ContentSecurityPolicy)
-	check("a site asset", anon.get("/search-index.json"), site.ContentSecurityPolicy)
+	check("a site asset", anon.get("/search/index.json"), site.ContentSecurityPolicy)
 	check("the sign-in page", anon.get("/login"), app.ContentSecurityPolicy)
 	check("an app page", c.get("/people"), app.ContentSecurityPolicy)
 	check("an export", c.get("/export/people.csv"), app.ContentSecurityPolicy)
@@ -385,7 +385,7 @@ func TestHeadersOnEveryResponse(t *testing.T) {
 
 	private := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, func(c *app.Config) { c.Private = true })
 	ada := private.person("Ada Admin", "ada@example.com", 0, store.Admin)
-	for _, path := range []string{"/ladders/engineering/senior/", "/search-index.json"} {
+	for _, path := range []string{"/ladders/engineering/senior/", "/search/index.json"} {
 		res := private.signedIn(ada).get(path)
 		if cc := res.header.Get("Cache-Control"); res.status != http.StatusOK || !strings.HasPrefix(cc, "private") {
 			t.Errorf("private %s: status %d, Cache-Control %q, want private", path, res.status, cc)

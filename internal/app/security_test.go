@@ -327,7 +327,7 @@ func TestPrivateLadder(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)}, func(c *app.Config) { c.Private = true })
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
-	for _, path := range []string{"/", "/ladders/engineering/senior/", "/search-index.json"} {
+	for _, path := range []string{"/", "/ladders/engineering/senior/", "/search/index.json"} {
 		if res := e.client().get(path); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
 			t.Errorf("%s signed out: status %d to %q", path, res.status, res.header.Get("Location"))
 		}

@@ -438,14 +438,29 @@ func TestSearch(t *testing.T) {
 	if got := pathOf(t, ctx); got != "/search/?q=incident" {
 		t.Fatalf("Enter in the search box led to %s", got)
 	}
-	waitFor(t, ctx, "results appear", `document.querySelectorAll("#search-results li a").length > 0`)
+	waitFor(t, ctx, "results appear", `document.querySelector("#search-results").dataset.shown > 0`)
 	if v := eval[string](t, ctx, `document.querySelector("#search-q").value`); v != "incident" {
 		t.Errorf("search page box = %q", v)
 	}
+	// Ten results are listed at first; "Show more results" lists the next ten, to the last.
 	count := eval[string](t, ctx, `document.querySelector("#search-count").textContent`)
-	n := eval[int](t, ctx, `document.querySelectorAll("#search-results li").length`)
-	if count != strconv.Itoa(n)+" results" {
-		t.Errorf("count says %q with %d results listed", count, n)
+	total, err := strconv.Atoi(strings.TrimSuffix(count, " results"))
+	if err != nil || total <= 10 {
+		t.Fatalf("count says %q; this test needs more than ten results", count)
+	}
+	for shown := 10; ; shown = min(shown+10, total) {
+		if n := eval[int](t, ctx, `document.querySelectorAll("#search-results li").length`); n != shown {
+			t.Fatalf("%d results listed, want %d of %d", n, shown, total)
+		}
+		more := eval[bool](t, ctx, `!document.querySelector("#search-more").hidden`)
+		if more != (shown < total) {
+			t.Fatalf("with %d of %d results listed, Show more results is shown: %v", shown, total, more)
+		}
+		if !more {
+			break
+		}
+		do(t, ctx, chromedp.Click(chromedp.ID("search-more")))
+		waitFor(t, ctx, "more results are listed", `document.querySelector("#search-results").dataset.shown == `+strconv.Itoa(min(shown+10, total)))
 	}
 
 	// A result for an expectation leads to its anchor on the level page.
@@ -739,6 +754,20 @@ func TestNewAtThisLevel(t *testing.T) {
 			}
 			if want := eval[int](t, ctx, `document.querySelectorAll("li.exp[data-diff]").length`); on.TagsShown != want {
 				t.Errorf("%d New/Grown tags shown for %d changed expectations", on.TagsShown, want)
+			}
+			// Each grown expectation shows what it read on the level below, from levels.json.
+			waitFor(t, ctx, "the text below is added", `document.querySelector(".new-toggle").dataset.marked === "true"`)
+			was := eval[[]string](t, ctx, `[...document.querySelectorAll('li.exp[data-diff="changed"]')].map(li => {
+				const p = li.querySelector(":scope > p.was");
+				return p && p.getClientRects().length > 0 ? p.textContent : "";
+			})`)
+			if len(was) == 0 {
+				t.Fatal("no grown expectation to check")
+			}
+			for i, w := range was {
+				if !strings.HasPrefix(w, "Below: ") || len(w) < 20 {
+					t.Errorf("grown expectation %d shows %q, want the text it had below", i, w)
+				}
 			}
 			do(t, ctx, chromedp.Click(chromedp.CSS(".new-toggle")))
 			if again := eval[diffLook](t, ctx, readDiffLook); again != off {

@@ -140,20 +140,33 @@ func (c *linkChecker) check(file, where, ref string) {
 }
 
 // dataFiles checks the addresses inside the files scripts and crawlers read: the search index
-// (each result is a link), each ladder's levels.json (the compare page links to each level)
-// and the sitemap.
+// (each document is a result's link, and the manifest names the other files), each ladder's
+// levels.json (the compare page links to each level) and the sitemap.
 func (c *linkChecker) dataFiles() {
 	for _, p := range c.site.Paths() {
 		body := c.site.Files[p].Body
 		switch {
-		case p == "search-index.json":
-			var entries [][4]string
-			if err := json.Unmarshal(body, &entries); err != nil {
+		case strings.HasPrefix(p, "search/d") && path.Ext(p) == ".json":
+			var chunk struct {
+				D [][4]any
+				U []string
+			}
+			if err := json.Unmarshal(body, &chunk); err != nil {
 				c.fail(p, "", "%v", err)
 				continue
 			}
-			for _, e := range entries {
-				c.check(p, "entry "+e[0], e[1])
+			for _, d := range chunk.D {
+				ui, _ := d[1].(float64)
+				anchor, _ := d[2].(string)
+				if int(ui) >= len(chunk.U) {
+					c.fail(p, fmt.Sprintf("document %v", d[0]), "no address %v", d[1])
+					continue
+				}
+				ref := chunk.U[int(ui)]
+				if anchor != "" {
+					ref += "#" + anchor
+				}
+				c.check(p, fmt.Sprintf("document %v", d[0]), ref)
 			}
 		case path.Base(p) == "levels.json":
 			var ld struct {
@@ -185,8 +198,35 @@ func (c *linkChecker) dataFiles() {
 			}
 		}
 	}
-	if c.site.Files["search-index.json"] == nil {
-		c.fail("search/index.html", "", "the search page's index, search-index.json, is missing")
+	c.searchIndex()
+}
+
+// searchIndex checks that the search index names only files that exist.
+func (c *linkChecker) searchIndex() {
+	f := c.site.Files["search/index.json"]
+	if f == nil {
+		c.fail("search/index.html", "", "the search page's index, search/index.json, is missing")
+		return
+	}
+	var m struct {
+		Docs, Chunk int
+		Shards      []string
+	}
+	if err := json.Unmarshal(f.Body, &m); err != nil || m.Chunk == 0 {
+		c.fail("search/index.json", "", "does not read: %v", err)
+		return
+	}
+	var want []string
+	for i := range m.Shards {
+		want = append(want, fmt.Sprintf("search/w%d.bin", i))
+	}
+	for k := 0; k*m.Chunk < m.Docs; k++ {
+		want = append(want, fmt.Sprintf("search/d%d.json", k))
+	}
+	for _, p := range want {
+		if c.site.Files[p] == nil {
+			c.fail("search/index.json", "", "names %s, which is missing", p)
+		}
 	}
 }
 
@@ -279,7 +319,8 @@ func TestLinkCheckerFails(t *testing.T) {
 		"a/index.html":       page(`<p id="here">Here</p>`),
 		"compare/index.html": page(`<select><option value="eng/one">One</option></select>`),
 		"404.html":           page(`<main id="top"></main><a href="/careers/">fine</a> <a href="#top">fine</a> <a href="a/">relative, from any address</a>`),
-		"search-index.json":  {Body: []byte(`[["A","/careers/a/#here","",""],["B","/careers/a/#gone","",""]]`)},
+		"search/index.json":  {Body: []byte(`{"docs":3,"chunk":2,"shards":["a"]}`)},
+		"search/d0.json":     {Body: []byte(`{"d":[["A",0,"here",0],["B",0,"gone",0]],"u":["/careers/a/"],"c":[""]}`)},
 		"sitemap.xml":        {Body: []byte(`<urlset><url><loc>https://example.org/careers/a/</loc></url><url><loc>/careers/a/</loc></url></urlset>`)},
 	}}
 	problems, _ := checkLinks(s, "https://example.org/careers/")
@@ -294,7 +335,9 @@ func TestLinkCheckerFails(t *testing.T) {
 		`index.html <a href>: "compare/?a=x/y&b=eng/one": the compare page offers no level "x/y"`,
 		`index.html <script src>: "/careers/assets/app.js": no such page or file`,
 		`404.html <a href>: "a/": no such page or file (no/such/page/a/index.html)`,
-		`search-index.json entry B: "/careers/a/#gone": a/index.html has no element with id "gone"`,
+		`search/d0.json document B: "/careers/a/#gone": a/index.html has no element with id "gone"`,
+		`search/index.json: names search/w0.bin, which is missing`,
+		`search/index.json: names search/d1.json, which is missing`,
 		`sitemap.xml <loc>: "/careers/a/" is not an absolute address on example.org`,
 	}
 	all := strings.Join(problems, "\n")

@@ -114,7 +114,8 @@ func startBrowser() (context.Context, error) {
 
 // newTab opens a tab in a fresh browser context (its own storage, so tests cannot see each
 // other's choices) and fails the test if the page throws an uncaught exception or logs an error.
-func newTab(t *testing.T) context.Context {
+// listen, when given, sees every event of the tab too (see chromedp.WithListener).
+func newTab(t *testing.T, listen ...func(ev any)) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests do not run with -short")
@@ -132,7 +133,11 @@ func newTab(t *testing.T) context.Context {
 	}
 	var mu sync.Mutex
 	var problems []string
-	tab, cancel := chromedp.NewContext(shared.browser, chromedp.WithNewBrowserContext(),
+	opts := []chromedp.ContextOption{chromedp.WithNewBrowserContext()}
+	for _, fn := range listen {
+		opts = append(opts, chromedp.WithListener(fn))
+	}
+	tab, cancel := chromedp.NewContext(shared.browser, append(opts,
 		chromedp.WithListener(func(ev any) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -149,7 +154,7 @@ func newTab(t *testing.T) context.Context {
 					problems = append(problems, "console.error: "+argsText(ev.Args))
 				}
 			}
-		}))
+		}))...)
 	t.Cleanup(cancel)
 	t.Cleanup(func() {
 		mu.Lock()

@@ -49,10 +49,11 @@ const (
 // WhatChanged is the history a "What changed" page shows for the framework in dir: its git
 // history, newest first, each commit with its diff; or, when the folder is not in git or has
 // no commits, the entries of its CHANGELOG.md. The second result says which it used ("" when
-// there is neither).
-func WhatChanged(ctx context.Context, dir string, limit int) ([]Entry, string, error) {
+// there is neither). cache is the folder where each commit's diff is kept (see Repo.Cache).
+func WhatChanged(ctx context.Context, dir string, limit int, cache string) ([]Entry, string, error) {
 	repo, err := OpenRepo(ctx, dir)
 	if err == nil {
+		repo.Cache = cache
 		entries, err := repo.History(ctx, limit)
 		if err != nil {
 			return nil, "", err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -182,7 +183,7 @@ func TestChangelog(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, ChangelogFile), []byte(src), 0o644)
 	t.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(dir)) // keep git from finding a repo above
-	got, from, err := WhatChanged(context.Background(), dir, 1)
+	got, from, err := WhatChanged(context.Background(), dir, 1, "")
 	if err != nil || from != FromChangelog || len(got) != 1 {
 		t.Errorf("fallback: %v %q %+v", err, from, got)
 	}
@@ -237,7 +238,7 @@ func TestHistory(t *testing.T) {
 	exec.Command("git", "-C", top, "commit", "-qam", "Docs").Run()
 
 	ctx := context.Background()
-	entries, from, err := WhatChanged(ctx, filepath.Join(top, "fw"), 0)
+	entries, from, err := WhatChanged(ctx, filepath.Join(top, "fw"), 0, "")
 	if err != nil || from != FromGit {
 		t.Fatal(err, from)
 	}
@@ -270,4 +271,89 @@ func TestHistory(t *testing.T) {
 	if _, err := OpenRepo(ctx, t.TempDir()); err == nil {
 		t.Error("a folder outside git must not open")
 	}
+}
+
+// TestHistoryCache: with a cache, a second history reads each commit's entry from it instead
+// of git, and gives the very same entries; a damaged cache file is computed again.
+func TestHistoryCache(t *testing.T) {
+	top, commit := gitRepo(t)
+	commit(minimal(t), "Add the framework")
+	commit(edited(t), "Grow the senior level")
+	senior := filepath.Join(top, "fw", "ladders", "engineering", "senior.md")
+	if err := os.WriteFile(senior, []byte("---\ntitle: [unclosed\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("git", "-C", top, "commit", "-qam", "Break it").CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	commit(minimal(t), "Back to the start")
+	ctx := context.Background()
+	dir, cache := filepath.Join(top, "fw"), filepath.Join(t.TempDir(), "cache")
+
+	fresh, _, err := WhatChanged(ctx, dir, 0, "")
+	if err != nil || len(fresh) != 4 {
+		t.Fatalf("%d entries, %v", len(fresh), err)
+	}
+	if fresh[1].Problem == "" || fresh[0].Problem == "" {
+		t.Fatalf("the broken version should be a problem for its commit and the next: %q, %q", fresh[1].Problem, fresh[0].Problem)
+	}
+	want, _ := json.Marshal(fresh)
+	for _, round := range []string{"filling the cache", "from the cache"} {
+		got, _, err := WhatChanged(ctx, dir, 0, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := json.Marshal(got); string(b) != string(want) {
+			t.Errorf("%s: the history differs from the one read without a cache", round)
+		}
+		// Field by field too: a field that JSON does not carry would be lost from the cache.
+		if !reflect.DeepEqual(got, fresh) {
+			t.Errorf("%s: the history is not the one read without a cache, field by field", round)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(cache, "*.json"))
+	if len(files) != 4 {
+		t.Fatalf("%d files in the cache, want one per commit", len(files))
+	}
+
+	// The cache is read: an entry changed there shows; a damaged one is computed again.
+	repo, err := OpenRepo(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Cache = cache
+	marked := fresh[3]
+	marked.Problem = "read from the cache"
+	b, _ := json.Marshal(marked)
+	if err := os.WriteFile(repo.cacheFile(marked.Commit.Hash), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(repo.cacheFile(fresh[2].Commit.Hash), []byte(`{"commit":`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := repo.History(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[3].Problem != "read from the cache" {
+		t.Errorf("the cached entry was not used: %+v", got[3])
+	}
+	if g, _ := json.Marshal(got[2]); string(g) != string(mustJSON(t, fresh[2])) {
+		t.Errorf("a damaged cache file gave %s", g)
+	}
+
+	// Another folder of the same repository has entries of its own.
+	other := &Repo{top: repo.top, prefix: "elsewhere/", Cache: cache}
+	if other.cacheFile(marked.Commit.Hash) == repo.cacheFile(marked.Commit.Hash) {
+		t.Error("two folders share a cache entry")
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

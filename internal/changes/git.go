@@ -4,11 +4,17 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing/fstest"
 	"time"
 
@@ -25,19 +31,23 @@ var ErrAbsent = errors.New("the framework does not exist at this revision")
 type Repo struct {
 	top    string // the working tree's root
 	prefix string // the framework folder, relative to top, with a trailing slash ("" at the root)
+	// Cache is a folder where History keeps what each commit changed, by commit, so that it reads
+	// each commit's files once rather than on every build; "" keeps nothing.
+	Cache string
 }
 
 // OpenRepo finds the git working tree that holds the framework folder dir.
 func OpenRepo(ctx context.Context, dir string) (*Repo, error) {
-	top, err := git(ctx, dir, "rev-parse", "--show-toplevel")
+	out, err := git(ctx, dir, "rev-parse", "--show-toplevel", "--show-prefix")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, ErrNotInGit)
 	}
-	prefix, err := git(ctx, dir, "rev-parse", "--show-prefix")
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, ErrNotInGit)
+	lines := strings.SplitN(strings.TrimRight(string(out), "\n"), "\n", 2)
+	r := &Repo{top: strings.TrimSpace(lines[0])}
+	if len(lines) == 2 {
+		r.prefix = strings.TrimSpace(lines[1])
 	}
-	return &Repo{top: strings.TrimSpace(string(top)), prefix: strings.TrimSpace(string(prefix))}, nil
+	return r, nil
 }
 
 // git runs git in dir and returns its standard output; a failure carries git's own message.
@@ -69,9 +79,14 @@ func (r *Repo) Files(ctx context.Context, rev string) (fstest.MapFS, error) {
 	if _, err := git(ctx, r.top, "cat-file", "-e", tree); err != nil {
 		return nil, fmt.Errorf("%s at %s: %w", strings.TrimSuffix(r.prefix, "/"), rev, ErrAbsent)
 	}
+	return r.archive(ctx, tree, tree)
+}
+
+// archive reads a tree's files with git archive; name says which, in messages.
+func (r *Repo) archive(ctx context.Context, tree, name string) (fstest.MapFS, error) {
 	out, err := git(ctx, r.top, "archive", "--format=tar", tree)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", tree, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	m := fstest.MapFS{}
 	tr := tar.NewReader(bytes.NewReader(out))
@@ -81,7 +96,7 @@ func (r *Repo) Files(ctx context.Context, rev string) (fstest.MapFS, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", tree, err)
+			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 		if h.Typeflag != tar.TypeReg {
 			continue
@@ -130,7 +145,9 @@ type Entry struct {
 }
 
 // History lists the commits that touched the framework, newest first, at most limit (0: all),
-// each with what it changed compared with its first parent.
+// each with what it changed compared with its first parent. With a Cache, a commit seen before
+// costs one small file read; the others read the framework's files at each version they need
+// once, with one git process per version.
 func (r *Repo) History(ctx context.Context, limit int) ([]Entry, error) {
 	args := []string{"log", "--format=%H%x1f%h%x1f%aI%x1f%an%x1f%s%x1f%P"}
 	if limit > 0 {
@@ -147,19 +164,115 @@ func (r *Repo) History(ctx context.Context, limit int) ([]Entry, error) {
 		}
 		return nil, err
 	}
-	type version struct {
-		f   *ladder.Framework
-		err string
+	type commit struct {
+		Commit
+		parent string
 	}
-	cache := map[string]version{}
-	load := func(rev string) version {
-		if v, ok := cache[rev]; ok {
-			return v
+	var commits []commit
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		parts := strings.Split(line, "\x1f")
+		if line == "" || len(parts) < 6 {
+			continue
 		}
-		f, diags, err := r.Load(ctx, rev)
+		date, _ := time.Parse(time.RFC3339, parts[2])
+		c := commit{Commit: Commit{Hash: parts[0], Short: parts[1], Date: date, Author: parts[3], Subject: parts[4]}}
+		if parents := strings.Fields(parts[5]); len(parents) > 0 {
+			c.parent = parents[0]
+		}
+		commits = append(commits, c)
+	}
+
+	entries := make([]Entry, len(commits))
+	var missing []int // the commits not in the cache
+	for i, c := range commits {
+		if e, ok := r.cached(c.Hash); ok {
+			e.Commit = c.Commit
+			entries[i] = e
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) == 0 {
+		return entries, nil
+	}
+	var revs []string
+	for _, i := range missing {
+		revs = append(revs, commits[i].Hash)
+		if p := commits[i].parent; p != "" {
+			revs = append(revs, p)
+		}
+	}
+	versions, err := r.versions(ctx, revs)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range missing {
+		c := commits[i]
+		e := Entry{Commit: c.Commit}
+		now, before := versions[c.Hash], version{}
+		if c.parent != "" {
+			before = versions[c.parent]
+		}
+		if now.err != "" || before.err != "" {
+			e.Problem = strings.TrimSpace(before.err + " " + now.err)
+		} else {
+			e.Diff = Compare(before.f, now.f)
+		}
+		entries[i] = e
+		r.store(e)
+	}
+	return entries, nil
+}
+
+// version is the framework at one revision: nil where it does not exist, or why it could not
+// be read.
+type version struct {
+	f   *ladder.Framework
+	err string
+}
+
+// versions reads the framework at each revision, once each: one git process finds which
+// revisions have the folder, then one reads each of those.
+func (r *Repo) versions(ctx context.Context, revs []string) (map[string]version, error) {
+	var unique []string
+	seen := map[string]bool{}
+	for _, rev := range revs {
+		if !seen[rev] {
+			seen[rev] = true
+			unique = append(unique, rev)
+		}
+	}
+	folder := strings.TrimSuffix(r.prefix, "/")
+	var query strings.Builder
+	for _, rev := range unique {
+		query.WriteString(rev + ":" + folder + "\n")
+	}
+	cmd := exec.CommandContext(ctx, "git", "-C", r.top, "cat-file", "--batch-check=%(objectname) %(objecttype)")
+	cmd.Stdin = strings.NewReader(query.String())
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git cat-file: %w", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) != len(unique) {
+		return nil, fmt.Errorf("git cat-file answered %d of %d revisions", len(lines), len(unique))
+	}
+	got := map[string]version{}
+	for i, rev := range unique {
+		oid, kind, _ := strings.Cut(lines[i], " ")
+		if kind != "tree" { // "missing": the framework does not exist there yet
+			got[rev] = version{}
+			continue
+		}
 		var v version
+		m, err := r.archive(ctx, oid, rev)
+		var f *ladder.Framework
+		var diags ladder.Diagnostics
+		if err == nil {
+			f, diags, err = ladder.Load(m)
+		}
 		switch {
-		case errors.Is(err, ErrAbsent):
+		case errors.Is(err, ladder.ErrNoFramework):
 		case err != nil:
 			v.err = err.Error()
 		case diags.HasErrors():
@@ -167,31 +280,75 @@ func (r *Repo) History(ctx context.Context, limit int) ([]Entry, error) {
 		default:
 			v.f = f
 		}
-		cache[rev] = v
-		return v
+		got[rev] = v
 	}
-	var entries []Entry
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if line == "" {
-			continue
-		}
-		parts := strings.Split(line, "\x1f")
-		if len(parts) < 6 {
-			continue
-		}
-		date, _ := time.Parse(time.RFC3339, parts[2])
-		e := Entry{Commit: Commit{Hash: parts[0], Short: parts[1], Date: date, Author: parts[3], Subject: parts[4]}}
-		now := load(parts[0])
-		var before version
-		if parents := strings.Fields(parts[5]); len(parents) > 0 {
-			before = load(parents[0])
-		}
-		if now.err != "" || before.err != "" {
-			e.Problem = strings.TrimSpace(before.err + " " + now.err)
-		} else {
-			e.Diff = Compare(before.f, now.f)
-		}
-		entries = append(entries, e)
+	return got, nil
+}
+
+// cacheFormat changes when what the cache holds changes shape.
+const cacheFormat = "1"
+
+// binaryID names the running rungs binary, so that a new build of rungs, which may compare
+// versions differently, never reads what an older one stored.
+var binaryID = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err != nil {
+		return ""
 	}
-	return entries, nil
+	st, err := os.Stat(exe)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %d %d", exe, st.Size(), st.ModTime().UnixNano())
+})
+
+// cacheFile is where the cache keeps a commit's entry, or "" when there is no cache.
+func (r *Repo) cacheFile(hash string) string {
+	id := binaryID()
+	if r.Cache == "" || id == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(cacheFormat + "\x00" + id + "\x00" + r.prefix + "\x00" + hash))
+	return filepath.Join(r.Cache, hex.EncodeToString(sum[:16])+".json")
+}
+
+// cached returns a commit's entry from the cache.
+func (r *Repo) cached(hash string) (Entry, bool) {
+	name := r.cacheFile(hash)
+	if name == "" {
+		return Entry{}, false
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return Entry{}, false
+	}
+	var e Entry
+	if err := json.Unmarshal(b, &e); err != nil || e.Commit.Hash != hash {
+		return Entry{}, false // half-written or from elsewhere: computed again
+	}
+	return e, true
+}
+
+// store keeps a commit's entry in the cache. A cache that cannot be written is no error: the
+// next build computes the entry again.
+func (r *Repo) store(e Entry) {
+	name := r.cacheFile(e.Commit.Hash)
+	if name == "" {
+		return
+	}
+	b, err := json.Marshal(e)
+	if err != nil || os.MkdirAll(r.Cache, 0o755) != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(r.Cache, ".entry-*")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil && cerr == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+	}
 }

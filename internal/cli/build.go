@@ -71,6 +71,7 @@ func runBuild(e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
+	limitMemory() // while loading: the model grows, and Go would let the heap reach twice it
 	f, diags, err := loadUntilStopped(e, dir, "nothing was built")
 	if err != nil {
 		return err
@@ -85,16 +86,16 @@ func runBuild(e *env, args []string) error {
 	if *baseURL == "" {
 		*baseURL = f.BaseURL
 	}
+	limitMemory() // again, now that the model's size is known
 	opts := site.Options{BaseURL: *baseURL}
 	opts.History, opts.HistorySource = history(e, dir)
 	files := 0
 	err = fsutil.ReplaceDir(e.ctx, *out, func(tmp string) error {
-		s, err := untilStopped(e.ctx, func() (*site.Site, error) { return site.Render(f, os.DirFS(dir), opts) })
-		if err != nil {
-			return err
-		}
-		files = len(s.Files)
-		return s.WriteFiles(e.ctx, tmp)
+		// Each file is written as it is rendered. untilStopped returns at a signal even while
+		// rendering waits (on a logo that is a named pipe, say); the rendering starts no more files.
+		n, err := untilStopped(e.ctx, func() (int, error) { return site.BuildFiles(e.ctx, f, fsutil.DirFS(dir), opts, tmp) })
+		files = n
+		return err
 	})
 	if err != nil {
 		if e.ctx.Err() != nil {
@@ -122,9 +123,14 @@ const historyLimit = 25
 
 // history gathers what the "What changed" page shows: the framework's git history, or its
 // CHANGELOG.md. Without either the site simply has no such page; a git failure is a warning,
-// never a reason not to publish.
+// never a reason not to publish. What each commit changed is kept in the user's cache folder
+// (~/.cache/rungs/history on Linux), so a build reads only the commits it has not seen.
 func history(e *env, dir string) ([]changes.Entry, string) {
-	entries, source, err := changes.WhatChanged(e.ctx, dir, historyLimit)
+	cache := ""
+	if d, err := os.UserCacheDir(); err == nil {
+		cache = filepath.Join(d, "rungs", "history")
+	}
+	entries, source, err := changes.WhatChanged(e.ctx, dir, historyLimit, cache)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "rungs: warning: no \"What changed\" page: %v\n", err)
 		return nil, ""

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 )
 
@@ -71,7 +72,7 @@ func load(dir string) (*ladder.Framework, ladder.Diagnostics, error) {
 	} else if !st.IsDir() {
 		return nil, nil, fmt.Errorf("%s is not a folder", dir)
 	}
-	f, diags, err := ladder.Load(os.DirFS(dir))
+	f, diags, err := ladder.Load(fsutil.DirFS(dir))
 	if errors.Is(err, ladder.ErrNoFramework) {
 		return nil, nil, fmt.Errorf("%s has no %s: is it a framework folder? ('rungs init DIR' starts one)", dir, ladder.FrameworkFile)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/site"
@@ -168,7 +169,7 @@ func runServe(e *env, args []string) error {
 	_, statErr := os.Stat(filepath.Join(dir, ladder.FrameworkFile))
 	switch {
 	case statErr == nil:
-		fsys = os.DirFS(dir)
+		fsys = fsutil.DirFS(dir)
 	case sf.named:
 		// A folder named on the command line must be a framework, as for check and build: a
 		// typo never quietly shows something else.
@@ -198,6 +199,12 @@ func runServe(e *env, args []string) error {
 	var people *app.App // the people app, with --data or --db
 	var o *ops          // its logs, metrics, health and backups
 	var rebuilding sync.Mutex
+	// The last good version, from which a rebuild renders again only what an edit touched.
+	var (
+		lastFramework *ladder.Framework
+		lastSite      *site.Site
+		lastHandler   *site.Handler
+	)
 	rebuild := func() {
 		rebuilding.Lock() // the watcher and SIGHUP may ask at once
 		defer rebuilding.Unlock()
@@ -228,16 +235,17 @@ func runServe(e *env, args []string) error {
 			o.built(loaded, 0, false)
 			return
 		}
-		s, err := site.Render(f, fsys, opts)
+		s, n, err := site.Rerender(lastSite, lastFramework, f, fsys, opts)
 		o.built(loaded, time.Since(start)-loaded, err == nil)
 		if err == nil {
 			var h *site.Handler
-			if h, err = site.NewHandler(s, ""); err == nil {
+			if h, err = site.NewHandlerReusing(lastHandler, s, ""); err == nil {
 				preview.Update(h)
+				lastFramework, lastSite, lastHandler = f, s, h
 				if people != nil {
 					people.SetFramework(f)
 				}
-				fmt.Fprintf(e.stdout, "Rendered %d pages in %s.\n", len(s.Files), time.Since(start).Round(time.Millisecond))
+				fmt.Fprintf(e.stdout, "Rendered %d of %d files in %s.\n", n, len(s.Files), time.Since(start).Round(time.Millisecond))
 				return
 			}
 		}

@@ -239,7 +239,7 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 	if code := Main([]string{"init", dir, "--template", "minimal"}, io.Discard, io.Discard); code != 0 {
 		t.Fatal("init failed")
 	}
-	url, _, stderr, stop := startServe(t, dir)
+	url, stdout, stderr, stop := startServe(t, dir)
 	defer stop()
 	ch, closeEvents := events(t, url)
 	defer closeEvents()
@@ -290,6 +290,20 @@ func TestServeRebuildsAndKeepsLastGoodVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	next(t, ch, `"version":4`)
+
+	// An edit to what a level expects renders that ladder's pages again, not the whole site.
+	grown := strings.Replace(string(src), "that others can pick up and work on.", "that the whole team can pick up.", 1)
+	if err := replaceFile(level, []byte(grown)); err != nil {
+		t.Fatal(err)
+	}
+	next(t, ch, `"version":5`)
+	if _, body := get(t, url+"ladders/engineering/senior/"); !strings.Contains(body, "that the whole team can pick up.") {
+		t.Fatal("the edited expectation did not show after the rebuild")
+	}
+	m := regexp.MustCompile(`Rendered (\d+) of (\d+) files`).FindAllStringSubmatch(stdout.String(), -1)
+	if len(m) == 0 || m[len(m)-1][1] == m[len(m)-1][2] {
+		t.Errorf("the last rebuild rendered the whole site:\n%s", stdout.String())
+	}
 	if err := stop(); err != nil {
 		t.Fatalf("graceful stop with an open event stream: %v", err)
 	}

@@ -1,11 +1,14 @@
 package fsutil
 
 import (
+	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 )
 
 func TestWriteFileAtomic(t *testing.T) {
@@ -81,5 +84,56 @@ func TestWriteAtomic(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("a failed write left %d files behind", len(entries)-1)
+	}
+}
+
+func TestCreateFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "new.html")
+	if err := CreateFile(p, []byte("<p>hi</p>")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "<p>hi</p>" {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	if err := CreateFile(p, []byte("again")); !errors.Is(err, os.ErrExist) {
+		t.Errorf("CreateFile over a file = %v, want it refused", err)
+	}
+	if err := CreateFile(filepath.Join(dir, "missing", "x"), nil); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("CreateFile in a missing folder = %v", err)
+	}
+}
+
+func TestDirFS(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "ladders"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat([]byte("level "), 10000)
+	if err := os.WriteFile(filepath.Join(dir, "ladders", "a.md"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "empty.md"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fsys := DirFS(dir)
+	if b, err := fs.ReadFile(fsys, "ladders/a.md"); err != nil || !bytes.Equal(b, big) {
+		t.Errorf("read %d bytes, %v; want %d", len(b), err, len(big))
+	}
+	if b, err := fs.ReadFile(fsys, "empty.md"); err != nil || len(b) != 0 {
+		t.Errorf("empty file: %q, %v", b, err)
+	}
+	_, err := fs.ReadFile(fsys, "ladders/missing.md")
+	var pe *fs.PathError
+	if !errors.Is(err, fs.ErrNotExist) || !errors.As(err, &pe) || pe.Path != "ladders/missing.md" {
+		t.Errorf("missing file: %v, want not-exist naming ladders/missing.md", err)
+	}
+	for _, bad := range []string{"../x", "/etc/passwd", "ladders"} {
+		if _, err := fs.ReadFile(fsys, bad); err == nil {
+			t.Errorf("ReadFile(%q) succeeded", bad)
+		}
+	}
+	if err := fstest.TestFS(fsys, "ladders/a.md", "empty.md"); err != nil {
+		t.Error(err)
 	}
 }

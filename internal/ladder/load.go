@@ -1,6 +1,7 @@
 package ladder
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"path"
@@ -86,12 +87,19 @@ type loader struct {
 // the file, as it is only needed for the rare message about it.
 func (l *loader) idAt(file string, e *Expectation) Pos {
 	p := Pos{file, e.Line, 1}
-	src, ok := l.levelFiles[file]
+	ls, ok := l.levelFiles[file]
 	if !ok {
 		return p
 	}
+	src := ls.src
+	if src == nil { // kept only for files with links: read again
+		var err error
+		if src, err = fs.ReadFile(l.fsys, file); err != nil {
+			return p
+		}
+	}
 	marker := "{#" + e.ID + "}"
-	for i, line := range strings.Split(normalise(src.src), "\n") {
+	for i, line := range strings.Split(normalise(src), "\n") {
 		if i+1 < e.Line {
 			continue
 		}
@@ -109,10 +117,10 @@ func (l *loader) isBroken(ladder, level string) bool {
 	return ok && (levels == nil || levels[level])
 }
 
-// levelSource keeps a loaded level and its file for the link check.
+// levelSource keeps a loaded level and, when it has links, its file for the link check.
 type levelSource struct {
 	level *Level
-	src   []byte
+	src   []byte // nil when the file has no link
 }
 
 func (l *loader) decodeYAML(file string, src []byte, lineOffset int, v any) bool {
@@ -409,6 +417,9 @@ func (l *loader) levels(jobs []levelJob) {
 			for i := range next {
 				j := &jobs[i]
 				j.level, j.src = l.level(j.ladder, l.levelOrder[j.ladder.ID], j.id, &j.r)
+				if !bytes.Contains(j.src, []byte("](")) {
+					j.src = nil // the link check needs only files with links; a large framework is hundreds of megabytes
+				}
 			}
 		})
 	}
@@ -454,7 +465,8 @@ func (l *loader) level(ld *Ladder, order map[string]int, id ident, r *reporter) 
 	if !checkText(file, src, r) {
 		return nil, nil
 	}
-	md, ok := splitFrontMatter(file, src, r)
+	// src is this function's (fs.ReadFile's contract) and only ever read after this.
+	md, ok := splitOwnedFrontMatter(file, src, r)
 	if !ok {
 		return nil, nil
 	}

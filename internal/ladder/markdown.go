@@ -1,8 +1,10 @@
 package ladder
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
+	"unsafe"
 )
 
 // A level file is Markdown with a deliberately small structure, read line by line so every
@@ -31,7 +33,21 @@ func normalise(src []byte) string {
 
 // splitFrontMatter separates the front matter from the body. It reports an unclosed front matter.
 func splitFrontMatter(file string, src []byte, r *reporter) (mdFile, bool) {
-	lines := strings.Split(normalise(src), "\n")
+	return splitLines(file, normalise(src), r)
+}
+
+// splitOwnedFrontMatter is splitFrontMatter for a file read for this alone, which no one
+// changes afterwards: its text is used where it is, not copied. The text of a large
+// framework's levels is most of its memory, and a copy of it costs as much again while loading.
+func splitOwnedFrontMatter(file string, src []byte, r *reporter) (mdFile, bool) {
+	if len(src) == 0 || bytes.HasPrefix(src, []byte("\ufeff")) || bytes.IndexByte(src, '\r') >= 0 {
+		return splitFrontMatter(file, src, r)
+	}
+	return splitLines(file, unsafe.String(&src[0], len(src)), r)
+}
+
+func splitLines(file, text string, r *reporter) (mdFile, bool) {
+	lines := strings.Split(text, "\n")
 	if len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}

@@ -3,8 +3,10 @@
 package ladder
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -193,11 +195,14 @@ func (l *Ladder) Areas() []*Area {
 	return out
 }
 
-// Area returns the area with the given id, or nil.
+// Area returns the area with the given id, or nil. Pages look areas up thousands of times, so
+// it allocates nothing.
 func (l *Ladder) Area(id string) *Area {
-	for _, a := range l.Areas() {
-		if a.ID == id {
-			return a
+	for _, g := range l.Groups {
+		for _, a := range g.Areas {
+			if a.ID == id {
+				return a
+			}
 		}
 	}
 	return nil
@@ -277,9 +282,76 @@ func (lv *Level) Area(id string) *LevelArea {
 // (a large framework's is tens of megabytes; `jq .` makes it readable), ending in a newline. The
 // site publishes it and `rungs export --format json` writes it.
 func JSON(f *Framework) ([]byte, error) {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, fmt.Errorf("encode framework.json: %w", err)
+	var b bytes.Buffer
+	if err := WriteJSON(&b, f); err != nil {
+		return nil, err
 	}
-	return append(b, '\n'), nil
+	return b.Bytes(), nil
+}
+
+// WriteJSON writes what JSON returns, a ladder at a time, so that a large framework's JSON is
+// never held in memory whole.
+func WriteJSON(w io.Writer, f *Framework) error {
+	shallow := *f
+	if f.Ladders != nil { // nil encodes as null, with no ladder to stream
+		shallow.Ladders = []*Ladder{}
+	}
+	head, err := json.Marshal(&shallow)
+	if err != nil {
+		return fmt.Errorf("encode framework.json: %w", err)
+	}
+	if f.Ladders == nil {
+		_, err := w.Write(append(head, '\n'))
+		return err
+	}
+	// Inside JSON strings every quote is escaped, so the first `"ladders":[` is the key.
+	const key = `"ladders":[`
+	at := bytes.Index(head, []byte(key)) + len(key)
+	if _, err := w.Write(head[:at]); err != nil {
+		return err
+	}
+	var b []byte
+	for i, l := range f.Ladders {
+		b = b[:0]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = appendLadderJSON(b, l); err != nil {
+			return fmt.Errorf("encode framework.json: ladder %s: %w", l.ID, err)
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	if _, err := w.Write(head[at:]); err != nil {
+		return err
+	}
+	_, err = w.Write([]byte{'\n'})
+	return err
+}
+
+// appendLadderJSON appends a ladder as encoding/json writes it: its levels by appendLevelJSON,
+// the rest by encoding/json.
+func appendLadderJSON(b []byte, l *Ladder) ([]byte, error) {
+	if l == nil || l.Levels == nil {
+		head, err := json.Marshal(l)
+		return append(b, head...), err
+	}
+	shallow := *l
+	shallow.Levels = []*Level{}
+	head, err := json.Marshal(&shallow)
+	if err != nil {
+		return b, err
+	}
+	// No key before "levels" can hold that text, and strings escape their quotes.
+	const key = `"levels":[`
+	at := bytes.Index(head, []byte(key)) + len(key)
+	b = append(b, head[:at]...)
+	for i, lv := range l.Levels {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendLevelJSON(b, lv)
+	}
+	return append(b, head[at:]...), nil
 }

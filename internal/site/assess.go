@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 
 	"github.com/rungs/rungs/internal/guidance"
 	"github.com/rungs/rungs/internal/ladder"
@@ -46,16 +47,16 @@ type assessLadder struct {
 // FrameworkVersion is a short content hash of the framework as published in framework.json: a
 // saved self-assessment names it, so that opening it later shows what changed since.
 func FrameworkVersion(f *ladder.Framework) (string, error) {
-	b, err := ladder.JSON(f)
-	if err != nil {
+	h := sha256.New()
+	if err := ladder.WriteJSON(h, f); err != nil {
 		return "", err
 	}
-	return versionOf(b), nil
+	return versionOf(h), nil
 }
 
-func versionOf(frameworkJSON []byte) string {
-	sum := sha256.Sum256(frameworkJSON)
-	return hex.EncodeToString(sum[:6])
+// versionOf is the version named by the hash of framework.json.
+func versionOf(h hash.Hash) string {
+	return hex.EncodeToString(h.Sum(nil)[:6])
 }
 
 // scaleBar is where on the scale an expectation counts as shown: the second rating from the top
@@ -65,13 +66,14 @@ func scaleBar(scale []ladder.Rating) int {
 }
 
 func (r *renderer) assessPage(c *chrome, home link) error {
-	b, err := r.frameworkJSON()
+	version, err := r.version()
 	if err != nil {
 		return fmt.Errorf("self-assessment: %w", err)
 	}
-	version := versionOf(b)
 	gp := "assets/" + fingerprint("guidance.js", guidance.Script)
-	r.add(gp, guidance.Script)
+	if err := r.put(gp, guidance.Script); err != nil {
+		return err
+	}
 	v := assessView{Script: r.assetURL["assess.js"], Style: r.assetURL["assess.css"], Guidance: r.url(gp)}
 	v.Data = assessData{Title: r.f.Title, Version: version, Scale: r.f.Scale, Bar: scaleBar(r.f.Scale)}
 	for _, l := range r.f.Ladders {
@@ -80,7 +82,7 @@ func (r *renderer) assessPage(c *chrome, home link) error {
 		}
 		al := assessLadder{ID: l.ID, Title: l.Title, Src: r.url(ladderPath(l) + "levels.json"), Promotion: l.Promotion, Tracks: []trackData{}}
 		for _, lv := range l.Levels {
-			al.Levels = append(al.Levels, levelData{ID: lv.ID, Title: lv.Title, Code: lv.Code, URL: r.url(levelPath(l, lv))})
+			al.Levels = append(al.Levels, levelData{ID: lv.ID, Title: lv.Title, Code: lv.Code})
 		}
 		for _, t := range l.Tracks {
 			al.Tracks = append(al.Tracks, trackData{ID: t.ID, Title: t.Title})

@@ -30,7 +30,9 @@ func (r *renderer) assets() error {
 			return err
 		}
 		p := "assets/" + fingerprint(e.Name(), b)
-		r.add(p, b)
+		if err := r.put(p, b); err != nil {
+			return err
+		}
 		r.assetURL[e.Name()] = r.url(p)
 	}
 	if r.f.Logo != "" {
@@ -39,7 +41,9 @@ func (r *renderer) assets() error {
 			return fmt.Errorf("logo: %w", err)
 		}
 		p := "assets/" + fingerprint("logo"+path.Ext(r.f.Logo), b)
-		r.add(p, b)
+		if err := r.put(p, b); err != nil {
+			return err
+		}
 		r.logoURL = r.url(p)
 	}
 	return nil

@@ -1,9 +1,11 @@
 package site
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/rungs/rungs/internal/ladder"
@@ -20,13 +22,19 @@ type legendItem struct {
 
 // seriesClass gives each area of a ladder a stable colour.
 func seriesClass(l *ladder.Ladder, area string) string {
-	for i, a := range l.Areas() {
-		if a.ID == area {
-			return fmt.Sprintf("s%d", i%8)
+	i := 0
+	for _, g := range l.Groups {
+		for _, a := range g.Areas {
+			if a.ID == area {
+				return seriesClasses[i%len(seriesClasses)]
+			}
+			i++
 		}
 	}
 	return "s0"
 }
+
+var seriesClasses = [...]string{"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"}
 
 func areaTitle(l *ladder.Ladder, id string) string {
 	if a := l.Area(id); a != nil {
@@ -35,43 +43,87 @@ func areaTitle(l *ladder.Ladder, id string) string {
 	return id
 }
 
-// rangeChart draws a level's time split: one bar per area from its least to its most share.
-func (r *renderer) rangeChart(l *ladder.Ladder, lv *ladder.Level) template.HTML {
+// appendNum writes a coordinate with at most one decimal, and none when it is whole.
+func appendNum(b *bytes.Buffer, v float64) {
+	var tmp [32]byte
+	n := strconv.AppendFloat(tmp[:0], v, 'f', 1, 64)
+	n = bytes.TrimSuffix(n, []byte(".0"))
+	b.Write(n)
+}
+
+// writeRangeChart draws a level's time split: one bar per area from its least to its most share.
+func writeRangeChart(b *bytes.Buffer, l *ladder.Ladder, lv *ladder.Level) {
 	if len(lv.TimeSplit) == 0 {
-		return ""
+		return
 	}
 	const left, width, row = 200.0, 360.0, 34.0
 	height := row*float64(len(lv.TimeSplit)) + 28
-	var b strings.Builder
-	var alt []string
-	for _, s := range lv.TimeSplit {
-		alt = append(alt, areaTitle(l, s.Area)+" "+percent(s.Range))
+	b.WriteString(`<svg class="chart range-chart" viewBox="0 0 600 `)
+	appendNum(b, height)
+	b.WriteString(`" role="img" aria-label="Share of time: `)
+	for i, s := range lv.TimeSplit {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		appendText(b, areaTitle(l, s.Area)+" "+percent(s.Range))
 	}
-	fmt.Fprintf(&b, `<svg class="chart range-chart" viewBox="0 0 600 %.0f" role="img" aria-label="%s">`, height,
-		html.EscapeString("Share of time: "+strings.Join(alt, ", ")))
+	b.WriteString(`">`)
 	for _, tick := range []float64{0, 25, 50, 75, 100} {
 		x := left + width*tick/100
-		fmt.Fprintf(&b, `<line class="grid" x1="%.1f" x2="%.1f" y1="0" y2="%.0f"/>`, x, x, height-22)
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%.0f" text-anchor="middle">%.0f%%</text>`, x, height-6, tick)
+		b.WriteString(`<line class="grid" x1="`)
+		appendNum(b, x)
+		b.WriteString(`" x2="`)
+		appendNum(b, x)
+		b.WriteString(`" y1="0" y2="`)
+		appendNum(b, height-22)
+		b.WriteString(`"/><text class="tick" x="`)
+		appendNum(b, x)
+		b.WriteString(`" y="`)
+		appendNum(b, height-6)
+		b.WriteString(`" text-anchor="middle">`)
+		appendNum(b, tick)
+		b.WriteString(`%</text>`)
 	}
 	for i, s := range lv.TimeSplit {
 		y := float64(i) * row
-		hi := s.Range.Min
+		hi := 100.0
 		if s.Range.Max != nil {
 			hi = *s.Range.Max
-		} else {
-			hi = 100
 		}
 		x0, x1 := left+width*s.Range.Min/100, left+width*min(hi, 100)/100
 		w := max(x1-x0, 3)
-		fmt.Fprintf(&b, `<text class="label" x="%.0f" y="%.1f" text-anchor="end">%s</text>`, left-10, y+row/2+5, html.EscapeString(areaTitle(l, s.Area)))
-		fmt.Fprintf(&b, `<rect class="track" x="%.0f" y="%.1f" width="%.0f" height="14" rx="7"/>`, left, y+row/2-7, width)
-		fmt.Fprintf(&b, `<rect class="bar %s" x="%.1f" y="%.1f" width="%.1f" height="14" rx="7"><title>%s</title></rect>`,
-			seriesClass(l, s.Area), x0, y+row/2-7, w, html.EscapeString(areaTitle(l, s.Area)+": "+percent(s.Range)))
-		fmt.Fprintf(&b, `<text class="value" x="%.1f" y="%.1f">%s</text>`, min(x0+w+6, 560), y+row/2+5, html.EscapeString(percent(s.Range)))
+		title, p := areaTitle(l, s.Area), percent(s.Range)
+		b.WriteString(`<text class="label" x="`)
+		appendNum(b, left-10)
+		b.WriteString(`" y="`)
+		appendNum(b, y+row/2+5)
+		b.WriteString(`" text-anchor="end">`)
+		appendText(b, title)
+		b.WriteString(`</text><rect class="track" x="`)
+		appendNum(b, left)
+		b.WriteString(`" y="`)
+		appendNum(b, y+row/2-7)
+		b.WriteString(`" width="`)
+		appendNum(b, width)
+		b.WriteString(`" height="14" rx="7"/><rect class="bar `)
+		b.WriteString(seriesClass(l, s.Area))
+		b.WriteString(`" x="`)
+		appendNum(b, x0)
+		b.WriteString(`" y="`)
+		appendNum(b, y+row/2-7)
+		b.WriteString(`" width="`)
+		appendNum(b, w)
+		b.WriteString(`" height="14" rx="7"><title>`)
+		appendText(b, title+": "+p)
+		b.WriteString(`</title></rect><text class="value" x="`)
+		appendNum(b, min(x0+w+6, 560))
+		b.WriteString(`" y="`)
+		appendNum(b, y+row/2+5)
+		b.WriteString(`">`)
+		appendText(b, p)
+		b.WriteString(`</text>`)
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
 }
 
 // splitChart draws the time split of every level of a ladder as stacked bars of the middle of

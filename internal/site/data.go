@@ -1,12 +1,14 @@
 package site
 
 import (
-	"encoding/json"
+	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
+	"io"
+	"slices"
+	"sort"
 	"strings"
-
-	"github.com/yuin/goldmark"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -14,102 +16,128 @@ import (
 // dataJobs add the machine-readable files: framework.json, each ladder's levels.json (what the
 // compare page reads) and the search index. They are separate jobs so they run beside the pages.
 func (r *renderer) dataJobs() []pageJob {
-	jobs := []pageJob{r.addFrameworkJSON, r.searchIndex}
+	jobs := []pageJob{func() error { _, err := r.version(); return err }, r.searchIndex}
 	for _, l := range r.f.Ladders {
 		jobs = append(jobs, func() error { return r.levelsJSON(l) })
 	}
 	return jobs
 }
 
-func (r *renderer) addFrameworkJSON() error {
-	b, err := r.frameworkJSON()
+// writeFrameworkJSON writes framework.json and returns the framework's version, a hash of it.
+func (r *renderer) writeFrameworkJSON() (string, error) {
+	h := sha256.New()
+	err := r.stream("framework.json", func(w io.Writer) error {
+		return ladder.WriteJSON(io.MultiWriter(w, h), r.f)
+	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	r.add("framework.json", b)
-	return nil
+	return versionOf(h), nil
 }
 
-// levelsJSON writes what the compare page needs of one ladder.
+// levelsJSON writes what the compare page, the self-assessment and a level page's "new since"
+// toggle read of one ladder: its areas, tracks and levels, each level with its expectations by
+// area (areas in id order), each expectation's text rendered.
+//
+//	{"id", "title", "areas": [{"id", "title"}], "tracks": [{"id", "title"}] or null,
+//	 "levels": [{"id", "title", "code", "url", "areas": {"area id": [{"id", "name"?, "html", "track"?}]}}]}
 func (r *renderer) levelsJSON(l *ladder.Ladder) error {
-	md := r.markdown()
-	ld := ladderData{ID: l.ID, Title: l.Title}
-	for _, a := range l.Areas() {
-		ld.Areas = append(ld.Areas, areaData{ID: a.ID, Title: a.Title})
-	}
-	for _, t := range l.Tracks {
-		ld.Tracks = append(ld.Tracks, trackData{ID: t.ID, Title: t.Title})
-	}
-	for _, lv := range l.Levels {
-		lvd := levelData{ID: lv.ID, Title: lv.Title, Code: lv.Code, URL: r.url(levelPath(l, lv)), Areas: map[string][]itemData{}}
-		for _, la := range lv.Areas {
-			for _, e := range la.Expectations {
-				lvd.Areas[la.Area] = append(lvd.Areas[la.Area], itemData{ID: e.ID, Name: e.Name, HTML: r.inline(md, lv.Path, e.Text), Track: e.Track})
+	md := r.lazyMarkdown()
+	defer md.release()
+	buf := getBuffer()
+	defer putBuffer(buf)
+	b := buf.AvailableBuffer()
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, l.ID)
+	b = append(b, `,"title":`...)
+	b = appendJSONString(b, l.Title)
+	b = append(b, `,"areas":[`...)
+	n := 0
+	for _, g := range l.Groups {
+		for _, a := range g.Areas {
+			if n > 0 {
+				b = append(b, ',')
 			}
+			n++
+			b = appendIDTitle(b, a.ID, a.Title)
 		}
-		ld.Levels = append(ld.Levels, lvd)
 	}
-	b, err := json.Marshal(ld)
-	if err != nil {
-		return fmt.Errorf("levels.json of %s: %w", l.ID, err)
+	b = append(b, `],"tracks":`...)
+	if len(l.Tracks) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, t := range l.Tracks {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendIDTitle(b, t.ID, t.Title)
+		}
+		b = append(b, ']')
 	}
-	r.add(ladderPath(l)+"levels.json", b)
-	return nil
-}
-
-// searchIndex writes the index the search page loads: every page, ladder, level, expectation
-// and crosswalk title.
-func (r *renderer) searchIndex() error {
-	md := r.markdown()
-	// Each search entry is [title, url, context, text]: arrays keep the index small.
-	var search [][4]string
-	search = append(search, [4]string{r.f.Title, r.url(""), "Home", r.f.Description})
-	for _, p := range r.f.Pages {
-		search = append(search, [4]string{p.Title, r.url(pagePath(p)), "Page", plain(r.block(md, p.Path, p.Body))})
-	}
-	for _, l := range r.f.Ladders {
-		search = append(search, [4]string{l.Title, r.url(ladderPath(l)), "Ladder", l.Summary})
-		for _, lv := range l.Levels {
-			url := r.url(levelPath(l, lv))
-			search = append(search, [4]string{levelName(lv), url, l.Title, lv.Summary})
-			for _, la := range lv.Areas {
-				context := l.Title + " › " + lv.Title + " › " + areaTitle(l, la.Area)
-				for _, e := range la.Expectations {
-					title := r.searchText(md, lv.Path, e.Text)
-					if e.Name != "" {
-						title = e.Name + ": " + title
-					}
-					search = append(search, [4]string{title, url + "#" + e.ID, context, strings.Join(e.Examples, " ")})
+	b = append(b, `,"levels":[`...)
+	var areas []*ladder.LevelArea
+	for i, lv := range l.Levels {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, lv.ID)
+		b = append(b, `,"title":`...)
+		b = appendJSONString(b, lv.Title)
+		b = append(b, `,"code":`...)
+		b = appendJSONString(b, lv.Code)
+		b = append(b, `,"url":`...)
+		b = appendJSONString(b, r.url(levelPath(l, lv)))
+		b = append(b, `,"areas":{`...)
+		areas = append(areas[:0], lv.Areas...)
+		slices.SortStableFunc(areas, func(x, y *ladder.LevelArea) int { return strings.Compare(x.Area, y.Area) })
+		for j, la := range areas {
+			if j > 0 && areas[j-1].Area == la.Area {
+				continue // one list per area, as a map has; the loader allows one section per area
+			}
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, la.Area)
+			b = append(b, `:[`...)
+			for k, e := range la.Expectations {
+				if k > 0 {
+					b = append(b, ',')
 				}
+				b = append(b, `{"id":`...)
+				b = appendJSONString(b, e.ID)
+				if e.Name != "" {
+					b = append(b, `,"name":`...)
+					b = appendJSONString(b, e.Name)
+				}
+				b = append(b, `,"html":`...)
+				if plainText(e.Text) {
+					b = appendJSONText(b, e.Text)
+				} else {
+					b = appendJSONString(b, string(r.inline(md.get(), lv.Path, e.Text)))
+				}
+				if e.Track != "" {
+					b = append(b, `,"track":`...)
+					b = appendJSONString(b, e.Track)
+				}
+				b = append(b, '}')
 			}
+			b = append(b, ']')
 		}
+		b = append(b, "}}"...)
 	}
-	for _, t := range r.f.Crosswalk {
-		if l := r.f.Ladder(t.Ladder); l != nil {
-			if lv := l.Level(t.Level); lv != nil {
-				search = append(search, [4]string{t.Title + " → " + lv.Title, r.url("crosswalk/"), "Titles elsewhere", t.Note})
-			}
-		}
-	}
-	b, err := json.Marshal(search)
-	if err != nil {
-		return err
-	}
-	r.add("search-index.json", b)
-	return nil
+	b = append(b, "]}"...)
+	buf.Write(b)
+	return r.put(ladderPath(l)+"levels.json", buf.Bytes())
 }
 
-type ladderData struct {
-	ID     string      `json:"id"`
-	Title  string      `json:"title"`
-	Areas  []areaData  `json:"areas"`
-	Tracks []trackData `json:"tracks"`
-	Levels []levelData `json:"levels"`
-}
-
-type areaData struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
+func appendIDTitle(b []byte, id, title string) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, id)
+	b = append(b, `,"title":`...)
+	b = appendJSONString(b, title)
+	return append(b, '}')
 }
 
 type trackData struct {
@@ -117,42 +145,32 @@ type trackData struct {
 	Title string `json:"title"`
 }
 
+// levelData is a level as the self-assessment page lists it.
 type levelData struct {
-	ID    string                `json:"id"`
-	Title string                `json:"title"`
-	Code  string                `json:"code"`
-	URL   string                `json:"url"`
-	Areas map[string][]itemData `json:"areas"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Code  string `json:"code"`
 }
 
-type itemData struct {
-	ID    string        `json:"id"`
-	Name  string        `json:"name,omitempty"`
-	HTML  template.HTML `json:"html"`
-	Track string        `json:"track,omitempty"`
-}
-
-// sitemap lists every HTML page except the 404 page. It runs after every page is rendered.
-func (r *renderer) sitemap() {
-	var b strings.Builder
+// sitemap lists every HTML page except the 404 page. It runs after every page is written.
+func (r *renderer) sitemap() error {
+	sort.Strings(r.pagesOut)
+	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
 	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	for _, p := range r.site.Paths() {
-		if !strings.HasSuffix(p, "index.html") {
-			continue
-		}
+	for _, p := range r.pagesOut {
 		loc := r.absolute(strings.TrimSuffix(p, "index.html"))
 		fmt.Fprintf(&b, "  <url><loc>%s</loc></url>\n", template.HTMLEscapeString(loc))
 	}
 	b.WriteString("</urlset>\n")
-	r.add("sitemap.xml", []byte(b.String()))
+	return r.put("sitemap.xml", b.Bytes())
 }
 
 // searchText is an expectation as plain text for the index. Most are plain already and are used
 // as they are; only text with Markdown in it is rendered and stripped.
-func (r *renderer) searchText(md goldmark.Markdown, from, text string) string {
-	if !strings.ContainsAny(text, inlineMarkdownChars) {
-		return strings.Join(strings.Fields(text), " ")
+func (r *renderer) searchText(md *markdown, from, text string) string {
+	if plainText(text) {
+		return text
 	}
-	return plain(r.inline(md, from, text))
+	return plain(r.inline(md.get(), from, text))
 }

@@ -17,7 +17,7 @@ import (
 type Handler struct {
 	site  *Site
 	base  string
-	cache sync.Map // path -> *served
+	cache sync.Map // *File -> *served
 }
 
 // served is what the handler works out once per file and reuses for every request: header values
@@ -43,6 +43,22 @@ func NewHandler(s *Site, baseURL string) (*Handler, error) {
 		return nil, err
 	}
 	return &Handler{site: s, base: base}, nil
+}
+
+// NewHandlerReusing is NewHandler for a site that replaces the one prev serves: what prev
+// worked out for a file (its ETag, its compressed body) is kept for the files the new site
+// shares with the old one, so that after an edit only what changed is compressed again.
+func NewHandlerReusing(prev *Handler, s *Site, baseURL string) (*Handler, error) {
+	h, err := NewHandler(s, baseURL)
+	if err != nil || prev == nil {
+		return h, err
+	}
+	for _, f := range s.Files {
+		if v, ok := prev.cache.Load(f); ok {
+			h.cache.Store(f, v)
+		}
+	}
+	return h, nil
 }
 
 // Site returns the site being served.
@@ -92,7 +108,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // served returns what is worked out once for a file.
 func (h *Handler) served(f *File) *served {
-	if v, ok := h.cache.Load(f.Path); ok {
+	if v, ok := h.cache.Load(f); ok {
 		return v.(*served)
 	}
 	// The ETag is computed here, on first request, because a build written to disk needs none.
@@ -101,7 +117,7 @@ func (h *Handler) served(f *File) *served {
 	if strings.HasPrefix(f.Path, "assets/") {
 		sv.cache = immutable // fingerprinted: the name changes when the content does
 	}
-	v, _ := h.cache.LoadOrStore(f.Path, sv)
+	v, _ := h.cache.LoadOrStore(f, sv)
 	return v.(*served)
 }
 

@@ -1,171 +1,315 @@
 package site
 
 import (
-	"html"
-	"html/template"
+	"bytes"
 	"strconv"
-	"strings"
+
+	"github.com/rungs/rungs/internal/ladder"
 )
 
 // Expectation lists are written here rather than in templates: a large framework has a hundred
-// thousand of them, and html/template's escaping per action made rendering several times slower.
-// Every value that is not already HTML goes through html.EscapeString.
+// thousand of them. They are written straight into the page's buffer; every value that is not
+// already HTML goes through appendText or appendURL.
 
-// itemsHTML writes a list of expectations as on a level page.
-func itemsHTML(items []itemView) template.HTML {
-	var b strings.Builder
+// itemView is one expectation or trait as a page lists it.
+type itemView struct {
+	e      *ladder.Expectation
+	from   string // the level's file, which its links are relative to
+	diff   string // "new" or "changed" compared with the level below; "" when the same
+	trackT string // the track's title, for a track-specific expectation
+}
+
+// items sorts what a level expects in one area into every-track and per-track lists, marking
+// each against the level below (prev) when there is one.
+func (r *renderer) items(l *ladder.Ladder, lv *ladder.Level, la *ladder.LevelArea, prev map[string]*ladder.Expectation) ([]itemView, []trackList) {
+	all := make([]itemView, 0, len(la.Expectations))
+	var byTrack map[string][]itemView
+	for _, e := range la.Expectations {
+		it := itemView{e: e, from: lv.Path}
+		if prev != nil {
+			switch p, ok := prev[e.ID]; {
+			case !ok:
+				it.diff = "new"
+			case p.Text != e.Text:
+				it.diff = "changed"
+			}
+		}
+		if e.Track == "" {
+			all = append(all, it)
+			continue
+		}
+		if t := l.Track(e.Track); t != nil {
+			it.trackT = t.Title
+		}
+		if byTrack == nil {
+			byTrack = map[string][]itemView{}
+		}
+		byTrack[e.Track] = append(byTrack[e.Track], it)
+	}
+	var tracks []trackList
+	for _, t := range l.Tracks {
+		if items := byTrack[t.ID]; len(items) > 0 {
+			tracks = append(tracks, trackList{track: t, items: items})
+		}
+	}
+	return all, tracks
+}
+
+// trackList is the expectations of one track in one area.
+type trackList struct {
+	track *ladder.Track
+	items []itemView
+}
+
+// writeInline writes one line of the framework's Markdown, rendered.
+func (r *renderer) writeInline(b *bytes.Buffer, md *markdown, from, src string) {
+	if plainText(src) {
+		appendText(b, src)
+		return
+	}
+	b.WriteString(string(r.inline(md.get(), from, src)))
+}
+
+// writeItems writes a list of expectations as on a level page. What is new or grown since the
+// level below is marked with data-diff; the level page's script shows it on request, with the
+// text of the level below from levels.json.
+func (r *renderer) writeItems(b *bytes.Buffer, md *markdown, items []itemView, edit string) {
 	b.WriteString(`<ul class="expectations">`)
 	for _, it := range items {
 		b.WriteString(`<li id="`)
-		b.WriteString(html.EscapeString(it.Anchor))
+		appendText(b, it.e.ID)
 		b.WriteString(`" class="exp"`)
-		if it.Diff != "" {
-			b.WriteString(` data-diff="` + it.Diff + `"`)
+		if it.diff != "" {
+			b.WriteString(` data-diff="` + it.diff + `"`)
 		}
-		if it.Track != "" {
-			b.WriteString(` data-track="` + html.EscapeString(it.Track) + `"`)
+		if it.e.Track != "" {
+			b.WriteString(` data-track="`)
+			appendText(b, it.e.Track)
+			b.WriteString(`"`)
 		}
-		b.WriteString(`><div class="exp-body">`)
-		if it.Name != "" {
-			b.WriteString(`<strong class="trait">` + html.EscapeString(it.Name) + `</strong> `)
+		b.WriteString(`>`)
+		if it.e.Name != "" {
+			b.WriteString(`<strong class="trait">`)
+			appendText(b, it.e.Name)
+			b.WriteString(`</strong> `)
 		}
-		b.WriteString(`<span class="exp-text">` + string(it.HTML) + `</span>`)
-		switch it.Diff {
-		case "new":
-			b.WriteString(` <span class="diff-tag">New</span>`)
-		case "changed":
-			b.WriteString(` <span class="diff-tag">Grown</span>`)
-		}
-		b.WriteString(`</div>`)
-		if len(it.Examples) > 0 {
+		r.writeInline(b, md, it.from, it.e.Text)
+		if len(it.e.Examples) > 0 {
 			b.WriteString(`<ul class="examples">`)
-			for _, ex := range it.Examples {
-				b.WriteString(`<li>` + string(ex) + `</li>`)
+			for _, ex := range it.e.Examples {
+				b.WriteString(`<li>`)
+				r.writeInline(b, md, it.from, ex)
+				b.WriteString(`</li>`)
 			}
 			b.WriteString(`</ul>`)
 		}
-		if it.Was != "" {
-			b.WriteString(`<p class="was"><span>Below:</span> ` + string(it.Was) + `</p>`)
-		}
-		b.WriteString(`<div class="exp-tools"><a class="anchor" href="#` + html.EscapeString(it.Anchor) + `" aria-label="Link to this expectation">#</a>`)
-		if it.Edit != "" {
-			b.WriteString(` <a class="edit" href="` + html.EscapeString(it.Edit) + `">Suggest a change</a>`)
+		b.WriteString(`<div class="exp-tools"><a class="anchor" href="#`)
+		appendText(b, it.e.ID)
+		b.WriteString(`" aria-label="Link to this expectation">#</a>`)
+		if edit != "" {
+			b.WriteString(` <a class="edit" href="`)
+			appendURL(b, edit)
+			b.WriteString(`">Suggest a change</a>`)
 		}
 		b.WriteString(`</div></li>`)
 	}
 	b.WriteString(`</ul>`)
-	return template.HTML(b.String())
 }
 
-// cellHTML writes the expectations of one level in one area, as in a matrix cell.
-func cellHTML(items []itemView) template.HTML {
+// writeCell writes the expectations of one level in one area, as in a matrix cell.
+func (r *renderer) writeCell(b *bytes.Buffer, md *markdown, items []itemView) {
 	if len(items) == 0 {
-		return ""
+		return
 	}
-	var b strings.Builder
 	b.WriteString(`<ul>`)
 	for _, it := range items {
 		b.WriteString(`<li`)
-		if it.Track != "" {
-			b.WriteString(` data-track="` + html.EscapeString(it.Track) + `"`)
+		if it.e.Track != "" {
+			b.WriteString(` data-track="`)
+			appendText(b, it.e.Track)
+			b.WriteString(`"`)
 		}
 		b.WriteString(`>`)
-		if it.Name != "" {
-			b.WriteString(`<strong>` + html.EscapeString(it.Name) + `</strong> `)
+		if it.e.Name != "" {
+			b.WriteString(`<strong>`)
+			appendText(b, it.e.Name)
+			b.WriteString(`</strong> `)
 		}
-		b.WriteString(string(it.HTML))
-		if it.TrackT != "" {
-			b.WriteString(` <span class="badge">` + html.EscapeString(it.TrackT) + `</span>`)
+		r.writeInline(b, md, it.from, it.e.Text)
+		if it.trackT != "" {
+			b.WriteString(` <span class="badge">`)
+			appendText(b, it.trackT)
+			b.WriteString(`</span>`)
 		}
 		b.WriteString(`</li>`)
 	}
 	b.WriteString(`</ul>`)
-	return template.HTML(b.String())
 }
 
-// groupsHTML writes the areas of a level page, group by group.
-func groupsHTML(groups []groupView) template.HTML {
-	var b strings.Builder
-	for _, g := range groups {
-		id := html.EscapeString(g.ID)
-		b.WriteString(`<section class="group" aria-labelledby="group-` + id + `"><h2 id="group-` + id + `">` + html.EscapeString(g.Title) + `</h2>`)
+// writeLevelGroups writes the areas of a level page, group by group, marked against the level
+// below.
+func (r *renderer) writeLevelGroups(b *bytes.Buffer, md *markdown, l *ladder.Ladder, lv, below *ladder.Level) {
+	var prev map[string]*ladder.Expectation
+	if below != nil {
+		prev = map[string]*ladder.Expectation{}
+		for _, la := range below.Areas {
+			for _, e := range la.Expectations {
+				prev[e.ID] = e
+			}
+		}
+	}
+	edit := r.editURL(lv.Path)
+	for _, g := range l.Groups {
+		if !anyShown(l, lv, g) {
+			continue
+		}
+		b.WriteString(`<section class="group" aria-labelledby="group-`)
+		appendText(b, g.ID)
+		b.WriteString(`"><h2 id="group-`)
+		appendText(b, g.ID)
+		b.WriteString(`">`)
+		appendText(b, g.Title)
+		b.WriteString(`</h2>`)
 		for _, a := range g.Areas {
-			aid := html.EscapeString(a.ID)
-			b.WriteString(`<section class="area" id="` + aid + `" aria-labelledby="h-` + aid + `"><h3 id="h-` + aid + `">` + html.EscapeString(a.Title) + `</h3>`)
+			if !shown(l, lv, a) {
+				continue
+			}
+			b.WriteString(`<section class="area" id="`)
+			appendText(b, a.ID)
+			b.WriteString(`" aria-labelledby="h-`)
+			appendText(b, a.ID)
+			b.WriteString(`"><h3 id="h-`)
+			appendText(b, a.ID)
+			b.WriteString(`">`)
+			appendText(b, a.Title)
+			b.WriteString(`</h3>`)
 			if a.Description != "" {
-				b.WriteString(`<p class="area-desc">` + string(a.Description) + `</p>`)
+				b.WriteString(`<p class="area-desc">`)
+				r.writeInline(b, md, l.Path, a.Description)
+				b.WriteString(`</p>`)
 			}
-			b.WriteString(string(a.Items))
-			for _, t := range a.Tracks {
-				b.WriteString(`<div class="track-block" data-track="` + html.EscapeString(t.Track.ID) + `"><h4>` + html.EscapeString(t.Track.Title) + ` track</h4>` + string(t.Items) + `</div>`)
+			var all []itemView
+			var tracks []trackList
+			if la := lv.Area(a.ID); la != nil {
+				all, tracks = r.items(l, lv, la, prev)
 			}
-			if a.Items == "" && len(a.Tracks) == 0 {
+			if len(all) > 0 {
+				r.writeItems(b, md, all, edit)
+			}
+			for _, t := range tracks {
+				b.WriteString(`<div class="track-block" data-track="`)
+				appendText(b, t.track.ID)
+				b.WriteString(`"><h4>`)
+				appendText(b, t.track.Title)
+				b.WriteString(` track</h4>`)
+				r.writeItems(b, md, t.items, edit)
+				b.WriteString(`</div>`)
+			}
+			if len(all) == 0 && len(tracks) == 0 {
 				b.WriteString(`<p class="empty">Nothing listed at this level.</p>`)
 			}
 			b.WriteString("</section>\n")
 		}
 		b.WriteString("</section>\n")
 	}
-	return template.HTML(b.String())
 }
 
-// sideHTML writes the list of a ladder's levels, marking the current one.
-func sideHTML(levels []link) template.HTML {
-	var b strings.Builder
+// writeSide writes the list of a ladder's levels, marking the current one.
+func writeSide(b *bytes.Buffer, levels []link) {
 	b.WriteString(`<ol>`)
 	for _, l := range levels {
-		b.WriteString(`<li><a href="` + html.EscapeString(l.URL) + `"`)
+		b.WriteString(`<li><a href="`)
+		appendURL(b, l.URL)
+		b.WriteString(`"`)
 		if l.Current {
 			b.WriteString(` aria-current="page"`)
 		}
-		b.WriteString(`>` + html.EscapeString(l.Title) + `</a></li>`)
+		b.WriteString(`>`)
+		appendText(b, l.Title)
+		b.WriteString(`</a></li>`)
 	}
 	b.WriteString(`</ol>`)
-	return template.HTML(b.String())
 }
 
-// tocHTML writes the "on this page" links to each area.
-func tocHTML(groups []groupView) template.HTML {
-	var b strings.Builder
+// shown reports whether a level's page shows area a: an area that starts higher up the ladder
+// is left out of the levels below, unless the level lists something in it all the same.
+func shown(l *ladder.Ladder, lv *ladder.Level, a *ladder.Area) bool {
+	return l.Applies(a, lv.ID) || lv.Area(a.ID) != nil
+}
+
+// anyShown reports whether a level's page shows any area of group g.
+func anyShown(l *ladder.Ladder, lv *ladder.Level, g *ladder.Group) bool {
+	for _, a := range g.Areas {
+		if shown(l, lv, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeTOC writes the "on this page" links to each area the level's page shows.
+func writeTOC(b *bytes.Buffer, l *ladder.Ladder, lv *ladder.Level) {
 	b.WriteString(`<ul>`)
-	for _, g := range groups {
+	for _, g := range l.Groups {
 		for _, a := range g.Areas {
-			b.WriteString(`<li><a href="#` + html.EscapeString(a.ID) + `">` + html.EscapeString(a.Title) + `</a></li>`)
+			if !shown(l, lv, a) {
+				continue
+			}
+			b.WriteString(`<li><a href="#`)
+			appendText(b, a.ID)
+			b.WriteString(`">`)
+			appendText(b, a.Title)
+			b.WriteString(`</a></li>`)
 		}
 	}
 	b.WriteString(`<li><a href="#section-indicators">Broad indicators</a></li></ul>`)
-	return template.HTML(b.String())
 }
 
-// splitTableHTML writes a level's time split as a table, the chart's accessible twin.
-func splitTableHTML(rows []splitRow) template.HTML {
+// writeSplitTable writes a level's time split as a table, the chart's accessible twin.
+func writeSplitTable(b *bytes.Buffer, rows []splitRow) {
 	if len(rows) == 0 {
-		return ""
+		return
 	}
-	var b strings.Builder
 	b.WriteString(`<table class="split-table"><caption class="visually-hidden">Share of time per area</caption><thead><tr><th scope="col">Area</th><th scope="col">Share of time</th></tr></thead><tbody>`)
 	for _, r := range rows {
-		b.WriteString(`<tr><th scope="row">` + html.EscapeString(r.Area) + `</th><td>` + html.EscapeString(r.Range) + `</td></tr>`)
+		b.WriteString(`<tr><th scope="row">`)
+		appendText(b, r.Area)
+		b.WriteString(`</th><td>`)
+		appendText(b, r.Range)
+		b.WriteString(`</td></tr>`)
 	}
 	b.WriteString(`</tbody></table>`)
-	return template.HTML(b.String())
 }
 
-// matrixBodyHTML writes the matrix's rows: a heading row per group, then a row per area with a
-// cell per level (ids gives each cell's level, for the level filter).
-func matrixBodyHTML(groups []groupView, ids []string) template.HTML {
-	var b strings.Builder
-	span := strconv.Itoa(len(ids) + 1)
-	for _, g := range groups {
-		b.WriteString(`<tbody><tr class="group-row"><th scope="rowgroup" colspan="` + span + `">` + html.EscapeString(g.Title) + "</th></tr>\n")
+// writeMatrixBody writes the matrix's rows: a heading row per group, then a row per area with a
+// cell per level (each cell names its level, for the level filter).
+func (r *renderer) writeMatrixBody(b *bytes.Buffer, md *markdown, l *ladder.Ladder) {
+	span := strconv.Itoa(len(l.Levels) + 1)
+	for _, g := range l.Groups {
+		b.WriteString(`<tbody><tr class="group-row"><th scope="rowgroup" colspan="` + span + `">`)
+		appendText(b, g.Title)
+		b.WriteString("</th></tr>\n")
 		for _, a := range g.Areas {
-			b.WriteString(`<tr data-area="` + html.EscapeString(a.ID) + `"><th scope="row">` + html.EscapeString(a.Title) + `</th>`)
-			for i, c := range a.Cells {
-				b.WriteString(`<td data-level="` + html.EscapeString(ids[i]) + `">` + string(c) + `</td>`)
+			b.WriteString(`<tr data-area="`)
+			appendText(b, a.ID)
+			b.WriteString(`"><th scope="row">`)
+			appendText(b, a.Title)
+			b.WriteString(`</th>`)
+			for _, lv := range l.Levels {
+				b.WriteString(`<td data-level="`)
+				appendText(b, lv.ID)
+				b.WriteString(`">`)
+				if la := lv.Area(a.ID); la != nil {
+					all, tracks := r.items(l, lv, la, nil)
+					for _, t := range tracks {
+						all = append(all, t.items...)
+					}
+					r.writeCell(b, md, all)
+				}
+				b.WriteString(`</td>`)
 			}
 			b.WriteString("</tr>\n")
 		}
 		b.WriteString("</tbody>\n")
 	}
-	return template.HTML(b.String())
 }

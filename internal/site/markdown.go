@@ -7,6 +7,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -71,6 +73,34 @@ func (r *renderer) rewriteLink(from, dest string) string {
 	return u
 }
 
+// markdown is a Markdown renderer from the renderer's pool, taken on first use: most pages need
+// none, as most expectations are plain text, and making one costs more than rendering a line.
+type markdown struct {
+	r  *renderer
+	md goldmark.Markdown
+}
+
+func (r *renderer) lazyMarkdown() *markdown { return &markdown{r: r} }
+
+func (m *markdown) get() goldmark.Markdown {
+	if m.md == nil {
+		if v := m.r.mdPool.Get(); v != nil {
+			m.md = v.(goldmark.Markdown)
+		} else {
+			m.md = m.r.markdown()
+		}
+	}
+	return m.md
+}
+
+// release gives the renderer back to the pool.
+func (m *markdown) release() {
+	if m.md != nil {
+		m.r.mdPool.Put(m.md)
+		m.md = nil
+	}
+}
+
 func (r *renderer) markdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough),
@@ -118,6 +148,9 @@ func (r *renderer) block(md goldmark.Markdown, from, src string) template.HTML {
 	if src == "" {
 		return ""
 	}
+	if plainParagraph(src) {
+		return template.HTML("<p>" + strings.ReplaceAll(src, `"`, "&quot;") + "</p>\n")
+	}
 	var b bytes.Buffer
 	ctx := parser.NewContext()
 	ctx.Set(sourceKey, from)
@@ -127,14 +160,37 @@ func (r *renderer) block(md goldmark.Markdown, from, src string) template.HTML {
 	return template.HTML(b.String())
 }
 
+// plainParagraph reports whether src is one line of plain words, which is a paragraph of
+// itself: it starts with a letter (not a list's number or mark, a heading's #, a quote's >)
+// and has nothing inline Markdown or HTML would read. Most levels' introductions are; they
+// render without a parser.
+func plainParagraph(src string) bool {
+	if src == "" || !plainText(src) || strings.TrimSpace(src) != src {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(src)
+	return unicode.IsLetter(r)
+}
+
 // inlineMarkdownChars are the characters that can start inline Markdown (emphasis, code, links,
 // HTML, entities, escapes). A one-line text without any renders to itself, escaped: that is most
 // expectations, and much faster than parsing them.
 const inlineMarkdownChars = "*_`[]<>&\\!~|\n"
 
+// plainText reports whether a line has no Markdown in it.
+func plainText(src string) bool { return !strings.ContainsAny(src, inlineMarkdownChars) }
+
+// inlineLazy is inline with a renderer taken only when the line has Markdown in it.
+func (r *renderer) inlineLazy(md *markdown, from, src string) template.HTML {
+	if plainText(src) {
+		return template.HTML(html.EscapeString(src))
+	}
+	return r.inline(md.get(), from, src)
+}
+
 // inline renders one line of Markdown (an expectation) without the paragraph around it.
 func (r *renderer) inline(md goldmark.Markdown, from, src string) template.HTML {
-	if !strings.ContainsAny(src, inlineMarkdownChars) {
+	if plainText(src) {
 		return template.HTML(html.EscapeString(src))
 	}
 	out := string(r.block(md, from, src))

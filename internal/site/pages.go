@@ -82,8 +82,18 @@ func (r *renderer) pages() []pageJob {
 	return jobs
 }
 
-// page executes a page's template and adds the result.
+// page writes a page whose content is a template's.
 func (r *renderer) page(p *page, tmpl string) error {
+	return r.pageWith(p, func(b *bytes.Buffer) error {
+		if err := templates[tmpl].ExecuteTemplate(b, "content", p); err != nil {
+			return fmt.Errorf("render %s: %w", p.Path, err)
+		}
+		return nil
+	})
+}
+
+// pageWith writes a page whose content is what content writes.
+func (r *renderer) pageWith(p *page, content func(*bytes.Buffer) error) error {
 	if p.Path != "404.html" { // the 404 page stands in for addresses that do not exist
 		p.Canonical = r.absolute(p.Path)
 	}
@@ -94,13 +104,12 @@ func (r *renderer) page(p *page, tmpl string) error {
 	if p.Footer, err = r.chromeHTML("footer", p); err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.Grow(48 << 10) // most pages are tens of kilobytes; growing by doubling copies them again
-	if err := templates[tmpl].ExecuteTemplate(&b, "layout", p); err != nil {
-		return fmt.Errorf("render %s: %w", p.Path, err)
+	b := getBuffer()
+	defer putBuffer(b)
+	if err := r.writePage(b, p, content); err != nil {
+		return err
 	}
-	r.add(file(p.Path), b.Bytes())
-	return nil
+	return r.put(file(p.Path), b.Bytes())
 }
 
 // chromeHTML renders the header or footer for the page's section, once per section.
@@ -178,7 +187,7 @@ func (r *renderer) ladderPage(c *chrome, home link, l *ladder.Ladder) error {
 	if len(l.Levels) > 1 {
 		v.Compare = r.url("compare/") + "?a=" + l.ID + "/" + l.Levels[0].ID + "&b=" + l.ID + "/" + l.Levels[1].ID
 	}
-	v.Groups = r.groups(md, l, nil, nil)
+	v.Groups = r.groups(md, l)
 	v.Chart, v.Legend = r.splitChart(l)
 	v.Relations = r.relations(l)
 	return r.page(&page{Site: c, Title: l.Title, Description: l.Summary, Section: "ladder:" + l.ID,
@@ -202,11 +211,9 @@ func (r *renderer) relations(l *ladder.Ladder) []relation {
 			out = append(out, relation{Text: "Branches from", Links: []link{lk}})
 		}
 	}
-	for _, other := range r.f.Ladders {
-		if other.BranchesFrom != nil && other.BranchesFrom.Ladder == l.ID {
-			if lv := l.Level(other.BranchesFrom.Level); lv != nil {
-				out = append(out, relation{Text: other.Title + " branches from " + lv.Title, Links: []link{{Title: other.Title, URL: r.url(ladderPath(other))}}})
-			}
+	for _, other := range r.links().branches[l.ID] {
+		if lv := l.Level(other.BranchesFrom.Level); lv != nil {
+			out = append(out, relation{Text: other.Title + " branches from " + lv.Title, Links: []link{{Title: other.Title, URL: r.url(ladderPath(other))}}})
 		}
 	}
 	for _, lv := range l.Levels {
@@ -225,54 +232,44 @@ func (r *renderer) relations(l *ladder.Ladder) []relation {
 
 // equivalents lists the levels of other ladders declared equal to lv, in either direction.
 func (r *renderer) equivalents(l *ladder.Ladder, lv *ladder.Level) []ladder.LevelRef {
-	var out []ladder.LevelRef
-	for _, eq := range l.Equivalences {
-		if eq.Level == lv.ID {
-			out = append(out, eq.Equals)
-		}
-	}
-	for _, other := range r.f.Ladders {
-		for _, eq := range other.Equivalences {
-			if eq.Equals.Ladder == l.ID && eq.Equals.Level == lv.ID {
-				out = append(out, ladder.LevelRef{Ladder: other.ID, Level: eq.Level})
-			}
-		}
-	}
-	return out
+	return r.links().equal[ladder.LevelRef{Ladder: l.ID, Level: lv.ID}]
 }
 
-// groups renders the areas of a ladder; with a level, its expectations too, marked against the
-// level below.
-func (r *renderer) groups(md goldmark.Markdown, l *ladder.Ladder, lv, below *ladder.Level) []groupView {
-	var prev map[string]*ladder.Expectation
-	if below != nil {
-		prev = map[string]*ladder.Expectation{}
-		for _, la := range below.Areas {
-			for _, e := range la.Expectations {
-				prev[e.ID] = e
-			}
+// ladderLinks are how ladders stand beside each other, gathered once for the whole site: each
+// ladder's and level's page lists them, and asking every other ladder each time costs a large
+// framework the square of its ladders.
+type ladderLinks struct {
+	equal    map[ladder.LevelRef][]ladder.LevelRef // a level -> the levels declared equal to it
+	branches map[string][]*ladder.Ladder           // a ladder -> the ladders that branch from it
+}
+
+func (r *renderer) gatherLinks() *ladderLinks {
+	ll := &ladderLinks{equal: map[ladder.LevelRef][]ladder.LevelRef{}, branches: map[string][]*ladder.Ladder{}}
+	for _, l := range r.f.Ladders {
+		for _, eq := range l.Equivalences {
+			from := ladder.LevelRef{Ladder: l.ID, Level: eq.Level}
+			ll.equal[from] = append(ll.equal[from], eq.Equals)
 		}
 	}
+	// Declared on the other side, listed after those declared on this one.
+	for _, other := range r.f.Ladders {
+		for _, eq := range other.Equivalences {
+			ll.equal[eq.Equals] = append(ll.equal[eq.Equals], ladder.LevelRef{Ladder: other.ID, Level: eq.Level})
+		}
+		if b := other.BranchesFrom; b != nil {
+			ll.branches[b.Ladder] = append(ll.branches[b.Ladder], other)
+		}
+	}
+	return ll
+}
+
+// groups lists the areas of a ladder, group by group, with what each means.
+func (r *renderer) groups(md goldmark.Markdown, l *ladder.Ladder) []groupView {
 	var out []groupView
 	for _, g := range l.Groups {
 		gv := groupView{ID: g.ID, Title: g.Title}
 		for _, a := range g.Areas {
-			if lv != nil && !l.Applies(a, lv.ID) && lv.Area(a.ID) == nil {
-				continue // the area starts higher up the ladder
-			}
-			av := areaView{ID: a.ID, Title: a.Title, Description: r.inline(md, l.Path, a.Description), Traits: a.Kind == ladder.KindTraits}
-			if lv != nil {
-				if la := lv.Area(a.ID); la != nil {
-					all, tracks := r.items(md, l, lv, la, prev)
-					if len(all) > 0 {
-						av.Items = itemsHTML(all)
-					}
-					for _, t := range tracks {
-						av.Tracks = append(av.Tracks, trackItems{Track: t.track, Items: itemsHTML(t.items)})
-					}
-				}
-			}
-			gv.Areas = append(gv.Areas, av)
+			gv.Areas = append(gv.Areas, areaView{ID: a.ID, Title: a.Title, Description: r.inline(md, l.Path, a.Description), Traits: a.Kind == ladder.KindTraits})
 		}
 		if len(gv.Areas) > 0 {
 			out = append(out, gv)
@@ -281,58 +278,18 @@ func (r *renderer) groups(md goldmark.Markdown, l *ladder.Ladder, lv, below *lad
 	return out
 }
 
-// trackList is the expectations of one track in one area.
-type trackList struct {
-	track *ladder.Track
-	items []itemView
-}
-
-// items renders what a level expects in one area, split into every-track and per-track lists.
-func (r *renderer) items(md goldmark.Markdown, l *ladder.Ladder, lv *ladder.Level, la *ladder.LevelArea, prev map[string]*ladder.Expectation) ([]itemView, []trackList) {
-	var all []itemView
-	byTrack := map[string][]itemView{}
-	edit := r.editURL(lv.Path)
-	for _, e := range la.Expectations {
-		it := itemView{ID: e.ID, Anchor: e.ID, Name: e.Name, HTML: r.inline(md, lv.Path, e.Text), Track: e.Track, Edit: edit}
-		for _, ex := range e.Examples {
-			it.Examples = append(it.Examples, r.inline(md, lv.Path, ex))
-		}
-		if prev != nil {
-			switch p, ok := prev[e.ID]; {
-			case !ok:
-				it.Diff = "new"
-			case p.Text != e.Text:
-				it.Diff = "changed"
-				it.Was = r.inline(md, lv.Path, p.Text)
-			}
-		}
-		if e.Track == "" {
-			all = append(all, it)
-			continue
-		}
-		if t := l.Track(e.Track); t != nil {
-			it.TrackT = t.Title
-		}
-		byTrack[e.Track] = append(byTrack[e.Track], it)
-	}
-	var tracks []trackList
-	for _, t := range l.Tracks {
-		if items := byTrack[t.ID]; len(items) > 0 {
-			tracks = append(tracks, trackList{track: t, items: items})
-		}
-	}
-	return all, tracks
-}
-
 func (r *renderer) levelPage(c *chrome, home link, l *ladder.Ladder, i int) error {
 	lv := l.Levels[i]
-	md := r.markdown()
-	v := levelView{Ladder: l, Level: lv, Intro: r.block(md, lv.Path, lv.Intro), Tracks: l.Tracks, Matrix: r.url(matrixPath(l))}
-	var below *ladder.Level
+	md := r.lazyMarkdown()
+	defer md.release()
+	v := levelView{Ladder: l, Level: lv, Matrix: r.url(matrixPath(l))}
+	if lv.Intro != "" {
+		v.Intro = r.block(md.get(), lv.Path, lv.Intro)
+	}
 	if i > 0 {
-		below = l.Levels[i-1]
-		v.Prev = r.card(l, below)
-		v.Below = below.Title
+		v.Below = l.Levels[i-1]
+		v.Prev = r.card(l, v.Below)
+		v.LevelsJSON = r.url(ladderPath(l) + "levels.json")
 	}
 	if i+1 < len(l.Levels) {
 		next := l.Levels[i+1]
@@ -349,15 +306,15 @@ func (r *renderer) levelPage(c *chrome, home link, l *ladder.Ladder, i int) erro
 			}
 		}
 	}
-	v.Groups = r.groups(md, l, lv, below)
-	v.GroupsHTML = groupsHTML(v.Groups)
-	v.SideHTML = sideHTML(v.Levels)
-	v.TocHTML = tocHTML(v.Groups)
 	v.Indicators = r.indicators(l, lv)
-	v.Indicators.Notes = r.block(md, lv.Path, lv.IndicatorNotes)
-	title := lv.Title
-	return r.page(&page{Site: c, Title: title, Description: lv.Summary, Section: "ladder:" + l.ID, Path: levelPath(l, lv),
-		Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}, Body: v}, "level")
+	if lv.IndicatorNotes != "" {
+		v.Indicators.Notes = r.block(md.get(), lv.Path, lv.IndicatorNotes)
+	}
+	return r.pageWith(&page{Site: c, Title: lv.Title, Description: lv.Summary, Section: "ladder:" + l.ID, Path: levelPath(l, lv),
+		Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}}, func(b *bytes.Buffer) error {
+		r.levelContent(b, md, &v)
+		return nil
+	})
 }
 
 func (r *renderer) indicators(l *ladder.Ladder, lv *ladder.Level) indicatorsView {
@@ -369,8 +326,6 @@ func (r *renderer) indicators(l *ladder.Ladder, lv *ladder.Level) indicatorsView
 		}
 		v.Rows = append(v.Rows, splitRow{Area: title, Range: percent(s.Range)})
 	}
-	v.Chart = r.rangeChart(l, lv)
-	v.Table = splitTableHTML(v.Rows)
 	return v
 }
 
@@ -383,7 +338,8 @@ type matrixView struct {
 }
 
 func (r *renderer) matrixPage(c *chrome, home link, l *ladder.Ladder) error {
-	md := r.markdown()
+	md := r.lazyMarkdown()
+	defer md.release()
 	v := matrixView{Ladder: l}
 	for _, lv := range l.Levels {
 		v.Levels = append(v.Levels, link{Title: levelName(lv), URL: r.url(levelPath(l, lv))})
@@ -392,24 +348,14 @@ func (r *renderer) matrixPage(c *chrome, home link, l *ladder.Ladder) error {
 	for _, g := range l.Groups {
 		gv := groupView{ID: g.ID, Title: g.Title}
 		for _, a := range g.Areas {
-			av := areaView{ID: a.ID, Title: a.Title, Traits: a.Kind == ladder.KindTraits}
-			for _, lv := range l.Levels {
-				la := lv.Area(a.ID)
-				if la == nil {
-					av.Cells = append(av.Cells, "")
-					continue
-				}
-				all, tracks := r.items(md, l, lv, la, nil)
-				for _, t := range tracks {
-					all = append(all, t.items...)
-				}
-				av.Cells = append(av.Cells, cellHTML(all))
-			}
-			gv.Areas = append(gv.Areas, av)
+			gv.Areas = append(gv.Areas, areaView{ID: a.ID, Title: a.Title, Traits: a.Kind == ladder.KindTraits})
 		}
 		v.Groups = append(v.Groups, gv)
 	}
-	v.BodyHTML = matrixBodyHTML(v.Groups, v.IDs)
+	body := getBuffer()
+	defer putBuffer(body)
+	r.writeMatrixBody(body, md, l)
+	v.BodyHTML = template.HTML(body.String())
 	return r.page(&page{Site: c, Title: l.Title + " matrix", Description: "Every area of " + l.Title + " across its levels.",
 		Section: "ladder:" + l.ID, Path: matrixPath(l), Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}, Body: v}, "matrix")
 }

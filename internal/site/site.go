@@ -4,14 +4,16 @@
 package site
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"path"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/ladder"
@@ -40,7 +42,7 @@ type File struct {
 	Type string // its Content-Type
 }
 
-// Site is every file of a rendered site.
+// Site is every file of a rendered site, in memory.
 type Site struct {
 	Files map[string]*File
 }
@@ -55,25 +57,38 @@ func (s *Site) Paths() []string {
 	return paths
 }
 
-// Render renders the whole site of framework f, whose files are in fsys (for the logo).
+// Render renders the whole site of framework f, whose files are in fsys (for the logo), into
+// memory: what `rungs serve` serves.
 func Render(f *ladder.Framework, fsys fs.FS, opts Options) (*Site, error) {
+	s := &Site{Files: map[string]*File{}}
+	if _, err := render(context.Background(), f, fsys, opts, &memSink{site: s}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// render renders every file of the site into out and returns how many there are. Files go to
+// out as soon as they are rendered, so that a site written to disk is never held in memory
+// whole; what is kept until the end is what later files need (the sitemap's list of pages).
+// Once ctx is cancelled no more files are rendered, and ctx's error is returned.
+func render(ctx context.Context, f *ladder.Framework, fsys fs.FS, opts Options, out sink) (int, error) {
 	base, err := basePath(opts.BaseURL)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	r := &renderer{f: f, fsys: fsys, opts: opts, base: base, site: &Site{Files: map[string]*File{}}}
-	// framework.json is published and also versions the self-assessment: encoded once, by
-	// whichever job needs it first.
-	r.frameworkJSON = sync.OnceValues(func() ([]byte, error) { return ladder.JSON(f) })
+	r := &renderer{f: f, fsys: fsys, opts: opts, base: base, out: out}
+	r.init()
 	if err := r.assets(); err != nil {
-		return nil, err
+		return 0, err
 	}
 	jobs := append(r.dataJobs(), r.pages()...)
-	if err := r.run(jobs); err != nil {
-		return nil, err
+	if err := run(ctx, jobs, out.workers()); err != nil {
+		return 0, err
 	}
-	r.sitemap() // lists the pages, so it comes last
-	return r.site, nil
+	if err := r.sitemap(); err != nil { // lists the pages, so it comes last
+		return 0, err
+	}
+	return int(r.files.Load()), nil
 }
 
 // basePath is the path part of the base URL, always starting and ending with "/".
@@ -105,13 +120,26 @@ type renderer struct {
 	fsys fs.FS
 	opts Options
 	base string
-	site *Site
-	mu   sync.Mutex
+	out  sink
 
-	assetURL      map[string]string // logical asset name -> fingerprinted URL
-	logoURL       string
-	chromeCache   sync.Map // "header\x00section" -> template.HTML
-	frameworkJSON func() ([]byte, error)
+	files    atomic.Int64 // written so far
+	mu       sync.Mutex
+	pagesOut []string // the HTML pages written, for the sitemap
+
+	assetURL    map[string]string // logical asset name -> fingerprinted URL
+	logoURL     string
+	chromeCache sync.Map  // "header\x00section" -> template.HTML
+	mdPool      sync.Pool // of goldmark.Markdown, see lazyMarkdown
+	version     func() (string, error)
+	links       func() *ladderLinks
+}
+
+// init prepares what jobs share, made by whichever job needs it first.
+func (r *renderer) init() {
+	// framework.json is published and also versions the self-assessment: written once and
+	// hashed as it is written.
+	r.version = sync.OnceValues(r.writeFrameworkJSON)
+	r.links = sync.OnceValue(r.gatherLinks)
 }
 
 // url turns a site path ("ladders/eng/") into a link that works under the base path.
@@ -119,54 +147,88 @@ func (r *renderer) url(p string) string {
 	return r.base + strings.TrimPrefix(p, "/")
 }
 
-// add stores a file, filling in its type and ETag.
-func (r *renderer) add(p string, body []byte) {
-	typ := mime.TypeByExtension(path.Ext(p))
-	switch path.Ext(p) {
-	case ".html":
-		typ = "text/html; charset=utf-8"
-	case ".json":
-		typ = "application/json"
-	case ".xml":
-		typ = "application/xml; charset=utf-8"
-	case ".js":
-		typ = "text/javascript; charset=utf-8"
-	case ".css":
-		typ = "text/css; charset=utf-8"
-	}
-	if typ == "" {
-		typ = "application/octet-stream"
-	}
-	file := &File{Path: p, Body: body, Type: typ}
-	r.mu.Lock()
-	r.site.Files[p] = file
-	r.mu.Unlock()
+// put writes one file of the site; body is not kept.
+func (r *renderer) put(p string, body []byte) error {
+	r.note(p)
+	return r.out.put(p, body)
 }
 
-// pageJob renders one page.
+// stream writes one file of the site piece by piece.
+func (r *renderer) stream(p string, write func(io.Writer) error) error {
+	r.note(p)
+	return r.out.stream(p, write)
+}
+
+// note counts a file and remembers the pages the sitemap lists: every HTML page but the 404.
+func (r *renderer) note(p string) {
+	r.files.Add(1)
+	if strings.HasSuffix(p, "index.html") {
+		r.mu.Lock()
+		r.pagesOut = append(r.pagesOut, p)
+		r.mu.Unlock()
+	}
+}
+
+// contentType is the Content-Type of a site file, by its extension.
+func contentType(p string) string {
+	switch path.Ext(p) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".xml":
+		return "application/xml; charset=utf-8"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	}
+	if typ := mime.TypeByExtension(path.Ext(p)); typ != "" {
+		return typ
+	}
+	return "application/octet-stream"
+}
+
+// pageJob renders one page, or one data file.
 type pageJob func() error
 
-// run renders the pages on every core; each job adds its own file.
-func (r *renderer) run(jobs []pageJob) error {
+// run runs the jobs on workers goroutines. After the first failure, or once ctx is cancelled,
+// no new job starts, and that failure (or ctx's error) is returned.
+func run(ctx context.Context, jobs []pageJob, workers int) error {
 	next := make(chan pageJob)
-	errs := make(chan error, len(jobs))
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	var (
+		failed atomic.Bool
+		once   sync.Once
+		first  error
+		wg     sync.WaitGroup
+	)
+	for range min(workers, len(jobs)) {
 		wg.Go(func() {
 			for job := range next {
+				if failed.Load() {
+					continue
+				}
 				if err := job(); err != nil {
-					errs <- err
+					once.Do(func() { first = err })
+					failed.Store(true)
 				}
 			}
 		})
 	}
 	for _, j := range jobs {
+		if failed.Load() {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			once.Do(func() { first = err })
+			failed.Store(true)
+			break
+		}
 		next <- j
 	}
 	close(next)
 	wg.Wait()
-	close(errs)
-	return <-errs
+	return first
 }
 
 // Site paths of the pages. Levels live under their ladder; the matrix and compare pages are

@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -91,7 +92,7 @@ func TestRenderIsDeterministic(t *testing.T) {
 // TestEveryPageIsThere checks the site has every page a reader needs.
 func TestEveryPageIsThere(t *testing.T) {
 	f, s := bundled(t, "engineering")
-	want := []string{"index.html", "404.html", "sitemap.xml", "framework.json", "search-index.json",
+	want := []string{"index.html", "404.html", "sitemap.xml", "framework.json", "search/index.json",
 		"compare/index.html", "crosswalk/index.html", "search/index.html"}
 	for _, l := range f.Ladders {
 		want = append(want, "ladders/"+l.ID+"/index.html", "ladders/"+l.ID+"/levels.json", "matrix/"+l.ID+"/index.html")
@@ -297,6 +298,76 @@ func TestPeopleAppLink(t *testing.T) {
 		}
 		if got := strings.Contains(string(s.Files["index.html"].Body), `<a href="/people">People</a>`); got != withApp {
 			t.Errorf("PeopleApp %v: link present = %v", withApp, got)
+		}
+	}
+}
+
+// TestPlainParagraphFastPath: a line block renders without the parser only where the parser
+// would render it the same.
+func TestPlainParagraphFastPath(t *testing.T) {
+	r := &renderer{base: "/", f: &ladder.Framework{}}
+	md := r.markdown()
+	slow := func(src string) string {
+		var b bytes.Buffer
+		if err := md.Convert([]byte(src), &b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	cases := []string{
+		`Owns the team's systems end to end, and makes the engineers around them "better".`,
+		"Écrit des plans; partage-les (souvent) à 100 % — deux fois.",
+		"Plans: what, why, when? Then: who.",
+		"1. Not a paragraph", "- a list", "# a heading", "> a quote", "    code", "Two  spaces",
+		"Ends with two spaces  ", " leading space", "a*b*", "Tab\there", "Line\nbreak", "",
+		"=== under", "Setext\n===", "http://example.org is a link?", "A & B", "Emoji 🙂 fine",
+	}
+	for _, src := range cases {
+		want := slow(src)
+		if src == "" {
+			want = ""
+		}
+		if got := string(r.block(md, "x.md", src)); got != want {
+			t.Errorf("%q: %q, the parser makes %q (fast path: %v)", src, got, want, plainParagraph(src))
+		}
+	}
+	if !plainParagraph(cases[0]) || !plainParagraph(cases[1]) {
+		t.Error("plain lines should take the fast path")
+	}
+}
+
+// TestLevelsJSON: each ladder's levels.json holds every level's expectations, by area, each
+// rendered as its level page renders it.
+func TestLevelsJSON(t *testing.T) {
+	f, s := bundled(t, "engineering")
+	r := &renderer{base: "/", f: f}
+	md := r.markdown()
+	for _, l := range f.Ladders {
+		var ld struct {
+			ID     string
+			Levels []struct {
+				ID    string
+				Areas map[string][]struct{ ID, Name, HTML, Track string }
+			}
+		}
+		if err := json.Unmarshal(s.Files["ladders/"+l.ID+"/levels.json"].Body, &ld); err != nil {
+			t.Fatal(err)
+		}
+		if ld.ID != l.ID || len(ld.Levels) != len(l.Levels) {
+			t.Fatalf("%s: levels.json of %q with %d levels", l.ID, ld.ID, len(ld.Levels))
+		}
+		for i, lv := range l.Levels {
+			for _, la := range lv.Areas {
+				got := ld.Levels[i].Areas[la.Area]
+				if len(got) != len(la.Expectations) {
+					t.Fatalf("%s/%s %s: %d expectations, want %d", l.ID, lv.ID, la.Area, len(got), len(la.Expectations))
+				}
+				for j, e := range la.Expectations {
+					if want := string(r.inline(md, lv.Path, e.Text)); got[j].ID != e.ID || got[j].HTML != want || got[j].Name != e.Name || got[j].Track != e.Track {
+						t.Errorf("%s/%s: %+v, want %s %q", l.ID, lv.ID, got[j], e.ID, want)
+					}
+				}
+			}
 		}
 	}
 }

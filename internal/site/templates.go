@@ -9,7 +9,9 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// templates holds one template set per kind of page: the shared layout plus that page's content.
+// templates holds one template set per kind of page written from a template: the shared header,
+// footer and parts, plus that page's content. Level pages and the shell of every page are
+// written in Go (html.go).
 var templates = parseTemplates()
 
 func parseTemplates() map[string]*template.Template {
@@ -18,9 +20,9 @@ func parseTemplates() map[string]*template.Template {
 		"add":  func(a, b int) int { return a + b },
 		"list": func(s ...string) []string { return s },
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/parts.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/chrome.html", "templates/parts.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"home", "ladder", "level", "matrix", "compare", "crosswalk", "search", "page", "notfound", "changes", "assess"} {
+	for _, name := range []string{"home", "ladder", "matrix", "compare", "crosswalk", "search", "page", "notfound", "changes", "assess"} {
 		t := template.Must(base.Clone())
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}

@@ -67,21 +67,17 @@ type levelView struct {
 	Ladder     *ladder.Ladder
 	Level      *ladder.Level
 	Intro      template.HTML
-	Groups     []groupView
-	GroupsHTML template.HTML
-	SideHTML   template.HTML
-	TocHTML    template.HTML
 	Indicators indicatorsView
 	Prev, Next *levelCard
-	Below      string // title of the level below, for the "new since" toggle
-	CompareURL string // compare with the next level
-	Levels     []link // the ladder's levels, for the side navigation
-	Tracks     []*ladder.Track
+	Below      *ladder.Level // the level below, for the "new since" toggle
+	LevelsJSON string        // the ladder's levels.json, where the toggle finds the text below
+	CompareURL string        // compare with the next level
+	Levels     []link        // the ladder's levels, for the side navigation
 	Equivalent []link
 	Matrix     string
-	Print      bool
 }
 
+// groupView and areaView are a ladder's areas as its overview and its matrix list them.
 type groupView struct {
 	ID, Title string
 	Areas     []areaView
@@ -91,36 +87,12 @@ type areaView struct {
 	ID, Title   string
 	Description template.HTML
 	Traits      bool
-	Items       template.HTML   // for every track
-	Tracks      []trackItems    // track-specific
-	Cells       []template.HTML // matrix: one cell per level, in level order
-}
-
-type trackItems struct {
-	Track *ladder.Track
-	Items template.HTML
-}
-
-// itemView is one expectation or trait as rendered.
-type itemView struct {
-	ID       string
-	Anchor   string // the id attribute, unique in its page
-	Name     string // trait name
-	HTML     template.HTML
-	Examples []template.HTML
-	Track    string // track id
-	TrackT   string // track title
-	Diff     string // "new" or "changed" compared with the level below; "" when the same
-	Was      template.HTML
-	Edit     string
 }
 
 type indicatorsView struct {
 	Notes  template.HTML // the level's indicator notes
 	Tenure string
 	Rows   []splitRow
-	Chart  template.HTML
-	Table  template.HTML
 }
 
 type splitRow struct {

@@ -51,14 +51,17 @@
     });
   }
 
-  // Level page: highlight what is new or grown since the level below; print.
+  // Level page: highlight what is new or grown since the level below, with what a grown
+  // expectation read there (from the ladder's levels.json, fetched on the first use); print.
   function setupLevel() {
     var toggle = $(".new-toggle");
     if (toggle) {
+      var marked = false;
       toggle.addEventListener("click", function () {
         var on = toggle.getAttribute("aria-pressed") !== "true";
         toggle.setAttribute("aria-pressed", on ? "true" : "false");
         document.body.classList.toggle("show-new", on);
+        if (on && !marked) { marked = true; markDiffs(toggle); }
       });
     }
     var print = $(".print");
@@ -68,6 +71,41 @@
         if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(a.getAttribute("data-copy")).catch(function () {});
       });
     });
+  }
+
+  // markDiffs tags each new and grown expectation, then adds below each grown one the text it
+  // had on the level below.
+  function markDiffs(toggle) {
+    var items = $all("li.exp[data-diff]");
+    function before(li) { return $(":scope > ul.examples", li) || $(":scope > .exp-tools", li); }
+    items.forEach(function (li) {
+      var tag = el("span", { "class": "diff-tag" }, li.getAttribute("data-diff") === "new" ? "New" : "Grown");
+      li.insertBefore(tag, before(li));
+      li.insertBefore(document.createTextNode(" "), tag);
+    });
+    var src = toggle.getAttribute("data-src"), below = toggle.getAttribute("data-below");
+    if (!src) return;
+    fetch(src).then(function (r) {
+      if (!r.ok) throw new Error(src + ": " + r.status);
+      return r.json();
+    }).then(function (ladder) {
+      var was = Object.create(null);
+      ladder.levels.forEach(function (lv) {
+        if (lv.id !== below) return;
+        Object.keys(lv.areas).forEach(function (a) { lv.areas[a].forEach(function (x) { was[x.id] = x.html; }); });
+      });
+      items.forEach(function (li) {
+        if (li.getAttribute("data-diff") !== "changed" || was[li.id] === undefined) return;
+        var p = el("p", { "class": "was" });
+        p.appendChild(el("span", null, "Below:"));
+        p.appendChild(document.createTextNode(" "));
+        var text = el("span");
+        text.innerHTML = was[li.id]; // rendered by rungs from the framework, without raw HTML
+        p.appendChild(text);
+        li.insertBefore(p, $(":scope > .exp-tools", li));
+      });
+      toggle.setAttribute("data-marked", "true");
+    }).catch(function () { toggle.setAttribute("data-marked", "partly"); });
   }
 
   // Matrix: filter rows by area, columns by level, entries by track.
@@ -150,58 +188,173 @@
     apply();
   }
 
-  // Search: the index is loaded on first use; every term must match.
-  var indexPromise = null;
-  function loadIndex() {
-    if (!indexPromise) {
-      indexPromise = fetch(siteRoot() + "search-index.json").then(function (r) {
-        if (!r.ok) throw new Error("search index: " + r.status);
-        return r.json();
-      }).then(function (entries) {
-        return entries.map(function (e) {
-          return { title: e[0], url: e[1], context: e[2], text: e[3], hay: (e[0] + " " + e[2] + " " + e[3]).toLowerCase(), head: e[0].toLowerCase() };
-        });
+  // Search reads the index rungs writes in shards (internal/site/search.go says how they are
+  // laid out; the two change together): the manifest, then only the word shards that hold the
+  // query's words, then only the documents of the results on show, ten at a time.
+  var SEARCH_FORMAT = 1, RESULTS_PER_PAGE = 10;
+  var searchData = null;
+  function fetchOK(url, as) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url.replace(/\?.*/, "") + ": " + r.status);
+      return as === "bytes" ? r.arrayBuffer() : r.json();
+    });
+  }
+  function searchIndex() {
+    if (!searchData) {
+      var root = siteRoot() + "search/";
+      searchData = fetchOK(root + "index.json").then(function (m) {
+        if (m.format !== SEARCH_FORMAT) throw new Error("search index format " + m.format);
+        return { m: m, root: root, shards: {}, chunks: {} };
       });
     }
-    return indexPromise;
+    return searchData;
   }
-  function search(entries, q) {
-    var terms = q.toLowerCase().split(/\s+/).filter(Boolean);
-    if (!terms.length) return [];
-    var hits = [];
-    for (var i = 0; i < entries.length; i++) {
-      var e = entries[i];
-      var ok = true, score = 0;
-      for (var j = 0; j < terms.length; j++) {
-        if (e.hay.indexOf(terms[j]) < 0) { ok = false; break; }
-        if (e.head.indexOf(terms[j]) >= 0) score += 2;
-      }
-      if (ok) hits.push({ e: e, score: score });
+  function readVarint(b, pos) {
+    var v = 0, mul = 1, c;
+    do { c = b[pos.i++]; v += (c & 127) * mul; mul *= 128; } while (c & 128);
+    return v;
+  }
+  // A word shard: its words, each with its two lists of documents, decoded when used.
+  function wordShard(ix, i) {
+    if (!ix.shards[i]) {
+      ix.shards[i] = fetchOK(ix.root + "w" + i + ".bin?v=" + ix.m.version, "bytes").then(function (buf) {
+        var b = new Uint8Array(buf), pos = { i: 0 }, dec = new TextDecoder();
+        var n = readVarint(b, pos), words = [];
+        for (var k = 0; k < n; k++) {
+          var len = readVarint(b, pos);
+          var w = { word: dec.decode(b.subarray(pos.i, pos.i + len)) };
+          pos.i += len;
+          len = readVarint(b, pos); w.title = b.subarray(pos.i, pos.i + len); pos.i += len;
+          len = readVarint(b, pos); w.other = b.subarray(pos.i, pos.i + len); pos.i += len;
+          words.push(w);
+        }
+        return words;
+      });
     }
-    hits.sort(function (a, b) { return b.score - a.score; });
-    return hits.slice(0, 100).map(function (h) { return h.e; });
+    return ix.shards[i];
+  }
+  // orInto sets, in the bitset bits, every document of an encoded list.
+  function orInto(bits, list) {
+    var pos = { i: 1 };
+    if (list[0] === 0) {
+      var n = readVarint(list, pos), id = -1;
+      for (var k = 0; k < n; k++) { id += readVarint(list, pos); bits[id >> 3] |= 1 << (id & 7); }
+      return;
+    }
+    var first = readVarint(list, pos), len = readVarint(list, pos);
+    for (var j = 0; j < len; j++) {
+      var byte = list[pos.i + j];
+      if (!byte) continue;
+      for (var bit = 0; bit < 8; bit++) {
+        if (byte & (1 << bit)) { var d = first + 8 * j + bit; bits[d >> 3] |= 1 << (d & 7); }
+      }
+    }
+  }
+  function searchTerms(q) {
+    var seen = Object.create(null);
+    return q.toLowerCase().split(/[^\p{L}\p{N}\p{M}]+/u).filter(function (t) {
+      if (!t || seen[t]) return false;
+      seen[t] = true;
+      return true;
+    });
+  }
+  // A term of one or two letters matches whole words; a longer one, the words it begins.
+  function termMatches(term, word) { return term.length < 3 ? word === term : word.lastIndexOf(term, 0) === 0; }
+  // The shards that may hold words matching a term: the one where the term would be, and the
+  // ones after it that start with it.
+  function shardsFor(ix, term) {
+    var firsts = ix.m.shards, lo = 0, hi = firsts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (firsts[mid] <= term) lo = mid; else hi = mid - 1; }
+    var out = [lo];
+    if (term.length >= 3) for (var i = lo + 1; i < firsts.length && termMatches(term, firsts[i]); i++) out.push(i);
+    return out;
+  }
+  // search resolves to the matching documents, best first: [{id, score}]. Once the shards
+  // are there, the rest is computed at once; hits.ms says how long that took.
+  function search(ix, terms) {
+    var wanted = [];
+    terms.forEach(function (term) { shardsFor(ix, term).forEach(function (i) { if (wanted.indexOf(i) < 0) wanted.push(i); }); });
+    return Promise.all(wanted.map(function (i) { return wordShard(ix, i); })).then(function (loaded) {
+      var start = performance.now(), size = (ix.m.docs >> 3) + 1, shard = {};
+      wanted.forEach(function (i, k) { shard[i] = loaded[k]; });
+      var sets = terms.map(function (term) {
+        var all = new Uint8Array(size), title = new Uint8Array(size);
+        shardsFor(ix, term).forEach(function (i) {
+          shard[i].forEach(function (w) {
+            if (!termMatches(term, w.word)) return;
+            orInto(title, w.title); orInto(all, w.title); orInto(all, w.other);
+          });
+        });
+        return { all: all, title: title };
+      });
+      var hits = [];
+      for (var j = 0; j < size; j++) {
+        var byte = 255;
+        for (var t = 0; t < sets.length && byte; t++) byte &= sets[t].all[j];
+        if (!byte) continue;
+        for (var bit = 0; bit < 8; bit++) {
+          if (!(byte & (1 << bit))) continue;
+          var score = 0;
+          for (t = 0; t < sets.length; t++) if (sets[t].title[j] & (1 << bit)) score += 2;
+          hits.push({ id: 8 * j + bit, score: score });
+        }
+      }
+      hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+      hits.ms = performance.now() - start;
+      return hits;
+    });
+  }
+  // docs resolves to the documents of hits, as results show them.
+  function docs(ix, hits) {
+    var per = ix.m.chunk;
+    return Promise.all(hits.map(function (h) {
+      var k = Math.floor(h.id / per);
+      if (!ix.chunks[k]) ix.chunks[k] = fetchOK(ix.root + "d" + k + ".json?v=" + ix.m.version);
+      return ix.chunks[k].then(function (c) {
+        var d = c.d[h.id - k * per];
+        return { title: d[0], url: c.u[d[1]] + (d[2] ? "#" + d[2] : ""), context: c.c[d[3]] };
+      });
+    }));
   }
   function setupSearch() {
     var input = $("#search-q");
     if (!input) return;
-    var list = $("#search-results"), count = $("#search-count");
-    function run() {
-      var q = input.value.trim();
-      list.textContent = "";
-      if (!q) { count.textContent = ""; return; }
-      loadIndex().then(function (entries) {
-        if (input.value.trim() !== q) return;
-        var hits = search(entries, q);
-        list.textContent = "";
-        count.textContent = hits.length === 0 ? "Nothing matches “" + q + "”." : hits.length + (hits.length === 100 ? "+" : "") + " results";
-        hits.forEach(function (h) {
+    var list = $("#search-results"), count = $("#search-count"), more = $("#search-more");
+    var current = 0; // the query running; an older one that finishes late shows nothing
+    // showPage lists the next results; the list's data-shown says how many are listed, and
+    // data-ms how long it took without the waits for the network.
+    function showPage(ix, hits, from, run) {
+      var page = hits.slice(from, from + RESULTS_PER_PAGE);
+      return docs(ix, page).then(function (found) {
+        if (run !== current) return;
+        var start = performance.now();
+        found.forEach(function (h) {
           var li = el("li");
-          var a = el("a", { href: h.url }, h.title);
-          li.appendChild(a);
+          li.appendChild(el("a", { href: h.url }, h.title));
           li.appendChild(el("span", { "class": "context" }, h.context));
           list.appendChild(li);
         });
-      }).catch(function (err) { count.textContent = "Search is not available: " + err.message; });
+        var shown = from + page.length;
+        more.hidden = shown >= hits.length;
+        more.onclick = function () { more.hidden = true; showPage(ix, hits, shown, run); };
+        list.setAttribute("data-ms", (hits.ms + performance.now() - start).toFixed(1));
+        list.setAttribute("data-shown", String(shown));
+      });
+    }
+    function run() {
+      var q = input.value.trim(), terms = searchTerms(q), mine = ++current;
+      list.textContent = "";
+      list.removeAttribute("data-shown");
+      list.removeAttribute("data-ms");
+      more.hidden = true;
+      if (!terms.length) { count.textContent = ""; return; }
+      searchIndex().then(function (ix) {
+        return search(ix, terms).then(function (hits) {
+          if (mine !== current) return;
+          count.textContent = hits.length === 0 ? "Nothing matches “" + q + "”." : hits.length + (hits.length === 1 ? " result" : " results");
+          return showPage(ix, hits, 0, mine);
+        });
+      }).catch(function (err) { if (mine === current) count.textContent = "Search is not available: " + err.message; });
     }
     var q = new URLSearchParams(location.search).get("q");
     if (q) input.value = q;
@@ -226,6 +379,8 @@
     var form = $("#compare-form");
     if (!form) return;
     var selA = $("#compare-a"), selB = $("#compare-b"), out = $("#compare-result");
+    // The page lists the levels once; both pickers offer them.
+    if (!selB.options.length) Array.prototype.forEach.call(selA.children, function (c) { selB.appendChild(c.cloneNode(true)); });
     var cache = Object.create(null);
     function source(sel) {
       var opt = sel.options[sel.selectedIndex];

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+)
+
+// buildMemory is the memory a build aims to stay under: a framework of 16,000 levels
+// (140 MB of Markdown) builds within it.
+const buildMemory = 350 << 20
+
+// limitMemory keeps a build's memory near what its framework needs. Go collects garbage when
+// the heap has doubled since the last collection; for a large framework, whose model alone is
+// hundreds of megabytes, that doubles the memory the build needs. The limit makes the
+// collector work harder instead, but never below half again the framework's model, where it
+// would collect all the time. GOMEMLIMIT, when set, decides instead. Called before loading
+// (the model is still small: the limit is buildMemory) and again once the model is loaded.
+func limitMemory() {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	limit := int64(buildMemory)
+	if live := liveHeap(); live*3/2 > limit {
+		// What the last collection found live may still hold what loading threw away: only the
+		// model counts, so collect once to know it.
+		runtime.GC()
+		limit = max(limit, liveHeap()*3/2)
+	}
+	debug.SetMemoryLimit(limit)
+}
+
+// liveHeap is the heap the last garbage collection found in use.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}

@@ -1,0 +1,511 @@
+package site
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The search index is split into small files, as Pagefind splits its own, so that a query
+// downloads only what it needs, however large the framework:
+//
+//   - search/index.json, the manifest: how many documents there are, and the first word of
+//     each word shard;
+//   - search/w<i>.bin, the word shards: words in order, each with the documents that hold it;
+//   - search/d<k>.json, the documents, docsPerChunk to a file: what a result shows.
+//
+// A document is a page, a ladder, a level, an expectation or a crosswalk title. A query word
+// matches a document when it begins a word of the document's title, context or text (a word
+// of one or two letters must be the whole word, or "a" would fetch half the index). A document
+// matches a query when every query word does; results come best first (title words count
+// double), then in the order of the site.
+//
+// A word shard is binary: a varint count of words, then for each word its UTF-8 bytes (varint
+// length first) and two lists of document ids, each varint length-prefixed: the documents
+// with the word in their title, and those with it elsewhere only. A list is either 0, a varint
+// count and the ids as varint gaps (the first from -1), or 1, a varint first id, a varint byte
+// count and a bitmap from that id on (bit i of byte j: document first+8j+i), whichever is
+// smaller: words that most documents hold cost a bit a document.
+//
+// internal/site/assets/app.js reads them; the two must change together (searchFormat).
+
+const (
+	searchFormat   = 1
+	docsPerChunk   = 128
+	wordShardBytes = 24 << 10
+)
+
+// searchDoc is one document as a result shows it.
+type searchDoc struct {
+	title, url, anchor, context string
+}
+
+// searchWord is one word of the index with the documents that hold it.
+type searchWord struct {
+	word  string
+	title postings // documents with the word in their title
+	other postings // documents with it only in their context or text
+}
+
+// postings is a list of document ids, in order, kept as varint gaps while the index is built;
+// once gaps take more room than a bitmap would, as a bitmap. A large framework's common words
+// are in hundreds of thousands of documents.
+type postings struct {
+	n     int32
+	last  int32 // the last id added; -1 at first
+	first int32
+	gaps  []byte
+	bits  []byte // bit i: document first+i
+}
+
+func (p *postings) add(doc int32) {
+	if p.n == 0 {
+		p.first = doc
+	}
+	p.n++
+	if p.bits != nil {
+		p.set(doc)
+		p.last = doc
+		return
+	}
+	p.gaps = binary.AppendUvarint(p.gaps, uint64(doc-p.last))
+	p.last = doc
+	if len(p.gaps) > 64 && len(p.gaps) > int(doc-p.first)/8+1 {
+		gaps := p.gaps
+		p.gaps = nil
+		p.bits = make([]byte, 0, int(doc-p.first)/4+1)
+		for id := int32(-1); len(gaps) > 0; {
+			v, k := binary.Uvarint(gaps)
+			gaps = gaps[k:]
+			id += int32(v)
+			p.set(id)
+		}
+	}
+}
+
+func (p *postings) set(doc int32) {
+	i := int(doc - p.first)
+	for len(p.bits) <= i/8 {
+		p.bits = append(p.bits, 0)
+	}
+	p.bits[i/8] |= 1 << (i % 8)
+}
+
+// encode appends the list in the smaller of its two forms.
+func (p *postings) encode(b []byte) []byte {
+	if p.n == 0 {
+		return append(b, 0, 0)
+	}
+	if p.bits != nil {
+		b = append(b, 1)
+		b = binary.AppendUvarint(b, uint64(p.first))
+		b = binary.AppendUvarint(b, uint64(len(p.bits)))
+		return append(b, p.bits...)
+	}
+	bitmapLen := int(p.last-p.first)/8 + 1
+	if binary.PutUvarint(make([]byte, binary.MaxVarintLen32), uint64(p.n))+len(p.gaps) <= bitmapLen+binary.MaxVarintLen32 {
+		b = append(b, 0)
+		b = binary.AppendUvarint(b, uint64(p.n))
+		return append(b, p.gaps...)
+	}
+	b = append(b, 1)
+	b = binary.AppendUvarint(b, uint64(p.first))
+	b = binary.AppendUvarint(b, uint64(bitmapLen))
+	at := len(b)
+	b = append(b, make([]byte, bitmapLen)...)
+	for g, id := p.gaps, int32(-1); len(g) > 0; {
+		v, k := binary.Uvarint(g)
+		g = g[k:]
+		id += int32(v)
+		i := id - p.first
+		b[at+int(i/8)] |= 1 << (i % 8)
+	}
+	return b
+}
+
+// indexer builds the search index document by document and writes the document files as it
+// goes; the word shards are written at the end.
+type indexer struct {
+	r     *renderer
+	words map[string]*searchWord
+	docs  int32
+	chunk []searchDoc
+	hash  []byte // of every file written so far, for the manifest's version
+	sum   func([]byte)
+	buf   []byte
+	word  []byte
+}
+
+// searchIndex writes the search index: every page, ladder, level, expectation and crosswalk
+// title.
+func (r *renderer) searchIndex() error {
+	h := sha256.New()
+	ix := &indexer{r: r, words: map[string]*searchWord{}, sum: func(b []byte) { h.Write(b) }}
+	md := r.lazyMarkdown()
+	defer md.release()
+	add := func(d searchDoc, text string) error {
+		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), []string{text})
+	}
+	if err := add(searchDoc{title: r.f.Title, url: r.url(""), context: "Home"}, r.f.Description); err != nil {
+		return err
+	}
+	for _, p := range r.f.Pages {
+		if err := add(searchDoc{title: p.Title, url: r.url(pagePath(p)), context: "Page"}, plain(r.block(md.get(), p.Path, p.Body))); err != nil {
+			return err
+		}
+	}
+	for _, l := range r.f.Ladders {
+		if err := add(searchDoc{title: l.Title, url: r.url(ladderPath(l)), context: "Ladder"}, l.Summary); err != nil {
+			return err
+		}
+		for _, lv := range l.Levels {
+			url := r.url(levelPath(l, lv))
+			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, lv.Summary); err != nil {
+				return err
+			}
+			for _, la := range lv.Areas {
+				context := l.Title + " › " + lv.Title + " › " + areaTitle(l, la.Area)
+				contextWords := ix.wordsOf(context) // the same for every expectation of the area
+				for _, e := range la.Expectations {
+					title := r.searchText(md, lv.Path, e.Text)
+					if e.Name != "" {
+						title = e.Name + ": " + title
+					}
+					d := searchDoc{title: title, url: url, anchor: e.ID, context: context}
+					if err := ix.add(d, []string{title}, contextWords, e.Examples); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	for _, t := range r.f.Crosswalk {
+		if l := r.f.Ladder(t.Ladder); l != nil {
+			if lv := l.Level(t.Level); lv != nil {
+				if err := add(searchDoc{title: t.Title + " → " + lv.Title, url: r.url("crosswalk/"), context: "Titles elsewhere"}, t.Note); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := ix.flushDocs(); err != nil {
+		return err
+	}
+	firsts, err := ix.writeWords()
+	if err != nil {
+		return err
+	}
+	sum := h.Sum(nil)
+	b := []byte(`{"format":` + strconv.Itoa(searchFormat) + `,"version":"` + hex.EncodeToString(sum[:6]) +
+		`","docs":` + strconv.Itoa(int(ix.docs)) + `,"chunk":` + strconv.Itoa(docsPerChunk) + `,"shards":[`)
+	for i, w := range firsts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, w)
+	}
+	b = append(b, "]}\n"...)
+	return r.put("search/index.json", b)
+}
+
+// add indexes one document: the words of title count as title words; the context's words and
+// those of rest as others.
+func (ix *indexer) add(d searchDoc, title []string, context []*searchWord, rest []string) error {
+	id := ix.docs
+	ix.docs++
+	for _, s := range title {
+		ix.eachWord(s, func(w *searchWord) {
+			if w.title.last != id {
+				w.title.add(id)
+			}
+		})
+	}
+	other := func(w *searchWord) {
+		if w.title.last != id && w.other.last != id {
+			w.other.add(id)
+		}
+	}
+	for _, w := range context {
+		other(w)
+	}
+	for _, s := range rest {
+		ix.eachWord(s, other)
+	}
+	ix.chunk = append(ix.chunk, d)
+	if len(ix.chunk) == docsPerChunk {
+		return ix.flushDocs()
+	}
+	return nil
+}
+
+// wordsOf lists the words of s.
+func (ix *indexer) wordsOf(s string) []*searchWord {
+	var out []*searchWord
+	ix.eachWord(s, func(w *searchWord) { out = append(out, w) })
+	return out
+}
+
+// eachWord calls fn with every word of s, lower-cased: runs of letters, digits and marks.
+func (ix *indexer) eachWord(s string, fn func(*searchWord)) {
+	w := ix.word[:0]
+	flush := func() {
+		if len(w) == 0 {
+			return
+		}
+		sw := ix.words[string(w)]
+		if sw == nil {
+			sw = &searchWord{word: string(w), title: postings{last: -1}, other: postings{last: -1}}
+			ix.words[sw.word] = sw
+		}
+		fn(sw)
+		w = w[:0]
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				w = append(w, c)
+			case 'A' <= c && c <= 'Z':
+				w = append(w, c+'a'-'A')
+			default:
+				flush()
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+			w = utf8.AppendRune(w, unicode.ToLower(r))
+		} else {
+			flush()
+		}
+	}
+	flush()
+	ix.word = w
+}
+
+// flushDocs writes the documents gathered since the last chunk.
+func (ix *indexer) flushDocs() error {
+	if len(ix.chunk) == 0 {
+		return nil
+	}
+	k := (int(ix.docs) - 1) / docsPerChunk
+	var urls, contexts []string
+	index := func(list *[]string, s string) int {
+		for i := len(*list) - 1; i >= 0; i-- { // neighbours share them, so look from the end
+			if (*list)[i] == s {
+				return i
+			}
+		}
+		*list = append(*list, s)
+		return len(*list) - 1
+	}
+	b := ix.buf[:0]
+	b = append(b, `{"d":[`...)
+	for i, d := range ix.chunk {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = appendJSONString(b, d.title)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(index(&urls, d.url)), 10)
+		b = append(b, ',')
+		b = appendJSONString(b, d.anchor)
+		b = append(b, ',')
+		b = strconv.AppendInt(b, int64(index(&contexts, d.context)), 10)
+		b = append(b, ']')
+	}
+	b = append(b, `],"u":[`...)
+	for i, u := range urls {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, u)
+	}
+	b = append(b, `],"c":[`...)
+	for i, c := range contexts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, c)
+	}
+	b = append(b, "]}\n"...)
+	ix.buf = b
+	ix.chunk = ix.chunk[:0]
+	ix.sum(b)
+	return ix.r.put(fmt.Sprintf("search/d%d.json", k), b)
+}
+
+// writeWords writes the word shards and returns the first word of each.
+func (ix *indexer) writeWords() ([]string, error) {
+	words := make([]*searchWord, 0, len(ix.words))
+	for _, w := range ix.words {
+		words = append(words, w)
+	}
+	slices.SortFunc(words, func(a, b *searchWord) int { return compareUTF16(a.word, b.word) })
+	var firsts []string
+	var body, entry []byte
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		b := binary.AppendUvarint(ix.buf[:0], uint64(n))
+		b = append(b, body...)
+		ix.buf = b
+		ix.sum(b)
+		body, n = body[:0], 0
+		return ix.r.put(fmt.Sprintf("search/w%d.bin", len(firsts)-1), b)
+	}
+	for _, w := range words {
+		entry = binary.AppendUvarint(entry[:0], uint64(len(w.word)))
+		entry = append(entry, w.word...)
+		entry = appendPostings(entry, &w.title)
+		entry = appendPostings(entry, &w.other)
+		if n > 0 && len(body)+len(entry) > wordShardBytes {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		if n == 0 {
+			firsts = append(firsts, w.word)
+		}
+		body = append(body, entry...)
+		n++
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return firsts, nil
+}
+
+// appendPostings appends a list with its length first.
+func appendPostings(b []byte, p *postings) []byte {
+	enc := p.encode(nil)
+	b = binary.AppendUvarint(b, uint64(len(enc)))
+	return append(b, enc...)
+}
+
+// compareUTF16 orders strings as JavaScript does, by UTF-16 code units, so that the search
+// script can find a word's shard by comparing strings.
+func compareUTF16(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			ua, ub := utf16Units(ra), utf16Units(rb)
+			return slices.Compare(ua[:], ub[:])
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return len(a) - len(b)
+}
+
+// utf16Units is a rune as UTF-16 code units (the second is 0 for a rune of one unit).
+func utf16Units(r rune) [2]rune {
+	if r < 0x10000 {
+		return [2]rune{r, 0}
+	}
+	r -= 0x10000
+	return [2]rune{0xD800 + r>>10, 0xDC00 + r&0x3FF}
+}
+
+// appendJSONString appends s as a JSON string: quotes, backslashes and control characters
+// escaped, and the two line separators JavaScript once refused in strings; invalid UTF-8
+// becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s, false) }
+
+// appendJSONText appends plain text s as a JSON string of the HTML that shows it: & ' < > "
+// written as html.EscapeString writes them.
+func appendJSONText(b []byte, s string) []byte { return appendJSON(b, s, true) }
+
+func appendJSON(b []byte, s string, htmlText bool) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if htmlText {
+				if e := htmlEntity(c); e != "" {
+					b = append(b, s[start:i]...)
+					b = append(b, e...)
+					i++
+					start = i
+					continue
+				}
+			}
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\t':
+				b = append(b, '\\', 't')
+			case '\r':
+				b = append(b, '\\', 'r')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// htmlEntity is how html.EscapeString writes c, or "" when it leaves c as it is.
+func htmlEntity(c byte) string {
+	switch c {
+	case '&':
+		return "&amp;"
+	case '\'':
+		return "&#39;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	case '"':
+		return "&#34;"
+	}
+	return ""
+}
+
+// searchWordsOf lists the words the index makes of s, for tests.
+func searchWordsOf(s string) []string {
+	ix := &indexer{words: map[string]*searchWord{}}
+	var out []string
+	ix.eachWord(s, func(w *searchWord) { out = append(out, w.word) })
+	return out
+}

@@ -1,0 +1,201 @@
+package site
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rungs/rungs/internal/gen"
+	"github.com/rungs/rungs/internal/ladder"
+)
+
+// decodePostings reads one list of document ids as search.go writes it (and app.js reads it).
+func decodePostings(t *testing.T, b []byte) []int32 {
+	t.Helper()
+	if len(b) < 2 {
+		t.Fatalf("list of %d bytes", len(b))
+	}
+	kind, b := b[0], b[1:]
+	uvarint := func() int32 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			t.Fatal("bad varint")
+		}
+		b = b[k:]
+		return int32(v)
+	}
+	var ids []int32
+	switch kind {
+	case 0:
+		n, id := uvarint(), int32(-1)
+		for range n {
+			id += uvarint()
+			ids = append(ids, id)
+		}
+	case 1:
+		first, n := uvarint(), uvarint()
+		for j := range n {
+			for bit := range int32(8) {
+				if b[j]&(1<<bit) != 0 {
+					ids = append(ids, first+8*j+bit)
+				}
+			}
+		}
+		b = b[n:]
+	default:
+		t.Fatalf("list of kind %d", kind)
+	}
+	if len(b) != 0 {
+		t.Fatalf("%d bytes after the list", len(b))
+	}
+	return ids
+}
+
+// TestPostings: a list of ids comes back as it went in, sparse or dense, in whichever form is
+// smaller.
+func TestPostings(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, density := range []float64{0.001, 0.05, 0.3, 0.9, 1} {
+		t.Run(fmt.Sprint(density), func(t *testing.T) {
+			p := postings{last: -1}
+			var want []int32
+			for id := int32(rng.IntN(50)); id < 20000; id++ {
+				if rng.Float64() < density {
+					p.add(id)
+					want = append(want, id)
+				}
+			}
+			enc := p.encode(nil)
+			if got := decodePostings(t, enc); !slices.Equal(got, want) {
+				t.Fatalf("%d ids came back as %d", len(want), len(got))
+			}
+			span := int(want[len(want)-1]-want[0])/8 + 1
+			if len(enc) > span+2*binary.MaxVarintLen32+1 {
+				t.Errorf("%d ids in %d bytes, more than a bitmap of %d", len(want), len(enc), span)
+			}
+		})
+	}
+}
+
+// searchShards reads a built site's search index: every word with its two lists.
+func searchShards(t *testing.T, s *Site) (manifest struct {
+	Docs, Chunk int
+	Version     string
+	Shards      []string
+}, words map[string][2][]int32, order []string) {
+	t.Helper()
+	if err := json.Unmarshal(s.Files["search/index.json"].Body, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	words = map[string][2][]int32{}
+	for i, first := range manifest.Shards {
+		f := s.Files[fmt.Sprintf("search/w%d.bin", i)]
+		if f == nil {
+			t.Fatalf("no shard %d", i)
+		}
+		b := f.Body
+		read := func() []byte {
+			n, k := binary.Uvarint(b)
+			v := b[k : k+int(n)]
+			b = b[k+int(n):]
+			return v
+		}
+		n, k := binary.Uvarint(b)
+		b = b[k:]
+		for j := range int(n) {
+			w := string(read())
+			if j == 0 && w != first {
+				t.Errorf("shard %d starts with %q, the manifest says %q", i, w, first)
+			}
+			words[w] = [2][]int32{decodePostings(t, read()), decodePostings(t, read())}
+			order = append(order, w)
+		}
+		if len(b) != 0 {
+			t.Errorf("shard %d: %d bytes left over", i, len(b))
+		}
+	}
+	return manifest, words, order
+}
+
+// TestSearchIndex checks the index of a generated framework against its documents: words in
+// the order the script searches them, every document's title words listed with it as title
+// words, no document in both lists of a word, and documents where the manifest says.
+func TestSearchIndex(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "fw")
+	if err := gen.Write(dir, gen.Spec{Ladders: 40, Levels: 5, WordsPerLevel: 400}); err != nil {
+		t.Fatal(err)
+	}
+	f, diags, err := ladder.Load(os.DirFS(dir))
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("load: %v %s", err, diags.Error())
+	}
+	s, err := Render(f, os.DirFS(dir), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, words, order := searchShards(t, s)
+	if !slices.IsSortedFunc(order, compareUTF16) {
+		t.Error("words are not in order")
+	}
+	if len(m.Shards) < 2 {
+		t.Errorf("%d word shards; this framework should need several", len(m.Shards))
+	}
+	type doc struct{ title, url string }
+	var docs []doc
+	for k := 0; k*m.Chunk < m.Docs; k++ {
+		var chunk struct {
+			D [][4]any
+			U []string
+		}
+		if err := json.Unmarshal(s.Files[fmt.Sprintf("search/d%d.json", k)].Body, &chunk); err != nil {
+			t.Fatal(err)
+		}
+		if len(chunk.D) != min(m.Chunk, m.Docs-k*m.Chunk) {
+			t.Fatalf("chunk %d holds %d documents", k, len(chunk.D))
+		}
+		for _, d := range chunk.D {
+			docs = append(docs, doc{title: d[0].(string), url: chunk.U[int(d[1].(float64))] + "#" + d[2].(string)})
+		}
+	}
+	wantDocs := 1 + len(f.Pages) + len(f.Crosswalk)
+	for _, l := range f.Ladders {
+		wantDocs++
+		for _, lv := range l.Levels {
+			wantDocs++
+			for _, la := range lv.Areas {
+				wantDocs += len(la.Expectations)
+			}
+		}
+	}
+	if len(docs) != wantDocs || m.Docs != wantDocs {
+		t.Fatalf("%d documents (manifest: %d), want %d", len(docs), m.Docs, wantDocs)
+	}
+	for w, lists := range words {
+		in := map[int32]bool{}
+		for _, id := range lists[0] {
+			in[id] = true
+		}
+		for _, id := range lists[1] {
+			if in[id] {
+				t.Fatalf("%q: document %d is in both lists", w, id)
+			}
+		}
+	}
+	for id, d := range docs {
+		for _, w := range searchWordsOf(d.title) {
+			if !slices.Contains(words[w][0], int32(id)) {
+				t.Fatalf("document %d (%q, %s): %q is not listed as a title word", id, d.title, d.url, w)
+			}
+		}
+	}
+	if got := searchWordsOf("Team's café—SRE2 Ünïcode"); strings.Join(got, " ") != "team s café sre2 ünïcode" {
+		t.Errorf("words of a title: %q", got)
+	}
+}
