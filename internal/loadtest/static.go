@@ -13,9 +13,9 @@ import (
 // The measurements of scripts/bench-serve: one page fetched again and again, from rungs serve
 // and from a plain static file server, and how soon after an edit rungs serve serves it.
 
-// Page is a Scenario that fetches path, asking for a gzipped answer when gzip is set, and reads
+// Fetch is a Scenario that fetches path, asking for a gzipped answer when gzip is set, and reads
 // the whole answer as sent, adding its length to bytes. Any answer but 200 is an error.
-func Page(name, path string, gzip bool, bytes *atomic.Int64) Scenario {
+func Fetch(name, path string, gzip bool, bytes *atomic.Int64) Scenario {
 	return Scenario{Name: name, Weight: 1, Do: func(ctx context.Context, c *Client) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
 		if err != nil {

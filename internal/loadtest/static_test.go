@@ -13,7 +13,7 @@ import (
 
 // A Page scenario asks for gzip when told, counts the bytes as sent, and takes a 404 for an
 // error. Each request is made once, directly: no timing decides what the test sees.
-func TestPage(t *testing.T) {
+func TestFetch(t *testing.T) {
 	t.Parallel()
 	page := strings.Repeat("level ", 100)
 	var gzipped atomic.Int64
@@ -37,7 +37,7 @@ func TestPage(t *testing.T) {
 	ctx := context.Background()
 
 	var plain atomic.Int64
-	if err := Page("level", "/level/", false, &plain).Do(ctx, c); err != nil {
+	if err := Fetch("level", "/level/", false, &plain).Do(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	if plain.Load() != int64(len(page)) || gzipped.Load() != 0 {
@@ -45,7 +45,7 @@ func TestPage(t *testing.T) {
 	}
 
 	var zipped atomic.Int64
-	if err := Page("level", "/level/", true, &zipped).Do(ctx, c); err != nil {
+	if err := Fetch("level", "/level/", true, &zipped).Do(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	if gzipped.Load() != 1 || zipped.Load() == 0 || zipped.Load() >= int64(len(page)) {
@@ -53,7 +53,7 @@ func TestPage(t *testing.T) {
 	}
 
 	var missing atomic.Int64
-	if err := Page("missing", "/missing/", false, &missing).Do(ctx, c); err == nil || !strings.Contains(err.Error(), "status 404") {
+	if err := Fetch("missing", "/missing/", false, &missing).Do(ctx, c); err == nil || !strings.Contains(err.Error(), "status 404") {
 		t.Errorf("a page answering 404: %v", err)
 	}
 }

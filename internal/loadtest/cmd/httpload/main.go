@@ -63,7 +63,7 @@ func load(ctx context.Context, args []string) error {
 	path := u.RequestURI()
 	u.Path, u.RawPath, u.RawQuery = "", "", ""
 	var bytes atomic.Int64
-	page := loadtest.Page("page", path, *gzip, &bytes)
+	page := loadtest.Fetch("page", path, *gzip, &bytes)
 	run := loadtest.Run{Base: u.String(), Connections: *conns, Duration: *duration, Scenarios: []loadtest.Scenario{page},
 		// One request per connection first, outside the measured time: connections are open,
 		// and a server's first-request work (compressing a page once) is not measured.
