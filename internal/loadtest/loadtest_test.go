@@ -28,14 +28,16 @@ func TestRunReports(t *testing.T) {
 			return Expect(st, err, http.StatusOK)
 		}
 	}
-	run := Run{Base: srv.URL, Connections: 4, Duration: 300 * time.Millisecond,
+	// A hundred requests, however long they take (a run bounded by time may end before a busy
+	// machine answers any); the clients' seeded picks send some of them to each scenario.
+	run := Run{Base: srv.URL, Connections: 4, Requests: 100,
 		Scenarios: []Scenario{{"good", 3, get("/")}, {"broken", 1, get("/broken")}}}
 	rep, err := run.Do(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	good, broken := rep.Pages[0], rep.Pages[1]
-	if len(good.Latencies) == 0 || good.Errors != 0 {
+	if len(good.Latencies) == 0 || good.Errors != 0 || len(good.Latencies)+len(broken.Latencies) != 100 {
 		t.Errorf("good: %d answers, %d errors", len(good.Latencies), good.Errors)
 	}
 	if len(broken.Latencies) == 0 || broken.Errors != len(broken.Latencies) || !strings.Contains(broken.FirstErr, "status 500") {
