@@ -162,10 +162,11 @@ func Authenticate(srv *web.Server, r *http.Request) (*policy.Viewer, store.Token
 const touchEvery = time.Minute
 
 // Used records a use of the token in the audit log (every one: an integration's reads are
-// reads of people's records like any other), and now and then as its last use.
+// reads of people's records like any other; the store writes those of requests that arrive
+// together in one commit), and now and then as its last use.
 func Used(srv *web.Server, r *http.Request, v *policy.Viewer, tok store.Token, subject int64) error {
 	detail := "token " + strconv.FormatInt(tok.ID, 10) + " (" + tok.Name + "): " + r.Method + " " + r.URL.Path
-	if err := srv.AuditGrouped(r, v, "api", subject, web.Truncate(detail, 300)); err != nil {
+	if err := srv.Audit(srv.Store(), r, v, "api", subject, web.Truncate(detail, 300)); err != nil {
 		return err
 	}
 	if srv.Now().Sub(tok.LastUsed) >= touchEvery {

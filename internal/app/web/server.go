@@ -95,7 +95,6 @@ type Server struct {
 	framework atomic.Pointer[ladder.Framework]
 	pages     *pages
 	hasher    *auth.Hasher
-	audits    auditGroup
 }
 
 // New returns the pages' server with cfg's defaults filled in; f is the framework people are
