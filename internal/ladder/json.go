@@ -3,7 +3,8 @@ package ladder
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/rungs/rungs/internal/jsontext"
 )
 
 // Levels hold nearly all of a framework's text, so framework.json writes them here, byte for
@@ -15,20 +16,20 @@ func appendLevelJSON(b []byte, lv *Level) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, lv.ID)
+	b = jsontext.AppendString(b, lv.ID, jsontext.HTMLSafe)
 	b = append(b, `,"title":`...)
-	b = appendJSONString(b, lv.Title)
+	b = jsontext.AppendString(b, lv.Title, jsontext.HTMLSafe)
 	if lv.Code != "" {
 		b = append(b, `,"code":`...)
-		b = appendJSONString(b, lv.Code)
+		b = jsontext.AppendString(b, lv.Code, jsontext.HTMLSafe)
 	}
 	if lv.Summary != "" {
 		b = append(b, `,"summary":`...)
-		b = appendJSONString(b, lv.Summary)
+		b = jsontext.AppendString(b, lv.Summary, jsontext.HTMLSafe)
 	}
 	if lv.Intro != "" {
 		b = append(b, `,"intro":`...)
-		b = appendJSONString(b, lv.Intro)
+		b = jsontext.AppendString(b, lv.Intro, jsontext.HTMLSafe)
 	}
 	b = append(b, `,"tenure":`...)
 	b = appendRangeJSON(b, lv.Tenure)
@@ -39,7 +40,7 @@ func appendLevelJSON(b []byte, lv *Level) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, `{"area":`...)
-			b = appendJSONString(b, s.Area)
+			b = jsontext.AppendString(b, s.Area, jsontext.HTMLSafe)
 			b = append(b, `,"range":`...)
 			b = appendRangeJSON(b, s.Range)
 			b = append(b, '}')
@@ -48,7 +49,7 @@ func appendLevelJSON(b []byte, lv *Level) []byte {
 	}
 	if lv.IndicatorNotes != "" {
 		b = append(b, `,"indicator_notes":`...)
-		b = appendJSONString(b, lv.IndicatorNotes)
+		b = jsontext.AppendString(b, lv.IndicatorNotes, jsontext.HTMLSafe)
 	}
 	b = append(b, `,"areas":`...)
 	if lv.Areas == nil {
@@ -64,7 +65,7 @@ func appendLevelJSON(b []byte, lv *Level) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"path":`...)
-	b = appendJSONString(b, lv.Path)
+	b = jsontext.AppendString(b, lv.Path, jsontext.HTMLSafe)
 	return append(b, '}')
 }
 
@@ -73,7 +74,7 @@ func appendLevelAreaJSON(b []byte, la *LevelArea) []byte {
 		return append(b, "null"...)
 	}
 	b = append(b, `{"area":`...)
-	b = appendJSONString(b, la.Area)
+	b = jsontext.AppendString(b, la.Area, jsontext.HTMLSafe)
 	b = append(b, `,"expectations":`...)
 	if la.Expectations == nil {
 		b = append(b, "null"...)
@@ -89,26 +90,26 @@ func appendLevelAreaJSON(b []byte, la *LevelArea) []byte {
 			continue
 		}
 		b = append(b, `{"id":`...)
-		b = appendJSONString(b, e.ID)
+		b = jsontext.AppendString(b, e.ID, jsontext.HTMLSafe)
 		if e.Name != "" {
 			b = append(b, `,"name":`...)
-			b = appendJSONString(b, e.Name)
+			b = jsontext.AppendString(b, e.Name, jsontext.HTMLSafe)
 		}
 		b = append(b, `,"text":`...)
-		b = appendJSONString(b, e.Text)
+		b = jsontext.AppendString(b, e.Text, jsontext.HTMLSafe)
 		if len(e.Examples) > 0 {
 			b = append(b, `,"examples":[`...)
 			for j, ex := range e.Examples {
 				if j > 0 {
 					b = append(b, ',')
 				}
-				b = appendJSONString(b, ex)
+				b = jsontext.AppendString(b, ex, jsontext.HTMLSafe)
 			}
 			b = append(b, ']')
 		}
 		if e.Track != "" {
 			b = append(b, `,"track":`...)
-			b = appendJSONString(b, e.Track)
+			b = jsontext.AppendString(b, e.Track, jsontext.HTMLSafe)
 		}
 		b = append(b, '}')
 	}
@@ -146,59 +147,4 @@ func appendFloatJSON(b []byte, f float64) []byte {
 		}
 	}
 	return b
-}
-
-// appendJSONString writes s as encoding/json does: HTML's <, > and & escaped too, invalid
-// UTF-8 as U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/rungs/rungs/internal/jsontext"
 	"github.com/rungs/rungs/internal/ladder"
 )
 
@@ -48,9 +49,9 @@ func (r *renderer) levelsJSON(l *ladder.Ladder) error {
 	defer putBuffer(buf)
 	b := buf.AvailableBuffer()
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, l.ID)
+	b = jsontext.AppendString(b, l.ID, jsontext.Plain)
 	b = append(b, `,"title":`...)
-	b = appendJSONString(b, l.Title)
+	b = jsontext.AppendString(b, l.Title, jsontext.Plain)
 	b = append(b, `,"areas":[`...)
 	n := 0
 	for _, g := range l.Groups {
@@ -82,13 +83,13 @@ func (r *renderer) levelsJSON(l *ladder.Ladder) error {
 			b = append(b, ',')
 		}
 		b = append(b, `{"id":`...)
-		b = appendJSONString(b, lv.ID)
+		b = jsontext.AppendString(b, lv.ID, jsontext.Plain)
 		b = append(b, `,"title":`...)
-		b = appendJSONString(b, lv.Title)
+		b = jsontext.AppendString(b, lv.Title, jsontext.Plain)
 		b = append(b, `,"code":`...)
-		b = appendJSONString(b, lv.Code)
+		b = jsontext.AppendString(b, lv.Code, jsontext.Plain)
 		b = append(b, `,"url":`...)
-		b = appendJSONString(b, r.url(levelPath(l, lv)))
+		b = jsontext.AppendString(b, r.url(levelPath(l, lv)), jsontext.Plain)
 		b = append(b, `,"areas":{`...)
 		areas = append(areas[:0], lv.Areas...)
 		slices.SortStableFunc(areas, func(x, y *ladder.LevelArea) int { return strings.Compare(x.Area, y.Area) })
@@ -99,27 +100,27 @@ func (r *renderer) levelsJSON(l *ladder.Ladder) error {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, la.Area)
+			b = jsontext.AppendString(b, la.Area, jsontext.Plain)
 			b = append(b, `:[`...)
 			for k, e := range la.Expectations {
 				if k > 0 {
 					b = append(b, ',')
 				}
 				b = append(b, `{"id":`...)
-				b = appendJSONString(b, e.ID)
+				b = jsontext.AppendString(b, e.ID, jsontext.Plain)
 				if e.Name != "" {
 					b = append(b, `,"name":`...)
-					b = appendJSONString(b, e.Name)
+					b = jsontext.AppendString(b, e.Name, jsontext.Plain)
 				}
 				b = append(b, `,"html":`...)
 				if plainText(e.Text) {
-					b = appendJSONText(b, e.Text)
+					b = jsontext.AppendString(b, e.Text, jsontext.HTMLText)
 				} else {
-					b = appendJSONString(b, string(r.inline(md.get(), lv.Path, e.Text)))
+					b = jsontext.AppendString(b, string(r.inline(md.get(), lv.Path, e.Text)), jsontext.Plain)
 				}
 				if e.Track != "" {
 					b = append(b, `,"track":`...)
-					b = appendJSONString(b, e.Track)
+					b = jsontext.AppendString(b, e.Track, jsontext.Plain)
 				}
 				b = append(b, '}')
 			}
@@ -134,9 +135,9 @@ func (r *renderer) levelsJSON(l *ladder.Ladder) error {
 
 func appendIDTitle(b []byte, id, title string) []byte {
 	b = append(b, `{"id":`...)
-	b = appendJSONString(b, id)
+	b = jsontext.AppendString(b, id, jsontext.Plain)
 	b = append(b, `,"title":`...)
-	b = appendJSONString(b, title)
+	b = jsontext.AppendString(b, title, jsontext.Plain)
 	return append(b, '}')
 }
 

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rungs/rungs/internal/jsontext"
 )
 
 // The search index is split into small files, as Pagefind splits its own, so that a query
@@ -207,7 +209,7 @@ func (r *renderer) searchIndex() error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, w)
+		b = jsontext.AppendString(b, w, jsontext.Plain)
 	}
 	b = append(b, "]}\n"...)
 	return r.put("search/index.json", b)
@@ -314,11 +316,11 @@ func (ix *indexer) flushDocs() error {
 			b = append(b, ',')
 		}
 		b = append(b, '[')
-		b = appendJSONString(b, d.title)
+		b = jsontext.AppendString(b, d.title, jsontext.Plain)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(index(&urls, d.url)), 10)
 		b = append(b, ',')
-		b = appendJSONString(b, d.anchor)
+		b = jsontext.AppendString(b, d.anchor, jsontext.Plain)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(index(&contexts, d.context)), 10)
 		b = append(b, ']')
@@ -328,14 +330,14 @@ func (ix *indexer) flushDocs() error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, u)
+		b = jsontext.AppendString(b, u, jsontext.Plain)
 	}
 	b = append(b, `],"c":[`...)
 	for i, c := range contexts {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, c)
+		b = jsontext.AppendString(b, c, jsontext.Plain)
 	}
 	b = append(b, "]}\n"...)
 	ix.buf = b
@@ -416,90 +418,6 @@ func utf16Units(r rune) [2]rune {
 	}
 	r -= 0x10000
 	return [2]rune{0xD800 + r>>10, 0xDC00 + r&0x3FF}
-}
-
-// appendJSONString appends s as a JSON string: quotes, backslashes and control characters
-// escaped, and the two line separators JavaScript once refused in strings; invalid UTF-8
-// becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s, false) }
-
-// appendJSONText appends plain text s as a JSON string of the HTML that shows it: & ' < > "
-// written as html.EscapeString writes them.
-func appendJSONText(b []byte, s string) []byte { return appendJSON(b, s, true) }
-
-func appendJSON(b []byte, s string, htmlText bool) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if htmlText {
-				if e := htmlEntity(c); e != "" {
-					b = append(b, s[start:i]...)
-					b = append(b, e...)
-					i++
-					start = i
-					continue
-				}
-			}
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\r':
-				b = append(b, '\\', 'r')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// htmlEntity is how html.EscapeString writes c, or "" when it leaves c as it is.
-func htmlEntity(c byte) string {
-	switch c {
-	case '&':
-		return "&amp;"
-	case '\'':
-		return "&#39;"
-	case '<':
-		return "&lt;"
-	case '>':
-		return "&gt;"
-	case '"':
-		return "&#34;"
-	}
-	return ""
 }
 
 // searchWordsOf lists the words the index makes of s, for tests.
