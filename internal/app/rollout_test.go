@@ -3,6 +3,7 @@ package app_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -65,8 +66,9 @@ func TestRolloutFlow(t *testing.T) {
 		}
 		form.Set("titles", "3")
 		bad := url.Values{"titles": {"1"}, "title0": {"Wizard"}, "level0": {"engineering/archmage"}}
-		if res := ac.post("/rollout/rules", bad); res.status != http.StatusBadRequest || !strings.Contains(res.body, "archmage") {
-			t.Fatalf("unknown level in a rule: %d", res.status)
+		if res := ac.post("/rollout/rules", bad); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, "Level for Wizard: The level archmage is not on the Engineering ladder.") {
+			t.Fatalf("unknown level in a rule: %d %s", res.status, res.body)
 		}
 		if res := ac.post("/rollout/rules", form); res.status != http.StatusSeeOther {
 			t.Fatalf("save rules: %d %s", res.status, res.body)
@@ -84,12 +86,12 @@ func TestRolloutFlow(t *testing.T) {
 			t.Fatalf("review: %d %s", res.status, res.body)
 		}
 		// A review that does not fit the framework comes back in its form, with the reason and what was typed.
-		res := mc.post("/rollout/review/"+id(cat), url.Values{"level": {"engineering/senior"}, "track": {""}, "note": {"Wand skills"},
+		res := mc.post("/rollout/review/"+id(cat), url.Values{"level": {"engineering/archmage"}, "track": {""}, "note": {"Wand skills"},
 			"back": {"/rollout/review?status=unmapped"}})
 		if res.status != http.StatusBadRequest {
-			t.Fatalf("review without a track: %d", res.status)
+			t.Fatalf("review with a level not in the framework: %d", res.status)
 		}
-		mustContain(t, res.body, "Choose one of the Engineering ladder", `aria-describedby="error`+id(cat)+`"`, `value="Wand skills"`,
+		mustContain(t, res.body, "Level: The level archmage is not on the Engineering ladder.", `aria-describedby="error`+id(cat)+`"`, `value="Wand skills"`,
 			`name="back" value="/rollout/review?status=`)
 		// Someone else's report is not theirs to review.
 		if res := e.signedIn(other).post("/rollout/review/"+id(ann), url.Values{"level": {"engineering/staff"}, "track": {"product"}}); res.status != http.StatusNotFound {
@@ -156,6 +158,82 @@ func TestRolloutDiscard(t *testing.T) {
 	}
 	// The new rollout starts without the discarded rule: the title is back to a suggestion.
 	mustContain(t, ac.get("/rollout").body, "suggested: Senior Software Engineer", "Earlier rollouts", "discarded")
+}
+
+// TestRolloutTrackFollowsLevel picks levels with the track picker left at "No track", or at
+// another ladder's track, as an admin does for a title the crosswalk has no suggestion for:
+// the mapping and the review save with a track of the level's own ladder.
+func TestRolloutTrackFollowsLevel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
+	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	max := e.person("Max Manager", "max@example.com", 0, store.Member)
+	if _, err := e.store.AddLevelChange(e.ctx, store.LevelChange{PersonID: max.ID, Ladder: "engineering-management", ToLevel: "manager",
+		Date: time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC), Reason: store.Hire}); err != nil {
+		t.Fatal(err)
+	}
+	e.personTitled("Cat Wizard", "cat@example.com", max.ID, "Wizard")
+	e.personTitled("Dan Boss", "dan@example.com", max.ID, "Head Honcho")
+	e.personTitled("Eve Sage", "eve@example.com", max.ID, "Sage")
+	ac := e.signedIn(admin)
+
+	rules := url.Values{"titles": {"3"},
+		"title0": {"Wizard"}, "level0": {"engineering/associate"}, "track0": {""},
+		"title1": {"Head Honcho"}, "level1": {"engineering-management/director"}, "track1": {"sre"},
+		"title2": {"Sage"}, "level2": {"engineering/staff"}, "track2": {"sre"}}
+	if res := ac.post("/rollout/rules", rules); res.status != http.StatusSeeOther {
+		t.Fatalf("rules with no track: %d %s", res.status, res.body)
+	}
+	ro, err := e.store.CurrentRollout(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.store.RolloutRules(e.ctx, ro.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No track: the ladder's first; another ladder's track: none, on a ladder without tracks;
+	// a track of the level's ladder: kept.
+	want := map[string]string{"Wizard": "engineering/product/associate", "Head Honcho": "engineering-management//director", "Sage": "engineering/sre/staff"}
+	for _, r := range got {
+		if s := r.Ladder + "/" + r.Track + "/" + r.Level; s != want[r.Title] {
+			t.Errorf("rule for %s: %s, want %s", r.Title, s, want[r.Title])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d rules saved, want %d", len(got), len(want))
+	}
+
+	// The manager confirms with the track left empty; each Confirm comes back at the next card.
+	mc := e.signedIn(max)
+	page := mc.get("/rollout/review")
+	cards := regexp.MustCompile(`<form method="post" action="/rollout/review/(\d+)"`).FindAllStringSubmatch(page.body, -1)
+	if len(cards) != 3 {
+		t.Fatalf("%d cards on the review page, want 3", len(cards))
+	}
+	first, second, last := cards[0][1], cards[1][1], cards[2][1]
+	mustContain(t, page.body, `id="person-`+first+`"`, `name="next" value="`+second+`"`)
+	res := mc.post("/rollout/review/"+first, url.Values{"level": {"engineering/senior"}, "track": {""}, "next": {second},
+		"back": {"/rollout/review?status=mapped"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("review with no track: %d %s", res.status, res.body)
+	}
+	if loc, want := res.header.Get("Location"), "/rollout/review?status=mapped&done=reviewed#person-"+second; loc != want {
+		t.Errorf("after a review: sent to %s, want %s", loc, want)
+	}
+	res = mc.post("/rollout/review/"+last, url.Values{"level": {"engineering/senior"}, "track": {"sre"}})
+	if loc, want := res.header.Get("Location"), "/rollout/review?done=reviewed#person-"+last; res.status != http.StatusSeeOther || loc != want {
+		t.Errorf("after the last card's review: %d, sent to %s, want %s", res.status, loc, want)
+	}
+	ps, err := e.store.Proposals(e.ctx, ro.ID, store.ProposalFilter{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if id(p.Person) == first && (p.Status != store.Reviewed || p.Track != "product") {
+			t.Errorf("the review with no track: %+v", p)
+		}
+	}
 }
 
 func (e *env) personTitled(name, email string, manager int64, title string) store.Person {

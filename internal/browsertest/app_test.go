@@ -290,10 +290,15 @@ func TestAppRollout(t *testing.T) {
 			t.Errorf("%s: level picked %q, want the suggestion %q", title, got, want)
 		}
 	}
+	// Wizard, which has no suggestion, gets a level and keeps "No track": saving gives it the
+	// level's ladder's first track.
+	if got := value(ac, trackSelect("Wizard")); got != "" {
+		t.Errorf("Wizard's track before saving: %q, want none", got)
+	}
 	for title, level := range map[string]string{"Senior Software Engineer": "engineering/senior", "SDE II": "engineering/engineer", "Wizard": "engineering/associate"} {
 		selectOption(t, ac, levelSelect(title), level)
-		selectOption(t, ac, trackSelect(title), "product")
 	}
+	selectOption(t, ac, trackSelect("SDE II"), "sre")
 	clickAndLoad(t, ac, `form[action="/rollout/rules"] button[type="submit"]`)
 	if got := flash(t, ac); got != "Mapping rules saved." {
 		t.Fatalf("after saving the mapping: flash %q at %s", got, pathOf(t, ac))
@@ -304,6 +309,11 @@ func TestAppRollout(t *testing.T) {
 	if got := value(ac, levelSelect("Wizard")); got != "engineering/associate" {
 		t.Errorf("Wizard after saving: %q", got)
 	}
+	for title, want := range map[string]string{"Wizard": "product", "SDE II": "sre"} {
+		if got := value(ac, trackSelect(title)); got != want {
+			t.Errorf("%s's track after saving: %q, want %q", title, got, want)
+		}
+	}
 	scriptless(t, ac)
 
 	// The manager, in a browser of their own, confirms Bob one level up, with a note.
@@ -313,7 +323,7 @@ func TestAppRollout(t *testing.T) {
 	if got := texts(t, mc, ".proposal h2"); !sameSet(got, "Ann Senior", "Bob Builder", "Cat Wizard") {
 		t.Fatalf("the manager reviews %q", got)
 	}
-	b := "#p" + strconv.FormatInt(bob.ID, 10)
+	b := "#person-" + strconv.FormatInt(bob.ID, 10)
 	if got := value(mc, b+` select[name="level"]`); got != "engineering/engineer" {
 		t.Errorf("Bob's proposed level: %q", got)
 	}
@@ -325,6 +335,10 @@ func TestAppRollout(t *testing.T) {
 	clickAndLoad(t, mc, b+` button[type="submit"]`)
 	if got := flash(t, mc); got != "Review saved." {
 		t.Fatalf("after confirming: flash %q at %s", got, pathOf(t, mc))
+	}
+	// The page comes back at the next card, Cat's, rather than at the top.
+	if got, want := eval[string](t, mc, `document.querySelector(":target")?.id ?? location.hash`), "person-"+strconv.FormatInt(cat.ID, 10); got != want {
+		t.Errorf("after confirming Bob the page is at %q, want the next card, %q", got, want)
 	}
 	if !eval[bool](t, mc, `document.querySelector(`+jsString(b)+`).classList.contains("status-reviewed")`) ||
 		value(mc, b+` select[name="level"]`) != "engineering/senior" || value(mc, b+` input[name="note"]`) != "Leads the on-call rota" {

@@ -32,6 +32,44 @@ type rolloutData struct {
 	Past     []store.Rollout
 	Today    string
 	Errors   map[string]string
+	Applying string // what applying would do, in words
+}
+
+// applySummary says what applying the rollout would do, for any number of people.
+func applySummary(t store.TeamProgress) string {
+	proposed := t.Reviewed + t.Mapped
+	var b strings.Builder
+	switch proposed {
+	case 0:
+		b.WriteString("No one has a proposed level yet: applying now would level no one.")
+	case 1:
+		b.WriteString("Applying gives 1 person the level proposed for them")
+		if t.Mapped == 1 {
+			b.WriteString(" (mapped by title; no manager has reviewed it).")
+		} else {
+			b.WriteString(" (reviewed by a manager).")
+		}
+	default:
+		b.WriteString("Applying gives " + strconv.Itoa(proposed) + " people the level proposed for them")
+		switch t.Mapped {
+		case 0:
+			b.WriteString(" (a manager has reviewed each of them).")
+		case proposed:
+			b.WriteString(" (mapped by title; no manager has reviewed any of them).")
+		case 1:
+			b.WriteString(" (1 of them mapped by title and not reviewed by a manager).")
+		default:
+			b.WriteString(" (" + strconv.Itoa(t.Mapped) + " of them mapped by title and not reviewed by a manager).")
+		}
+	}
+	switch t.Unmapped {
+	case 0:
+	case 1:
+		b.WriteString(" The 1 person not mapped stays without a level.")
+	default:
+		b.WriteString(" The " + strconv.Itoa(t.Unmapped) + " people not mapped stay without a level.")
+	}
+	return b.String()
 }
 
 // titleRule is one old title with its mapping rule, or the crosswalk's suggestion for it.
@@ -69,6 +107,7 @@ func showRollout(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		d.Totals.Reviewed += t.Reviewed
 		d.Totals.Unmapped += t.Unmapped
 	}
+	d.Applying = applySummary(d.Totals)
 	if posted != nil {
 		d.Titles = posted
 	} else if d.Titles, err = titleRules(srv, r, ro.ID); err != nil {
@@ -159,12 +198,16 @@ func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		k := strconv.Itoa(i)
 		t := titleRule{Index: i, Title: r.PostFormValue("title" + k), Level: r.PostFormValue("level" + k), Track: r.PostFormValue("track" + k)}
 		t.People, _ = strconv.Atoi(r.PostFormValue("people" + k))
+		if t.Level != "" {
+			t.Track = web.FitTrack(srv.Framework(), t.Level, t.Track)
+		}
 		posted = append(posted, t)
 		rule := store.RolloutRule{Title: t.Title}
 		if t.Level != "" {
 			ref, msg := web.ParseLevel(srv.Framework(), t.Level, t.Track)
 			if msg != "" {
-				errs[k] = msg
+				// FitTrack leaves only the level to be wrong.
+				errs[k] = "Level for " + cmp.Or(t.Title, "(no title)") + ": " + msg
 				continue
 			}
 			rule.Ladder, rule.Track, rule.Level = ref.Ladder, ref.Track, ref.Level
@@ -212,6 +255,8 @@ type reviewData struct {
 
 type proposalRow struct {
 	P     store.Proposal
+	Card  string // the card's element id
+	Next  int64  // the person whose card follows, 0 for the last
 	Level *web.LevelInfo
 	Value string // ladder/level for the picker
 	Track string
@@ -282,6 +327,10 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		if failed != nil && failed.PersonID == p.Person.ID {
 			row.Value, row.Track, row.Note, row.Error = failed.Level, failed.Track, failed.Note, failed.Error
 		}
+		row.Card = CardID(p.Person.ID)
+		if n := len(d.Proposals); n > 0 {
+			d.Proposals[n-1].Next = p.Person.ID
+		}
 		d.Proposals = append(d.Proposals, row)
 	}
 	link := func(from int) string {
@@ -317,8 +366,13 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	if !strings.HasPrefix(back, "/rollout/review") {
 		back = "/rollout/review"
 	}
-	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Note: r.PostFormValue("note")}
+	back, _, _ = strings.Cut(back, "#")
+	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Note: r.PostFormValue("note")}
+	posted.Track = web.FitTrack(srv.Framework(), posted.Level, r.PostFormValue("track"))
 	ref, msg := web.ParseLevel(srv.Framework(), posted.Level, posted.Track)
+	if msg != "" {
+		msg = "Level: " + msg
+	}
 	note := strings.TrimSpace(posted.Note)
 	if problem := store.NoteProblem(note); msg == "" && problem != "" {
 		msg = "The note " + problem + "."
@@ -352,9 +406,19 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	if err != nil {
 		return err
 	}
-	web.Redirect(w, r, back, "reviewed")
+	// Back to the page, at the next person's card (or this one's, the last on the page), so
+	// that the reviewer carries on where they were rather than at the top.
+	at := id
+	if next, err := strconv.ParseInt(r.PostFormValue("next"), 10, 64); err == nil && next > 0 {
+		at = next
+	}
+	web.Redirect(w, r, back+"#"+CardID(at), "reviewed")
 	return nil
 }
+
+// CardID is the element id of a person's card on the review page, the fragment a review
+// comes back to.
+func CardID(person int64) string { return "person-" + strconv.FormatInt(person, 10) }
 
 // Apply closes the rollout: everyone with a proposal gets it as their level.
 func Apply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {

@@ -91,6 +91,29 @@ func ParseLevel(f *ladder.Framework, value, track string) (LevelRef, string) {
 	return LevelRef{Ladder: l.ID, Track: track, Level: levelID}, ""
 }
 
+// FitTrack makes a track picked in a form follow the level picked with it ("ladder/level"):
+// a track of that level's ladder is kept, any other (none, or another ladder's) becomes the
+// ladder's first track, and a ladder without tracks takes none. The pickers list every
+// ladder's tracks in one list, and a form sent without script cannot narrow it to the
+// level's ladder, so the server does. A level that is not in the framework leaves the track
+// as it is, for ParseLevel to refuse.
+func FitTrack(f *ladder.Framework, value, track string) string {
+	ladderID, _, ok := strings.Cut(strings.TrimSpace(value), "/")
+	if !ok {
+		return track
+	}
+	l := f.Ladder(ladderID)
+	switch {
+	case l == nil:
+		return track
+	case len(l.Tracks) == 0:
+		return ""
+	case l.Track(strings.TrimSpace(track)) != nil:
+		return strings.TrimSpace(track)
+	}
+	return l.Tracks[0].ID
+}
+
 // LevelChoices lists every level of the framework, ladder by ladder, for a picker.
 func LevelChoices(f *ladder.Framework) []LadderChoices {
 	var out []LadderChoices

@@ -182,14 +182,19 @@ func ServeAsset(_ *Server, w http.ResponseWriter, r *http.Request, _ *policy.Vie
 	return err
 }
 
-// Redirect sends the browser on after a change, with a message code for the next page.
+// Redirect sends the browser on after a change, with a message code for the next page; a
+// fragment in to (#id) stays at the end, where browsers look for it.
 func Redirect(w http.ResponseWriter, r *http.Request, to, done string) {
+	to, fragment, hasFragment := strings.Cut(to, "#")
 	if done != "" {
 		sep := "?"
 		if strings.Contains(to, "?") {
 			sep = "&"
 		}
 		to += sep + "done=" + done
+	}
+	if hasFragment {
+		to += "#" + fragment
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
