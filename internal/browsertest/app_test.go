@@ -363,7 +363,7 @@ func TestAppRollout(t *testing.T) {
 	// Bob's page, which his manager reaches from the people list, shows the rollout and the note.
 	navigate(t, mc, e.url+"/people")
 	clickAndLoad(t, mc, `main a[href="/people/`+strconv.FormatInt(bob.ID, 10)+`"]`)
-	if got := texts(t, mc, ".timeline .reason"); strings.Join(got, ",") != "rollout" {
+	if got := texts(t, mc, ".timeline .reason"); strings.Join(got, ",") != "Rollout" {
 		t.Fatalf("Bob's timeline: %q", got)
 	}
 	if got := texts(t, mc, ".timeline .note"); len(got) != 1 || got[0] != "Leads the on-call rota" {
@@ -376,7 +376,7 @@ func TestAppRollout(t *testing.T) {
 		want   string
 	}{{ann, "EN3 Senior Engineer"}, {cat, "EN1 Associate Engineer"}} {
 		navigate(t, mc, e.url+"/people/"+strconv.FormatInt(p.person.ID, 10))
-		if got := texts(t, mc, ".timeline .reason"); strings.Join(got, ",") != "rollout" {
+		if got := texts(t, mc, ".timeline .reason"); strings.Join(got, ",") != "Rollout" {
 			t.Errorf("%s's timeline: %q", p.person.Name, got)
 		}
 		mustText(t, mc, ".level-now", p.want)
@@ -420,7 +420,7 @@ func TestAppTimeline(t *testing.T) {
 	}
 
 	// Newest first, each with its date, and the notes where they were given.
-	if got := texts(t, ctx, ".timeline .reason"); strings.Join(got, ",") != "correction,promotion,hire" {
+	if got := texts(t, ctx, ".timeline .reason"); strings.Join(got, ",") != "Correction,Promotion,Hire" {
 		t.Errorf("timeline reasons: %q", got)
 	}
 	if got := eval[[]string](t, ctx, `[...document.querySelectorAll(".timeline time")].map(e => e.dateTime)`); strings.Join(got, ",") != "2025-03-02,2025-03-01,2023-04-03" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
 )
@@ -20,6 +21,7 @@ import (
 type auditData struct {
 	Entries []auditRow
 	Filter  auditForm
+	Actions []actionChoice
 	PrevURL string
 	NextURL string
 	Export  string
@@ -28,8 +30,16 @@ type auditData struct {
 
 type auditRow struct {
 	Entry   store.AuditEntry
+	Action  string // the action in words
+	Detail  string // the detail, with the codes it holds in words
 	Actor   string
 	Subject string
+}
+
+// actionChoice is one action of the filter's picker.
+type actionChoice struct {
+	web.Choice
+	Selected bool
 }
 
 // auditForm is the filter as typed, to show it back.
@@ -84,7 +94,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	if err != nil {
 		return err
 	}
-	d := auditData{Filter: form, Error: problem}
+	d := auditData{Filter: form, Error: problem, Actions: actionChoices(form.Action)}
 	if d.Error != "" {
 		srv.Render(w, r, v, http.StatusBadRequest, "audit", "Audit log", d)
 		return nil
@@ -113,7 +123,8 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		return names[id]
 	}
 	for _, e := range entries {
-		d.Entries = append(d.Entries, auditRow{Entry: e, Actor: name(e.Actor), Subject: name(e.Subject)})
+		d.Entries = append(d.Entries, auditRow{Entry: e, Action: web.Label(e.Action), Detail: readableDetail(srv.Framework(), e),
+			Actor: name(e.Actor), Subject: name(e.Subject)})
 	}
 	link := func(path string, from int) string {
 		vals := url.Values{}
@@ -139,6 +150,63 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d.Export = link("/export/audit.csv", 0)
 	srv.Render(w, r, v, http.StatusOK, "audit", "Audit log", d)
 	return nil
+}
+
+// actionChoices are the actions the filter offers, in words, with the one filtered on
+// selected; an action the app no longer records, typed into the address, is kept as a choice.
+func actionChoices(current string) []actionChoice {
+	var out []actionChoice
+	found := current == ""
+	for _, c := range web.AuditActions() {
+		out = append(out, actionChoice{Choice: c, Selected: c.Value == current})
+		found = found || c.Value == current
+	}
+	if !found {
+		out = append(out, actionChoice{Choice: web.Choice{Value: current, Label: current}, Selected: true})
+	}
+	return out
+}
+
+// readableDetail is an entry's detail as people read it: a level change's is recorded as
+// "reason: from -> to" in codes ("promotion: senior -> staff"), and is shown in words.
+func readableDetail(f *ladder.Framework, e store.AuditEntry) string {
+	if e.Action != "level.change" {
+		return e.Detail
+	}
+	reason, change, ok := strings.Cut(e.Detail, ": ")
+	if !ok {
+		return e.Detail
+	}
+	from, to, ok := strings.Cut(change, " -> ")
+	if !ok {
+		return e.Detail
+	}
+	from, to = levelWords(f, strings.TrimSpace(from)), levelWords(f, strings.TrimSpace(to))
+	switch {
+	case from == "":
+		return web.Label(reason) + ": " + to
+	case from == to:
+		return web.Label(reason) + ": " + to + ", the same level"
+	}
+	return web.Label(reason) + ": " + from + " → " + to
+}
+
+// levelWords names a level recorded by its id alone: its code and title when exactly one
+// ladder has a level of that id, else the id.
+func levelWords(f *ladder.Framework, id string) string {
+	var found *ladder.Level
+	for _, l := range f.Ladders {
+		if lv := l.Level(id); lv != nil {
+			if found != nil {
+				return id
+			}
+			found = lv
+		}
+	}
+	if found == nil {
+		return id
+	}
+	return strings.TrimSpace(found.Code + " " + found.Title)
 }
 
 // describe says which part of the log was looked at, for the entry that records the look.

@@ -63,7 +63,9 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
 	"add": func(a, b int) int { return a + b },
-	"pct": func(n, of int) int { return n * 100 / max(of, 1) },
+	// label is the words for a recorded code: an audit action, a level change's reason.
+	"label": Label,
+	"pct":   func(n, of int) int { return n * 100 / max(of, 1) },
 	// dict passes several values to a template: dict "A" 1 "B" 2.
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

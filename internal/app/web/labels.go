@@ -1,0 +1,95 @@
+package web
+
+import (
+	"slices"
+	"strings"
+)
+
+// labels are the words people read for the codes the app records: the actions of the audit
+// log and the reasons of level changes. They are in one map so that a code reads the same on
+// every page that shows it; exports and the API keep the codes, which scripts match on.
+var labels = map[string]string{
+	// Reasons for a level change.
+	"hire":         "Hire",
+	"promotion":    "Promotion",
+	"correction":   "Correction",
+	"track-change": "Track change",
+	"rollout":      "Rollout",
+
+	// Audit log actions.
+	"account.create":            "Account created",
+	"account.role":              "Role changed",
+	"api":                       "API request",
+	"assessment.acknowledge":    "Assessment acknowledged",
+	"assessment.export":         "Assessment downloaded",
+	"assessment.manager.amend":  "Manager's assessment amended",
+	"assessment.manager.draft":  "Manager's assessment draft saved",
+	"assessment.manager.submit": "Manager's assessment submitted",
+	"assessment.self.amend":     "Self-assessment amended",
+	"assessment.self.draft":     "Self-assessment draft saved",
+	"assessment.self.import":    "Self-assessment uploaded",
+	"assessment.self.submit":    "Self-assessment submitted",
+	"assessment.share":          "Assessment shared",
+	"assessment.view":           "Assessment viewed",
+	"audit.view":                "Audit log viewed",
+	"cycle.close":               "Cycle closed",
+	"cycle.list":                "Cycle's people viewed",
+	"cycle.open":                "Cycle opened",
+	"cycle.report":              "Cycle report viewed",
+	"export":                    "Export downloaded",
+	"level.change":              "Level change",
+	"link.create":               "Sign-in link made",
+	"login":                     "Signed in",
+	"login.failed":              "Sign-in failed",
+	"login.throttled":           "Sign-in slowed down",
+	"logout":                    "Signed out",
+	"password.change":           "Password changed",
+	"password.reset":            "Password set from a link",
+	"people.import":             "People imported",
+	"people.list":               "People list viewed",
+	"person.create":             "Person added",
+	"person.update":             "Person edited",
+	"person.view":               "Person viewed",
+	"rollout.apply":             "Rollout applied",
+	"rollout.discard":           "Rollout discarded",
+	"rollout.list":              "Rollout review viewed",
+	"rollout.review":            "Rollout proposal reviewed",
+	"rollout.rules":             "Rollout mapping saved",
+	"sessions.end":              "Other sessions ended",
+	"token.create":              "API token made",
+	"token.revoke":              "API token revoked",
+	"two-factor.off":            "Two-factor sign-in turned off",
+	"two-factor.on":             "Two-factor sign-in turned on",
+	"two-factor.recovery-codes": "Recovery codes made",
+	"two-factor.reset":          "Two-factor sign-in reset",
+}
+
+// Label is the words for a code the app records (an audit action, a level change's reason);
+// a code it has no words for is shown as it is.
+func Label(code string) string {
+	if l, ok := labels[code]; ok {
+		return l
+	}
+	return code
+}
+
+// Choice is one option of a picker: the value sent and the words shown.
+type Choice struct {
+	Value, Label string
+}
+
+// AuditActions lists every audit action the app records, for a picker, ordered by its words.
+func AuditActions() []Choice {
+	var out []Choice
+	for code, label := range labels {
+		if slices.Contains(reasons, code) {
+			continue
+		}
+		out = append(out, Choice{Value: code, Label: label})
+	}
+	slices.SortFunc(out, func(a, b Choice) int { return strings.Compare(a.Label, b.Label) })
+	return out
+}
+
+// reasons are the codes in labels that are reasons for a level change, not audit actions.
+var reasons = []string{"hire", "promotion", "correction", "track-change", "rollout"}
