@@ -36,7 +36,7 @@ func tableRows(rows []personRow) template.HTML {
 		}
 		b.WriteString(`</td><td>`)
 		b.WriteString(html.EscapeString(p.Email))
-		b.WriteString(`</td><td>`)
+		b.WriteString(`</td><td class="date">`)
 		if !p.StartDate.IsZero() {
 			b.WriteString(p.StartDate.Format(time.DateOnly))
 		}
