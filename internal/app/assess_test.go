@@ -156,7 +156,10 @@ func TestAssessmentFlow(t *testing.T) {
 
 		// Reports and the CSV export.
 		res = a.get(cyclePath + "/report")
-		mustContain(t, res.body, `<svg class="bars"`, "Calibration", "Bo Boss (manager)", "Level distribution", "Time in level")
+		mustContain(t, res.body, `<svg class="bars"`, "Calibration", "Bo Boss (manager)", "Level distribution", "Time in level",
+			"<td>Acknowledged</td>")
+		// Where each assessment stands is shown in words, on the report and the cycle's page.
+		mustContain(t, a.get(cyclePath).body, `<span class="status status-acknowledged">Acknowledged</span>`, `<option value="self-submitted">Self submitted</option>`)
 		res = b.get(cyclePath + "/report.csv")
 		if res.status != 200 || !strings.Contains(res.body, "Sam Self,sam@example.com,Bo Boss,engineering,product") || !strings.Contains(res.body, ",acknowledged,") {
 			t.Errorf("report.csv: %d\n%s", res.status, res.body)

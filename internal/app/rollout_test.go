@@ -212,7 +212,7 @@ func TestRolloutTrackFollowsLevel(t *testing.T) {
 		t.Fatalf("%d cards on the review page, want 3", len(cards))
 	}
 	first, second, last := cards[0][1], cards[1][1], cards[2][1]
-	mustContain(t, page.body, `id="person-`+first+`"`, `name="next" value="`+second+`"`)
+	mustContain(t, page.body, `id="person-`+first+`"`, `name="next" value="`+second+`"`, `<span class="tag">Not reviewed yet</span>`)
 	res := mc.post("/rollout/review/"+first, url.Values{"level": {"engineering/senior"}, "track": {""}, "next": {second},
 		"back": {"/rollout/review?status=mapped"}})
 	if res.status != http.StatusSeeOther {

@@ -95,10 +95,7 @@ func Report(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	return nil
 }
 
-func statusLabel(st store.AssessmentStatus) string {
-	return map[store.AssessmentStatus]string{store.NotStarted: "Not started", store.SelfSubmitted: "Self submitted",
-		store.ManagerSubmitted: "Manager submitted", store.Shared: "Shared", store.Acknowledged: "Acknowledged"}[st]
-}
+func statusLabel(st store.AssessmentStatus) string { return web.Label(string(st)) }
 
 // levelLabel names a level of the cycle's framework for a report.
 func levelLabel(f *ladder.Framework, ladderID, track, level string) string {

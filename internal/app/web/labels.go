@@ -6,8 +6,9 @@ import (
 )
 
 // labels are the words people read for the codes the app records: the actions of the audit
-// log and the reasons of level changes. They are in one map so that a code reads the same on
-// every page that shows it; exports and the API keep the codes, which scripts match on.
+// log, the reasons of level changes, and where a rollout proposal or an assessment stands.
+// They are in one map so that a code reads the same on every page that shows it; exports
+// and the API keep the codes, which scripts match on.
 var labels = map[string]string{
 	// Reasons for a level change.
 	"hire":         "Hire",
@@ -15,6 +16,18 @@ var labels = map[string]string{
 	"correction":   "Correction",
 	"track-change": "Track change",
 	"rollout":      "Rollout",
+
+	// Where a person stands in the rollout (store.ProposalStatus), in the review page's words.
+	"unmapped": "No proposal",
+	"mapped":   "Not reviewed yet",
+	"reviewed": "Reviewed",
+
+	// Where an assessment stands (store.AssessmentStatus).
+	"not-started":       "Not started",
+	"self-submitted":    "Self submitted",
+	"manager-submitted": "Manager submitted",
+	"shared":            "Shared",
+	"acknowledged":      "Acknowledged",
 
 	// Audit log actions.
 	"account.create":            "Account created",
@@ -64,7 +77,8 @@ var labels = map[string]string{
 	"two-factor.reset":          "Two-factor sign-in reset",
 }
 
-// Label is the words for a code the app records (an audit action, a level change's reason);
+// Label is the words for a code the app records (an audit action, a level change's reason, a
+// status);
 // a code it has no words for is shown as it is.
 func Label(code string) string {
 	if l, ok := labels[code]; ok {
@@ -82,7 +96,7 @@ type Choice struct {
 func AuditActions() []Choice {
 	var out []Choice
 	for code, label := range labels {
-		if slices.Contains(reasons, code) {
+		if slices.Contains(notActions, code) {
 			continue
 		}
 		out = append(out, Choice{Value: code, Label: label})
@@ -91,5 +105,6 @@ func AuditActions() []Choice {
 	return out
 }
 
-// reasons are the codes in labels that are reasons for a level change, not audit actions.
-var reasons = []string{"hire", "promotion", "correction", "track-change", "rollout"}
+// notActions are the codes in labels that are not audit actions.
+var notActions = []string{"hire", "promotion", "correction", "track-change", "rollout",
+	"unmapped", "mapped", "reviewed", "not-started", "self-submitted", "manager-submitted", "shared", "acknowledged"}
