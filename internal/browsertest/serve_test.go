@@ -143,8 +143,17 @@ func TestServeManyPagesInOneTab(t *testing.T) {
 				if err != nil {
 					t.Fatalf("page %d of 20 (%s) did not load: %v", i+1, p, err)
 				}
-				if resp.Status != http.StatusOK {
-					t.Fatalf("page %d of 20 (%s): status %d", i+1, p, resp.Status)
+				// chromedp gives no response when the page came without a network answer of
+				// its own (from the browser's caches, which a busy machine makes likelier):
+				// the page's navigation entry still has the status it was served with.
+				status := 0
+				if resp != nil {
+					status = int(resp.Status)
+				} else {
+					status = eval[int](t, ctx, `performance.getEntriesByType('navigation')[0].responseStatus`)
+				}
+				if status != http.StatusOK {
+					t.Fatalf("page %d of 20 (%s): status %d", i+1, p, status)
 				}
 				if got := eval[bool](t, ctx, `!!document.querySelector('script[src*="/assets/live."]')`); got != tc.live {
 					t.Errorf("%s loads live.js: %v, want %v", p, got, tc.live)
