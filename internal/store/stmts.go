@@ -27,21 +27,29 @@ func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[stri
 
 // stmt returns the prepared statement of query, preparing it when prepare is true, or nil
 // when it is not cached.
+//
+// The mutex is never held while preparing: preparing waits for a connection of the pool, and
+// on SQLite a transaction holding the writer's only connection looks its statements up here,
+// so holding the mutex meanwhile would stop both for good.
 func (c *stmtCache) stmt(ctx context.Context, query string, prepare bool) *sql.Stmt {
 	if len(query) > maxCachedSQL {
 		return nil
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if st := c.m[query]; st != nil || !prepare {
+	st, full := c.m[query], len(c.m) >= maxCachedStmts
+	c.mu.Unlock()
+	if st != nil || !prepare || full {
 		return st
-	}
-	if len(c.m) >= maxCachedStmts {
-		return nil
 	}
 	st, err := c.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // run unprepared, which reports the error
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kept := c.m[query]; kept != nil {
+		st.Close() // another caller prepared the same text meanwhile
+		return kept
 	}
 	c.m[query] = st
 	return st
