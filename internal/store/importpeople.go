@@ -247,7 +247,7 @@ func (s *Store) updatePeople(ctx context.Context, people []Person, batch []int, 
 			VALUES `+values("(CAST(? AS BIGINT), ?, ?, ?, CAST(? AS BIGINT), "+s.d.dateParam()+", ?)", len(batch))+`
 		)
 		UPDATE people SET name = v.name, email = v.email, title = v.title, manager_id = v.manager_id,
-			start_date = v.start_date, status = v.status, updated_at = ?
+			start_date = v.start_date, status = v.status, updated_at = ?, version = people.version + 1
 		FROM v WHERE people.id = v.id`, append(args, now)...)
 	return err
 }

@@ -70,6 +70,17 @@ func (c *LevelChange) validate() error {
 // both or neither. FromLevel is taken from the person's current level, so the history cannot
 // disagree with itself. It returns the entry as stored; an unknown person is ErrNotFound.
 func (s *Store) AddLevelChange(ctx context.Context, c LevelChange) (LevelChange, error) {
+	return s.addLevelChange(ctx, c, false, 0)
+}
+
+// AddLevelChangeAfter is AddLevelChange made from a form that showed the person's history up
+// to the entry last (0: they had none): if an entry has been added since, the person's level
+// may not be the one the form was filled in against, and it is ErrStale, with nothing added.
+func (s *Store) AddLevelChangeAfter(ctx context.Context, c LevelChange, last int64) (LevelChange, error) {
+	return s.addLevelChange(ctx, c, true, last)
+}
+
+func (s *Store) addLevelChange(ctx context.Context, c LevelChange, check bool, last int64) (LevelChange, error) {
 	if err := c.validate(); err != nil {
 		return LevelChange{}, fmt.Errorf("level change for person %d: %w", c.PersonID, err)
 	}
@@ -77,7 +88,8 @@ func (s *Store) AddLevelChange(ctx context.Context, c LevelChange) (LevelChange,
 	err := s.WithTx(ctx, func(tx *Store) error {
 		now := tx.now()
 		// Touching the row before reading it locks it on PostgreSQL, so two changes at once
-		// cannot both read the same level before (SQLite's writer is one at a time anyway).
+		// cannot both read the same level before, nor both find the history as a form saw
+		// it (SQLite's writer is one at a time anyway).
 		res, err := tx.exec(ctx, `UPDATE people SET updated_at = ? WHERE id = ?`, now, c.PersonID)
 		if err != nil {
 			return err
@@ -86,6 +98,15 @@ func (s *Store) AddLevelChange(ctx context.Context, c LevelChange) (LevelChange,
 			return err
 		} else if n == 0 {
 			return ErrNotFound
+		}
+		if check {
+			var latest int64
+			if err := tx.writeRow(ctx, `SELECT coalesce(max(id), 0) FROM level_history WHERE person_id = ?`, c.PersonID).Scan(&latest); err != nil {
+				return err
+			}
+			if latest != last {
+				return fmt.Errorf("the latest level change is %d, the form showed %d: %w", latest, last, ErrStale)
+			}
 		}
 		if err := tx.writeRow(ctx, `SELECT level FROM people WHERE id = ?`, c.PersonID).Scan(&c.FromLevel); err != nil {
 			return err

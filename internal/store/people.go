@@ -34,6 +34,9 @@ type Person struct {
 	Status    Status
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version counts the saves of the record; UpdatePerson saves only over the version it is
+	// given, so that a form shown before someone else's save cannot undo it.
+	Version int64
 }
 
 // validate checks what the database would otherwise reject with a less helpful message.
@@ -83,7 +86,7 @@ func ValidEmail(s string) bool {
 }
 
 // personColumnNames are the columns of people that scanPerson reads, in its order.
-var personColumnNames = strings.Fields(`id name email title manager_id ladder track level start_date status created_at updated_at`)
+var personColumnNames = strings.Fields(`id name email title manager_id ladder track level start_date status created_at updated_at version`)
 
 // personColumns lists the columns of people that scanPerson reads, of the table as alias
 // ("" for none). On SQLite, the three times are read as their text, which scanPerson parses
@@ -156,10 +159,16 @@ func (s *Store) PersonByEmail(ctx context.Context, email string) (Person, error)
 	return p, nil
 }
 
+// ErrStale is returned when a save was made from a copy of a record that someone else has
+// changed since it was read: nothing was saved, and the caller shows what is there now.
+var ErrStale = errors.New("changed by someone else since it was read")
+
 // UpdatePerson saves p's name, email, title, manager, start date and status (an empty title
-// clears it); its level changes only through AddLevelChange. Someone marked as left loses
-// their unused sign-in links. It returns the person as stored, or ErrNotFound, ErrConflict,
-// or ErrCycle when the new manager reports to them.
+// clears it); its level changes only through AddLevelChange. The save is made only over
+// p.Version, the version p was read at, and adds one to it: a person saved by someone else
+// since is ErrStale, and nothing is saved. Someone marked as left loses their unused sign-in
+// links. It returns the person as stored, or ErrNotFound, ErrStale, ErrConflict, or ErrCycle
+// when the new manager reports to them.
 func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	if err := p.validate(); err != nil {
 		return Person{}, fmt.Errorf("update person %d: %w", p.ID, err)
@@ -168,15 +177,25 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	err := s.WithTx(ctx, func(tx *Store) error {
 		var manager sql.NullInt64
 		var name, status string
-		if err := tx.writeRow(ctx, `SELECT manager_id, name, status FROM people WHERE id = ?`, p.ID).Scan(&manager, &name, &status); err != nil {
+		var version int64
+		if err := tx.writeRow(ctx, `SELECT manager_id, name, status, version FROM people WHERE id = ?`, p.ID).Scan(&manager, &name, &status, &version); err != nil {
 			return err
 		}
+		if version != p.Version {
+			return fmt.Errorf("person %d is at version %d, the save was of version %d: %w", p.ID, version, p.Version, ErrStale)
+		}
+		// The version is checked again by the write itself: on PostgreSQL the read above
+		// takes no lock, and a save committed since waits here for nothing else.
 		var err error
 		updated, err = scanPerson(tx.writeRow(ctx, `
-			UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?
-			WHERE id = ?
+			UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?, version = version + 1
+			WHERE id = ? AND version = ?
 			RETURNING `+tx.d.personColumns(""),
-			p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), tx.now(), p.ID))
+			p.Name, p.Email, p.Title, nullID(p.ManagerID), p.StartDate, string(p.Status), tx.now(), p.ID, p.Version))
+		if errors.Is(err, sql.ErrNoRows) {
+			// The row is there (read above): another save got in between the read and the write.
+			return fmt.Errorf("person %d was saved by someone else while this save was made: %w", p.ID, ErrStale)
+		}
 		if err != nil {
 			return err
 		}
@@ -207,7 +226,7 @@ func scanPerson(row scanner) (Person, error) {
 	var manager sql.NullInt64
 	var status string
 	err := row.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &manager, &p.Ladder, &p.Track, &p.Level,
-		timeValue{&p.StartDate}, &status, timeValue{&p.CreatedAt}, timeValue{&p.UpdatedAt})
+		timeValue{&p.StartDate}, &status, timeValue{&p.CreatedAt}, timeValue{&p.UpdatedAt}, &p.Version)
 	if err != nil {
 		return Person{}, err
 	}
@@ -218,11 +237,11 @@ func scanPerson(row scanner) (Person, error) {
 // scanPersonOrNone is scanPerson for a LEFT JOIN that may have found nobody: every column is
 // NULL then, and the person is the zero Person.
 func scanPersonOrNone(row scanner) (Person, error) {
-	var id, manager sql.NullInt64
+	var id, manager, version sql.NullInt64
 	var name, email, title, ladder, track, level, status sql.NullString
 	var start, created, updated time.Time
 	if err := row.Scan(&id, &name, &email, &title, &manager, &ladder, &track, &level,
-		timeValue{&start}, &status, timeValue{&created}, timeValue{&updated}); err != nil {
+		timeValue{&start}, &status, timeValue{&created}, timeValue{&updated}, &version); err != nil {
 		return Person{}, err
 	}
 	if !id.Valid {
@@ -230,7 +249,7 @@ func scanPersonOrNone(row scanner) (Person, error) {
 	}
 	return Person{ID: id.Int64, Name: name.String, Email: email.String, Title: title.String, ManagerID: manager.Int64,
 		Ladder: ladder.String, Track: track.String, Level: level.String, StartDate: start,
-		Status: Status(status.String), CreatedAt: created, UpdatedAt: updated}, nil
+		Status: Status(status.String), CreatedAt: created, UpdatedAt: updated, Version: version.Int64}, nil
 }
 
 // timeValue scans a time column into a time.Time, in UTC: from a time, as PostgreSQL's driver
