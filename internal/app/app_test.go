@@ -235,6 +235,18 @@ func (c *client) csrf() string {
 
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
+// hidden fetches the page at path and returns the value of its hidden field name, as a
+// browser would send it back with the page's form: the version an edit form was opened at.
+func (c *client) hidden(path, name string) string {
+	c.e.t.Helper()
+	page := c.get(path)
+	m := regexp.MustCompile(`<input type="hidden" name="` + regexp.QuoteMeta(name) + `" value="([^"]*)">`).FindStringSubmatch(page.body)
+	if m == nil {
+		c.e.t.Fatalf("%s: no hidden field %s in the page (status %d)", path, name, page.status)
+	}
+	return m[1]
+}
+
 // post sends a form with the client's CSRF token.
 func (c *client) post(path string, form url.Values) response {
 	c.e.t.Helper()

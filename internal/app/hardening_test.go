@@ -99,7 +99,9 @@ func TestLeaverLinkCancelled(t *testing.T) {
 				t.Fatalf("%s: the link before: status %d", how, res.status)
 			}
 			if how == "form" {
-				res := c.post("/people/"+strconv.FormatInt(bo.ID, 10), url.Values{"name": {bo.Name}, "email": {bo.Email}, "start": {"2023-04-03"}, "status": {"left"}})
+				path := "/people/" + strconv.FormatInt(bo.ID, 10)
+				res := c.post(path, url.Values{"name": {bo.Name}, "email": {bo.Email}, "start": {"2023-04-03"}, "status": {"left"},
+					"version": {c.hidden(path+"/edit", "version")}})
 				if res.status != http.StatusSeeOther {
 					t.Fatalf("mark as left: %d %s", res.status, res.body)
 				}
@@ -254,13 +256,14 @@ func TestTextFieldsChecked(t *testing.T) {
 			t.Errorf("%s: status %d, want 400 saying %q", tt.name, res.status, tt.want)
 		}
 	}
-	res := c.post("/people/"+strconv.FormatInt(admin.ID, 10)+"/levels", url.Values{"level": {"engineering/senior"}, "track": {"product"},
-		"reason": {"promotion"}, "date": {"2025-01-02"}, "note": {"fine\nthen \x07"}})
+	adminPath := "/people/" + strconv.FormatInt(admin.ID, 10)
+	res := c.post(adminPath+"/levels", url.Values{"level": {"engineering/senior"}, "track": {"product"},
+		"reason": {"promotion"}, "date": {"2025-01-02"}, "note": {"fine\nthen \x07"}, "last": {c.hidden(adminPath, "last")}})
 	if res.status != http.StatusBadRequest || !strings.Contains(htmlUnescape(res.body), "The note has a control character in it (U+0007") {
 		t.Errorf("a bell in a note: status %d", res.status)
 	}
-	res = c.post("/people/"+strconv.FormatInt(admin.ID, 10)+"/levels", url.Values{"level": {"engineering/senior"}, "track": {"product"},
-		"reason": {"promotion"}, "date": {"2025-01-02"}, "note": {"two\r\nlines are fine"}})
+	res = c.post(adminPath+"/levels", url.Values{"level": {"engineering/senior"}, "track": {"product"},
+		"reason": {"promotion"}, "date": {"2025-01-02"}, "note": {"two\r\nlines are fine"}, "last": {c.hidden(adminPath, "last")}})
 	if res.status != http.StatusSeeOther {
 		t.Errorf("a note over two lines: status %d", res.status)
 	}

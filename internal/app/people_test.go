@@ -30,12 +30,14 @@ func TestPersonTimeline(t *testing.T) {
 			{"level": {"engineering/senior"}, "track": {"product"}, "reason": {"promotion"}, "date": {"2025-03-01"}, "note": {"Led the billing rewrite"}},
 			{"level": {"engineering/engineer"}, "track": {"product"}, "reason": {"correction"}, "date": {"2025-03-02"}, "note": {"Promotion recorded on the wrong person"}},
 		} {
+			change.Set("last", ac.hidden(kimPath, "last"))
 			if res := ac.post(kimPath+"/levels", change); res.status != http.StatusSeeOther {
 				t.Fatalf("level change: %d %s", res.status, res.body)
 			}
 		}
 		// Bad input names the field and changes nothing.
-		res = ac.post(kimPath+"/levels", url.Values{"level": {"engineering/nope"}, "reason": {"promotion"}, "date": {"2025-13-01"}})
+		res = ac.post(kimPath+"/levels", url.Values{"level": {"engineering/nope"}, "reason": {"promotion"}, "date": {"2025-13-01"},
+			"last": {ac.hidden(kimPath, "last")}})
 		if res.status != http.StatusBadRequest {
 			t.Fatalf("bad change: %d", res.status)
 		}

@@ -301,7 +301,7 @@ func TestTextIsInert(t *testing.T) {
 		where := res.header.Get("Location")
 		id := strings.TrimPrefix(strings.Split(where, "?")[0], "/people/")
 		if res := c.post("/people/"+id+"/levels", url.Values{"level": {"engineering/staff"}, "track": {"product"}, "reason": {"promotion"},
-			"date": {"2025-01-02"}, "note": {evil}}); res.status != http.StatusSeeOther {
+			"date": {"2025-01-02"}, "note": {evil}, "last": {c.hidden("/people/"+id, "last")}}); res.status != http.StatusSeeOther {
 			t.Fatalf("level change: status %d: %s", res.status, res.body)
 		}
 		for _, page := range []string{"/people/" + id, "/people", "/audit", "/rollout/review"} {
@@ -351,8 +351,10 @@ func TestLeaverLosesAccess(t *testing.T) {
 		if res := boBrowser.get("/account"); res.status != http.StatusOK {
 			t.Fatalf("before: %d", res.status)
 		}
-		res := e.signedIn(admin).post("/people/"+strconv.FormatInt(bo.ID, 10), url.Values{"name": {"Bo Member"}, "email": {"bo@example.com"},
-			"start": {"2023-04-03"}, "status": {"left"}})
+		ac := e.signedIn(admin)
+		boPath := "/people/" + strconv.FormatInt(bo.ID, 10)
+		res := ac.post(boPath, url.Values{"name": {"Bo Member"}, "email": {"bo@example.com"},
+			"start": {"2023-04-03"}, "status": {"left"}, "version": {ac.hidden(boPath+"/edit", "version")}})
 		if res.status != http.StatusSeeOther {
 			t.Fatalf("mark as left: %d %s", res.status, res.body)
 		}

@@ -676,6 +676,16 @@ func TestAppHTMLValid(t *testing.T) {
 	}
 
 	ac := e.signedIn("ada@example.com")
+	// hidden is the value of a hidden field of the page at path, as a browser sends it back.
+	hidden := func(path, name string) string {
+		t.Helper()
+		_, page := ac.get(path)
+		m := regexp.MustCompile(`<input type="hidden" name="` + name + `" value="([^"]*)">`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("%s: no hidden field %s", path, name)
+		}
+		return m[1]
+	}
 	mc := e.signedIn("max@example.com")
 	anon := e.client()
 	// A saved rule, which starts the rollout, and a review, so that the rollout pages show
@@ -736,7 +746,14 @@ func TestAppHTMLValid(t *testing.T) {
 		{"person", 200, func() (int, string) { return ac.get("/people/" + id(kim)) }},
 		{"person-manager", 200, func() (int, string) { return mc.get("/people/" + id(max)) }},
 		{"person-level-errors", 400, func() (int, string) {
-			return ac.post("/people/"+id(kim)+"/levels", url.Values{"level": {"engineering/nope"}, "reason": {""}, "date": {"2025-13-01"}})
+			return ac.post("/people/"+id(kim)+"/levels", url.Values{"level": {"engineering/nope"}, "reason": {""}, "date": {"2025-13-01"},
+				"last": {hidden("/people/"+id(kim), "last")}})
+		}},
+		{"person-level-stale", 409, func() (int, string) {
+			// A form shown before the latest change: as if someone else recorded one since.
+			last, _ := strconv.ParseInt(hidden("/people/"+id(kim), "last"), 10, 64)
+			return ac.post("/people/"+id(kim)+"/levels", url.Values{"level": {"engineering/senior"}, "track": {"product"}, "reason": {"promotion"},
+				"date": {"2025-06-01"}, "last": {strconv.FormatInt(last-1, 10)}})
 		}},
 		{"person-new", 200, func() (int, string) { return ac.get("/people/new") }},
 		{"person-new-errors", 400, func() (int, string) {
@@ -744,7 +761,14 @@ func TestAppHTMLValid(t *testing.T) {
 		}},
 		{"person-edit", 200, func() (int, string) { return ac.get("/people/" + id(kim) + "/edit") }},
 		{"person-edit-errors", 400, func() (int, string) {
-			return ac.post("/people/"+id(kim), url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "start": {"2023-04-03"}, "status": {"gone"}})
+			return ac.post("/people/"+id(kim), url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "start": {"2023-04-03"}, "status": {"gone"},
+				"version": {hidden("/people/"+id(kim)+"/edit", "version")}})
+		}},
+		{"person-edit-stale", 409, func() (int, string) {
+			// A form of a version other than the one saved: as if someone else saved since.
+			version, _ := strconv.ParseInt(hidden("/people/"+id(kim)+"/edit", "version"), 10, 64)
+			return ac.post("/people/"+id(kim), url.Values{"name": {"Kim Lee-Smith"}, "email": {"kim@example.com"}, "start": {"2023-04-03"},
+				"status": {"left"}, "version": {strconv.FormatInt(version+1, 10)}})
 		}},
 		{"sign-in-link", 200, func() (int, string) { return ac.post("/people/"+id(kim)+"/sign-in-link", url.Values{}) }},
 		{"import", 200, func() (int, string) { return ac.get("/import") }},

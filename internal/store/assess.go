@@ -282,17 +282,17 @@ func scanParticipant(row scanner) (Participant, error) {
 	var manager, by sql.NullInt64
 	var self, mgr, shared, ack sql.NullTime
 	var status string
-	var pid, pmanager sql.NullInt64
+	var pid, pmanager, version sql.NullInt64
 	var name, email, title, ladder, track, level, pstatus string
 	var start, created, updated time.Time
 	if err := row.Scan(&p.CycleID, &manager, &p.Ladder, &p.Track, &p.Level, &self, &mgr, &by, &shared, &ack, &p.AcknowledgeNote, &status,
-		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, timeValue{&start}, &pstatus, timeValue{&created}, timeValue{&updated}); err != nil {
+		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, timeValue{&start}, &pstatus, timeValue{&created}, timeValue{&updated}, &version); err != nil {
 		return Participant{}, err
 	}
 	p.ManagerID, p.ManagerBy, p.Status = manager.Int64, by.Int64, AssessmentStatus(status)
 	p.SelfSubmittedAt, p.ManagerSubmittedAt, p.SharedAt, p.AcknowledgedAt = utcOrZero(self), utcOrZero(mgr), utcOrZero(shared), utcOrZero(ack)
 	p.Person = Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
-		Level: level, StartDate: start, Status: Status(pstatus), CreatedAt: created, UpdatedAt: updated}
+		Level: level, StartDate: start, Status: Status(pstatus), CreatedAt: created, UpdatedAt: updated, Version: version.Int64}
 	return p, nil
 }
 

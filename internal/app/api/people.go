@@ -272,9 +272,36 @@ func UpdatePerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *po
 		return err
 	}
 	id, _ := web.PathID(r)
-	ctx := r.Context()
 	var after store.Person
-	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+	// A change names only the fields it changes, so it applies as well to the person saved
+	// by someone else a moment ago: a save that lost the race (ErrStale) is made again over
+	// what they saved, a few times, rather than refused.
+	var err error
+	for range staleRetries {
+		if err = updatePerson(srv, r, v, id, in, &after); !errors.Is(err, store.ErrStale) {
+			break
+		}
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, store.ErrStale):
+		return Errorf(http.StatusConflict, "Others changed this person while this change was being saved, again and again; nothing was saved. Send it again.")
+	case errors.Is(err, store.ErrConflict):
+		return Errorf(http.StatusConflict, "Someone else has this email address.")
+	case err != nil:
+		return err
+	}
+	return Write(w, r, http.StatusOK, personOf(after))
+}
+
+// staleRetries is how many times UpdatePerson tries a change that others' saves overtake.
+const staleRetries = 3
+
+// updatePerson applies the change in to the person as they are saved now, in a transaction.
+func updatePerson(srv *web.Server, r *http.Request, v *policy.Viewer, id int64, in PersonChange, after *store.Person) error {
+	ctx := r.Context()
+	return srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		before, err := tx.Person(ctx, id)
 		if err != nil {
 			return err
@@ -340,7 +367,7 @@ func UpdatePerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *po
 			pr.Errors = bad
 			return pr
 		}
-		if after, err = tx.UpdatePerson(ctx, p); err != nil {
+		if *after, err = tx.UpdatePerson(ctx, p); err != nil {
 			return err
 		}
 		if before.Status == store.Active && after.Status == store.Left {
@@ -355,13 +382,4 @@ func UpdatePerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *po
 		}
 		return srv.Audit(tx, r, v, "person.update", id, "through the API")
 	})
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return ErrNotFound
-	case errors.Is(err, store.ErrConflict):
-		return Errorf(http.StatusConflict, "Someone else has this email address.")
-	case err != nil:
-		return err
-	}
-	return Write(w, r, http.StatusOK, personOf(after))
 }

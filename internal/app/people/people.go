@@ -145,13 +145,37 @@ func roughly(n int) int {
 
 // personForm is the add and edit form of a person.
 type personForm struct {
-	ID                                 int64
+	ID int64
+	// Version is the version of the person the edit form was filled in against: a save is
+	// made only over it (see store.UpdatePerson).
+	Version                            int64
 	Name, Email, Title, Manager, Start string
 	Status                             string
 	Level, Track                       string // a first level, when adding
 	Errors                             map[string]string
-	Levels                             []web.LadderChoices
-	Tracks                             []web.TrackChoice
+	// Saved is what is saved now, when someone else saved the person since the form was
+	// opened: shown beside what was typed, so that neither is lost.
+	Saved  *savedFields
+	Levels []web.LadderChoices
+	Tracks []web.TrackChoice
+}
+
+// savedFields are a person's fields as the edit form shows them.
+type savedFields struct {
+	Name, Email, Title, Manager, Start, Status string
+}
+
+// fieldsOf is p as the edit form shows it: their manager by email.
+func fieldsOf(srv *web.Server, r *http.Request, p store.Person) (savedFields, error) {
+	f := savedFields{Name: p.Name, Email: p.Email, Title: p.Title, Start: p.StartDate.Format(time.DateOnly), Status: string(p.Status)}
+	if p.ManagerID != 0 {
+		m, err := srv.Store().Person(r.Context(), p.ManagerID)
+		if err != nil {
+			return f, err
+		}
+		f.Manager = m.Email
+	}
+	return f, nil
 }
 
 func showPersonForm(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, f personForm) {
@@ -179,14 +203,12 @@ func EditPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	if err != nil {
 		return err
 	}
-	f := personForm{ID: p.ID, Name: p.Name, Email: p.Email, Title: p.Title, Start: p.StartDate.Format(time.DateOnly), Status: string(p.Status)}
-	if p.ManagerID != 0 {
-		m, err := srv.Store().Person(r.Context(), p.ManagerID)
-		if err != nil {
-			return err
-		}
-		f.Manager = m.Email
+	saved, err := fieldsOf(srv, r, p)
+	if err != nil {
+		return err
 	}
+	f := personForm{ID: p.ID, Version: p.Version, Name: saved.Name, Email: saved.Email, Title: saved.Title, Manager: saved.Manager,
+		Start: saved.Start, Status: saved.Status}
 	showPersonForm(srv, w, r, v, http.StatusOK, f)
 	return nil
 }
@@ -285,12 +307,23 @@ func Create(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	return savedPerson(srv, w, r, v, f, err, created.ID, "created")
 }
 
-// Update saves the edit form of a person.
+// errNoVersion answers an edit form posted without the version it was opened at: a page
+// from before rungs kept versions, or not one of its pages.
+var errNoVersion = web.Errorf(http.StatusBadRequest,
+	"This form does not say which version of the person it was opened at, so saving it could undo someone else's changes. Nothing was saved: open the edit page again.")
+
+// Update saves the edit form of a person, only over the version the form was opened at: if
+// someone else saved the person meanwhile, nothing is saved and the form comes back with
+// what was typed beside what is saved now (see savedPerson).
 func Update(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	id, _ := web.PathID(r)
-	f := personForm{ID: id}
-	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil || version <= 0 {
+		return errNoVersion
+	}
+	f := personForm{ID: id, Version: version}
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		before, err := tx.Person(ctx, id)
 		if err != nil {
 			return err
@@ -299,9 +332,14 @@ func Update(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		if err != nil {
 			return err
 		}
+		if before.Version != version {
+			// Said before any error of the form: those may be about what is no longer there.
+			return store.ErrStale
+		}
 		if len(f.Errors) > 0 {
 			return web.ErrInvalid
 		}
+		p.Version = version
 		after, err := tx.UpdatePerson(ctx, p)
 		if err != nil {
 			return err
@@ -327,6 +365,23 @@ func savedPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return web.ErrNotFound
+	case errors.Is(err, store.ErrStale):
+		// What is saved now goes beside what was typed, and the form carries its version, so
+		// that saving again keeps what the person chooses having seen both.
+		now, err := srv.Store().Person(r.Context(), id)
+		if errors.Is(err, store.ErrNotFound) {
+			return web.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		saved, err := fieldsOf(srv, r, now)
+		if err != nil {
+			return err
+		}
+		f.Saved, f.Version = &saved, now.Version
+		showPersonForm(srv, w, r, v, http.StatusConflict, f)
+		return nil
 	case errors.Is(err, store.ErrCycle):
 		// The form's own check passed, and another change made it a loop meanwhile.
 		f.Errors["manager"] = "This manager reports to " + f.Name + ", so cannot be their manager."

@@ -3,6 +3,7 @@ package people
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,13 @@ type timelineEntry struct {
 
 type levelForm struct {
 	Level, Track, Reason, Date, Note string
-	Errors                           map[string]string
+	// Last is the person's latest level change when the page was shown (0: none): a change
+	// is recorded only if it is still the latest (see store.AddLevelChangeAfter).
+	Last   int64
+	Errors map[string]string
+	// Stale says that someone else recorded a level change since the form was shown, and
+	// nothing of this one was recorded.
+	Stale bool
 }
 
 // Page shows a person: their level, manager chain, reports and timeline.
@@ -72,6 +79,11 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	history, err := s.LevelHistory(ctx, id)
 	if err != nil {
 		return err
+	}
+	// The form goes with the history this page shows, whatever it was filled in against.
+	d.Form.Last = 0
+	if len(history) > 0 {
+		d.Form.Last = history[len(history)-1].ID
 	}
 	names := map[int64]string{}
 	// Newest first: the timeline reads from where the person is now.
@@ -112,11 +124,21 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	return nil
 }
 
+// errNoLast answers a level form posted without the history it was filled in against.
+var errNoLast = web.Errorf(http.StatusBadRequest,
+	"This form does not say which level changes it was filled in against, so it could undo someone else's. Nothing was recorded: open the person's page again.")
+
 // AddLevel records a level change for a person; nothing is ever edited in a history, so a
-// mistake is put right by a new entry with the reason "correction".
+// mistake is put right by a new entry with the reason "correction". It is recorded only if
+// no one else recorded one since the form was shown: otherwise the page comes back with the
+// history as it is now and the form as it was filled in, and nothing recorded.
 func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	id, _ := web.PathID(r)
+	last, err := strconv.ParseInt(r.PostFormValue("last"), 10, 64)
+	if err != nil || last < 0 {
+		return errNoLast
+	}
 	form := levelForm{
 		Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Reason: r.PostFormValue("reason"),
 		Date: strings.TrimSpace(r.PostFormValue("date")), Note: strings.TrimSpace(strings.ReplaceAll(r.PostFormValue("note"), "\r\n", "\n")),
@@ -141,8 +163,8 @@ func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 		return showPerson(srv, w, r, v, id, http.StatusBadRequest, form)
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		c, err := tx.AddLevelChange(ctx, store.LevelChange{PersonID: id, ToLevel: ref.Level, Ladder: ref.Ladder, Track: ref.Track,
-			Date: date, Reason: reason, Note: form.Note, MadeBy: v.Person.ID})
+		c, err := tx.AddLevelChangeAfter(ctx, store.LevelChange{PersonID: id, ToLevel: ref.Level, Ladder: ref.Ladder, Track: ref.Track,
+			Date: date, Reason: reason, Note: form.Note, MadeBy: v.Person.ID}, last)
 		if err != nil {
 			return err
 		}
@@ -150,6 +172,10 @@ func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return web.ErrNotFound
+	}
+	if errors.Is(err, store.ErrStale) {
+		form.Stale = true
+		return showPerson(srv, w, r, v, id, http.StatusConflict, form)
 	}
 	if err != nil {
 		return err

@@ -1,0 +1,191 @@
+package app_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Two admins open the same person's edit form and both save: the first save is kept, the
+// second is refused with 409 and shows what its admin typed beside what is saved now, and
+// saving again from that page goes through. The level form is refused the same way when
+// someone recorded a level change since it was shown.
+func TestEditPersonConflict(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		bea := e.person("Bea Admin", "bea@example.com", 0, store.Admin)
+		kim := e.person("Kim Lee", "kim@example.com", 0, "")
+		first, second := e.signedIn(ada), e.signedIn(bea)
+		path := "/people/" + itoa(kim.ID)
+		firstVersion, secondVersion := first.hidden(path+"/edit", "version"), second.hidden(path+"/edit", "version")
+
+		res := first.post(path, url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Staff Engineer"},
+			"start": {"2023-04-03"}, "status": {"active"}, "version": {firstVersion}})
+		if res.status != http.StatusSeeOther {
+			t.Fatalf("the first save: status %d", res.status)
+		}
+		typed := url.Values{"name": {"Kim Lee-Smith"}, "email": {"kim@example.com"}, "title": {"Engineer II"},
+			"start": {"2023-04-03"}, "status": {"left"}, "version": {secondVersion}}
+		res = second.post(path, typed)
+		if res.status != http.StatusConflict {
+			t.Fatalf("the second save, from the same version: status %d, want 409", res.status)
+		}
+		body := htmlUnescape(res.body)
+		mustContain(t, body, "Someone else saved Kim Lee since you opened this form. Nothing of yours was saved.",
+			// What the second admin typed, in the table and still in the form...
+			"<td>Kim Lee-Smith</td>", "<td>Engineer II</td>", `value="Kim Lee-Smith"`, `value="Engineer II"`,
+			`<option value="left" selected>`,
+			// ...and what the first saved.
+			"<td>Staff Engineer</td>", "<td>active</td>")
+		got, err := e.store.Person(e.ctx, kim.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Title != "Staff Engineer" || got.Name != "Kim Lee" || got.Status != store.Active {
+			t.Errorf("after the refused save: %q, %q, %s; want the first save (Kim Lee, Staff Engineer, active)", got.Name, got.Title, got.Status)
+		}
+		// The page carries the version saved now: saving it again keeps the second admin's form.
+		again := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(res.body)
+		if again == nil || again[1] != itoa(got.Version) {
+			t.Fatalf("the refused form carries version %v, want %d", again, got.Version)
+		}
+		typed.Set("version", again[1])
+		if res := second.post(path, typed); res.status != http.StatusSeeOther {
+			t.Fatalf("saving again after seeing both: status %d", res.status)
+		}
+		if got, _ := e.store.Person(e.ctx, kim.ID); got.Title != "Engineer II" || got.Status != store.Left {
+			t.Errorf("after saving again: %q, %s", got.Title, got.Status)
+		}
+		// A form without the version it was opened at is refused as such.
+		noVersion := url.Values{"name": {"Kim"}, "email": {"kim@example.com"}, "start": {"2023-04-03"}, "status": {"active"}}
+		if res := first.post(path, noVersion); res.status != http.StatusBadRequest ||
+			!strings.Contains(htmlUnescape(res.body), "does not say which version of the person it was opened at") {
+			t.Errorf("a form without a version: status %d", res.status)
+		}
+
+		// Level changes: both admins have the page with the history as it is.
+		firstLast, secondLast := first.hidden(path, "last"), second.hidden(path, "last")
+		change := func(level, last string) url.Values {
+			return url.Values{"level": {"engineering/" + level}, "track": {"product"}, "reason": {"promotion"}, "date": {"2025-03-01"}, "last": {last}}
+		}
+		if res := first.post(path+"/levels", change("senior", firstLast)); res.status != http.StatusSeeOther {
+			t.Fatalf("the first level change: status %d", res.status)
+		}
+		res = second.post(path+"/levels", change("staff", secondLast))
+		if res.status != http.StatusConflict {
+			t.Fatalf("the second level change, from the same page: status %d, want 409", res.status)
+		}
+		mustContain(t, htmlUnescape(res.body), "Someone else recorded a level change for Kim Lee-Smith since you opened this page. Nothing of yours was recorded.",
+			`<option value="engineering/staff" selected>`)
+		history, err := e.store.LevelHistory(e.ctx, kim.ID)
+		if err != nil || len(history) != 1 || history[0].ToLevel != "senior" {
+			t.Errorf("history after the refused change: %+v, %v; want the first change alone", history, err)
+		}
+		if res := second.post(path+"/levels", change("staff", second.hidden(path, "last"))); res.status != http.StatusSeeOther {
+			t.Errorf("recording it again from the page as it is now: status %d", res.status)
+		}
+		if res := first.post(path+"/levels", url.Values{"level": {"engineering/staff"}, "track": {"product"}, "reason": {"promotion"}, "date": {"2025-03-01"}}); res.status != http.StatusBadRequest {
+			t.Errorf("a level form without its history: status %d", res.status)
+		}
+	})
+}
+
+// Pairs of admins save the same person's form, opened at the same version, at once: over
+// real HTTP, exactly one of each pair is kept, the other is told (409), and what is stored is
+// the whole of the winner's save: no update is lost.
+func TestEditPersonConcurrent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		const pairs = 20
+		e := newEnv(t, cfg)
+		admins := [2]*client{
+			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
+			e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin)),
+		}
+		type save struct {
+			path   string
+			form   url.Values
+			status int
+			err    error
+		}
+		saves := make([][2]save, pairs)
+		for i := range pairs {
+			p := e.person(fmt.Sprint("Person ", i), fmt.Sprintf("p%d@example.com", i), 0, "")
+			path := "/people/" + itoa(p.ID)
+			for side, c := range admins {
+				saves[i][side] = save{path: path, form: url.Values{"name": {p.Name}, "email": {p.Email},
+					"title": {fmt.Sprint("title from admin ", side)}, "start": {"2023-04-03"}, "status": {[]string{"active", "left"}[side]},
+					"version": {c.hidden(path+"/edit", "version")}, "csrf": {c.csrf()}}}
+			}
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range saves {
+			for side := range saves[i] {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					s := &saves[i][side]
+					s.status, s.err = postConcurrently(admins[side], s.path, s.form)
+				}()
+			}
+		}
+		close(start)
+		wg.Wait()
+		for i, pair := range saves {
+			winner := -1
+			for side, s := range pair {
+				switch {
+				case s.err != nil:
+					t.Errorf("pair %d, admin %d: %v", i, side, s.err)
+				case s.status == http.StatusSeeOther:
+					if winner >= 0 {
+						t.Errorf("pair %d: both saves were kept", i)
+					}
+					winner = side
+				case s.status != http.StatusConflict:
+					t.Errorf("pair %d, admin %d: status %d, want 303 or 409", i, side, s.status)
+				}
+			}
+			if winner < 0 {
+				t.Errorf("pair %d: neither save was kept", i)
+				continue
+			}
+			got, err := e.store.PersonByEmail(e.ctx, pair[0].form.Get("email"))
+			want := pair[winner].form
+			if err != nil || got.Title != want.Get("title") || string(got.Status) != want.Get("status") {
+				t.Errorf("pair %d: stored %q, %s, %v; the winner saved %q, %s", i, got.Title, got.Status, err, want.Get("title"), want.Get("status"))
+			}
+		}
+	})
+}
+
+// postConcurrently is client.post for a goroutine of its own: it reports a failure to send
+// instead of ending the test, and leaves the form's CSRF token as it is.
+func postConcurrently(c *client, path string, form url.Values) (int, error) {
+	req, err := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		return 0, errors.Join(errors.New("read the answer"), err)
+	}
+	return res.StatusCode, nil
+}
