@@ -137,7 +137,7 @@ func TestEditPersonConcurrent(t *testing.T) {
 					defer wg.Done()
 					<-start
 					s := &saves[i][side]
-					s.status, s.err = postConcurrently(admins[side], s.path, s.form)
+					s.status, _, s.err = postConcurrently(admins[side], s.path, s.form)
 				}()
 			}
 		}
@@ -173,19 +173,86 @@ func TestEditPersonConcurrent(t *testing.T) {
 
 // postConcurrently is client.post for a goroutine of its own: it reports a failure to send
 // instead of ending the test, and leaves the form's CSRF token as it is.
-func postConcurrently(c *client, path string, form url.Values) (int, error) {
+func postConcurrently(c *client, path string, form url.Values) (int, string, error) {
 	req, err := http.NewRequest("POST", c.e.srv.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := c.http.Do(req)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	defer res.Body.Close()
-	if _, err := io.Copy(io.Discard, res.Body); err != nil {
-		return 0, errors.Join(errors.New("read the answer"), err)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, "", errors.Join(errors.New("read the answer"), err)
 	}
-	return res.StatusCode, nil
+	return res.StatusCode, string(b), nil
+}
+
+// Two admins apply imports at once whose files, each checked alone, are fine, and together
+// make two people each other's manager: the imports take turns, and the second is checked
+// against what the first wrote, so it is refused with the cycle named in its row, never a
+// 500 and never a cycle stored.
+func TestImportApplyConcurrent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admins := [2]*client{
+			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
+			e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin)),
+		}
+		hiddenField := regexp.MustCompile(`<input type="hidden" name="(\w+)" value="([^"]*)">`)
+		for round := range 10 {
+			x := e.person(fmt.Sprint("X ", round), fmt.Sprintf("x%d@example.com", round), 0, "")
+			y := e.person(fmt.Sprint("Y ", round), fmt.Sprintf("y%d@example.com", round), 0, "")
+			csvs := [2]string{
+				"name,email,manager,start date\n" + x.Name + "," + x.Email + "," + y.Email + ",2023-04-03\n",
+				"name,email,manager,start date\n" + y.Name + "," + y.Email + "," + x.Email + ",2023-04-03\n",
+			}
+			var forms [2]url.Values
+			for i, c := range admins {
+				preview := c.multipart("/import", map[string]string{}, "people.csv", []byte(csvs[i]))
+				if preview.status != http.StatusOK {
+					t.Fatalf("round %d: preview %d: status %d", round, i, preview.status)
+				}
+				forms[i] = url.Values{}
+				for _, m := range hiddenField.FindAllStringSubmatch(preview.body, -1) {
+					forms[i].Set(m[1], htmlUnescape(m[2]))
+				}
+			}
+			var status [2]int
+			var body [2]string
+			var errs [2]error
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for i := range admins {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					status[i], body[i], errs[i] = postConcurrently(admins[i], "/import/apply", forms[i])
+				}()
+			}
+			close(start)
+			wg.Wait()
+			applied := 0
+			for i := range admins {
+				switch {
+				case errs[i] != nil:
+					t.Errorf("round %d, import %d: %v", round, i, errs[i])
+				case status[i] == http.StatusSeeOther:
+					applied++
+				case status[i] != http.StatusUnprocessableEntity || !strings.Contains(body[i], "manager cycle"):
+					t.Errorf("round %d, import %d: status %d, want 303, or 422 naming the cycle", round, i, status[i])
+				}
+			}
+			gotX, _ := e.store.Person(e.ctx, x.ID)
+			gotY, _ := e.store.Person(e.ctx, y.ID)
+			if applied != 1 || (gotX.ManagerID == y.ID) == (gotY.ManagerID == x.ID) {
+				t.Errorf("round %d: %d imports applied; x's manager %d, y's %d: want exactly one of them", round, applied, gotX.ManagerID, gotY.ManagerID)
+			}
+		}
+	})
 }

@@ -56,56 +56,75 @@ func runImportPeople(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	existing, err := peoplecsv.LoadExisting(e.ctx, s)
-	if err != nil {
-		return err
-	}
-	plan, err := untilStopped(e.ctx, func() (*peoplecsv.Plan, error) {
-		return peoplecsv.Read(charset.NewReader(in, enc), f, existing)
-	})
-	if e.ctx.Err() != nil {
-		return stoppedError{"nothing was imported"}
-	}
-	if notText := encodingError(file, err, true); notText != nil {
-		return notText
-	}
-	var rowErrs peoplecsv.Errors
-	if errors.As(err, &rowErrs) {
-		for _, re := range rowErrs {
-			if re.Column == "" {
-				fmt.Fprintf(e.stderr, "%s:%d: %s\n", file, re.Line, re.Reason)
-			} else {
-				fmt.Fprintf(e.stderr, "%s:%d: %s: %s\n", file, re.Line, re.Column, re.Reason)
+	// check reads the file against the people q holds; its error is the command's answer.
+	check := func(q *store.Store) (*peoplecsv.Plan, error) {
+		existing, err := peoplecsv.LoadExisting(e.ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		plan, err := untilStopped(e.ctx, func() (*peoplecsv.Plan, error) {
+			return peoplecsv.Read(charset.NewReader(in, enc), f, existing)
+		})
+		if e.ctx.Err() != nil {
+			return nil, stoppedError{"nothing was imported"}
+		}
+		if notText := encodingError(file, err, true); notText != nil {
+			return nil, notText
+		}
+		var rowErrs peoplecsv.Errors
+		if errors.As(err, &rowErrs) {
+			for _, re := range rowErrs {
+				if re.Column == "" {
+					fmt.Fprintf(e.stderr, "%s:%d: %s\n", file, re.Line, re.Reason)
+				} else {
+					fmt.Fprintf(e.stderr, "%s:%d: %s: %s\n", file, re.Line, re.Column, re.Reason)
+				}
+			}
+			fmt.Fprintf(e.stderr, "%s; nothing was imported.\n", plural(len(rowErrs), "error"))
+			return nil, exitError{1}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		var ignored []string
+		for _, c := range plan.Columns {
+			if c.Field == "" {
+				ignored = append(ignored, fmt.Sprintf("%q", c.Header))
 			}
 		}
-		fmt.Fprintf(e.stderr, "%s; nothing was imported.\n", plural(len(rowErrs), "error"))
-		return exitError{1}
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
-	}
-	var ignored []string
-	for _, c := range plan.Columns {
-		if c.Field == "" {
-			ignored = append(ignored, fmt.Sprintf("%q", c.Header))
+		if len(ignored) > 0 {
+			fmt.Fprintf(e.stdout, "Ignoring columns %s.\n", strings.Join(ignored, ", "))
 		}
-	}
-	if len(ignored) > 0 {
-		fmt.Fprintf(e.stdout, "Ignoring columns %s.\n", strings.Join(ignored, ", "))
+		return plan, nil
 	}
 	if *dryRun {
+		plan, err := check(s)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "Checked %s: %d to create, %d already stored (updated where the file differs). Nothing was written (--dry-run).\n",
 			countPeople(len(plan.Rows)), plan.Created, plan.Updated)
 		return nil
 	}
-	// Said, and flushed, before the long write, so that whoever waits knows what for.
-	fmt.Fprintf(e.stdout, "Importing %s...\n", countPeople(len(plan.Rows)))
-	if f, ok := e.stdout.(interface{ Flush() error }); ok {
-		f.Flush()
-	}
+	// The file is checked in the transaction that writes it, after any other import has
+	// ended (LockImports): checked before, it could be checked against people another import
+	// then changed, and the two files would mix.
+	var plan *peoplecsv.Plan
 	var res store.ImportResult
+	var checkErr error // the check's own answer, said as it is
 	err = s.WithTx(e.ctx, func(tx *store.Store) error {
+		if err := tx.LockImports(e.ctx); err != nil {
+			return err
+		}
 		var err error
+		if plan, checkErr = check(tx); checkErr != nil {
+			return checkErr
+		}
+		// Said, and flushed, before the long write, so that whoever waits knows what for.
+		fmt.Fprintf(e.stdout, "Importing %s...\n", countPeople(len(plan.Rows)))
+		if f, ok := e.stdout.(interface{ Flush() error }); ok {
+			f.Flush()
+		}
 		if res, err = tx.ImportPeople(e.ctx, plan.Rows, 0); err != nil {
 			return err
 		}
@@ -113,6 +132,13 @@ func runImportPeople(e *env, args []string) error {
 			Detail: fmt.Sprintf("%s: %d created, %d updated", file, res.Created, res.Updated)})
 		return err
 	})
+	if checkErr != nil {
+		return checkErr
+	}
+	if errors.Is(err, store.ErrBusy) {
+		// The driver's "database is locked (5) (SQLITE_BUSY)" does not say what to do.
+		return fmt.Errorf("%s: nothing was imported: another process (another import, or rungs serve saving) kept the database busy for longer than 10 seconds; run the import again when it has finished", file)
+	}
 	if err != nil {
 		return stopped(e.ctx, fmt.Errorf("%s: nothing was imported: %w", file, err), "nothing was imported")
 	}

@@ -253,3 +253,79 @@ func checkNoCycles(t *testing.T, s *store.Store) {
 		}
 	}
 }
+
+// Two imports at once, from two stores on one database as two processes would be: both are
+// kept, one after the other, and the people are as one file or the other left them, never a
+// mix. The second file leaves half the people as they were before either import, so that an
+// import that read the people before the first one committed would skip them as unchanged
+// and leave the first file's titles beside its own.
+func TestImportPeopleConcurrent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		stores := [2]*store.Store{open(t, cfg), open(t, cfg)}
+		const n, rounds = 30, 10
+		rows := func(newcomer string, title func(i int) string, level string) []store.ImportRow {
+			var out []store.ImportRow
+			for i := range n {
+				out = append(out, store.ImportRow{Person: store.Person{Name: fmt.Sprint("Person ", i),
+					Email: fmt.Sprintf("p%d@example.com", i), Title: title(i), StartDate: day("2024-01-01")}})
+			}
+			if newcomer != "" {
+				out = append(out, store.ImportRow{Person: store.Person{Name: "Newcomer", Email: newcomer, Title: title(0), StartDate: day("2024-01-01")},
+					Ladder: "eng", Level: level})
+			}
+			return out
+		}
+		for round := range rounds {
+			if _, err := stores[0].ImportPeople(ctx, rows("", func(int) string { return "orig" }, ""), 0); err != nil {
+				t.Fatal(err)
+			}
+			newcomer := fmt.Sprintf("new%d@example.com", round)
+			files := [2][]store.ImportRow{
+				rows(newcomer, func(int) string { return "A" }, "L1"),
+				rows(newcomer, func(i int) string {
+					if i < n/2 {
+						return "B"
+					}
+					return "orig"
+				}, "L2"),
+			}
+			var errs [2]error
+			together(
+				func() { _, errs[0] = stores[0].ImportPeople(ctx, files[0], 0) },
+				func() { _, errs[1] = stores[1].ImportPeople(ctx, files[1], 0) },
+			)
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("round %d: import %c: %v", round, 'A'+i, err)
+				}
+			}
+			got := ""
+			for i := range n {
+				p, err := stores[0].PersonByEmail(ctx, fmt.Sprintf("p%d@example.com", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got += p.Title + " "
+			}
+			p, err := stores[0].PersonByEmail(ctx, newcomer)
+			if err != nil {
+				t.Fatalf("round %d: the newcomer: %v", round, err)
+			}
+			got += "/ " + p.Title + " " + p.Level
+			// A then B: B's titles, and the level A created the newcomer at (an import levels
+			// only the people it creates). B then A: A's titles, and B's level.
+			aThenB, bThenA := "", ""
+			for _, r := range files[1][:n] {
+				aThenB += r.Person.Title + " "
+				bThenA += "A "
+			}
+			aThenB += "/ B L1"
+			bThenA += "/ A L2"
+			if got != aThenB && got != bThenA {
+				t.Errorf("round %d: %s\na mix of the two files: want\n%s or\n%s", round, got, aThenB, bThenA)
+			}
+		}
+	})
+}

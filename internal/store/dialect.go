@@ -258,6 +258,16 @@ func (d dialect) lockChain() string {
 	return ""
 }
 
+// lockImports is run first by an import's transaction (see Store.LockImports), so that
+// imports take turns on PostgreSQL. SQLite's writer begins its transactions IMMEDIATE, which
+// already makes them take turns, in one process and across processes.
+func (d dialect) lockImports() string {
+	if d.postgres {
+		return "SELECT pg_advisory_xact_lock(7204118837)" // the chain's key plus one
+	}
+	return ""
+}
+
 // mapErr turns the drivers' constraint errors into ErrConflict, keeping the driver's message.
 // A foreign key violation is a conflict too: the write names a row that is not there, or
 // removes one that others point to.
@@ -267,6 +277,9 @@ func (d dialect) mapErr(err error) error {
 		switch se.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
 			return conflict{err}
+		}
+		if se.Code()&0xff == sqlite3.SQLITE_BUSY { // and its extended codes
+			return busy{err}
 		}
 	}
 	var pe *pgconn.PgError
@@ -278,6 +291,12 @@ func (d dialect) mapErr(err error) error {
 	}
 	return err
 }
+
+// busy is a driver error that also matches ErrBusy.
+type busy struct{ err error }
+
+func (b busy) Error() string   { return b.err.Error() }
+func (b busy) Unwrap() []error { return []error{ErrBusy, b.err} }
 
 // conflict is a driver error that also matches ErrConflict.
 type conflict struct{ err error }

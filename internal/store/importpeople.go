@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,10 +29,27 @@ type ImportResult struct{ Created, Updated int }
 // statement is spread thin.
 const importBatch = 500
 
+// LockImports makes imports take turns: an import calls it first in its transaction, before
+// it reads the people it checks its file against, so that the check and the write see the
+// same people, and two imports at once never mix. The later one waits here until the
+// earlier one has committed or rolled back, then reads what it left.
+func (s *Store) LockImports(ctx context.Context) error {
+	if !s.inTx {
+		return errors.New("lock imports: called outside a transaction, where the lock would end at once")
+	}
+	if lock := s.d.lockImports(); lock != "" {
+		if _, err := s.exec(ctx, lock); err != nil {
+			return s.fail(err, "wait for another import to end")
+		}
+	}
+	return nil
+}
+
 // ImportPeople writes rows in one transaction: all of them or, on any error, none. The caller has
-// validated them (unknown managers, cycles, duplicates); the database still enforces what it can.
-// Two rows with one email and a manager that is neither imported nor stored are refused before
-// anything is written.
+// validated them (unknown managers, cycles, duplicates), in the same transaction after
+// LockImports; the database still enforces what it can, and ImportPeople takes the lock
+// itself for a caller that did not. Two rows with one email and a manager that is neither
+// imported nor stored are refused before anything is written.
 func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64) (ImportResult, error) {
 	// Normalised copies, so that the caller's rows are left as they were.
 	people := make([]Person, len(rows))
@@ -56,6 +74,11 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 	}
 	var result ImportResult
 	err := s.WithTx(ctx, func(tx *Store) error {
+		// Taken again by a caller that has it already: PostgreSQL counts it, and it is
+		// released with the transaction.
+		if err := tx.LockImports(ctx); err != nil {
+			return err
+		}
 		stored, err := tx.peopleByEmail(ctx)
 		if err != nil {
 			return err

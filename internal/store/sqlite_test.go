@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -116,5 +117,35 @@ func TestSQLiteOpenErrorNamesFile(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), path) {
 		t.Errorf("error %q does not name %s", err, path)
+	}
+}
+
+// A write that waits out the busy timeout behind another process's transaction is ErrBusy,
+// which callers can explain, and writes nothing.
+func TestSQLiteBusyIsErrBusy(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("waits out SQLite's busy timeout, ten seconds")
+	}
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")}
+	holder, waiter := open(t, cfg), open(t, cfg)
+	ctx := context.Background()
+	var err error
+	// The holder's transaction keeps the write lock, as another rungs importing would, until
+	// the waiter has given up.
+	if herr := holder.WithTx(ctx, func(tx *store.Store) error {
+		if _, err := tx.CreatePerson(ctx, store.Person{Name: "Holder", Email: "holder@example.com", StartDate: day("2024-01-01")}); err != nil {
+			return err
+		}
+		_, err = waiter.ImportPeople(ctx, []store.ImportRow{{Person: store.Person{Name: "Ada", Email: "ada@example.com", StartDate: day("2024-01-01")}}}, 0)
+		return nil
+	}); herr != nil {
+		t.Fatal(herr)
+	}
+	if !errors.Is(err, store.ErrBusy) {
+		t.Errorf("an import behind another process's write: %v, want ErrBusy", err)
+	}
+	if _, err := waiter.PersonByEmail(ctx, "ada@example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the refused import wrote: %v", err)
 	}
 }

@@ -23,6 +23,10 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write breaks a uniqueness or foreign key rule.
 var ErrConflict = errors.New("conflict")
 
+// ErrBusy is returned when SQLite's database stayed locked by another process (another
+// rungs writing to the same file) for longer than the store waits for it: nothing was written.
+var ErrBusy = errors.New("the database is busy: another process kept it locked for longer than 10 seconds")
+
 // Config says which database to use: exactly one of SQLitePath and PostgresURL.
 type Config struct {
 	// SQLitePath is the file of an embedded SQLite database (serve --data).

@@ -15,7 +15,8 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		// SQLite's writer begins IMMEDIATE: this is where another process's lock is waited for.
+		return fmt.Errorf("begin transaction: %w", s.d.mapErr(err))
 	}
 	committed := false
 	defer func() {

@@ -95,6 +95,13 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	d.Sum, d.Encoded = checksum(d.CSV), base64.StdEncoding.EncodeToString([]byte(d.CSV))
 	var result store.ImportResult
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		if apply {
+			// Another import applied between this check and the write would make the check
+			// stale: the file is checked against the people as they are when it is written.
+			if err := tx.LockImports(ctx); err != nil {
+				return err
+			}
+		}
 		existing, err := peoplecsv.LoadExisting(ctx, tx)
 		if err != nil {
 			return err
