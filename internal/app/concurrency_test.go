@@ -256,3 +256,69 @@ func TestImportApplyConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// Pairs of admins each make one of two people the other's manager, at once, over real HTTP:
+// one of each pair is kept, the other is told why not (400, naming the loop), and no one
+// ends up above themselves.
+func TestManagerSwapsOverHTTP(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		const pairs = 20
+		e := newEnv(t, cfg)
+		admins := [2]*client{
+			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
+			e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin)),
+		}
+		type save struct {
+			person store.Person
+			form   url.Values
+			status int
+			body   string
+			err    error
+		}
+		saves := make([][2]save, pairs)
+		for i := range pairs {
+			for side := range 2 {
+				saves[i][side].person = e.person(fmt.Sprintf("P%d-%d", i, side), fmt.Sprintf("p%d-%d@example.com", i, side), 0, "")
+			}
+			for side, c := range admins {
+				p, other := saves[i][side].person, saves[i][1-side].person
+				saves[i][side].form = url.Values{"name": {p.Name}, "email": {p.Email}, "manager": {other.Email}, "start": {"2023-04-03"},
+					"status": {"active"}, "version": {c.hidden("/people/"+itoa(p.ID)+"/edit", "version")}, "csrf": {c.csrf()}}
+			}
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range saves {
+			for side := range saves[i] {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					s := &saves[i][side]
+					s.status, s.body, s.err = postConcurrently(admins[side], "/people/"+itoa(s.person.ID), s.form)
+				}()
+			}
+		}
+		close(start)
+		wg.Wait()
+		for i, pair := range saves {
+			kept := 0
+			for side, s := range pair {
+				switch {
+				case s.err != nil:
+					t.Errorf("pair %d, admin %d: %v", i, side, s.err)
+				case s.status == http.StatusSeeOther:
+					kept++
+				case s.status != http.StatusBadRequest || !strings.Contains(htmlUnescape(s.body), "reports to "+s.person.Name+", so cannot be their manager"):
+					t.Errorf("pair %d, admin %d: status %d, want 303, or 400 saying the manager reports to them", i, side, s.status)
+				}
+			}
+			a, _ := e.store.Person(e.ctx, pair[0].person.ID)
+			b, _ := e.store.Person(e.ctx, pair[1].person.ID)
+			if kept != 1 || (a.ManagerID == b.ID) == (b.ManagerID == a.ID) {
+				t.Errorf("pair %d: %d kept; managers %d and %d: want exactly one of them", i, kept, a.ManagerID, b.ManagerID)
+			}
+		}
+	})
+}
