@@ -322,3 +322,52 @@ func TestManagerSwapsOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// A manager and an admin review the same person's proposed level from pages opened at the
+// same time: the first review is kept, the second is refused with 409 and its person's form
+// shown alone, as it was sent, with the kept review as the proposal; saving again replaces it.
+func TestReviewConflict(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		bob := e.personTitled("Bob Engineer", "bob@example.com", max.ID, "SDE II")
+		ac, mc := e.signedIn(admin), e.signedIn(max)
+		if res := ac.post("/rollout/rules", url.Values{"titles": {"1"}, "title0": {"SDE II"}, "level0": {"engineering/engineer"}, "track0": {"product"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("rules: %d", res.status)
+		}
+		path := "/rollout/review/" + itoa(bob.ID)
+		managerSeen, adminSeen := mc.hidden("/rollout/review", "seen"), ac.hidden("/rollout/review?status=mapped", "seen")
+		if res := mc.post(path, url.Values{"level": {"engineering/senior"}, "track": {"product"}, "note": {"Leads the on-call rota"}, "seen": {managerSeen}}); res.status != http.StatusSeeOther {
+			t.Fatalf("the manager's review: status %d", res.status)
+		}
+		res := ac.post(path, url.Values{"level": {"engineering/staff"}, "track": {"product"}, "note": {"Staff, surely"}, "seen": {adminSeen},
+			"back": {"/rollout/review?status=mapped"}})
+		if res.status != http.StatusConflict {
+			t.Fatalf("the admin's review from the page opened before: status %d, want 409", res.status)
+		}
+		body := htmlUnescape(res.body)
+		mustContain(t, body, "Someone else reviewed this person since you opened the page", "Nothing of yours was saved",
+			"Bob Engineer", "1 people", `<option value="engineering/staff" selected>`, `value="Staff, surely"`,
+			`name="back" value="/rollout/review?status=mapped"`)
+		ro, err := e.store.CurrentRollout(e.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := e.store.Proposals(e.ctx, ro.ID, store.ProposalFilter{Person: bob.ID})
+		if err != nil || len(ps) != 1 || ps[0].Level != "senior" || ps[0].Note != "Leads the on-call rota" || ps[0].ReviewedBy != max.ID {
+			t.Fatalf("after the refused review: %+v, %v; want the manager's", ps, err)
+		}
+		again := regexp.MustCompile(`name="seen" value="(\d+)"`).FindStringSubmatch(res.body)
+		if again == nil || again[1] != itoa(ps[0].ReviewedAt.UnixMicro()) {
+			t.Fatalf("the refused form carries %v, want the kept review's time %d", again, ps[0].ReviewedAt.UnixMicro())
+		}
+		if res := ac.post(path, url.Values{"level": {"engineering/staff"}, "track": {"product"}, "note": {"Staff, surely"}, "seen": {again[1]}}); res.status != http.StatusSeeOther {
+			t.Errorf("saving again having seen both: status %d", res.status)
+		}
+		if res := ac.post(path, url.Values{"level": {"engineering/staff"}, "track": {"product"}}); res.status != http.StatusBadRequest {
+			t.Errorf("a review without the one it was shown with: status %d, want 400", res.status)
+		}
+	})
+}

@@ -44,7 +44,7 @@ func TestRolloutFlow(t *testing.T) {
 		// Looking starts nothing: until the admin saves a mapping there is no rollout, and a
 		// manager has nothing to review.
 		mustContain(t, e.signedIn(max).get("/rollout/review").body, "There is no rollout in progress.")
-		if res := e.signedIn(max).post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}}); res.status != http.StatusConflict {
+		if res := e.signedIn(max).post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "seen": {"0"}}); res.status != http.StatusConflict {
 			t.Errorf("a review with no rollout: status %d, want 409", res.status)
 		}
 		if rs, err := e.store.Rollouts(e.ctx); err != nil || len(rs) != 0 {
@@ -82,19 +82,19 @@ func TestRolloutFlow(t *testing.T) {
 			t.Error("the manager sees someone else's report")
 		}
 		// Max moves Bob up a level, with a note, and places Cat.
-		if res := mc.post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Leads the on-call rota"}}); res.status != http.StatusSeeOther {
+		if res := mc.post("/rollout/review/"+id(bob), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Leads the on-call rota"}, "seen": {"0"}}); res.status != http.StatusSeeOther {
 			t.Fatalf("review: %d %s", res.status, res.body)
 		}
 		// A review that does not fit the framework comes back in its form, with the reason and what was typed.
 		res := mc.post("/rollout/review/"+id(cat), url.Values{"level": {"engineering/archmage"}, "track": {""}, "note": {"Wand skills"},
-			"back": {"/rollout/review?status=unmapped"}})
+			"back": {"/rollout/review?status=unmapped"}, "seen": {"0"}})
 		if res.status != http.StatusBadRequest {
 			t.Fatalf("review with a level not in the framework: %d", res.status)
 		}
 		mustContain(t, res.body, "Level: The level archmage is not on the Engineering ladder.", `aria-describedby="error`+id(cat)+`"`, `value="Wand skills"`,
 			`name="back" value="/rollout/review?status=`)
 		// Someone else's report is not theirs to review.
-		if res := e.signedIn(other).post("/rollout/review/"+id(ann), url.Values{"level": {"engineering/staff"}, "track": {"product"}}); res.status != http.StatusNotFound {
+		if res := e.signedIn(other).post("/rollout/review/"+id(ann), url.Values{"level": {"engineering/staff"}, "track": {"product"}, "seen": {"0"}}); res.status != http.StatusNotFound {
 			t.Fatalf("unrelated review: %d", res.status)
 		}
 		mustContain(t, ac.get("/rollout").body, "1 reviewed", "2 mapped by title only", "3 not mapped")

@@ -693,7 +693,7 @@ func TestAppHTMLValid(t *testing.T) {
 	if status, _ := ac.post("/rollout/rules", url.Values{"titles": {"1"}, "title0": {"SDE II"}, "level0": {"engineering/engineer"}, "track0": {"product"}}); status != http.StatusSeeOther {
 		t.Fatalf("rules: %d", status)
 	}
-	if status, body := mc.post("/rollout/review/"+id(lou), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Owns on-call"}}); status != http.StatusSeeOther {
+	if status, body := mc.post("/rollout/review/"+id(lou), url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "note": {"Owns on-call"}, "seen": {"0"}}); status != http.StatusSeeOther {
 		t.Fatalf("review: %d %s", status, body)
 	}
 	// An assessment cycle: Max rates Kim (with evidence in Markdown), submits and shares.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -326,6 +327,47 @@ func TestImportPeopleConcurrent(t *testing.T) {
 			if got != aThenB && got != bThenA {
 				t.Errorf("round %d: %s\na mix of the two files: want\n%s or\n%s", round, got, aThenB, bThenA)
 			}
+		}
+	})
+}
+
+// Two reviews of one person from forms that showed the same review (none, then the first
+// one kept): one is kept each time, and the other is ErrStale.
+func TestReviewProposalAfter(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		st := makeStaff(t, s)
+		r := mustRollout(t, s, st["Grace"].ID)
+		seen := time.Time{} // not reviewed yet
+		for round := range 3 {
+			var errs [2]error
+			together(
+				func() {
+					errs[0] = s.ReviewProposalAfter(ctx, r.ID, store.RolloutReview{PersonID: st["Dee"].ID, Ladder: "eng", Track: "ic", Level: "L1",
+						Note: fmt.Sprint("Grace, round ", round), ReviewedBy: st["Grace"].ID}, seen)
+				},
+				func() {
+					errs[1] = s.ReviewProposalAfter(ctx, r.ID, store.RolloutReview{PersonID: st["Dee"].ID, Ladder: "eng", Track: "ic", Level: "L2",
+						Note: fmt.Sprint("Fay, round ", round), ReviewedBy: st["Fay"].ID}, seen)
+				},
+			)
+			winner := -1
+			for i, err := range errs {
+				if err == nil {
+					winner = i
+				} else if !errors.Is(err, store.ErrStale) {
+					t.Errorf("round %d, review %d: %v, want ErrStale", round, i, err)
+				}
+			}
+			if (errs[0] == nil) == (errs[1] == nil) {
+				t.Fatalf("round %d: %v; want exactly one review kept", round, errs)
+			}
+			ps, err := s.Proposals(ctx, r.ID, store.ProposalFilter{Person: st["Dee"].ID})
+			if err != nil || len(ps) != 1 || ps[0].ReviewedBy != []int64{st["Grace"].ID, st["Fay"].ID}[winner] {
+				t.Fatalf("round %d: %+v, %v; want review %d kept", round, ps, err, winner)
+			}
+			seen = ps[0].ReviewedAt
 		}
 	})
 }

@@ -49,6 +49,7 @@ type Proposal struct {
 // ProposalFilter chooses and pages the proposals Proposals returns; zero fields do not filter.
 type ProposalFilter struct {
 	Under  int64 // only reports (direct and indirect) of this person
+	Person int64 // only this person
 	Status ProposalStatus
 	Limit  int // 0 means DefaultLimit; at most MaxLimit
 	Offset int
@@ -72,6 +73,10 @@ func (f ProposalFilter) from(rollout int64) (string, []any, error) {
 	if f.Under != 0 {
 		q += ` AND p.id IN (` + reportsSQL + `)`
 		args = append(args, f.Under)
+	}
+	if f.Person != 0 {
+		q += ` AND p.id = ?`
+		args = append(args, f.Person)
 	}
 	return q, args, nil
 }
@@ -143,6 +148,18 @@ type RolloutReview struct {
 // ReviewProposal records a manager's (or admin's) decision for one person: the level they should get and a note,
 // replacing an earlier review. ErrConflict if the rollout is closed or the person is not covered.
 func (s *Store) ReviewProposal(ctx context.Context, rollout int64, r RolloutReview) error {
+	return s.reviewProposal(ctx, rollout, r, false, time.Time{})
+}
+
+// ReviewProposalAfter is ReviewProposal made from a form that showed the person's review as
+// it was at seen, its ReviewedAt (zero: not reviewed yet): if anyone has reviewed them since,
+// it is ErrStale and nothing is saved, so that a manager and an admin (or a manager's own
+// manager) reviewing at once do not silently replace each other's decision.
+func (s *Store) ReviewProposalAfter(ctx context.Context, rollout int64, r RolloutReview, seen time.Time) error {
+	return s.reviewProposal(ctx, rollout, r, true, seen)
+}
+
+func (s *Store) reviewProposal(ctx context.Context, rollout int64, r RolloutReview, check bool, seen time.Time) error {
 	r.Ladder, r.Track, r.Level, r.Note = strings.TrimSpace(r.Ladder), strings.TrimSpace(r.Track), strings.TrimSpace(r.Level), strings.TrimSpace(r.Note)
 	if r.Ladder == "" || r.Level == "" {
 		return fmt.Errorf("rollout %d: review of person %d: ladder and level are both needed", rollout, r.PersonID)
@@ -161,6 +178,19 @@ func (s *Store) ReviewProposal(ctx context.Context, rollout int64, r RolloutRevi
 		}
 		if n == 0 {
 			return fmt.Errorf("person %d is not covered (unknown, left or levelled already): %w", r.PersonID, ErrConflict)
+		}
+		if check {
+			// lockOpen holds the rollout's row: reviews of it take turns, so what is read
+			// here is still there when the review below is written. Times are kept to the
+			// microsecond, as the form carries them.
+			var at time.Time
+			err := tx.writeRow(ctx, `SELECT reviewed_at FROM rollout_reviews WHERE rollout_id = ? AND person_id = ?`, rollout, r.PersonID).Scan(timeValue{&at})
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if !at.Equal(seen) {
+				return fmt.Errorf("person %d was reviewed at %s, the form showed %s: %w", r.PersonID, at, seen, ErrStale)
+			}
 		}
 		_, err := tx.exec(ctx, `
 			INSERT INTO rollout_reviews (rollout_id, person_id, ladder, track, level, note, reviewed_by, reviewed_at)

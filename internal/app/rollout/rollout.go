@@ -262,6 +262,10 @@ type proposalRow struct {
 	Track string
 	Note  string
 	Error string // what was wrong with the review just posted for this person
+	// Seen is when the person's review shown was made, in microseconds since 1970 (0: not
+	// reviewed yet): a review is saved only if it is still the latest (see
+	// store.ReviewProposalAfter).
+	Seen int64
 }
 
 // failedReview is a review that could not be saved, shown again in its person's form.
@@ -269,6 +273,11 @@ type failedReview struct {
 	PersonID           int64
 	Level, Track, Note string
 	Error              string
+	// Stale says that someone else reviewed the person since the form was shown: the page
+	// shows that person alone, whatever list the form came from, which may no longer hold
+	// them (a list of those not reviewed yet).
+	Stale bool
+	Back  string
 }
 
 // ReviewPage lists, person by person, the proposals the viewer may review: their reports'
@@ -305,6 +314,9 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	f.Offset, _ = strconv.Atoi(q.Get("from"))
 	f.Offset = max(f.Offset, 0)
+	if failed != nil && failed.Stale {
+		f.Person, f.Status, f.Offset, d.Status = failed.PersonID, "", 0, ""
+	}
 	if d.Total, err = s.CountProposals(ctx, ro.ID, f); err != nil {
 		return err
 	}
@@ -321,6 +333,9 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	fw := srv.Framework()
 	for _, p := range proposals {
 		row := proposalRow{P: p, Level: web.Describe(fw, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Track: p.Track, Note: p.Note}
+		if !p.ReviewedAt.IsZero() {
+			row.Seen = p.ReviewedAt.UnixMicro()
+		}
 		if p.Level != "" {
 			row.Value = p.Ladder + "/" + p.Level
 		}
@@ -347,6 +362,9 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return "/rollout/review?" + v.Encode()
 	}
 	d.Back = link(f.Offset)
+	if failed != nil && failed.Stale {
+		d.Back = failed.Back // the list the form came from, to go back to
+	}
 	if f.Offset > 0 {
 		d.PrevURL = link(max(0, f.Offset-web.PageSize))
 	}
@@ -358,7 +376,12 @@ func showReview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	return nil
 }
 
-// Review records a manager's decision on one report's proposed level.
+// errNoSeen answers a review posted without the review it was shown with.
+var errNoSeen = web.Errorf(http.StatusBadRequest,
+	"This form does not say which review it was shown with, so it could replace someone else's. Nothing was saved: open the review page again.")
+
+// Review records a manager's decision on one report's proposed level, only if no one else
+// reviewed them since the form was shown.
 func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	id, _ := web.PathID(r)
@@ -367,7 +390,15 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		back = "/rollout/review"
 	}
 	back, _, _ = strings.Cut(back, "#")
-	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Note: r.PostFormValue("note")}
+	seenMicro, err := strconv.ParseInt(r.PostFormValue("seen"), 10, 64)
+	if err != nil || seenMicro < 0 {
+		return errNoSeen
+	}
+	var seen time.Time
+	if seenMicro != 0 {
+		seen = time.UnixMicro(seenMicro).UTC()
+	}
+	posted := failedReview{PersonID: id, Level: r.PostFormValue("level"), Note: r.PostFormValue("note"), Back: back}
 	posted.Track = web.FitTrack(srv.Framework(), posted.Level, r.PostFormValue("track"))
 	ref, msg := web.ParseLevel(srv.Framework(), posted.Level, posted.Track)
 	if msg != "" {
@@ -386,7 +417,7 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		}
 		return showReview(srv, w, r, v, http.StatusBadRequest, q, &posted)
 	}
-	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		ro, err := tx.CurrentRollout(ctx)
 		if errors.Is(err, store.ErrNotFound) {
 			return errNoRollout
@@ -394,12 +425,20 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		if err != nil {
 			return err
 		}
-		if err := tx.ReviewProposal(ctx, ro.ID, store.RolloutReview{PersonID: id, Ladder: ref.Ladder, Track: ref.Track,
-			Level: ref.Level, Note: note, ReviewedBy: v.Person.ID}); err != nil {
+		if err := tx.ReviewProposalAfter(ctx, ro.ID, store.RolloutReview{PersonID: id, Ladder: ref.Ladder, Track: ref.Track,
+			Level: ref.Level, Note: note, ReviewedBy: v.Person.ID}, seen); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "rollout.review", id, ref.Ladder+"/"+ref.Level)
 	})
+	if errors.Is(err, store.ErrStale) {
+		// The person's form again, alone, with what this reviewer chose, beside the review
+		// saved now (the proposal above the form) and carrying its time, so that saving
+		// again replaces it knowingly.
+		posted.Stale = true
+		posted.Error = "Someone else reviewed this person since you opened the page, and their review is the proposal shown above. Nothing of yours was saved: the form is as you sent it, and saving it again replaces their review."
+		return showReview(srv, w, r, v, http.StatusConflict, url.Values{}, &posted)
+	}
 	if errors.Is(err, store.ErrConflict) {
 		return web.Errorf(http.StatusConflict, "This person is not part of the rollout: they already have a level or have left.")
 	}
