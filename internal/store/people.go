@@ -184,8 +184,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 		if version != p.Version {
 			return fmt.Errorf("person %d is at version %d, the save was of version %d: %w", p.ID, version, p.Version, ErrStale)
 		}
-		// The version is checked again by the write itself: on PostgreSQL the read above
-		// takes no lock, and a save committed since waits here for nothing else.
+		// The write checks the version again: on PostgreSQL the read above takes no lock, so
+		// another save may commit between the two, and the UPDATE, having waited for that
+		// save's row lock, then finds the version moved on and matches no row.
 		var err error
 		updated, err = scanPerson(tx.writeRow(ctx, `
 			UPDATE people SET name = ?, email = ?, title = ?, manager_id = ?, start_date = ?, status = ?, updated_at = ?, version = version + 1
