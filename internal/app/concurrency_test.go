@@ -371,3 +371,60 @@ func TestReviewConflict(t *testing.T) {
 		}
 	})
 }
+
+// Pairs of API changes of one person at once, each naming other fields (a title, a status):
+// both are kept, whichever commits first, since a change names only the fields it changes
+// and is made again over a save that overtook it.
+func TestAPIPatchConcurrent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		const pairs = 20
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		token := e.newToken(&admin, store.WriteScope)
+		people := make([]store.Person, pairs)
+		bodies := [2]string{`{"title": "Staff Engineer"}`, `{"status": "left"}`}
+		status := make([][2]int, pairs)
+		errs := make([][2]error, pairs)
+		for i := range people {
+			people[i] = e.person(fmt.Sprint("P", i), fmt.Sprintf("p%d@example.com", i), 0, "")
+		}
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range people {
+			for side := range bodies {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					req, err := http.NewRequest("PATCH", e.srv.URL+"/api/v1/people/"+itoa(people[i].ID), strings.NewReader(bodies[side]))
+					if err != nil {
+						errs[i][side] = err
+						return
+					}
+					req.Header.Set("Content-Type", "application/json")
+					req.Header.Set("Authorization", "Bearer "+token)
+					res, err := http.DefaultClient.Do(req)
+					if err != nil {
+						errs[i][side] = err
+						return
+					}
+					_, _ = io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					status[i][side] = res.StatusCode
+				}()
+			}
+		}
+		close(start)
+		wg.Wait()
+		for i, p := range people {
+			if errs[i][0] != nil || errs[i][1] != nil || status[i] != [2]int{http.StatusOK, http.StatusOK} {
+				t.Errorf("pair %d: %v, %v", i, status[i], errs[i])
+			}
+			got, err := e.store.Person(e.ctx, p.ID)
+			if err != nil || got.Title != "Staff Engineer" || got.Status != store.Left {
+				t.Errorf("pair %d: %q, %s, %v; want both changes kept", i, got.Title, got.Status, err)
+			}
+		}
+	})
+}
