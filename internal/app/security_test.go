@@ -24,7 +24,8 @@ func TestCSRF(t *testing.T) {
 		other := e.person("Ola Other", "ola@example.com", 0, store.Admin)
 		c := e.signedIn(admin)
 		form := func(token string) url.Values {
-			return url.Values{"csrf": {token}, "name": {"Renamed"}, "email": {"ada@example.com"}, "start": {"2023-04-03"}, "status": {"active"}}
+			return url.Values{"csrf": {token}, "name": {"Renamed"}, "email": {"ada@example.com"}, "start": {"2023-04-03"}, "status": {"active"},
+				"version": {itoa(admin.Version)}}
 		}
 		path := "/people/" + strconv.FormatInt(admin.ID, 10)
 		tests := []struct {
