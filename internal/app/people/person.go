@@ -124,9 +124,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	return nil
 }
 
-// errNoLast answers a level form posted without the history it was filled in against.
+// errNoLast answers a level form whose "last" is not an id of a level change.
 var errNoLast = web.Errorf(http.StatusBadRequest,
-	"This form does not say which level changes it was filled in against, so it could undo someone else's. Nothing was recorded: open the person's page again.")
+	"This form does not say rightly which level changes it was filled in against, so it could undo someone else's. Nothing was recorded: open the person's page again.")
 
 // AddLevel records a level change for a person; nothing is ever edited in a history, so a
 // mistake is put right by a new entry with the reason "correction". It is recorded only if
@@ -135,9 +135,14 @@ var errNoLast = web.Errorf(http.StatusBadRequest,
 func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	id, _ := web.PathID(r)
-	last, err := strconv.ParseInt(r.PostFormValue("last"), 10, 64)
-	if err != nil || last < 0 {
-		return errNoLast
+	// A form without "last" (a script's, not a page's: every page sends it) is recorded
+	// without the check, as level changes were before forms carried it.
+	check, last := r.PostForm.Has("last"), int64(0)
+	if check {
+		var err error
+		if last, err = strconv.ParseInt(r.PostFormValue("last"), 10, 64); err != nil || last < 0 {
+			return errNoLast
+		}
 	}
 	form := levelForm{
 		Level: r.PostFormValue("level"), Track: r.PostFormValue("track"), Reason: r.PostFormValue("reason"),
@@ -163,8 +168,15 @@ func AddLevel(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 		return showPerson(srv, w, r, v, id, http.StatusBadRequest, form)
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		c, err := tx.AddLevelChangeAfter(ctx, store.LevelChange{PersonID: id, ToLevel: ref.Level, Ladder: ref.Ladder, Track: ref.Track,
-			Date: date, Reason: reason, Note: form.Note, MadeBy: v.Person.ID}, last)
+		change := store.LevelChange{PersonID: id, ToLevel: ref.Level, Ladder: ref.Ladder, Track: ref.Track,
+			Date: date, Reason: reason, Note: form.Note, MadeBy: v.Person.ID}
+		var c store.LevelChange
+		var err error
+		if check {
+			c, err = tx.AddLevelChangeAfter(ctx, change, last)
+		} else {
+			c, err = tx.AddLevelChange(ctx, change)
+		}
 		if err != nil {
 			return err
 		}
