@@ -214,14 +214,14 @@ func TestRolloutTrackFollowsLevel(t *testing.T) {
 	first, second, last := cards[0][1], cards[1][1], cards[2][1]
 	mustContain(t, page.body, `id="person-`+first+`"`, `name="next" value="`+second+`"`, `<span class="tag">Not reviewed yet</span>`)
 	res := mc.post("/rollout/review/"+first, url.Values{"level": {"engineering/senior"}, "track": {""}, "next": {second},
-		"back": {"/rollout/review?status=mapped"}})
+		"back": {"/rollout/review?status=mapped"}, "seen": {"0"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("review with no track: %d %s", res.status, res.body)
 	}
 	if loc, want := res.header.Get("Location"), "/rollout/review?status=mapped&done=reviewed#person-"+second; loc != want {
 		t.Errorf("after a review: sent to %s, want %s", loc, want)
 	}
-	res = mc.post("/rollout/review/"+last, url.Values{"level": {"engineering/senior"}, "track": {"sre"}})
+	res = mc.post("/rollout/review/"+last, url.Values{"level": {"engineering/senior"}, "track": {"sre"}, "seen": {"0"}})
 	if loc, want := res.header.Get("Location"), "/rollout/review?done=reviewed#person-"+last; res.status != http.StatusSeeOther || loc != want {
 		t.Errorf("after the last card's review: %d, sent to %s, want %s", res.status, loc, want)
 	}
