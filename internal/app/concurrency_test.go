@@ -6,10 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -427,4 +429,49 @@ func TestAPIPatchConcurrent(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Another process holding SQLite's write lock past the busy timeout (a command-line import
+// while the app serves) makes a save wait, then answer 503 with Retry-After and the reason,
+// with nothing saved: never a 500. The API answers the same as a problem.
+func TestOutsideWriterAnswersBusy(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("waits out SQLite's busy timeout, ten seconds")
+	}
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")}
+	e := newEnv(t, cfg)
+	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	ac := e.signedIn(ada)
+	csrf := ac.csrf() // before the lock: the page that carries it is not the point here
+	outside, err := store.Open(e.ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outside.Close()
+	var res response
+	err = outside.WithTx(e.ctx, func(tx *store.Store) error {
+		// The outside write takes the lock, as an import does, and keeps it while the app saves.
+		if _, err := tx.CreatePerson(e.ctx, store.Person{Name: "Holder", Email: "holder@example.com", StartDate: time.Now()}); err != nil {
+			return err
+		}
+		res = ac.post("/people", url.Values{"csrf": {csrf}, "name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Engineer"},
+			"start": {"2024-02-01"}})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+		t.Fatalf("a save behind another process's write: %d, Retry-After %q\n%s", res.status, res.header.Get("Retry-After"), res.body)
+	}
+	mustContain(t, res.body, "The database is busy with other work", "Nothing was saved")
+	if _, err := e.store.PersonByEmail(e.ctx, "kim@example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the refused save wrote: %v", err)
+	}
+	// The lock gone, the same save goes through.
+	if res := ac.post("/people", url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Engineer"},
+		"start": {"2024-02-01"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("the save again: %d %s", res.status, res.body)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // embedded returns the real migrations up to version, as files a test can add to.
@@ -129,4 +130,47 @@ func TestPools(t *testing.T) {
 			t.Errorf("pools of %s: %v", s.Dialect(), pools)
 		}
 	})
+}
+
+// The connection URL sizes the PostgreSQL pool with pgxpool's setting names, which never reach
+// the server, and JIT is off unless the URL turns it on.
+func TestPostgresPoolSettings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	base := storetest.Postgres(t)
+	jit := func(s *store.Store) string {
+		var v string
+		if err := s.Pools()["postgres"].QueryRowContext(ctx, "SHOW jit").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+
+	s := open(t, store.Config{PostgresURL: base})
+	if got := s.Pools()["postgres"].Stats().MaxOpenConnections; got < 8 {
+		t.Errorf("default pool: %d connections at most, want at least 8", got)
+	}
+	if got := jit(s); got != "off" {
+		t.Errorf("jit = %s by default, want off", got)
+	}
+
+	s = open(t, store.Config{PostgresURL: base + "&pool_max_conns=3&pool_max_idle_conns=2&pool_max_conn_lifetime=5m&pool_max_conn_idle_time=30s&jit=on"})
+	if got := s.Pools()["postgres"].Stats().MaxOpenConnections; got != 3 {
+		t.Errorf("pool_max_conns=3: %d connections at most", got)
+	}
+	if got := jit(s); got != "on" {
+		t.Errorf("jit = %s with jit=on in the URL", got)
+	}
+
+	for query, want := range map[string]string{
+		"&pool_max_conns=many":          `pool_max_conns="many"`,
+		"&pool_max_conns=0":             "pool_max_conns=0",
+		"&pool_max_conn_lifetime=never": `pool_max_conn_lifetime="never"`,
+		"&pool_max_idle_conns=-1":       "cannot be negative",
+	} {
+		_, err := store.Open(ctx, store.Config{PostgresURL: base + query})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error saying %s", query, err, want)
+		}
+	}
 }

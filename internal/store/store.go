@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
 // ErrNotFound is returned when the row asked for does not exist.
@@ -110,11 +112,10 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 	// Microseconds: what both databases keep, so a time read back equals the one written.
 	s := &Store{now: func() time.Time { return clock().UTC().Truncate(time.Microsecond) }, counts: newCountCache(), audits: &auditGroup{}}
 	if cfg.PostgresURL != "" {
-		db, err := sql.Open("pgx", cfg.PostgresURL)
+		db, err := openPostgres(cfg.PostgresURL)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
-		postgresPool(db)
 		s.d, s.db, s.readDB = dialect{postgres: true}, db, db
 	} else {
 		if err := createPrivate(cfg.SQLitePath); err != nil {
@@ -185,16 +186,68 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// postgresPool sizes the pool of PostgreSQL connections. database/sql keeps only two idle
-// connections unless told otherwise, so under load every request beyond two opened a new
-// connection (a new server process) and closed it again. A few connections per core are as
-// many as can be busy at once; requests beyond that wait for one instead of adding to the
-// server's load. These defaults are the only place the pool is set.
-func postgresPool(db *sql.DB) {
+// openPostgres opens a pool of connections to the database url names. The pool is sized by
+// url's pool_max_conns, pool_max_idle_conns, pool_max_conn_lifetime and
+// pool_max_conn_idle_time (pgxpool's names), taken out before the rest reaches the server.
+// The defaults: database/sql keeps only two idle connections unless told otherwise, so under
+// load every request beyond two opened a new connection (a new server process) and closed it
+// again; a few connections per core are as many as can be busy at once, and requests beyond
+// that wait for one instead of adding to the server's load.
+//
+// JIT compilation is off unless url sets jit: PostgreSQL misjudges how many rows a manager's
+// list reads and compiles it on every run, which doubled that page's CPU time; none of the
+// app's queries runs long enough to gain from it.
+func openPostgres(url string) (*sql.DB, error) {
+	cc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
 	n := max(8, 4*runtime.GOMAXPROCS(0))
-	db.SetMaxOpenConns(n)
-	db.SetMaxIdleConns(n)
-	db.SetConnMaxIdleTime(10 * time.Minute)
+	maxConns, err := poolSetting(cc.RuntimeParams, "pool_max_conns", n, strconv.Atoi)
+	if err != nil {
+		return nil, err
+	}
+	idleConns, err := poolSetting(cc.RuntimeParams, "pool_max_idle_conns", maxConns, strconv.Atoi)
+	if err != nil {
+		return nil, err
+	}
+	lifetime, err := poolSetting(cc.RuntimeParams, "pool_max_conn_lifetime", time.Hour, time.ParseDuration)
+	if err != nil {
+		return nil, err
+	}
+	idleTime, err := poolSetting(cc.RuntimeParams, "pool_max_conn_idle_time", 10*time.Minute, time.ParseDuration)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case maxConns < 1:
+		return nil, fmt.Errorf("pool_max_conns=%d in the connection URL: at least 1 connection is needed", maxConns)
+	case idleConns < 0 || lifetime < 0 || idleTime < 0:
+		return nil, errors.New("pool_max_idle_conns, pool_max_conn_lifetime and pool_max_conn_idle_time in the connection URL cannot be negative")
+	}
+	if _, set := cc.RuntimeParams["jit"]; !set {
+		cc.RuntimeParams["jit"] = "off"
+	}
+	db := stdlib.OpenDB(*cc)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(idleConns)
+	db.SetConnMaxLifetime(lifetime)
+	db.SetConnMaxIdleTime(idleTime)
+	return db, nil
+}
+
+// poolSetting takes the setting key out of params, parsed, or is def when params lacks it.
+func poolSetting[T any](params map[string]string, key string, def T, parse func(string) (T, error)) (T, error) {
+	v, ok := params[key]
+	if !ok {
+		return def, nil
+	}
+	delete(params, key)
+	got, err := parse(v)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q in the connection URL: not a valid value", key, v)
+	}
+	return got, nil
 }
 
 // Close closes the database connections.

@@ -54,6 +54,7 @@ var problemTypes = map[int]string{
 	http.StatusConflict:            "Conflict",
 	http.StatusUnprocessableEntity: "Invalid fields",
 	http.StatusInternalServerError: "Server error",
+	http.StatusServiceUnavailable:  "Busy",
 }
 
 // Errorf returns a problem of status with detail.
@@ -72,6 +73,11 @@ func Fail(srv *web.Server, w http.ResponseWriter, r *http.Request, err error) {
 		var he *web.Error
 		if errors.As(err, &he) {
 			p = Errorf(he.Status, he.Msg)
+		} else if errors.Is(err, store.ErrBusy) {
+			// Another process held SQLite's write lock past the busy timeout; nothing was saved.
+			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
+			w.Header().Set("Retry-After", "5")
+			p = Errorf(http.StatusServiceUnavailable, "The database is busy with other work (an import, say). Nothing was saved: send the request again in a few seconds.")
 		} else {
 			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
 			p = Errorf(http.StatusInternalServerError, "Something went wrong on our side. The error is in the server's log.")

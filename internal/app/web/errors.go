@@ -9,6 +9,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/obs"
+	"github.com/rungs/rungs/internal/store"
 )
 
 // Error is an error with the status and the message a person is shown.
@@ -37,6 +38,17 @@ func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer
 		// the operator can act on one by one, and a flood of sign-ins would flood the log.
 		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
 		he = &Error{Status: http.StatusServiceUnavailable, Msg: "Too many people are signing in at this moment. Try again in a few seconds."}
+	} else if errors.Is(err, store.ErrBusy) {
+		// Another process (a command-line import, say) held SQLite's write lock for longer
+		// than the busy timeout. The transaction was rolled back; the operator hears of it,
+		// but it is no fault of the server's, and the person can simply send again.
+		if log := obs.Logger(r.Context()); log != nil {
+			log.Warn("database busy", "method", r.Method, "route", r.Pattern)
+		} else {
+			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
+		he = &Error{Status: http.StatusServiceUnavailable, Msg: "The database is busy with other work (an import run by the people team, say). Nothing was saved: try again in a few seconds."}
 	} else if !errors.As(err, &he) {
 		// The route's pattern, not the path: a path can hold a one-time link's token.
 		if log := obs.Logger(r.Context()); log != nil {
