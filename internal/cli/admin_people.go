@@ -112,6 +112,11 @@ func runImportPeople(e *env, args []string) error {
 	var plan *peoplecsv.Plan
 	var res store.ImportResult
 	var checkErr error // the check's own answer, said as it is
+	progress, endProgress := progressOn(e.stderr, "Importing")
+	ctx := e.ctx
+	if progress != nil {
+		ctx = store.WithProgress(ctx, progress)
+	}
 	err = s.WithTx(e.ctx, func(tx *store.Store) error {
 		if err := tx.LockImports(e.ctx); err != nil {
 			return err
@@ -125,13 +130,14 @@ func runImportPeople(e *env, args []string) error {
 		if f, ok := e.stdout.(interface{ Flush() error }); ok {
 			f.Flush()
 		}
-		if res, err = tx.ImportPeople(e.ctx, plan.Rows, 0); err != nil {
+		if res, err = tx.ImportPeople(ctx, plan.Rows, 0); err != nil {
 			return err
 		}
 		_, err = tx.AddAudit(e.ctx, store.AuditEntry{Action: "people.import",
 			Detail: fmt.Sprintf("%s: %d created, %d updated", file, res.Created, res.Updated)})
 		return err
 	})
+	endProgress()
 	if checkErr != nil {
 		return checkErr
 	}

@@ -109,12 +109,28 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 		// pass to set managers, whose foreign key checks cost more than the inserts. Only new
 		// people whose new managers form a cycle (which the caller should have refused) are left
 		// for a second pass, that the database may refuse.
+		var levelled []int
+		for _, i := range fresh {
+			if people[i].Level != "" {
+				levelled = append(levelled, i)
+			}
+		}
+		// Progress counts rows: each new person, each stored one compared (and written if
+		// changed), each first level.
+		report, done, total := progressOf(ctx), 0, len(fresh)+len(known)+len(levelled)
+		wrote := func(n int) {
+			if n > 0 {
+				done += n
+				report(done, total)
+			}
+		}
 		generations, rest := managersFirst(fresh, bosses, row, ids)
 		for _, gen := range append(generations, rest) {
 			for batch := range slices.Chunk(gen, importBatch) {
 				if err := tx.insertPeople(ctx, people, batch, managerOf, ids, now); err != nil {
 					return err
 				}
+				wrote(len(batch))
 			}
 		}
 		for _, i := range fresh {
@@ -138,7 +154,9 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 			if err := tx.updatePeople(ctx, people, batch, managerOf, now); err != nil {
 				return err
 			}
+			wrote(len(batch))
 		}
+		wrote(len(known) - len(changed))
 		// The reporting chain: walked again for new people and for people with a new
 		// manager (and everyone below them); names and statuses copied for the others.
 		var moved, renamed []int64
@@ -158,16 +176,11 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 		if err := tx.recopy(ctx, renamed); err != nil {
 			return err
 		}
-		var levelled []int
-		for _, i := range fresh {
-			if people[i].Level != "" {
-				levelled = append(levelled, i)
-			}
-		}
 		for batch := range slices.Chunk(levelled, importBatch) {
 			if err := tx.insertHires(ctx, people, batch, madeBy, now); err != nil {
 				return err
 			}
+			wrote(len(batch))
 		}
 		if len(changed) > 0 {
 			if err := tx.expireLinksOfLeavers(ctx); err != nil {
@@ -182,6 +195,27 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 		return ImportResult{}, s.fail(err, "import people")
 	}
 	return result, nil
+}
+
+// Progress is told, as a long write goes on, how much of it is done: done of total units.
+// It is called on the writing goroutine, inside the transaction, so it must be quick.
+type Progress func(done, total int)
+
+type progressKey struct{}
+
+// WithProgress returns ctx carrying p, which ImportPeople calls as it writes. A context
+// rather than a parameter: progress is what a terminal or a page shows, not part of the
+// write.
+func WithProgress(ctx context.Context, p Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
+}
+
+// progressOf is ctx's Progress, or one that does nothing.
+func progressOf(ctx context.Context) Progress {
+	if p, ok := ctx.Value(progressKey{}).(Progress); ok && p != nil {
+		return p
+	}
+	return func(int, int) {}
 }
 
 // managersFirst orders the new people (fresh, indexes of rows) in generations: the first has

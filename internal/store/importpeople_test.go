@@ -357,3 +357,61 @@ func BenchmarkApplyRollout(b *testing.B) {
 		})
 	}
 }
+
+// An import reports its progress as it writes: rising (by a batch at most while it inserts)
+// and ending at its total — new people, stored people compared, and first levels.
+func TestImportPeopleProgress(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		rows := make([]store.ImportRow, 1200)
+		for i := range rows {
+			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Person %d", i), Email: fmt.Sprintf("p%d@example.com", i),
+				StartDate: day("2024-01-01")}}
+			if i > 0 {
+				rows[i].ManagerEmail = "p0@example.com"
+			}
+			if i%3 == 0 {
+				rows[i].Ladder, rows[i].Track, rows[i].Level = "engineering", "product", "engineer"
+			}
+		}
+		imported := func(rows []store.ImportRow) (steps [][2]int) {
+			ctx := store.WithProgress(context.Background(), func(done, total int) { steps = append(steps, [2]int{done, total}) })
+			if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
+				t.Fatal(err)
+			}
+			return steps
+		}
+		check := func(name string, steps [][2]int, total, maxStep int) {
+			t.Helper()
+			if len(steps) < 3 {
+				t.Fatalf("%s: %d progress reports, want one a batch: %v", name, len(steps), steps)
+			}
+			for i, st := range steps {
+				prev := 0
+				if i > 0 {
+					prev = steps[i-1][0]
+				}
+				if st[1] != total || st[0] <= prev || st[0]-prev > maxStep {
+					t.Fatalf("%s: report %d is %d of %d after %d, want rising by at most %d to %d", name, i, st[0], st[1], prev, maxStep, total)
+				}
+			}
+			if last := steps[len(steps)-1]; last[0] != total {
+				t.Errorf("%s: the last report is %d of %d", name, last[0], last[1])
+			}
+		}
+		check("first import", imported(rows), 1200+400, 500)
+		// Again, with a tenth renamed and a hundred new: every stored person is compared.
+		for i := 0; i < len(rows); i += 10 {
+			rows[i].Person.Name += " Jr"
+		}
+		for i := range 100 {
+			rows = append(rows, store.ImportRow{Person: store.Person{Name: fmt.Sprintf("New %d", i), Email: fmt.Sprintf("n%d@example.com", i),
+				StartDate: day("2024-01-01")}})
+		}
+		check("second import", imported(rows), 100+1200, 1300)
+		// Without a Progress in the context, nothing is called and nothing fails.
+		if _, err := s.ImportPeople(context.Background(), rows, 0); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

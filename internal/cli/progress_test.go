@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The bar shows what is done of how much, ends its line when the work ends or stops, and is
+// not drawn at all where no one watches (a file, a pipe, a log).
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	report, end := progressBar(&out, "Importing")
+	for _, done := range []int{500, 1000, 1500, 1600} {
+		report(done, 1600)
+	}
+	end()
+	got := out.String()
+	for _, want := range []string{"Importing", "100%", "1600/1600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the finished bar lacks %q: %q", want, got)
+		}
+	}
+	if !strings.HasSuffix(got, "\n") || strings.HasSuffix(got, "\n\n") {
+		t.Errorf("the finished bar does not end its line once: %q", got)
+	}
+
+	out.Reset()
+	report, end = progressBar(&out, "Importing")
+	report(500, 1600)
+	end() // stopped half-way: what comes next starts on a line of its own
+	if got := out.String(); !strings.Contains(got, "31%") || !strings.HasSuffix(got, "\n") {
+		t.Errorf("a stopped bar: %q", got)
+	}
+
+	f, err := os.Create(filepath.Join(t.TempDir(), "log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if report, end := progressOn(f, "Importing"); report != nil {
+		report(1, 2)
+		end()
+		t.Error("a bar is drawn into a file")
+	}
+	if report, _ := progressOn(&out, "Importing"); report != nil {
+		t.Error("a bar is drawn into a writer that is not a terminal")
+	}
+}
