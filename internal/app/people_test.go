@@ -79,7 +79,6 @@ func (c *client) upload(path, name, content string) response {
 	c.e.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	_ = w.WriteField("csv", content) // only read by /import/apply
 	_ = w.WriteField("csrf", c.csrf())
 	fw, _ := w.CreateFormFile("file", name)
 	_, _ = fw.Write([]byte(content))
@@ -131,27 +130,29 @@ func TestImportAndExport(t *testing.T) {
 		if n, _ := e.store.CountPeople(e.ctx, store.PeopleFilter{}); n != 1 {
 			t.Fatal("the preview wrote people")
 		}
-		// The preview's form sends the file back as it is, whatever a browser does to text.
-		sum := regexp.MustCompile(`name="sum" value="([0-9a-f]+)"`).FindStringSubmatch(res.body)
-		file := regexp.MustCompile(`name="csv" value="([^"]+)"`).FindStringSubmatch(res.body)
-		if sum == nil || file == nil {
-			t.Fatal("no file or checksum in the preview")
+		// The server keeps the file; the preview's form names it by a key, and carries none of it.
+		key := regexp.MustCompile(`name="upload" value="([A-Za-z0-9_-]{43})"`).FindStringSubmatch(res.body)
+		if key == nil {
+			t.Fatal("no upload key in the preview")
 		}
-		if b, err := base64.StdEncoding.DecodeString(file[1]); err != nil || string(b) != good {
-			t.Fatalf("the preview carries %q, %v; want the file uploaded", b, err)
+		if strings.Contains(res.body, `value="`+base64.StdEncoding.EncodeToString([]byte(good))) || strings.Contains(res.body, `name="csv"`) {
+			t.Fatal("the preview carries the file back")
 		}
-		apply := func(encoded, sum string) response {
-			return ac.post("/import/apply", url.Values{"csv": {encoded}, "sum": {sum}, "name": {"hr.csv"}})
+		apply := func(c *client, key string) response { return c.post("/import/apply", url.Values{"upload": {key}}) }
+		if res := apply(ac, "not-a-key"); res.status != http.StatusBadRequest || !strings.Contains(res.body, "no longer kept") {
+			t.Fatalf("an unknown key: %d %s", res.status, res.body)
 		}
-		changed := base64.StdEncoding.EncodeToString([]byte(good + "Eve,eve@example.com,,,2024-01-01\n"))
-		if res := apply(changed, sum[1]); res.status != http.StatusBadRequest {
-			t.Fatalf("changed file: %d", res.status)
+		// Another admin cannot apply the file someone else previewed.
+		bea := e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin))
+		if res := apply(bea, key[1]); res.status != http.StatusBadRequest {
+			t.Fatalf("another admin's key: %d", res.status)
 		}
-		if res := apply("not base64!", sum[1]); res.status != http.StatusBadRequest {
-			t.Fatalf("a field that is not base64: %d", res.status)
-		}
-		if res := apply(file[1], sum[1]); res.status != http.StatusSeeOther {
+		if res := apply(ac, key[1]); res.status != http.StatusSeeOther {
 			t.Fatalf("apply: %d %s", res.status, res.body)
+		}
+		// A file is applied once: the same form sent again imports nothing.
+		if res := apply(ac, key[1]); res.status != http.StatusBadRequest || !strings.Contains(res.body, "imported already") {
+			t.Fatalf("the same apply again: %d %s", res.status, res.body)
 		}
 		lou, err := e.store.PersonByEmail(e.ctx, "lou@example.com")
 		if err != nil {

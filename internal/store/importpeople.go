@@ -334,3 +334,48 @@ func (s *Store) insertHires(ctx context.Context, people []Person, batch []int, m
 		VALUES `+values("(?, '', ?, ?, ?, ?, 'hire', '', ?, ?)", len(batch)), args...)
 	return err
 }
+
+// Upload is a file kept between an import's preview and its apply (see 0008_import_uploads).
+type Upload struct {
+	Name    string
+	Content []byte
+}
+
+// UploadLifetime is how long a previewed file waits for its apply.
+const UploadLifetime = time.Hour
+
+// SaveUpload keeps u for account and returns the key that names it, for the preview's form.
+// Uploads whose time has passed are removed first, so the table holds only those waiting.
+func (s *Store) SaveUpload(ctx context.Context, account int64, u Upload) (string, error) {
+	key, err := newToken()
+	if err != nil {
+		return "", fmt.Errorf("save upload: %w", err)
+	}
+	now := s.now()
+	err = s.WithTx(ctx, func(tx *Store) error {
+		if _, err := tx.exec(ctx, `DELETE FROM import_uploads WHERE expires_at <= ?`, now); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `INSERT INTO import_uploads (key_hash, account_id, file_name, content, created_at, expires_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, tokenHash(key), account, u.Name, u.Content, now, now.Add(UploadLifetime))
+		return err
+	})
+	if err != nil {
+		return "", s.fail(err, "save upload")
+	}
+	return key, nil
+}
+
+// TakeUpload returns account's upload named key and removes it: it is applied once. There is
+// none (ErrNotFound) once it was taken, when its time has passed, or when it is another
+// account's. Taken in the transaction of the import, a failed import keeps it.
+func (s *Store) TakeUpload(ctx context.Context, account int64, key string) (Upload, error) {
+	var u Upload
+	err := s.writeRow(ctx, `DELETE FROM import_uploads WHERE key_hash = ? AND account_id = ? AND expires_at > ?
+		RETURNING file_name, content`, tokenHash(key), account, s.now()).Scan(&u.Name, &u.Content)
+	if err != nil {
+		// Never the key in a message.
+		return Upload{}, s.fail(err, "take upload")
+	}
+	return u, nil
+}

@@ -415,3 +415,54 @@ func TestImportPeopleProgress(t *testing.T) {
 		}
 	})
 }
+
+// A kept upload is its account's alone, taken once, gone after its lifetime, and returned to
+// the byte, whatever bytes the file holds; a rolled-back apply keeps it.
+func TestUploads(t *testing.T) {
+	t.Parallel()
+	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
+		ctx := context.Background()
+		account := func(email string) int64 {
+			p := mustPerson(t, s, email, email, 0)
+			a, err := s.CreateAccount(ctx, p.ID, "hash", store.Admin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a.ID
+		}
+		ada, bea := account("ada@example.com"), account("bea@example.com")
+		content := []byte("name,email\r\nJos\xe9,\x00jose@example.com\n") // not UTF-8, a NUL: kept as bytes
+		key, err := s.SaveUpload(ctx, ada, store.Upload{Name: "hr.csv", Content: content})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TakeUpload(ctx, bea, key); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("another account takes the upload: %v", err)
+		}
+		rollback := errors.New("rollback")
+		if err := s.WithTx(ctx, func(tx *store.Store) error {
+			if _, err := tx.TakeUpload(ctx, ada, key); err != nil {
+				return err
+			}
+			return rollback
+		}); !errors.Is(err, rollback) {
+			t.Fatal(err)
+		}
+		u, err := s.TakeUpload(ctx, ada, key)
+		if err != nil || u.Name != "hr.csv" || string(u.Content) != string(content) {
+			t.Fatalf("take after a rolled-back take: %q %q %v", u.Name, u.Content, err)
+		}
+		if _, err := s.TakeUpload(ctx, ada, key); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an upload taken twice: %v", err)
+		}
+
+		old, err := s.SaveUpload(ctx, ada, store.Upload{Name: "old.csv", Content: []byte("x")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(store.UploadLifetime)
+		if _, err := s.TakeUpload(ctx, ada, old); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("an upload past its lifetime: %v", err)
+		}
+	})
+}

@@ -2,9 +2,6 @@ package people
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -20,12 +17,12 @@ import (
 )
 
 // The CSV import is two steps: upload shows a preview (or every bad row), and apply imports.
-// Both take files of up to Config.MaxImportFile: the body limits of the two agree (web.ReadForm).
-// The preview page carries the file back in a hidden field instead of keeping it on the
-// server, so any rungs process behind a load balancer can take the second step; apply reads
-// and checks it all again, since people may have changed in between. The field holds the
-// file in base64: browsers send a form's text with its line ends changed, and the file back
-// must be the one previewed to the byte.
+// Uploads take files of up to Config.MaxImportFile. A file without errors is kept in the
+// database (store.SaveUpload) for an hour, and the preview's form names it by a random key:
+// the page stays small whatever the file's size, and any rungs process behind a load
+// balancer can take the second step. Apply takes the file out of the database in the
+// transaction that imports it (so it is applied once) and checks it all again, since people
+// may have changed in between.
 
 // maxPreviewRows bounds the rows a preview lists; the counts cover the whole file.
 const maxPreviewRows = 100
@@ -33,8 +30,7 @@ const maxPreviewRows = 100
 type importData struct {
 	FileName string
 	CSV      string
-	Encoded  string // CSV in base64, for the preview's form
-	Sum      string
+	Key      string // the kept upload's key, for the preview's form
 	Plan     *peoplecsv.Plan
 	Rows     []store.ImportRow
 	Lines    []int
@@ -71,31 +67,39 @@ func ImportPreview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *p
 		return err
 	}
 	d.FileName, d.CSV = header.Filename, string(b)
-	return checkImport(srv, w, r, v, d, false)
+	return checkImport(srv, w, r, v, d, "")
 }
 
 // ImportApply checks the previewed file again and imports it, all or nothing.
 func ImportApply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
-	d := importData{FileName: r.PostFormValue("name")}
-	b, err := base64.StdEncoding.DecodeString(r.PostFormValue("csv"))
-	d.CSV = string(b)
-	if sum := r.PostFormValue("sum"); err != nil || sum != checksum(d.CSV) {
-		d.Problem = "The file sent back is not the one previewed. Upload it again."
-		srv.Render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
-		return nil
+	key := r.PostFormValue("upload")
+	if key == "" {
+		return web.Errorf(http.StatusBadRequest, "This form does not name a previewed file. Upload the file again.")
 	}
-	return checkImport(srv, w, r, v, d, true)
+	return checkImport(srv, w, r, v, importData{}, key)
 }
 
+// errUploadGone is an apply whose file is no longer kept.
+var errUploadGone = errors.New("upload gone")
+
 // checkImport reads the file against the people stored now and shows its errors or its
-// preview; with apply, a file without errors is imported, all of it in one transaction.
-func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData, apply bool) error {
+// preview, keeping a file without errors for its apply. With the key of a kept file (apply),
+// a file without errors is imported, all of it in one transaction.
+func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData, key string) error {
 	ctx := r.Context()
 	start := time.Now()
-	d.Sum, d.Encoded = checksum(d.CSV), base64.StdEncoding.EncodeToString([]byte(d.CSV))
+	apply := key != ""
 	var result store.ImportResult
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		if apply {
+			u, err := tx.TakeUpload(ctx, v.Account.ID, key)
+			if errors.Is(err, store.ErrNotFound) {
+				return errUploadGone
+			}
+			if err != nil {
+				return err
+			}
+			d.FileName, d.CSV = u.Name, string(u.Content)
 			// Another import applied between this check and the write would make the check
 			// stale: the file is checked against the people as they are when it is written.
 			if err := tx.LockImports(ctx); err != nil {
@@ -116,7 +120,8 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		}
 		d.Plan = plan
 		if !apply {
-			return nil
+			d.Key, err = tx.SaveUpload(ctx, v.Account.ID, store.Upload{Name: d.FileName, Content: []byte(d.CSV)})
+			return err
 		}
 		if result, err = tx.ImportPeople(ctx, plan.Rows, v.Person.ID); err != nil {
 			return err
@@ -125,6 +130,11 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			fmt.Sprintf("%s: %d created, %d updated", d.FileName, result.Created, result.Updated))
 	})
 	observeImport(ctx, apply, start, err)
+	if errors.Is(err, errUploadGone) {
+		d.Problem = fmt.Sprintf("The previewed file is no longer kept: it was imported already, or its preview is more than %d minutes old. Nothing was imported by this request; upload the file again.", int(store.UploadLifetime.Minutes()))
+		srv.Render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
+		return nil
+	}
 	if errors.Is(err, web.ErrInvalid) {
 		srv.Render(w, r, v, http.StatusUnprocessableEntity, "import", "Import people", d)
 		return nil
@@ -155,11 +165,6 @@ func observeImport(ctx context.Context, apply bool, start time.Time, err error) 
 		outcome = "error"
 	}
 	obs.Imported(ctx, step, outcome, time.Since(start))
-}
-
-func checksum(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
 }
 
 // ExportPeople downloads everyone as a CSV file that import reads back.

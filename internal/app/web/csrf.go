@@ -61,10 +61,10 @@ func (srv *Server) CheckCSRF(r *http.Request, v *policy.Viewer) error {
 	return nil
 }
 
-// Body limits. An import's two steps must take the same files: the preview receives the file
-// itself, and its form sends the file back to apply in base64, a third larger, so both steps
-// allow that much (importBody), and the preview refuses a file over the largest an import
-// takes (Config.MaxImportFile) with a message saying so. Every other form is small.
+// Body limits. An import's upload (its preview) receives the file itself, so it allows the
+// largest file an import takes (Config.MaxImportFile) and the rest of the form (importBody),
+// and refuses a larger file with a message saying so. Every other form is small, the
+// import's apply too: it names the file the server kept.
 const (
 	// DefaultMaxImportFile is the largest CSV file an import takes: some 200,000 people, the
 	// most one file may hold, with room for columns rungs does not read.
@@ -75,12 +75,11 @@ const (
 	importReadTime = 10 * time.Minute
 )
 
-// importBody is the most an import's request may hold: the file in base64, and the rest of
-// the form.
-func importBody(maxFile int64) int64 { return (maxFile+2)/3*4 + 1<<20 }
+// importBody is the most an import's upload may hold: the file, and the rest of the form.
+func importBody(maxFile int64) int64 { return maxFile + 1<<20 }
 
-// isImport reports whether the request is one of the import's two steps.
-func isImport(r *http.Request) bool { return r.URL.Path == "/import" || r.URL.Path == "/import/apply" }
+// isImport reports whether the request is an import's upload.
+func isImport(r *http.Request) bool { return r.URL.Path == "/import" }
 
 // ReadForm reads the body of a form posted to the app, capping its size first; a body it
 // cannot read is answered for what it is (too large, or malformed), never as an expired form.
@@ -96,8 +95,8 @@ func (srv *Server) ReadForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		// Fields that are not files are kept in memory up to this plus 10 MiB: enough for the
-		// file an import's preview sends back. Files above it go to a temporary file.
+		// Files above this are kept in a temporary file, not in memory (fields that are not
+		// files are kept in memory up to it plus 10 MiB, past the body's own limit).
 		err = r.ParseMultipartForm(limit)
 	} else {
 		err = r.ParseForm()
