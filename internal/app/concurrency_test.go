@@ -444,33 +444,47 @@ func TestOutsideWriterAnswersBusy(t *testing.T) {
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	ac := e.signedIn(ada)
 	csrf := ac.csrf() // before the lock: the page that carries it is not the point here
+	api := e.api(e.newToken(nil, store.WriteScope))
+	kim := e.person("Kim Lee", "kim@example.com", 0, "")
 	outside, err := store.Open(e.ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer outside.Close()
-	var res response
+	var page, patch response
 	err = outside.WithTx(e.ctx, func(tx *store.Store) error {
 		// The outside write takes the lock, as an import does, and keeps it while the app saves.
 		if _, err := tx.CreatePerson(e.ctx, store.Person{Name: "Holder", Email: "holder@example.com", StartDate: time.Now()}); err != nil {
 			return err
 		}
-		res = ac.post("/people", url.Values{"csrf": {csrf}, "name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Engineer"},
-			"start": {"2024-02-01"}})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			page = ac.post("/people", url.Values{"csrf": {csrf}, "name": {"Lou Park"}, "email": {"lou@example.com"}, "title": {"Engineer"},
+				"start": {"2024-02-01"}})
+		})
+		wg.Go(func() {
+			patch = api.do("PATCH", "/api/v1/people/"+itoa(kim.ID), map[string]any{"title": "Staff Engineer"})
+		})
+		wg.Wait()
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
-		t.Fatalf("a save behind another process's write: %d, Retry-After %q\n%s", res.status, res.header.Get("Retry-After"), res.body)
+	for name, res := range map[string]response{"the page": page, "the API": patch} {
+		if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") == "" {
+			t.Fatalf("%s, behind another process's write: %d, Retry-After %q\n%s", name, res.status, res.header.Get("Retry-After"), res.body)
+		}
+		mustContain(t, res.body, "The database is busy with other work", "Nothing was saved")
 	}
-	mustContain(t, res.body, "The database is busy with other work", "Nothing was saved")
-	if _, err := e.store.PersonByEmail(e.ctx, "kim@example.com"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := e.store.PersonByEmail(e.ctx, "lou@example.com"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the refused save wrote: %v", err)
 	}
+	if p, err := e.store.Person(e.ctx, kim.ID); err != nil || p.Title != kim.Title {
+		t.Errorf("the refused change wrote: %+v %v", p, err)
+	}
 	// The lock gone, the same save goes through.
-	if res := ac.post("/people", url.Values{"name": {"Kim Lee"}, "email": {"kim@example.com"}, "title": {"Engineer"},
+	if res := ac.post("/people", url.Values{"name": {"Lou Park"}, "email": {"lou@example.com"}, "title": {"Engineer"},
 		"start": {"2024-02-01"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("the save again: %d %s", res.status, res.body)
 	}

@@ -76,7 +76,7 @@ func Fail(srv *web.Server, w http.ResponseWriter, r *http.Request, err error) {
 		} else if errors.Is(err, store.ErrBusy) {
 			// Another process held SQLite's write lock past the busy timeout; nothing was saved.
 			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
-			w.Header().Set("Retry-After", "5")
+			w.Header().Set("Retry-After", strconv.Itoa(web.BusyRetrySeconds))
 			p = Errorf(http.StatusServiceUnavailable, "The database is busy with other work (an import, say). Nothing was saved: send the request again in a few seconds.")
 		} else {
 			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)

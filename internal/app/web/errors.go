@@ -36,7 +36,7 @@ func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer
 	if errors.Is(err, auth.ErrBusy) {
 		// The password pool is full: a moment later it is not. Not logged: it says nothing
 		// the operator can act on one by one, and a flood of sign-ins would flood the log.
-		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
+		w.Header().Set("Retry-After", strconv.Itoa(BusyRetrySeconds))
 		he = &Error{Status: http.StatusServiceUnavailable, Msg: "Too many people are signing in at this moment. Try again in a few seconds."}
 	} else if errors.Is(err, store.ErrBusy) {
 		// Another process (a command-line import, say) held SQLite's write lock for longer
@@ -47,7 +47,7 @@ func (srv *Server) Fail(w http.ResponseWriter, r *http.Request, v *policy.Viewer
 		} else {
 			srv.Logf("%s %s: %v", r.Method, r.Pattern, err)
 		}
-		w.Header().Set("Retry-After", strconv.Itoa(busyRetrySeconds))
+		w.Header().Set("Retry-After", strconv.Itoa(BusyRetrySeconds))
 		he = &Error{Status: http.StatusServiceUnavailable, Msg: "The database is busy with other work (an import run by the people team, say). Nothing was saved: try again in a few seconds."}
 	} else if !errors.As(err, &he) {
 		// The route's pattern, not the path: a path can hold a one-time link's token.
@@ -67,9 +67,9 @@ type errorPage struct {
 	Msg, RequestID string
 }
 
-// busyRetrySeconds is the Retry-After of an answer while the password pool is full: a few
-// hashes' time.
-const busyRetrySeconds = 5
+// BusyRetrySeconds is the Retry-After of an answer while the password pool is full (a few
+// hashes' time) or the database is busy with another process.
+const BusyRetrySeconds = 5
 
 // PathID is the {id} of the route, a person; routes check it before their handler runs.
 func PathID(r *http.Request) (int64, error) { return strconv.ParseInt(r.PathValue("id"), 10, 64) }
