@@ -67,8 +67,10 @@ func (srv *Server) CheckCSRF(r *http.Request, v *policy.Viewer) error {
 // import's apply too: it names the file the server kept.
 const (
 	// DefaultMaxImportFile is the largest CSV file an import takes: some 200,000 people, the
-	// most one file may hold, with room for columns rungs does not read.
-	DefaultMaxImportFile = 32 << 20
+	// most one file may hold, or an HR system's export of 100,000 with the dozens of columns
+	// rungs does not read. Checking one that large holds some 600-700 MiB of heap for the
+	// length of the request (BenchmarkWebImport).
+	DefaultMaxImportFile = 64 << 20
 	maxFormBody          = 1 << 20
 	// importReadTime is how long an import's upload may take: the server's read timeout is
 	// far shorter, and a large file over a slow line takes minutes.
