@@ -23,7 +23,7 @@ func TestMigrationsApplyOnceAndReopenIsNoop(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := store.MigrationCount(); v != want {
+			if want := store.SchemaVersion(); v != want {
 				t.Errorf("version %d, want %d", v, want)
 			}
 			var rows int

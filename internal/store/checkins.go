@@ -1,0 +1,330 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// A check-in is one 1:1 meeting between a person and a manager above them: its date, the
+// notes both of them read, a private note each of them may keep for themselves, the action
+// items either of them took on, and the expectations the notes name. Who may read and write
+// which part is package policy's to decide; the store keeps private notes where only a read
+// that names their author reaches them (see PrivateNote).
+
+// MaxCheckInNotes is how many characters a check-in's shared notes, or a private note, hold:
+// more than a note on a level change, as a meeting's notes run longer.
+const MaxCheckInNotes = 10000
+
+// MaxActionItem is how many characters an action item holds: one line.
+const MaxActionItem = 500
+
+// CheckInNotesProblem is TextProblem for a check-in's notes, which may have line breaks ("\n";
+// the caller turns "\r\n" into "\n" first).
+func CheckInNotesProblem(s string) string {
+	return TextProblem(strings.ReplaceAll(s, "\n", " "), MaxCheckInNotes)
+}
+
+// Owner is who took an action item on: the person, or the manager who held the check-in.
+type Owner string
+
+// The two owners an action item can have.
+const (
+	PersonOwns  Owner = "person"
+	ManagerOwns Owner = "manager"
+)
+
+// Valid reports whether o is one of the two owners.
+func (o Owner) Valid() bool { return o == PersonOwns || o == ManagerOwns }
+
+// CheckIn is one 1:1 meeting, without anyone's private note.
+type CheckIn struct {
+	ID        int64
+	PersonID  int64
+	ManagerID int64     // who held it with the person: above them in the chain when it was opened
+	HeldOn    time.Time // a date, midnight UTC
+	Shared    string    // the notes both of them read
+	// Expectations are the ids the shared notes name as #id, in the order first named.
+	Expectations []string
+	CreatedAt    time.Time
+	UpdatedBy    int64
+	UpdatedAt    time.Time
+}
+
+// ActionItem is something one side of a check-in said they would do.
+type ActionItem struct {
+	ID        int64
+	CheckInID int64
+	PersonID  int64
+	Text      string
+	Owner     Owner
+	DoneAt    time.Time // zero while open
+	DoneBy    int64
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
+// Done reports whether the item is done.
+func (a ActionItem) Done() bool { return !a.DoneAt.IsZero() }
+
+// PrivateNote is what one person keeps for themselves on a check-in.
+type PrivateNote struct {
+	CheckInID int64
+	AuthorID  int64
+	Body      string
+	UpdatedAt time.Time
+}
+
+// UnknownExpectationError is returned when a check-in's notes name an expectation (#id) the
+// framework does not have.
+type UnknownExpectationError struct{ ID string }
+
+func (e *UnknownExpectationError) Error() string {
+	return fmt.Sprintf("the notes name #%s, which is no expectation of the framework", e.ID)
+}
+
+// ExpectationLinks returns the expectation ids that notes name, each once, in the order first
+// named. A link is # then an id (lowercase letters, digits and dashes, with at least one
+// letter), at the start of the text or after a space or an opening bracket or quote: "PR #42"
+// and a web address's #fragment are not links, nor is "#Heading".
+func ExpectationLinks(notes string) []string {
+	var out []string
+	for i := 0; i < len(notes); i++ {
+		if notes[i] != '#' || (i > 0 && !strings.ContainsRune(" \t\n([{\"'", rune(notes[i-1]))) {
+			continue
+		}
+		j := i + 1
+		letter := false
+		for j < len(notes) && (isIDByte(notes[j])) {
+			letter = letter || (notes[j] >= 'a' && notes[j] <= 'z')
+			j++
+		}
+		// A dash at the end is the sentence's ("see #writing-"), not the id's.
+		id := strings.TrimRight(notes[i+1:j], "-")
+		if j < len(notes) && notes[j] >= 'A' && notes[j] <= 'Z' {
+			continue // "#writingX": not an id that was meant
+		}
+		if id != "" && letter && len(id) <= 64 && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+		i = j - 1
+	}
+	return out
+}
+
+func isIDByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' }
+
+// validate checks c's fields, and the expectations its notes name against known.
+func (c *CheckIn) validate(known func(id string) bool) error {
+	switch {
+	case c.PersonID == 0 || c.ManagerID == 0:
+		return errors.New("a check-in needs its person and its manager")
+	case c.PersonID == c.ManagerID:
+		return errors.New("a person cannot hold a check-in with themselves")
+	case c.HeldOn.IsZero():
+		return errors.New("the date is missing")
+	}
+	if p := CheckInNotesProblem(c.Shared); p != "" {
+		return fmt.Errorf("shared notes %s", p)
+	}
+	c.HeldOn = date(c.HeldOn)
+	c.Expectations = ExpectationLinks(c.Shared)
+	for _, id := range c.Expectations {
+		if !known(id) {
+			return &UnknownExpectationError{ID: id}
+		}
+	}
+	return nil
+}
+
+const checkInColumns = `id, person_id, manager_id, held_on, shared_notes, created_at, updated_by, updated_at`
+
+func scanCheckIn(row scanner) (CheckIn, error) {
+	var c CheckIn
+	var by sql.NullInt64
+	if err := row.Scan(&c.ID, &c.PersonID, &c.ManagerID, &c.HeldOn, &c.Shared, &c.CreatedAt, &by, &c.UpdatedAt); err != nil {
+		return CheckIn{}, err
+	}
+	c.UpdatedBy = by.Int64
+	c.HeldOn, c.CreatedAt, c.UpdatedAt = c.HeldOn.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, nil
+}
+
+// CreateCheckIn stores a new check-in and the links of its notes; known says whether an id is
+// an expectation of the framework. The manager must be above the person in the reporting
+// chain now (ErrConflict otherwise); an unknown person is ErrConflict too.
+func (s *Store) CreateCheckIn(ctx context.Context, c CheckIn, known func(id string) bool) (CheckIn, error) {
+	if err := c.validate(known); err != nil {
+		return CheckIn{}, fmt.Errorf("create check-in: %w", err)
+	}
+	var out CheckIn
+	err := s.WithTx(ctx, func(tx *Store) error {
+		above, err := tx.Manages(ctx, c.ManagerID, c.PersonID)
+		if err != nil {
+			return err
+		}
+		if !above {
+			return fmt.Errorf("person %d is not below %d in the reporting chain: %w", c.PersonID, c.ManagerID, ErrConflict)
+		}
+		now := tx.now()
+		out, err = scanCheckIn(tx.writeRow(ctx, `
+			INSERT INTO checkins (person_id, manager_id, held_on, shared_notes, created_at, updated_by, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+checkInColumns,
+			c.PersonID, c.ManagerID, c.HeldOn, c.Shared, now, nullID(c.ManagerID), now))
+		if err != nil {
+			return err
+		}
+		out.Expectations = c.Expectations
+		return tx.linkExpectations(ctx, out)
+	})
+	if err != nil {
+		return CheckIn{}, s.fail(err, "create check-in for person %d", c.PersonID)
+	}
+	return out, nil
+}
+
+// UpdateCheckIn changes a check-in's date and shared notes, and its links with them; by is
+// who changed them. The check-in is found by its id and person (ErrNotFound otherwise).
+func (s *Store) UpdateCheckIn(ctx context.Context, c CheckIn, by int64, known func(id string) bool) (CheckIn, error) {
+	var out CheckIn
+	err := s.WithTx(ctx, func(tx *Store) error {
+		old, err := tx.CheckIn(ctx, c.PersonID, c.ID)
+		if err != nil {
+			return err
+		}
+		c.ManagerID = old.ManagerID
+		if err := c.validate(known); err != nil {
+			return err
+		}
+		out, err = scanCheckIn(tx.writeRow(ctx, `
+			UPDATE checkins SET held_on = ?, shared_notes = ?, updated_by = ?, updated_at = ?
+			WHERE id = ? AND person_id = ? RETURNING `+checkInColumns,
+			c.HeldOn, c.Shared, nullID(by), tx.now(), c.ID, c.PersonID))
+		if err != nil {
+			return err
+		}
+		out.Expectations = c.Expectations
+		if _, err := tx.exec(ctx, `DELETE FROM checkin_expectations WHERE checkin_id = ?`, c.ID); err != nil {
+			return err
+		}
+		return tx.linkExpectations(ctx, out)
+	})
+	if err != nil {
+		return CheckIn{}, s.fail(err, "update check-in %d", c.ID)
+	}
+	return out, nil
+}
+
+func (s *Store) linkExpectations(ctx context.Context, c CheckIn) error {
+	for _, id := range c.Expectations {
+		if _, err := s.exec(ctx, `INSERT INTO checkin_expectations (checkin_id, person_id, expectation) VALUES (?, ?, ?)`,
+			c.ID, c.PersonID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckIn returns one of a person's check-ins; ErrNotFound when it is not theirs or not there.
+func (s *Store) CheckIn(ctx context.Context, person, id int64) (CheckIn, error) {
+	c, err := scanCheckIn(s.queryRow(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE id = ? AND person_id = ?`, id, person))
+	if err != nil {
+		return CheckIn{}, s.fail(err, "check-in %d of person %d", id, person)
+	}
+	links, err := s.checkInLinks(ctx, `checkin_id = ?`, id)
+	if err != nil {
+		return CheckIn{}, err
+	}
+	c.Expectations = links[id]
+	return c, nil
+}
+
+// CheckIns lists a person's check-ins, newest first (by date, then by when they were made).
+func (s *Store) CheckIns(ctx context.Context, person int64) ([]CheckIn, error) {
+	rows, err := s.query(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
+	if err != nil {
+		return nil, s.fail(err, "check-ins of person %d", person)
+	}
+	defer rows.Close()
+	out := []CheckIn{}
+	for rows.Next() {
+		c, err := scanCheckIn(rows)
+		if err != nil {
+			return nil, s.fail(err, "check-ins of person %d", person)
+		}
+		out = append(out, c)
+	}
+	if err := s.rowsErr(rows, "check-ins of person"); err != nil {
+		return nil, err
+	}
+	links, err := s.checkInLinks(ctx, `person_id = ?`, person)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Expectations = links[out[i].ID]
+	}
+	return out, nil
+}
+
+// checkInLinks reads the links of the check-ins where says, by check-in. The order of the
+// ids within a check-in is the notes' own, found again from the notes by the callers that
+// show them; here it is the ids' order.
+func (s *Store) checkInLinks(ctx context.Context, where string, arg int64) (map[int64][]string, error) {
+	rows, err := s.query(ctx, `SELECT checkin_id, expectation FROM checkin_expectations WHERE `+where+` ORDER BY checkin_id, expectation`, arg)
+	if err != nil {
+		return nil, s.fail(err, "check-in links")
+	}
+	defer rows.Close()
+	out := map[int64][]string{}
+	for rows.Next() {
+		var id int64
+		var e string
+		if err := rows.Scan(&id, &e); err != nil {
+			return nil, s.fail(err, "check-in links")
+		}
+		out[id] = append(out[id], e)
+	}
+	return out, s.rowsErr(rows, "check-in links")
+}
+
+// Talk is an expectation a person's check-ins named, and when.
+type Talk struct {
+	Expectation string
+	CheckIns    []CheckInDate // newest first
+}
+
+// CheckInDate names a check-in by its id and date.
+type CheckInDate struct {
+	ID     int64
+	HeldOn time.Time
+}
+
+// TalkedAbout lists the expectations a person's check-ins named, by id, each with the
+// check-ins that named it.
+func (s *Store) TalkedAbout(ctx context.Context, person int64) ([]Talk, error) {
+	rows, err := s.query(ctx, `SELECT e.expectation, c.id, c.held_on FROM checkin_expectations e JOIN checkins c ON c.id = e.checkin_id
+		WHERE e.person_id = ? ORDER BY e.expectation, c.held_on DESC, c.id DESC`, person)
+	if err != nil {
+		return nil, s.fail(err, "expectations talked about with person %d", person)
+	}
+	defer rows.Close()
+	out := []Talk{}
+	for rows.Next() {
+		var e string
+		var d CheckInDate
+		if err := rows.Scan(&e, &d.ID, &d.HeldOn); err != nil {
+			return nil, s.fail(err, "expectations talked about with person %d", person)
+		}
+		d.HeldOn = d.HeldOn.UTC()
+		if n := len(out); n == 0 || out[n-1].Expectation != e {
+			out = append(out, Talk{Expectation: e})
+		}
+		out[len(out)-1].CheckIns = append(out[len(out)-1].CheckIns, d)
+	}
+	return out, s.rowsErr(rows, "expectations talked about")
+}
