@@ -175,11 +175,17 @@ func (e *env) client() *client {
 // the store: quicker than the login form, which has tests of its own.
 func (e *env) signedIn(p store.Person) *client {
 	e.t.Helper()
+	return e.signedInAt(p, time.Now())
+}
+
+// signedInAt is signedIn for an app whose clock reads now (see withClock).
+func (e *env) signedInAt(p store.Person, now time.Time) *client {
+	e.t.Helper()
 	acct, err := e.store.AccountOfPerson(e.ctx, p.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	token, _, err := e.store.CreateSession(e.ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+	token, _, err := e.store.CreateSession(e.ctx, store.Session{AccountID: acct.ID, ExpiresAt: now.Add(time.Hour)})
 	if err != nil {
 		e.t.Fatal(err)
 	}

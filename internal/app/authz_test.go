@@ -66,6 +66,16 @@ var expected = map[string][7]int{
 	"POST /cycles/{cycle}/people/{id}/acknowledge":    {401, 409, 404, 403, 403, 404, 403},
 	"POST /cycles/{cycle}/people/{id}/manager":        {401, 403, 404, 400, 400, 404, 403},
 	"POST /cycles/{cycle}/people/{id}/share":          {401, 403, 404, 409, 409, 404, 403},
+	// Check-ins: {checkin} is one manager held with self, {item} an action item of it; admins
+	// see when check-ins were held, not what was said.
+	"GET /people/{id}/checkins":                              {303, 200, 404, 200, 200, 404, 200},
+	"GET /people/{id}/checkins/new":                          {303, 403, 404, 200, 200, 404, 403},
+	"POST /people/{id}/checkins":                             {401, 403, 404, 400, 400, 404, 403},
+	"GET /people/{id}/checkins/{checkin}":                    {303, 200, 404, 200, 200, 404, 404},
+	"POST /people/{id}/checkins/{checkin}":                   {401, 400, 404, 400, 403, 404, 404},
+	"POST /people/{id}/checkins/{checkin}/private":           {401, 303, 404, 303, 303, 404, 404},
+	"POST /people/{id}/checkins/{checkin}/items":             {401, 400, 404, 400, 403, 404, 404},
+	"POST /people/{id}/checkins/{checkin}/items/{item}/done": {401, 400, 404, 400, 403, 404, 404},
 	// Sign-in, two-factor and API tokens (issue 19).
 	"GET /login/code":                         {401, 303, 303, 303, 303, 303, 303},
 	"POST /login/code":                        {401, 401, 401, 401, 401, 401, 401},
@@ -117,11 +127,13 @@ func TestAuthorisation(t *testing.T) {
 		e.person("Otto Other", "otto@example.com", unrelated.ID, store.Member)
 		people := map[string]store.Person{"self": self, "member": member, "manager": manager, "grand": grand, "unrelated": unrelated, "admin": admin}
 		cycle := e.cycle(admin, self, member, manager, grand, unrelated)
+		checkIn, item := e.checkIn(self, manager)
 
 		for _, r := range routes {
 			method, pattern, _ := strings.Cut(r, " ")
 			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
-				"{token}", strings.Repeat("x", 43), "{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName).Replace(pattern)
+				"{token}", strings.Repeat("x", 43), "{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName,
+				"{checkin}", strconv.FormatInt(checkIn.ID, 10), "{item}", strconv.FormatInt(item.ID, 10)).Replace(pattern)
 			for i, role := range roles {
 				var c *client
 				if role == "anonymous" {

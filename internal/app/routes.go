@@ -10,6 +10,7 @@ import (
 	"github.com/rungs/rungs/internal/app/api"
 	"github.com/rungs/rungs/internal/app/assess"
 	"github.com/rungs/rungs/internal/app/audit"
+	"github.com/rungs/rungs/internal/app/conversations"
 	"github.com/rungs/rungs/internal/app/people"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/rollout"
@@ -63,6 +64,15 @@ func routeList(sign *sso.Client) []route {
 		{"POST", "/people/{id}/levels", policy.Admins, people.AddLevel},
 		{"POST", "/people/{id}/sign-in-link", policy.Admins, accounts.SignInLink},
 		{"POST", "/people/{id}/two-factor/reset", policy.Admins, accounts.ResetTwoFactor},
+
+		{"GET", "/people/{id}/checkins", policy.SeeCheckIns, conversations.List},
+		{"GET", "/people/{id}/checkins/new", policy.HoldCheckIn, conversations.NewPage},
+		{"POST", "/people/{id}/checkins", policy.HoldCheckIn, conversations.Create},
+		{"GET", "/people/{id}/checkins/{checkin}", policy.InCheckIn, conversations.Page},
+		{"POST", "/people/{id}/checkins/{checkin}", policy.InCheckIn, conversations.Update},
+		{"POST", "/people/{id}/checkins/{checkin}/private", policy.InCheckIn, conversations.SavePrivate},
+		{"POST", "/people/{id}/checkins/{checkin}/items", policy.InCheckIn, conversations.AddItem},
+		{"POST", "/people/{id}/checkins/{checkin}/items/{item}/done", policy.InCheckIn, conversations.TickItem},
 
 		{"GET", "/import", policy.Admins, people.ImportPage},
 		{"POST", "/import", policy.Admins, people.ImportPreview},

@@ -88,28 +88,47 @@ func (e *UnknownExpectationError) Error() string {
 }
 
 // ExpectationLinks returns the expectation ids that notes name, each once, in the order first
-// named. A link is # then an id (lowercase letters, digits and dashes, with at least one
-// letter), at the start of the text or after a space or an opening bracket or quote: "PR #42"
-// and a web address's #fragment are not links, nor is "#Heading".
+// named (see FindExpectationLinks).
 func ExpectationLinks(notes string) []string {
 	var out []string
+	for _, l := range FindExpectationLinks(notes) {
+		if !slices.Contains(out, l.ID) {
+			out = append(out, l.ID)
+		}
+	}
+	return out
+}
+
+// ExpectationLink is where notes name an expectation: notes[Start:End] is "#" and ID.
+type ExpectationLink struct {
+	ID         string
+	Start, End int
+}
+
+// FindExpectationLinks finds every place notes name an expectation. A link is # then an id
+// (lowercase letters, digits and dashes, with at least one letter), at the start of the text
+// or after a space or an opening bracket or quote: "PR #42" and a web address's #fragment are
+// not links, nor is "#Heading".
+func FindExpectationLinks(notes string) []ExpectationLink {
+	var out []ExpectationLink
 	for i := 0; i < len(notes); i++ {
 		if notes[i] != '#' || (i > 0 && !strings.ContainsRune(" \t\n([{\"'", rune(notes[i-1]))) {
 			continue
 		}
 		j := i + 1
 		letter := false
-		for j < len(notes) && (isIDByte(notes[j])) {
+		for j < len(notes) && isIDByte(notes[j]) {
 			letter = letter || (notes[j] >= 'a' && notes[j] <= 'z')
 			j++
 		}
-		// A dash at the end is the sentence's ("see #writing-"), not the id's.
-		id := strings.TrimRight(notes[i+1:j], "-")
 		if j < len(notes) && notes[j] >= 'A' && notes[j] <= 'Z' {
+			i = j
 			continue // "#writingX": not an id that was meant
 		}
-		if id != "" && letter && len(id) <= 64 && !slices.Contains(out, id) {
-			out = append(out, id)
+		// A dash at the end is the sentence's ("see #writing-"), not the id's.
+		id := strings.TrimRight(notes[i+1:j], "-")
+		if id != "" && letter && len(id) <= 64 {
+			out = append(out, ExpectationLink{ID: id, Start: i, End: i + 1 + len(id)})
 		}
 		i = j - 1
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/conversations"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
@@ -27,6 +28,15 @@ type personData struct {
 	Form   levelForm
 	Levels []web.LadderChoices
 	Tracks []web.TrackChoice
+	// CheckIns is what the viewer may see of the person's check-ins; Talked, the expectations
+	// their shared notes named, for those who may read them.
+	CheckIns policy.CheckInAccess
+	Talked   []talkView
+}
+
+type talkView struct {
+	E        conversations.Expectation
+	CheckIns []store.CheckInDate
 }
 
 type timelineEntry struct {
@@ -103,6 +113,19 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			e.By = names[c.MadeBy]
 		}
 		d.Timeline = append(d.Timeline, e)
+	}
+	if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
+		return err
+	}
+	if d.CheckIns.Notes {
+		talks, err := s.TalkedAbout(ctx, id)
+		if err != nil {
+			return err
+		}
+		x := conversations.ExpectationsFor(f, p)
+		for _, t := range talks {
+			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
+		}
 	}
 	if d.Admin {
 		if acct, err := s.AccountOfPerson(ctx, id); err == nil {

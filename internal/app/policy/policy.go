@@ -39,6 +39,9 @@ const (
 	SeeAssessment                   // {id}'s assessment: themselves, anyone above them, admins unless the framework says not
 	AssessSelf                      // {id}'s own side of their assessment: themselves alone
 	AssessAsManager                 // the manager's side of {id}'s assessment: anyone above them in the chain
+	SeeCheckIns                     // the list of {id}'s check-ins: themselves, anyone above them; admins the dates alone
+	HoldCheckIn                     // open a check-in with {id}: anyone above them in the chain
+	InCheckIn                       // one of {id}'s check-ins, its notes and items: themselves, anyone above them
 )
 
 // Settings are what the framework and the operator say about who sees and does what.
@@ -122,6 +125,8 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 		return Allow, nil
 	case SeeAssessment, AssessSelf, AssessAsManager:
 		return decideAssessment(ctx, s, r, v, subject, set)
+	case SeeCheckIns, HoldCheckIn, InCheckIn:
+		return decideCheckIns(ctx, s, r, v, subject)
 	}
 	return Forbid, nil
 }

@@ -142,6 +142,9 @@ var flashes = map[string]string{
 	"two-factor-off":   "Two-factor sign-in is off. Your password alone signs you in now.",
 	"two-factor-reset": "Their two-factor sign-in is reset: their password alone signs them in, until they turn it on again.",
 	"password-set-2fa": "Your password is set. Sign in with it and a code from your authenticator app.",
+	"checkin-created":  "Check-in saved.",
+	"private-saved":    "Your private note is saved. You alone read it.",
+	"item-added":       "Action item added.",
 }
 
 // Render writes the page name with status; data is the page's own.

@@ -1,0 +1,268 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/storetest"
+)
+
+// checkIn writes a check-in manager held with p, with one action item, in the store.
+func (e *env) checkIn(p, manager store.Person) (store.CheckIn, store.ActionItem) {
+	e.t.Helper()
+	c, err := e.store.CreateCheckIn(e.ctx, store.CheckIn{PersonID: p.ID, ManagerID: manager.ID, HeldOn: time.Now()}, func(string) bool { return true })
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	a, err := e.store.AddActionItem(e.ctx, store.ActionItem{CheckInID: c.ID, PersonID: p.ID, Text: "Read the incident review", Owner: store.PersonOwns})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c, a
+}
+
+// location is where a redirect goes, without its message code.
+func location(t *testing.T, res response) string {
+	t.Helper()
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("status %d, want a redirect:\n%s", res.status, res.body)
+	}
+	return strings.Split(res.header.Get("Location"), "?")[0]
+}
+
+// A manager and their report hold three check-ins a fortnight apart, with action items that
+// either of them owns and ticks off; the notes link expectations, which the report's page
+// shows; the people team sees only that the check-ins happened; and the log has every read.
+func TestCheckInsOverThreeMeetings(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		clock := newTestClock()
+		e := newEnv(t, cfg, withClock(clock))
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
+		e.level(sam)
+		mc, sc, ac := e.signedIn(max), e.signedIn(sam), e.signedIn(admin)
+		base := "/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins"
+
+		// A note naming an expectation the framework lacks is refused, naming it, and
+		// nothing of the form is kept.
+		res := mc.post(base, url.Values{"date": {"2026-01-05"}, "shared": {"About #writing and #no-such-thing."},
+			"private": {"kept nowhere"}, "item-1": {"Never written"}, "owner-1": {"person"}})
+		if res.status != http.StatusBadRequest {
+			t.Fatalf("unknown expectation: status %d", res.status)
+		}
+		mustContain(t, res.body, "#no-such-thing, which is not an expectation of the framework", `id="shared-error"`)
+		if list, _ := e.store.CheckIns(e.ctx, sam.ID); len(list) != 0 {
+			t.Fatalf("a refused form left check-ins: %+v", list)
+		}
+
+		meetings := []url.Values{
+			{"date": {"2026-01-05"}, "shared": {"Sam wants to lead more.\nTalked about #writing: design docs first."},
+				"private": {"Max private: Sam seemed tired"}, "item-1": {"Draft the cache design doc"}, "owner-1": {"person"},
+				"item-2": {"Find Sam a design review slot"}, "owner-2": {"manager"}},
+			{"date": {"2026-01-19"}, "shared": {"The doc is half done. #writing again, and #code reviews."},
+				"item-1": {"Review two pull requests a week"}, "owner-1": {"person"}},
+			{"date": {"2026-02-02"}, "shared": {"Sam ran the design review."}},
+		}
+		var pages []string
+		for _, m := range meetings {
+			pages = append(pages, location(t, mc.post(base, m)))
+		}
+
+		// The list: newest first, the open items above, each with its owner.
+		list := sc.get(base)
+		if list.status != http.StatusOK {
+			t.Fatalf("list: %d", list.status)
+		}
+		order := regexp.MustCompile(`<time datetime="(2026-[0-9-]+)">[^<]*</time></a> · with`).FindAllStringSubmatch(list.body, -1)
+		if len(order) != 3 || order[0][1] != "2026-02-02" || order[2][1] != "2026-01-05" {
+			t.Errorf("the list's order: %v", order)
+		}
+		open := strings.Index(list.body, "Open action items")
+		if open < 0 || open > strings.Index(list.body, `id="list-heading"`) {
+			t.Error("the open action items are not above the check-ins")
+		}
+		mustContain(t, list.body, "Draft the cache design doc</span> <span class=\"muted\">· Sam Self",
+			"Find Sam a design review slot</span> <span class=\"muted\">· Max Manager", "Review two pull requests a week")
+
+		// The report ticks off their item from the list; it leaves the open items.
+		items, err := e.store.ActionItems(e.ctx, sam.ID, 0)
+		if err != nil || len(items) != 3 {
+			t.Fatalf("items: %+v, %v", items, err)
+		}
+		draft := items[0]
+		done := sc.post(pages[0]+"/items/"+strconv.FormatInt(draft.ID, 10)+"/done", url.Values{"done": {"1"}, "back": {"list"}})
+		if got := location(t, done); got != base {
+			t.Errorf("ticking from the list went to %s", got)
+		}
+		if res := sc.post(pages[0]+"/items/"+strconv.FormatInt(draft.ID, 10)+"/done", url.Values{"done": {"1"}}); res.status != http.StatusConflict {
+			t.Errorf("ticking twice: %d", res.status)
+		}
+		if strings.Contains(sc.get(base).body, "Draft the cache design doc") {
+			t.Error("a done item is still listed as open")
+		}
+		// An item is ticked only on its own check-in.
+		if res := sc.post(pages[1]+"/items/"+strconv.FormatInt(draft.ID, 10)+"/done", url.Values{"done": {"0"}}); res.status != http.StatusNotFound {
+			t.Errorf("an item through another check-in: %d", res.status)
+		}
+		// The manager adds one on the third check-in, for themselves.
+		location(t, mc.post(pages[2]+"/items", url.Values{"item": {"Ask about the staff level"}, "owner": {"manager"}}))
+		if res := mc.post(pages[2]+"/items", url.Values{"item": {"   "}, "owner": {"manager"}}); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, `id="item-error"`) {
+			t.Errorf("an empty item: %d", res.status)
+		}
+
+		// The first check-in's page: its notes with the expectation linked to the report's
+		// page, the items with who owns them, and each one's own private note alone.
+		first := mc.get(pages[0]).body
+		mustContain(t, first, `Talked about <a href="/people/`+strconv.FormatInt(sam.ID, 10)+`#expectation-writing">#writing</a>: design docs first.`,
+			"Max private: Sam seemed tired", "Find Sam a design review slot")
+		if body := sc.get(pages[0]).body; strings.Contains(body, "Max private") {
+			t.Error("the report reads the manager's private note")
+		}
+		location(t, sc.post(pages[0]+"/private", url.Values{"private": {"Sam private: ask for the SRE rotation"}}))
+		if !strings.Contains(sc.get(pages[0]).body, "Sam private: ask for the SRE rotation") || strings.Contains(mc.get(pages[0]).body, "Sam private") {
+			t.Error("the report's private note is not theirs alone")
+		}
+
+		// The report's page lists what was talked about, with the check-ins that did.
+		person := mc.get("/people/" + strconv.FormatInt(sam.ID, 10)).body
+		mustContain(t, person, `id="expectation-writing"`, `id="expectation-code"`, "Talked about in check-ins",
+			`<time datetime="2026-01-19">2026-01-19</time></a>, <a href="`+pages[0]+`"><time datetime="2026-01-05">`)
+
+		// Either of them may put the notes right for a while, then they are a record.
+		location(t, sc.post(pages[2], url.Values{"date": {"2026-02-03"}, "shared": {"Sam ran the design review. #operations next."}}))
+		if c, _ := e.store.CheckIn(e.ctx, sam.ID, lastID(t, pages[2])); c.UpdatedBy != sam.ID || c.Shared != "Sam ran the design review. #operations next." {
+			t.Errorf("after the edit: %+v", c)
+		}
+		if res := sc.post(pages[2], url.Values{"date": {"2026-02-30"}, "shared": {"x"}}); res.status != http.StatusBadRequest || !strings.Contains(res.body, `id="date-error"`) {
+			t.Errorf("a bad date: %d", res.status)
+		}
+		clock.advance(31 * 24 * time.Hour)
+		mc, ac = e.signedInAt(max, clock.now()), e.signedInAt(admin, clock.now())
+		if res := mc.post(pages[0], url.Values{"date": {"2026-01-05"}, "shared": {"rewritten"}}); res.status != http.StatusConflict {
+			t.Errorf("an edit after the window: %d", res.status)
+		}
+
+		// The people team sees when check-ins were held, not what was said, and cannot open one.
+		adminList := ac.get(base)
+		if adminList.status != http.StatusOK || strings.Contains(adminList.body, "design") || strings.Contains(adminList.body, "Open action items") ||
+			!strings.Contains(adminList.body, `<time datetime="2026-01-05">2026-01-05</time> · with Max Manager`) {
+			t.Errorf("the admin's list (%d) shows more or less than the dates:\n%s", adminList.status, adminList.body)
+		}
+		if res := ac.get(pages[0]); res.status != http.StatusNotFound {
+			t.Errorf("an admin opens a check-in: %d", res.status)
+		}
+		if strings.Contains(ac.get("/people/"+strconv.FormatInt(sam.ID, 10)).body, "Talked about in check-ins") {
+			t.Error("the admin sees what was talked about")
+		}
+
+		// Every read of someone else's check-ins is in the log, and no note's words are.
+		reads, err := e.store.AuditLog(e.ctx, store.AuditFilter{Subject: sam.ID, Actions: []string{"checkins.view", "checkin.view"}, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		by := map[int64]int{}
+		for _, r := range reads {
+			by[r.Actor]++
+		}
+		if by[max.ID] == 0 || by[admin.ID] == 0 || by[sam.ID] != 0 {
+			t.Errorf("audited reads by actor: %v", by)
+		}
+		all, _ := e.store.AuditLog(e.ctx, store.AuditFilter{Limit: 500})
+		for _, a := range all {
+			for _, words := range []string{"seemed tired", "SRE rotation", "design", "Sam wants"} {
+				if strings.Contains(a.Detail, words) {
+					t.Errorf("the audit log holds a note's words: %+v", a)
+				}
+			}
+		}
+	})
+}
+
+// lastID is the last number of a path.
+func lastID(t *testing.T, path string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(path[strings.LastIndex(path, "/")+1:], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A private note is read by its author alone: every page, export and API answer, fetched as
+// every kind of person, holds the note only for the one who wrote it.
+func TestPrivateNotesReachTheirAuthorAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
+	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	grand := e.person("Grace Grand", "grace@example.com", 0, store.Member)
+	manager := e.person("Max Manager", "max@example.com", grand.ID, store.Member)
+	self := e.person("Sam Self", "sam@example.com", manager.ID, store.Member)
+	member := e.person("Mia Member", "mia@example.com", manager.ID, store.Member)
+	unrelated := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
+	people := map[string]store.Person{"self": self, "member": member, "manager": manager, "grand": grand, "unrelated": unrelated, "admin": admin}
+	cycle := e.cycle(admin, self, member, manager, grand, unrelated)
+	c, item := e.checkIn(self, manager)
+	secret := map[string]string{} // the note each kept, by role
+	for _, role := range []string{"self", "manager", "grand"} {
+		secret[role] = "PRIVATE-" + strings.ToUpper(role) + "-zq81"
+		if err := e.store.SavePrivateNote(e.ctx, self.ID, c.ID, people[role].ID, secret[role]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The admin is the people team, and keeps no note: the people team cannot open it.
+	path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10), "{token}", strings.Repeat("x", 43),
+		"{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName,
+		"{checkin}", strconv.FormatInt(c.ID, 10), "{item}", strconv.FormatInt(item.ID, 10))
+
+	seen := map[string]bool{}
+	check := func(role, route, body string) {
+		for author, note := range secret {
+			if !strings.Contains(body, note) {
+				continue
+			}
+			if author != role {
+				t.Errorf("%s as %s shows %s's private note", route, role, author)
+			}
+			seen[role] = true
+		}
+	}
+	for _, r := range app.Routes() {
+		method, pattern, _ := strings.Cut(r, " ")
+		if method != "GET" {
+			continue
+		}
+		for _, role := range roles {
+			if strings.HasPrefix(pattern, "/api/") {
+				if role == "anonymous" {
+					continue
+				}
+				res := e.api(e.newToken(ptr(people[role]), store.ReadScope)).do("GET", path.Replace(pattern), nil)
+				check(role, r, res.body)
+				continue
+			}
+			cl := e.client()
+			if role != "anonymous" {
+				cl = e.signedIn(people[role])
+			}
+			check(role, r, cl.get(path.Replace(pattern)).body)
+		}
+	}
+	// Each author did find their own note somewhere: the search could find it at all.
+	for _, role := range []string{"self", "manager", "grand"} {
+		if !seen[role] {
+			t.Errorf("%s never saw their own private note", role)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

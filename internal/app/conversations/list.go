@@ -1,0 +1,145 @@
+package conversations
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// listData is what the list of a person's check-ins shows.
+type listData struct {
+	Person store.Person
+	Access policy.CheckInAccess
+	Open   []itemView // open action items of every check-in, oldest first
+	Rows   []rowView
+}
+
+type rowView struct {
+	C       store.CheckIn
+	With    string // the manager who held it
+	Summary string // the start of the shared notes
+	Items   int
+	Open    int
+}
+
+type itemView struct {
+	A       store.ActionItem
+	On      store.CheckIn // the check-in it came from
+	Owner   string        // the owner's name
+	MayTick bool          // the viewer may mark it done or open again
+}
+
+// loadPerson reads the person of the route and what the viewer may do with their check-ins.
+func loadPerson(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Person, policy.CheckInAccess, error) {
+	id, _ := web.PathID(r)
+	p, err := srv.Store().Person(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return p, policy.CheckInAccess{}, web.ErrNotFound
+	}
+	if err != nil {
+		return p, policy.CheckInAccess{}, err
+	}
+	acc, err := policy.CheckInsOf(r.Context(), srv.Store(), v, id)
+	return p, acc, err
+}
+
+// names looks people's names up once each, for the pages that name who did what.
+type names struct {
+	srv   *web.Server
+	r     *http.Request
+	cache map[int64]string
+}
+
+func (n *names) of(id int64) string {
+	if name, ok := n.cache[id]; ok {
+		return name
+	}
+	if n.cache == nil {
+		n.cache = map[int64]string{}
+	}
+	if p, err := n.srv.Store().Person(n.r.Context(), id); err == nil {
+		n.cache[id] = p.Name
+	}
+	return n.cache[id]
+}
+
+// owner is the name of whoever owns an item of check-in c.
+func (n *names) owner(a store.ActionItem, c store.CheckIn) string {
+	if a.Owner == store.PersonOwns {
+		return n.of(c.PersonID)
+	}
+	return n.of(c.ManagerID)
+}
+
+// List shows a person's check-ins, newest first, with the action items still open above
+// them. An admin outside the person's chain sees only when check-ins were held and by whom.
+func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	ctx := r.Context()
+	s := srv.Store()
+	p, acc, err := loadPerson(srv, r, v)
+	if err != nil {
+		return err
+	}
+	if policy.AuditsRead(v, p.ID) {
+		if err := srv.Audit(s, r, v, "checkins.view", p.ID, ""); err != nil {
+			return err
+		}
+	}
+	list, err := s.CheckIns(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	d := listData{Person: p, Access: acc}
+	n := &names{srv: srv, r: r}
+	byID := map[int64]store.CheckIn{}
+	for _, c := range list {
+		byID[c.ID] = c
+		row := rowView{C: c, With: n.of(c.ManagerID)}
+		if acc.Notes {
+			row.Summary = summary(c.Shared)
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	if acc.Notes {
+		items, err := s.ActionItems(ctx, p.ID, 0)
+		if err != nil {
+			return err
+		}
+		count := map[int64][2]int{}
+		for _, a := range items {
+			k := count[a.CheckInID]
+			k[0]++
+			if !a.Done() {
+				k[1]++
+				c := byID[a.CheckInID]
+				d.Open = append(d.Open, itemView{A: a, On: c, Owner: n.owner(a, c), MayTick: policy.HeldIt(v, c)})
+			}
+			count[a.CheckInID] = k
+		}
+		for i := range d.Rows {
+			k := count[d.Rows[i].C.ID]
+			d.Rows[i].Items, d.Rows[i].Open = k[0], k[1]
+		}
+	}
+	srv.Render(w, r, v, http.StatusOK, "checkins", "Check-ins: "+p.Name, d)
+	return nil
+}
+
+// summary is the first line of notes, cut to a length a list row holds.
+func summary(notes string) string {
+	line, _, _ := strings.Cut(notes, "\n")
+	if r := []rune(line); len(r) > 120 {
+		return string(r[:117]) + "..."
+	}
+	return line
+}
+
+// checkInURL is a check-in's page.
+func checkInURL(person, id int64) string {
+	return "/people/" + web.Itoa(person) + "/checkins/" + strconv.FormatInt(id, 10)
+}
