@@ -719,6 +719,17 @@ func TestAppHTMLValid(t *testing.T) {
 		t.Fatalf("share: %d %s", status, body)
 	}
 	maxsCycle := cycle + "/people/" + id(max)
+	// A check-in Max held with Kim, with notes that link an expectation, and action items.
+	kimsCheckIns := "/people/" + id(kim) + "/checkins"
+	if status, body := mc.post(kimsCheckIns, url.Values{"date": {"2025-03-03"}, "shared": {"Talked about #delivery.\nNext: #code."},
+		"private": {"Mine"}, "item-1": {"Write the runbook"}, "owner-1": {"person"}, "item-2": {"Book the course"}, "owner-2": {"manager"}}); status != http.StatusSeeOther {
+		t.Fatalf("check-in: %d %s", status, body)
+	}
+	checkIns, err := e.store.CheckIns(e.ctx, kim.ID)
+	if err != nil || len(checkIns) != 1 {
+		t.Fatalf("check-ins: %v, %v", checkIns, err)
+	}
+	kimsCheckIn := kimsCheckIns + "/" + strconv.FormatInt(checkIns[0].ID, 10)
 	badCSV := "Name,Email,Manager,Job title,Start date\n" +
 		"Pat Doe,pat@example.com,nobody@example.com,Engineer,2024-02-01\n" +
 		"Pat Again,pat@example.com,,Engineer,01/02/2024\n"
@@ -804,6 +815,17 @@ func TestAppHTMLValid(t *testing.T) {
 		{"assessment-amend-errors", 400, func() (int, string) {
 			return mc.post(kimsCycle+"/manager", url.Values{"action": {"save"}, "rating:engineer/delivery": {"role-model"}})
 		}},
+		{"checkins-manager", 200, func() (int, string) { return mc.get(kimsCheckIns) }},
+		{"checkins-admin", 200, func() (int, string) { return ac.get(kimsCheckIns) }},
+		{"checkin-new", 200, func() (int, string) { return mc.get(kimsCheckIns + "/new") }},
+		{"checkin-new-errors", 400, func() (int, string) {
+			return mc.post(kimsCheckIns, url.Values{"date": {"soon"}, "shared": {"#no-such-expectation"}, "item-1": {"Do it"}, "owner-1": {"nobody"}})
+		}},
+		{"checkin", 200, func() (int, string) { return mc.get(kimsCheckIn) }},
+		{"checkin-errors", 400, func() (int, string) {
+			return mc.post(kimsCheckIn+"/items", url.Values{"item": {""}, "owner": {"nobody"}})
+		}},
+		{"person-talked-about", 200, func() (int, string) { return mc.get("/people/" + id(kim)) }},
 		{"cycle-report", 200, func() (int, string) { return ac.get(cycle + "/report") }},
 		{"cycle-report-manager", 200, func() (int, string) { return mc.get(cycle + "/report") }},
 		{"account", 200, func() (int, string) { return mc.get("/account") }},
