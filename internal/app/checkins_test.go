@@ -138,6 +138,17 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		mustContain(t, person, `id="expectation-writing"`, `id="expectation-code"`, "Talked about in check-ins",
 			`<time datetime="2026-01-19">2026-01-19</time></a>, <a href="`+pages[0]+`"><time datetime="2026-01-05">`)
 
+		// Its timeline has the check-ins, newest first, among the level changes.
+		events := regexp.MustCompile(`<li class="event-([a-z]+)"><time datetime="([0-9-]+)">`).FindAllStringSubmatch(person, -1)
+		var got []string
+		for _, ev := range events {
+			got = append(got, ev[1]+" "+ev[2])
+		}
+		if want := "checkin 2026-02-02,checkin 2026-01-19,checkin 2026-01-05,level 2024-01-01"; strings.Join(got, ",") != want {
+			t.Errorf("the timeline: %q, want %q", got, want)
+		}
+		mustContain(t, person, `<a href="`+pages[2]+`">Check-in with Max Manager</a>`)
+
 		// Either of them may put the notes right for a while, then they are a record.
 		location(t, sc.post(pages[2], url.Values{"date": {"2026-02-03"}, "shared": {"Sam ran the design review. #operations next."}}))
 		if c, _ := e.store.CheckIn(e.ctx, sam.ID, lastID(t, pages[2])); c.UpdatedBy != sam.ID || c.Shared != "Sam ran the design review. #operations next." {
@@ -161,9 +172,11 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		if res := ac.get(pages[0]); res.status != http.StatusNotFound {
 			t.Errorf("an admin opens a check-in: %d", res.status)
 		}
-		if strings.Contains(ac.get("/people/"+strconv.FormatInt(sam.ID, 10)).body, "Talked about in check-ins") {
-			t.Error("the admin sees what was talked about")
+		adminPerson := ac.get("/people/" + strconv.FormatInt(sam.ID, 10)).body
+		if strings.Contains(adminPerson, "Talked about in check-ins") || strings.Contains(adminPerson, `">Check-in with`) {
+			t.Error("the admin sees what was talked about, or a link into a check-in")
 		}
+		mustContain(t, adminPerson, `<time datetime="2026-01-05">2026-01-05</time> Check-in with Max Manager</li>`)
 
 		// Every read of someone else's check-ins is in the log, and no note's words are.
 		reads, err := e.store.AuditLog(e.ctx, store.AuditFilter{Subject: sam.ID, Actions: []string{"checkins.view", "checkin.view"}, Limit: 100})

@@ -50,11 +50,11 @@ func ExpectationsFor(f *ladder.Framework, p store.Person) Expectations {
 	best := map[string]int{}
 	for _, l := range f.Ladders {
 		for i, lv := range l.Levels {
-			r := rank(l, i)
 			for _, la := range lv.Areas {
 				for _, e := range la.Expectations {
+					r := rank(l, i)
 					if e.Track != "" && l.ID == p.Ladder && p.Track != "" && e.Track != p.Track {
-						continue // another track's expectation
+						r = 4 // another track's: theirs only when nothing else has the id
 					}
 					if old, ok := best[e.ID]; ok && old <= r {
 						continue

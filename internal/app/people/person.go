@@ -32,6 +32,7 @@ type personData struct {
 	// their shared notes named, for those who may read them.
 	CheckIns policy.CheckInAccess
 	Talked   []talkView
+	Events   []event
 }
 
 type talkView struct {
@@ -126,6 +127,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		for _, t := range talks {
 			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
 		}
+	}
+	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns); err != nil {
+		return err
 	}
 	if d.Admin {
 		if acct, err := s.AccountOfPerson(ctx, id); err == nil {

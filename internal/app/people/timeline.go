@@ -1,0 +1,90 @@
+package people
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/store"
+)
+
+// event is one line of a person's timeline: a level change, an assessment or a check-in.
+type event struct {
+	On   time.Time
+	Kind string // "level", "assessment" or "checkin", for the stylesheet and tests
+	Text string
+	URL  string // "" when the viewer may not open it
+}
+
+// timeline brings together what happened to a person, newest first: their level changes,
+// the assessment cycles they are in (dated by the last step reached), and their check-ins
+// (who held them; a link only for those who may read them). Each part shows no more than
+// the viewer may see of it elsewhere.
+func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, acc policy.CheckInAccess) ([]event, error) {
+	ctx := r.Context()
+	s := srv.Store()
+	var out []event
+	for _, e := range levels {
+		text := web.Label(string(e.Change.Reason))
+		if e.To != nil {
+			text += ": " + levelName(e.To)
+		}
+		out = append(out, event{On: e.Change.Date, Kind: "level", Text: text})
+	}
+	cycles, err := s.CyclesOf(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(cycles) > 0 {
+		d, err := policy.Decide(ctx, s, policy.SeeAssessment, v, p.ID, srv.Settings())
+		if err != nil {
+			return nil, err
+		}
+		for _, pc := range cycles {
+			pt := pc.Participant
+			on := pc.Cycle.StartsOn
+			for _, t := range []time.Time{pt.SelfSubmittedAt, pt.ManagerSubmittedAt, pt.SharedAt, pt.AcknowledgedAt} {
+				if t.After(on) {
+					on = t
+				}
+			}
+			ev := event{On: on, Kind: "assessment", Text: "Assessment " + pc.Cycle.Name + ": " + web.Label(string(pt.Status))}
+			if d == policy.Allow {
+				ev.URL = "/cycles/" + strconv.FormatInt(pc.Cycle.ID, 10) + "/people/" + web.Itoa(p.ID)
+			}
+			out = append(out, ev)
+		}
+	}
+	if acc.Notes || v.Admin() {
+		checkIns, err := s.CheckIns(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		held := map[int64]string{}
+		for _, c := range checkIns {
+			if _, ok := held[c.ManagerID]; !ok {
+				if m, err := s.Person(ctx, c.ManagerID); err == nil {
+					held[c.ManagerID] = m.Name
+				}
+			}
+			ev := event{On: c.HeldOn, Kind: "checkin", Text: "Check-in with " + held[c.ManagerID]}
+			if acc.Notes {
+				ev.URL = "/people/" + web.Itoa(p.ID) + "/checkins/" + strconv.FormatInt(c.ID, 10)
+			}
+			out = append(out, ev)
+		}
+	}
+	// Newest first by day; within a day, in the order above, which is stable.
+	slices.SortStableFunc(out, func(a, b event) int { return b.On.Truncate(24 * time.Hour).Compare(a.On.Truncate(24 * time.Hour)) })
+	return out, nil
+}
+
+func levelName(l *web.LevelInfo) string {
+	if l.Code != "" {
+		return l.Code + " " + l.Title
+	}
+	return l.Title
+}
