@@ -52,6 +52,14 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		mc, sc, ac := e.signedIn(max), e.signedIn(sam), e.signedIn(admin)
 		base := "/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins"
 
+		// Neither the report nor the people team opens a check-in, and they are told why
+		// in words that fit them.
+		for _, c := range []*client{sc, ac} {
+			if res := c.get(base + "/new"); res.status != http.StatusForbidden || !strings.Contains(res.body, "This is not yours to do") {
+				t.Errorf("a new check-in by someone not above: %d", res.status)
+			}
+		}
+
 		// A note naming an expectation the framework lacks is refused, naming it, and
 		// nothing of the form is kept.
 		res := mc.post(base, url.Values{"date": {"2026-01-05"}, "shared": {"About #writing and #no-such-thing."},

@@ -236,7 +236,16 @@ func (a *App) wrap(rt route) http.Handler {
 			srv.Fail(w, r, v, web.Errorf(http.StatusUnauthorized, "Your session has ended. Sign in again."))
 			return
 		case policy.Forbid:
-			srv.Fail(w, r, v, web.Errorf(http.StatusForbidden, "This page is for the people team."))
+			// Only the people team's own pages are refused for being theirs; elsewhere the
+			// viewer may be on the people team, or someone's manager, and still not the one.
+			msg := "This is not yours to do: it is for someone else in the reporting chain."
+			switch rt.rule {
+			case policy.Admins:
+				msg = "This page is for the people team."
+			case policy.Managers:
+				msg = "This page is for managers and the people team."
+			}
+			srv.Fail(w, r, v, web.Errorf(http.StatusForbidden, msg))
 			return
 		case policy.Hide:
 			srv.Fail(w, r, v, web.ErrNotFound)
