@@ -78,7 +78,7 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 				"item-2": {"Find Sam a design review slot"}, "owner-2": {"manager"}},
 			{"date": {"2026-01-19"}, "shared": {"The doc is half done. #writing again, and #code reviews."},
 				"item-1": {"Review two pull requests a week"}, "owner-1": {"person"}},
-			{"date": {"2026-02-02"}, "shared": {"Sam ran the design review."}},
+			{"date": {"2026-02-02"}, "shared": {"Sam ran the design review <script>alert(1)</script> (#delivery)."}},
 		}
 		var pages []string
 		for _, m := range meetings {
@@ -139,6 +139,13 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		location(t, sc.post(pages[0]+"/private", url.Values{"private": {"Sam private: ask for the SRE rotation"}}))
 		if !strings.Contains(sc.get(pages[0]).body, "Sam private: ask for the SRE rotation") || strings.Contains(mc.get(pages[0]).body, "Sam private") {
 			t.Error("the report's private note is not theirs alone")
+		}
+
+		// Notes are text: markup in them is shown, never run.
+		third := sc.get(pages[2]).body
+		mustContain(t, third, `design review &lt;script&gt;alert(1)&lt;/script&gt; (<a href="/people/`+strconv.FormatInt(sam.ID, 10)+`#expectation-delivery">#delivery</a>).`)
+		if strings.Contains(third, "<script>alert") || strings.Contains(sc.get(base).body, "<script>alert") {
+			t.Error("markup in the notes reached a page as markup")
 		}
 
 		// The report's page lists what was talked about, with the check-ins that did.

@@ -59,15 +59,15 @@ func CheckIns(v *Viewer, subject int64, above bool) CheckInAccess {
 
 // CheckInsOf is CheckIns with the chain read from s.
 func CheckInsOf(ctx context.Context, s *store.Store, v *Viewer, subject int64) (CheckInAccess, error) {
+	if v == nil {
+		return CheckInAccess{}, nil
+	}
 	above := false
-	if v != nil && v.Manager && v.Person.ID != subject {
+	if v.Manager && v.Person.ID != subject {
 		var err error
 		if above, err = s.Manages(ctx, v.Person.ID, subject); err != nil {
 			return CheckInAccess{}, err
 		}
-	}
-	if v == nil {
-		return CheckInAccess{}, nil
 	}
 	return CheckIns(v, subject, above), nil
 }
