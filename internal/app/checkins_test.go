@@ -294,3 +294,49 @@ func TestPrivateNotesReachTheirAuthorAlone(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Check-in forms hold their text to the store's rules, name the field at fault, and keep
+// nothing of a refused form; line breaks typed in a browser (\r\n) are fine.
+func TestCheckInFieldsChecked(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
+	max := e.person("Max Manager", "max@example.com", 0, store.Member)
+	sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
+	c := e.signedIn(max)
+	base := "/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins"
+	form := func(kv ...string) url.Values {
+		f := url.Values{"date": {"2026-01-05"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			f.Set(kv[i], kv[i+1])
+		}
+		return f
+	}
+	for _, tc := range []struct {
+		name  string
+		form  url.Values
+		field string
+		want  string
+	}{
+		{"no date", form("date", ""), "date", "Give the date the check-in was held as YYYY-MM-DD."},
+		{"a NUL in the notes", form("shared", "a\x00b"), "shared", "The text of the shared notes has a control character in it (U+0000"},
+		{"notes too long", form("shared", strings.Repeat("n", store.MaxCheckInNotes+1)), "shared", "is longer than 10000 characters"},
+		{"a private note too long", form("private", strings.Repeat("p", store.MaxCheckInNotes+1)), "private", "Your private note is longer than 10000 characters"},
+		{"an item on two lines", form("item-2", "a\nb"), "item-2", "Action item 2 has a control character in it (U+000A"},
+		{"an item without an owner", form("item-1", "Do it", "owner-1", "someone"), "owner-1", "Choose who does action item 1."},
+	} {
+		res := c.post(base, tc.form)
+		if res.status != http.StatusBadRequest || !strings.Contains(htmlUnescape(res.body), tc.want) || !strings.Contains(res.body, `id="`+tc.field+`-error"`) {
+			t.Errorf("%s: status %d, want 400 saying %q at %s", tc.name, res.status, tc.want, tc.field)
+		}
+	}
+	if list, _ := e.store.CheckIns(e.ctx, sam.ID); len(list) != 0 {
+		t.Errorf("refused forms kept %d check-ins", len(list))
+	}
+	if res := c.post(base, form("shared", "two\r\nlines are fine", "item-1", "Do it", "owner-1", "person")); res.status != http.StatusSeeOther {
+		t.Errorf("notes over two lines: status %d", res.status)
+	}
+	list, _ := e.store.CheckIns(e.ctx, sam.ID)
+	if len(list) != 1 || list[0].Shared != "two\nlines are fine" {
+		t.Errorf("kept %+v", list)
+	}
+}

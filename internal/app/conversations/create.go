@@ -62,7 +62,7 @@ func readDate(s string) (time.Time, string) {
 // the expectations they name that the framework does not have.
 func checkShared(x Expectations, shared string, errs map[string]string) {
 	if p := store.CheckInNotesProblem(shared); p != "" {
-		errs["shared"] = "The shared notes " + p + "."
+		errs["shared"] = "The text of the shared notes " + p + "."
 		return
 	}
 	for _, id := range store.ExpectationLinks(shared) {
