@@ -1,5 +1,5 @@
 -- 1:1 check-ins between a person and a manager above them. Like 0001, this file runs on
--- SQLite and PostgreSQL alike. (0007 belongs to another change; versions need not be dense.)
+-- SQLite and PostgreSQL alike.
 
 -- One meeting: when it was held, who held it with the person, and the notes both of them
 -- read. manager_id is whoever opened it, who was above the person in the reporting chain
