@@ -153,7 +153,11 @@ func SavePrivate(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			return err
 		}
 		// That a note was kept, never what it says.
-		return srv.Audit(tx, r, v, "checkin.private-note", p.ID, "on the check-in of "+c.HeldOn.Format(time.DateOnly))
+		detail := "kept on the check-in of "
+		if body == "" {
+			detail = "emptied on the check-in of "
+		}
+		return srv.Audit(tx, r, v, "checkin.private-note", p.ID, detail+c.HeldOn.Format(time.DateOnly))
 	})
 	if err != nil {
 		return err
