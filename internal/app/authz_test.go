@@ -96,6 +96,7 @@ var expected = map[string][7]int{
 	"POST /api/v1/people":                         {401, 401, 401, 401, 401, 401, 401},
 	"GET /api/v1/people/{id}":                     {401, 401, 401, 401, 401, 401, 401},
 	"GET /api/v1/people/{id}/levels":              {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}/checkins":            {401, 401, 401, 401, 401, 401, 401},
 	"PATCH /api/v1/people/{id}":                   {401, 401, 401, 401, 401, 401, 401},
 	"GET /api/v1/framework":                       {401, 401, 401, 401, 401, 401, 401},
 	"GET /api/v1/ladders/{ladder}/levels/{level}": {401, 401, 401, 401, 401, 401, 401},

@@ -1,9 +1,11 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -146,6 +148,27 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		mustContain(t, third, `design review &lt;script&gt;alert(1)&lt;/script&gt; (<a href="/people/`+strconv.FormatInt(sam.ID, 10)+`#expectation-delivery">#delivery</a>).`)
 		if strings.Contains(third, "<script>alert") || strings.Contains(sc.get(base).body, "<script>alert") {
 			t.Error("markup in the notes reached a page as markup")
+		}
+
+		// The API answers the same, with the caller's own private note alone.
+		var answer struct {
+			Items []struct {
+				HeldOn       string   `json:"held_on"`
+				Expectations []string `json:"expectations"`
+				PrivateNote  string   `json:"private_note"`
+				ActionItems  []struct {
+					Text   string     `json:"text"`
+					DoneAt *time.Time `json:"done_at"`
+				} `json:"action_items"`
+			} `json:"items"`
+		}
+		res = e.api(e.newToken(&sam, store.ReadScope)).get("/api/v1/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins")
+		if err := json.Unmarshal([]byte(res.body), &answer); err != nil || len(answer.Items) != 3 {
+			t.Fatalf("the API: %d %v\n%s", res.status, err, res.body)
+		}
+		if got := answer.Items[2]; got.HeldOn != "2026-01-05" || got.PrivateNote != "Sam private: ask for the SRE rotation" ||
+			!slices.Equal(got.Expectations, []string{"writing"}) || len(got.ActionItems) != 2 || got.ActionItems[0].DoneAt != nil || got.ActionItems[1].DoneAt == nil {
+			t.Errorf("the API's first check-in: %+v", got)
 		}
 
 		// The report's page lists what was talked about, with the check-ins that did.

@@ -126,6 +126,7 @@ func apiRouteList() []apiRoute {
 		{"GET", "/api/v1/people/{id}", policy.SeePerson, false, api.GetPerson},
 		{"PATCH", "/api/v1/people/{id}", policy.Admins, true, api.UpdatePerson},
 		{"GET", "/api/v1/people/{id}/levels", policy.SeePerson, false, api.GetLevels},
+		{"GET", "/api/v1/people/{id}/checkins", policy.InCheckIn, false, api.GetCheckIns},
 		{"GET", "/api/v1/framework", policy.SignedIn, false, api.GetFramework},
 		{"GET", "/api/v1/ladders/{ladder}/levels/{level}", policy.SignedIn, false, api.GetLevel},
 	}
