@@ -177,8 +177,24 @@ func plainParagraph(src string) bool {
 // expectations, and much faster than parsing them.
 const inlineMarkdownChars = "*_`[]<>&\\!~|\n"
 
+// markdownChar marks the bytes of inlineMarkdownChars. strings.ContainsAny would build the same
+// table on every call, and plainText is called for every expectation of every page.
+var markdownChar = func() (t [256]bool) {
+	for i := range len(inlineMarkdownChars) {
+		t[inlineMarkdownChars[i]] = true
+	}
+	return t
+}()
+
 // plainText reports whether a line has no Markdown in it.
-func plainText(src string) bool { return !strings.ContainsAny(src, inlineMarkdownChars) }
+func plainText(src string) bool {
+	for i := range len(src) {
+		if markdownChar[src[i]] {
+			return false
+		}
+	}
+	return true
+}
 
 // inlineLazy is inline with a renderer taken only when the line has Markdown in it.
 func (r *renderer) inlineLazy(md *markdown, from, src string) template.HTML {
