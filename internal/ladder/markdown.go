@@ -2,7 +2,6 @@ package ladder
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 	"unsafe"
 )
@@ -299,15 +298,26 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 	return b, ok
 }
 
-var traitRE = regexp.MustCompile(`^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$`)
-
 // SplitTrait reads an enabling trait written "**Name**: text" (the colon may sit inside the
-// bold); ok is false when the text has no bold name.
+// bold); ok is false when the text has no bold name, or when the text after it runs over
+// more than one line. It reads as the expression ^\*\*([^*]+?)\*\*[ \t]*:?[ \t]*(.*)$ would,
+// without a regular expression: it is asked of every expectation a framework loads.
 func SplitTrait(s string) (name, text string, ok bool) {
-	m := traitRE.FindStringSubmatch(s)
-	if m == nil {
+	rest, found := strings.CutPrefix(s, "**")
+	if !found {
 		return "", "", false
 	}
-	name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(m[1]), ":"))
-	return name, m[2], name != ""
+	end := strings.IndexByte(rest, '*')
+	if end < 1 || !strings.HasPrefix(rest[end:], "**") {
+		return "", "", false
+	}
+	name, text = rest[:end], rest[end+2:]
+	text = strings.TrimLeft(text, " \t")
+	text = strings.TrimPrefix(text, ":")
+	text = strings.TrimLeft(text, " \t")
+	if strings.Contains(text, "\n") {
+		return "", "", false
+	}
+	name = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(name), ":"))
+	return name, text, name != ""
 }
