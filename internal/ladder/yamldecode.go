@@ -349,7 +349,8 @@ func parseRange(s string) (Range, error) {
 	approx := strings.Contains(t, "~")
 	t = strings.ReplaceAll(t, "~", "")
 	t = strings.TrimSpace(strings.TrimSuffix(t, "%"))
-	bad := fmt.Errorf("%q is not a range; write it like \"2-3\", \"4\" or \"5+\"", s)
+	// A function, not a value: a framework has thousands of ranges, nearly all of them right.
+	bad := func() error { return fmt.Errorf("%q is not a range; write it like \"2-3\", \"4\" or \"5+\"", s) }
 	num := func(x string) (float64, bool) {
 		f, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 		return f, err == nil && f >= 0 && f < 1e6
@@ -357,7 +358,7 @@ func parseRange(s string) (Range, error) {
 	if rest, ok := strings.CutSuffix(t, "+"); ok {
 		lo, ok := num(rest)
 		if !ok {
-			return Range{}, bad
+			return Range{}, bad()
 		}
 		return Range{Min: lo, Approx: approx}, nil
 	}
@@ -365,13 +366,13 @@ func parseRange(s string) (Range, error) {
 		lo, ok1 := num(a)
 		hi, ok2 := num(b)
 		if !ok1 || !ok2 {
-			return Range{}, bad
+			return Range{}, bad()
 		}
 		return Range{Min: lo, Max: &hi, Approx: approx}, nil
 	}
 	v, ok := num(t)
 	if !ok {
-		return Range{}, bad
+		return Range{}, bad()
 	}
 	return Range{Min: v, Max: &v, Approx: approx}, nil
 }
