@@ -50,6 +50,9 @@ func (d *yamlDecoder) parseYAML(src []byte) (root *yaml.Node) {
 			root = nil
 		}
 	}()
+	if n := simpleYAML(src); n != nil {
+		return n
+	}
 	dec := yaml.NewDecoder(strings.NewReader(string(src)))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
