@@ -2,9 +2,13 @@ package site
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"strings"
 	"testing"
+
+	"github.com/rungs/rungs/internal/changes"
+	"github.com/rungs/rungs/internal/ladder"
 )
 
 // TestAppendTextIsTemplateEscaping: every byte, at every place in a text long enough to be
@@ -33,6 +37,43 @@ func TestPlainText(t *testing.T) {
 		s := "plain " + string([]byte{byte(c)}) + " text"
 		if got, want := plainText(s), !strings.ContainsAny(s, inlineMarkdownChars); got != want {
 			t.Errorf("%q: plainText %v, want %v", s, got, want)
+		}
+	}
+}
+
+// TestHeaderMarks: the header differs from section to section exactly where chrome.marks says
+// it marks the section, so that headers cached by marks are the ones each page would render.
+func TestHeaderMarks(t *testing.T) {
+	f, _ := bundled(t, "engineering")
+	many := *f
+	for i := range maxNavLadders + 1 {
+		l := *f.Ladders[0]
+		l.ID = fmt.Sprintf("copy-%d", i)
+		many.Ladders = append(many.Ladders, &l)
+	}
+	history := []changes.Entry{{Notes: "A change"}}
+	for _, fw := range []*ladder.Framework{f, &many} {
+		r := &renderer{f: fw, base: "/", opts: Options{History: history}, assetURL: map[string]string{}}
+		c := r.chrome()
+		sections := []string{"", "home", "compare", "assess", "crosswalk", "changes", "search", "ladder:nope", "page:nope"}
+		for _, l := range append(c.Ladders, c.Pages...) {
+			sections = append(sections, l.Key)
+		}
+		for _, l := range fw.Ladders {
+			sections = append(sections, "ladder:"+l.ID)
+		}
+		header := func(section string) string {
+			var b bytes.Buffer
+			if err := templates["page"].ExecuteTemplate(&b, "header", &page{Site: c, Section: section}); err != nil {
+				t.Fatal(err)
+			}
+			return b.String()
+		}
+		plain := header("")
+		for _, s := range sections {
+			if differs := header(s) != plain; differs != c.marks(s) {
+				t.Errorf("%d ladders, section %q: header differs from an unmarked one: %v; marks says %v", len(fw.Ladders), s, differs, c.marks(s))
+			}
 		}
 	}
 }

@@ -112,9 +112,15 @@ func (r *renderer) pageWith(p *page, content func(*bytes.Buffer) error) error {
 	return r.put(file(p.Path), b.Bytes())
 }
 
-// chromeHTML renders the header or footer for the page's section, once per section.
+// chromeHTML renders the header or footer for the page's section, once per section the
+// header marks: the footer is the same on every page, and the header differs only where it
+// marks the page's section as current. A site of many ladders names none of them in its
+// header, so their hundreds of sections share one.
 func (r *renderer) chromeHTML(name string, p *page) (template.HTML, error) {
-	key := name + "\x00" + p.Section
+	key := name
+	if name == "header" && p.Site.marks(p.Section) {
+		key += "\x00" + p.Section
+	}
 	if v, ok := r.chromeCache.Load(key); ok {
 		return v.(template.HTML), nil
 	}

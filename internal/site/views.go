@@ -43,6 +43,26 @@ type chrome struct {
 	HasCrosswalk bool
 }
 
+// marks reports whether the header marks section as the current one: whether it links to it.
+// It must agree with the sections templates/chrome.html compares.
+func (c *chrome) marks(section string) bool {
+	switch section {
+	case "compare", "assess", "crosswalk", "changes":
+		return true
+	}
+	for _, l := range c.Ladders {
+		if l.Key == section {
+			return true
+		}
+	}
+	for _, l := range c.Pages {
+		if l.Key == section {
+			return true
+		}
+	}
+	return false
+}
+
 // page is one HTML page: the chrome plus its own content.
 type page struct {
 	Site        *chrome
