@@ -281,6 +281,59 @@ func writeSplitTable(b *bytes.Buffer, rows []splitRow) {
 	b.WriteString(`</tbody></table>`)
 }
 
+// matrixContent writes the content of a ladder's matrix page: its filters, then the table.
+func (r *renderer) matrixContent(b *bytes.Buffer, md *markdown, l *ladder.Ladder) {
+	b.WriteString("\n<h1>")
+	appendText(b, l.Title)
+	b.WriteString(": every level</h1>\n<p class=\"lede\">Areas down the side, levels across the top. Filter to focus on one area, track or level.</p>\n" +
+		"<form class=\"filters\" aria-label=\"Filter the matrix\">\n  <label>Area <select name=\"area\" data-filter=\"area\"><option value=\"\">All areas</option>")
+	for _, g := range l.Groups {
+		b.WriteString(`<optgroup label="`)
+		appendText(b, g.Title)
+		b.WriteString(`">`)
+		for _, a := range g.Areas {
+			writeOption(b, a.ID, a.Title)
+		}
+		b.WriteString(`</optgroup>`)
+	}
+	b.WriteString("</select></label>\n  ")
+	if len(l.Tracks) > 0 {
+		b.WriteString(`<label>Track <select name="track" data-filter="track"><option value="">All tracks</option><option value="-">Shared expectations only</option>`)
+		for _, t := range l.Tracks {
+			writeOption(b, t.ID, t.Title)
+		}
+		b.WriteString(`</select></label>`)
+	}
+	b.WriteString("\n  <label>Level <select name=\"level\" data-filter=\"level\"><option value=\"\">All levels</option>")
+	for _, lv := range l.Levels {
+		writeOption(b, lv.ID, levelName(lv))
+	}
+	b.WriteString("</select></label>\n</form>\n<section class=\"matrix-wrap\" tabindex=\"0\" aria-label=\"Matrix of ")
+	appendText(b, l.Title)
+	b.WriteString("\">\n<table class=\"matrix\">\n  <thead><tr><th scope=\"col\" class=\"corner\">Area</th>")
+	for _, lv := range l.Levels {
+		b.WriteString(`<th scope="col" data-level="`)
+		appendText(b, lv.ID)
+		b.WriteString(`"><a href="`)
+		appendURL(b, r.url(levelPath(l, lv)))
+		b.WriteString(`">`)
+		appendText(b, levelName(lv))
+		b.WriteString(`</a></th>`)
+	}
+	b.WriteString("</tr></thead>\n  ")
+	r.writeMatrixBody(b, md, l)
+	b.WriteString("\n</table>\n</section>\n")
+}
+
+// writeOption writes an option of a select.
+func writeOption(b *bytes.Buffer, value, text string) {
+	b.WriteString(`<option value="`)
+	appendText(b, value)
+	b.WriteString(`">`)
+	appendText(b, text)
+	b.WriteString(`</option>`)
+}
+
 // writeMatrixBody writes the matrix's rows: a heading row per group, then a row per area with a
 // cell per level (each cell names its level, for the level filter).
 func (r *renderer) writeMatrixBody(b *bytes.Buffer, md *markdown, l *ladder.Ladder) {

@@ -335,35 +335,14 @@ func (r *renderer) indicators(l *ladder.Ladder, lv *ladder.Level) indicatorsView
 	return v
 }
 
-type matrixView struct {
-	Ladder   *ladder.Ladder
-	Levels   []link
-	IDs      []string
-	Groups   []groupView
-	BodyHTML template.HTML
-}
-
 func (r *renderer) matrixPage(c *chrome, home link, l *ladder.Ladder) error {
 	md := r.lazyMarkdown()
 	defer md.release()
-	v := matrixView{Ladder: l}
-	for _, lv := range l.Levels {
-		v.Levels = append(v.Levels, link{Title: levelName(lv), URL: r.url(levelPath(l, lv))})
-		v.IDs = append(v.IDs, lv.ID)
-	}
-	for _, g := range l.Groups {
-		gv := groupView{ID: g.ID, Title: g.Title}
-		for _, a := range g.Areas {
-			gv.Areas = append(gv.Areas, areaView{ID: a.ID, Title: a.Title, Traits: a.Kind == ladder.KindTraits})
-		}
-		v.Groups = append(v.Groups, gv)
-	}
-	body := getBuffer()
-	defer putBuffer(body)
-	r.writeMatrixBody(body, md, l)
-	v.BodyHTML = template.HTML(body.String())
-	return r.page(&page{Site: c, Title: l.Title + " matrix", Description: "Every area of " + l.Title + " across its levels.",
-		Section: "ladder:" + l.ID, Path: matrixPath(l), Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}, Body: v}, "matrix")
+	return r.pageWith(&page{Site: c, Title: l.Title + " matrix", Description: "Every area of " + l.Title + " across its levels.",
+		Section: "ladder:" + l.ID, Path: matrixPath(l), Crumbs: []link{home, {Title: l.Title, URL: r.url(ladderPath(l))}}}, func(b *bytes.Buffer) error {
+		r.matrixContent(b, md, l)
+		return nil
+	})
 }
 
 type compareView struct {

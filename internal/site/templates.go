@@ -10,8 +10,8 @@ import (
 var templateFS embed.FS
 
 // templates holds one template set per kind of page written from a template: the shared header,
-// footer and parts, plus that page's content. Level pages and the shell of every page are
-// written in Go (html.go).
+// footer and parts, plus that page's content. Level and matrix pages and the shell of every
+// page are written in Go (html.go, items.go).
 var templates = parseTemplates()
 
 func parseTemplates() map[string]*template.Template {
@@ -22,7 +22,7 @@ func parseTemplates() map[string]*template.Template {
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/chrome.html", "templates/parts.html"))
 	out := map[string]*template.Template{}
-	for _, name := range []string{"home", "ladder", "matrix", "compare", "crosswalk", "search", "page", "notfound", "changes", "assess"} {
+	for _, name := range []string{"home", "ladder", "compare", "crosswalk", "search", "page", "notfound", "changes", "assess"} {
 		t := template.Must(base.Clone())
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
