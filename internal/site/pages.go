@@ -185,7 +185,9 @@ type relation struct {
 }
 
 func (r *renderer) ladderPage(c *chrome, home link, l *ladder.Ladder) error {
-	md := r.markdown()
+	lazy := r.lazyMarkdown() // from the pool: a framework has hundreds of ladders
+	defer lazy.release()
+	md := lazy.get()
 	v := ladderView{Ladder: l, Description: r.block(md, l.Path, l.Description), Matrix: r.url(matrixPath(l))}
 	for _, lv := range l.Levels {
 		v.Levels = append(v.Levels, *r.card(l, lv))
