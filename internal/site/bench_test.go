@@ -1,6 +1,7 @@
 package site
 
 import (
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -65,4 +66,29 @@ func BenchmarkHandler(b *testing.B) {
 			}
 		}
 	})
+}
+
+// discard is a sink that keeps nothing, for benchmarks of rendering alone.
+type discard struct{}
+
+func (discard) put(string, []byte) error { return nil }
+func (discard) stream(_ string, write func(io.Writer) error) error {
+	return write(io.Discard)
+}
+func (discard) workers() int { return 1 }
+
+// BenchmarkSearchIndex builds the search index of a generated framework of 1,600 level pages.
+func BenchmarkSearchIndex(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "fw")
+	if err := gen.Write(dir, gen.Spec{Ladders: 200, Levels: 8, WordsPerLevel: 800}); err != nil {
+		b.Fatal(err)
+	}
+	f := loadFS(b, dir)
+	for b.Loop() {
+		r := &renderer{f: f, base: "/", out: discard{}}
+		r.init()
+		if err := r.searchIndex(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -92,8 +93,8 @@ func (p *postings) add(doc int32) {
 
 func (p *postings) set(doc int32) {
 	i := int(doc - p.first)
-	for len(p.bits) <= i/8 {
-		p.bits = append(p.bits, 0)
+	if n := i/8 + 1; n > len(p.bits) {
+		p.bits = append(p.bits, make([]byte, n-len(p.bits))...)
 	}
 	p.bits[i/8] |= 1 << (i % 8)
 }
@@ -140,7 +141,9 @@ type indexer struct {
 	hash  []byte // of every file written so far, for the manifest's version
 	sum   func([]byte)
 	buf   []byte
-	word  []byte
+	// reused by appendWords and add
+	lower   []byte
+	scratch []*searchWord
 }
 
 // searchIndex writes the search index: every page, ladder, level, expectation and crosswalk
@@ -221,11 +224,12 @@ func (ix *indexer) add(d searchDoc, title []string, context []*searchWord, rest 
 	id := ix.docs
 	ix.docs++
 	for _, s := range title {
-		ix.eachWord(s, func(w *searchWord) {
+		ix.scratch = ix.appendWords(ix.scratch[:0], s)
+		for _, w := range ix.scratch {
 			if w.title.last != id {
 				w.title.add(id)
 			}
-		})
+		}
 	}
 	other := func(w *searchWord) {
 		if w.title.last != id && w.other.last != id {
@@ -236,7 +240,10 @@ func (ix *indexer) add(d searchDoc, title []string, context []*searchWord, rest 
 		other(w)
 	}
 	for _, s := range rest {
-		ix.eachWord(s, other)
+		ix.scratch = ix.appendWords(ix.scratch[:0], s)
+		for _, w := range ix.scratch {
+			other(w)
+		}
 	}
 	ix.chunk = append(ix.chunk, d)
 	if len(ix.chunk) == docsPerChunk {
@@ -247,50 +254,85 @@ func (ix *indexer) add(d searchDoc, title []string, context []*searchWord, rest 
 
 // wordsOf lists the words of s.
 func (ix *indexer) wordsOf(s string) []*searchWord {
-	var out []*searchWord
-	ix.eachWord(s, func(w *searchWord) { out = append(out, w) })
-	return out
+	return ix.appendWords(nil, s)
 }
 
-// eachWord calls fn with every word of s, lower-cased: runs of letters, digits and marks.
-func (ix *indexer) eachWord(s string, fn func(*searchWord)) {
-	w := ix.word[:0]
-	flush := func() {
-		if len(w) == 0 {
-			return
+// asciiWord classes the ASCII bytes for appendWords: 1 for a lower-case letter or a digit, 2
+// for a capital, 0 for the rest, which end words.
+var asciiWord = func() (t [utf8.RuneSelf]byte) {
+	for c := range utf8.RuneSelf {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = 1
+		case 'A' <= c && c <= 'Z':
+			t[c] = 2
 		}
-		sw := ix.words[string(w)]
-		if sw == nil {
-			sw = &searchWord{word: string(w), title: postings{last: -1}, other: postings{last: -1}}
-			ix.words[sw.word] = sw
-		}
-		fn(sw)
-		w = w[:0]
 	}
+	return t
+}()
+
+// appendWords appends the words of s to out, lower-cased: runs of letters, digits and marks.
+// A word of lower-case ASCII, most of them, is looked up where it is in s; only the others are
+// copied, lower-cased, first. An index looks up millions of words.
+func (ix *indexer) appendWords(out []*searchWord, s string) []*searchWord {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				w = append(w, c)
-			case 'A' <= c && c <= 'Z':
-				w = append(w, c+'a'-'A')
-			default:
-				flush()
-			}
+		if c := s[i]; c < utf8.RuneSelf && asciiWord[c] == 0 {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+		start := i
+		for i < len(s) && s[i] < utf8.RuneSelf && asciiWord[s[i]] == 1 {
+			i++
+		}
+		if i > start && (i == len(s) || s[i] < utf8.RuneSelf && asciiWord[s[i]] == 0) {
+			out = append(out, ix.word(s[start:i]))
+			continue
+		}
+		// A capital or a character beyond ASCII: lower-case the word into ix.lower.
+		w := append(ix.lower[:0], s[start:i]...)
+		for i < len(s) {
+			if c := s[i]; c < utf8.RuneSelf {
+				if asciiWord[c] == 0 {
+					break
+				}
+				if asciiWord[c] == 2 {
+					c += 'a' - 'A'
+				}
+				w = append(w, c)
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.IsMark(r) {
+				if len(w) == 0 {
+					i += size // a word cannot start here: skip the character
+					continue
+				}
+				break
+			}
 			w = utf8.AppendRune(w, unicode.ToLower(r))
-		} else {
-			flush()
+			i += size
+		}
+		ix.lower = w
+		if len(w) > 0 {
+			sw := ix.words[string(w)] // no copy made for a lookup
+			if sw == nil {
+				sw = ix.word(string(w))
+			}
+			out = append(out, sw)
 		}
 	}
-	flush()
-	ix.word = w
+	return out
+}
+
+// word is the index's entry for w, made on first use.
+func (ix *indexer) word(w string) *searchWord {
+	sw := ix.words[w]
+	if sw == nil {
+		sw = &searchWord{word: strings.Clone(w), title: postings{last: -1}, other: postings{last: -1}}
+		ix.words[sw.word] = sw
+	}
+	return sw
 }
 
 // flushDocs writes the documents gathered since the last chunk.
@@ -424,6 +466,8 @@ func utf16Units(r rune) [2]rune {
 func searchWordsOf(s string) []string {
 	ix := &indexer{words: map[string]*searchWord{}}
 	var out []string
-	ix.eachWord(s, func(w *searchWord) { out = append(out, w.word) })
+	for _, w := range ix.wordsOf(s) {
+		out = append(out, w.word)
+	}
 	return out
 }

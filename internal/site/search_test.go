@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/ladder"
@@ -197,5 +199,29 @@ func TestSearchIndex(t *testing.T) {
 	}
 	if got := searchWordsOf("Team's café—SRE2 Ünïcode"); strings.Join(got, " ") != "team s café sre2 ünïcode" {
 		t.Errorf("words of a title: %q", got)
+	}
+}
+
+// TestSearchWords: the index's words are the runs of letters, digits and marks, lower-cased,
+// however the text mixes capitals, other scripts and punctuation.
+func TestSearchWords(t *testing.T) {
+	isWord := func(r rune) bool {
+		if r < utf8.RuneSelf {
+			return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		}
+		return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
+	}
+	for _, s := range []string{
+		"", "plain words only", "Capital Start", "ALL CAPS", "snake_case and-dash", "abc—def", "—Abc",
+		"abcÉ Éabc aÉb", "Ünïcode café", "日本語のテキスト", "x\xffy \xff", "e\u0301 combining", "2nd 3RD",
+		"trailing.", " lead", "İstanbul ΣΊΣΥΦΟΣ", "a\u2028b", "👍emoji👍",
+	} {
+		var want []string
+		for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !isWord(r) }) {
+			want = append(want, strings.Map(unicode.ToLower, w))
+		}
+		if got := searchWordsOf(s); !slices.Equal(got, want) {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
 	}
 }
