@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -240,6 +241,27 @@ type fieldInfo struct {
 	required bool
 }
 
+// structFieldsOf caches structFields by type: every level's front matter is decoded into the
+// same struct, thousands of times.
+var structFieldsOf sync.Map // reflect.Type -> structInfo
+
+type structInfo struct {
+	fields map[string]fieldInfo
+	names  []string
+}
+
+// cachedStructFields is structFields, worked out once per type. Callers must not change what
+// it returns.
+func cachedStructFields(t reflect.Type) (map[string]fieldInfo, []string) {
+	if v, ok := structFieldsOf.Load(t); ok {
+		si := v.(structInfo)
+		return si.fields, si.names
+	}
+	fields, names := structFields(t)
+	structFieldsOf.Store(t, structInfo{fields, names})
+	return fields, names
+}
+
 func structFields(t reflect.Type) (map[string]fieldInfo, []string) {
 	fields := map[string]fieldInfo{}
 	var names []string
@@ -266,7 +288,7 @@ func (d *yamlDecoder) decodeStruct(n *yaml.Node, v reflect.Value) {
 		d.r.errorf(d.nodePos(n), "expected a mapping of keys to values, found %s", describe(n))
 		return
 	}
-	fields, names := structFields(t)
+	fields, names := cachedStructFields(t)
 	keys := keyPositions{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
