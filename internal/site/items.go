@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"strconv"
+	"sync"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -20,9 +21,9 @@ type itemView struct {
 }
 
 // items sorts what a level expects in one area into every-track and per-track lists, marking
-// each against the level below (prev) when there is one.
-func (r *renderer) items(l *ladder.Ladder, lv *ladder.Level, la *ladder.LevelArea, prev map[string]*ladder.Expectation) ([]itemView, []trackList) {
-	all := make([]itemView, 0, len(la.Expectations))
+// each against the level below (prev) when there is one. The every-track list is appended to
+// all, which callers reuse from area to area.
+func (r *renderer) items(all []itemView, l *ladder.Ladder, lv *ladder.Level, la *ladder.LevelArea, prev map[string]*ladder.Expectation) ([]itemView, []trackList) {
 	var byTrack map[string][]itemView
 	for _, e := range la.Expectations {
 		it := itemView{e: e, from: lv.Path}
@@ -146,18 +147,27 @@ func (r *renderer) writeCell(b *bytes.Buffer, md *markdown, items []itemView) {
 	b.WriteString(`</ul>`)
 }
 
+// expectationMaps are maps of a level's expectations by id, cleared and kept for the next
+// level page: one is filled for every page, and a large framework has thousands.
+var expectationMaps = sync.Pool{New: func() any { return map[string]*ladder.Expectation{} }}
+
 // writeLevelGroups writes the areas of a level page, group by group, marked against the level
 // below.
 func (r *renderer) writeLevelGroups(b *bytes.Buffer, md *markdown, l *ladder.Ladder, lv, below *ladder.Level) {
 	var prev map[string]*ladder.Expectation
 	if below != nil {
-		prev = map[string]*ladder.Expectation{}
+		prev = expectationMaps.Get().(map[string]*ladder.Expectation)
+		defer func() {
+			clear(prev)
+			expectationMaps.Put(prev)
+		}()
 		for _, la := range below.Areas {
 			for _, e := range la.Expectations {
 				prev[e.ID] = e
 			}
 		}
 	}
+	var scratch []itemView
 	edit := r.editURL(lv.Path)
 	for _, g := range l.Groups {
 		if !anyShown(l, lv, g) {
@@ -188,10 +198,11 @@ func (r *renderer) writeLevelGroups(b *bytes.Buffer, md *markdown, l *ladder.Lad
 				r.writeInline(b, md, l.Path, a.Description)
 				b.WriteString(`</p>`)
 			}
-			var all []itemView
+			all := scratch[:0]
 			var tracks []trackList
 			if la := lv.Area(a.ID); la != nil {
-				all, tracks = r.items(l, lv, la, prev)
+				all, tracks = r.items(all, l, lv, la, prev)
+				scratch = all
 			}
 			if len(all) > 0 {
 				r.writeItems(b, md, all, edit)
@@ -338,6 +349,7 @@ func writeOption(b *bytes.Buffer, value, text string) {
 // cell per level (each cell names its level, for the level filter).
 func (r *renderer) writeMatrixBody(b *bytes.Buffer, md *markdown, l *ladder.Ladder) {
 	span := strconv.Itoa(len(l.Levels) + 1)
+	var scratch []itemView
 	for _, g := range l.Groups {
 		b.WriteString(`<tbody><tr class="group-row"><th scope="rowgroup" colspan="` + span + `">`)
 		appendText(b, g.Title)
@@ -353,11 +365,12 @@ func (r *renderer) writeMatrixBody(b *bytes.Buffer, md *markdown, l *ladder.Ladd
 				appendText(b, lv.ID)
 				b.WriteString(`">`)
 				if la := lv.Area(a.ID); la != nil {
-					all, tracks := r.items(l, lv, la, nil)
+					all, tracks := r.items(scratch[:0], l, lv, la, nil)
 					for _, t := range tracks {
 						all = append(all, t.items...)
 					}
 					r.writeCell(b, md, all)
+					scratch = all
 				}
 				b.WriteString(`</td>`)
 			}
