@@ -5,17 +5,29 @@ import (
 	"testing"
 )
 
-// TestLimitMemory: a build's memory limit is buildMemory while the heap is small, and
-// GOMEMLIMIT, when set, is left to decide. Not parallel: it sets the process's limit, and
-// puts it back.
+// TestLimitMemory: a build's memory limit is buildMemory while the heap is small, and its GOGC
+// buildGCPercent; GOMEMLIMIT and GOGC, when set, are left to decide. Not parallel: it sets
+// the process's limit and GOGC, and puts them back.
 func TestLimitMemory(t *testing.T) {
 	was := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(was)
+	percent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(percent)
 
 	t.Setenv("GOMEMLIMIT", "")
+	t.Setenv("GOGC", "")
 	limitMemory()
 	if got := debug.SetMemoryLimit(-1); got != buildMemory {
 		t.Errorf("limit %d MiB, want %d MiB", got>>20, buildMemory>>20)
+	}
+	if got := debug.SetGCPercent(100); got != buildGCPercent {
+		t.Errorf("GOGC %d, want %d", got, buildGCPercent)
+	}
+
+	t.Setenv("GOGC", "100")
+	limitMemory()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, GOGC became %d, want it left at 100", got)
 	}
 
 	debug.SetMemoryLimit(was)
