@@ -13,12 +13,9 @@ import (
 
 func decideAssessment(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64, set Settings) (Decision, error) {
 	self := subject == v.Person.ID
-	above := false
-	if !self && v.Manager {
-		var err error
-		if above, err = s.Manages(ctx, v.Person.ID, subject); err != nil {
-			return Hide, err
-		}
+	above, err := isAbove(ctx, s, v, subject)
+	if err != nil {
+		return Hide, err
 	}
 	// Whoever may see the assessment is told "not yours to do" for a side that is not
 	// theirs; anyone else is told there is nothing there.

@@ -16,12 +16,9 @@ import (
 
 func decideCheckIns(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int64) (Decision, error) {
 	self := subject == v.Person.ID
-	above := false
-	if !self && v.Manager {
-		var err error
-		if above, err = s.Manages(ctx, v.Person.ID, subject); err != nil {
-			return Hide, err
-		}
+	above, err := isAbove(ctx, s, v, subject)
+	if err != nil {
+		return Hide, err
 	}
 	switch {
 	case r == HoldCheckIn && above, r == InCheckIn && (self || above), r == SeeCheckIns && (self || above || v.Admin()):
@@ -62,12 +59,9 @@ func CheckInsOf(ctx context.Context, s *store.Store, v *Viewer, subject int64) (
 	if v == nil {
 		return CheckInAccess{}, nil
 	}
-	above := false
-	if v.Manager && v.Person.ID != subject {
-		var err error
-		if above, err = s.Manages(ctx, v.Person.ID, subject); err != nil {
-			return CheckInAccess{}, err
-		}
+	above, err := isAbove(ctx, s, v, subject)
+	if err != nil {
+		return CheckInAccess{}, err
 	}
 	return CheckIns(v, subject, above), nil
 }

@@ -74,6 +74,15 @@ func RoleFromGroups(adminGroup string, groups []string) (store.Role, bool) {
 	return store.Member, true
 }
 
+// isAbove reports whether v is above subject in the reporting chain. Only a manager can be,
+// so only a manager's chain is read.
+func isAbove(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool, error) {
+	if !v.Manager || v.Person.ID == subject {
+		return false, nil
+	}
+	return s.Manages(ctx, v.Person.ID, subject)
+}
+
 // Decision is the outcome of a rule.
 type Decision int
 
@@ -115,10 +124,7 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 		if v.Admin() || (r == SeePerson && subject == v.Person.ID) {
 			return Allow, nil
 		}
-		if !v.Manager {
-			return Hide, nil
-		}
-		above, err := s.Manages(ctx, v.Person.ID, subject)
+		above, err := isAbove(ctx, s, v, subject)
 		if err != nil || !above {
 			return Hide, err
 		}
