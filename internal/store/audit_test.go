@@ -235,7 +235,7 @@ func TestAuditGroupCommit(t *testing.T) {
 		go func() {
 			_ = s.WithTx(ctx, func(tx *store.Store) error {
 				if s.Dialect() == "postgres" {
-					if err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+					if _, err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"); err != nil {
 						close(held)
 						return err
 					}

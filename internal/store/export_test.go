@@ -60,8 +60,3 @@ func (s *Store) OnLogGroupWait(f func(waiting int)) {
 	s.audits.onWait = f
 }
 
-// Exec runs a statement through the store's writer: inside WithTx, its transaction.
-func (s *Store) Exec(ctx context.Context, query string) error {
-	_, err := s.exec(ctx, query)
-	return err
-}
