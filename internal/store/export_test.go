@@ -59,4 +59,3 @@ func (s *Store) OnLogGroupWait(f func(waiting int)) {
 	defer s.audits.mu.Unlock()
 	s.audits.onWait = f
 }
-
