@@ -11,7 +11,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/app/api"
-	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // BenchmarkAPIPeople pages through GET /api/v1/people?limit=100 with a token from 50 clients at
@@ -30,7 +30,7 @@ func BenchmarkAPIPeople(b *testing.B) {
 			if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
 				b.Fatal(err)
 			}
-			secret, _, err := s.CreateToken(ctx, store.Token{Name: "bench", Kind: store.ServiceToken, Scope: store.ReadScope, ExpiresAt: time.Now().Add(time.Hour)})
+			secret, _, err := access.CreateToken(ctx, s, access.Token{Name: "bench", Kind: access.ServiceToken, Scope: access.ReadScope, ExpiresAt: time.Now().Add(time.Hour)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -20,6 +20,7 @@ import (
 	"github.com/rungs/rungs/internal/app/api"
 	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -91,13 +92,13 @@ func (e *env) api(token string) *apiClient { return &apiClient{e: e, token: toke
 
 // newToken makes a token in the store: personal for p's account, or a service token when p
 // is nil.
-func (e *env) newToken(p *store.Person, scope store.TokenScope) string {
+func (e *env) newToken(p *store.Person, scope access.TokenScope) string {
 	e.t.Helper()
-	t := store.Token{Name: "test", Kind: store.ServiceToken, Scope: scope, ExpiresAt: time.Now().Add(time.Hour)}
+	t := access.Token{Name: "test", Kind: access.ServiceToken, Scope: scope, ExpiresAt: time.Now().Add(time.Hour)}
 	if p != nil {
-		t.Kind, t.AccountID = store.PersonalToken, mustAccount(e.t, e, *p).ID
+		t.Kind, t.AccountID = access.PersonalToken, mustAccount(e.t, e, *p).ID
 	}
-	secret, _, err := e.store.CreateToken(e.ctx, t)
+	secret, _, err := access.CreateToken(e.ctx, e.store, t)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestAPIAuthorisation(t *testing.T) {
 		unrelated := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
 		e.person("Otto Other", "otto@example.com", unrelated.ID, store.Member)
 		people := map[string]*store.Person{"self": &self, "member": &member, "manager": &manager, "grand": &grand, "unrelated": &unrelated, "admin": &admin}
-		for _, scope := range []store.TokenScope{store.ReadScope, store.WriteScope} {
+		for _, scope := range []access.TokenScope{access.ReadScope, access.WriteScope} {
 			tokens := map[string]string{"anonymous": "", "service": e.newToken(nil, scope)}
 			for role, p := range people {
 				tokens[role] = e.newToken(p, scope)
@@ -205,7 +206,7 @@ func TestAPIAuthorisation(t *testing.T) {
 				method, pattern, _ := strings.Cut(r, " ")
 				path := strings.NewReplacer("{id}", itoa(self.ID), "{ladder}", "engineering", "{level}", "senior").Replace(pattern)
 				want := apiExpected[r].read
-				if scope == store.WriteScope {
+				if scope == access.WriteScope {
 					want = apiExpected[r].write
 				}
 				for i, role := range apiRoles {
@@ -231,7 +232,7 @@ func TestAPIPeople(t *testing.T) {
 		for _, n := range []string{"Cy", "Al", "Bo", "Al", "Di"} {
 			e.person(n+" Person", strings.ToLower(n)+itoa(int64(len(n)))+time.Now().Format("150405.000000")+"@example.com", admin.ID, "")
 		}
-		c := e.api(e.newToken(&admin, store.WriteScope))
+		c := e.api(e.newToken(&admin, access.WriteScope))
 
 		// Pages by cursor: everyone once, in order.
 		var names []string
@@ -372,12 +373,12 @@ func TestAPITokens(t *testing.T) {
 	}
 
 	// Wrong, expired and revoked tokens answer 401 with a problem.
-	for name, bad := range map[string]string{"no scheme": "", "unknown": store.TokenPrefix + "nope"} {
+	for name, bad := range map[string]string{"no scheme": "", "unknown": access.TokenPrefix + "nope"} {
 		if res := e.api(bad).get("/api/v1/people"); res.status != http.StatusUnauthorized || res.header.Get("WWW-Authenticate") == "" {
 			t.Errorf("%s token: status %d", name, res.status)
 		}
 	}
-	tokens, _ := e.store.Tokens(e.ctx, mustAccount(t, e, member).ID)
+	tokens, _ := access.Tokens(e.ctx, e.store, mustAccount(t, e, member).ID)
 	if res := e.signedIn(admin).post("/account/tokens/"+itoa(tokens[0].ID)+"/revoke", nil); res.status != http.StatusNotFound {
 		t.Errorf("revoking someone else's personal token: status %d, want 404", res.status)
 	}
@@ -396,7 +397,7 @@ func TestAPITokens(t *testing.T) {
 	}
 
 	// A person who has left keeps no access through their tokens.
-	left := e.newToken(&member, store.ReadScope)
+	left := e.newToken(&member, access.ReadScope)
 	member.Status = store.Left
 	if _, err := e.store.UpdatePerson(e.ctx, member); err != nil {
 		t.Fatal(err)
@@ -406,7 +407,7 @@ func TestAPITokens(t *testing.T) {
 	}
 
 	// A token expires (newToken's last an hour).
-	short := e.api(e.newToken(&admin, store.ReadScope))
+	short := e.api(e.newToken(&admin, access.ReadScope))
 	if res := short.get("/api/v1/people"); res.status != http.StatusOK {
 		t.Errorf("a token before it expires: status %d", res.status)
 	}

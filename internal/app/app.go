@@ -18,6 +18,7 @@ import (
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Config is everything the app needs; New checks it.
@@ -90,7 +91,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // database has no account yet; "" when it has one.
 func (a *App) Setup(ctx context.Context, ttl time.Duration) (string, error) {
 	s := a.srv.Store()
-	n, err := s.CountAccounts(ctx)
+	n, err := access.CountAccounts(ctx, s)
 	if err != nil {
 		return "", err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -128,7 +129,7 @@ func (e *env) person(name, email string, manager int64, role store.Role) store.P
 	}
 	obstest.Forbid(email, name)
 	if role != "" {
-		if _, err := e.store.CreateAccount(e.ctx, p.ID, passwordHash(), role); err != nil {
+		if _, err := access.CreateAccount(e.ctx, e.store, p.ID, passwordHash(), role); err != nil {
 			e.t.Fatal(err)
 		}
 	}
@@ -181,11 +182,11 @@ func (e *env) signedIn(p store.Person) *client {
 // signedInAt is signedIn for an app whose clock reads now (see withClock).
 func (e *env) signedInAt(p store.Person, now time.Time) *client {
 	e.t.Helper()
-	acct, err := e.store.AccountOfPerson(e.ctx, p.ID)
+	acct, err := access.AccountOfPerson(e.ctx, e.store, p.ID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	token, _, err := e.store.CreateSession(e.ctx, store.Session{AccountID: acct.ID, ExpiresAt: now.Add(time.Hour)})
+	token, _, err := access.CreateSession(e.ctx, e.store, access.Session{AccountID: acct.ID, ExpiresAt: now.Add(time.Hour)})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/loadtest"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -52,11 +53,11 @@ func BenchmarkAssessment(b *testing.B) {
 			c, people := endedCycle(b, s, f)
 
 			session := func(email string, role store.Role) string {
-				acct, err := s.CreateAccount(ctx, people[email], passwordHash(), role)
+				acct, err := access.CreateAccount(ctx, s, people[email], passwordHash(), role)
 				if err != nil {
 					b.Fatal(err)
 				}
-				token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+				token, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
 				if err != nil {
 					b.Fatal(err)
 				}

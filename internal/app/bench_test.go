@@ -15,6 +15,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -55,11 +56,11 @@ func BenchmarkPages(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				acct, err := s.CreateAccount(ctx, p.ID, passwordHash(), role)
+				acct, err := access.CreateAccount(ctx, s, p.ID, passwordHash(), role)
 				if err != nil {
 					b.Fatal(err)
 				}
-				token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+				token, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
 				if err != nil {
 					b.Fatal(err)
 				}

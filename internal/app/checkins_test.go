@@ -13,6 +13,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -162,7 +163,7 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 				} `json:"action_items"`
 			} `json:"items"`
 		}
-		res = e.api(e.newToken(&sam, store.ReadScope)).get("/api/v1/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins")
+		res = e.api(e.newToken(&sam, access.ReadScope)).get("/api/v1/people/" + strconv.FormatInt(sam.ID, 10) + "/checkins")
 		if err := json.Unmarshal([]byte(res.body), &answer); err != nil || len(answer.Items) != 3 {
 			t.Fatalf("the API: %d %v\n%s", res.status, err, res.body)
 		}
@@ -297,7 +298,7 @@ func TestPrivateNotesReachTheirAuthorAlone(t *testing.T) {
 				if role == "anonymous" {
 					continue
 				}
-				res := e.api(e.newToken(ptr(people[role]), store.ReadScope)).do("GET", path.Replace(pattern), nil)
+				res := e.api(e.newToken(ptr(people[role]), access.ReadScope)).do("GET", path.Replace(pattern), nil)
 				check(role, r, res.body)
 				continue
 			}

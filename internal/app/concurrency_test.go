@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Two admins open the same person's edit form and both save: the first save is kept, the
@@ -383,7 +384,7 @@ func TestAPIPatchConcurrent(t *testing.T) {
 		const pairs = 20
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
-		token := e.newToken(&admin, store.WriteScope)
+		token := e.newToken(&admin, access.WriteScope)
 		people := make([]store.Person, pairs)
 		bodies := [2]string{`{"title": "Staff Engineer"}`, `{"status": "left"}`}
 		status := make([][2]int, pairs)
@@ -444,7 +445,7 @@ func TestOutsideWriterAnswersBusy(t *testing.T) {
 	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 	ac := e.signedIn(ada)
 	csrf := ac.csrf() // before the lock: the page that carries it is not the point here
-	api := e.api(e.newToken(nil, store.WriteScope))
+	api := e.api(e.newToken(nil, access.WriteScope))
 	kim := e.person("Kim Lee", "kim@example.com", 0, "")
 	outside, err := store.Open(e.ctx, cfg)
 	if err != nil {

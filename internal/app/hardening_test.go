@@ -15,6 +15,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -62,7 +63,7 @@ func TestSessionLimits(t *testing.T) {
 		if res := c.get("/account"); res.status != http.StatusSeeOther {
 			t.Fatalf("past 12 hours: status %d, want the redirect to sign in", res.status)
 		}
-		if _, err := e.store.SessionByToken(e.ctx, token); err == nil {
+		if _, err := access.SessionByToken(e.ctx, e.store, token); err == nil {
 			t.Error("the session is still in the database past its limit")
 		}
 	})

@@ -19,6 +19,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // BenchmarkWebImport previews and applies, over real HTTP, an HR export of 100,000 people that
@@ -37,11 +38,11 @@ func BenchmarkWebImport(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				acct, err := s.CreateAccount(ctx, head.ID, passwordHash(), store.Admin)
+				acct, err := access.CreateAccount(ctx, s, head.ID, passwordHash(), store.Admin)
 				if err != nil {
 					b.Fatal(err)
 				}
-				token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+				token, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -102,7 +103,7 @@ func TestSessionFixation(t *testing.T) {
 		if now == nil || now.Value == plantedID {
 			t.Fatal("the session id was not replaced at login")
 		}
-		if _, err := e.store.SessionByToken(e.ctx, plantedID); err == nil {
+		if _, err := access.SessionByToken(e.ctx, e.store, plantedID); err == nil {
 			t.Fatal("the planted session still opens something after the login")
 		}
 		// And the victim is Ada, not Mallory.
@@ -203,7 +204,7 @@ func TestCookiesOverTLS(t *testing.T) {
 		}
 		// A session id in a cookie without the __Host- prefix could have been set without
 		// Secure (over plain HTTP, or by another subdomain): over TLS it opens nothing.
-		token, _, err := e.store.CreateSession(e.ctx, store.Session{AccountID: mustAccount(t, e, ada).ID, ExpiresAt: time.Now().Add(time.Hour)})
+		token, _, err := access.CreateSession(e.ctx, e.store, access.Session{AccountID: mustAccount(t, e, ada).ID, ExpiresAt: time.Now().Add(time.Hour)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,9 +231,9 @@ func TestCookiesOverTLS(t *testing.T) {
 	})
 }
 
-func mustAccount(t *testing.T, e *env, p store.Person) store.Account {
+func mustAccount(t *testing.T, e *env, p store.Person) access.Account {
 	t.Helper()
-	a, err := e.store.AccountOfPerson(e.ctx, p.ID)
+	a, err := access.AccountOfPerson(e.ctx, e.store, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

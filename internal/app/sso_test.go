@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -44,11 +45,11 @@ func TestSSOSignIn(t *testing.T) {
 		if acct.Role != store.Member || acct.PasswordHash != auth.NoPassword {
 			t.Errorf("account made at first sign-in: %+v", acct)
 		}
-		sessions, _ := e.store.Sessions(e.ctx, acct.ID)
-		if len(sessions) != 1 || sessions[0].Method != store.SignedInWithOIDC {
+		sessions, _ := access.Sessions(e.ctx, e.store, acct.ID)
+		if len(sessions) != 1 || sessions[0].Method != access.SignedInWithOIDC {
 			t.Errorf("sessions %+v, want one opened through the provider", sessions)
 		}
-		if sub, _ := e.store.OIDCSubject(e.ctx, acct.ID); sub != "ada" {
+		if sub, _ := access.OIDCSubject(e.ctx, e.store, acct.ID); sub != "ada" {
 			t.Errorf("linked subject %q, want ada", sub)
 		}
 		// No password signs in to an account the provider made.

@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -122,8 +123,8 @@ func TestTwoFactorEnrolAndSignIn(t *testing.T) {
 		if res := half.get("/people"); res.status != http.StatusOK {
 			t.Errorf("signed in with the code, /people is status %d", res.status)
 		}
-		sessions, _ := e.store.Sessions(e.ctx, mustAccount(t, e, ada).ID)
-		if len(sessions) != 1 || sessions[0].Method != store.SignedInWithTOTP {
+		sessions, _ := access.Sessions(e.ctx, e.store, mustAccount(t, e, ada).ID)
+		if len(sessions) != 1 || sessions[0].Method != access.SignedInWithTOTP {
 			t.Errorf("sessions %+v, want one opened with a code", sessions)
 		}
 
@@ -147,7 +148,7 @@ func TestTwoFactorEnrolAndSignIn(t *testing.T) {
 		if res := signInWithCode(t, e.client(), "ada@example.com", codes[3]); res.status != http.StatusUnauthorized {
 			t.Errorf("recovery code used twice: status %d, want 401", res.status)
 		}
-		if n, _ := e.store.RecoveryCodesLeft(e.ctx, mustAccount(t, e, ada).ID); n != 9 {
+		if n, _ := access.RecoveryCodesLeft(e.ctx, e.store, mustAccount(t, e, ada).ID); n != 9 {
 			t.Errorf("%d recovery codes left, want 9", n)
 		}
 

@@ -30,6 +30,7 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -117,7 +118,7 @@ func (e *appEnv) person(name, email, title string, manager int64, role store.Rol
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if _, err := e.store.CreateAccount(e.ctx, p.ID, hash, role); err != nil {
+		if _, err := access.CreateAccount(e.ctx, e.store, p.ID, hash, role); err != nil {
 			e.t.Fatal(err)
 		}
 	}

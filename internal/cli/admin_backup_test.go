@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -59,11 +60,11 @@ func adminSession(t *testing.T, cfg store.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct, err := s.CreateAccount(ctx, p.ID, "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", store.Admin)
+	acct, err := access.CreateAccount(ctx, s, p.ID, "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g", store.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(24 * time.Hour)})
+	token, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(24 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 func runCreateUser(e *env, args []string) error {
@@ -54,7 +55,7 @@ func runCreateUser(e *env, args []string) error {
 	case err != nil:
 		return err
 	default:
-		if _, err := s.AccountOfPerson(e.ctx, p.ID); err == nil {
+		if _, err := access.AccountOfPerson(e.ctx, s, p.ID); err == nil {
 			return alreadyHasAccount(db, p.Email)
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
@@ -77,7 +78,7 @@ func runCreateUser(e *env, args []string) error {
 		}
 		if role == "" {
 			// The first account has to be an admin: no one else could make one.
-			n, err := tx.CountAccounts(e.ctx)
+			n, err := access.CountAccounts(e.ctx, tx)
 			if err != nil {
 				return err
 			}
@@ -86,7 +87,7 @@ func runCreateUser(e *env, args []string) error {
 				role = store.Admin
 			}
 		}
-		if _, err := tx.CreateAccount(e.ctx, p.ID, hash, role); err != nil {
+		if _, err := access.CreateAccount(e.ctx, tx, p.ID, hash, role); err != nil {
 			return err
 		}
 		detail := fmt.Sprintf("%s account for %s, from the command line", role, p.Email)
@@ -136,7 +137,7 @@ func runResetPassword(e *env, args []string) error {
 		return err
 	}
 	defer s.Close()
-	a, err := s.AccountByEmail(e.ctx, *email)
+	a, err := access.AccountByEmail(e.ctx, s, *email)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%s has no account; 'rungs admin create-user %s --email %s' makes one", *email, db, shellQuote(*email))
 	}
@@ -157,11 +158,11 @@ func runResetPassword(e *env, args []string) error {
 	}
 	var ended int64
 	err = s.WithTx(e.ctx, func(tx *store.Store) error {
-		if err := tx.SetPassword(e.ctx, a.ID, hash); err != nil {
+		if err := access.SetPassword(e.ctx, tx, a.ID, hash); err != nil {
 			return err
 		}
 		// Whoever knew the old password may be signed in: a reset ends that.
-		if ended, err = tx.DeleteSessionsOf(e.ctx, a.ID); err != nil {
+		if ended, err = access.DeleteSessionsOf(e.ctx, tx, a.ID); err != nil {
 			return err
 		}
 		_, err := tx.AddAudit(e.ctx, store.AuditEntry{Action: "password.reset", Subject: a.PersonID,

@@ -22,6 +22,7 @@ import (
 	"github.com/rungs/rungs/internal/proxy"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 var serveCommand = &command{
@@ -365,7 +366,7 @@ func sweepSessions(ctx context.Context, st *store.Store) {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			_, _ = st.DeleteExpiredSessions(ctx, now)
+			_, _ = access.DeleteExpiredSessions(ctx, st, now)
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server and read from the test, which
@@ -364,7 +365,7 @@ func TestServePeopleApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acct, err := s.AccountOfPerson(context.Background(), p.ID)
+	acct, err := access.AccountOfPerson(context.Background(), s, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/rungs/rungs/internal/loadtest"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -55,7 +56,7 @@ func TestOrgPages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateAccount(ctx, p.ID, hash, store.Role(who[1])); err != nil {
+		if _, err := access.CreateAccount(ctx, s, p.ID, hash, store.Role(who[1])); err != nil {
 			t.Fatal(err)
 		}
 	}

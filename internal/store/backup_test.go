@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -36,35 +37,35 @@ func fill(t *testing.T, s *store.Store) {
 			t.Fatal(err)
 		}
 	}
-	acct, err := s.CreateAccount(ctx, boss.ID, "$argon2id$not-a-real-hash", store.Admin)
+	acct, err := access.CreateAccount(ctx, s, boss.ID, "$argon2id$not-a-real-hash", store.Admin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.CreateSession(ctx, store.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour), UserAgent: "test", Method: store.SignedInWithTOTP}); err != nil {
+	if _, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour), UserAgent: "test", Method: access.SignedInWithTOTP}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := s.CreateLink(ctx, store.Link{Purpose: store.InviteLink, PersonID: report.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.StartTOTP(ctx, acct.ID, "JBSWY3DPEHPK3PXP"); err != nil {
+	if err := access.StartTOTP(ctx, s, acct.ID, "JBSWY3DPEHPK3PXP"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ConfirmTOTP(ctx, acct.ID, 58000000, []string{"abcde-fghij", "klmno-pqrst"}); err != nil {
+	if err := access.ConfirmTOTP(ctx, s, acct.ID, 58000000, []string{"abcde-fghij", "klmno-pqrst"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.UseRecoveryCode(ctx, acct.ID, "abcde-fghij"); err != nil {
+	if _, err := access.UseRecoveryCode(ctx, s, acct.ID, "abcde-fghij"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateOIDCLogin(ctx, store.OIDCLogin{Nonce: "nonce", Verifier: "verifier", Next: "/", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+	if _, err := access.CreateOIDCLogin(ctx, s, access.OIDCLogin{Nonce: "nonce", Verifier: "verifier", Next: "/", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetOIDCSubject(ctx, acct.ID, "subject-1"); err != nil {
+	if err := access.SetOIDCSubject(ctx, s, acct.ID, "subject-1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.CreateToken(ctx, store.Token{Name: "HR sync", Kind: store.ServiceToken, Scope: store.WriteScope, CreatedBy: boss.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+	if _, _, err := access.CreateToken(ctx, s, access.Token{Name: "HR sync", Kind: access.ServiceToken, Scope: access.WriteScope, CreatedBy: boss.ID, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.CreateLoginChallenge(ctx, store.LoginChallenge{AccountID: acct.ID, Next: "/people", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
+	if _, err := access.CreateLoginChallenge(ctx, s, access.LoginChallenge{AccountID: acct.ID, Next: "/people", ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.AddAudit(ctx, store.AuditEntry{Actor: boss.ID, Action: "person.update", Subject: report.ID, Detail: "title", Address: "192.0.2.1"}); err != nil {

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
 	"time"
 )
 
@@ -55,3 +59,51 @@ func NullID(id int64) sql.NullInt64 { return nullID(id) }
 
 // NullTime is a time column's value: NULL for the zero time.
 func NullTime(t time.Time) sql.NullTime { return nullTime(t) }
+
+// WriteQuery runs a statement that writes and returns rows.
+func (s *Store) WriteQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.writeQuery(ctx, query, args...)
+}
+
+// Scanner is a row to scan: *sql.Row or *sql.Rows.
+type Scanner = scanner
+
+// AffectedOne turns a write that matched no row into ErrNotFound.
+func AffectedOne(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// TokenHash is what the sessions table keeps of a token. The token is 256 random bits, so a
+// plain SHA-256 cannot be reversed, and looking the hash up cannot leak the token by timing.
+func TokenHash(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// NewToken returns a new random token for a session or a link: 256 bits, in base64url.
+func NewToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// PersonColumns is the select list of the people table under alias, as ScanPerson reads it.
+func (s *Store) PersonColumns(alias string) string { return s.d.personColumns(alias) }
+
+// ScanPerson reads a person selected with PersonColumns, and then into more the columns
+// selected after them.
+func ScanPerson(row Scanner, more ...any) (Person, error) {
+	if len(more) > 0 {
+		row = scanPlus{row, more}
+	}
+	return scanPerson(row)
+}

@@ -347,7 +347,7 @@ const UploadLifetime = time.Hour
 // SaveUpload keeps u for account and returns the key that names it, for the preview's form.
 // Uploads whose time has passed are removed first, so the table holds only those waiting.
 func (s *Store) SaveUpload(ctx context.Context, account int64, u Upload) (string, error) {
-	key, err := newToken()
+	key, err := NewToken()
 	if err != nil {
 		return "", fmt.Errorf("save upload: %w", err)
 	}
@@ -357,7 +357,7 @@ func (s *Store) SaveUpload(ctx context.Context, account int64, u Upload) (string
 			return err
 		}
 		_, err := tx.exec(ctx, `INSERT INTO import_uploads (key_hash, account_id, file_name, content, created_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, tokenHash(key), account, u.Name, u.Content, now, now.Add(UploadLifetime))
+			VALUES (?, ?, ?, ?, ?, ?)`, TokenHash(key), account, u.Name, u.Content, now, now.Add(UploadLifetime))
 		return err
 	})
 	if err != nil {
@@ -372,7 +372,7 @@ func (s *Store) SaveUpload(ctx context.Context, account int64, u Upload) (string
 func (s *Store) TakeUpload(ctx context.Context, account int64, key string) (Upload, error) {
 	var u Upload
 	err := s.writeRow(ctx, `DELETE FROM import_uploads WHERE key_hash = ? AND account_id = ? AND expires_at > ?
-		RETURNING file_name, content`, tokenHash(key), account, s.now()).Scan(&u.Name, &u.Content)
+		RETURNING file_name, content`, TokenHash(key), account, s.now()).Scan(&u.Name, &u.Content)
 	if err != nil {
 		// Never the key in a message.
 		return Upload{}, s.fail(err, "take upload")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -424,7 +425,7 @@ func TestUploads(t *testing.T) {
 		ctx := context.Background()
 		account := func(email string) int64 {
 			p := mustPerson(t, s, email, email, 0)
-			a, err := s.CreateAccount(ctx, p.ID, "hash", store.Admin)
+			a, err := access.CreateAccount(ctx, s, p.ID, "hash", store.Admin)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -45,17 +45,17 @@ func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created L
 	case !l.ExpiresAt.After(now):
 		err = fmt.Errorf("expiry %s is not in the future", l.ExpiresAt)
 	default:
-		err = validRole(l.Role)
+		err = ValidRole(l.Role)
 	}
 	if err != nil {
 		return "", Link{}, fmt.Errorf("create %s link: %w", l.Purpose, err)
 	}
-	if token, err = newToken(); err != nil {
+	if token, err = NewToken(); err != nil {
 		return "", Link{}, fmt.Errorf("create %s link: %w", l.Purpose, err)
 	}
 	err = s.WithTx(ctx, func(tx *Store) error {
 		if l.Purpose == InviteLink {
-			if err := tx.expireLinks(ctx, l.PersonID); err != nil {
+			if err := tx.ExpireLinks(ctx, l.PersonID); err != nil {
 				return err
 			}
 		}
@@ -64,7 +64,7 @@ func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created L
 			INSERT INTO links (id_hash, purpose, person_id, role, created_by, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			RETURNING `+linkColumns,
-			tokenHash(token), string(l.Purpose), nullID(l.PersonID), string(l.Role), nullID(l.CreatedBy),
+			TokenHash(token), string(l.Purpose), nullID(l.PersonID), string(l.Role), nullID(l.CreatedBy),
 			now, l.ExpiresAt.UTC().Truncate(time.Microsecond)))
 		return err
 	})
@@ -74,9 +74,9 @@ func (s *Store) CreateLink(ctx context.Context, l Link) (token string, created L
 	return token, created, nil
 }
 
-// expireLinks ends the person's unused links: a link is for setting a password once, and
+// ExpireLinks ends the person's unused links: a link is for setting a password once, and
 // one made before the password last changed, or before a newer link, has no use left.
-func (s *Store) expireLinks(ctx context.Context, person int64) error {
+func (s *Store) ExpireLinks(ctx context.Context, person int64) error {
 	now := s.now()
 	_, err := s.exec(ctx, `UPDATE links SET expires_at = ? WHERE person_id = ? AND used_at IS NULL AND expires_at > ?`, now, person, now)
 	return err
@@ -94,7 +94,7 @@ func (s *Store) expireLinksOfLeavers(ctx context.Context) error {
 // LinkByToken returns the unused, unexpired link the token opens, or ErrNotFound.
 func (s *Store) LinkByToken(ctx context.Context, token string) (Link, error) {
 	l, err := scanLink(s.queryRow(ctx, `SELECT `+linkColumns+` FROM links WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?`,
-		tokenHash(token), s.now()))
+		TokenHash(token), s.now()))
 	if err != nil {
 		// Never the token in a message: it would end up in logs.
 		return Link{}, s.fail(err, "link")
@@ -112,7 +112,7 @@ func (s *Store) UseLink(ctx context.Context, token string) (Link, error) {
 	now := s.now()
 	l, err := scanLink(s.writeRow(ctx, `
 		UPDATE links SET used_at = ? WHERE id_hash = ? AND used_at IS NULL AND expires_at > ?
-		RETURNING `+linkColumns, now, tokenHash(token), now))
+		RETURNING `+linkColumns, now, TokenHash(token), now))
 	if err != nil {
 		return Link{}, s.fail(err, "use link")
 	}
@@ -135,4 +135,20 @@ func scanLink(row scanner) (Link, error) {
 		l.UsedAt = used.Time.UTC()
 	}
 	return l, nil
+}
+
+// Role is what an account may do beyond what the reporting chain gives it.
+type Role string
+
+// The roles an account can have.
+const (
+	Admin  Role = "admin"  // the people team: sees and changes everyone
+	Member Role = "member" // sees their own record, and their reports' through the chain
+)
+
+func ValidRole(r Role) error {
+	if r != Admin && r != Member {
+		return fmt.Errorf("role %q is not admin or member", r)
+	}
+	return nil
 }

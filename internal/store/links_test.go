@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 func TestLinkRoundTrip(t *testing.T) {
@@ -143,7 +144,7 @@ func TestUseLinkConcurrently(t *testing.T) {
 						if err != nil {
 							return err
 						}
-						_, err = tx.CreateAccount(ctx, link.PersonID, "hash", link.Role)
+						_, err = access.CreateAccount(ctx, tx, link.PersonID, "hash", link.Role)
 						return err
 					})
 				})
@@ -163,7 +164,7 @@ func TestUseLinkConcurrently(t *testing.T) {
 				t.Errorf("try %d: %d uses succeeded, want 1 (%v)", try, won, errs)
 			}
 		}
-		if n, err := s.CountAccounts(ctx); err != nil || n != tries {
+		if n, err := access.CountAccounts(ctx, s); err != nil || n != tries {
 			t.Errorf("%d accounts, %v; want %d", n, err, tries)
 		}
 	})
@@ -197,11 +198,11 @@ func TestLinksExpire(t *testing.T) {
 		if open(first) || !open(second) || !open(others) {
 			t.Errorf("after a second link: first open %v, second %v, Bob's %v; want false, true, true", open(first), open(second), open(others))
 		}
-		acct, err := s.CreateAccount(ctx, ada.ID, "hash", store.Member)
+		acct, err := access.CreateAccount(ctx, s, ada.ID, "hash", store.Member)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SetPassword(ctx, acct.ID, "new hash"); err != nil {
+		if err := access.SetPassword(ctx, s, acct.ID, "new hash"); err != nil {
 			t.Fatal(err)
 		}
 		if open(second) || !open(others) {

@@ -201,7 +201,7 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 			return err
 		}
 		if updated.Status == Left {
-			if err := tx.expireLinks(ctx, p.ID); err != nil {
+			if err := tx.ExpireLinks(ctx, p.ID); err != nil {
 				return err
 			}
 		}

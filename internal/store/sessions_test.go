@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 func mustSession(t *testing.T, s *store.Store, accountID int64, expires time.Time) string {
 	t.Helper()
-	token, _, err := s.CreateSession(context.Background(), store.Session{AccountID: accountID, ExpiresAt: expires})
+	token, _, err := access.CreateSession(context.Background(), s, access.Session{AccountID: accountID, ExpiresAt: expires})
 	if err != nil {
 		t.Fatalf("create session for account %d: %v", accountID, err)
 	}
@@ -27,8 +28,9 @@ func TestSessionRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Member)
 		expires := time.Now().Add(time.Hour)
-		token, created, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: expires,
-			UserAgent: "Firefox", Address: "192.0.2.1", Method: store.SignedInWithTOTP})
+		token, created, err := access.CreateSession(ctx, s, access.Session{AccountID: a.ID, ExpiresAt: expires,
+			UserAgent: "Firefox", Address: "192.0.2.1", Method: access.SignedInWithTOTP})
+
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +42,7 @@ func TestSessionRoundTrip(t *testing.T) {
 			!created.LastSeen.Equal(created.CreatedAt) {
 			t.Errorf("created %+v", created)
 		}
-		got, err := s.SessionByToken(ctx, token)
+		got, err := access.SessionByToken(ctx, s, token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,20 +50,20 @@ func TestSessionRoundTrip(t *testing.T) {
 			t.Errorf("SessionByToken = %+v, want %+v", got, created)
 		}
 		// The session a request is signed in by says how, as a lookup by token does.
-		if in, err := s.SignedInBy(ctx, token); err != nil || in.Session != created {
+		if in, err := access.SignedInBy(ctx, s, token); err != nil || in.Session != created {
 			t.Errorf("SignedInBy = %+v, %v; want the session %+v", in.Session, err, created)
 		}
 		for _, other := range []string{"", token[:len(token)-1], strings.ToUpper(token), token + "x"} {
-			if _, err := s.SessionByToken(ctx, other); !errors.Is(err, store.ErrNotFound) {
+			if _, err := access.SessionByToken(ctx, s, other); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("SessionByToken(%q) error = %v, want ErrNotFound", other, err)
 			}
 		}
 
 		later := time.Now().Add(2 * time.Hour)
-		if err := s.TouchSession(ctx, token, later); err != nil {
+		if err := access.TouchSession(ctx, s, token, later); err != nil {
 			t.Fatal(err)
 		}
-		touched, err := s.SessionByToken(ctx, token)
+		touched, err := access.SessionByToken(ctx, s, token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,23 +71,23 @@ func TestSessionRoundTrip(t *testing.T) {
 			touched.CreatedAt != created.CreatedAt {
 			t.Errorf("touched %+v, created %+v", touched, created)
 		}
-		if err := s.TouchSession(ctx, token, time.Time{}); err != nil {
+		if err := access.TouchSession(ctx, s, token, time.Time{}); err != nil {
 			t.Fatal(err)
 		}
-		if again, err := s.SessionByToken(ctx, token); err != nil || again.ExpiresAt != touched.ExpiresAt {
+		if again, err := access.SessionByToken(ctx, s, token); err != nil || again.ExpiresAt != touched.ExpiresAt {
 			t.Errorf("touch without expiry moved it: %+v, %v", again, err)
 		}
-		if err := s.TouchSession(ctx, "no such token", time.Time{}); !errors.Is(err, store.ErrNotFound) {
+		if err := access.TouchSession(ctx, s, "no such token", time.Time{}); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("TouchSession(unknown) error = %v, want ErrNotFound", err)
 		}
 
-		if err := s.DeleteSession(ctx, token); err != nil {
+		if err := access.DeleteSession(ctx, s, token); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.SessionByToken(ctx, s, token); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("after DeleteSession: %v, want ErrNotFound", err)
 		}
-		if err := s.DeleteSession(ctx, token); err != nil {
+		if err := access.DeleteSession(ctx, s, token); err != nil {
 			t.Errorf("second DeleteSession: %v", err)
 		}
 	})
@@ -96,16 +98,16 @@ func TestSessionErrors(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Member)
-		if _, _, err := s.CreateSession(ctx, store.Session{AccountID: 9999, ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, store.ErrConflict) {
+		if _, _, err := access.CreateSession(ctx, s, access.Session{AccountID: 9999, ExpiresAt: time.Now().Add(time.Hour)}); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("session of unknown account: %v, want ErrConflict", err)
 		}
 		for _, expires := range []time.Time{{}, time.Now().Add(-time.Second)} {
-			if _, _, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: expires}); err == nil {
+			if _, _, err := access.CreateSession(ctx, s, access.Session{AccountID: a.ID, ExpiresAt: expires}); err == nil {
 				t.Errorf("session expiring at %s: no error", expires)
 			}
 		}
 		token := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
-		if err := s.TouchSession(ctx, token, time.Now().Add(-time.Second)); err == nil {
+		if err := access.TouchSession(ctx, s, token, time.Now().Add(-time.Second)); err == nil {
 			t.Error("touch to a past expiry: no error")
 		}
 	})
@@ -119,17 +121,17 @@ func TestExpiredSession(t *testing.T) {
 		short := mustSession(t, s, a.ID, clk.Now().Add(50*time.Millisecond))
 		long := mustSession(t, s, a.ID, clk.Now().Add(time.Hour))
 		clk.Advance(100 * time.Millisecond)
-		if _, err := s.SessionByToken(ctx, short); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.SessionByToken(ctx, s, short); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired session: %v, want ErrNotFound", err)
 		}
-		if err := s.TouchSession(ctx, short, clk.Now().Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		if err := access.TouchSession(ctx, s, short, clk.Now().Add(time.Hour)); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("touching an expired session: %v, want ErrNotFound", err)
 		}
-		n, err := s.DeleteExpiredSessions(ctx, clk.Now())
+		n, err := access.DeleteExpiredSessions(ctx, s, clk.Now())
 		if err != nil || n != 1 {
 			t.Errorf("DeleteExpiredSessions = %d, %v; want 1", n, err)
 		}
-		if _, err := s.SessionByToken(ctx, long); err != nil {
+		if _, err := access.SessionByToken(ctx, s, long); err != nil {
 			t.Errorf("live session after cleanup: %v", err)
 		}
 		var rows int
@@ -184,19 +186,19 @@ func TestSignOutEverywhere(t *testing.T) {
 		expires := time.Now().Add(time.Hour)
 		adas := []string{mustSession(t, s, ada.ID, expires), mustSession(t, s, ada.ID, expires), mustSession(t, s, ada.ID, expires)}
 		graces := mustSession(t, s, grace.ID, expires)
-		n, err := s.DeleteSessionsOf(ctx, ada.ID)
+		n, err := access.DeleteSessionsOf(ctx, s, ada.ID)
 		if err != nil || n != 3 {
 			t.Fatalf("DeleteSessionsOf = %d, %v; want 3", n, err)
 		}
 		for _, token := range adas {
-			if _, err := s.SessionByToken(ctx, token); !errors.Is(err, store.ErrNotFound) {
+			if _, err := access.SessionByToken(ctx, s, token); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("Ada's session after sign-out everywhere: %v, want ErrNotFound", err)
 			}
 		}
-		if got, err := s.SessionByToken(ctx, graces); err != nil || got.AccountID != grace.ID {
+		if got, err := access.SessionByToken(ctx, s, graces); err != nil || got.AccountID != grace.ID {
 			t.Errorf("Grace's session: %+v, %v", got, err)
 		}
-		if n, err := s.DeleteSessionsOf(ctx, ada.ID); err != nil || n != 0 {
+		if n, err := access.DeleteSessionsOf(ctx, s, ada.ID); err != nil || n != 0 {
 			t.Errorf("second DeleteSessionsOf = %d, %v; want 0", n, err)
 		}
 	})
@@ -208,22 +210,22 @@ func TestSessionsOfAccount(t *testing.T) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Member)
 		other := mustAccount(t, s, "grace@example.com", store.Member)
-		if got, err := s.Sessions(ctx, a.ID); err != nil || got == nil || len(got) != 0 {
+		if got, err := access.Sessions(ctx, s, a.ID); err != nil || got == nil || len(got) != 0 {
 			t.Fatalf("Sessions without any: %#v, %v; want empty, not nil", got, err)
 		}
-		var want []store.Session // newest first
+		var want []access.Session // newest first
 		for _, agent := range []string{"first", "second", "third"} {
-			_, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: agent})
+			_, sess, err := access.CreateSession(ctx, s, access.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: agent})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want = append([]store.Session{sess}, want...)
+			want = append([]access.Session{sess}, want...)
 			clk.Advance(2 * time.Millisecond) // distinct creation times
 		}
 		mustSession(t, s, other.ID, clk.Now().Add(time.Hour))
 		mustSession(t, s, a.ID, clk.Now().Add(50*time.Millisecond))
 		clk.Advance(100 * time.Millisecond) // the last one has expired: not listed
-		got, err := s.Sessions(ctx, a.ID)
+		got, err := access.Sessions(ctx, s, a.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -245,7 +247,7 @@ func TestSignedInBy(t *testing.T) {
 	eachStoreAt(t, func(t *testing.T, s *store.Store, clk *clock) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Admin)
-		token, sess, err := s.CreateSession(ctx, store.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: "Firefox"})
+		token, sess, err := access.CreateSession(ctx, s, access.Session{AccountID: a.ID, ExpiresAt: clk.Now().Add(time.Hour), UserAgent: "Firefox"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -253,7 +255,7 @@ func TestSignedInBy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := s.SignedInBy(ctx, token)
+		in, err := access.SignedInBy(ctx, s, token)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,14 +263,14 @@ func TestSignedInBy(t *testing.T) {
 			t.Errorf("SignedInBy = %+v, want session %+v, account %+v, person %+v, no reports", in, sess, a, p)
 		}
 		mustPerson(t, s, "Report", "report@example.com", p.ID)
-		if in, err := s.SignedInBy(ctx, token); err != nil || !in.HasReports {
+		if in, err := access.SignedInBy(ctx, s, token); err != nil || !in.HasReports {
 			t.Errorf("with a report: HasReports %v, %v", in.HasReports, err)
 		}
-		if _, err := s.SignedInBy(ctx, token+"x"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.SignedInBy(ctx, s, token+"x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown token: %v, want ErrNotFound", err)
 		}
 		clk.Advance(time.Hour)
-		if _, err := s.SignedInBy(ctx, token); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.SignedInBy(ctx, s, token); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired session: %v, want ErrNotFound", err)
 		}
 	})

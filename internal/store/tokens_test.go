@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 func TestTokens(t *testing.T) {
@@ -16,61 +17,61 @@ func TestTokens(t *testing.T) {
 		ctx := context.Background()
 		a := mustAccount(t, s, "ada@example.com", store.Admin)
 		hour := clk.Now().Add(time.Hour)
-		for _, bad := range []store.Token{
-			{Name: "", Kind: store.PersonalToken, AccountID: a.ID, Scope: store.ReadScope, ExpiresAt: hour},
-			{Name: "x", Kind: store.PersonalToken, Scope: store.ReadScope, ExpiresAt: hour},
-			{Name: "x", Kind: store.ServiceToken, AccountID: a.ID, Scope: store.ReadScope, ExpiresAt: hour},
-			{Name: "x", Kind: store.ServiceToken, Scope: "admin", ExpiresAt: hour},
-			{Name: "x", Kind: store.ServiceToken, Scope: store.ReadScope, ExpiresAt: clk.Now()},
-			{Name: "x\u202e", Kind: store.ServiceToken, Scope: store.ReadScope, ExpiresAt: hour},
+		for _, bad := range []access.Token{
+			{Name: "", Kind: access.PersonalToken, AccountID: a.ID, Scope: access.ReadScope, ExpiresAt: hour},
+			{Name: "x", Kind: access.PersonalToken, Scope: access.ReadScope, ExpiresAt: hour},
+			{Name: "x", Kind: access.ServiceToken, AccountID: a.ID, Scope: access.ReadScope, ExpiresAt: hour},
+			{Name: "x", Kind: access.ServiceToken, Scope: "admin", ExpiresAt: hour},
+			{Name: "x", Kind: access.ServiceToken, Scope: access.ReadScope, ExpiresAt: clk.Now()},
+			{Name: "x\u202e", Kind: access.ServiceToken, Scope: access.ReadScope, ExpiresAt: hour},
 		} {
-			if _, _, err := s.CreateToken(ctx, bad); err == nil {
+			if _, _, err := access.CreateToken(ctx, s, bad); err == nil {
 				t.Errorf("token %+v was made", bad)
 			}
 		}
-		secret, tok, err := s.CreateToken(ctx, store.Token{Name: " laptop ", Kind: store.PersonalToken, AccountID: a.ID, Scope: store.ReadScope, CreatedBy: a.PersonID, ExpiresAt: hour})
+		secret, tok, err := access.CreateToken(ctx, s, access.Token{Name: " laptop ", Kind: access.PersonalToken, AccountID: a.ID, Scope: access.ReadScope, CreatedBy: a.PersonID, ExpiresAt: hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(secret, store.TokenPrefix) || len(secret) < len(store.TokenPrefix)+43 || tok.Name != "laptop" || tok.AccountID != a.ID {
+		if !strings.HasPrefix(secret, access.TokenPrefix) || len(secret) < len(access.TokenPrefix)+43 || tok.Name != "laptop" || tok.AccountID != a.ID {
 			t.Errorf("token %q, %+v", secret, tok)
 		}
-		svcSecret, svc, err := s.CreateToken(ctx, store.Token{Name: "HR sync", Kind: store.ServiceToken, Scope: store.WriteScope, CreatedBy: a.PersonID, ExpiresAt: hour})
+		svcSecret, svc, err := access.CreateToken(ctx, s, access.Token{Name: "HR sync", Kind: access.ServiceToken, Scope: access.WriteScope, CreatedBy: a.PersonID, ExpiresAt: hour})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := s.TokenBySecret(ctx, secret); err != nil || got.ID != tok.ID {
+		if got, err := access.TokenBySecret(ctx, s, secret); err != nil || got.ID != tok.ID {
 			t.Errorf("TokenBySecret = %+v, %v", got, err)
 		}
-		if _, err := s.TokenBySecret(ctx, secret+"x"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.TokenBySecret(ctx, s, secret+"x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("another secret: %v", err)
 		}
-		if err := s.TouchToken(ctx, tok.ID); err != nil {
+		if err := access.TouchToken(ctx, s, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if got, _ := s.Token(ctx, tok.ID); got.LastUsed.IsZero() {
+		if got, _ := access.TokenByID(ctx, s, tok.ID); got.LastUsed.IsZero() {
 			t.Error("last use not recorded")
 		}
-		if list, _ := s.Tokens(ctx, a.ID); len(list) != 1 || list[0].ID != tok.ID {
+		if list, _ := access.Tokens(ctx, s, a.ID); len(list) != 1 || list[0].ID != tok.ID {
 			t.Errorf("personal tokens %+v", list)
 		}
-		if list, _ := s.Tokens(ctx, 0); len(list) != 1 || list[0].ID != svc.ID {
+		if list, _ := access.Tokens(ctx, s, 0); len(list) != 1 || list[0].ID != svc.ID {
 			t.Errorf("service tokens %+v", list)
 		}
-		if err := s.RevokeToken(ctx, tok.ID); err != nil {
+		if err := access.RevokeToken(ctx, s, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RevokeToken(ctx, tok.ID); err != nil {
+		if err := access.RevokeToken(ctx, s, tok.ID); err != nil {
 			t.Errorf("revoking twice: %v", err)
 		}
-		if err := s.RevokeToken(ctx, 9999); !errors.Is(err, store.ErrNotFound) {
+		if err := access.RevokeToken(ctx, s, 9999); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("revoking no token: %v", err)
 		}
-		if _, err := s.TokenBySecret(ctx, secret); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.TokenBySecret(ctx, s, secret); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a revoked token: %v", err)
 		}
 		clk.Advance(time.Hour)
-		if _, err := s.TokenBySecret(ctx, svcSecret); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.TokenBySecret(ctx, s, svcSecret); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("an expired token: %v", err)
 		}
 	})

@@ -10,13 +10,14 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // errPasswordsOff answers what sets a password where passwords are turned off.
 var errPasswordsOff = web.Errorf(http.StatusForbidden, "Passwords are turned off here: everyone signs in with their company account.")
 
 type accountData struct {
-	Sessions []store.Session
+	Sessions []access.Session
 	Errors   map[string]string
 }
 
@@ -26,7 +27,7 @@ func AccountPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 }
 
 func showAccount(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, errs map[string]string) error {
-	sessions, err := srv.Store().Sessions(r.Context(), v.Account.ID)
+	sessions, err := access.Sessions(r.Context(), srv.Store(), v.Account.ID)
 	if err != nil {
 		return err
 	}
@@ -76,11 +77,11 @@ func ChangePassword(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 	}
 	var token string
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.SetPassword(ctx, v.Account.ID, hash); err != nil {
+		if err := access.SetPassword(ctx, tx, v.Account.ID, hash); err != nil {
 			return err
 		}
 		// Other browsers signed in with the old password are signed out.
-		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
+		if _, err := access.DeleteSessionsOf(ctx, tx, v.Account.ID); err != nil {
 			return err
 		}
 		if token, err = srv.NewSession(tx, r, v.Account, v.SignedInWith); err != nil {
@@ -102,7 +103,7 @@ func SignOutEverywhere(srv *web.Server, w http.ResponseWriter, r *http.Request, 
 	ctx := r.Context()
 	var token string
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
+		if _, err := access.DeleteSessionsOf(ctx, tx, v.Account.ID); err != nil {
 			return err
 		}
 		var err error

@@ -10,6 +10,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Sign-in links are one-time links: the first admin's setup link printed by serve, and the
@@ -37,7 +38,7 @@ func SetupPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 	}
 	d := setupData{Setup: link.Purpose == store.SetupLink}
 	if d.Setup {
-		if n, err := srv.Store().CountAccounts(r.Context()); err != nil {
+		if n, err := access.CountAccounts(r.Context(), srv.Store()); err != nil {
 			return err
 		} else if n > 0 {
 			return errLinkUsed
@@ -59,7 +60,7 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	ctx := r.Context()
 	d := setupData{Name: strings.TrimSpace(r.PostFormValue("name")), Email: strings.TrimSpace(r.PostFormValue("email")), Errors: map[string]string{}}
 	password := r.PostFormValue("password")
-	var acct store.Account
+	var acct access.Account
 	var token string
 	var twoFactor bool
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
@@ -75,7 +76,7 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		if twoFactor, err = hasTwoFactor(ctx, tx, acct.ID); err != nil || twoFactor {
 			return err
 		}
-		token, err = srv.NewSession(tx, r, acct, store.SignedInWithPassword)
+		token, err = srv.NewSession(tx, r, acct, access.SignedInWithPassword)
 		return err
 	})
 	switch {
@@ -108,23 +109,23 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 // the first admin's, with their account, for a setup link; the person's for a sign-in link,
 // creating their account if they have none. v is who is signed in, if anyone; d is the form,
 // whose errors roll tx back.
-func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer, password string, d *setupData) (store.Account, error) {
+func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer, password string, d *setupData) (access.Account, error) {
 	ctx := r.Context()
 	link, err := tx.UseLink(ctx, r.PathValue("token"))
 	if err != nil {
-		return store.Account{}, err
+		return access.Account{}, err
 	}
 	d.Setup = link.Purpose == store.SetupLink
 	if !d.Setup && !policy.PasswordsAllowed(srv.Settings()) {
-		return store.Account{}, errPasswordsOff
+		return access.Account{}, errPasswordsOff
 	}
 	if d.Setup {
 		// Every start of serve with no account yet prints a setup link; once one has made
 		// the first admin, the others are worth nothing.
-		if n, err := tx.CountAccounts(ctx); err != nil {
-			return store.Account{}, err
+		if n, err := access.CountAccounts(ctx, tx); err != nil {
+			return access.Account{}, err
 		} else if n > 0 {
-			return store.Account{}, store.ErrNotFound
+			return access.Account{}, store.ErrNotFound
 		}
 		if d.Name == "" {
 			d.Errors["name"] = "Give your name."
@@ -135,9 +136,9 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer
 			d.Errors["email"] = "Give your work email address."
 		}
 	} else if d.Person, err = tx.Person(ctx, link.PersonID); err != nil {
-		return store.Account{}, err
+		return access.Account{}, err
 	} else if d.Person.Status != store.Active {
-		return store.Account{}, store.ErrNotFound // someone who has left: the link is void
+		return access.Account{}, store.ErrNotFound // someone who has left: the link is void
 	}
 	name, email := d.Name, d.Email
 	if !d.Setup {
@@ -149,20 +150,20 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer
 		d.Errors["confirm"] = "The two passwords are not the same."
 	}
 	if len(d.Errors) > 0 {
-		return store.Account{}, web.ErrInvalid // rolls back, so the link stays unused
+		return access.Account{}, web.ErrInvalid // rolls back, so the link stays unused
 	}
 	hash, err := srv.HashPassword(r, password)
 	if err != nil {
-		return store.Account{}, err
+		return access.Account{}, err
 	}
 	if d.Setup {
 		p, err := tx.CreatePerson(ctx, store.Person{Name: d.Name, Email: d.Email, StartDate: srv.Now()})
 		if err != nil {
-			return store.Account{}, err
+			return access.Account{}, err
 		}
-		acct, err := tx.CreateAccount(ctx, p.ID, hash, store.Admin)
+		acct, err := access.CreateAccount(ctx, tx, p.ID, hash, store.Admin)
 		if err != nil {
-			return store.Account{}, err
+			return access.Account{}, err
 		}
 		return acct, srv.Audit(tx, r, &policy.Viewer{Person: p}, "account.create", p.ID, "first admin, from the setup link")
 	}
@@ -171,22 +172,22 @@ func useLink(srv *web.Server, tx *store.Store, r *http.Request, v *policy.Viewer
 	if v != nil && v.Person.ID != d.Person.ID {
 		actor, how = v, "from a sign-in link, used by "+v.Person.Email
 	}
-	acct, err := tx.AccountOfPerson(ctx, link.PersonID)
+	acct, err := access.AccountOfPerson(ctx, tx, link.PersonID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if acct, err = tx.CreateAccount(ctx, link.PersonID, hash, link.Role); err != nil {
-			return store.Account{}, err
+		if acct, err = access.CreateAccount(ctx, tx, link.PersonID, hash, link.Role); err != nil {
+			return access.Account{}, err
 		}
 		return acct, srv.Audit(tx, r, actor, "account.create", d.Person.ID, how)
 	case err != nil:
-		return store.Account{}, err
+		return access.Account{}, err
 	}
-	if err := tx.SetPassword(ctx, acct.ID, hash); err != nil {
-		return store.Account{}, err
+	if err := access.SetPassword(ctx, tx, acct.ID, hash); err != nil {
+		return access.Account{}, err
 	}
 	// A new password ends every session the old one opened.
-	if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
-		return store.Account{}, err
+	if _, err := access.DeleteSessionsOf(ctx, tx, acct.ID); err != nil {
+		return access.Account{}, err
 	}
 	return acct, srv.Audit(tx, r, actor, "password.reset", d.Person.ID, how)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 type loginData struct {
@@ -66,7 +67,7 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	if problem := store.TextProblem(email, store.MaxEmail); problem != "" {
 		return again(http.StatusBadRequest, "The email address "+problem+".")
 	}
-	acct, err := s.AccountByEmail(ctx, email)
+	acct, err := access.AccountByEmail(ctx, s, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -112,16 +113,16 @@ func Login(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
 		if rehash != "" {
-			if err := tx.SetPassword(ctx, acct.ID, rehash); err != nil {
+			if err := access.SetPassword(ctx, tx, acct.ID, rehash); err != nil {
 				return err
 			}
 		}
 		if twoFactor {
 			// The password is right; the session waits for the second factor.
-			token, err = tx.CreateLoginChallenge(ctx, store.LoginChallenge{AccountID: acct.ID, Next: next, ExpiresAt: srv.Now().Add(challengeTTL)})
+			token, err = access.CreateLoginChallenge(ctx, tx, access.LoginChallenge{AccountID: acct.ID, Next: next, ExpiresAt: srv.Now().Add(challengeTTL)})
 			return err
 		}
-		if token, err = srv.NewSession(tx, r, acct, store.SignedInWithPassword); err != nil {
+		if token, err = srv.NewSession(tx, r, acct, access.SignedInWithPassword); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, &policy.Viewer{Person: store.Person{ID: acct.PersonID}}, "login", acct.PersonID, "")
@@ -148,7 +149,7 @@ const challengeTTL = 5 * time.Minute
 
 // hasTwoFactor reports whether the account signs in with a second factor.
 func hasTwoFactor(ctx context.Context, s *store.Store, accountID int64) (bool, error) {
-	t, err := s.TOTPOf(ctx, accountID)
+	t, err := access.TOTPOf(ctx, s, accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
@@ -163,25 +164,25 @@ type codeData struct {
 var errChallengeGone = web.Errorf(http.StatusUnauthorized, "This sign-in has taken too long or is finished already. Sign in again.")
 
 // challenge is the sign-in waiting for this browser's second factor, with its token.
-func challenge(srv *web.Server, r *http.Request) (store.LoginChallenge, store.Account, string, error) {
+func challenge(srv *web.Server, r *http.Request) (access.LoginChallenge, access.Account, string, error) {
 	c, err := r.Cookie(srv.CookieName(r, challengeCookie))
 	if err != nil || c.Value == "" {
-		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+		return access.LoginChallenge{}, access.Account{}, "", errChallengeGone
 	}
 	ctx := r.Context()
-	ch, err := srv.Store().LoginChallengeByToken(ctx, c.Value)
+	ch, err := access.LoginChallengeByToken(ctx, srv.Store(), c.Value)
 	if errors.Is(err, store.ErrNotFound) {
-		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+		return access.LoginChallenge{}, access.Account{}, "", errChallengeGone
 	}
 	if err != nil {
-		return store.LoginChallenge{}, store.Account{}, "", err
+		return access.LoginChallenge{}, access.Account{}, "", err
 	}
-	acct, err := srv.Store().Account(ctx, ch.AccountID)
+	acct, err := access.AccountByID(ctx, srv.Store(), ch.AccountID)
 	if err != nil {
-		return store.LoginChallenge{}, store.Account{}, "", err
+		return access.LoginChallenge{}, access.Account{}, "", err
 	}
 	if acct.Status != store.Active {
-		return store.LoginChallenge{}, store.Account{}, "", errChallengeGone
+		return access.LoginChallenge{}, access.Account{}, "", errChallengeGone
 	}
 	return ch, acct, c.Value, nil
 }
@@ -228,7 +229,7 @@ func LoginCode(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		if err != nil {
 			return err
 		}
-		if err := tx.UseLoginChallenge(ctx, token); err != nil {
+		if err := access.UseLoginChallenge(ctx, tx, token); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				return errChallengeGone // used by another request at the same moment
 			}
@@ -266,7 +267,7 @@ func waitText(d time.Duration) string {
 func Logout(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteSession(ctx, v.Session); err != nil {
+		if err := access.DeleteSession(ctx, tx, v.Session); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "logout", v.Person.ID, "")

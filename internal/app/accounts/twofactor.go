@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Two-factor sign-in for password accounts: an authenticator app's codes (TOTP), with
@@ -26,18 +27,18 @@ var errWrongCode = errors.New("wrong two-factor code")
 // checkSecondFactor checks a code typed for the account, through tx, and uses it up: a
 // recovery code once, an authenticator code once in its window. It returns how a session it
 // opens was signed in, or errWrongCode.
-func checkSecondFactor(ctx context.Context, tx *store.Store, now time.Time, accountID int64, typed string) (store.SignInMethod, error) {
+func checkSecondFactor(ctx context.Context, tx *store.Store, now time.Time, accountID int64, typed string) (access.SignInMethod, error) {
 	if auth.LooksLikeRecoveryCode(typed) {
-		ok, err := tx.UseRecoveryCode(ctx, accountID, auth.NormalRecoveryCode(typed))
+		ok, err := access.UseRecoveryCode(ctx, tx, accountID, auth.NormalRecoveryCode(typed))
 		if err != nil {
 			return "", err
 		}
 		if !ok {
 			return "", errWrongCode
 		}
-		return store.SignedInWithRecoveryCode, nil
+		return access.SignedInWithRecoveryCode, nil
 	}
-	t, err := tx.TOTPOf(ctx, accountID)
+	t, err := access.TOTPOf(ctx, tx, accountID)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", errWrongCode
 	}
@@ -48,12 +49,12 @@ func checkSecondFactor(ctx context.Context, tx *store.Store, now time.Time, acco
 	if !ok || !t.Enabled() {
 		return "", errWrongCode
 	}
-	if fresh, err := tx.UseTOTPStep(ctx, accountID, step); err != nil {
+	if fresh, err := access.UseTOTPStep(ctx, tx, accountID, step); err != nil {
 		return "", err
 	} else if !fresh {
 		return "", errWrongCode // replayed: this code, or a later one, was used already
 	}
-	return store.SignedInWithTOTP, nil
+	return access.SignedInWithTOTP, nil
 }
 
 type twoFactorData struct {
@@ -77,7 +78,7 @@ func TwoFactorPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *p
 func showTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, d twoFactorData) error {
 	ctx := r.Context()
 	s := srv.Store()
-	t, err := s.TOTPOf(ctx, v.Account.ID)
+	t, err := access.TOTPOf(ctx, s, v.Account.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -91,7 +92,7 @@ func showTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *p
 		}
 	}
 	if d.Enabled {
-		if d.CodesLeft, err = s.RecoveryCodesLeft(ctx, v.Account.ID); err != nil {
+		if d.CodesLeft, err = access.RecoveryCodesLeft(ctx, s, v.Account.ID); err != nil {
 			return err
 		}
 	}
@@ -113,7 +114,7 @@ func StartTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 	if err != nil {
 		return err
 	}
-	err = srv.Store().StartTOTP(r.Context(), v.Account.ID, key.Secret)
+	err = access.StartTOTP(r.Context(), srv.Store(), v.Account.ID, key.Secret)
 	if err != nil && !errors.Is(err, store.ErrConflict) { // on already: the page says so
 		return err
 	}
@@ -127,7 +128,7 @@ func StartTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 func ConfirmTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	s := srv.Store()
-	t, err := s.TOTPOf(ctx, v.Account.ID)
+	t, err := access.TOTPOf(ctx, s, v.Account.ID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Enabled()) {
 		http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
 		return nil
@@ -147,13 +148,13 @@ func ConfirmTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v
 	codes := auth.NewRecoveryCodes()
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.ConfirmTOTP(ctx, v.Account.ID, step, codes); err != nil {
+		if err := access.ConfirmTOTP(ctx, tx, v.Account.ID, step, codes); err != nil {
 			return err
 		}
-		if _, err := tx.DeleteSessionsOf(ctx, v.Account.ID); err != nil {
+		if _, err := access.DeleteSessionsOf(ctx, tx, v.Account.ID); err != nil {
 			return err
 		}
-		if token, err = srv.NewSession(tx, r, v.Account, store.SignedInWithTOTP); err != nil {
+		if token, err = srv.NewSession(tx, r, v.Account, access.SignedInWithTOTP); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "two-factor.on", v.Person.ID, "")
@@ -162,7 +163,7 @@ func ConfirmTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v
 		return err
 	}
 	srv.SetCookie(w, r, web.SessionCookie, token)
-	v.SignedInWith = store.SignedInWithTOTP
+	v.SignedInWith = access.SignedInWithTOTP
 	return showTwoFactor(srv, w, r, v, http.StatusOK, twoFactorData{Codes: codes})
 }
 
@@ -203,7 +204,7 @@ func NewRecoveryCodes(srv *web.Server, w http.ResponseWriter, r *http.Request, v
 	ctx := r.Context()
 	codes := auth.NewRecoveryCodes()
 	ok, err := codeChecked(srv, w, r, v, func(tx *store.Store) error {
-		if err := tx.ReplaceRecoveryCodes(ctx, v.Account.ID, codes); err != nil {
+		if err := access.ReplaceRecoveryCodes(ctx, tx, v.Account.ID, codes); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "two-factor.recovery-codes", v.Person.ID, "")
@@ -222,7 +223,7 @@ func TurnOffTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v
 	}
 	ctx := r.Context()
 	ok, err := codeChecked(srv, w, r, v, func(tx *store.Store) error {
-		if removed, err := tx.DeleteTOTP(ctx, v.Account.ID); err != nil {
+		if removed, err := access.DeleteTOTP(ctx, tx, v.Account.ID); err != nil {
 			return err
 		} else if !removed {
 			return errWrongCode
@@ -246,14 +247,14 @@ func ResetTwoFactor(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 		if err != nil {
 			return err
 		}
-		acct, err := tx.AccountOfPerson(ctx, id)
+		acct, err := access.AccountOfPerson(ctx, tx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return web.Errorf(http.StatusBadRequest, p.Name+" has no account, so no two-factor sign-in to reset.")
 		}
 		if err != nil {
 			return err
 		}
-		if removed, err := tx.DeleteTOTP(ctx, acct.ID); err != nil {
+		if removed, err := access.DeleteTOTP(ctx, tx, acct.ID); err != nil {
 			return err
 		} else if !removed {
 			return web.Errorf(http.StatusBadRequest, p.Name+" has not turned two-factor sign-in on: there is nothing to reset.")

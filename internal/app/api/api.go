@@ -21,6 +21,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Handler serves an API request the route's rule and the token's scope allowed; v is whom
@@ -126,42 +127,42 @@ func matches(header, etag string) bool {
 
 // Authenticate returns whom the request's token acts as, and the token; a request without
 // one, or with one that is unknown, expired or revoked, is a 401 problem.
-func Authenticate(srv *web.Server, r *http.Request) (*policy.Viewer, store.Token, error) {
+func Authenticate(srv *web.Server, r *http.Request) (*policy.Viewer, access.Token, error) {
 	h := r.Header.Get("Authorization")
 	scheme, secret, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(strings.TrimSpace(secret), store.TokenPrefix) {
-		return nil, store.Token{}, Errorf(http.StatusUnauthorized, "Send an API token as 'Authorization: Bearer rungs_...'. Make one on your account's token page.")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(strings.TrimSpace(secret), access.TokenPrefix) {
+		return nil, access.Token{}, Errorf(http.StatusUnauthorized, "Send an API token as 'Authorization: Bearer rungs_...'. Make one on your account's token page.")
 	}
 	ctx := r.Context()
 	s := srv.Store()
-	tok, err := s.TokenBySecret(ctx, strings.TrimSpace(secret))
+	tok, err := access.TokenBySecret(ctx, s, strings.TrimSpace(secret))
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, store.Token{}, Errorf(http.StatusUnauthorized, "This token is unknown, has expired or was revoked.")
+		return nil, access.Token{}, Errorf(http.StatusUnauthorized, "This token is unknown, has expired or was revoked.")
 	}
 	if err != nil {
-		return nil, store.Token{}, err
+		return nil, access.Token{}, err
 	}
-	if tok.Kind == store.ServiceToken {
+	if tok.Kind == access.ServiceToken {
 		// A service token is the people team's, with no person of its own.
-		return &policy.Viewer{Account: store.Account{Role: store.Admin, Status: store.Active}, Person: store.Person{Name: tok.Name}, SignedInWith: store.SignedInWithToken}, tok, nil
+		return &policy.Viewer{Account: access.Account{Role: store.Admin, Status: store.Active}, Person: store.Person{Name: tok.Name}, SignedInWith: access.SignedInWithToken}, tok, nil
 	}
-	acct, err := s.Account(ctx, tok.AccountID)
+	acct, err := access.AccountByID(ctx, s, tok.AccountID)
 	if err != nil {
-		return nil, store.Token{}, err
+		return nil, access.Token{}, err
 	}
 	if acct.Status != store.Active {
 		// Someone who has left keeps no access, whatever tokens they made.
-		return nil, store.Token{}, Errorf(http.StatusUnauthorized, "This token's owner has left.")
+		return nil, access.Token{}, Errorf(http.StatusUnauthorized, "This token's owner has left.")
 	}
 	p, err := s.Person(ctx, acct.PersonID)
 	if err != nil {
-		return nil, store.Token{}, err
+		return nil, access.Token{}, err
 	}
 	manager, err := s.HasReports(ctx, p.ID)
 	if err != nil {
-		return nil, store.Token{}, err
+		return nil, access.Token{}, err
 	}
-	return &policy.Viewer{Account: acct, Person: p, Manager: manager, SignedInWith: store.SignedInWithToken}, tok, nil
+	return &policy.Viewer{Account: acct, Person: p, Manager: manager, SignedInWith: access.SignedInWithToken}, tok, nil
 }
 
 // touchEvery limits how often a token's last use is written, as for sessions.
@@ -170,13 +171,13 @@ const touchEvery = time.Minute
 // Used records a use of the token in the audit log (every one: an integration's reads are
 // reads of people's records like any other; the store writes those of requests that arrive
 // together in one commit), and now and then as its last use.
-func Used(srv *web.Server, r *http.Request, v *policy.Viewer, tok store.Token, subject int64) error {
+func Used(srv *web.Server, r *http.Request, v *policy.Viewer, tok access.Token, subject int64) error {
 	detail := "token " + strconv.FormatInt(tok.ID, 10) + " (" + tok.Name + "): " + r.Method + " " + r.URL.Path
 	if err := srv.Audit(srv.Store(), r, v, "api", subject, web.Truncate(detail, 300)); err != nil {
 		return err
 	}
 	if srv.Now().Sub(tok.LastUsed) >= touchEvery {
-		return srv.Store().TouchToken(r.Context(), tok.ID)
+		return access.TouchToken(r.Context(), srv.Store(), tok.ID)
 	}
 	return nil
 }

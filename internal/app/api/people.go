@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Person is a person as the API shows them.
@@ -372,8 +373,8 @@ func updatePerson(srv *web.Server, r *http.Request, v *policy.Viewer, id int64, 
 		}
 		if before.Status == store.Active && after.Status == store.Left {
 			// Someone who leaves is signed out at once, as from the person's page.
-			if acct, err := tx.AccountOfPerson(ctx, id); err == nil {
-				if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
+			if acct, err := access.AccountOfPerson(ctx, tx, id); err == nil {
+				if _, err := access.DeleteSessionsOf(ctx, tx, acct.ID); err != nil {
 					return err
 				}
 			} else if !errors.Is(err, store.ErrNotFound) {

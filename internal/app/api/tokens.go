@@ -10,14 +10,15 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // The pages where people make and revoke API tokens: their own personal tokens, and for the
 // people team the service tokens other systems use.
 
 type tokensData struct {
-	Personal []store.Token
-	Service  []store.Token // for admins only
+	Personal []access.Token
+	Service  []access.Token // for admins only
 	Admin    bool
 	New      string // a token just made, shown once
 	NewName  string
@@ -46,12 +47,12 @@ func TokensPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 func showTokens(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, d tokensData) error {
 	ctx := r.Context()
 	var err error
-	if d.Personal, err = srv.Store().Tokens(ctx, v.Account.ID); err != nil {
+	if d.Personal, err = access.Tokens(ctx, srv.Store(), v.Account.ID); err != nil {
 		return err
 	}
 	d.Admin = policy.MayManageServiceTokens(v)
 	if d.Admin {
-		if d.Service, err = srv.Store().Tokens(ctx, 0); err != nil {
+		if d.Service, err = access.Tokens(ctx, srv.Store(), 0); err != nil {
 			return err
 		}
 	}
@@ -64,19 +65,19 @@ func showTokens(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 func CreateToken(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	f := tokenForm{Name: strings.TrimSpace(r.PostFormValue("name")), Scope: r.PostFormValue("scope"), Kind: r.PostFormValue("kind"), Days: strings.TrimSpace(r.PostFormValue("days"))}
 	errs := map[string]string{}
-	t := store.Token{Name: f.Name, Scope: store.TokenScope(f.Scope), Kind: store.TokenKind(f.Kind), CreatedBy: v.Person.ID}
+	t := access.Token{Name: f.Name, Scope: access.TokenScope(f.Scope), Kind: access.TokenKind(f.Kind), CreatedBy: v.Person.ID}
 	if f.Name == "" {
 		errs["name"] = "Give the token a name that says where it is used, such as \"HR sync\"."
-	} else if p := store.TextProblem(f.Name, store.MaxTokenName); p != "" {
+	} else if p := store.TextProblem(f.Name, access.MaxTokenName); p != "" {
 		errs["name"] = "The name " + p + "."
 	}
-	if t.Scope != store.ReadScope && t.Scope != store.WriteScope {
+	if t.Scope != access.ReadScope && t.Scope != access.WriteScope {
 		errs["scope"] = "Choose read or write."
 	}
 	switch t.Kind {
-	case store.PersonalToken:
+	case access.PersonalToken:
 		t.AccountID = v.Account.ID
-	case store.ServiceToken:
+	case access.ServiceToken:
 		if !policy.MayManageServiceTokens(v) {
 			errs["kind"] = "Only the people team makes service tokens."
 		}
@@ -94,9 +95,9 @@ func CreateToken(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	ctx := r.Context()
 	var secret string
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		var created store.Token
+		var created access.Token
 		var err error
-		if secret, created, err = tx.CreateToken(ctx, t); err != nil {
+		if secret, created, err = access.CreateToken(ctx, tx, t); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "token.create", v.Person.ID, "token "+strconv.FormatInt(created.ID, 10)+" ("+created.Name+"): "+string(created.Kind)+", "+string(created.Scope))
@@ -116,14 +117,14 @@ func RevokeToken(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	}
 	ctx := r.Context()
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		t, err := tx.Token(ctx, id)
+		t, err := access.TokenByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		if !policy.MayRevokeToken(v, t.Kind, t.AccountID) {
 			return store.ErrNotFound // someone else's: as if there were none
 		}
-		if err := tx.RevokeToken(ctx, id); err != nil {
+		if err := access.RevokeToken(ctx, tx, id); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "token.revoke", v.Person.ID, "token "+strconv.FormatInt(id, 10)+" ("+t.Name+")")

@@ -14,6 +14,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 type peopleData struct {
@@ -346,8 +347,8 @@ func Update(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		}
 		if before.Status == store.Active && after.Status == store.Left {
 			// Someone who leaves is signed out at once, not when their session runs out.
-			if acct, err := tx.AccountOfPerson(ctx, id); err == nil {
-				if _, err := tx.DeleteSessionsOf(ctx, acct.ID); err != nil {
+			if acct, err := access.AccountOfPerson(ctx, tx, id); err == nil {
+				if _, err := access.DeleteSessionsOf(ctx, tx, acct.ID); err != nil {
 					return err
 				}
 			} else if !errors.Is(err, store.ErrNotFound) {

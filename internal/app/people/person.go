@@ -11,6 +11,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 type personData struct {
@@ -19,7 +20,7 @@ type personData struct {
 	Chain    []store.Person // managers, nearest first
 	Reports  []store.Person
 	Timeline []timelineEntry
-	Account  *store.Account
+	Account  *access.Account
 	// TwoFactor is true when the account signs in with a second factor, which an admin can
 	// reset.
 	TwoFactor bool
@@ -132,9 +133,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return err
 	}
 	if d.Admin {
-		if acct, err := s.AccountOfPerson(ctx, id); err == nil {
+		if acct, err := access.AccountOfPerson(ctx, s, id); err == nil {
 			d.Account = &acct
-			if t, err := s.TOTPOf(ctx, acct.ID); err == nil {
+			if t, err := access.TOTPOf(ctx, s, acct.ID); err == nil {
 				d.TwoFactor = t.Enabled()
 			} else if !errors.Is(err, store.ErrNotFound) {
 				return err

@@ -7,18 +7,19 @@ import (
 	"context"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Viewer is the person signed in, or nil for nobody.
 type Viewer struct {
-	Account store.Account
+	Account access.Account
 	Person  store.Person
 	// Manager is true when someone reports to them directly.
 	Manager bool
 	// Session is the session's cookie value, kept to derive the CSRF token and to sign out.
 	Session string
 	// SignedInWith is how the session was opened.
-	SignedInWith store.SignInMethod
+	SignedInWith access.SignInMethod
 }
 
 // Admin reports whether the viewer is on the people team.
@@ -151,8 +152,8 @@ func MayTurnOffSecondFactor(set Settings, v *Viewer) bool {
 
 // ScopeAllows reports whether an API token of scope may use a route: a read token only
 // routes that change nothing, a write token any (within what its holder may do).
-func ScopeAllows(scope store.TokenScope, changes bool) bool {
-	return scope == store.WriteScope || (scope == store.ReadScope && !changes)
+func ScopeAllows(scope access.TokenScope, changes bool) bool {
+	return scope == access.WriteScope || (scope == access.ReadScope && !changes)
 }
 
 // MayManageServiceTokens reports whether v may make and revoke service tokens, which act
@@ -161,8 +162,8 @@ func MayManageServiceTokens(v *Viewer) bool { return v.Admin() }
 
 // MayRevokeToken reports whether v may revoke a token of kind, of account (0 for a service
 // token): their own personal token, or a service token for the people team.
-func MayRevokeToken(v *Viewer, kind store.TokenKind, account int64) bool {
-	if kind == store.ServiceToken {
+func MayRevokeToken(v *Viewer, kind access.TokenKind, account int64) bool {
+	if kind == access.ServiceToken {
 		return MayManageServiceTokens(v)
 	}
 	return account == v.Account.ID

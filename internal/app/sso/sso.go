@@ -22,6 +22,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Path is where a sign-in through the provider starts; CallbackPath is where the provider
@@ -102,9 +103,10 @@ func (c *Client) Start(srv *web.Server, w http.ResponseWriter, r *http.Request, 
 		return web.Errorf(http.StatusBadGateway, "The company sign-in cannot be reached just now. Try again in a moment.")
 	}
 	nonce, verifier := oauth2.GenerateVerifier(), oauth2.GenerateVerifier()
-	state, err := srv.Store().CreateOIDCLogin(ctx, store.OIDCLogin{
+	state, err := access.CreateOIDCLogin(ctx, srv.Store(), access.OIDCLogin{
 		Nonce: nonce, Verifier: verifier, Next: web.SafeNext(r.URL.Query().Get("next")), ExpiresAt: srv.Now().Add(loginTTL),
 	})
+
 	if err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func (c *Client) Callback(srv *web.Server, w http.ResponseWriter, r *http.Reques
 		return errStale
 	}
 	srv.ClearCookie(w, r, stateCookie)
-	login, err := srv.Store().UseOIDCLogin(ctx, state)
+	login, err := access.UseOIDCLogin(ctx, srv.Store(), state)
 	if errors.Is(err, store.ErrNotFound) {
 		return errStale
 	}
@@ -242,13 +244,13 @@ func (c *Client) signIn(srv *web.Server, w http.ResponseWriter, r *http.Request,
 	var token string
 	err = s.WithTx(ctx, func(tx *store.Store) error {
 		actor := &policy.Viewer{Person: person}
-		acct, err := tx.AccountOfPerson(ctx, person.ID)
+		acct, err := access.AccountOfPerson(ctx, tx, person.ID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			if !mapped {
 				role = store.Member
 			}
-			if acct, err = tx.CreateAccount(ctx, person.ID, auth.NoPassword, role); err != nil {
+			if acct, err = access.CreateAccount(ctx, tx, person.ID, auth.NoPassword, role); err != nil {
 				return err
 			}
 			if err := srv.Audit(tx, r, actor, "account.create", person.ID, "from the identity provider, as "+string(role)); err != nil {
@@ -257,7 +259,7 @@ func (c *Client) signIn(srv *web.Server, w http.ResponseWriter, r *http.Request,
 		case err != nil:
 			return err
 		case mapped && acct.Role != role:
-			if err := tx.SetRole(ctx, acct.ID, role); err != nil {
+			if err := access.SetRole(ctx, tx, acct.ID, role); err != nil {
 				return err
 			}
 			acct.Role = role
@@ -265,23 +267,23 @@ func (c *Client) signIn(srv *web.Server, w http.ResponseWriter, r *http.Request,
 				return err
 			}
 		}
-		linked, err := tx.OIDCSubject(ctx, acct.ID)
+		linked, err := access.OIDCSubject(ctx, tx, acct.ID)
 		if err != nil {
 			return err
 		}
 		switch {
 		case linked == "":
-			if err := tx.SetOIDCSubject(ctx, acct.ID, subject); err != nil {
+			if err := access.SetOIDCSubject(ctx, tx, acct.ID, subject); err != nil {
 				return err
 			}
 		case linked != subject:
 			// The provider gave this email to someone else than the one who used it before.
 			return refused("This rungs account belongs to another identity at the company sign-in. Ask the people team.")
 		}
-		if token, err = srv.NewSession(tx, r, acct, store.SignedInWithOIDC); err != nil {
+		if token, err = srv.NewSession(tx, r, acct, access.SignedInWithOIDC); err != nil {
 			return err
 		}
-		return srv.Audit(tx, r, actor, "login", person.ID, string(store.SignedInWithOIDC))
+		return srv.Audit(tx, r, actor, "login", person.ID, string(access.SignedInWithOIDC))
 	})
 	if err != nil {
 		return err

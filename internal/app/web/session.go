@@ -7,6 +7,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 )
 
 // Cookie names. Over TLS the __Host- prefix makes the browser refuse a cookie set by another
@@ -37,7 +38,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 	}
 	ctx := r.Context()
 	s := srv.cfg.Store
-	in, err := s.SignedInBy(ctx, c.Value)
+	in, err := access.SignedInBy(ctx, s, c.Value)
 	if errors.Is(err, store.ErrNotFound) {
 		srv.ClearCookie(w, r, SessionCookie)
 		return nil, nil
@@ -48,7 +49,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 	sess, acct, p := in.Session, in.Account, in.Person
 	if acct.Status != store.Active {
 		// Someone who has left keeps no access, whatever sessions they had.
-		_, err := s.DeleteSessionsOf(ctx, acct.ID)
+		_, err := access.DeleteSessionsOf(ctx, s, acct.ID)
 		srv.ClearCookie(w, r, SessionCookie)
 		return nil, err
 	}
@@ -57,9 +58,9 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 		// Use keeps a session open, but never past SessionMaxAge from the sign-in.
 		until := srv.sessionEnd(sess.CreatedAt, now)
 		if until.After(now) {
-			err = s.TouchSession(ctx, c.Value, until)
+			err = access.TouchSession(ctx, s, c.Value, until)
 		} else {
-			err = s.DeleteSession(ctx, c.Value)
+			err = access.DeleteSession(ctx, s, c.Value)
 		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
@@ -76,20 +77,21 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 // token, for the caller to set as the cookie once tx is committed. It ends the session the
 // browser had: a session id is never carried across a login, so one planted before it is
 // worthless after.
-func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct store.Account, method store.SignInMethod) (string, error) {
+func (srv *Server) NewSession(tx *store.Store, r *http.Request, acct access.Account, method access.SignInMethod) (string, error) {
 	if c, err := r.Cookie(srv.CookieName(r, SessionCookie)); err == nil && c.Value != "" {
-		if err := tx.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := access.DeleteSession(r.Context(), tx, c.Value); err != nil {
 			return "", err
 		}
 	}
 	now := srv.cfg.Now()
-	token, _, err := tx.CreateSession(r.Context(), store.Session{
+	token, _, err := access.CreateSession(r.Context(), tx, access.Session{
 		AccountID: acct.ID,
 		ExpiresAt: srv.sessionEnd(now, now),
 		UserAgent: Truncate(r.UserAgent(), 200),
 		Address:   srv.ClientAddress(r),
 		Method:    method,
 	})
+
 	return token, err
 }
 
