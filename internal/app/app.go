@@ -67,6 +67,10 @@ func (a *App) SetFramework(f *ladder.Framework) { a.srv.SetFramework(f) }
 // Framework returns the framework in use.
 func (a *App) Framework() *ladder.Framework { return a.srv.Framework() }
 
+// StopJobs waits until ctx ends for work running in the background (a web import), then
+// cancels what still runs, and returns when all of it has stopped.
+func (a *App) StopJobs(ctx context.Context) error { return a.srv.StopJobs(ctx) }
+
 // Hasher is the pool the app hashes and checks passwords in.
 func (a *App) Hasher() *auth.Hasher { return a.srv.Hasher() }
 

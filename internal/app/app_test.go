@@ -226,6 +226,41 @@ func (c *client) get(path string) response {
 	return c.do(req)
 }
 
+// finished follows an import's page from the answer that started the import until it ends,
+// as a browser does with the page's Refresh header, and returns the page it ends on (whose
+// status is the import's outcome). Any other answer is returned as it is.
+func (c *client) finished(res response) response {
+	c.e.t.Helper()
+	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/import/jobs/") {
+		return res
+	}
+	status, header, body, err := followJob(c, res.header.Get("Location"))
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	return response{status: status, header: header, body: body}
+}
+
+// followJob reads a job's page at path until it no longer asks to be reloaded (the job has
+// ended), and returns that last answer. It does not use t, so it may run in a goroutine.
+func followJob(c *client, path string) (int, http.Header, string, error) {
+	for {
+		res, err := c.http.Get(c.e.srv.URL + path)
+		if err != nil {
+			return 0, nil, "", err
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil {
+			return 0, nil, "", err
+		}
+		if res.Header.Get("Refresh") == "" {
+			return res.StatusCode, res.Header, string(b), nil
+		}
+		time.Sleep(10 * time.Millisecond) // what the page's one-second Refresh does, sooner
+	}
+}
+
 // csrf fetches a page that holds a form and returns its CSRF token.
 func (c *client) csrf() string {
 	c.e.t.Helper()

@@ -42,6 +42,7 @@ var expected = map[string][7]int{
 	"GET /import":                       {303, 403, 403, 403, 403, 403, 200},
 	"POST /import":                      {401, 403, 403, 403, 403, 403, 400},
 	"POST /import/apply":                {401, 403, 403, 403, 403, 403, 400},
+	"GET /import/jobs/{job}":            {303, 403, 403, 403, 403, 403, 404},
 	"GET /export/people.csv":            {303, 403, 403, 403, 403, 403, 200},
 	"GET /export/history.csv":           {303, 403, 403, 403, 403, 403, 200},
 	"GET /export/audit.csv":             {303, 403, 403, 403, 403, 403, 200},
@@ -134,7 +135,7 @@ func TestAuthorisation(t *testing.T) {
 			method, pattern, _ := strings.Cut(r, " ")
 			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
 				"{token}", strings.Repeat("x", 43), "{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName,
-				"{checkin}", strconv.FormatInt(checkIn.ID, 10), "{item}", strconv.FormatInt(item.ID, 10)).Replace(pattern)
+				"{checkin}", strconv.FormatInt(checkIn.ID, 10), "{item}", strconv.FormatInt(item.ID, 10), "{job}", "no-such-job").Replace(pattern)
 			for i, role := range roles {
 				var c *client
 				if role == "anonymous" {

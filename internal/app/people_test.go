@@ -138,7 +138,9 @@ func TestImportAndExport(t *testing.T) {
 		if strings.Contains(res.body, `value="`+base64.StdEncoding.EncodeToString([]byte(good))) || strings.Contains(res.body, `name="csv"`) {
 			t.Fatal("the preview carries the file back")
 		}
-		apply := func(c *client, key string) response { return c.post("/import/apply", url.Values{"upload": {key}}) }
+		apply := func(c *client, key string) response {
+			return c.finished(c.post("/import/apply", url.Values{"upload": {key}}))
+		}
 		if res := apply(ac, "not-a-key"); res.status != http.StatusBadRequest || !strings.Contains(res.body, "no longer kept") {
 			t.Fatalf("an unknown key: %d %s", res.status, res.body)
 		}
@@ -147,7 +149,20 @@ func TestImportAndExport(t *testing.T) {
 		if res := apply(bea, key[1]); res.status != http.StatusBadRequest {
 			t.Fatalf("another admin's key: %d", res.status)
 		}
-		if res := apply(ac, key[1]); res.status != http.StatusSeeOther {
+		// An import's page is its starter's alone, even among admins.
+		started := ac.post("/import/apply", url.Values{"upload": {"not-a-key"}})
+		job := started.header.Get("Location")
+		if started.status != http.StatusSeeOther || !strings.HasPrefix(job, "/import/jobs/") {
+			t.Fatalf("apply answered %d to %q, want 303 to the import's page", started.status, job)
+		}
+		ac.finished(started)
+		if res := bea.get(job); res.status != http.StatusNotFound {
+			t.Fatalf("another admin reading the import's page: %d", res.status)
+		}
+		if res := ac.get(job); res.status != http.StatusBadRequest || !strings.Contains(res.body, "Nothing was imported") {
+			t.Fatalf("the import's page, read again after it ended: %d %s", res.status, res.body)
+		}
+		if res := apply(ac, key[1]); res.status != http.StatusOK || !strings.Contains(res.body, "Imported hr.csv: 2 added, 0 updated.") {
 			t.Fatalf("apply: %d %s", res.status, res.body)
 		}
 		// A file is applied once: the same form sent again imports nothing.

@@ -77,6 +77,7 @@ func routeList(sign *sso.Client) []route {
 		{"GET", "/import", policy.Admins, people.ImportPage},
 		{"POST", "/import", policy.Admins, people.ImportPreview},
 		{"POST", "/import/apply", policy.Admins, people.ImportApply},
+		{"GET", "/import/jobs/{job}", policy.Admins, people.ImportJob},
 		{"GET", "/export/people.csv", policy.Admins, people.ExportPeople},
 		{"GET", "/export/history.csv", policy.Admins, people.ExportHistory},
 		{"GET", "/export/audit.csv", policy.Admins, audit.Export},

@@ -316,7 +316,11 @@ func runServe(e *env, args []string) error {
 	if watch {
 		go watchFiles(ctx, dir, seen, rebuild)
 	}
-	return serveHTTP(ctx, e, srv, ln, preview.Close, serveLimits.ShutdownGrace)
+	var stopJobs func(context.Context) error
+	if people != nil {
+		stopJobs = people.StopJobs
+	}
+	return serveHTTP(ctx, e, srv, ln, preview.Close, stopJobs, serveLimits.ShutdownGrace)
 }
 
 // goRun reports whether this rungs was built and started by 'go run': its executable then

@@ -56,7 +56,7 @@ func newHTTPServer(h http.Handler, l httpLimits, errs io.Writer) *http.Server {
 // endStreams ends the open event streams, which would otherwise never finish, the server
 // stops taking new requests, and requests in flight get grace to finish before their
 // connections are closed.
-func serveHTTP(ctx context.Context, e *env, srv *http.Server, ln net.Listener, endStreams func(), grace time.Duration) error {
+func serveHTTP(ctx context.Context, e *env, srv *http.Server, ln net.Listener, endStreams func(), stopJobs func(context.Context) error, grace time.Duration) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -71,7 +71,12 @@ func serveHTTP(ctx context.Context, e *env, srv *http.Server, ln net.Listener, e
 	err := srv.Shutdown(shutdown)
 	if errors.Is(err, context.DeadlineExceeded) {
 		fmt.Fprintf(e.stderr, "rungs: requests still running after %s were cut short\n", grace)
-		return srv.Close()
+		err = srv.Close()
+	}
+	// Work the app runs in the background (a web import) gets what is left of the grace; one
+	// still running then is cancelled, and its transaction rolled back: nothing half-written.
+	if stopJobs != nil && stopJobs(shutdown) != nil {
+		fmt.Fprintf(e.stderr, "rungs: an import still running after %s was stopped; nothing of it was kept\n", grace)
 	}
 	return err
 }

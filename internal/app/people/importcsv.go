@@ -67,45 +67,137 @@ func ImportPreview(srv *web.Server, w http.ResponseWriter, r *http.Request, v *p
 		return err
 	}
 	d.FileName, d.CSV = header.Filename, string(b)
-	return checkImport(srv, w, r, v, d, "")
+	return checkImport(srv, w, r, v, d)
 }
 
-// ImportApply checks the previewed file again and imports it, all or nothing.
+// ImportApply starts importing the previewed file, all or nothing, in the background, and
+// answers with the import's page, which follows it to the end (see web.Job): an import of
+// 100,000 people takes a while, and its page says how far it is.
 func ImportApply(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	key := r.PostFormValue("upload")
 	if key == "" {
 		return web.Errorf(http.StatusBadRequest, "This form does not name a previewed file. Upload the file again.")
 	}
-	return checkImport(srv, w, r, v, importData{}, key)
+	// The job's request: the same values (for the audit's address and the logs), its own end.
+	job, err := srv.StartJob(r.Context(), v.Account.ID, "Importing people", func(ctx context.Context, j *web.Job) (string, error) {
+		return applyImport(srv, r.WithContext(ctx), v, key, j)
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/import/jobs/"+job.ID(), http.StatusSeeOther)
+	return nil
+}
+
+// ImportJob shows how far an import is, and once it ended what it did or why it did nothing.
+// It is its starter's alone; a page of someone else's, or of a job this process does not
+// have, is not found alike.
+func ImportJob(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
+	job, ok := srv.JobOf(v.Account.ID, r.PathValue("job"))
+	if !ok {
+		return web.Errorf(http.StatusNotFound, "There is no such import running here. An import that was running when the server restarted imported nothing: check the people list, and upload the file again if it is not there.")
+	}
+	state := job.State(time.Now())
+	if state.Running {
+		// Reload in a second: a plain HTTP header, so that the page follows without script.
+		w.Header().Set("Refresh", "1")
+	}
+	srv.Render(w, r, v, state.Status, "importjob", state.Title, state)
+	return nil
+}
+
+// applyImport takes the kept file, checks it again against the people stored now (they may
+// have changed since the preview) and imports it, all of it in one transaction, telling j
+// how far it is.
+func applyImport(srv *web.Server, r *http.Request, v *policy.Viewer, key string, j *web.Job) (string, error) {
+	ctx := r.Context()
+	start := time.Now()
+	var d importData
+	var result store.ImportResult
+	j.Step("Waiting for any other import to finish", 0, 0)
+	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+		u, err := tx.TakeUpload(ctx, v.Account.ID, key)
+		if errors.Is(err, store.ErrNotFound) {
+			return errUploadGone
+		}
+		if err != nil {
+			return err
+		}
+		d.FileName, d.CSV = u.Name, string(u.Content)
+		// Another import applied between this check and the write would make the check
+		// stale: the file is checked against the people as they are when it is written.
+		if err := tx.LockImports(ctx); err != nil {
+			return err
+		}
+		j.Step("Checking "+d.FileName+" against the people stored now", 0, 0)
+		existing, err := peoplecsv.LoadExisting(ctx, tx)
+		if err != nil {
+			return err
+		}
+		plan, err := peoplecsv.Read(strings.NewReader(d.CSV), srv.Framework(), existing)
+		if errors.As(err, &d.Errors) {
+			return web.ErrInvalid
+		}
+		if err != nil {
+			d.Problem = err.Error()
+			return web.ErrInvalid
+		}
+		written := func(done, total int) { j.Step("Writing "+d.FileName, done, total) }
+		written(0, len(plan.Rows))
+		if result, err = tx.ImportPeople(store.WithProgress(ctx, written), plan.Rows, v.Person.ID); err != nil {
+			return err
+		}
+		j.Step("Saving", len(plan.Rows), len(plan.Rows))
+		return srv.Audit(tx, r, v, "people.import", 0,
+			fmt.Sprintf("%s: %d created, %d updated", d.FileName, result.Created, result.Updated))
+	})
+	observeImport(ctx, true, start, err)
+	switch {
+	case errors.Is(err, errUploadGone):
+		return "", web.Errorf(http.StatusBadRequest, fmt.Sprintf("Nothing was imported: the previewed file is no longer kept. It was imported already, or its preview is more than %d minutes old; upload the file again.", int(store.UploadLifetime.Minutes())))
+	case errors.Is(err, web.ErrInvalid):
+		return "", web.Errorf(http.StatusUnprocessableEntity, "Nothing was imported: "+invalidNow(d))
+	case err != nil:
+		return "", err
+	}
+	return fmt.Sprintf("Imported %s: %s added, %s updated.", d.FileName, count(result.Created), count(result.Updated)), nil
+}
+
+// invalidNow says why a file that passed its preview fails when applied: the people stored
+// changed in between (someone was added by hand with an email the file has, say).
+func invalidNow(d importData) string {
+	if d.Problem != "" {
+		return d.Problem
+	}
+	msg := fmt.Sprintf("%s no longer checks against the people stored now (they changed since the preview)", d.FileName)
+	for i, e := range d.Errors {
+		if i == 3 {
+			msg += fmt.Sprintf("; and %d more", len(d.Errors)-3)
+			break
+		}
+		msg += "; " + e.Error()
+	}
+	return msg + ". Upload the file again to see every problem."
+}
+
+// count writes n with thousands separated: "100,000".
+func count(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // errUploadGone is an apply whose file is no longer kept.
 var errUploadGone = errors.New("upload gone")
 
-// checkImport reads the file against the people stored now and shows its errors or its
-// preview, keeping a file without errors for its apply. With the key of a kept file (apply),
-// a file without errors is imported, all of it in one transaction.
-func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData, key string) error {
+// checkImport reads the uploaded file against the people stored now and shows its errors or
+// its preview, keeping a file without errors for its apply.
+func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, d importData) error {
 	ctx := r.Context()
 	start := time.Now()
-	apply := key != ""
-	var result store.ImportResult
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if apply {
-			u, err := tx.TakeUpload(ctx, v.Account.ID, key)
-			if errors.Is(err, store.ErrNotFound) {
-				return errUploadGone
-			}
-			if err != nil {
-				return err
-			}
-			d.FileName, d.CSV = u.Name, string(u.Content)
-			// Another import applied between this check and the write would make the check
-			// stale: the file is checked against the people as they are when it is written.
-			if err := tx.LockImports(ctx); err != nil {
-				return err
-			}
-		}
 		existing, err := peoplecsv.LoadExisting(ctx, tx)
 		if err != nil {
 			return err
@@ -119,32 +211,16 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			return web.ErrInvalid
 		}
 		d.Plan = plan
-		if !apply {
-			d.Key, err = tx.SaveUpload(ctx, v.Account.ID, store.Upload{Name: d.FileName, Content: []byte(d.CSV)})
-			return err
-		}
-		if result, err = tx.ImportPeople(ctx, plan.Rows, v.Person.ID); err != nil {
-			return err
-		}
-		return srv.Audit(tx, r, v, "people.import", 0,
-			fmt.Sprintf("%s: %d created, %d updated", d.FileName, result.Created, result.Updated))
+		d.Key, err = tx.SaveUpload(ctx, v.Account.ID, store.Upload{Name: d.FileName, Content: []byte(d.CSV)})
+		return err
 	})
-	observeImport(ctx, apply, start, err)
-	if errors.Is(err, errUploadGone) {
-		d.Problem = fmt.Sprintf("The previewed file is no longer kept: it was imported already, or its preview is more than %d minutes old. Nothing was imported by this request; upload the file again.", int(store.UploadLifetime.Minutes()))
-		srv.Render(w, r, v, http.StatusBadRequest, "import", "Import people", d)
-		return nil
-	}
+	observeImport(ctx, false, start, err)
 	if errors.Is(err, web.ErrInvalid) {
 		srv.Render(w, r, v, http.StatusUnprocessableEntity, "import", "Import people", d)
 		return nil
 	}
 	if err != nil {
 		return err
-	}
-	if apply {
-		web.Redirect(w, r, "/people", "imported")
-		return nil
 	}
 	n := min(len(d.Plan.Rows), maxPreviewRows)
 	d.Rows, d.Lines, d.More = d.Plan.Rows[:n], d.Plan.Lines[:n], len(d.Plan.Rows)-n

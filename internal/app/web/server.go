@@ -95,6 +95,7 @@ type Server struct {
 	framework atomic.Pointer[ladder.Framework]
 	pages     *pages
 	hasher    *auth.Hasher
+	jobs      *jobs
 }
 
 // New returns the pages' server with cfg's defaults filled in; f is the framework people are
@@ -131,7 +132,7 @@ func New(cfg Config, f *ladder.Framework) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := &Server{cfg: cfg, pages: p, hasher: auth.NewHasher(cfg.Passwords, cfg.PasswordPool)}
+	srv := &Server{cfg: cfg, pages: p, hasher: auth.NewHasher(cfg.Passwords, cfg.PasswordPool), jobs: newJobs()}
 	if f == nil {
 		// Until serve has a framework without errors, levels are shown by id and none can
 		// be chosen.
