@@ -247,3 +247,112 @@ func (e *env) personTitled(name, email string, manager int64, title string) stor
 }
 
 func id(p store.Person) string { return strconv.FormatInt(p.ID, 10) }
+
+// rulesForm is the mapping form as the rollout page shows it: every title with the rule it
+// showed and the level and track selected.
+func rulesForm(t *testing.T, page string) url.Values {
+	t.Helper()
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="((?:titles|title|people|was)\d*)" value="([^"]*)">`).FindAllStringSubmatch(page, -1) {
+		form.Set(m[1], htmlUnescape(m[2]))
+	}
+	for _, m := range regexp.MustCompile(`(?s)<select name="((?:level|track)\d+)"[^>]*>(.*?)</select>`).FindAllStringSubmatch(page, -1) {
+		selected := ""
+		if o := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(m[2]); o != nil {
+			selected = o[1]
+		}
+		form.Set(m[1], selected)
+	}
+	if form.Get("titles") == "" {
+		t.Fatal("no mapping form in the page")
+	}
+	return form
+}
+
+// rowOf is the index of a title's row in the mapping form.
+func rowOf(t *testing.T, form url.Values, title string) string {
+	t.Helper()
+	for k, v := range form {
+		if strings.HasPrefix(k, "title") && k != "titles" && v[0] == title {
+			return strings.TrimPrefix(k, "title")
+		}
+	}
+	t.Fatalf("no row for %q", title)
+	return ""
+}
+
+// Two admins map titles from pages opened at the same time: each save keeps the other's
+// rows, and a row both changed is refused to the second, with theirs named, until the second
+// saves again having seen it.
+func TestRolloutRulesConcurrent(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin))
+		bea := e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin))
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		e.personTitled("Ann", "ann@example.com", max.ID, "Wizard")
+		e.personTitled("Bob", "bob@example.com", max.ID, "Sorcerer")
+		rule := func(title string) store.RolloutRule {
+			t.Helper()
+			ro, err := e.store.CurrentRollout(e.ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rules, err := e.store.RolloutRules(e.ctx, ro.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rules {
+				if r.Title == title {
+					return r
+				}
+			}
+			return store.RolloutRule{}
+		}
+
+		// Different rows: both kept.
+		af, bf := rulesForm(t, ada.get("/rollout").body), rulesForm(t, bea.get("/rollout").body)
+		af.Set("level"+rowOf(t, af, "Wizard"), "engineering/senior")
+		bf.Set("level"+rowOf(t, bf, "Sorcerer"), "engineering/staff")
+		for _, c := range []struct {
+			c    *client
+			form url.Values
+		}{{ada, af}, {bea, bf}} {
+			if res := c.c.post("/rollout/rules", c.form); res.status != http.StatusSeeOther {
+				t.Fatalf("save: %d %s", res.status, res.body)
+			}
+		}
+		if rule("Wizard").Level != "senior" || rule("Sorcerer").Level != "staff" {
+			t.Fatalf("after two saves of different rows: Wizard %+v, Sorcerer %+v", rule("Wizard"), rule("Sorcerer"))
+		}
+
+		// The same row: the second is refused, nothing of its form saved, theirs named.
+		af, bf = rulesForm(t, ada.get("/rollout").body), rulesForm(t, bea.get("/rollout").body)
+		af.Set("level"+rowOf(t, af, "Wizard"), "engineering/staff")
+		bf.Set("level"+rowOf(t, bf, "Wizard"), "engineering/engineer")
+		bf.Set("level"+rowOf(t, bf, "Sorcerer"), "engineering/senior")
+		if res := ada.post("/rollout/rules", af); res.status != http.StatusSeeOther {
+			t.Fatalf("first save: %d %s", res.status, res.body)
+		}
+		res := bea.post("/rollout/rules", bf)
+		if res.status != http.StatusConflict {
+			t.Fatalf("second save of the same row: %d, want 409", res.status)
+		}
+		mustContain(t, res.body, "Someone else mapped Wizard to Staff Engineer", "Nothing of this form was saved")
+		if rule("Wizard").Level != "staff" || rule("Sorcerer").Level != "staff" {
+			t.Fatalf("a refused save wrote: Wizard %+v, Sorcerer %+v", rule("Wizard"), rule("Sorcerer"))
+		}
+		// The page that refused it shows Bea's choice and knows Ada's: saving it again is Bea's call.
+		again := rulesForm(t, res.body)
+		if again.Get("level"+rowOf(t, again, "Wizard")) != "engineering/engineer" {
+			t.Fatalf("the refusal lost Bea's choice: %v", again)
+		}
+		if res := bea.post("/rollout/rules", again); res.status != http.StatusSeeOther {
+			t.Fatalf("saving again having seen theirs: %d %s", res.status, res.body)
+		}
+		if rule("Wizard").Level != "engineer" || rule("Sorcerer").Level != "senior" {
+			t.Fatalf("after saving again: Wizard %+v, Sorcerer %+v", rule("Wizard"), rule("Sorcerer"))
+		}
+	})
+}

@@ -81,6 +81,19 @@ type titleRule struct {
 	Track      string
 	Suggested  bool
 	Suggestion string // what the crosswalk matched, to say where the suggestion comes from
+	// Was is the rule stored when the page was made (ruleKey; "" for none), which the form
+	// sends back: a save writes only the rows changed on the page, and a row someone else
+	// changed meanwhile is refused rather than overwritten.
+	Was string
+}
+
+// ruleKey writes a rule as the form's "was" fields carry it: "ladder/level track", or "" for
+// no rule.
+func ruleKey(r store.RolloutRule) string {
+	if r.Level == "" {
+		return ""
+	}
+	return r.Ladder + "/" + r.Level + " " + r.Track
 }
 
 // Page shows the titles of everyone without a level, with their rules or suggestions, and
@@ -163,7 +176,7 @@ func titleRules(srv *web.Server, r *http.Request, rollout int64) ([]titleRule, e
 	for i, c := range counts {
 		t := titleRule{Index: i, Title: c.Title, People: c.People}
 		if rule, ok := byKey[titleKey(c.Title)]; ok {
-			t.Level, t.Track = rule.Ladder+"/"+rule.Level, rule.Track
+			t.Level, t.Track, t.Was = rule.Ladder+"/"+rule.Level, rule.Track, ruleKey(rule)
 		} else if c.Title != "" {
 			if res := titles.Lookup(entries, c.Title); len(res.Matches) > 0 {
 				m := res.Matches[0]
@@ -183,8 +196,12 @@ func titleRules(srv *web.Server, r *http.Request, rollout int64) ([]titleRule, e
 // titleKey is how titles are matched to rules: the store's lower(trim(title)).
 func titleKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
-// SaveRules saves the mapping of every title in the form; a title left without a level has
-// no rule, and its people stay unmapped unless a manager proposes a level.
+// SaveRules saves the mapping of the titles changed on the page; a title left without a level
+// has no rule, and its people stay unmapped unless a manager proposes a level. Each row
+// carries the rule it showed: a row left as shown is not written (so a change someone else
+// saved to it meanwhile stays), and a row changed here that someone else changed meanwhile is
+// refused with both mappings shown, nothing of the form saved (409), so that saving again is
+// a choice made having seen theirs.
 func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
 	n, _ := strconv.Atoi(r.PostFormValue("titles"))
@@ -194,9 +211,11 @@ func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 	errs := map[string]string{}
 	var posted []titleRule
 	var rules []store.RolloutRule
+	var rows []int // the index in posted of each rule
 	for i := range n {
 		k := strconv.Itoa(i)
-		t := titleRule{Index: i, Title: r.PostFormValue("title" + k), Level: r.PostFormValue("level" + k), Track: r.PostFormValue("track" + k)}
+		t := titleRule{Index: i, Title: r.PostFormValue("title" + k), Level: r.PostFormValue("level" + k), Track: r.PostFormValue("track" + k),
+			Was: r.PostFormValue("was" + k)}
 		t.People, _ = strconv.Atoi(r.PostFormValue("people" + k))
 		if t.Level != "" {
 			t.Track = web.FitTrack(srv.Framework(), t.Level, t.Track)
@@ -212,7 +231,10 @@ func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 			}
 			rule.Ladder, rule.Track, rule.Level = ref.Ladder, ref.Track, ref.Level
 		}
-		rules = append(rules, rule)
+		if ruleKey(rule) == t.Was && r.PostForm.Has("was"+k) {
+			continue // as the page showed it
+		}
+		rules, rows = append(rules, rule), append(rows, i)
 	}
 	if len(errs) > 0 {
 		return showRollout(srv, w, r, v, http.StatusBadRequest, posted, errs)
@@ -221,6 +243,29 @@ func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		ro, err := tx.OpenRollout(ctx, v.Person.ID)
 		if err != nil {
 			return err
+		}
+		stored, err := tx.RolloutRules(ctx, ro.ID)
+		if err != nil {
+			return err
+		}
+		now := map[string]store.RolloutRule{}
+		for _, rule := range stored {
+			now[titleKey(rule.Title)] = rule
+		}
+		for j, rule := range rules {
+			t := &posted[rows[j]]
+			if !r.PostForm.Has("was" + strconv.Itoa(t.Index)) {
+				continue // a form that does not say what it showed: the last save wins
+			}
+			// Changed meanwhile, and to something else than this form's choice.
+			if theirs := ruleKey(now[titleKey(rule.Title)]); theirs != t.Was && theirs != ruleKey(rule) {
+				errs[strconv.Itoa(t.Index)] = "Someone else mapped " + cmp.Or(t.Title, "(no title)") + " to " + ruleWords(srv, now[titleKey(rule.Title)]) +
+					" while you had this page open; yours is selected. Save again to keep yours, or choose theirs."
+				t.Was = theirs // saving again is then a choice made having seen theirs
+			}
+		}
+		if len(errs) > 0 {
+			return web.ErrInvalid
 		}
 		mapped := 0
 		for _, rule := range rules {
@@ -233,11 +278,33 @@ func SaveRules(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		}
 		return srv.Audit(tx, r, v, "rollout.rules", 0, strconv.Itoa(mapped)+" titles mapped")
 	})
+	if errors.Is(err, web.ErrInvalid) {
+		return showRollout(srv, w, r, v, http.StatusConflict, posted, errs)
+	}
 	if err != nil {
 		return err
 	}
 	web.Redirect(w, r, "/rollout", "rules")
 	return nil
+}
+
+// ruleWords names a rule's level and track as a person reads them, or "no level".
+func ruleWords(srv *web.Server, rule store.RolloutRule) string {
+	if rule.Level == "" {
+		return "no level"
+	}
+	words := rule.Ladder + "/" + rule.Level
+	if l := srv.Framework().Ladder(rule.Ladder); l != nil {
+		if lv := l.Level(rule.Level); lv != nil {
+			words = lv.Title
+		}
+		for _, tr := range l.Tracks {
+			if tr.ID == rule.Track {
+				words += " (" + tr.Title + ")"
+			}
+		}
+	}
+	return words
 }
 
 type reviewData struct {
