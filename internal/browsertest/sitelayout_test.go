@@ -1,0 +1,138 @@
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// sitePages is one page of every kind the static site has, with what to wait for before the
+// page is measured (pages that draw their content with JavaScript).
+var sitePages = []struct{ path, ready string }{
+	{"", ""},
+	{"ladders/engineering-management/", ""},
+	{"ladders/engineering/senior/", ""},
+	{"matrix/engineering/", ""},
+	{"compare/?a=engineering/engineer&b=engineering/senior", `document.querySelector("#compare-result .cmp-summary")`},
+	{"compare/?a=engineering/staff&b=engineering-management/manager", `document.querySelector("#compare-result .cmp-summary")`},
+	{"search/?q=incident", `document.querySelectorAll("#search-results li").length > 0`},
+	{"crosswalk/", ""},
+	{"assess/?ladder=engineering&level=senior", `document.querySelector("#assess-radar-svg text")`},
+	{"changes/", ""},
+	{"pages/faq/", ""},
+}
+
+// layout is what TestSiteLayout measures on a page.
+type layout struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	InnerWidth  int      `json:"innerWidth"`
+	Wide        []string `json:"wide"`
+	Header      float64  `json:"header"`
+	NavTops     []int    `json:"navTops"`
+	Clipped     []string `json:"clipped"`
+	RadarText   float64  `json:"radarText"` // the radar's smallest label in CSS pixels, as shown
+}
+
+const measureLayout = `(() => {
+	const de = document.documentElement;
+	const header = document.querySelector(".site-header");
+	const navTops = [...document.querySelectorAll(".site-nav li")]
+		.filter(li => li.offsetParent !== null).map(li => li.offsetTop);
+	const clipped = [];
+	for (const svg of document.querySelectorAll("svg")) {
+		const vb = svg.viewBox && svg.viewBox.baseVal;
+		if (!vb || !vb.width || svg.getBoundingClientRect().width === 0) continue;
+		for (const t of svg.querySelectorAll("text")) {
+			const b = t.getBBox();
+			if (b.x < vb.x - 0.5 || b.y < vb.y - 0.5 || b.x + b.width > vb.x + vb.width + 0.5 || b.y + b.height > vb.y + vb.height + 0.5) {
+				clipped.push(t.textContent + " [" + [b.x, b.y, b.width, b.height].map(Math.round) + "] in [" + [vb.x, vb.y, vb.width, vb.height] + "]");
+			}
+		}
+	}
+	let radarText = 0;
+	const radar = document.querySelector("#assess-radar-svg");
+	if (radar) {
+		const scale = radar.getBoundingClientRect().width / radar.viewBox.baseVal.width;
+		radarText = Math.min(...[...radar.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
+	}
+	return {
+		radarText: radarText,
+		scrollWidth: de.scrollWidth, innerWidth: innerWidth,
+		wide: [...document.querySelectorAll("body *")]
+			.filter(e => e.getBoundingClientRect().right > innerWidth + 1 && e.parentElement.getBoundingClientRect().right <= innerWidth + 1)
+			.slice(0, 5).map(e => e.localName + (e.className && e.className.baseVal === undefined ? "." + e.className : "") + " " + Math.round(e.getBoundingClientRect().right)),
+		header: header ? header.getBoundingClientRect().height : 0,
+		navTops: navTops, clipped: clipped,
+	};
+})()`
+
+// TestSiteLayout visits a page of every kind on a phone and on a laptop, light and dark, and
+// checks what a reader sees first: nothing scrolls sideways, no chart label is cut off, the
+// phone's header leaves room for the page, and the laptop's navigation fits on one line.
+func TestSiteLayout(t *testing.T) {
+	t.Parallel()
+	base := root(t)
+	sizes := []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"phone", 390, 844, true},
+		{"laptop", 1366, 900, false},
+	}
+	for _, size := range sizes {
+		t.Run(size.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := newTab(t)
+			opts := []chromedp.EmulateViewportOption{}
+			if size.mobile {
+				opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+			}
+			do(t, ctx, chromedp.EmulateViewport(size.width, size.height, opts...))
+			for _, p := range sitePages {
+				do(t, ctx, preferColorScheme("light"))
+				navigate(t, ctx, base+p.path)
+				if p.ready != "" {
+					waitFor(t, ctx, "/"+p.path+" is drawn", p.ready)
+				}
+				for _, scheme := range []string{"light", "dark"} {
+					do(t, ctx, preferColorScheme(scheme))
+					checkLayout(t, ctx, fmt.Sprintf("/%s (%s, %s)", p.path, size.name, scheme), size.mobile)
+				}
+			}
+		})
+	}
+}
+
+// checkLayout measures the page in ctx and reports what is wrong with it.
+func checkLayout(t *testing.T, ctx context.Context, what string, phone bool) {
+	t.Helper()
+	l := eval[layout](t, ctx, measureLayout)
+	t.Logf("%s: header %.0fpx, nav items at %v, radar text %.1fpx", what, l.Header, l.NavTops, l.RadarText)
+	if l.ScrollWidth > l.InnerWidth {
+		t.Errorf("%s scrolls sideways: %dpx wide in a %dpx window; sticking out: %q", what, l.ScrollWidth, l.InnerWidth, l.Wide)
+	}
+	if len(l.Clipped) > 0 {
+		t.Errorf("%s: chart text outside its drawing: %s", what, strings.Join(l.Clipped, "; "))
+	}
+	if l.RadarText != 0 && l.RadarText < 12 {
+		t.Errorf("%s: the radar's labels show at %.1fpx, want at least 12", what, l.RadarText)
+	}
+	if phone && l.Header > 120 {
+		t.Errorf("%s: the header is %.0fpx tall on a phone, want at most 120", what, l.Header)
+	}
+	if !phone {
+		if len(l.NavTops) == 0 {
+			t.Errorf("%s: no navigation shown", what)
+		}
+		for _, top := range l.NavTops {
+			if top != l.NavTops[0] {
+				t.Errorf("%s: the navigation wraps: its items sit at %v", what, l.NavTops)
+				break
+			}
+		}
+	}
+}
