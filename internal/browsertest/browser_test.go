@@ -526,6 +526,30 @@ func TestSearch(t *testing.T) {
 		t.Errorf("%s: the expectation does not mention the search term: %q", target, got["text"])
 	}
 
+	// A level's introduction is searched too, and the result quotes it, the match marked.
+	navigate(t, ctx, base+"search/?q=mentoring")
+	waitFor(t, ctx, "results appear", `document.querySelector("#search-results").dataset.shown > 0`)
+	type result struct {
+		Title, Snippet, Mark string
+	}
+	found := eval[[]result](t, ctx, `[...document.querySelectorAll("#search-results li")].map(li => ({
+		Title: li.querySelector("a").textContent,
+		Snippet: (li.querySelector(".snippet") || {}).textContent || "",
+		Mark: (li.querySelector(".snippet mark") || {}).textContent || "",
+	}))`)
+	var senior *result
+	for i, r := range found {
+		if r.Title == "Senior Engineer (EN3)" {
+			senior = &found[i]
+		}
+	}
+	if senior == nil {
+		t.Fatalf(`"mentoring" does not find Senior Engineer, whose introduction has it: %+v`, found)
+	}
+	if senior.Mark != "mentoring" || !strings.Contains(senior.Snippet, "reviews, mentoring and example") {
+		t.Errorf(`"mentoring": Senior Engineer quotes %q with %q marked`, senior.Snippet, senior.Mark)
+	}
+
 	// A search with no match says so.
 	navigate(t, ctx, base+"search/?q=zzzzqqq")
 	waitFor(t, ctx, "the page says nothing matches", `/Nothing matches/.test(document.querySelector("#search-count").textContent)`)
@@ -914,6 +938,11 @@ func TestCrosswalkFilter(t *testing.T) {
 		}
 	}
 
+	// A note's words are not a title's: "bootcamp" is in a note only.
+	if s := filter("bootcamp"); len(s.Visible) != 0 {
+		t.Errorf(`"bootcamp", a word of a note, shows %q`, s.Visible)
+	}
+
 	s = filter("SDE 2")
 	if !has(s.Visible, "SDE II") {
 		t.Errorf(`"SDE 2" does not show SDE II: %q`, s.Visible)
@@ -962,7 +991,7 @@ func TestSubPath(t *testing.T) {
 	t.Parallel()
 	ctx := newTab(t)
 	base := serve(t, "engineering", "https://example.org/careers/")
-	navigate(t, ctx, base+"compare/?a=engineering/senior&b=engineering-management/manager")
+	navigate(t, ctx, base+"compare/?a=engineering/senior&b=engineering/staff")
 	waitFor(t, ctx, "the comparison shows", `document.querySelector("#compare-result .cmp-summary") || /Could not/.test(document.querySelector("#compare-result").textContent)`)
 	checkCompare(t, eval[compareResult](t, ctx, readCompare))
 

@@ -18,7 +18,7 @@ var sitePages = []struct{ path, ready string }{
 	{"matrix/engineering/", ""},
 	{"compare/?a=engineering/engineer&b=engineering/senior", `document.querySelector("#compare-result .cmp-summary")`},
 	{"compare/?a=engineering/staff&b=engineering-management/manager", `document.querySelector("#compare-result .cmp-summary")`},
-	{"search/?q=incident", `document.querySelectorAll("#search-results li").length > 0`},
+	{"search/?q=mentoring", `document.querySelectorAll("#search-results li").length > 0`},
 	{"crosswalk/", ""},
 	{"assess/?ladder=engineering&level=senior", `document.querySelector("#assess-radar-svg text")`},
 	{"changes/", ""},

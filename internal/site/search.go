@@ -22,7 +22,10 @@ import (
 //   - search/w<i>.bin, the word shards: words in order, each with the documents that hold it;
 //   - search/d<k>.json, the documents, docsPerChunk to a file: what a result shows.
 //
-// A document is a page, a ladder, a level, an expectation or a crosswalk title. A query word
+// A document is a page, a ladder, an area, a track, a level, an expectation or a crosswalk
+// title. A document file lists each as [title, url, anchor, context], and a fifth item, its
+// text (up to searchTextBytes of it), when it has text besides its title: the results show
+// the words around the match. A query word
 // matches a document when it begins a word of the document's title, context or text (a word
 // of one or two letters must be the whole word, or "a" would fetch half the index). A document
 // matches a query when every query word does; results come best first (title words count
@@ -41,11 +44,15 @@ const (
 	searchFormat   = 1
 	docsPerChunk   = 128
 	wordShardBytes = 24 << 10
+	// searchTextBytes is how much of a document's text its document file keeps to show a match
+	// in: enough for a level's summary and introduction; the index holds every word.
+	searchTextBytes = 600
 )
 
 // searchDoc is one document as a result shows it.
 type searchDoc struct {
 	title, url, anchor, context string
+	text                        string // what a result quotes around the match; "" for none
 }
 
 // searchWord is one word of the index with the documents that hold it.
@@ -154,6 +161,7 @@ func (r *renderer) searchIndex() error {
 	md := r.lazyMarkdown()
 	defer md.release()
 	add := func(d searchDoc, text string) error {
+		d.text = clip(text, searchTextBytes)
 		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), []string{text})
 	}
 	if err := add(searchDoc{title: r.f.Title, url: r.url(""), context: "Home"}, r.f.Description); err != nil {
@@ -165,12 +173,33 @@ func (r *renderer) searchIndex() error {
 		}
 	}
 	for _, l := range r.f.Ladders {
-		if err := add(searchDoc{title: l.Title, url: r.url(ladderPath(l)), context: "Ladder"}, l.Summary); err != nil {
+		lurl := r.url(ladderPath(l))
+		text := l.Summary
+		if d := r.searchProse(md, l.Path, l.Description); d != "" {
+			text += " " + d
+		}
+		if err := add(searchDoc{title: l.Title, url: lurl, context: "Ladder"}, text); err != nil {
 			return err
+		}
+		for _, g := range l.Groups {
+			for _, a := range g.Areas {
+				if err := add(searchDoc{title: a.Title, url: lurl, anchor: a.ID, context: l.Title + " › What each area means"}, a.Description); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range l.Tracks {
+			if err := add(searchDoc{title: t.Title, url: lurl, anchor: "tracks-h", context: l.Title + " › Tracks"}, t.Summary); err != nil {
+				return err
+			}
 		}
 		for _, lv := range l.Levels {
 			url := r.url(levelPath(l, lv))
-			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, lv.Summary); err != nil {
+			text := lv.Summary
+			if intro := r.searchProse(md, lv.Path, lv.Intro); intro != "" {
+				text += " " + intro
+			}
+			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, text); err != nil {
 				return err
 			}
 			for _, la := range lv.Areas {
@@ -182,6 +211,9 @@ func (r *renderer) searchIndex() error {
 						title = e.Name + ": " + title
 					}
 					d := searchDoc{title: title, url: url, anchor: e.ID, context: context}
+					if len(e.Examples) > 0 {
+						d.text = clip(strings.Join(e.Examples, " "), searchTextBytes)
+					}
 					if err := ix.add(d, []string{title}, contextWords, e.Examples); err != nil {
 						return err
 					}
@@ -216,6 +248,41 @@ func (r *renderer) searchIndex() error {
 	}
 	b = append(b, "]}\n"...)
 	return r.put("search/index.json", b)
+}
+
+// clip cuts s to at most n bytes, at the end of a word, and marks the cut with an ellipsis.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut <= 0 {
+		cut = n
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+	}
+	return s[:cut] + " …"
+}
+
+// searchProse is Markdown prose (a ladder's description, a level's introduction) as plain text
+// for the index. Prose that is plain words over a few lines, as most is, needs no parsing.
+func (r *renderer) searchProse(md *markdown, from, src string) string {
+	if src == "" {
+		return ""
+	}
+	plainLines := true
+	for line := range strings.Lines(src) {
+		line = strings.TrimSpace(line)
+		if c, _ := utf8.DecodeRuneInString(line); !plainText(line) || line != "" && !unicode.IsLetter(c) {
+			plainLines = false
+			break
+		}
+	}
+	if plainLines {
+		return strings.Join(strings.Fields(src), " ")
+	}
+	return plain(r.block(md.get(), from, src))
 }
 
 // add indexes one document: the words of title count as title words; the context's words and
@@ -365,6 +432,10 @@ func (ix *indexer) flushDocs() error {
 		b = jsontext.AppendString(b, d.anchor, jsontext.Plain)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(index(&contexts, d.context)), 10)
+		if d.text != "" {
+			b = append(b, ',')
+			b = jsontext.AppendString(b, d.text, jsontext.Plain)
+		}
 		b = append(b, ']')
 	}
 	b = append(b, `],"u":[`...)

@@ -166,10 +166,12 @@
     if (!input) return;
     var rows = $all(".crosswalk tbody tr");
     var count = $("#crosswalk-count");
-    // Cell by cell: the row's textContent runs the cells together ("SDE IIEngineer"), and a
-    // numeral or abbreviation at the end of a cell would no longer be a word of its own.
+    // The title and the level it maps to, not the ladder or the note: a word of a note ("a
+    // smaller company") would match rows it does not name. Cell by cell: the row's textContent
+    // runs the cells together ("SDE IIEngineer"), and a numeral or abbreviation at the end of a
+    // cell would no longer be a word of its own.
     var texts = rows.map(function (tr) {
-      return normaliseTitle(Array.prototype.map.call(tr.cells, function (c) { return c.textContent; }).join(" "));
+      return normaliseTitle(tr.cells[0].textContent + " " + (tr.cells[1] ? tr.cells[1].textContent : ""));
     });
     function apply() {
       var q = normaliseTitle(input.value);
@@ -312,9 +314,43 @@
       if (!ix.chunks[k]) ix.chunks[k] = fetchOK(ix.root + "d" + k + ".json?v=" + ix.m.version);
       return ix.chunks[k].then(function (c) {
         var d = c.d[h.id - k * per];
-        return { title: d[0], url: c.u[d[1]] + (d[2] ? "#" + d[2] : ""), context: c.c[d[3]] };
+        return { title: d[0], url: c.u[d[1]] + (d[2] ? "#" + d[2] : ""), context: c.c[d[3]], text: d[4] || "" };
       });
     }));
+  }
+  // termsRE finds, case aside, a word that a query's terms match (as termMatches does).
+  function termsRE(terms) {
+    var alts = terms.map(function (t) {
+      var e = t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return t.length < 3 ? e + "(?![\\p{L}\\p{N}\\p{M}])" : e + "[\\p{L}\\p{N}\\p{M}]*";
+    });
+    return new RegExp("(?<![\\p{L}\\p{N}\\p{M}])(?:" + alts.join("|") + ")", "giu");
+  }
+  // marked appends text to box with the words that match re marked; with around, only the
+  // words around the first match, and nothing when there is none.
+  function marked(box, text, re, around) {
+    re.lastIndex = 0;
+    var m = re.exec(text);
+    if (!m && around) return false;
+    var from = 0, to = text.length;
+    if (around) {
+      from = Math.max(0, m.index - around);
+      to = Math.min(text.length, m.index + 2 * around);
+      if (from > 0) { var sp = text.indexOf(" ", from); from = sp >= 0 && sp < m.index ? sp + 1 : from; }
+      if (to < text.length) { var sp2 = text.lastIndexOf(" ", to); to = sp2 > m.index + m[0].length ? sp2 : to; }
+    }
+    var part = text.slice(from, to);
+    if (from > 0) box.appendChild(document.createTextNode("… "));
+    var at = 0;
+    re.lastIndex = 0;
+    while ((m = re.exec(part)) && m[0]) {
+      box.appendChild(document.createTextNode(part.slice(at, m.index)));
+      box.appendChild(el("mark", null, m[0]));
+      at = m.index + m[0].length;
+    }
+    box.appendChild(document.createTextNode(part.slice(at)));
+    if (to < text.length) box.appendChild(document.createTextNode(" …"));
+    return true;
   }
   function setupSearch() {
     var input = $("#search-q");
@@ -323,6 +359,7 @@
     var current = 0; // the query running; an older one that finishes late shows nothing
     // showPage lists the next results; the list's data-shown says how many are listed, and
     // data-ms how long it took without the waits for the network.
+    var re = null; // the words of the query running, to mark in its results
     function showPage(ix, hits, from, run) {
       var page = hits.slice(from, from + RESULTS_PER_PAGE);
       return docs(ix, page).then(function (found) {
@@ -330,7 +367,11 @@
         var start = performance.now();
         found.forEach(function (h) {
           var li = el("li");
-          li.appendChild(el("a", { href: h.url }, h.title));
+          var a = el("a", { href: h.url });
+          marked(a, h.title, re);
+          li.appendChild(a);
+          var quote = el("span", { "class": "snippet" });
+          if (h.text && marked(quote, h.text, re, 80)) li.appendChild(quote);
           li.appendChild(el("span", { "class": "context" }, h.context));
           list.appendChild(li);
         });
@@ -348,6 +389,7 @@
       list.removeAttribute("data-ms");
       more.hidden = true;
       if (!terms.length) { count.textContent = ""; return; }
+      re = termsRE(terms);
       searchIndex().then(function (ix) {
         return search(ix, terms).then(function (hits) {
           if (mine !== current) return;
