@@ -3,11 +3,50 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/rungs/rungs/internal/changes"
+	"github.com/rungs/rungs/internal/site"
 )
+
+// fullSite serves the bundled framework with everything the header can link to: a "What
+// changed" page and the people app's link, the longest navigation a site of two ladders has.
+var fullSite struct {
+	once sync.Once
+	url  string
+}
+
+func serveFull(t *testing.T) string {
+	t.Helper()
+	fullSite.once.Do(func() {
+		day := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+		s := render(t, "engineering", site.Options{
+			PeopleApp:     true,
+			HistorySource: changes.FromChangelog,
+			History:       []changes.Entry{{Commit: changes.Commit{Short: "1.2", Date: day, Subject: "1.2"}, Notes: "Staff Engineers' expectations say more about **mentoring**."}},
+		})
+		h, err := site.NewHandler(s, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		shared.mu.Lock()
+		shared.closeAll = append(shared.closeAll, srv.Close)
+		shared.mu.Unlock()
+		fullSite.url = srv.URL + "/"
+	})
+	if fullSite.url == "" {
+		t.Fatal("the full site did not start")
+	}
+	return fullSite.url
+}
 
 // sitePages is one page of every kind the static site has, with what to wait for before the
 // page is measured (pages that draw their content with JavaScript).
@@ -32,8 +71,11 @@ type layout struct {
 	Wide        []string `json:"wide"`
 	Header      float64  `json:"header"`
 	NavTops     []int    `json:"navTops"`
+	NavOver     int      `json:"navOver"` // how far the navigation scrolls sideways in its box
 	Clipped     []string `json:"clipped"`
 	RadarText   float64  `json:"radarText"` // the radar's smallest label in CSS pixels, as shown
+	MatrixOver  int      `json:"matrixOver"` // how far the matrix scrolls sideways in its box
+	TabAnchors  int      `json:"tabAnchors"` // expectation links in the tab order
 }
 
 const measureLayout = `(() => {
@@ -58,7 +100,11 @@ const measureLayout = `(() => {
 		const scale = radar.getBoundingClientRect().width / radar.viewBox.baseVal.width;
 		radarText = Math.min(...[...radar.querySelectorAll("text")].map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
 	}
+	const matrix = document.querySelector(".matrix-wrap");
 	return {
+		navOver: (n => n ? n.scrollWidth - n.clientWidth : 0)(document.querySelector(".site-nav ul")),
+		matrixOver: matrix ? matrix.scrollWidth - matrix.clientWidth : 0,
+		tabAnchors: [...document.querySelectorAll(".exp a.anchor")].filter(a => a.tabIndex >= 0).length,
 		radarText: radarText,
 		scrollWidth: de.scrollWidth, innerWidth: innerWidth,
 		wide: [...document.querySelectorAll("body *")]
@@ -74,7 +120,7 @@ const measureLayout = `(() => {
 // phone's header leaves room for the page, and the laptop's navigation fits on one line.
 func TestSiteLayout(t *testing.T) {
 	t.Parallel()
-	base := root(t)
+	base := serveFull(t)
 	sizes := []struct {
 		name          string
 		width, height int64
@@ -103,6 +149,52 @@ func TestSiteLayout(t *testing.T) {
 					checkLayout(t, ctx, fmt.Sprintf("/%s (%s, %s)", p.path, size.name, scheme), size.mobile)
 				}
 			}
+			if !size.mobile { // the narrowest screen whose navigation must fit on one line
+				do(t, ctx, chromedp.EmulateViewport(1280, 800))
+				navigate(t, ctx, base)
+				checkLayout(t, ctx, "/ (1280 wide)", false)
+			}
+		})
+	}
+}
+
+// TestPhoneMenu: on a phone the navigation and the search box are folded into a menu, which
+// opens and closes with or without scripts, over the page rather than pushing it down.
+func TestPhoneMenu(t *testing.T) {
+	t.Parallel()
+	base := serveFull(t)
+	for _, scripts := range []bool{true, false} {
+		t.Run(fmt.Sprintf("scripts %v", scripts), func(t *testing.T) {
+			t.Parallel()
+			ctx := newTab(t)
+			do(t, ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+			if !scripts {
+				do(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+					return err
+				}))
+			}
+			navigate(t, ctx, base+"ladders/engineering/senior/")
+			const shown = `[...document.querySelectorAll(".site-nav a, #site-search")].filter(e => e.checkVisibility()).length`
+			if n := eval[int](t, ctx, shown); n != 0 {
+				t.Fatalf("%d links of the folded menu show", n)
+			}
+			top := eval[float64](t, ctx, `document.querySelector("main").getBoundingClientRect().top`)
+			do(t, ctx, chromedp.Click(chromedp.CSS(".menu > summary")))
+			waitFor(t, ctx, "the menu opens", shown+` === document.querySelectorAll(".site-nav a, #site-search").length`)
+			if moved := eval[float64](t, ctx, `document.querySelector("main").getBoundingClientRect().top`); moved != top {
+				t.Errorf("the open menu pushed the page down from %.0f to %.0f", top, moved)
+			}
+			if over := eval[int](t, ctx, `document.documentElement.scrollWidth - innerWidth`); over > 0 {
+				t.Errorf("the open menu is %dpx too wide", over)
+			}
+			if scripts {
+				do(t, ctx, press("Escape", "Escape", 27, ""))
+				waitFor(t, ctx, "Escape closes the menu", `!document.querySelector(".menu").open && document.activeElement.localName === "summary"`)
+			} else {
+				do(t, ctx, chromedp.Click(chromedp.CSS(".menu > summary")))
+				waitFor(t, ctx, "the menu closes", shown+` === 0`)
+			}
 		})
 	}
 }
@@ -121,12 +213,21 @@ func checkLayout(t *testing.T, ctx context.Context, what string, phone bool) {
 	if l.RadarText != 0 && l.RadarText < 12 {
 		t.Errorf("%s: the radar's labels show at %.1fpx, want at least 12", what, l.RadarText)
 	}
+	if l.TabAnchors > 0 {
+		t.Errorf("%s: %d expectation links are tab stops", what, l.TabAnchors)
+	}
+	if !phone && l.MatrixOver > 0 {
+		t.Errorf("%s: the matrix of five levels scrolls %dpx sideways at this width; its fifth column is hidden", what, l.MatrixOver)
+	}
 	if phone && l.Header > 120 {
 		t.Errorf("%s: the header is %.0fpx tall on a phone, want at most 120", what, l.Header)
 	}
 	if !phone {
 		if len(l.NavTops) == 0 {
 			t.Errorf("%s: no navigation shown", what)
+		}
+		if l.NavOver > 0 {
+			t.Errorf("%s: the navigation is %dpx too long for its line", what, l.NavOver)
 		}
 		for _, top := range l.NavTops {
 			if top != l.NavTops[0] {

@@ -47,7 +47,19 @@
       var t = ev.target;
       if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
       var box = $("#search-q") || $("#site-search");
-      if (box) { ev.preventDefault(); box.focus(); box.select(); }
+      if (!box) return;
+      var menu = box.closest("details");
+      if (menu && !box.offsetParent) menu.open = true; // the phone's folded menu
+      ev.preventDefault(); box.focus(); box.select();
+    });
+  }
+
+  // The phone's menu closes with Escape, as a menu does, and gives the focus back to its button.
+  function setupMenu() {
+    var menu = $(".site-header .menu");
+    if (!menu) return;
+    menu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
     });
   }
 
@@ -594,6 +606,7 @@
   function init() {
     setupTheme();
     setupSlash();
+    setupMenu();
     setupLevel();
     setupMatrix();
     setupCrosswalk();
