@@ -73,7 +73,7 @@ type layout struct {
 	NavTops     []int    `json:"navTops"`
 	NavOver     int      `json:"navOver"` // how far the navigation scrolls sideways in its box
 	Clipped     []string `json:"clipped"`
-	RadarText   float64  `json:"radarText"` // the radar's smallest label in CSS pixels, as shown
+	RadarText   float64  `json:"radarText"`  // the radar's smallest label in CSS pixels, as shown
 	MatrixOver  int      `json:"matrixOver"` // how far the matrix scrolls sideways in its box
 	TabAnchors  int      `json:"tabAnchors"` // expectation links in the tab order
 }
