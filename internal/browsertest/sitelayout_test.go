@@ -237,3 +237,47 @@ func checkLayout(t *testing.T, ctx context.Context, what string, phone bool) {
 		}
 	}
 }
+
+// TestAssessSummaryStays: while you rate far down the self-assessment, what you rated so far
+// stays in view: on a laptop the radar beside the ratings, on a phone a summary bar at the top.
+func TestAssessSummaryStays(t *testing.T) {
+	t.Parallel()
+	base := root(t)
+	for _, size := range []struct {
+		name          string
+		width, height int64
+		keep          string // what must stay in view
+	}{
+		{"laptop", 1366, 900, "#assess-radar-svg"},
+		{"phone", 390, 844, "#assess-bar"},
+	} {
+		t.Run(size.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := newTab(t)
+			do(t, ctx, chromedp.EmulateViewport(size.width, size.height))
+			openAssess(t, ctx, base+"assess/")
+			// Rate one expectation far down the list, as a reader would, there.
+			key := eval[string](t, ctx, `(() => {
+				const fs = [...document.querySelectorAll("#assess-rate fieldset.rate")];
+				const f = fs[Math.floor(fs.length * 2 / 3)];
+				f.scrollIntoView({block: "center"});
+				return f.dataset.key;
+			})()`)
+			do(t, ctx, chromedp.Click(chromedp.CSS(`fieldset[data-key="`+key+`"] .rate-options label:last-of-type`)))
+			waitFor(t, ctx, "the rating is kept", `document.querySelector('fieldset[data-key="`+key+`"] input:checked')`)
+			box := eval[[]float64](t, ctx, `(() => { const r = document.querySelector(`+jsString(size.keep)+`).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`)
+			if box[2] == 0 || box[0] < -1 || box[1] > float64(size.height)+1 {
+				t.Errorf("%s is out of view while rating far down the page: top %.0f, bottom %.0f", size.keep, box[0], box[1])
+			}
+			if size.name == "phone" {
+				bar := text(t, ctx, "#assess-bar")
+				if !strings.Contains(bar, "1 of") || !strings.Contains(bar, "Summary") {
+					t.Errorf("the summary bar says %q, want the count rated and a link to the summary", bar)
+				}
+				if box[2] > 90 {
+					t.Errorf("the summary bar is %.0fpx tall on a phone", box[2])
+				}
+			}
+		})
+	}
+}

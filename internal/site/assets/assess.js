@@ -430,6 +430,29 @@
 
     radar(lad, cur, tgt);
     workOnNext(lad, tgt);
+    summaryBar(lad, tgt);
+  }
+
+  // summaryBar is the short line that stays at the top of a phone's screen while you rate:
+  // what your ratings read as, how many of the target's expectations you rated, and a way back
+  // to the whole summary. (A wide screen keeps the summary itself in view.)
+  function summaryBar(lad, tgt) {
+    var box = $("#assess-bar");
+    if (!box) return;
+    box.textContent = "";
+    var list = items(lad, tgt.id);
+    var rated = list.filter(function (it) { return has(state.r, tgt.id + "/" + it.id); }).length;
+    var reading = $("#assess-reading");
+    var p = el("p");
+    if (reading) {
+      var strong = $("strong", reading);
+      p.appendChild(document.createTextNode("Reads as "));
+      p.appendChild(el("strong", null, strong ? strong.textContent : "no level yet"));
+      p.appendChild(document.createTextNode(" · "));
+    }
+    p.appendChild(document.createTextNode(tgt.title + ": " + rated + " of " + list.length + " rated"));
+    box.appendChild(p);
+    box.appendChild(el("a", { href: "#assess-summary-h" }, "Summary"));
   }
 
   function levelTitle(info, id) {
