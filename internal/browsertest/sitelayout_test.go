@@ -281,3 +281,21 @@ func TestAssessSummaryStays(t *testing.T) {
 		})
 	}
 }
+
+// TestPrintHead: a printed page starts with the organisation, the framework, its version and
+// the day it was printed; on screen that line is not shown.
+func TestPrintHead(t *testing.T) {
+	t.Parallel()
+	ctx := newTab(t)
+	navigate(t, ctx, serveFull(t)+"ladders/engineering/senior/")
+	if d := eval[string](t, ctx, `getComputedStyle(document.querySelector(".print-head")).display`); d != "none" {
+		t.Errorf("on screen the print header shows (display %s)", d)
+	}
+	do(t, ctx, emulateMedia("print"))
+	head := eval[string](t, ctx, `(e => getComputedStyle(e).display === "none" ? "" : e.innerText)(document.querySelector(".print-head"))`)
+	for _, want := range []string{"Example Co · Engineering Career Framework", "Version 1.2 of 2026-11-02 · Printed "} {
+		if !strings.Contains(head, want) {
+			t.Errorf("printed, the page's header reads %q, want %q in it", head, want)
+		}
+	}
+}

@@ -35,6 +35,13 @@ func (r *renderer) assets() error {
 		}
 		r.assetURL[e.Name()] = r.url(p)
 	}
+	// The icons keep the names browsers look for at a site's root when a page names none.
+	if err := r.put("favicon.svg", faviconSVG); err != nil {
+		return err
+	}
+	if err := r.put("apple-touch-icon.png", touchIcon()); err != nil {
+		return err
+	}
 	if r.f.Logo != "" {
 		b, err := fs.ReadFile(r.fsys, strings.TrimPrefix(r.f.Logo, "/"))
 		if err != nil {

@@ -603,8 +603,20 @@
     if (okA || okB) run();
   }
 
+  // A printed page says the day it was printed, beside the framework's version.
+  function setupPrintDate() {
+    var box = $(".print-head .print-date");
+    if (!box) return;
+    function today() {
+      box.textContent = (box.previousSibling ? " · " : "") + "Printed " + new Date().toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+    }
+    today();
+    window.addEventListener("beforeprint", today);
+  }
+
   function init() {
     setupTheme();
+    setupPrintDate();
     setupSlash();
     setupMenu();
     setupLevel();
