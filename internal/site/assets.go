@@ -35,11 +35,9 @@ func (r *renderer) assets() error {
 		}
 		r.assetURL[e.Name()] = r.url(p)
 	}
-	// The icons keep the names browsers look for at a site's root when a page names none.
+	// The icons keep the names browsers look for at a site's root when a page names none; the
+	// touch icon is drawn beside the pages (see dataJobs).
 	if err := r.put("favicon.svg", faviconSVG); err != nil {
-		return err
-	}
-	if err := r.put("apple-touch-icon.png", touchIcon()); err != nil {
 		return err
 	}
 	if r.f.Logo != "" {

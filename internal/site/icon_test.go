@@ -31,3 +31,10 @@ func TestIcons(t *testing.T) {
 		t.Errorf("the middle rung is %02x%02x%02x, want white", r, g, b)
 	}
 }
+
+// BenchmarkTouchIcon draws the touch icon, which every build does once.
+func BenchmarkTouchIcon(b *testing.B) {
+	for b.Loop() {
+		drawTouchIcon()
+	}
+}

@@ -160,9 +160,9 @@ func (r *renderer) searchIndex() error {
 	ix := &indexer{r: r, words: map[string]*searchWord{}, sum: func(b []byte) { h.Write(b) }}
 	md := r.lazyMarkdown()
 	defer md.release()
-	add := func(d searchDoc, text string) error {
-		d.text = clip(text, searchTextBytes)
-		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), []string{text})
+	add := func(d searchDoc, text ...string) error {
+		d.text = snippet(text...)
+		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), text)
 	}
 	if err := add(searchDoc{title: r.f.Title, url: r.url(""), context: "Home"}, r.f.Description); err != nil {
 		return err
@@ -174,11 +174,7 @@ func (r *renderer) searchIndex() error {
 	}
 	for _, l := range r.f.Ladders {
 		lurl := r.url(ladderPath(l))
-		text := l.Summary
-		if d := r.searchProse(md, l.Path, l.Description); d != "" {
-			text += " " + d
-		}
-		if err := add(searchDoc{title: l.Title, url: lurl, context: "Ladder"}, text); err != nil {
+		if err := add(searchDoc{title: l.Title, url: lurl, context: "Ladder"}, l.Summary, r.searchProse(md, l.Path, l.Description)); err != nil {
 			return err
 		}
 		for _, g := range l.Groups {
@@ -195,11 +191,7 @@ func (r *renderer) searchIndex() error {
 		}
 		for _, lv := range l.Levels {
 			url := r.url(levelPath(l, lv))
-			text := lv.Summary
-			if intro := r.searchProse(md, lv.Path, lv.Intro); intro != "" {
-				text += " " + intro
-			}
-			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, text); err != nil {
+			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, lv.Summary, r.searchProse(md, lv.Path, lv.Intro)); err != nil {
 				return err
 			}
 			for _, la := range lv.Areas {
@@ -212,7 +204,7 @@ func (r *renderer) searchIndex() error {
 					}
 					d := searchDoc{title: title, url: url, anchor: e.ID, context: context}
 					if len(e.Examples) > 0 {
-						d.text = clip(strings.Join(e.Examples, " "), searchTextBytes)
+						d.text = snippet(e.Examples...)
 					}
 					if err := ix.add(d, []string{title}, contextWords, e.Examples); err != nil {
 						return err
@@ -250,19 +242,35 @@ func (r *renderer) searchIndex() error {
 	return r.put("search/index.json", b)
 }
 
-// clip cuts s to at most n bytes, at the end of a word, and marks the cut with an ellipsis.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := strings.LastIndexByte(s[:n], ' ')
-	if cut <= 0 {
-		cut = n
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
+// snippet is texts joined by spaces as a result quotes them: runs of spaces and line breaks as
+// one space, cut after searchTextBytes at the end of a word, with an ellipsis to say so.
+func snippet(texts ...string) string {
+	var b []byte
+	space := false
+	for _, t := range texts {
+		for _, c := range []byte(t) {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				if len(b) >= searchTextBytes {
+					return string(b) + " …"
+				}
+				b = append(b, ' ')
+				space = false
+			}
+			if len(b) >= searchTextBytes+64 && utf8.RuneStart(c) { // a word without end
+				return string(b) + " …"
+			}
+			if b == nil {
+				b = make([]byte, 0, searchTextBytes+64)
+			}
+			b = append(b, c)
 		}
+		space = len(b) > 0
 	}
-	return s[:cut] + " …"
+	return string(b)
 }
 
 // searchProse is Markdown prose (a ladder's description, a level's introduction) as plain text
@@ -280,7 +288,7 @@ func (r *renderer) searchProse(md *markdown, from, src string) string {
 		}
 	}
 	if plainLines {
-		return strings.Join(strings.Fields(src), " ")
+		return src // its words are what the index needs; snippet tidies the spaces it quotes
 	}
 	return plain(r.block(md.get(), from, src))
 }

@@ -248,6 +248,27 @@ func TestSearchProse(t *testing.T) {
 	}
 }
 
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("word ", 200)
+	tests := []struct {
+		name  string
+		texts []string
+		want  string
+	}{
+		{"spaces tidied", []string{"  Owns the\nteam's\tsystems. ", "Mentors  others."}, "Owns the team's systems. Mentors others."},
+		{"empty", []string{"", " "}, ""},
+		{"cut at the end of a word", []string{long}, strings.TrimSpace(long[:searchTextBytes+5]) + " …"},
+		{"a word without end", []string{strings.Repeat("é", 1000)}, strings.Repeat("é", (searchTextBytes+64)/2) + " …"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := snippet(tt.texts...); got != tt.want {
+				t.Errorf("snippet = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSearchWords: the index's words are the runs of letters, digits and marks, lower-cased,
 // however the text mixes capitals, other scripts and punctuation.
 func TestSearchWords(t *testing.T) {
