@@ -491,7 +491,7 @@ func TestSearch(t *testing.T) {
 		if n := eval[int](t, ctx, `document.querySelectorAll("#search-results li").length`); n != shown {
 			t.Fatalf("%d results listed, want %d of %d", n, shown, total)
 		}
-		more := eval[bool](t, ctx, `!document.querySelector("#search-more").hidden`)
+		more := eval[bool](t, ctx, `document.querySelector("#search-more").checkVisibility()`)
 		if more != (shown < total) {
 			t.Fatalf("with %d of %d results listed, Show more results is shown: %v", shown, total, more)
 		}
