@@ -120,13 +120,28 @@ func wrapText(s string, size, width float64) []string {
 	return lines
 }
 
-// writeLabel writes a label of one or more lines whose first baseline is at y.
-func writeLabel(b *bytes.Buffer, lines []string, x, y float64) {
+// labelLines is the lines of label s as wide as width at most: nil when it fits on one, as most
+// do (a page has a chart, and a large site thousands of pages).
+func labelLines(s string, width float64) []string {
+	if textWidth(s, labelSize) <= width {
+		return nil
+	}
+	return wrapText(s, labelSize, width)
+}
+
+// extraLines is how many lines a label of these lines (from labelLines) takes beyond one.
+func extraLines(lines []string) float64 { return float64(max(len(lines)-1, 0)) }
+
+// writeLabel writes label s, in lines when labelLines wrapped it, its first baseline at y.
+func writeLabel(b *bytes.Buffer, s string, lines []string, x, y float64) {
 	b.WriteString(`<text class="label" x="`)
 	appendNum(b, x)
 	b.WriteString(`" y="`)
 	appendNum(b, y)
 	b.WriteString(`">`)
+	if lines == nil {
+		appendText(b, s)
+	}
 	for i, l := range lines {
 		if i == 0 {
 			appendText(b, l)
@@ -155,13 +170,14 @@ func writeRangeChart(b *bytes.Buffer, l *ladder.Ladder, lv *ladder.Level) {
 		lines    []string
 		y        float64 // the top of the row
 	}
-	rows := make([]row, len(lv.TimeSplit))
+	var rowsBuf [12]row // on the stack for most levels
+	rows := rowsBuf[:0]
 	y := 0.0
-	for i, s := range lv.TimeSplit {
+	for _, s := range lv.TimeSplit {
 		title, p := areaTitle(l, s.Area), percent(s.Range)
-		lines := wrapText(title, labelSize, width-textWidth(p, labelSize)-12)
-		rows[i] = row{title, p, lines, y}
-		y += 44 + lineGap*float64(len(lines)-1)
+		lines := labelLines(title, width-textWidth(p, labelSize)-12)
+		rows = append(rows, row{title, p, lines, y})
+		y += 44 + lineGap*extraLines(lines)
 	}
 	height := y + 16 // the tick labels' line, with room for their descenders
 	b.WriteString(`<svg class="chart range-chart" viewBox="0 0 `)
@@ -175,29 +191,27 @@ func writeRangeChart(b *bytes.Buffer, l *ladder.Ladder, lv *ladder.Level) {
 		}
 		appendText(b, areaTitle(l, s.Area)+" "+percent(s.Range))
 	}
-	b.WriteString(`">`)
+	b.WriteString(`"><path class="grid" d="`) // the quarters, behind each bar
+	for _, r := range rows {
+		for _, tick := range []float64{0, 25, 50, 75, 100} {
+			b.WriteByte('M')
+			appendNum(b, left+width*tick/100)
+			b.WriteByte(' ')
+			appendNum(b, r.y+17+lineGap*extraLines(r.lines))
+			b.WriteString("v20")
+		}
+	}
+	b.WriteString(`"/>`)
 	for i, s := range lv.TimeSplit {
 		r := rows[i]
-		barY := r.y + 20 + lineGap*float64(len(r.lines)-1)
-		for _, tick := range []float64{0, 25, 50, 75, 100} {
-			x := left + width*tick/100
-			b.WriteString(`<line class="grid" x1="`)
-			appendNum(b, x)
-			b.WriteString(`" x2="`)
-			appendNum(b, x)
-			b.WriteString(`" y1="`)
-			appendNum(b, barY-3)
-			b.WriteString(`" y2="`)
-			appendNum(b, barY+17)
-			b.WriteString(`"/>`)
-		}
+		barY := r.y + 20 + lineGap*extraLines(r.lines)
 		hi := 100.0
 		if s.Range.Max != nil {
 			hi = *s.Range.Max
 		}
 		x0, x1 := left+width*s.Range.Min/100, left+width*min(hi, 100)/100
 		w := max(x1-x0, 3)
-		writeLabel(b, r.lines, left, r.y+14)
+		writeLabel(b, r.title, r.lines, left, r.y+14)
 		b.WriteString(`<text class="value" x="`)
 		appendNum(b, left+width)
 		b.WriteString(`" y="`)
@@ -259,8 +273,8 @@ func (r *renderer) splitChart(l *ladder.Ladder) (template.HTML, []legendItem) {
 	labels := make([][]string, len(levels))
 	height := 0.0
 	for i, lv := range levels {
-		labels[i] = wrapText(levelName(lv), labelSize, chartWidth)
-		height += 50 + lineGap*float64(len(labels[i])-1)
+		labels[i] = labelLines(levelName(lv), chartWidth)
+		height += 50 + lineGap*extraLines(labels[i])
 	}
 	var b bytes.Buffer
 	b.WriteString(`<svg class="chart split-chart" viewBox="0 0 `)
@@ -282,8 +296,8 @@ func (r *renderer) splitChart(l *ladder.Ladder) (template.HTML, []legendItem) {
 		for _, s := range lv.TimeSplit {
 			total += mid(s)
 		}
-		writeLabel(&b, labels[i], 0, y+14)
-		barY := y + 20 + lineGap*float64(len(labels[i])-1)
+		writeLabel(&b, levelName(lv), labels[i], 0, y+14)
+		barY := y + 20 + lineGap*extraLines(labels[i])
 		x := 0.0
 		for _, a := range l.Areas() {
 			for _, s := range lv.TimeSplit {

@@ -245,6 +245,26 @@ func (r *renderer) searchIndex() error {
 // snippet is texts joined by spaces as a result quotes them: runs of spaces and line breaks as
 // one space, cut after searchTextBytes at the end of a word, with an ellipsis to say so.
 func snippet(texts ...string) string {
+	// Most texts are tidy and short already: one is used as it is, several are joined.
+	total, tidy, n, only := 0, true, 0, ""
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		if n > 0 {
+			total++
+		}
+		total, n, only = total+len(t), n+1, t
+		tidy = tidy && tidyText(t)
+	}
+	switch {
+	case n == 0:
+		return ""
+	case tidy && total <= searchTextBytes && n == 1:
+		return only
+	case tidy && total <= searchTextBytes && n == len(texts):
+		return strings.Join(texts, " ")
+	}
 	var b []byte
 	space := false
 	for _, t := range texts {
@@ -264,13 +284,32 @@ func snippet(texts ...string) string {
 				return string(b) + " …"
 			}
 			if b == nil {
-				b = make([]byte, 0, searchTextBytes+64)
+				b = make([]byte, 0, min(total, searchTextBytes+64))
 			}
 			b = append(b, c)
 		}
 		space = len(b) > 0
 	}
 	return string(b)
+}
+
+// tidyText reports whether s is non-empty and has no space to tidy: none at either end, no
+// line break or tab, no two spaces together.
+func tidyText(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := range len(s) {
+		switch s[i] {
+		case '\n', '\t', '\r':
+			return false
+		case ' ':
+			if s[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // searchProse is Markdown prose (a ladder's description, a level's introduction) as plain text
