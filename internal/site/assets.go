@@ -35,6 +35,11 @@ func (r *renderer) assets() error {
 		}
 		r.assetURL[e.Name()] = r.url(p)
 	}
+	// The icons keep the names browsers look for at a site's root when a page names none; the
+	// touch icon is drawn beside the pages (see dataJobs).
+	if err := r.put("favicon.svg", faviconSVG); err != nil {
+		return err
+	}
 	if r.f.Logo != "" {
 		b, err := fs.ReadFile(r.fsys, strings.TrimPrefix(r.f.Logo, "/"))
 		if err != nil {

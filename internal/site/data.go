@@ -15,9 +15,11 @@ import (
 )
 
 // dataJobs add the machine-readable files: framework.json, each ladder's levels.json (what the
-// compare page reads) and the search index. They are separate jobs so they run beside the pages.
+// compare page reads) and the search index; and the touch icon, which takes a few milliseconds
+// to draw. They are separate jobs so they run beside the pages.
 func (r *renderer) dataJobs() []pageJob {
-	jobs := []pageJob{func() error { _, err := r.version(); return err }, r.searchIndex}
+	jobs := []pageJob{func() error { _, err := r.version(); return err }, r.searchIndex,
+		func() error { return r.put("apple-touch-icon.png", touchIcon()) }}
 	for _, l := range r.f.Ladders {
 		jobs = append(jobs, func() error { return r.levelsJSON(l) })
 	}

@@ -124,7 +124,11 @@ func (r *renderer) writePage(b *bytes.Buffer, p *page, content func(*bytes.Buffe
 		appendURL(b, p.Canonical)
 		b.WriteString(`">`)
 	}
-	b.WriteString("\n<meta name=\"color-scheme\" content=\"light dark\">\n<link rel=\"stylesheet\" href=\"")
+	b.WriteString("\n<meta name=\"color-scheme\" content=\"light dark\">\n<link rel=\"icon\" href=\"")
+	appendURL(b, p.Site.Home)
+	b.WriteString("favicon.svg\" type=\"image/svg+xml\">\n<link rel=\"apple-touch-icon\" href=\"")
+	appendURL(b, p.Site.Home)
+	b.WriteString("apple-touch-icon.png\">\n<link rel=\"stylesheet\" href=\"")
 	appendURL(b, p.Site.Style)
 	b.WriteString("\">\n<script src=\"")
 	appendURL(b, p.Site.Theme)
@@ -141,6 +145,7 @@ func (r *renderer) writePage(b *bytes.Buffer, p *page, content func(*bytes.Buffe
 	b.WriteString("\">\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
 	b.WriteString(string(p.Header))
 	b.WriteString("\n<main id=\"main\" tabindex=\"-1\">\n")
+	b.WriteString(p.Site.PrintHead)
 	if len(p.Crumbs) > 0 {
 		b.WriteString(`<nav class="crumbs" aria-label="Breadcrumb"><ol>`)
 		for _, c := range p.Crumbs {

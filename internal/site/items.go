@@ -106,7 +106,10 @@ func (r *renderer) writeItems(b *bytes.Buffer, md *markdown, items []itemView, e
 		}
 		b.WriteString(`<div class="exp-tools"><a class="anchor" href="#`)
 		appendText(b, it.e.ID)
-		b.WriteString(`" aria-label="Link to this expectation">#</a>`)
+		// Out of the tab order: a level has dozens of expectations, and a keyboard should not
+		// stop at each one's link. The address still works, and pointers and screen readers'
+		// lists of links reach it.
+		b.WriteString(`" tabindex="-1" aria-label="Link to this expectation">#</a>`)
 		if edit != "" {
 			b.WriteString(` <a class="edit" href="`)
 			appendURL(b, edit)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"time"
 
 	"github.com/yuin/goldmark"
 
@@ -42,7 +43,34 @@ func (r *renderer) chrome() *chrome {
 	for _, p := range r.f.Pages {
 		c.Pages = append(c.Pages, link{Title: p.Title, URL: r.url(pagePath(p)), Key: "page:" + p.ID})
 	}
+	c.PrintHead = r.printHead()
 	return c
+}
+
+// printHead is the line at the top of a printed page, as HTML: a printout on a desk says whose
+// framework it is, which version, and (from the script) when it was printed. The version is
+// the newest entry of the history (a CHANGELOG release or a commit) with its date. Without a
+// history there is none to name: the content hash would change every page at every edit, and
+// the preview re-renders only the pages an edit touches.
+func (r *renderer) printHead() string {
+	var b bytes.Buffer
+	b.WriteString(`<div class="print-head"><span>`)
+	if r.f.Organisation != "" {
+		appendText(&b, r.f.Organisation)
+		b.WriteString(" · ")
+	}
+	appendText(&b, r.f.Title)
+	b.WriteString(`</span><span>`)
+	if h := r.opts.History; len(h) > 0 && h[0].Commit.Short != "" {
+		b.WriteString("Version ")
+		appendText(&b, h[0].Commit.Short)
+		if d := h[0].Commit.Date; !d.IsZero() {
+			b.WriteString(" of ")
+			b.WriteString(d.UTC().Format(time.DateOnly))
+		}
+	}
+	b.WriteString(`<span class="print-date"></span></span></div>`)
+	return b.String()
 }
 
 // pages returns a job for every HTML page of the site.

@@ -22,7 +22,10 @@ import (
 //   - search/w<i>.bin, the word shards: words in order, each with the documents that hold it;
 //   - search/d<k>.json, the documents, docsPerChunk to a file: what a result shows.
 //
-// A document is a page, a ladder, a level, an expectation or a crosswalk title. A query word
+// A document is a page, a ladder, an area, a track, a level, an expectation or a crosswalk
+// title. A document file lists each as [title, url, anchor, context], and a fifth item, its
+// text (up to searchTextBytes of it), when it has text besides its title: the results show
+// the words around the match. A query word
 // matches a document when it begins a word of the document's title, context or text (a word
 // of one or two letters must be the whole word, or "a" would fetch half the index). A document
 // matches a query when every query word does; results come best first (title words count
@@ -41,11 +44,15 @@ const (
 	searchFormat   = 1
 	docsPerChunk   = 128
 	wordShardBytes = 24 << 10
+	// searchTextBytes is how much of a document's text its document file keeps to show a match
+	// in: enough for a level's summary and introduction; the index holds every word.
+	searchTextBytes = 600
 )
 
 // searchDoc is one document as a result shows it.
 type searchDoc struct {
 	title, url, anchor, context string
+	text                        string // what a result quotes around the match; "" for none
 }
 
 // searchWord is one word of the index with the documents that hold it.
@@ -153,8 +160,9 @@ func (r *renderer) searchIndex() error {
 	ix := &indexer{r: r, words: map[string]*searchWord{}, sum: func(b []byte) { h.Write(b) }}
 	md := r.lazyMarkdown()
 	defer md.release()
-	add := func(d searchDoc, text string) error {
-		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), []string{text})
+	add := func(d searchDoc, text ...string) error {
+		d.text = snippet(text...)
+		return ix.add(d, []string{d.title}, ix.wordsOf(d.context), text)
 	}
 	if err := add(searchDoc{title: r.f.Title, url: r.url(""), context: "Home"}, r.f.Description); err != nil {
 		return err
@@ -165,12 +173,25 @@ func (r *renderer) searchIndex() error {
 		}
 	}
 	for _, l := range r.f.Ladders {
-		if err := add(searchDoc{title: l.Title, url: r.url(ladderPath(l)), context: "Ladder"}, l.Summary); err != nil {
+		lurl := r.url(ladderPath(l))
+		if err := add(searchDoc{title: l.Title, url: lurl, context: "Ladder"}, l.Summary, r.searchProse(md, l.Path, l.Description)); err != nil {
 			return err
+		}
+		for _, g := range l.Groups {
+			for _, a := range g.Areas {
+				if err := add(searchDoc{title: a.Title, url: lurl, anchor: a.ID, context: l.Title + " › What each area means"}, a.Description); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range l.Tracks {
+			if err := add(searchDoc{title: t.Title, url: lurl, anchor: "tracks-h", context: l.Title + " › Tracks"}, t.Summary); err != nil {
+				return err
+			}
 		}
 		for _, lv := range l.Levels {
 			url := r.url(levelPath(l, lv))
-			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, lv.Summary); err != nil {
+			if err := add(searchDoc{title: levelName(lv), url: url, context: l.Title}, lv.Summary, r.searchProse(md, lv.Path, lv.Intro)); err != nil {
 				return err
 			}
 			for _, la := range lv.Areas {
@@ -182,6 +203,9 @@ func (r *renderer) searchIndex() error {
 						title = e.Name + ": " + title
 					}
 					d := searchDoc{title: title, url: url, anchor: e.ID, context: context}
+					if len(e.Examples) > 0 {
+						d.text = snippet(e.Examples...)
+					}
 					if err := ix.add(d, []string{title}, contextWords, e.Examples); err != nil {
 						return err
 					}
@@ -216,6 +240,96 @@ func (r *renderer) searchIndex() error {
 	}
 	b = append(b, "]}\n"...)
 	return r.put("search/index.json", b)
+}
+
+// snippet is texts joined by spaces as a result quotes them: runs of spaces and line breaks as
+// one space, cut after searchTextBytes at the end of a word, with an ellipsis to say so.
+func snippet(texts ...string) string {
+	// Most texts are tidy and short already: one is used as it is, several are joined.
+	total, tidy, n, only := 0, true, 0, ""
+	for _, t := range texts {
+		if t == "" {
+			continue
+		}
+		if n > 0 {
+			total++
+		}
+		total, n, only = total+len(t), n+1, t
+		tidy = tidy && tidyText(t)
+	}
+	switch {
+	case n == 0:
+		return ""
+	case tidy && total <= searchTextBytes && n == 1:
+		return only
+	case tidy && total <= searchTextBytes && n == len(texts):
+		return strings.Join(texts, " ")
+	}
+	var b []byte
+	space := false
+	for _, t := range texts {
+		for _, c := range []byte(t) {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				space = len(b) > 0
+				continue
+			}
+			if space {
+				if len(b) >= searchTextBytes {
+					return string(b) + " …"
+				}
+				b = append(b, ' ')
+				space = false
+			}
+			if len(b) >= searchTextBytes+64 && utf8.RuneStart(c) { // a word without end
+				return string(b) + " …"
+			}
+			if b == nil {
+				b = make([]byte, 0, min(total, searchTextBytes+64))
+			}
+			b = append(b, c)
+		}
+		space = len(b) > 0
+	}
+	return string(b)
+}
+
+// tidyText reports whether s is non-empty and has no space to tidy: none at either end, no
+// line break or tab, no two spaces together.
+func tidyText(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := range len(s) {
+		switch s[i] {
+		case '\n', '\t', '\r':
+			return false
+		case ' ':
+			if s[i+1] == ' ' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// searchProse is Markdown prose (a ladder's description, a level's introduction) as plain text
+// for the index. Prose that is plain words over a few lines, as most is, needs no parsing.
+func (r *renderer) searchProse(md *markdown, from, src string) string {
+	if src == "" {
+		return ""
+	}
+	plainLines := true
+	for line := range strings.Lines(src) {
+		line = strings.TrimSpace(line)
+		if c, _ := utf8.DecodeRuneInString(line); !plainText(line) || line != "" && !unicode.IsLetter(c) {
+			plainLines = false
+			break
+		}
+	}
+	if plainLines {
+		return src // its words are what the index needs; snippet tidies the spaces it quotes
+	}
+	return plain(r.block(md.get(), from, src))
 }
 
 // add indexes one document: the words of title count as title words; the context's words and
@@ -365,6 +479,10 @@ func (ix *indexer) flushDocs() error {
 		b = jsontext.AppendString(b, d.anchor, jsontext.Plain)
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(index(&contexts, d.context)), 10)
+		if d.text != "" {
+			b = append(b, ',')
+			b = jsontext.AppendString(b, d.text, jsontext.Plain)
+		}
 		b = append(b, ']')
 	}
 	b = append(b, `],"u":[`...)

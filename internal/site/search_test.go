@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/gen"
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -168,7 +169,7 @@ func TestSearchIndex(t *testing.T) {
 	}
 	wantDocs := 1 + len(f.Pages) + len(f.Crosswalk)
 	for _, l := range f.Ladders {
-		wantDocs++
+		wantDocs += 1 + len(l.Areas()) + len(l.Tracks)
 		for _, lv := range l.Levels {
 			wantDocs++
 			for _, la := range lv.Areas {
@@ -199,6 +200,72 @@ func TestSearchIndex(t *testing.T) {
 	}
 	if got := searchWordsOf("Team's café—SRE2 Ünïcode"); strings.Join(got, " ") != "team s café sre2 ünïcode" {
 		t.Errorf("words of a title: %q", got)
+	}
+}
+
+// TestSearchProse: the words of a level's summary and introduction, an area's description and
+// a track's summary find them, and their document keeps the text a result quotes.
+func TestSearchProse(t *testing.T) {
+	t.Parallel()
+	fsys, _ := frameworks.FS(frameworks.Default)
+	f, _, _ := ladder.Load(fsys)
+	s, err := Render(f, fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, words, _ := searchShards(t, s)
+	var docs [][]any
+	for k := 0; k*m.Chunk < m.Docs; k++ {
+		var chunk struct{ D [][]any }
+		if err := json.Unmarshal(s.Files[fmt.Sprintf("search/d%d.json", k)].Body, &chunk); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, chunk.D...)
+	}
+	tests := []struct{ name, word, title, text string }{
+		{"a level's introduction", "mentoring", "Senior Engineer (EN3)", "reviews, mentoring and example"},
+		{"a level's summary", "owns", "Senior Engineer (EN3)", "Owns the team's systems end to end"},
+		{"an area's description", "coaching", "Management", "Coaching, feedback, careers"},
+		{"a track's summary", "reliability", "Site Reliability", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lists := words[tt.word]
+			for _, id := range append(lists[0], lists[1]...) {
+				d := docs[id]
+				if d[0] != tt.title {
+					continue
+				}
+				if tt.text == "" {
+					return
+				}
+				if len(d) == 5 && strings.Contains(d[4].(string), tt.text) {
+					return
+				}
+			}
+			t.Errorf("%q does not find %q with the text %q", tt.word, tt.title, tt.text)
+		})
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	long := strings.Repeat("word ", 200)
+	tests := []struct {
+		name  string
+		texts []string
+		want  string
+	}{
+		{"spaces tidied", []string{"  Owns the\nteam's\tsystems. ", "Mentors  others."}, "Owns the team's systems. Mentors others."},
+		{"empty", []string{"", " "}, ""},
+		{"cut at the end of a word", []string{long}, strings.TrimSpace(long[:searchTextBytes+5]) + " …"},
+		{"a word without end", []string{strings.Repeat("é", 1000)}, strings.Repeat("é", (searchTextBytes+64)/2) + " …"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := snippet(tt.texts...); got != tt.want {
+				t.Errorf("snippet = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -19,6 +19,7 @@ func parseTemplates() map[string]*template.Template {
 		"join": strings.Join,
 		"add":  func(a, b int) int { return a + b },
 		"list": func(s ...string) []string { return s },
+		"cols": balancedColumns,
 	}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/chrome.html", "templates/parts.html"))
 	out := map[string]*template.Template{}
@@ -27,4 +28,17 @@ func parseTemplates() map[string]*template.Template {
 		out[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
 	return out
+}
+
+// balancedColumns is how many columns n cards take on a wide screen so that the rows are even
+// or nearly: five levels make rows of three and two, never four and one.
+func balancedColumns(n int) int {
+	switch {
+	case n <= 4:
+		return max(n, 1)
+	case n == 5 || n == 6 || n == 9:
+		return 3
+	default:
+		return 4
+	}
 }

@@ -41,6 +41,9 @@ type chrome struct {
 	Pages        []link
 	Repository   string
 	HasCrosswalk bool
+	// PrintHead is the line a printed page starts with: the organisation, the framework and
+	// its version; the script adds the day it is printed.
+	PrintHead string
 }
 
 // marks reports whether the header marks section as the current one: whether it links to it.

@@ -47,7 +47,19 @@
       var t = ev.target;
       if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
       var box = $("#search-q") || $("#site-search");
-      if (box) { ev.preventDefault(); box.focus(); box.select(); }
+      if (!box) return;
+      var menu = box.closest("details");
+      if (menu && !box.offsetParent) menu.open = true; // the phone's folded menu
+      ev.preventDefault(); box.focus(); box.select();
+    });
+  }
+
+  // The phone's menu closes with Escape, as a menu does, and gives the focus back to its button.
+  function setupMenu() {
+    var menu = $(".site-header .menu");
+    if (!menu) return;
+    menu.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
     });
   }
 
@@ -166,10 +178,12 @@
     if (!input) return;
     var rows = $all(".crosswalk tbody tr");
     var count = $("#crosswalk-count");
-    // Cell by cell: the row's textContent runs the cells together ("SDE IIEngineer"), and a
-    // numeral or abbreviation at the end of a cell would no longer be a word of its own.
+    // The title and the level it maps to, not the ladder or the note: a word of a note ("a
+    // smaller company") would match rows it does not name. Cell by cell: the row's textContent
+    // runs the cells together ("SDE IIEngineer"), and a numeral or abbreviation at the end of a
+    // cell would no longer be a word of its own.
     var texts = rows.map(function (tr) {
-      return normaliseTitle(Array.prototype.map.call(tr.cells, function (c) { return c.textContent; }).join(" "));
+      return normaliseTitle(tr.cells[0].textContent + " " + (tr.cells[1] ? tr.cells[1].textContent : ""));
     });
     function apply() {
       var q = normaliseTitle(input.value);
@@ -312,9 +326,43 @@
       if (!ix.chunks[k]) ix.chunks[k] = fetchOK(ix.root + "d" + k + ".json?v=" + ix.m.version);
       return ix.chunks[k].then(function (c) {
         var d = c.d[h.id - k * per];
-        return { title: d[0], url: c.u[d[1]] + (d[2] ? "#" + d[2] : ""), context: c.c[d[3]] };
+        return { title: d[0], url: c.u[d[1]] + (d[2] ? "#" + d[2] : ""), context: c.c[d[3]], text: d[4] || "" };
       });
     }));
+  }
+  // termsRE finds, case aside, a word that a query's terms match (as termMatches does).
+  function termsRE(terms) {
+    var alts = terms.map(function (t) {
+      var e = t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      return t.length < 3 ? e + "(?![\\p{L}\\p{N}\\p{M}])" : e + "[\\p{L}\\p{N}\\p{M}]*";
+    });
+    return new RegExp("(?<![\\p{L}\\p{N}\\p{M}])(?:" + alts.join("|") + ")", "giu");
+  }
+  // marked appends text to box with the words that match re marked; with around, only the
+  // words around the first match, and nothing when there is none.
+  function marked(box, text, re, around) {
+    re.lastIndex = 0;
+    var m = re.exec(text);
+    if (!m && around) return false;
+    var from = 0, to = text.length;
+    if (around) {
+      from = Math.max(0, m.index - around);
+      to = Math.min(text.length, m.index + 2 * around);
+      if (from > 0) { var sp = text.indexOf(" ", from); from = sp >= 0 && sp < m.index ? sp + 1 : from; }
+      if (to < text.length) { var sp2 = text.lastIndexOf(" ", to); to = sp2 > m.index + m[0].length ? sp2 : to; }
+    }
+    var part = text.slice(from, to);
+    if (from > 0) box.appendChild(document.createTextNode("… "));
+    var at = 0;
+    re.lastIndex = 0;
+    while ((m = re.exec(part)) && m[0]) {
+      box.appendChild(document.createTextNode(part.slice(at, m.index)));
+      box.appendChild(el("mark", null, m[0]));
+      at = m.index + m[0].length;
+    }
+    box.appendChild(document.createTextNode(part.slice(at)));
+    if (to < text.length) box.appendChild(document.createTextNode(" …"));
+    return true;
   }
   function setupSearch() {
     var input = $("#search-q");
@@ -323,6 +371,7 @@
     var current = 0; // the query running; an older one that finishes late shows nothing
     // showPage lists the next results; the list's data-shown says how many are listed, and
     // data-ms how long it took without the waits for the network.
+    var re = null; // the words of the query running, to mark in its results
     function showPage(ix, hits, from, run) {
       var page = hits.slice(from, from + RESULTS_PER_PAGE);
       return docs(ix, page).then(function (found) {
@@ -330,7 +379,11 @@
         var start = performance.now();
         found.forEach(function (h) {
           var li = el("li");
-          li.appendChild(el("a", { href: h.url }, h.title));
+          var a = el("a", { href: h.url });
+          marked(a, h.title, re);
+          li.appendChild(a);
+          var quote = el("span", { "class": "snippet" });
+          if (h.text && marked(quote, h.text, re, 80)) li.appendChild(quote);
           li.appendChild(el("span", { "class": "context" }, h.context));
           list.appendChild(li);
         });
@@ -348,6 +401,7 @@
       list.removeAttribute("data-ms");
       more.hidden = true;
       if (!terms.length) { count.textContent = ""; return; }
+      re = termsRE(terms);
       searchIndex().then(function (ix) {
         return search(ix, terms).then(function (hits) {
           if (mine !== current) return;
@@ -397,12 +451,32 @@
       for (var i = 0; i < sel.options.length; i++) if (sel.options[i].value === value) { sel.selectedIndex = i; return true; }
       return false;
     }
-    function html(item) {
+    var selTrack = $("#compare-track");
+    // trackTitle names an expectation's track from either ladder's list of tracks.
+    function trackTitle(lads, id) {
+      for (var i = 0; i < lads.length; i++) {
+        var ts = lads[i].tracks || [];
+        for (var j = 0; j < ts.length; j++) if (ts[j].id === id) return ts[j].title;
+      }
+      return id;
+    }
+    // keep is whether an expectation shows under the chosen track: "" shows every one, "-"
+    // only those every track shares, a track's id those plus the track's own.
+    function keep(item) {
+      var t = selTrack.value;
+      return !t || !item.track || (t !== "-" && item.track === t);
+    }
+    function html(item, lads) {
       var li = el("li");
       if (item.name) { li.appendChild(el("strong", null, item.name)); li.appendChild(document.createTextNode(" ")); }
       var span = el("span");
       span.innerHTML = item.html; // rendered by rungs from the framework, without raw HTML
       li.appendChild(span);
+      if (item.track) {
+        li.setAttribute("data-track", item.track);
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", { "class": "badge" }, trackTitle(lads, item.track)));
+      }
       return li;
     }
     function list(title, cls, items, render) {
@@ -414,8 +488,24 @@
       box.appendChild(ul);
       return box;
     }
+    // tracks offers the tracks of both ladders in the track picker, keeping the choice.
+    function tracks(a, b, want) {
+      var seen = Object.create(null);
+      selTrack.textContent = "";
+      selTrack.appendChild(el("option", { value: "" }, "Every track"));
+      selTrack.appendChild(el("option", { value: "-" }, "Only what every track shares"));
+      (a.tracks || []).concat(b.tracks || []).forEach(function (t) {
+        if (seen[t.id]) return;
+        seen[t.id] = true;
+        selTrack.appendChild(el("option", { value: t.id }, t.title));
+      });
+      selTrack.value = want;
+      if (selTrack.value !== want) selTrack.value = "";
+      selTrack.closest("label").hidden = selTrack.options.length <= 2;
+    }
     function show(a, b, la, lb) {
       out.textContent = "";
+      var lads = [a, b];
       var h = el("h2", null, "From " + la.title + " (" + a.title + ") to " + lb.title + " (" + b.title + ")");
       out.appendChild(h);
       var p = el("p", { "class": "meta" });
@@ -426,9 +516,30 @@
       var areas = [];
       var seen = Object.create(null);
       a.areas.concat(b.areas).forEach(function (ar) { if (!seen[ar.id]) { seen[ar.id] = true; areas.push(ar); } });
+      var render = function (it) { return html(it, lads); };
+      if (a.id !== b.id) {
+        // Two ladders name their expectations independently, so a diff by id would call
+        // everything new: show each area's expectations of both levels side by side instead.
+        var n = [0, 0];
+        areas.forEach(function (ar) {
+          var from = (la.areas[ar.id] || []).filter(keep), to = (lb.areas[ar.id] || []).filter(keep);
+          if (!from.length && !to.length) return;
+          n[0] += from.length; n[1] += to.length;
+          var sec = el("section", { "class": "cmp-area", "aria-label": ar.title });
+          sec.appendChild(el("h3", null, ar.title));
+          var cols = el("div", { "class": "cmp-cols cmp-pair" });
+          cols.appendChild(list(la.title, "side-a", from, render));
+          cols.appendChild(list(lb.title, "side-b", to, render));
+          sec.appendChild(cols);
+          out.appendChild(sec);
+        });
+        out.insertBefore(el("p", { "class": "cmp-summary" }, "Two ladders, side by side by area: " + n[0] + " expectations of " + la.title + " beside " + n[1] + " of " + lb.title + "."), out.children[2] || null);
+        return;
+      }
+      var idx = a.levels.indexOf(la), idy = a.levels.indexOf(lb);
       var totals = { added: 0, grown: 0, dropped: 0 };
       areas.forEach(function (ar) {
-        var from = la.areas[ar.id] || [], to = lb.areas[ar.id] || [];
+        var from = (la.areas[ar.id] || []).filter(keep), to = (lb.areas[ar.id] || []).filter(keep);
         var byId = Object.create(null);
         from.forEach(function (x) { byId[x.id] = x; });
         var toIds = Object.create(null);
@@ -443,37 +554,45 @@
         var sec = el("section", { "class": "cmp-area", "aria-label": ar.title });
         sec.appendChild(el("h3", null, ar.title));
         var cols = el("div", { "class": "cmp-cols" });
-        cols.appendChild(list("New", "added", added, html));
+        cols.appendChild(list("New", "added", added, render));
         cols.appendChild(list("Grown", "grown", grown, function (g) {
-          var li = html(g.now);
+          var li = render(g.now);
           var was = el("p", { "class": "was" });
           was.appendChild(el("span", null, "Was: "));
           var s = el("span"); s.innerHTML = g.was.html; was.appendChild(s);
           li.appendChild(was);
           return li;
         }));
-        cols.appendChild(list("No longer listed", "dropped", dropped, html));
+        cols.appendChild(list("No longer listed", "dropped", dropped, render));
         sec.appendChild(cols);
         if (same.length) sec.appendChild(el("p", { "class": "meta" }, same.length + " expectation" + (same.length === 1 ? "" : "s") + " unchanged."));
         out.appendChild(sec);
       });
       var sum = el("p", { "class": "cmp-summary" }, totals.added + " new, " + totals.grown + " grown, " + totals.dropped + " no longer listed.");
       out.insertBefore(sum, out.children[2] || null);
+      if (idy === idx + 1) {
+        out.insertBefore(el("p", { "class": "cmp-kind" }, "What it takes to move up from " + la.title + " to " + lb.title + ": what is new and what grows."), sum);
+      }
     }
     function run() {
       var va = selA.value, vb = selB.value;
       var u = new URL(location.href);
       u.searchParams.set("a", va); u.searchParams.set("b", vb);
+      if (selTrack.value) u.searchParams.set("track", selTrack.value); else u.searchParams.delete("track");
       history.replaceState(null, "", u);
       out.textContent = "Loading…";
       Promise.all([load(source(selA)), load(source(selB))]).then(function (d) {
         var la = d[0].levels.filter(function (l) { return d[0].id + "/" + l.id === va; })[0];
         var lb = d[1].levels.filter(function (l) { return d[1].id + "/" + l.id === vb; })[0];
         if (!la || !lb) { out.textContent = "Pick two levels."; return; }
+        tracks(d[0], d[1], selTrack.value || wantTrack);
+        wantTrack = "";
         show(d[0], d[1], la, lb);
       }).catch(function (err) { out.textContent = "Could not load the levels: " + err.message; });
     }
     var params = new URLSearchParams(location.search);
+    var wantTrack = params.get("track") || ""; // offered once the ladders' tracks are known
+    selTrack.addEventListener("change", run);
     var okA = params.get("a") && pick(selA, params.get("a"));
     var okB = params.get("b") && pick(selB, params.get("b"));
     if (!okB && selB.options.length > 1 && selB.selectedIndex === selA.selectedIndex) selB.selectedIndex = Math.min(selA.selectedIndex + 1, selB.options.length - 1);
@@ -484,9 +603,22 @@
     if (okA || okB) run();
   }
 
+  // A printed page says the day it was printed, beside the framework's version.
+  function setupPrintDate() {
+    var box = $(".print-head .print-date");
+    if (!box) return;
+    function today() {
+      box.textContent = (box.previousSibling ? " · " : "") + "Printed " + new Date().toLocaleDateString(undefined, { year: "numeric", month: "long", day: "numeric" });
+    }
+    today();
+    window.addEventListener("beforeprint", today);
+  }
+
   function init() {
     setupTheme();
+    setupPrintDate();
     setupSlash();
+    setupMenu();
     setupLevel();
     setupMatrix();
     setupCrosswalk();

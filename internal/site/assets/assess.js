@@ -430,6 +430,29 @@
 
     radar(lad, cur, tgt);
     workOnNext(lad, tgt);
+    summaryBar(lad, tgt);
+  }
+
+  // summaryBar is the short line that stays at the top of a phone's screen while you rate:
+  // what your ratings read as, how many of the target's expectations you rated, and a way back
+  // to the whole summary. (A wide screen keeps the summary itself in view.)
+  function summaryBar(lad, tgt) {
+    var box = $("#assess-bar");
+    if (!box) return;
+    box.textContent = "";
+    var list = items(lad, tgt.id);
+    var rated = list.filter(function (it) { return has(state.r, tgt.id + "/" + it.id); }).length;
+    var reading = $("#assess-reading");
+    var p = el("p");
+    if (reading) {
+      var strong = $("strong", reading);
+      p.appendChild(document.createTextNode("Reads as "));
+      p.appendChild(el("strong", null, strong ? strong.textContent : "no level yet"));
+      p.appendChild(document.createTextNode(" · "));
+    }
+    p.appendChild(document.createTextNode(tgt.title + ": " + rated + " of " + list.length + " rated"));
+    box.appendChild(p);
+    box.appendChild(el("a", { href: "#assess-summary-h" }, "Summary"));
   }
 
   function levelTitle(info, id) {
@@ -504,6 +527,17 @@
     return id;
   }
 
+  // wrapWords breaks a name into lines of about width characters, between words.
+  function wrapWords(text, width) {
+    var lines = [];
+    text.split(/\s+/).forEach(function (w) {
+      var last = lines.length - 1;
+      if (last >= 0 && lines[last].length + 1 + w.length <= width) lines[last] += " " + w;
+      else lines.push(w);
+    });
+    return lines;
+  }
+
   // radar draws, per area, the level's expected shape (every area at the bar) and the average
   // rating you gave each level's expectations there.
   function radar(lad, cur, tgt) {
@@ -539,7 +573,14 @@
       s.appendChild(svg("line", { "class": "axis", x1: c, y1: c, x2: p[0].toFixed(1), y2: p[1].toFixed(1) }));
       var lp = point(i, max * 1.13);
       var t = svg("text", { x: lp[0].toFixed(1), y: lp[1].toFixed(1), "text-anchor": Math.abs(lp[0] - c) < 5 ? "middle" : (lp[0] < c ? "end" : "start"), "dominant-baseline": "middle" });
-      t.textContent = a.title;
+      // A long name takes two or three short lines, so the drawing stays narrow and its
+      // text large enough to read when it is scaled to the column (or a phone).
+      var lines = wrapWords(a.title, 13);
+      lines.forEach(function (line, k) {
+        var ts = svg("tspan", { x: lp[0].toFixed(1), dy: k === 0 ? (-(lines.length - 1) * 0.6).toFixed(1) + "em" : "1.2em" });
+        ts.textContent = line + (k < lines.length - 1 ? " " : "");
+        t.appendChild(ts);
+      });
       s.appendChild(t);
     });
     s.appendChild(svg("polygon", { "class": "expected", "data-series": "expected", points: poly(axes.map(function () { return data.bar; })) }));
@@ -554,6 +595,12 @@
     d.textContent = desc.join(" ") + " Scale from 0 (" + data.scale[0].label + ") to " + max + " (" + data.scale[max].label + "); unrated counts as 0.";
     s.insertBefore(d, s.children[1]);
     box.appendChild(s);
+    // The drawing is cropped to what it holds, names included, so none is cut off and no
+    // room is wasted around them (which would shrink the text).
+    var bb = s.getBBox();
+    if (bb.width > 0) {
+      s.setAttribute("viewBox", [bb.x - 4, bb.y - 4, bb.width + 8, bb.height + 8].map(function (v) { return v.toFixed(1); }).join(" "));
+    }
     var legend = el("ul", { "class": "legend" });
     legend.appendChild(el("li", { "class": "expected" }, "Expected at each level: " + data.scale[data.bar].label));
     lvls.forEach(function (lv, k) { legend.appendChild(el("li", { "class": "you-" + k }, "You at " + lv.title)); });
