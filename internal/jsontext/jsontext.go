@@ -3,7 +3,11 @@
 // reflection and buffering cost more than the rest of the work.
 package jsontext
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/rungs/rungs/internal/swar"
+)
 
 // Escape says what AppendString escapes besides what JSON itself needs.
 type Escape int
@@ -97,33 +101,24 @@ func AppendString(b []byte, s string, esc Escape) []byte {
 	return append(b, '"')
 }
 
-// Bytes, eight to a word, for plainRun: ones is 0x01 in every byte, high 0x80.
-const (
-	ones = 0x0101010101010101
-	high = 0x8080808080808080
-)
-
 // plainRun returns how many bytes at the start of s, a multiple of eight, need no escaping
-// for esc. It tests eight bytes at once (the bit tricks "hasless" and "haszero" of Bit
-// Twiddling Hacks): a text is mostly such runs, and a byte at a time made writing the data
-// files a tenth of a build.
+// for esc. It tests eight bytes at once (package swar, and the "hasless" trick for control
+// characters): a text is mostly such runs, and a byte at a time made writing the data files a
+// tenth of a build.
 func plainRun(s string, esc Escape) int {
 	n := 0
 	for ; n+8 <= len(s); n += 8 {
-		w := s[n : n+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		has := func(c byte) uint64 { v := x ^ ones*uint64(c); return (v - ones) &^ v }
+		x := swar.Word(s, n)
 		// x: a byte of a multi-byte character; x - 0x20…: a control character (exact as long
 		// as no byte is 0x80 or more, which x has caught).
-		bad := x | (x - ones*0x20) | has('"') | has('\\')
+		bad := x | (x - swar.Ones*0x20) | swar.Has(x, '"') | swar.Has(x, '\\')
 		switch esc {
 		case HTMLSafe:
-			bad |= has('<') | has('>') | has('&')
+			bad |= swar.Has(x, '<') | swar.Has(x, '>') | swar.Has(x, '&')
 		case HTMLText:
-			bad |= has('<') | has('>') | has('&') | has('\'')
+			bad |= swar.Has(x, '<') | swar.Has(x, '>') | swar.Has(x, '&') | swar.Has(x, '\'')
 		}
-		if bad&high != 0 {
+		if bad&swar.High != 0 {
 			break
 		}
 	}

@@ -3,6 +3,8 @@ package site
 import (
 	"bytes"
 	"strings"
+
+	"github.com/rungs/rungs/internal/swar"
 )
 
 // The pages a site has thousands of (the shell of every page, and level pages) are written by
@@ -41,18 +43,13 @@ func appendText(b *bytes.Buffer, s string) {
 }
 
 // textRun returns how many bytes at the start of s, a multiple of eight, appendText leaves as
-// they are. It tests eight bytes at once (the "haszero" trick of Bit Twiddling Hacks, as
-// jsontext does): pages are mostly such text, and a byte at a time was a tenth of rendering
-// them.
+// they are. It tests eight bytes at once (package swar): pages are mostly such text, and a
+// byte at a time was a tenth of rendering them.
 func textRun(s string) int {
-	const ones, high = 0x0101010101010101, 0x8080808080808080
 	n := 0
 	for ; n+8 <= len(s); n += 8 {
-		w := s[n : n+8]
-		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-		has := func(c byte) uint64 { v := x ^ ones*uint64(c); return (v - ones) &^ v }
-		if (has(0)|has('"')|has('&')|has('\'')|has('+')|has('<')|has('>'))&high != 0 {
+		x := swar.Word(s, n)
+		if (swar.Has(x, 0)|swar.Has(x, '"')|swar.Has(x, '&')|swar.Has(x, '\'')|swar.Has(x, '+')|swar.Has(x, '<')|swar.Has(x, '>'))&swar.High != 0 {
 			break
 		}
 	}
