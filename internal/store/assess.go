@@ -193,9 +193,6 @@ func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle
 	return out, n, err
 }
 
-// placeholders is n question marks, comma-separated.
-func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
-
 // CloseCycle closes a cycle: nothing in it changes after. ErrConflict if it is closed already.
 func (s *Store) CloseCycle(ctx context.Context, id, by int64) error {
 	res, err := s.exec(ctx, `UPDATE assessment_cycles SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL`,
@@ -239,13 +236,6 @@ func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
 	}
 	c.FrameworkJSON = []byte(snapshot)
 	return c, nil
-}
-
-func (s *Store) rowsErr(rows *sql.Rows, what string) error {
-	if err := rows.Err(); err != nil {
-		return s.fail(err, "%s", what)
-	}
-	return nil
 }
 
 // Participant is one person in a cycle.
@@ -294,13 +284,6 @@ func scanParticipant(row scanner) (Participant, error) {
 	p.Person = Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
 		Level: level, StartDate: start, Status: Status(pstatus), CreatedAt: created, UpdatedAt: updated, Version: version.Int64}
 	return p, nil
-}
-
-func utcOrZero(t sql.NullTime) time.Time {
-	if !t.Valid {
-		return time.Time{}
-	}
-	return t.Time.UTC()
 }
 
 // Participant returns one person's place in a cycle; ErrNotFound when they are not in it.

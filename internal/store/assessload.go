@@ -102,5 +102,3 @@ func (s *Store) LoadAssessments(ctx context.Context, cycle int64, list []LoadedA
 		return nil
 	})
 }
-
-func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }

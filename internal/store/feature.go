@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
+	"strings"
 	"time"
 )
 
@@ -107,3 +108,34 @@ func ScanPerson(row Scanner, more ...any) (Person, error) {
 	}
 	return scanPerson(row)
 }
+
+// placeholders is n question marks, comma-separated.
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// Placeholders is n question marks, comma-separated, for an IN list.
+func Placeholders(n int) string { return placeholders(n) }
+
+// rowsErr is rows.Err() with context, mapped like fail.
+func (s *Store) rowsErr(rows *sql.Rows, what string) error {
+	if err := rows.Err(); err != nil {
+		return s.fail(err, "%s", what)
+	}
+	return nil
+}
+
+// RowsErr is rows.Err() with context, mapped like Fail.
+func (s *Store) RowsErr(rows *sql.Rows, what string) error { return s.rowsErr(rows, what) }
+
+// utcOrZero is a nullable time column's value in UTC, or the zero time for NULL.
+func utcOrZero(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// UTCOrZero is a nullable time column's value in UTC, or the zero time for NULL.
+func UTCOrZero(t sql.NullTime) time.Time { return utcOrZero(t) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
