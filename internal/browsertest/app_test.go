@@ -184,12 +184,13 @@ func flash(t *testing.T, ctx context.Context) string {
 }
 
 // scriptless fails the test when the page holds a script or an inline event handler: the
-// app's pages have none (but an assessment's, which loads the drafts' script file), and
-// work without.
+// app's pages have none but the theme's file, which only applies the light or dark theme
+// picked on the site (and an assessment's, which loads the drafts' script file), and work
+// without.
 func scriptless(t *testing.T, ctx context.Context) {
 	t.Helper()
 	found := eval[[]string](t, ctx, `[...document.querySelectorAll("*")].flatMap(e =>
-		(e.localName === "script" ? [e.outerHTML] : [])
+		(e.localName === "script" && !/^\/app-assets\/theme\.[0-9a-f]+\.js$/.test(e.getAttribute("src")) ? [e.outerHTML] : [])
 			.concat([...e.attributes].filter(a => a.name.startsWith("on")).map(a => e.localName + " " + a.name)))`)
 	if len(found) > 0 {
 		t.Errorf("%s holds script: %q", pathOf(t, ctx), found)
