@@ -158,9 +158,9 @@ func barChart(title string, rows [][]bar, labels []string) template.HTML {
 		y := 2 + rowH*float64(i)
 		// A glyph may reach a little left of where its text starts: 2 units leave it room.
 		fmt.Fprintf(&b, `<text x="2" y="%.1f">%s</text>`, y+fontSize, html.EscapeString(labels[i]))
-		x, total := 0.0, 0.0
+		x, total := 2.0, 0.0
 		for _, s := range r {
-			w := (width - totalW) * s.Value / most
+			w := (width - totalW - 2) * s.Value / most
 			if w > 0 {
 				fmt.Fprintf(&b, `<rect class="%s" x="%.1f" y="%.1f" width="%.1f" height="%g"><title>%s: %g</title></rect>`,
 					html.EscapeString(s.Class), x, y+16, w, barH, html.EscapeString(s.Label), s.Value)
