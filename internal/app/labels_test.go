@@ -61,8 +61,9 @@ func TestCodesShownInWords(t *testing.T) {
 	mustContain(t, ac.get("/audit?action=old.thing").body, `<option value="old.thing" selected>old.thing</option>`)
 }
 
-// TestCycleAndAmendmentsInWords looks at a cycle's people and an assessment's amendments,
-// which named levels, sides and ratings by their codes, and finds words there instead.
+// TestCycleAndAmendmentsInWords looks at a cycle's people and an assessment's amendments and
+// level, which named levels, tracks, sides and ratings by their codes, and finds words there
+// instead.
 func TestCycleAndAmendmentsInWords(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
@@ -89,5 +90,6 @@ func TestCycleAndAmendmentsInWords(t *testing.T) {
 	}
 	// The amendment: the side and both ratings in words.
 	page = s.get(person).body
-	mustContain(t, page, " · Self-assessment · Sam Self</p>", ": Consistently → <strong>Sometimes</strong></p>")
+	mustContain(t, page, " · Self-assessment · Sam Self</p>", ": Consistently → <strong>Sometimes</strong></p>",
+		"<dt>Assessed at</dt><dd>EN2 Engineer, Engineering (Product Engineering)</dd>")
 }
