@@ -10,7 +10,8 @@ import (
 
 // TestAppFollowsSiteTheme picks a theme with the toggle of the site the app's server
 // publishes, then opens the app: its pages wear the theme picked, and the same colours as the
-// site's (one set of tokens); with no pick, they follow the system's setting.
+// site's (one set of tokens); with no pick, they follow the system's setting. The app's own
+// toggle picks for both.
 func TestAppFollowsSiteTheme(t *testing.T) {
 	t.Parallel()
 	e := startApp(t)
@@ -43,6 +44,18 @@ func TestAppFollowsSiteTheme(t *testing.T) {
 				if got := eval[seen](t, ctx, look); got != sitePicked {
 					t.Errorf("%s after picking %s on the site: %+v, want the site's %+v", path, other, got, sitePicked)
 				}
+			}
+			// The app's own toggle switches back, and the site follows.
+			if label := eval[string](t, ctx, `document.querySelector("header [data-theme-toggle]:not([hidden])")?.getAttribute("aria-label") ?? ""`); label != "Switch to "+system+" theme" {
+				t.Fatalf("the app's toggle: %q, want it shown, offering the %s theme", label, system)
+			}
+			do(t, ctx, chromedp.Click(chromedp.CSS("header [data-theme-toggle]")))
+			if got := eval[seen](t, ctx, look); got.Attr != system || got.Background != siteSystem.Background {
+				t.Errorf("after the app's toggle: %+v, want the %s theme", got, system)
+			}
+			navigate(t, ctx, e.url+"/ladders/engineering/")
+			if got := eval[seen](t, ctx, look); got.Attr != system || got != (seen{system, siteSystem.Background, siteSystem.Text}) {
+				t.Errorf("the site after the app's toggle: %+v, want the %s theme", got, system)
 			}
 		})
 	}
