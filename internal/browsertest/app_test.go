@@ -734,8 +734,11 @@ func TestAppHTMLValid(t *testing.T) {
 	badCSV := "Name,Email,Manager,Job title,Start date\n" +
 		"Pat Doe,pat@example.com,nobody@example.com,Engineer,2024-02-01\n" +
 		"Pat Again,pat@example.com,,Engineer,01/02/2024\n"
+	// A new person, a changed one and one as stored: the preview lists each kind.
 	goodCSV := "Name,Email,Manager,Job title,Start date,Office\n" +
-		"Pat Doe,pat@example.com,ada@example.com,Engineer,2024-02-01,Leeds\n"
+		"Pat Doe,pat@example.com,ada@example.com,Engineer,2024-02-01,Leeds\n" +
+		"Kim Lee-Park,kim@example.com,ada@example.com,Staff Software Engineer,2023-04-03,Leeds\n" +
+		"Ada Admin,ada@example.com,,Head of People,2023-04-03,Leeds\n"
 
 	pages := []struct {
 		name   string
