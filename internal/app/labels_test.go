@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,4 +59,37 @@ func TestCodesShownInWords(t *testing.T) {
 	}
 	// An action the app does not know, typed into the address, is shown as it is.
 	mustContain(t, ac.get("/audit?action=old.thing").body, `<option value="old.thing" selected>old.thing</option>`)
+}
+
+// TestCycleAndAmendmentsInWords looks at a cycle's people and an assessment's amendments and
+// level, which named levels, tracks, sides and ratings by their codes, and finds words there
+// instead.
+func TestCycleAndAmendmentsInWords(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
+	admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	sam := e.person("Sam Self", "sam@example.com", 0, store.Member)
+	c := e.cycle(admin, sam)
+	cyclePath := "/cycles/" + strconv.FormatInt(c.ID, 10)
+	person := cyclePath + "/people/" + strconv.FormatInt(sam.ID, 10)
+	s := e.signedIn(sam)
+	if res := s.post(person+"/self", ratingForm("submit", "consistently", 1, "Shipped it.")); res.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", res.status, res.body)
+	}
+	amend := ratingForm("save", "sometimes", 1, "Less than I thought.")
+	amend.Set("reason", "Second thoughts")
+	if res := s.post(person+"/self", amend); res.status != http.StatusSeeOther {
+		t.Fatalf("amend: %d %s", res.status, res.body)
+	}
+
+	// The cycle's people: the level by its code and title, the ladder and track by theirs.
+	page := e.signedIn(admin).get(cyclePath).body
+	mustContain(t, page, `<span class="code">EN2</span> Engineer<span class="muted">, Engineering · Product Engineering</span>`)
+	if strings.Contains(page, "engineering engineer") {
+		t.Error("the cycle page shows a level by its ids")
+	}
+	// The amendment: the side and both ratings in words.
+	page = s.get(person).body
+	mustContain(t, page, " · Self-assessment · Sam Self</p>", ": Consistently → <strong>Sometimes</strong></p>",
+		"<dt>Assessed at</dt><dd>EN2 Engineer, Engineering (Product Engineering)</dd>")
 }

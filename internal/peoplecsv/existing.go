@@ -16,7 +16,7 @@ func LoadExisting(ctx context.Context, s *store.Store) (map[string]Existing, err
 	err := s.EachPerson(ctx, func(p store.Person) error {
 		key := strings.ToLower(p.Email)
 		emails[p.ID] = p.Email
-		existing[key] = Existing{Email: p.Email, Ladder: p.Ladder, Track: p.Track, Level: p.Level, Title: p.Title, Status: p.Status}
+		existing[key] = Existing{Email: p.Email, Name: p.Name, StartDate: p.StartDate, Ladder: p.Ladder, Track: p.Track, Level: p.Level, Title: p.Title, Status: p.Status}
 		if p.ManagerID != 0 {
 			managers[key] = p.ManagerID
 		}

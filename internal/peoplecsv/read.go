@@ -30,6 +30,9 @@ var maxRows = MaxRows // lowered by tests
 // Existing is what Read needs to know of a person already stored, keyed by lower-cased email.
 type Existing struct {
 	Email, ManagerEmail, Ladder, Track, Level string
+	// Name and StartDate are what the preview compares a row with, to say what it changes.
+	Name      string
+	StartDate time.Time
 	// Title and Status are kept when the file has no column for them, so that an export
 	// without them does not wipe them.
 	Title  string
@@ -39,9 +42,36 @@ type Existing struct {
 // Plan is a checked file, ready for store.ImportPeople.
 type Plan struct {
 	Rows             []store.ImportRow
-	Lines            []int    // the CSV line of each row (1 = header)
-	Columns          []Column // how headers were understood, in file order
-	Created, Updated int      // how many rows create a person / update one
+	Lines            []int       // the CSV line of each row (1 = header)
+	Changes          []RowChange // what each row does to the people stored
+	Columns          []Column    // how headers were understood, in file order
+	Created, Updated int         // how many rows create a person / are of someone stored
+	// Of the rows of someone stored (Updated), how many change something and how many match
+	// what is stored already, which an import leaves as it is.
+	Changed, Unchanged int
+}
+
+// Effect is what importing a row does to the people stored.
+type Effect uint8
+
+// A row adds someone, changes someone stored, or matches what is stored already.
+const (
+	New Effect = iota
+	Changed
+	Unchanged
+)
+
+// RowChange is what importing one row does: for a row of someone stored, the fields it
+// changes, each with what is stored and what the file says.
+type RowChange struct {
+	Effect Effect
+	Fields []FieldChange
+}
+
+// FieldChange is one field a row changes, as the preview shows it.
+type FieldChange struct {
+	Field    string // the field's name in words: "Name", "Manager"...
+	Old, New string // "" for none
 }
 
 // Column is how Read understood one header.
@@ -503,7 +533,8 @@ func (rd *reader) display(key string) string {
 }
 
 func (rd *reader) plan() *Plan {
-	p := &Plan{Rows: make([]store.ImportRow, 0, len(rd.rows)), Lines: make([]int, 0, len(rd.rows)), Columns: rd.cols.list}
+	p := &Plan{Rows: make([]store.ImportRow, 0, len(rd.rows)), Lines: make([]int, 0, len(rd.rows)),
+		Changes: make([]RowChange, 0, len(rd.rows)), Columns: rd.cols.list}
 	for _, r := range rd.rows {
 		ir := store.ImportRow{
 			Person: store.Person{Name: r.name, Email: r.email, Title: r.title, StartDate: r.start, Status: r.status},
@@ -514,13 +545,50 @@ func (rd *reader) plan() *Plan {
 		}
 		p.Rows = append(p.Rows, ir)
 		p.Lines = append(p.Lines, r.line)
-		if r.existing != nil {
-			p.Updated++
-		} else {
+		c := changeOf(r.existing, ir)
+		p.Changes = append(p.Changes, c)
+		switch c.Effect {
+		case New:
 			p.Created++
+		case Changed:
+			p.Updated++
+			p.Changed++
+		default:
+			p.Updated++
+			p.Unchanged++
 		}
 	}
 	return p
+}
+
+// changeOf compares a row with the person stored under its email, field by field as
+// store.ImportPeople does to decide whom it writes: the level is not among them, since a
+// row's level is only ever given to someone new.
+func changeOf(ex *Existing, r store.ImportRow) RowChange {
+	if ex == nil {
+		return RowChange{Effect: New}
+	}
+	var fields []FieldChange
+	differ := func(field, old, new string) {
+		if old != new {
+			fields = append(fields, FieldChange{Field: field, Old: old, New: new})
+		}
+	}
+	p := r.Person
+	differ("Name", ex.Name, p.Name)
+	differ("Email", ex.Email, p.Email)
+	if !strings.EqualFold(ex.ManagerEmail, r.ManagerEmail) {
+		fields = append(fields, FieldChange{Field: "Manager", Old: ex.ManagerEmail, New: r.ManagerEmail})
+	}
+	differ("Job title", ex.Title, p.Title)
+	if !ex.StartDate.Equal(p.StartDate) {
+		fields = append(fields, FieldChange{Field: "Start date", Old: day(ex.StartDate), New: day(p.StartDate)})
+	}
+	differ("Status", string(ex.Status), string(p.Status))
+	if len(fields) == 0 {
+		return RowChange{Effect: Unchanged}
+	}
+	return RowChange{Effect: Changed, Fields: fields}
 }
 
 // otherDate is a day, month and year in some order: refused, but explained.

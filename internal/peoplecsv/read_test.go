@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/peoplecsv"
@@ -359,5 +360,40 @@ func TestErrorsAs(t *testing.T) {
 	two := peoplecsv.Errors{{Line: 1, Reason: "a"}, {Line: 2, Column: "Email", Reason: "b"}}
 	if got := two.Error(); got != "line 1: a\nline 2, column \"Email\": b" {
 		t.Errorf("Error() = %q", got)
+	}
+}
+
+// TestRowChanges reads a file of a new person, a changed one and one as stored, and finds
+// what each row does: the changed row names each field it changes, old and new.
+func TestRowChanges(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2020, 1, 6, 0, 0, 0, 0, time.UTC)
+	existing := map[string]peoplecsv.Existing{
+		"boss@example.com": {Email: "boss@example.com", Name: "Bo Boss", StartDate: start, Title: "Director", Status: store.Active},
+		"kim@example.com": {Email: "kim@example.com", Name: "Kim Lee", StartDate: start, ManagerEmail: "Boss@example.com",
+			Title: "Engineer", Status: store.Active},
+	}
+	csv := "name,email,manager,title,start date,status\n" +
+		"Bo Boss,boss@example.com,,Director,2020-01-06,active\n" +
+		"Kim Lee-Park,kim@example.com,boss@example.com,Senior Engineer,2020-01-06,left\n" +
+		"Pat Doe,pat@example.com,kim@example.com,Engineer,2024-02-01,active\n"
+	p, errs := read(t, bundled(t), csv, existing)
+	if errs != nil {
+		t.Fatal(errs)
+	}
+	want := []peoplecsv.RowChange{
+		{Effect: peoplecsv.Unchanged},
+		{Effect: peoplecsv.Changed, Fields: []peoplecsv.FieldChange{
+			{Field: "Name", Old: "Kim Lee", New: "Kim Lee-Park"},
+			{Field: "Job title", Old: "Engineer", New: "Senior Engineer"},
+			{Field: "Status", Old: "active", New: "left"},
+		}},
+		{Effect: peoplecsv.New},
+	}
+	if !reflect.DeepEqual(p.Changes, want) {
+		t.Errorf("changes:\n got %+v\nwant %+v", p.Changes, want)
+	}
+	if p.Created != 1 || p.Updated != 2 || p.Changed != 1 || p.Unchanged != 1 {
+		t.Errorf("created %d, updated %d (changed %d, unchanged %d); want 1, 2 (1, 1)", p.Created, p.Updated, p.Changed, p.Unchanged)
 	}
 }

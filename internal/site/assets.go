@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/rungs/rungs/internal/design"
 )
 
 //go:embed assets
@@ -29,11 +31,15 @@ func (r *renderer) assets() error {
 		if err != nil {
 			return err
 		}
-		p := "assets/" + fingerprint(e.Name(), b)
-		if err := r.put(p, b); err != nil {
+		if e.Name() == "style.css" {
+			b = design.With(b) // the tokens and components the app shares, then the site's own
+		}
+		if err := r.asset(e.Name(), b); err != nil {
 			return err
 		}
-		r.assetURL[e.Name()] = r.url(p)
+	}
+	if err := r.asset("theme.js", design.ThemeScript); err != nil {
+		return err
 	}
 	// The icons keep the names browsers look for at a site's root when a page names none; the
 	// touch icon is drawn beside the pages (see dataJobs).
@@ -51,6 +57,16 @@ func (r *renderer) assets() error {
 		}
 		r.logoURL = r.url(p)
 	}
+	return nil
+}
+
+// asset adds one file under its fingerprinted name.
+func (r *renderer) asset(name string, b []byte) error {
+	p := "assets/" + fingerprint(name, b)
+	if err := r.put(p, b); err != nil {
+		return err
+	}
+	r.assetURL[name] = r.url(p)
 	return nil
 }
 

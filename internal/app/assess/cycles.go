@@ -130,7 +130,7 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 
 type cycleData struct {
 	Cycle    store.Cycle
-	People   []store.Participant
+	People   []cycleRow
 	Total    int
 	Status   string
 	Statuses []store.AssessmentStatus
@@ -141,6 +141,12 @@ type cycleData struct {
 	NowVer   string
 	PrevURL  string
 	NextURL  string
+}
+
+// cycleRow is one person of a cycle, with the level it asks about in words.
+type cycleRow struct {
+	store.Participant
+	Info *web.LevelInfo
 }
 
 // CyclePage shows a cycle: who is in it (everyone for admins, their people for a manager),
@@ -171,8 +177,13 @@ func CyclePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 	if d.Total, err = s.CountParticipants(ctx, c.ID, filter); err != nil {
 		return err
 	}
-	if d.People, err = s.Participants(ctx, c.ID, filter); err != nil {
+	people, err := s.Participants(ctx, c.ID, filter)
+	if err != nil {
 		return err
+	}
+	for _, p := range people {
+		// The level as the cycle's version of the framework names it.
+		d.People = append(d.People, cycleRow{Participant: p, Info: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})})
 	}
 	if d.Done, err = s.Completion(ctx, c.ID, filter.Under); err != nil {
 		return err

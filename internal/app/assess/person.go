@@ -49,9 +49,10 @@ type rowGroup struct {
 }
 
 type amendmentView struct {
-	A    store.Amendment
-	Item string
-	By   string
+	A        store.Amendment
+	Item     string
+	By       string
+	Old, New string // the ratings in the scale's words; "" for none
 }
 
 type step struct {
@@ -126,6 +127,12 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 				continue
 			}
 			av := amendmentView{A: a, Item: a.Level + "/" + a.Expectation, By: name(srv, r, names, a.MadeBy)}
+			if a.OldRating != "" {
+				av.Old = labelOf(f, a.OldRating)
+			}
+			if a.NewRating != "" {
+				av.New = labelOf(f, a.NewRating)
+			}
 			if it := d.Plan.Items[av.Item]; it != nil {
 				av.Item = it.Plain
 			}

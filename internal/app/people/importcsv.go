@@ -11,6 +11,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/obs"
 	"github.com/rungs/rungs/internal/peoplecsv"
 	"github.com/rungs/rungs/internal/store"
@@ -24,7 +25,8 @@ import (
 // transaction that imports it (so it is applied once) and checks it all again, since people
 // may have changed in between.
 
-// maxPreviewRows bounds the rows a preview lists; the counts cover the whole file.
+// maxPreviewRows bounds the rows a preview lists of each kind (changed, new, unchanged); the
+// counts cover the whole file. A file of 100,000 rows makes a page of at most 300.
 const maxPreviewRows = 100
 
 type importData struct {
@@ -32,11 +34,42 @@ type importData struct {
 	CSV      string
 	Key      string // the kept upload's key, for the preview's form
 	Plan     *peoplecsv.Plan
-	Rows     []store.ImportRow
-	Lines    []int
-	More     int
-	Errors   peoplecsv.Errors
-	Problem  string
+	// The first rows of each kind, in file order: those that change someone stored (each
+	// with what it changes), those that add someone, and those that change nothing.
+	Changed, New, Same []previewRow
+	Errors             peoplecsv.Errors
+	Problem            string
+}
+
+// previewRow is one row of the file as the preview lists it.
+type previewRow struct {
+	Line   int
+	Row    store.ImportRow
+	Fields []peoplecsv.FieldChange
+	Level  *web.LevelInfo // a new person's first level, in words
+}
+
+// preview sorts the plan's rows into the kinds the preview lists, keeping the first few of
+// each: one pass over the rows, whatever the file's size.
+func preview(d *importData, f *ladder.Framework) {
+	p := d.Plan
+	for i, c := range p.Changes {
+		list := &d.Same
+		switch c.Effect {
+		case peoplecsv.New:
+			list = &d.New
+		case peoplecsv.Changed:
+			list = &d.Changed
+		}
+		if len(*list) == maxPreviewRows {
+			continue
+		}
+		r := previewRow{Line: p.Lines[i], Row: p.Rows[i], Fields: c.Fields}
+		if c.Effect == peoplecsv.New {
+			r.Level = web.Describe(f, web.LevelRef{Ladder: r.Row.Ladder, Track: r.Row.Track, Level: r.Row.Level})
+		}
+		*list = append(*list, r)
+	}
 }
 
 // ImportPage shows the form to upload an HR export.
@@ -222,8 +255,7 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	if err != nil {
 		return err
 	}
-	n := min(len(d.Plan.Rows), maxPreviewRows)
-	d.Rows, d.Lines, d.More = d.Plan.Rows[:n], d.Plan.Lines[:n], len(d.Plan.Rows)-n
+	preview(&d, srv.Framework())
 	srv.Render(w, r, v, http.StatusOK, "import", "Import people", d)
 	return nil
 }

@@ -29,6 +29,18 @@ var labels = map[string]string{
 	"shared":            "Shared",
 	"acknowledged":      "Acknowledged",
 
+	// The two sides of an assessment (store.Side), as an amendment names the one it changed.
+	"self":    "Self-assessment",
+	"manager": "Manager's assessment",
+
+	// Whether someone still works here (store.Status).
+	"active": "Active",
+	"left":   "Left",
+
+	// Account roles (store.Role).
+	"admin":  "Admin",
+	"member": "Member",
+
 	// Audit log actions.
 	"account.create":            "Account created",
 	"account.role":              "Role changed",
@@ -115,4 +127,5 @@ func AuditActions() []Choice {
 
 // notActions are the codes in labels that are not audit actions.
 var notActions = []string{"hire", "promotion", "correction", "track-change", "rollout",
-	"unmapped", "mapped", "reviewed", "not-started", "self-submitted", "manager-submitted", "shared", "acknowledged"}
+	"unmapped", "mapped", "reviewed", "not-started", "self-submitted", "manager-submitted", "shared", "acknowledged",
+	"self", "manager", "active", "left", "admin", "member"}

@@ -14,13 +14,17 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
+	"github.com/rungs/rungs/internal/design"
 )
 
 //go:embed templates/*.html
 var templateFiles embed.FS
 
 //go:embed assets/app.css
-var appCSS []byte
+var ownCSS []byte
+
+// appCSS is the stylesheet the app's pages load: the design the site shares, then the app's own.
+var appCSS = design.With(ownCSS)
 
 //go:embed assets/autosave.js
 var autosaveJS []byte
@@ -34,6 +38,10 @@ func fingerprint(name, ext string, content []byte) string {
 
 // StylesheetName is the stylesheet's URL name.
 var StylesheetName = fingerprint("app", "css", appCSS)
+
+// ThemeScriptName is the URL name of the script that applies the light or dark theme the
+// reader picked on the site, which the app shares with it.
+var ThemeScriptName = fingerprint("theme", "js", design.ThemeScript)
 
 // AutosaveScriptName is the URL name of the script that saves assessment drafts as they are
 // typed.
@@ -78,6 +86,7 @@ var funcs = template.FuncMap{
 	},
 	"stylesheet": func() string { return "/app-assets/" + StylesheetName },
 	"autosave":   func() string { return "/app-assets/" + AutosaveScriptName },
+	"theme":      func() string { return "/app-assets/" + ThemeScriptName },
 	// idOf makes an element id of a form field's name ("rating:level/id"): letters, digits,
 	// dashes and underscores only.
 	"idOf": func(name string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(name) },
@@ -179,6 +188,9 @@ func ServeAsset(_ *Server, w http.ResponseWriter, r *http.Request, _ *policy.Vie
 	case AutosaveScriptName:
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		body = autosaveJS
+	case ThemeScriptName:
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		body = design.ThemeScript
 	default:
 		return ErrNotFound
 	}
