@@ -105,28 +105,6 @@ const (
 	colourRules = `{resultTypes: ["violations"], runOnly: {type: "rule", values: ["color-contrast", "link-in-text-block"]}}`
 )
 
-// siteKnown are the site's findings that come from the parts of the site another change is
-// redoing (its header, charts, compare and search): the test reports them in its log rather
-// than failing on them. Each is "page kind: rule" ("*" for every kind); the list must
-// shrink to nothing.
-var siteKnown = map[string]bool{
-	// The header's search form is a second search landmark on the pages with a search form
-	// of their own, both unnamed.
-	"site-search: landmark-unique":    true,
-	"site-changes: landmark-unique":   true,
-	"site-not-found: landmark-unique": true,
-	// The header takes 301px of a phone's height, and its navigation wraps at every desktop
-	// width, on every page.
-	"*: header-height": true,
-	"*: nav-lines":     true,
-	// The charts' label column has a fixed width: long level and area names are cut off.
-	"site-ladder: svg-text":            true,
-	"site-ladder-management: svg-text": true,
-	"site-level: svg-text":             true,
-	"site-level-management: svg-text":  true,
-	"site-assess: svg-text":            true,
-}
-
 // TestAxe visits every app page (kept from a demo organisation with people, a rollout, an
 // import preview, an assessment cycle and a check-in, errors included) and every kind of site
 // page, at phone and desktop size, light and dark, and finds in each no accessibility
@@ -165,14 +143,10 @@ func TestAxe(t *testing.T) {
 	const tabs = 4
 	work := make(chan target)
 	var mu sync.Mutex
-	var failures, known []string
-	report := func(isSite bool, kind, rule, msg string) {
+	var failures []string
+	report := func(msg string) {
 		mu.Lock()
 		defer mu.Unlock()
-		if isSite && (siteKnown[kind+": "+rule] || siteKnown["*: "+rule]) {
-			known = append(known, msg)
-			return
-		}
 		failures = append(failures, msg)
 	}
 	var wg sync.WaitGroup
@@ -183,7 +157,6 @@ func TestAxe(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for tg := range work {
-				isSite := strings.HasPrefix(tg.name, "site-")
 				for _, mobile := range []bool{true, false} {
 					var at []look
 					for _, l := range looks {
@@ -196,20 +169,20 @@ func TestAxe(t *testing.T) {
 						opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 					}
 					if err := chromedp.Do(ctx, chromedp.EmulateViewport(at[0].width, at[0].height, opts...), preferColorScheme(at[0].theme)); err != nil {
-						report(false, tg.name, "", fmt.Sprintf("%s: %v", tg.name, err))
+						report(fmt.Sprintf("%s: %v", tg.name, err))
 						continue
 					}
 					if _, err := chromedp.Run(ctx, chromedp.NavigateResponse(tg.url)); err != nil {
-						report(false, tg.name, "", fmt.Sprintf("%s: load: %v", tg.name, err))
+						report(fmt.Sprintf("%s: load: %v", tg.name, err))
 						continue
 					}
 					if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axe+";\ntrue")); err != nil {
-						report(false, tg.name, "", fmt.Sprintf("%s: load axe: %v", tg.name, err))
+						report(fmt.Sprintf("%s: load axe: %v", tg.name, err))
 						continue
 					}
 					for i, l := range at {
 						if err := chromedp.Do(ctx, preferColorScheme(l.theme)); err != nil {
-							report(false, tg.name, "", fmt.Sprintf("%s: %v", tg.name, err))
+							report(fmt.Sprintf("%s: %v", tg.name, err))
 							continue
 						}
 						rules := allRules
@@ -219,24 +192,24 @@ func TestAxe(t *testing.T) {
 						js := "(" + checkPage + ")(" + rules + ", " + strconv.FormatInt(l.width, 10) + ")"
 						got, err := chromedp.Run(ctx, chromedp.Evaluate[pageCheck](js, chromedp.EvalAwaitPromise))
 						if err != nil {
-							report(false, tg.name, "", fmt.Sprintf("%s (%s): check: %v", tg.name, l.name, err))
+							report(fmt.Sprintf("%s (%s): check: %v", tg.name, l.name, err))
 							continue
 						}
 						for _, v := range got.Violations {
-							report(isSite, tg.name, v.ID, fmt.Sprintf("%s (%s): %s [%s, %s]\n\t\t%s", tg.name, l.name, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "\n\t\t")))
+							report(fmt.Sprintf("%s (%s): %s [%s, %s]\n\t\t%s", tg.name, l.name, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "\n\t\t")))
 						}
 						if got.Scroll > got.Inner || got.Inner != int(l.width) {
-							report(isSite, tg.name, "overflow", fmt.Sprintf("%s (%s): the page is %dpx wide in a %dpx window (%d wanted): it scrolls sideways; sticking out: %s",
+							report(fmt.Sprintf("%s (%s): the page is %dpx wide in a %dpx window (%d wanted): it scrolls sideways; sticking out: %s",
 								tg.name, l.name, got.Scroll, got.Inner, l.width, strings.Join(got.Wide, ", ")))
 						}
 						if l.mobile && got.HeaderHeight > 120 {
-							report(isSite, tg.name, "header-height", fmt.Sprintf("%s (%s): the header is %dpx high, more than 120px of a phone's 844", tg.name, l.name, got.HeaderHeight))
+							report(fmt.Sprintf("%s (%s): the header is %dpx high, more than 120px of a phone's 844", tg.name, l.name, got.HeaderHeight))
 						}
 						if !l.mobile && got.NavLines > 1 {
-							report(isSite, tg.name, "nav-lines", fmt.Sprintf("%s (%s): the header's navigation takes %d lines", tg.name, l.name, got.NavLines))
+							report(fmt.Sprintf("%s (%s): the header's navigation takes %d lines", tg.name, l.name, got.NavLines))
 						}
 						if len(got.Clipped) > 0 {
-							report(isSite, tg.name, "svg-text", fmt.Sprintf("%s (%s): chart text cut off at the edge of its drawing: %s", tg.name, l.name, strings.Join(got.Clipped, ", ")))
+							report(fmt.Sprintf("%s (%s): chart text cut off at the edge of its drawing: %s", tg.name, l.name, strings.Join(got.Clipped, ", ")))
 						}
 					}
 				}
@@ -249,12 +222,8 @@ func TestAxe(t *testing.T) {
 	close(work)
 	wg.Wait()
 	slices.Sort(failures)
-	slices.Sort(known)
 	for _, f := range failures {
 		t.Error(f)
-	}
-	if len(known) > 0 {
-		t.Logf("%d findings on the site's parts that another change is redoing, reported and not failed:\n%s", len(known), strings.Join(known, "\n"))
 	}
 	t.Logf("%d pages at %d looks in %s", len(targets), len(looks), time.Since(start).Round(time.Millisecond))
 }
