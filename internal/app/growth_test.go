@@ -13,6 +13,27 @@ import (
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
+// growth gives p a growth plan with one goal, made by manager, and a promotion case manager
+// submitted for them that puts the check-in c before the reviewers.
+func (e *env) growth(p, manager store.Person, c store.CheckIn) (growth.Goal, growth.Case) {
+	e.t.Helper()
+	if _, err := growth.SavePlan(e.ctx, e.store, growth.Plan{PersonID: p.ID, Ladder: "engineering", Track: "product", Target: "senior"}, manager.ID, 0); err != nil {
+		e.t.Fatal(err)
+	}
+	g, err := growth.AddGoal(e.ctx, e.store, growth.Goal{PersonID: p.ID, Expectation: "writing", CreatedBy: manager.ID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	k, err := growth.OpenCase(e.ctx, e.store, growth.Case{PersonID: p.ID, OpenedBy: manager.ID, Ladder: "engineering", Track: "product", Target: "senior"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if k, err = growth.SaveArgument(e.ctx, e.store, p.ID, k.ID, "Ready for senior.", []int64{c.ID}, manager.ID, k.Version, true); err != nil {
+		e.t.Fatal(err)
+	}
+	return g, k
+}
+
 // found is the first match of pattern's group in body, or fails the test.
 func found(t *testing.T, body, pattern string) string {
 	t.Helper()

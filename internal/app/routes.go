@@ -87,7 +87,7 @@ func routeList(sign *sso.Client) []route {
 		{"POST", "/people/{id}/cases/{case}", policy.SeeCases, growth.SaveCase},
 		{"POST", "/people/{id}/cases/{case}/comments", policy.SeeCases, growth.Comment},
 		{"POST", "/people/{id}/cases/{case}/decision", policy.SeeCases, growth.DecideCase},
-		{"POST", "/people/{id}/cases/{case}/feedback/{item}/goal", policy.WritePlan, growth.FeedbackToGoal},
+		{"POST", "/people/{id}/cases/{case}/feedback/{feedback}/goal", policy.WritePlan, growth.FeedbackToGoal},
 		{"GET", "/cases", policy.ReviewCases, growth.Review},
 		{"POST", "/people/{id}/panel", policy.Admins, growth.SetPanel},
 

@@ -600,7 +600,7 @@ func FeedbackToGoal(srv *web.Server, w http.ResponseWriter, r *http.Request, v *
 	if !acc.ToGoals {
 		return web.Errorf(http.StatusConflict, "Only the feedback of a case decided \u201cnot yet\u201d becomes goals.")
 	}
-	item, err := pathInt(r, "item")
+	item, err := pathInt(r, "feedback")
 	if err != nil {
 		return err
 	}
