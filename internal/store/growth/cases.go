@@ -136,8 +136,9 @@ func CasesOf(ctx context.Context, s *store.Store, person int64) ([]Case, error) 
 }
 
 // CasesToReview lists the submitted cases waiting for reviewer, oldest first: every one but
-// those about them or opened by them, for an admin or a member of the promotion panel;
-// none for anyone else.
+// those about them, opened by them, or about someone below them in the reporting chain (the
+// cases they may not decide), for an admin or a member of the promotion panel; none for
+// anyone else.
 func CasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bool) ([]Case, error) {
 	if !admin {
 		on, err := OnPanel(ctx, s, reviewer)
@@ -145,7 +146,9 @@ func CasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bo
 			return []Case{}, err
 		}
 	}
-	return listCases(ctx, s, `WHERE status = 'submitted' AND person_id <> ? AND opened_by <> ? ORDER BY submitted_at, id`, reviewer, reviewer)
+	return listCases(ctx, s, `WHERE status = 'submitted' AND person_id <> ? AND opened_by <> ?
+		AND NOT EXISTS (SELECT 1 FROM people_chain ch WHERE ch.person_id = promotion_cases.person_id AND ch.manager_id = ?)
+		ORDER BY submitted_at, id`, reviewer, reviewer, reviewer)
 }
 
 func listCases(ctx context.Context, s *store.Store, where string, args ...any) ([]Case, error) {

@@ -160,7 +160,8 @@ func TestPromotionCaseStore(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store, clk *clock) {
 		ctx := context.Background()
 		admin := person(t, s, "Ada Admin", "ada@example.com", 0)
-		max := person(t, s, "Max Manager", "max@example.com", 0)
+		grand := person(t, s, "Grace Grand", "grace@example.com", 0)
+		max := person(t, s, "Max Manager", "max@example.com", grand.ID)
 		sam := person(t, s, "Sam Self", "sam@example.com", max.ID)
 		kim := person(t, s, "Kim Peer", "kim@example.com", max.ID)
 		level(t, s, sam, "engineer")
@@ -219,6 +220,12 @@ func TestPromotionCaseStore(t *testing.T) {
 		}
 		if list, _ := growth.CasesToReview(ctx, s, max.ID, true); len(list) != 0 {
 			t.Errorf("an admin who opened the case reviews it: %v", list)
+		}
+		if list, _ := growth.CasesToReview(ctx, s, grand.ID, true); len(list) != 0 {
+			t.Errorf("an admin above the person reviews their case: %v", list)
+		}
+		if list, _ := growth.CasesToReview(ctx, s, admin.ID, true); len(list) != 1 {
+			t.Errorf("an admin outside the chain: %v", list)
 		}
 		if _, err := growth.AddComment(ctx, s, sam.ID, growth.Comment{CaseID: c.ID, AuthorID: kim.ID, Body: "Strong on #writing."}); err != nil {
 			t.Fatal(err)
