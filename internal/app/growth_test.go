@@ -102,6 +102,16 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 			t.Errorf("not agreed: %+v", p)
 		}
 
+		// A target form from before the goals were added is refused, with the target saved named.
+		res = sc.post(plan, url.Values{"target": {"engineering/staff"}, "version": {"1"}})
+		if res.status != http.StatusConflict {
+			t.Fatalf("a stale target: %d", res.status)
+		}
+		mustContain(t, res.body, "Someone else saved this plan", "Their target is ", `<option value="engineering/staff" selected>`)
+		if p, _ := growth.PlanOf(e.ctx, e.store, sam.ID); p.Target != "senior" || !p.Agreed() {
+			t.Errorf("a stale target changed the plan: %+v", p)
+		}
+
 		// Two edit the same goal: the second save, from the older version, is refused with both shown.
 		goal := plan + "/goals/" + strconv.FormatInt(writing.ID, 10)
 		v := strconv.FormatInt(writing.Version, 10)

@@ -193,7 +193,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns); err != nil {
 		return err
 	}
-	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, goals, d.Events); err != nil {
+	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, goals, x, d.Events); err != nil {
 		return err
 	}
 	if d.Admin {

@@ -1,12 +1,14 @@
 package people
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/conversations"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
@@ -96,7 +98,8 @@ func levelName(l *web.LevelInfo) string {
 // met, the plan agreed) for those who may read it, and their promotion cases (submitted,
 // decided) as far as the viewer may read each; the promotion itself is a level change,
 // already there. It returns the whole timeline, newest first again.
-func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, goals []growth.Goal, out []event) ([]event, error) {
+func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, goals []growth.Goal,
+	x conversations.Expectations, out []event) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	f := srv.Framework()
@@ -105,7 +108,7 @@ func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Pe
 		for _, g := range goals {
 			name := g.Text
 			if name == "" {
-				name = "#" + g.Expectation
+				name = cmp.Or(x.Get(g.Expectation).Text, "#"+g.Expectation)
 			}
 			url := plan + "#goal-" + strconv.FormatInt(g.ID, 10)
 			out = append(out, event{On: g.CreatedAt, Kind: "goal", Text: "Goal set: " + name, URL: url})
