@@ -232,6 +232,7 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 			t.Errorf("not yet on the panel: %d", res.status)
 		}
 		location(t, ac.post("/people/"+strconv.FormatInt(pat.ID, 10)+"/panel", url.Values{"panel": {"on"}}))
+		mustContain(t, pc.get("/people/"+strconv.FormatInt(pat.ID, 10)).body, `<a href="/cases">one case is waiting</a>`)
 		list := pc.get("/cases")
 		mustContain(t, list.body, "Sam Self: ")
 		mustContain(t, pc.get(second).body, "Mentoring done.", "Record the decision")

@@ -42,6 +42,9 @@ type personData struct {
 	Growth *planView
 	Cases  bool
 	Panel  bool
+	// ToReview counts the promotion cases waiting for the viewer, on their own page, when
+	// they review cases; -1 when they do not.
+	ToReview int
 }
 
 type talkView struct {
@@ -190,6 +193,20 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return err
 	}
 	d.Cases = dec == policy.Allow
+	d.ToReview = -1
+	if id == v.Person.ID {
+		reviewer, err := policy.IsReviewer(ctx, s, v)
+		if err != nil {
+			return err
+		}
+		if reviewer {
+			waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
+			if err != nil {
+				return err
+			}
+			d.ToReview = len(waiting)
+		}
+	}
 	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns); err != nil {
 		return err
 	}
