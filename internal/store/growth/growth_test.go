@@ -343,3 +343,58 @@ func TestLatestRatings(t *testing.T) {
 		}
 	})
 }
+
+// Two reviewers deciding one case at once: one decision is recorded, with one level change;
+// the other is told the case is decided.
+func TestPromotionDecidedOnce(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store, clk *clock) {
+		ctx := context.Background()
+		ada := person(t, s, "Ada Admin", "ada@example.com", 0)
+		pat := person(t, s, "Pat Panel", "pat@example.com", 0)
+		max := person(t, s, "Max Manager", "max@example.com", 0)
+		sam := person(t, s, "Sam Self", "sam@example.com", max.ID)
+		level(t, s, sam, "engineer")
+		c, err := growth.OpenCase(ctx, s, growth.Case{PersonID: sam.ID, OpenedBy: max.ID, Ladder: "engineering", Track: "product", Target: "senior"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = growth.SaveArgument(ctx, s, sam.ID, c.ID, "Ready.", nil, max.ID, c.Version, true); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for _, by := range []int64{ada.ID, pat.ID} {
+			go func() {
+				_, err := growth.Decide(ctx, s, sam.ID, c.ID, growth.Decision{Approve: true, By: by, Reasons: "Yes.", Effective: clk.Now()})
+				errs <- err
+			}()
+		}
+		var ok, step int
+		for range 2 {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case errors.Is(err, growth.ErrStep):
+				step++
+			default:
+				t.Errorf("decide: %v", err)
+			}
+		}
+		if ok != 1 || step != 1 {
+			t.Errorf("%d decisions recorded, %d refused", ok, step)
+		}
+		history, err := s.LevelHistory(ctx, sam.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		promotions := 0
+		for _, h := range history {
+			if h.Reason == store.Promotion {
+				promotions++
+			}
+		}
+		if promotions != 1 {
+			t.Errorf("%d promotions recorded: %+v", promotions, history)
+		}
+	})
+}
