@@ -139,6 +139,15 @@ func TestGrowthPlanAgreement(t *testing.T) {
 		if err != nil || !st[sam.ID].HasPlan || st[sam.ID].Goals[growth.Done] != 1 || st[max.ID].HasPlan {
 			t.Errorf("statuses: %+v, %v", st, err)
 		}
+		for name, under := range map[string]int64{"under the manager": max.ID, "everyone": 0} {
+			st, err := growth.PlanStatusesUnder(ctx, s, under)
+			if err != nil || len(st) != 1 || st[sam.ID].Target != "staff" || st[sam.ID].Goals[growth.Done] != 1 {
+				t.Errorf("statuses %s: %+v, %v", name, st, err)
+			}
+		}
+		if st, err := growth.PlanStatusesUnder(ctx, s, sam.ID); err != nil || len(st) != 0 {
+			t.Errorf("statuses under someone with no reports: %+v, %v", st, err)
+		}
 		// Bad goals are refused with the field named.
 		for name, bad := range map[string]growth.Goal{
 			"empty":       {PersonID: sam.ID},

@@ -227,6 +227,55 @@ func PlanStatuses(ctx context.Context, s *store.Store, people []int64) (map[int6
 	return out, nil
 }
 
+// PlanStatusesUnder is PlanStatuses for everyone below manager in the reporting chain, or for
+// everyone when manager is 0, read by two queries however many people that is; people
+// without a plan are not in it.
+func PlanStatusesUnder(ctx context.Context, s *store.Store, manager int64) (map[int64]PlanStatus, error) {
+	scope, args := "", []any{}
+	if manager != 0 {
+		scope, args = ` WHERE person_id IN (SELECT person_id FROM people_chain WHERE manager_id = ?)`, []any{manager}
+	}
+	out := map[int64]PlanStatus{}
+	rows, err := s.Query(ctx, `SELECT person_id, target_level, person_agreed_at, manager_agreed_at FROM growth_plans`+scope, args...)
+	if err != nil {
+		return nil, s.Fail(err, "plan statuses under %d", manager)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		st := PlanStatus{HasPlan: true, Goals: map[GoalStatus]int{}}
+		var pa, ma time.Time
+		if err := rows.Scan(&id, &st.Target, store.Time(&pa), store.Time(&ma)); err != nil {
+			return nil, s.Fail(err, "plan statuses under %d", manager)
+		}
+		st.Agreed = !pa.IsZero() && !ma.IsZero()
+		out[id] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.Fail(err, "plan statuses under %d", manager)
+	}
+	goals, err := s.Query(ctx, `SELECT person_id, status, count(*) FROM growth_goals`+scope+` GROUP BY person_id, status`, args...)
+	if err != nil {
+		return nil, s.Fail(err, "plan statuses under %d", manager)
+	}
+	defer goals.Close()
+	for goals.Next() {
+		var id int64
+		var st string
+		var n int
+		if err := goals.Scan(&id, &st, &n); err != nil {
+			return nil, s.Fail(err, "plan statuses under %d", manager)
+		}
+		if ps, ok := out[id]; ok {
+			ps.Goals[GoalStatus(st)] = n
+		}
+	}
+	if err := goals.Err(); err != nil {
+		return nil, s.Fail(err, "plan statuses under %d", manager)
+	}
+	return out, nil
+}
+
 // PlanStatusOf is PlanStatuses for one person.
 func PlanStatusOf(ctx context.Context, s *store.Store, person int64) (PlanStatus, error) {
 	m, err := PlanStatuses(ctx, s, []int64{person})
