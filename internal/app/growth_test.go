@@ -188,6 +188,9 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 				t.Errorf("%s reads a private note in the case", who)
 			}
 		}
+		// Those who held the check-in see where its notes went.
+		mustContain(t, sc.get("/people/"+id+"/checkins/"+strconv.FormatInt(ci.ID, 10)).body,
+			`These shared notes are before the reviewers of <a href="`+kase+`">the promotion case for`)
 		own := sc.get(kase)
 		mustContain(t, own.body, "The case is with the reviewers.")
 		if strings.Contains(own.body, "leads") {

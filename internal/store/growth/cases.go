@@ -252,6 +252,12 @@ func CaseCheckIns(ctx context.Context, s *store.Store, id int64) ([]int64, error
 	return out, rows.Err()
 }
 
+// CasesWithCheckIn lists the cases that put a check-in of person before their reviewers,
+// newest first: so that those who held it know where its shared notes went.
+func CasesWithCheckIn(ctx context.Context, s *store.Store, person, checkIn int64) ([]Case, error) {
+	return listCases(ctx, s, `WHERE person_id = ? AND id IN (SELECT case_id FROM promotion_case_checkins WHERE checkin_id = ?) ORDER BY id DESC`, person, checkIn)
+}
+
 // Comment is what a reviewer said about a case.
 type Comment struct {
 	ID        int64
