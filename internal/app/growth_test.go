@@ -248,6 +248,11 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		if last.Reason != store.Promotion || last.ToLevel != "senior" || last.Date.Format(time.DateOnly) != "2026-04-01" || last.MadeBy != pat.ID {
 			t.Errorf("the promotion: %+v", last)
 		}
+		mustContain(t, sc.get(plan).body, "Sam Self holds this level now")
+		if res := mc.post("/people/"+id+"/cases", url.Values{"target": {"engineering/senior"}}); res.status != http.StatusBadRequest ||
+			!strings.Contains(res.body, "Sam Self is at this level already.") {
+			t.Errorf("a case for the level held: %d", res.status)
+		}
 		page := sc.get("/people/" + id)
 		mustContain(t, page.body, `<time datetime="2026-04-01">2026-04-01</time> Promotion: `, "approved</a>", "Goal met: ")
 		if res := pc.post(second+"/decision", url.Values{"decision": {"approve"}, "reasons": {"Again."}, "effective": {"2026-04-01"}}); res.status != http.StatusConflict {

@@ -141,6 +141,9 @@ func OpenCase(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	f := srv.Framework()
 	target := r.PostFormValue("target")
 	ref, msg := web.ParseLevel(f, target, web.FitTrack(f, target, p.Track))
+	if msg == "" && ref.Ladder == p.Ladder && ref.Level == p.Level {
+		msg = p.Name + " is at this level already."
+	}
 	if msg != "" {
 		return showCases(srv, w, r, v, http.StatusBadRequest, target, map[string]string{"target": "Target level: " + msg})
 	}

@@ -87,6 +87,8 @@ type planData struct {
 	Plan    growth.Plan
 	Target  *web.LevelInfo
 	Current *web.LevelInfo
+	// Reached says the person holds the target level now: time for the next one.
+	Reached bool
 	// ManagerName is who agreed for the chain above.
 	ManagerName string
 	Goals       []goalView
@@ -178,6 +180,7 @@ func showPlan(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 		d.HasPlan = true
 		d.Target = web.Describe(f, web.LevelRef{Ladder: d.Plan.Ladder, Track: d.Plan.Track, Level: d.Plan.Target})
 		d.Expectations = levelExpectations(f, d.Plan.Ladder, d.Plan.Track, d.Plan.Target)
+		d.Reached = p.Ladder == d.Plan.Ladder && p.Level == d.Plan.Target
 		if d.Plan.ManagerAgreedBy != 0 {
 			if m, err := s.Person(ctx, d.Plan.ManagerAgreedBy); err == nil {
 				d.ManagerName = m.Name
