@@ -77,6 +77,24 @@ var expected = map[string][7]int{
 	"POST /people/{id}/checkins/{checkin}/private":           {401, 303, 404, 303, 303, 404, 404},
 	"POST /people/{id}/checkins/{checkin}/items":             {401, 400, 404, 400, 403, 404, 404},
 	"POST /people/{id}/checkins/{checkin}/items/{item}/done": {401, 400, 404, 400, 403, 404, 404},
+	// Growth plans and promotion cases: {goal} is a goal of self's plan, {case} a case the
+	// manager submitted for self, {feedback} an item no case has. The chain writes the plan
+	// with the person; the people team reads it. Reviewers are admins (and the panel, which
+	// nobody here is on); nobody in the chain decides.
+	"GET /people/{id}/plan":                                   {303, 200, 404, 200, 200, 404, 200},
+	"POST /people/{id}/plan":                                  {401, 400, 404, 400, 400, 404, 403},
+	"POST /people/{id}/plan/agree":                            {401, 400, 404, 400, 400, 404, 403},
+	"POST /people/{id}/plan/goals":                            {401, 400, 404, 400, 400, 404, 403},
+	"POST /people/{id}/plan/goals/{goal}":                     {401, 400, 404, 400, 400, 404, 403},
+	"GET /people/{id}/cases":                                  {303, 200, 404, 200, 200, 404, 200},
+	"POST /people/{id}/cases":                                 {401, 403, 404, 400, 400, 404, 403},
+	"GET /people/{id}/cases/{case}":                           {303, 200, 404, 200, 200, 404, 200},
+	"POST /people/{id}/cases/{case}":                          {401, 403, 404, 409, 409, 404, 403},
+	"POST /people/{id}/cases/{case}/comments":                 {401, 403, 404, 400, 400, 404, 400},
+	"POST /people/{id}/cases/{case}/decision":                 {401, 403, 404, 403, 403, 404, 400},
+	"POST /people/{id}/cases/{case}/feedback/{feedback}/goal": {401, 409, 404, 409, 409, 404, 403},
+	"GET /cases":              {303, 403, 403, 403, 403, 403, 200},
+	"POST /people/{id}/panel": {401, 403, 403, 403, 403, 403, 400},
 	// Sign-in, two-factor and API tokens (issue 19).
 	"GET /login/code":                         {401, 303, 303, 303, 303, 303, 303},
 	"POST /login/code":                        {401, 401, 401, 401, 401, 401, 401},
@@ -130,12 +148,14 @@ func TestAuthorisation(t *testing.T) {
 		people := map[string]store.Person{"self": self, "member": member, "manager": manager, "grand": grand, "unrelated": unrelated, "admin": admin}
 		cycle := e.cycle(admin, self, member, manager, grand, unrelated)
 		checkIn, item := e.checkIn(self, manager)
+		goal, kase := e.growth(self, manager, checkIn)
 
 		for _, r := range routes {
 			method, pattern, _ := strings.Cut(r, " ")
 			path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10),
 				"{token}", strings.Repeat("x", 43), "{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName,
-				"{checkin}", strconv.FormatInt(checkIn.ID, 10), "{item}", strconv.FormatInt(item.ID, 10), "{job}", "no-such-job").Replace(pattern)
+				"{checkin}", strconv.FormatInt(checkIn.ID, 10), "{item}", strconv.FormatInt(item.ID, 10), "{job}", "no-such-job",
+				"{goal}", strconv.FormatInt(goal.ID, 10), "{case}", strconv.FormatInt(kase.ID, 10), "{feedback}", "1").Replace(pattern)
 			for i, role := range roles {
 				var c *client
 				if role == "anonymous" {

@@ -271,10 +271,14 @@ func TestPrivateNotesReachTheirAuthorAlone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A promotion case for self puts the check-in before the reviewers: its shared notes go,
+	// nobody's private note.
+	goal, kase := e.growth(self, manager, c)
 	// The admin is the people team, and keeps no note: the people team cannot open it.
 	path := strings.NewReplacer("{id}", strconv.FormatInt(self.ID, 10), "{token}", strings.Repeat("x", 43),
 		"{cycle}", strconv.FormatInt(cycle.ID, 10), "{file}", app.StylesheetName,
-		"{checkin}", strconv.FormatInt(c.ID, 10), "{item}", strconv.FormatInt(item.ID, 10))
+		"{checkin}", strconv.FormatInt(c.ID, 10), "{item}", strconv.FormatInt(item.ID, 10),
+		"{goal}", strconv.FormatInt(goal.ID, 10), "{case}", strconv.FormatInt(kase.ID, 10), "{feedback}", "1")
 
 	seen := map[string]bool{}
 	check := func(role, route, body string) {

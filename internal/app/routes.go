@@ -11,6 +11,7 @@ import (
 	"github.com/rungs/rungs/internal/app/assess"
 	"github.com/rungs/rungs/internal/app/audit"
 	"github.com/rungs/rungs/internal/app/conversations"
+	"github.com/rungs/rungs/internal/app/growth"
 	"github.com/rungs/rungs/internal/app/people"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/rollout"
@@ -73,6 +74,22 @@ func routeList(sign *sso.Client) []route {
 		{"POST", "/people/{id}/checkins/{checkin}/private", policy.InCheckIn, conversations.SavePrivate},
 		{"POST", "/people/{id}/checkins/{checkin}/items", policy.InCheckIn, conversations.AddItem},
 		{"POST", "/people/{id}/checkins/{checkin}/items/{item}/done", policy.InCheckIn, conversations.TickItem},
+
+		{"GET", "/people/{id}/plan", policy.SeePlan, growth.PlanPage},
+		{"POST", "/people/{id}/plan", policy.WritePlan, growth.SavePlan},
+		{"POST", "/people/{id}/plan/agree", policy.WritePlan, growth.Agree},
+		{"POST", "/people/{id}/plan/goals", policy.WritePlan, growth.AddGoal},
+		{"POST", "/people/{id}/plan/goals/{goal}", policy.WritePlan, growth.UpdateGoal},
+
+		{"GET", "/people/{id}/cases", policy.SeeCases, growth.Cases},
+		{"POST", "/people/{id}/cases", policy.OpenCase, growth.OpenCase},
+		{"GET", "/people/{id}/cases/{case}", policy.SeeCases, growth.CasePage},
+		{"POST", "/people/{id}/cases/{case}", policy.SeeCases, growth.SaveCase},
+		{"POST", "/people/{id}/cases/{case}/comments", policy.SeeCases, growth.Comment},
+		{"POST", "/people/{id}/cases/{case}/decision", policy.SeeCases, growth.DecideCase},
+		{"POST", "/people/{id}/cases/{case}/feedback/{feedback}/goal", policy.WritePlan, growth.FeedbackToGoal},
+		{"GET", "/cases", policy.ReviewCases, growth.Review},
+		{"POST", "/people/{id}/panel", policy.Admins, growth.SetPanel},
 
 		{"GET", "/import", policy.Admins, people.ImportPage},
 		{"POST", "/import", policy.Admins, people.ImportPreview},

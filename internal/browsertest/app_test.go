@@ -764,6 +764,55 @@ func TestAppHTMLValid(t *testing.T) {
 		t.Fatalf("check-ins: %v, %v", checkIns, err)
 	}
 	kimsCheckIn := kimsCheckIns + "/" + strconv.FormatInt(checkIns[0].ID, 10)
+	// Kim's growth plan, agreed by Max, with a goal met; a case Max submitted for Kim, with
+	// the check-in and a reviewer's comment; and a draft case for Lou.
+	field := func(c *appClient, path, name string) string {
+		t.Helper()
+		_, page := c.get(path)
+		m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("%s: no field %s", path, name)
+		}
+		return m[1]
+	}
+	must := func(what string, status int, body string) {
+		t.Helper()
+		if status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", what, status, body)
+		}
+	}
+	kimsPlan := "/people/" + id(kim) + "/plan"
+	st, body := mc.post(kimsPlan, url.Values{"target": {"engineering/senior"}, "version": {"0"}})
+	must("plan", st, body)
+	st, body = mc.post(kimsPlan+"/goals", url.Values{"expectation": {"writing"}, "text": {"Write the design doc for the billing rewrite"}, "status": {"in-progress"}})
+	must("goal", st, body)
+	st, body = mc.post(kimsPlan+"/goals", url.Values{"text": {"Lead one incident review"}, "status": {"not-started"}})
+	must("goal", st, body)
+	goalID := regexp.MustCompile(`id="goal-(\d+)"`).FindStringSubmatch(func() string { _, b := mc.get(kimsPlan); return b }())[1]
+	kimsGoal := kimsPlan + "/goals/" + goalID
+	st, body = mc.post(kimsGoal, url.Values{"version": {"1"}, "expectation": {"writing"}, "text": {"Write the design doc for the billing rewrite"},
+		"status": {"done"}, "evidence": {"Reviewed by [three teams](https://example.com/doc), **approved**."}})
+	must("goal done", st, body)
+	st, body = mc.post(kimsPlan+"/agree", url.Values{"version": {field(mc, kimsPlan, "version")}})
+	must("agree", st, body)
+	st, body = mc.post("/people/"+id(kim)+"/cases", url.Values{"target": {"engineering/senior"}})
+	must("open case", st, body)
+	kimsCases := "/people/" + id(kim) + "/cases"
+	kimsCase := kimsCases + "/" + regexp.MustCompile(`/cases/(\d+)`).FindStringSubmatch(func() string { _, b := mc.get(kimsCases); return b }())[1]
+	st, body = mc.post(kimsCase, url.Values{"version": {field(mc, kimsCase, "version")}, "argument": {"Kim **led** the billing rewrite."},
+		"checkin": {strconv.FormatInt(checkIns[0].ID, 10)}, "action": {"submit"}})
+	must("submit case", st, body)
+	st, body = ac.post(kimsCase+"/comments", url.Values{"comment": {"Strong on delivery."}})
+	must("comment", st, body)
+	st, body = mc.post("/people/"+id(lou)+"/cases", url.Values{"target": {"engineering/senior"}})
+	must("open Lou's case", st, body)
+	// Ada is above Kim, so a member of the promotion panel decides.
+	rae := e.person("Rae Reviewer", "rae@example.com", "Principal Engineer", 0, store.Member)
+	st, body = ac.post("/people/"+id(rae)+"/panel", url.Values{"panel": {"on"}})
+	must("panel", st, body)
+	rc := e.signedIn("rae@example.com")
+	lousCases := "/people/" + id(lou) + "/cases"
+	lousCase := lousCases + "/" + regexp.MustCompile(`/cases/(\d+)`).FindStringSubmatch(func() string { _, b := mc.get(lousCases); return b }())[1]
 	badCSV := "Name,Email,Manager,Job title,Start date\n" +
 		"Pat Doe,pat@example.com,nobody@example.com,Engineer,2024-02-01\n" +
 		"Pat Again,pat@example.com,,Engineer,01/02/2024\n"
@@ -864,6 +913,36 @@ func TestAppHTMLValid(t *testing.T) {
 			return mc.post(kimsCheckIn+"/items", url.Values{"item": {""}, "owner": {"nobody"}})
 		}},
 		{"person-talked-about", 200, func() (int, string) { return mc.get("/people/" + id(kim)) }},
+		{"plan", 200, func() (int, string) { return mc.get(kimsPlan) }},
+		{"plan-admin", 200, func() (int, string) { return ac.get(kimsPlan) }},
+		{"plan-none", 200, func() (int, string) { return mc.get("/people/" + id(lou) + "/plan") }},
+		{"plan-goal-errors", 400, func() (int, string) {
+			return mc.post(kimsPlan+"/goals", url.Values{"expectation": {"no-such"}, "text": {"one\ttwo"}, "status": {"finished"}})
+		}},
+		{"plan-goal-stale", 409, func() (int, string) {
+			return mc.post(kimsGoal, url.Values{"version": {"1"}, "expectation": {"writing"}, "status": {"dropped"}})
+		}},
+		{"cases", 200, func() (int, string) { return mc.get(kimsCases) }},
+		{"cases-errors", 400, func() (int, string) { return mc.post(lousCases, url.Values{"target": {"engineering/archmage"}}) }},
+		{"case-draft", 200, func() (int, string) { return mc.get(lousCase) }},
+		{"case-draft-stale", 409, func() (int, string) {
+			return mc.post(lousCase, url.Values{"version": {"0"}, "argument": {"Lou owns on-call."}, "action": {"save"}})
+		}},
+		{"case-review", 200, func() (int, string) { return ac.get(kimsCase) }},
+		{"case-manager", 200, func() (int, string) { return mc.get(kimsCase) }},
+		{"case-decision-errors", 400, func() (int, string) {
+			return rc.post(kimsCase+"/decision", url.Values{"decision": {"maybe"}, "reasons": {""}, "feedback-1": {"x"}, "feedback-expectation-1": {"no-such"}})
+		}},
+		{"cases-to-review", 200, func() (int, string) { return rc.get("/cases") }},
+		{"case-panel", 200, func() (int, string) { return rc.get(kimsCase) }},
+		{"case-not-yet", 200, func() (int, string) {
+			if st, body := rc.post(kimsCase+"/decision", url.Values{"decision": {"not-yet"}, "reasons": {"Close: show *mentoring*."},
+				"feedback-1": {"Mentor a new joiner"}, "feedback-expectation-1": {"writing"}}); st != http.StatusSeeOther {
+				return st, body
+			}
+			return mc.get(kimsCase)
+		}},
+		{"person-growth", 200, func() (int, string) { return mc.get("/people/" + id(kim)) }},
 		{"cycle-report", 200, func() (int, string) { return ac.get(cycle + "/report") }},
 		{"cycle-report-manager", 200, func() (int, string) { return mc.get(cycle + "/report") }},
 		{"account", 200, func() (int, string) { return mc.get("/account") }},

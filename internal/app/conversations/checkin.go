@@ -4,11 +4,13 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 // pageData is what one check-in's page shows.
@@ -24,10 +26,19 @@ type pageData struct {
 	HeldIt  bool              // the viewer is one of the two who held it: they keep its items
 	MayEdit bool
 	Until   time.Time // the last moment its notes can be changed
+	// Cases are the promotion cases the viewer may read that put this check-in's shared
+	// notes before their reviewers.
+	Cases []caseLink
 	// The form just sent, with its errors, when it had some: which form, and its fields.
 	Form   map[string]string
 	Errors map[string]string
 	Max    int
+}
+
+// caseLink names a promotion case that put a check-in forward.
+type caseLink struct {
+	URL, Target string
+	Submitted   bool
 }
 
 // loadCheckIn reads the person and the check-in of the route; a check-in of someone else is
@@ -84,6 +95,24 @@ func showCheckIn(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	}
 	for _, a := range items {
 		d.Items = append(d.Items, itemView{A: a, On: c, Owner: n.owner(a, c), MayTick: d.HeldIt})
+	}
+	cases, err := growth.CasesWithCheckIn(ctx, s, p.ID, c.ID)
+	if err != nil {
+		return err
+	}
+	for _, k := range cases {
+		acc, err := policy.CaseOf(ctx, s, v, k)
+		if err != nil {
+			return err
+		}
+		if !acc.Read {
+			continue
+		}
+		target := k.Target
+		if lv := web.Describe(srv.Framework(), web.LevelRef{Ladder: k.Ladder, Track: k.Track, Level: k.Target}); lv != nil {
+			target = strings.TrimSpace(lv.Code + " " + lv.Title)
+		}
+		d.Cases = append(d.Cases, caseLink{URL: "/people/" + web.Itoa(p.ID) + "/cases/" + web.Itoa(k.ID), Target: target, Submitted: k.Status != growth.Draft})
 	}
 	// The viewer's note alone: the store reads private notes by their author.
 	d.Private, err = s.PrivateNote(ctx, p.ID, c.ID, v.Person.ID)

@@ -8,10 +8,12 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/app/conversations"
+	appgrowth "github.com/rungs/rungs/internal/app/growth"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 type personData struct {
@@ -34,11 +36,37 @@ type personData struct {
 	CheckIns policy.CheckInAccess
 	Talked   []talkView
 	Events   []event
+	// Plan is what the viewer may do with the person's growth plan; Growth, the plan as far
+	// as they may read it. Cases says whether they may see the person's promotion cases,
+	// Panel whether the person reviews cases on the promotion panel (for an admin).
+	Plan   policy.PlanAccess
+	Growth *planView
+	Cases  bool
+	Panel  bool
+	// ToReview counts the promotion cases waiting for the viewer, on their own page, when
+	// they review cases; -1 when they do not.
+	ToReview int
 }
 
 type talkView struct {
 	E        conversations.Expectation
 	CheckIns []store.CheckInDate
+	Goals    []goalLine // the plan's goals on this expectation
+}
+
+// planView is the person's growth plan as their page sums it up.
+type planView struct {
+	Target *web.LevelInfo
+	Agreed bool
+	Goals  []goalLine
+}
+
+// goalLine is one goal of a plan, in a line.
+type goalLine struct {
+	ID     int64
+	E      conversations.Expectation
+	Text   string
+	Status string
 }
 
 type timelineEntry struct {
@@ -129,7 +157,61 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
 		}
 	}
+	if d.Plan, err = policy.PlanOf(ctx, s, v, id); err != nil {
+		return err
+	}
+	x := conversations.ExpectationsFor(f, p)
+	var goals []growth.Goal
+	if d.Plan.Read {
+		plan, err := growth.PlanOf(ctx, s, id)
+		switch {
+		case err == nil:
+			d.Growth = &planView{Target: web.Describe(f, web.LevelRef{Ladder: plan.Ladder, Track: plan.Track, Level: plan.Target}), Agreed: plan.Agreed()}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		if goals, err = growth.Goals(ctx, s, id); err != nil {
+			return err
+		}
+	}
+	// Each goal shows on its expectation where the check-ins' list has it, and in the plan.
+	for _, g := range goals {
+		gl := goalLine{ID: g.ID, Text: g.Text, Status: appgrowth.StatusWords(g.Status)}
+		if g.Expectation != "" {
+			gl.E = x.Get(g.Expectation)
+		}
+		if d.Growth != nil {
+			d.Growth.Goals = append(d.Growth.Goals, gl)
+		}
+		for i := range d.Talked {
+			if d.Talked[i].E.ID == g.Expectation {
+				d.Talked[i].Goals = append(d.Talked[i].Goals, gl)
+			}
+		}
+	}
+	dec, err := policy.Decide(ctx, s, policy.SeeCases, v, id, srv.Settings())
+	if err != nil {
+		return err
+	}
+	d.Cases = dec == policy.Allow
+	d.ToReview = -1
+	if id == v.Person.ID {
+		reviewer, err := policy.IsReviewer(ctx, s, v)
+		if err != nil {
+			return err
+		}
+		if reviewer {
+			waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
+			if err != nil {
+				return err
+			}
+			d.ToReview = len(waiting)
+		}
+	}
 	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns); err != nil {
+		return err
+	}
+	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, goals, x, d.Events); err != nil {
 		return err
 	}
 	if d.Admin {
@@ -144,6 +226,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			return err
 		}
 		d.Levels, d.Tracks = web.LevelChoices(f), web.TrackChoices(f)
+		if d.Panel, err = growth.OnPanel(ctx, s, id); err != nil {
+			return err
+		}
 		if d.Form.Level == "" && p.Level != "" {
 			d.Form.Level, d.Form.Track = p.Ladder+"/"+p.Level, p.Track
 		}

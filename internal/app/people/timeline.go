@@ -1,20 +1,25 @@
 package people
 
 import (
+	"cmp"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/conversations"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
-// event is one line of a person's timeline: a level change, an assessment or a check-in.
+// event is one line of a person's timeline: a level change, an assessment, a check-in, or
+// something of their growth plan or promotion cases.
 type event struct {
 	On   time.Time
-	Kind string // "level", "assessment" or "checkin", for the stylesheet and tests
+	Kind string // "level", "assessment", "checkin", "goal", "plan" or "case", for the stylesheet and tests
 	Text string
 	URL  string // "" when the viewer may not open it
 }
@@ -87,4 +92,68 @@ func levelName(l *web.LevelInfo) string {
 		return l.Code + " " + l.Title
 	}
 	return l.Title
+}
+
+// growthEvents adds to a person's timeline what happened to their growth plan (goals set and
+// met, the plan agreed) for those who may read it, and their promotion cases (submitted,
+// decided) as far as the viewer may read each; the promotion itself is a level change,
+// already there. It returns the whole timeline, newest first again.
+func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, goals []growth.Goal,
+	x conversations.Expectations, out []event) ([]event, error) {
+	ctx := r.Context()
+	s := srv.Store()
+	f := srv.Framework()
+	plan := "/people/" + web.Itoa(p.ID) + "/plan"
+	if acc.Read {
+		for _, g := range goals {
+			name := g.Text
+			if name == "" {
+				name = cmp.Or(x.Get(g.Expectation).Text, "#"+g.Expectation)
+			}
+			url := plan + "#goal-" + strconv.FormatInt(g.ID, 10)
+			out = append(out, event{On: g.CreatedAt, Kind: "goal", Text: "Goal set: " + name, URL: url})
+			if !g.DoneAt.IsZero() {
+				out = append(out, event{On: g.DoneAt, Kind: "goal", Text: "Goal met: " + name, URL: url})
+			}
+		}
+		if pl, err := growth.PlanOf(ctx, s, p.ID); err == nil && pl.Agreed() {
+			on := pl.PersonAgreedAt
+			if pl.ManagerAgreedAt.After(on) {
+				on = pl.ManagerAgreedAt
+			}
+			out = append(out, event{On: on, Kind: "plan", Text: "Growth plan agreed", URL: plan})
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
+		}
+	}
+	cases, err := growth.CasesOf(ctx, s, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		ca, err := policy.CaseOf(ctx, s, v, c)
+		if err != nil {
+			return nil, err
+		}
+		if !ca.Read {
+			continue
+		}
+		target := c.Target
+		if lv := web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}); lv != nil {
+			target = levelName(lv)
+		}
+		url := "/people/" + web.Itoa(p.ID) + "/cases/" + strconv.FormatInt(c.ID, 10)
+		if !c.SubmittedAt.IsZero() {
+			out = append(out, event{On: c.SubmittedAt, Kind: "case", Text: "Promotion case for " + target + " submitted", URL: url})
+		}
+		if ca.Outcome {
+			word := "approved"
+			if c.Status == growth.NotYet {
+				word = "not yet"
+			}
+			out = append(out, event{On: c.DecidedAt, Kind: "case", Text: "Promotion case for " + target + ": " + word, URL: url})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b event) int { return b.On.Truncate(24 * time.Hour).Compare(a.On.Truncate(24 * time.Hour)) })
+	return out, nil
 }

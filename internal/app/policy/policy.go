@@ -43,6 +43,11 @@ const (
 	SeeCheckIns                     // the list of {id}'s check-ins: themselves, anyone above them; admins the dates alone
 	HoldCheckIn                     // open a check-in with {id}: anyone above them in the chain
 	InCheckIn                       // one of {id}'s check-ins, its notes and items: themselves, anyone above them
+	SeePlan                         // {id}'s growth plan: themselves, anyone above them, an admin
+	WritePlan                       // change {id}'s growth plan and agree to it: themselves, anyone above them
+	SeeCases                        // {id}'s promotion cases: themselves, anyone above them, reviewers (each case says more: Case)
+	OpenCase                        // open a promotion case for {id}: anyone above them in the chain
+	ReviewCases                     // the cases waiting for review: admins and the promotion panel
 )
 
 // Settings are what the framework and the operator say about who sees and does what.
@@ -134,6 +139,8 @@ func Decide(ctx context.Context, s *store.Store, r Rule, v *Viewer, subject int6
 		return decideAssessment(ctx, s, r, v, subject, set)
 	case SeeCheckIns, HoldCheckIn, InCheckIn:
 		return decideCheckIns(ctx, s, r, v, subject)
+	case SeePlan, WritePlan, SeeCases, OpenCase, ReviewCases:
+		return decideGrowth(ctx, s, r, v, subject)
 	}
 	return Forbid, nil
 }
