@@ -55,3 +55,6 @@ func NullID(id int64) sql.NullInt64 { return nullID(id) }
 
 // NullTime is a time column's value: NULL for the zero time.
 func NullTime(t time.Time) sql.NullTime { return nullTime(t) }
+
+// AssessmentStatusSQL is the status of an assessment_people row aliased ap, as SQL.
+const AssessmentStatusSQL = statusSQL
