@@ -162,3 +162,16 @@ func TestHomeAfterSignIn(t *testing.T) {
 	}
 	mustContain(t, c.get("/home").body, `<a href="/home">Home</a>`, "No check-ins yet.", "You have no level yet")
 }
+
+// A name with markup in it is shown as text on its manager's home, never run.
+func TestHomeTextIsInert(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
+	max := e.person("Max Manager", "max@example.com", 0, store.Member)
+	e.person(`Evil <script>alert(1)</script> "Quote"`, "evil@example.com", max.ID, "")
+	page := e.signedIn(max).get("/home").body
+	if strings.Contains(page, "<script>alert") {
+		t.Error("the name is markup on the home page")
+	}
+	mustContain(t, page, "Evil &lt;script&gt;alert(1)&lt;/script&gt; &#34;Quote&#34;")
+}

@@ -7,6 +7,7 @@ package home
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -54,8 +55,9 @@ type data struct {
 	MoreItems     bool // there are more open items than the page lists
 	Access        policy.HomeAccess
 	Team          []member
-	TeamCycle     *store.Cycle // the open cycle the team's assessments are shown for
-	People        *picture     // the people team's picture, for admins
+	Cards         template.HTML // Team as the list's items, see teamCards
+	TeamCycle     *store.Cycle  // the open cycle the team's assessments are shown for
+	People        *picture      // the people team's picture, for admins
 }
 
 type checkInView struct {
@@ -229,6 +231,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 		}
 		return a.M.LastCheckIn.Compare(b.M.LastCheckIn)
 	})
+	d.Cards = teamCards(d.Team, cycle)
 	if c := d.TeamCycle; c != nil {
 		url := "/cycles/" + web.Itoa(c.ID)
 		if toAssess > 0 {

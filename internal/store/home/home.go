@@ -136,7 +136,7 @@ type Counts struct {
 func Count(ctx context.Context, s *store.Store) (Counts, error) {
 	var c Counts
 	err := s.QueryRow(ctx, `SELECT (SELECT count(*) FROM people WHERE status = 'active'),
-		(SELECT count(*) FROM people WHERE ladder = '' AND level = '' AND status = 'active')`).Scan(&c.People, &c.Unplaced)
+		(SELECT count(*) FROM people WHERE level = '' AND status = 'active')`).Scan(&c.People, &c.Unplaced)
 	if err != nil {
 		return Counts{}, s.Fail(err, "count people")
 	}
@@ -180,7 +180,7 @@ func SetupOf(ctx context.Context, s *store.Store, admin int64) (Setup, error) {
 	err := s.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM (SELECT 1 FROM people WHERE id <> ? LIMIT 1) a),
 		(SELECT count(*) FROM (SELECT 1 FROM rollout_rules LIMIT 1) b),
-		(SELECT count(*) FROM (SELECT 1 FROM people WHERE ladder = '' AND level = '' AND status = 'active' LIMIT 1) c),
+		(SELECT count(*) FROM (SELECT 1 FROM people WHERE level = '' AND status = 'active' LIMIT 1) c),
 		(SELECT count(*) FROM (SELECT 1 FROM rollouts WHERE applied_at IS NOT NULL LIMIT 1) d)`, admin).
 		Scan(&others, &rules, &unplaced, &applied)
 	if err != nil {

@@ -27,3 +27,6 @@ CREATE INDEX outbox_waiting ON outbox (next_try_at) WHERE sent_at IS NULL AND fa
 
 -- A manager's home lists the action items they took on in the check-ins they held.
 CREATE INDEX checkins_manager ON checkins (manager_id, id);
+-- The people team's home counts the people without a level, and asks whether there are any:
+-- once a rollout is applied they are few, and this index holds only them.
+CREATE INDEX people_unplaced ON people (status, id) WHERE level = '';
