@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
@@ -175,9 +176,10 @@ func Prune(ctx context.Context, s *store.Store, before time.Time) (int, error) {
 // maxError is how much of a mail server's answer a message keeps.
 const maxError = 500
 
+// truncate cuts a mail server's answer to maxError bytes, on a character boundary.
 func truncate(s string) string {
 	if len(s) > maxError {
-		return s[:maxError]
+		return strings.ToValidUTF8(s[:maxError], "")
 	}
 	return s
 }
