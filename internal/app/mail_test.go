@@ -2,152 +2,26 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/app/mail"
+	"github.com/rungs/rungs/internal/app/mail/mailtest"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/outbox"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
-// mailpitModule is the SMTP server the email tests send to: Mailpit, a real mail server (it
-// speaks SMTP, with authentication, and keeps what it receives), built from the Go module
-// proxy at this version and read back through its HTTP API.
-const mailpitModule = "github.com/axllent/mailpit@v1.27.11"
-
-// mailpitBinary builds Mailpit once into the user's cache, where later runs find it.
-var mailpitBinary = sync.OnceValues(func() (string, error) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(cache, "rungs-test", strings.ReplaceAll(mailpitModule, "/", "_"))
-	bin := filepath.Join(dir, "mailpit")
-	if _, err := os.Stat(bin); err == nil {
-		return bin, nil
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), "build-")
-	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return "", err
-		}
-		if tmp, err = os.MkdirTemp(filepath.Dir(dir), "build-"); err != nil {
-			return "", err
-		}
-	}
-	defer os.RemoveAll(tmp)
-	cmd := exec.Command("go", "install", mailpitModule)
-	cmd.Dir = tmp
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "GOFLAGS=-buildvcs=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go install %s: %v\n%s", mailpitModule, err, out)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	return bin, os.Rename(filepath.Join(tmp, "mailpit"), bin)
-})
-
-// mailpit is a running Mailpit: its SMTP address and its API's.
-type mailpit struct {
-	t         *testing.T
-	smtp, api string
-}
-
-// freePort is an address on 127.0.0.1 nobody listens on.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// startMailpit starts a Mailpit of the test's own, which accepts any sign-in.
-func startMailpit(t *testing.T) *mailpit {
-	t.Helper()
-	bin, err := mailpitBinary()
-	if err != nil {
-		if os.Getenv("RUNGS_REQUIRE_MAIL") == "" {
-			t.Skipf("the mail tests need Mailpit, which did not build (set RUNGS_REQUIRE_MAIL=1 to make this a failure): %v", err)
-		}
-		t.Fatal(err)
-	}
-	m := &mailpit{t: t, smtp: freePort(t), api: freePort(t)}
-	cmd := exec.Command(bin, "--smtp", m.smtp, "--listen", m.api, "--quiet", "--disable-version-check",
-		"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--database", filepath.Join(t.TempDir(), "mail.db"))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		res, err := http.Get("http://" + m.api + "/api/v1/messages")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Since(start) > 20*time.Second {
-			t.Fatalf("Mailpit did not start: %v", err)
-		}
-	}
-	return m
-}
-
-// received is one message as Mailpit keeps it.
-type received struct {
-	ID      string
-	Subject string
-	To      []struct{ Name, Address string }
-	Text    string
-	HTML    string
-}
-
-// messagesTo returns the messages Mailpit received for address, oldest first, read in full.
-func (m *mailpit) messagesTo(address string) []received {
-	m.t.Helper()
-	get := func(path string, into any) {
-		res, err := http.Get("http://" + m.api + path)
-		if err != nil {
-			m.t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if err := json.NewDecoder(res.Body).Decode(into); err != nil {
-			m.t.Fatal(err)
-		}
-	}
-	var list struct{ Messages []received }
-	get("/api/v1/search?query="+url.QueryEscape("to:"+address), &list)
-	var out []received
-	for i := len(list.Messages) - 1; i >= 0; i-- {
-		var full received
-		get("/api/v1/message/"+list.Messages[i].ID, &full)
-		out = append(out, full)
-	}
-	return out
-}
-
 // sender is a mail sender for e, sending to m.
-func (e *env) sender(m *mailpit) *mail.Sender {
+func (e *env) sender(m *mailtest.Server) *mail.Sender {
 	return &mail.Sender{Store: e.store, Base: "https://ladder.example.com", Site: func() string { return "Example Co ladder" },
-		SMTP: mail.SMTP{Addr: m.smtp, From: "Ladder <ladder@example.com>", Username: "rungs", Password: "mail password"}}
+		SMTP: mail.SMTP{Addr: m.SMTP, From: "Ladder <ladder@example.com>", Username: "rungs", Password: "mail password"}}
 }
 
 // send sends what waits in the outbox and fails the test unless every message went.
@@ -169,7 +43,7 @@ func send(t *testing.T, s *mail.Sender) {
 func TestMailNotifications(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
-		mp := startMailpit(t)
+		mp := mailtest.Start(t)
 		e := newEnv(t, cfg, func(c *app.Config) { c.Mail = true })
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		max := e.person("Max Manager", "max@example.com", 0, store.Member)
@@ -187,7 +61,7 @@ func TestMailNotifications(t *testing.T) {
 		c := cycles[0]
 		s := e.sender(mp)
 		send(t, s)
-		got := mp.messagesTo("sam@example.com")
+		got := mp.To("sam@example.com")
 		if len(got) != 1 {
 			t.Fatalf("Sam got %d emails, want 1: %+v", len(got), got)
 		}
@@ -198,10 +72,10 @@ func TestMailNotifications(t *testing.T) {
 		}
 		mustContain(t, due.Text, "Hello Sam,", "The assessment cycle 2026 H1 has opened", "by 2026-02-27.", "Start your self-assessment: "+link, "Example Co ladder")
 		mustContain(t, due.HTML, `<a href="`+link+`">Start your self-assessment</a>`)
-		if n := len(mp.messagesTo("max@example.com")); n != 1 {
+		if n := len(mp.To("max@example.com")); n != 1 {
 			t.Errorf("Max got %d emails, want 1", n)
 		}
-		if n := len(mp.messagesTo("ada@example.com")); n != 0 {
+		if n := len(mp.To("ada@example.com")); n != 0 {
 			t.Errorf("Ada, in no cycle (not levelled), got %d emails", n)
 		}
 
@@ -213,14 +87,14 @@ func TestMailNotifications(t *testing.T) {
 			t.Fatalf("manager's assessment: %d %s", res.status, res.body)
 		}
 		send(t, s)
-		if n := len(mp.messagesTo("sam@example.com")); n != 1 {
+		if n := len(mp.To("sam@example.com")); n != 1 {
 			t.Fatalf("submitting without sharing sent Sam %d emails in all, want the first alone", n)
 		}
 		if res := mc.post(samsCycle+"/share", url.Values{}); res.status != http.StatusSeeOther {
 			t.Fatalf("share: %d %s", res.status, res.body)
 		}
 		send(t, s)
-		got = mp.messagesTo("sam@example.com")
+		got = mp.To("sam@example.com")
 		if len(got) != 2 || got[1].Subject != "Your manager's assessment for 2026 H1 is ready to read" {
 			t.Fatalf("after sharing, Sam's emails: %+v", got)
 		}
@@ -243,7 +117,7 @@ func TestMailNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 		send(t, s)
-		got = mp.messagesTo("sam@example.com")
+		got = mp.To("sam@example.com")
 		if len(got) != 3 || got[2].Subject != "Your promotion to Senior Engineer (E4) is approved" {
 			t.Fatalf("after the decision, Sam's emails: %+v", got)
 		}
@@ -269,7 +143,7 @@ func TestMailNeverBlocks(t *testing.T) {
 		"scope": {"everyone"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("open cycle: %d %s", res.status, res.body)
 	}
-	nobody := &mail.Sender{Store: e.store, Base: "https://ladder.example.com", SMTP: mail.SMTP{Addr: freePort(t), From: "ladder@example.com"}}
+	nobody := &mail.Sender{Store: e.store, Base: "https://ladder.example.com", SMTP: mail.SMTP{Addr: mailtest.FreePort(t), From: "ladder@example.com"}}
 	if _, err := nobody.SendWaiting(e.ctx); err != nil {
 		t.Fatal(err)
 	}
