@@ -416,6 +416,7 @@ func TestAppTimeline(t *testing.T) {
 
 	ctx := appTab(t)
 	signIn(t, ctx, e, "ada@example.com")
+	navigate(t, ctx, e.url+"/people")
 	clickAndLoad(t, ctx, `main a[href="/people/`+strconv.FormatInt(kim.ID, 10)+`"]`)
 	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] != "Kim Lee" {
 		t.Fatalf("person page h1: %q", got)
@@ -502,6 +503,7 @@ func TestAppMarkupInert(t *testing.T) {
 		title string   // what the page's title starts with
 		shows []string // text the page must show as it was typed
 	}{
+		{"/home", "Home", nil},
 		{"/people", "People", []string{evil, evilScript}},
 		{"/people/" + id(mal), evil, []string{evil, evilScript}},
 		{"/people/" + id(nora), "Nora Note", []string{evil, evilScript + evil}},
