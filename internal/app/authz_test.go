@@ -28,6 +28,7 @@ var expected = map[string][7]int{
 	"POST /logout":                      {401, 303, 303, 303, 303, 303, 303},
 	"GET /setup/{token}":                {404, 404, 404, 404, 404, 404, 404},
 	"POST /setup/{token}":               {404, 404, 404, 404, 404, 404, 404},
+	"GET /home":                         {303, 200, 200, 200, 200, 200, 200},
 	"GET /account":                      {303, 200, 200, 200, 200, 200, 200},
 	"POST /account/password":            {401, 400, 400, 400, 400, 400, 400},
 	"POST /account/sign-out-everywhere": {401, 303, 303, 303, 303, 303, 303},

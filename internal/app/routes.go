@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/audit"
 	"github.com/rungs/rungs/internal/app/conversations"
 	"github.com/rungs/rungs/internal/app/growth"
+	"github.com/rungs/rungs/internal/app/home"
 	"github.com/rungs/rungs/internal/app/people"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/rollout"
@@ -43,6 +44,8 @@ func routeList(sign *sso.Client) []route {
 		{"POST", "/logout", policy.OwnAccount, accounts.Logout},
 		{"GET", "/setup/{token}", policy.Anyone, accounts.SetupPage},
 		{"POST", "/setup/{token}", policy.Anyone, accounts.Setup},
+
+		{"GET", home.Path, policy.SignedIn, home.Page},
 
 		{"GET", "/account", policy.OwnAccount, accounts.AccountPage},
 		{"POST", "/account/password", policy.OwnAccount, accounts.ChangePassword},

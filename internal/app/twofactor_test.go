@@ -77,7 +77,7 @@ func TestTwoFactorEnrolAndSignIn(t *testing.T) {
 		e := newEnv(t, cfg, withClock(clk))
 		ada := e.person("Ada Lovelace", "ada@example.com", 0, store.Member)
 		c := e.client()
-		if res := c.login("ada@example.com", testPassword); res.status != http.StatusSeeOther || res.header.Get("Location") != "/people" {
+		if res := c.login("ada@example.com", testPassword); res.status != http.StatusSeeOther || res.header.Get("Location") != "/home" {
 			t.Fatalf("sign-in before two-factor: status %d to %q", res.status, res.header.Get("Location"))
 		}
 		other := e.signedIn(ada)
@@ -221,7 +221,7 @@ func TestTwoFactorOffAndReset(t *testing.T) {
 	if res := c.post("/account/two-factor/disable", url.Values{"code": {fresh[0][1]}}); res.status != http.StatusSeeOther {
 		t.Fatalf("turning off with a recovery code: status %d", res.status)
 	}
-	if res := e.client().login("ada@example.com", testPassword); res.header.Get("Location") != "/people" {
+	if res := e.client().login("ada@example.com", testPassword); res.header.Get("Location") != "/home" {
 		t.Errorf("with two-factor off the password signs in alone: to %q", res.header.Get("Location"))
 	}
 
@@ -234,7 +234,7 @@ func TestTwoFactorOffAndReset(t *testing.T) {
 	if n, _ := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "two-factor.reset", Actor: admin.ID, Subject: ada.ID}); n != 1 {
 		t.Errorf("%d reset entries in the audit log", n)
 	}
-	if res := e.client().login("ada@example.com", testPassword); res.header.Get("Location") != "/people" {
+	if res := e.client().login("ada@example.com", testPassword); res.header.Get("Location") != "/home" {
 		t.Errorf("after the reset the password signs in alone: to %q", res.header.Get("Location"))
 	}
 	if res := e.signedIn(admin).post("/people/"+strconv.FormatInt(ada.ID, 10)+"/two-factor/reset", nil); res.status != http.StatusBadRequest {

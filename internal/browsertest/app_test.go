@@ -151,13 +151,13 @@ func appTab(t *testing.T) context.Context {
 }
 
 // signIn signs in through the login form, as a person does, and fails the test unless it
-// lands on the people list.
+// lands on the home page.
 func signIn(t *testing.T, ctx context.Context, e *appEnv, email string) {
 	t.Helper()
 	if status := navigate(t, ctx, e.url+"/login"); status != http.StatusOK {
 		t.Fatalf("login page: status %d", status)
 	}
-	if status, at := submitLogin(t, ctx, email, appPassword); status != http.StatusOK || at != "/people" {
+	if status, at := submitLogin(t, ctx, email, appPassword); status != http.StatusOK || at != "/home" {
 		t.Fatalf("sign in as %s: status %d at %s", email, status, at)
 	}
 }
@@ -221,13 +221,15 @@ func TestAppLogin(t *testing.T) {
 		t.Errorf("the password was sent back into the form: %q", got)
 	}
 
-	// The right one: the people list, with the person's own name.
-	if status, at := submitLogin(t, ctx, "kim@example.com", appPassword); status != http.StatusOK || at != "/people" {
-		t.Fatalf("after signing in: status %d at %s, want /people", status, at)
+	// The right one: the home page, which greets them, then the people list, with the
+	// person's own name.
+	if status, at := submitLogin(t, ctx, "kim@example.com", appPassword); status != http.StatusOK || at != "/home" {
+		t.Fatalf("after signing in: status %d at %s, want /home", status, at)
 	}
-	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] != "People" {
+	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] != "Hello, Kim" {
 		t.Errorf("h1 after signing in: %q", got)
 	}
+	navigate(t, ctx, e.url+"/people")
 	if got := texts(t, ctx, `main a[href^="/people/"]`); len(got) == 0 || got[0] != "Kim Lee" {
 		t.Errorf("the people list does not start with the signed-in person: %q", got)
 	}
@@ -416,6 +418,7 @@ func TestAppTimeline(t *testing.T) {
 
 	ctx := appTab(t)
 	signIn(t, ctx, e, "ada@example.com")
+	navigate(t, ctx, e.url+"/people")
 	clickAndLoad(t, ctx, `main a[href="/people/`+strconv.FormatInt(kim.ID, 10)+`"]`)
 	if got := texts(t, ctx, "h1"); len(got) != 1 || got[0] != "Kim Lee" {
 		t.Fatalf("person page h1: %q", got)
@@ -502,6 +505,7 @@ func TestAppMarkupInert(t *testing.T) {
 		title string   // what the page's title starts with
 		shows []string // text the page must show as it was typed
 	}{
+		{"/home", "Home", nil},
 		{"/people", "People", []string{evil, evilScript}},
 		{"/people/" + id(mal), evil, []string{evil, evilScript}},
 		{"/people/" + id(nora), "Nora Note", []string{evil, evilScript + evil}},
@@ -837,6 +841,8 @@ func TestAppHTMLValid(t *testing.T) {
 		}},
 		{"setup-invite", 200, func() (int, string) { return anon.get("/setup/" + invite) }},
 		{"not-found", 404, func() (int, string) { return ac.get("/people/999999") }},
+		{"home-admin", 200, func() (int, string) { return ac.get("/home") }},
+		{"home-manager", 200, func() (int, string) { return mc.get("/home") }},
 		{"people", 200, func() (int, string) { return ac.get("/people") }},
 		{"people-manager", 200, func() (int, string) { return mc.get("/people") }},
 		{"people-none", 200, func() (int, string) { return ac.get("/people?q=nobody") }},

@@ -102,7 +102,7 @@ func TestAppPhoneWidth(t *testing.T) {
 	if got := flash(t, ctx); got != "Mapping rules saved." {
 		t.Fatalf("saving the mapping: flash %q", got)
 	}
-	for _, path := range []string{"/people", "/people/" + strconv.FormatInt(kim.ID, 10), "/rollout", "/rollout/review", "/audit", "/import"} {
+	for _, path := range []string{"/home", "/people", "/people/" + strconv.FormatInt(kim.ID, 10), "/rollout", "/rollout/review", "/audit", "/import"} {
 		if status := navigate(t, ctx, e.url+path); status != http.StatusOK {
 			t.Fatalf("%s: status %d", path, status)
 		}

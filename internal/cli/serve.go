@@ -17,6 +17,7 @@ import (
 
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/fsutil"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/proxy"
@@ -35,6 +36,7 @@ Usage:
               [--session-idle 30m] [--session-max-age 12h] [--log-format text|json]
               [--metrics-addr ADDR] [--backup-dir DIR] [--no-migrate]
               [--admin-two-factor] [--oidc-issuer URL --oidc-client-id ID ...] [--sso-only]
+              [--smtp-addr HOST:PORT --smtp-from ADDRESS --base-url URL ...]
 
 Serves the website of the framework in DIR (default: the current folder) from memory.
 
@@ -76,7 +78,7 @@ Flags:
   --session-idle D   sign a browser out after this long without a request (default: 30m)
   --session-max-age D
                      and after this long however busy (default: 12h)
-` + opsUsage + signInUsage + `
+` + opsUsage + signInUsage + mailUsage + `
 Examples:
   rungs serve
   rungs serve career-ladder --addr 127.0.0.1:3000
@@ -102,6 +104,7 @@ type serveFlags struct {
 	named      bool // the folder was named on the command line, not taken to be the current one
 	ops        opsFlags
 	signIn     *signInFlags
+	mail       *mailFlags
 }
 
 func parseServeFlags(e *env, args []string) (*serveFlags, error) {
@@ -117,6 +120,7 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 	fset.DurationVar(&sf.most, "session-max-age", app.DefaultSessionMaxAge, "")
 	sf.ops = addOpsFlags(fset)
 	sf.signIn = addSignInFlags(fset)
+	sf.mail = addMailFlags(fset)
 	pos, err := parseFlags(fset, args)
 	if err != nil {
 		return nil, err
@@ -134,6 +138,9 @@ func parseServeFlags(e *env, args []string) (*serveFlags, error) {
 		return nil, err
 	}
 	if err := sf.signIn.check(fset, sf.db.given()); err != nil {
+		return nil, err
+	}
+	if err := sf.mail.check(fset, sf.db.given()); err != nil {
 		return nil, err
 	}
 	if sf.idle <= 0 || sf.most <= 0 {
@@ -268,11 +275,21 @@ func runServe(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		people, err = app.New(app.Config{Store: st, Site: preview, Private: sf.private, TrustedProxies: sf.proxies,
-			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: o.errorLog(e.stderr),
-			AdminsNeedSecondFactor: *sf.signIn.adminTwoFactor, OIDC: oidc}, nil)
+		smtp, err := sf.mail.smtp()
 		if err != nil {
 			return err
+		}
+		logs := o.errorLog(e.stderr)
+		people, err = app.New(app.Config{Store: st, Site: preview, Private: sf.private, TrustedProxies: sf.proxies,
+			SessionIdle: sf.idle, SessionMaxAge: sf.most, Log: logs,
+			AdminsNeedSecondFactor: *sf.signIn.adminTwoFactor, OIDC: oidc, Mail: sf.mail.on()}, nil)
+		if err != nil {
+			return err
+		}
+		if sf.mail.on() {
+			sender := &mail.Sender{Store: st, SMTP: smtp, Base: *sf.mail.baseURL, Site: func() string { return people.Framework().Title },
+				Log: func(format string, args ...any) { fmt.Fprintf(logs, "rungs: "+format+"\n", args...) }}
+			go sender.Run(ctx)
 		}
 		handler = o.wrap(people)
 		go sweepSessions(ctx, st)

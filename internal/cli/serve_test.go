@@ -18,9 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/mail"
+	"github.com/rungs/rungs/internal/app/mail/mailtest"
 	"github.com/rungs/rungs/internal/auth"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/outbox"
 )
 
 // syncBuffer is a bytes.Buffer safe to write from the server and read from the test, which
@@ -418,6 +421,47 @@ func TestServeSignInFlags(t *testing.T) {
 	r.Body.Close()
 	if r.StatusCode != http.StatusBadGateway {
 		t.Errorf("/login/sso with the provider out of reach: status %d, want 502", r.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serve with an SMTP server sends what waits in the outbox through it, signed in with the
+// password from its file, with links on --base-url.
+func TestServeSendsMail(t *testing.T) {
+	t.Parallel()
+	mp := mailtest.Start(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "people.db")
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{SQLitePath: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.CreatePerson(ctx, store.Person{Name: "Sam Self", Email: "sam@example.com", StartDate: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)})
+	if err == nil {
+		err = outbox.Add(ctx, s, mail.AssessmentShared, p.ID, map[string]any{"cycle": 3, "name": "2026 H1", "ends": "2026-02-27"})
+	}
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	passwordFile := filepath.Join(dir, "smtp-password")
+	const password = "smtp password in a file 5e1"
+	if err := os.WriteFile(passwordFile, []byte(password+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	forbidInLogs(password)
+	_, _, _, stop := startServe(t, "--data", db, "--smtp-addr", mp.SMTP, "--smtp-from", "Ladder <ladder@example.com>",
+		"--smtp-username", "rungs", "--smtp-password-file", passwordFile, "--base-url", "https://ladder.example.com/")
+	var got []mailtest.Message
+	for start := time.Now(); len(got) == 0 && time.Since(start) < 30*time.Second; time.Sleep(100 * time.Millisecond) {
+		got = mp.To("sam@example.com")
+	}
+	if len(got) != 1 || got[0].Subject != "Your manager's assessment for 2026 H1 is ready to read" ||
+		!strings.Contains(got[0].Text, fmt.Sprintf("https://ladder.example.com/cycles/3/people/%d", p.ID)) {
+		t.Fatalf("emails to Sam: %+v", got)
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

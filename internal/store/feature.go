@@ -139,3 +139,6 @@ func UTCOrZero(t sql.NullTime) time.Time { return utcOrZero(t) }
 
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
+
+// AssessmentStatusSQL is the status of an assessment_people row aliased ap, as SQL.
+const AssessmentStatusSQL = statusSQL

@@ -101,7 +101,8 @@ func Setup(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		return nil
 	}
 	srv.SetCookie(w, r, web.SessionCookie, token)
-	http.Redirect(w, r, "/people/"+web.Itoa(acct.PersonID), http.StatusSeeOther)
+	// Their home says what to do first: for the first admin, the setup checklist.
+	http.Redirect(w, r, "/home", http.StatusSeeOther)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/ladder"
@@ -151,6 +152,9 @@ func Share(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		if err := tx.Share(ctx, c.ID, p.Person.ID); err != nil {
+			return err
+		}
+		if err := mail.NotifyAssessmentShared(ctx, srv, tx, c, p.Person.ID); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "assessment.share", p.Person.ID, c.Name)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/changes"
@@ -117,6 +118,9 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		var n int
 		var err error
 		if opened, n, err = tx.OpenCycle(ctx, c, ladders); err != nil {
+			return err
+		}
+		if err := mail.NotifyCycleOpened(ctx, srv, tx, opened); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "cycle.open", 0, c.Name+": "+strconv.Itoa(n)+" people, framework "+c.FrameworkVersion)

@@ -12,7 +12,7 @@ const PageSize = 50
 // checks are strict because browsers are lenient: they drop tabs and newlines from a URL and
 // read \ as /, so "/", a tab, "/evil.example" would take them to evil.example.
 func SafeNext(next string) string {
-	const fallback = "/people"
+	const fallback = "/home" // the home page (package home), which says what to do next
 	if strings.ContainsFunc(next, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }) {
 		return fallback
 	}

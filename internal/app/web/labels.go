@@ -86,6 +86,7 @@ var labels = map[string]string{
 	"cycle.open":                "Cycle opened",
 	"cycle.report":              "Cycle report viewed",
 	"export":                    "Export downloaded",
+	"home.team":                 "Team viewed on the home page",
 	"level.change":              "Level change",
 	"link.create":               "Sign-in link made",
 	"login":                     "Signed in",

@@ -70,7 +70,8 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":       func(a, b int) int { return a + b },
+	"thousands": Thousands,
 	// label is the words for a recorded code: an audit action, a level change's reason.
 	"label": Label,
 	"pct":   func(n, of int) int { return n * 100 / max(of, 1) },

@@ -57,6 +57,9 @@ type Config struct {
 	// PasswordPool is how many passwords are hashed at once and how many may wait; zero
 	// means auth.DefaultPool. Tests make it small to fill it.
 	PasswordPool auth.Pool
+	// Mail turns email notifications on: events write messages to the outbox, which a
+	// sender (package mail, started by serve with an SMTP server) sends. Off, none are written.
+	Mail bool
 }
 
 // OIDC configures sign-in through the company's identity provider (package sso).

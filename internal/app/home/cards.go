@@ -1,0 +1,66 @@
+package home
+
+import (
+	"html"
+	"html/template"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rungs/rungs/internal/app/web"
+)
+
+// teamCards writes the cards of a manager's team. As for the people list (package people's
+// tableRows), html/template costs about a microsecond for each value it escapes, and fifty
+// cards of some ten values each took longer to write than the page took to read: the few
+// plain values are escaped here instead, with html.EscapeString, which escapes for text and
+// quoted attribute values alike. TestHomeTextIsInert checks the cards with markup in a name.
+func teamCards(team []member, cycle int64) template.HTML {
+	var b strings.Builder
+	b.Grow(len(team) * 600)
+	for _, r := range team {
+		m := r.M
+		id := strconv.FormatInt(m.ID, 10)
+		b.WriteString(`<li class="member`)
+		if len(r.Needs) > 0 {
+			b.WriteString(` needs`)
+		}
+		b.WriteString("\">\n<h3><a href=\"/people/" + id + `">` + html.EscapeString(m.Name) + "</a></h3>\n<p>")
+		if l := r.Level; l != nil {
+			b.WriteString(html.EscapeString(l.Title))
+			if l.Code != "" {
+				b.WriteString(" (" + html.EscapeString(l.Code) + ")")
+			}
+		} else {
+			b.WriteString("No level yet")
+		}
+		if r.InLevel != "" {
+			b.WriteString(" · " + r.InLevel + " in level")
+		}
+		b.WriteString("</p>\n<p>")
+		if m.LastCheckIn.IsZero() {
+			b.WriteString("No check-in yet")
+		} else {
+			d := m.LastCheckIn.Format(time.DateOnly)
+			b.WriteString(`Last check-in <a href="/people/` + id + `/checkins"><time datetime="` + d + `">` + d + `</time></a> (` + r.CheckInAgo + ")")
+		}
+		b.WriteString("</p>\n")
+		if cycle != 0 {
+			b.WriteString("<p>Assessment: ")
+			if m.InCycle {
+				b.WriteString(`<a href="/cycles/` + strconv.FormatInt(cycle, 10) + "/people/" + id + `">` + html.EscapeString(web.Label(string(m.Status))) + "</a>")
+			} else {
+				b.WriteString("not in this cycle")
+			}
+			b.WriteString("</p>\n")
+		}
+		if r.Plan != "" {
+			b.WriteString("<p>Growth plan: " + html.EscapeString(r.Plan) + "</p>\n")
+		}
+		if len(r.Needs) > 0 {
+			b.WriteString(`<p class="needs-list">Needs: ` + html.EscapeString(strings.Join(r.Needs, " · ")) + "</p>\n")
+		}
+		b.WriteString("</li>\n")
+	}
+	return template.HTML(b.String())
+}

@@ -1,0 +1,206 @@
+// Package home reads what a person's home page in the people app shows: their open action
+// items and last check-in, their direct reports at a glance, and for the people team the
+// organisation's counts and how far its first setup has come. Each read costs what the
+// viewer's own rows cost, from indexes, not what the organisation's size does; the counts
+// over everyone are for the caller to keep for a while (package app/home does).
+package home
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Member is one direct report as their manager's home shows them.
+type Member struct {
+	ID                   int64
+	Name                 string
+	Ladder, Track, Level string // empty until they are levelled
+	// LevelSince is the date they reached their level (the last change that moved them to
+	// another level, a track change within it does not count); zero when unknown.
+	LevelSince  time.Time
+	LastCheckIn time.Time // zero: none yet
+	// InCycle says whether they are in the cycle Team was asked about, and Status is where
+	// their assessment stands in it.
+	InCycle bool
+	Status  store.AssessmentStatus
+}
+
+// Team lists the active direct reports of manager, by name, with where their assessment in
+// cycle stands (cycle 0: none).
+func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, error) {
+	rows, err := s.Query(ctx, `
+		SELECT p.id, p.name, p.ladder, p.track, p.level,
+			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
+			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
+			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END
+		FROM people p LEFT JOIN assessment_people ap ON ap.cycle_id = ? AND ap.person_id = p.id
+		WHERE p.manager_id = ? AND p.status = 'active'
+		ORDER BY p.name, p.id`, cycle, manager)
+	if err != nil {
+		return nil, s.Fail(err, "team of %d", manager)
+	}
+	defer rows.Close()
+	out := []Member{}
+	for rows.Next() {
+		var m Member
+		var in sql.NullInt64
+		var status string
+		if err := rows.Scan(&m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
+			&in, &status); err != nil {
+			return nil, s.Fail(err, "team of %d", manager)
+		}
+		m.InCycle, m.Status = in.Valid, store.AssessmentStatus(status)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.Fail(err, "team of %d", manager)
+	}
+	return out, nil
+}
+
+// Item is an open action item of a check-in, as the home page of its owner lists it.
+type Item struct {
+	ID, CheckInID int64
+	PersonID      int64  // whose check-in it came from
+	PersonName    string // their name
+	Text          string
+	HeldOn        time.Time // the check-in's date
+}
+
+// OpenItems lists, oldest first, at most limit of the open action items person owns: those
+// they took on in their own check-ins, and those they took on as the manager who held a
+// check-in with someone else.
+func OpenItems(ctx context.Context, s *store.Store, person int64, limit int) ([]Item, error) {
+	rows, err := s.Query(ctx, `
+		SELECT x.id, x.checkin_id, x.person_id, p.name, x.text, x.held_on FROM (
+			SELECT a.id, a.checkin_id, a.person_id, a.text, c.held_on
+			FROM checkin_actions a JOIN checkins c ON c.id = a.checkin_id
+			WHERE a.person_id = ? AND a.owner = 'person' AND a.done_at IS NULL
+			UNION ALL
+			SELECT a.id, a.checkin_id, a.person_id, a.text, c.held_on
+			FROM checkins c JOIN checkin_actions a ON a.checkin_id = c.id
+			WHERE c.manager_id = ? AND a.owner = 'manager' AND a.done_at IS NULL
+		) x JOIN people p ON p.id = x.person_id
+		ORDER BY x.id LIMIT ?`, person, person, limit)
+	if err != nil {
+		return nil, s.Fail(err, "open action items of %d", person)
+	}
+	defer rows.Close()
+	out := []Item{}
+	for rows.Next() {
+		var it Item
+		if err := rows.Scan(&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn)); err != nil {
+			return nil, s.Fail(err, "open action items of %d", person)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.Fail(err, "open action items of %d", person)
+	}
+	return out, nil
+}
+
+// Meeting is a check-in as a home page names it: when, and with whom.
+type Meeting struct {
+	ID          int64
+	HeldOn      time.Time
+	ManagerID   int64
+	ManagerName string
+}
+
+// LastCheckIn returns person's latest check-in; ok is false when they have had none.
+func LastCheckIn(ctx context.Context, s *store.Store, person int64) (m Meeting, ok bool, err error) {
+	err = s.QueryRow(ctx, `SELECT c.id, c.held_on, c.manager_id, p.name FROM checkins c JOIN people p ON p.id = c.manager_id
+		WHERE c.person_id = ? ORDER BY c.held_on DESC, c.id DESC LIMIT 1`, person).Scan(&m.ID, store.Time(&m.HeldOn), &m.ManagerID, &m.ManagerName)
+	if err == sql.ErrNoRows {
+		return Meeting{}, false, nil
+	}
+	if err != nil {
+		return Meeting{}, false, s.Fail(err, "last check-in of %d", person)
+	}
+	return m, true, nil
+}
+
+// Counts are the people team's numbers over the whole organisation.
+type Counts struct {
+	People   int // active
+	Unplaced int // active, without a level
+}
+
+// Count counts the organisation. It reads every active person once (from an index): the
+// caller keeps the answer for a while rather than count at every page.
+func Count(ctx context.Context, s *store.Store) (Counts, error) {
+	var c Counts
+	err := s.QueryRow(ctx, `SELECT (SELECT count(*) FROM people WHERE status = 'active'),
+		(SELECT count(*) FROM people WHERE level = '' AND status = 'active')`).Scan(&c.People, &c.Unplaced)
+	if err != nil {
+		return Counts{}, s.Fail(err, "count people")
+	}
+	return c, nil
+}
+
+// Version is a mark that changes when people are added, levelled, or a cycle is opened or
+// closed: a kept Counts is counted again when it has changed. Each part is one index read.
+func Version(ctx context.Context, s *store.Store) (string, error) {
+	var people, levels, cycles, open int64
+	err := s.QueryRow(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM people), (SELECT coalesce(max(id), 0) FROM level_history),
+		(SELECT coalesce(max(id), 0) FROM assessment_cycles), (SELECT count(*) FROM assessment_cycles WHERE closed_at IS NULL)`).
+		Scan(&people, &levels, &cycles, &open)
+	if err != nil {
+		return "", s.Fail(err, "version of the organisation")
+	}
+	return fmt.Sprintf("%d/%d/%d/%d", people, levels, cycles, open), nil
+}
+
+// Setup is how far the first setup of the people app has come, step by step, each read from
+// the data itself.
+type Setup struct {
+	Imported bool // there are people besides the admin
+	Mapped   bool // job titles are mapped to levels (a rollout rule), or nobody is left to map
+	// Invited is true when every manager has an account or an invitation; Uninvited is a
+	// manager who has neither, 0 when there is none.
+	Invited   bool
+	Uninvited int64
+	Applied   bool // a rollout has been applied, or everyone has a level
+}
+
+// Done reports whether every step is done.
+func (s Setup) Done() bool { return s.Imported && s.Mapped && s.Invited && s.Applied }
+
+// SetupOf reads how far setup has come, for the admin asking. While a step is not done the
+// reads stop at the first row that shows it; once every step is done, the invitation check
+// has read every manager, so the caller asks again only while setup is unfinished.
+func SetupOf(ctx context.Context, s *store.Store, admin int64) (Setup, error) {
+	var st Setup
+	var others, rules, unplaced, applied int
+	err := s.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT 1 FROM people WHERE id <> ? LIMIT 1) a),
+		(SELECT count(*) FROM (SELECT 1 FROM rollout_rules LIMIT 1) b),
+		(SELECT count(*) FROM (SELECT 1 FROM people WHERE level = '' AND status = 'active' LIMIT 1) c),
+		(SELECT count(*) FROM (SELECT 1 FROM rollouts WHERE applied_at IS NOT NULL LIMIT 1) d)`, admin).
+		Scan(&others, &rules, &unplaced, &applied)
+	if err != nil {
+		return Setup{}, s.Fail(err, "setup")
+	}
+	if st.Imported = others > 0; !st.Imported {
+		return st, nil
+	}
+	st.Mapped = rules > 0 || unplaced == 0
+	st.Applied = applied > 0 || unplaced == 0
+	err = s.QueryRow(ctx, `SELECT m.id FROM people m
+		WHERE m.status = 'active' AND EXISTS (SELECT 1 FROM people r WHERE r.manager_id = m.id AND r.status = 'active')
+			AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = m.id)
+			AND NOT EXISTS (SELECT 1 FROM links l WHERE l.person_id = m.id AND l.purpose = 'invite')
+		LIMIT 1`).Scan(&st.Uninvited)
+	switch {
+	case err == sql.ErrNoRows:
+		st.Invited = true
+	case err != nil:
+		return Setup{}, s.Fail(err, "managers to invite")
+	}
+	return st, nil
+}
