@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rungs/rungs/internal/app"
+	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/growth"
+	"github.com/rungs/rungs/internal/store/outbox"
 )
 
 // growth gives p a growth plan with one goal, made by manager, and a promotion case manager
@@ -51,7 +54,7 @@ func found(t *testing.T, body, pattern string) string {
 func TestGrowthPlanAndPromotion(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
-		e := newEnv(t, cfg)
+		e := newEnv(t, cfg, func(c *app.Config) { c.Mail = true })
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		max := e.person("Max Manager", "max@example.com", 0, store.Member)
 		sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
@@ -98,6 +101,8 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		location(t, mc.post(plan+"/agree", url.Values{"version": {mc.hidden(plan, "version")}}))
 		res = sc.get(plan)
 		mustContain(t, res.body, "Both sides agree to this plan.", "agreed by Max Manager", "A new target clears both agreements")
+		// The manager's home says where each report's plan stands.
+		mustContain(t, mc.get("/home").body, "Growth plan: towards Senior Engineer, agreed")
 		if p, _ := growth.PlanOf(e.ctx, e.store, sam.ID); !p.Agreed() {
 			t.Errorf("not agreed: %+v", p)
 		}
@@ -236,6 +241,7 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		}
 		location(t, ac.post("/people/"+strconv.FormatInt(pat.ID, 10)+"/panel", url.Values{"panel": {"on"}}))
 		mustContain(t, pc.get("/people/"+strconv.FormatInt(pat.ID, 10)).body, `<a href="/cases">one case is waiting</a>`)
+		mustContain(t, pc.get("/home").body, `<a href="/cases">1 promotion case waits for your review</a>`)
 		list := pc.get("/cases")
 		mustContain(t, list.body, "Sam Self: ")
 		mustContain(t, pc.get(second).body, "Mentoring done.", "Record the decision")
@@ -247,6 +253,23 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		last := history[len(history)-1]
 		if last.Reason != store.Promotion || last.ToLevel != "senior" || last.Date.Format(time.DateOnly) != "2026-04-01" || last.MadeBy != pat.ID {
 			t.Errorf("the promotion: %+v", last)
+		}
+		// Sam hears of each decision by email, written in the decision's transaction: the
+		// "not yet" first, then the approval, naming the level in words and linking the case.
+		sent, err := outbox.List(e.ctx, e.store, sam.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var decided []string
+		for _, m := range sent {
+			if m.Kind == mail.CaseDecided {
+				decided = append(decided, string(m.Data))
+			}
+		}
+		if len(decided) != 2 || !strings.Contains(decided[0], `"approved":true`) || !strings.Contains(decided[0], `"effective":"2026-04-01"`) ||
+			!strings.Contains(decided[0], `"level":"Senior Engineer"`) || !strings.Contains(decided[0], `"path":"/people/`+id+`/cases/`) ||
+			!strings.Contains(decided[1], `"approved":false`) {
+			t.Errorf("the decisions' emails waiting for Sam, newest first: %q", decided)
 		}
 		mustContain(t, sc.get(plan).body, "Sam Self holds this level now")
 		if res := mc.post("/people/"+id+"/cases", url.Values{"target": {"engineering/senior"}}); res.status != http.StatusBadRequest ||

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
@@ -581,7 +582,17 @@ func DecideCase(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		if decided.Status == growth.Approved {
 			detail += ", " + c.FromLevel + " -> " + c.Target + " from " + decided.EffectiveOn.Format(time.DateOnly)
 		}
-		return srv.Audit(tx, r, v, "case.decide", p.ID, detail)
+		if err := srv.Audit(tx, r, v, "case.decide", p.ID, detail); err != nil {
+			return err
+		}
+		// The person hears of it by email (when mail is set up), in the same transaction:
+		// the message goes out only if the decision is kept.
+		target := c.Target
+		if lv := web.Describe(srv.Framework(), web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}); lv != nil {
+			target = lv.Title
+		}
+		return mail.NotifyCaseDecided(ctx, srv, tx, mail.Decision{Person: p.ID, Level: target, Approved: decided.Status == growth.Approved,
+			Effective: decided.EffectiveOn, Path: caseURL(p.ID, c.ID)})
 	})
 	if errors.Is(err, growth.ErrStep) {
 		return web.Errorf(http.StatusConflict, "This case is decided already.")

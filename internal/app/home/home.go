@@ -17,7 +17,9 @@ import (
 
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/growth"
 	storehome "github.com/rungs/rungs/internal/store/home"
 )
 
@@ -47,8 +49,9 @@ type data struct {
 	// LevelSince is how long the viewer has held their level, in words; "" when unknown.
 	LevelSince string
 	Tasks      []Task
-	// CasesToReview are the promotion cases waiting for the viewer's review, with the page
-	// of each: promotion cases (issue 18) fill them; the section shows only when there are any.
+	// CasesToReview is the promotion cases waiting for the viewer's review, as one task that
+	// counts them and links to the list (which names them, and is audited as a read of them);
+	// empty for someone who reviews none.
 	CasesToReview []Task
 	CheckIn       checkInView
 	Items         []storehome.Item
@@ -76,8 +79,7 @@ type member struct {
 	Needs      []string // what needs their manager's attention, most pressing first
 	attention  int
 	CheckInAgo string
-	// Plan is where the report's growth plan stands, in words: growth plans (issue 18) fill
-	// it; the line shows only when it is set.
+	// Plan is where the report's growth plan stands, in words.
 	Plan string
 }
 
@@ -143,6 +145,14 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 
+	waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
+	if err != nil {
+		return err
+	}
+	if len(waiting) > 0 {
+		d.CasesToReview = []Task{{Text: plural(len(waiting), "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
+	}
+
 	if d.Access.Team {
 		if err := team(srv, r, v, &d, open, today); err != nil {
 			return err
@@ -186,6 +196,14 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(members))
+	for i, m := range members {
+		ids[i] = m.ID
+	}
+	plans, err := growth.PlanStatuses(ctx, srv.Store(), ids)
+	if err != nil {
+		return err
+	}
 	toAssess, toShare := 0, 0
 	for _, m := range members {
 		row := member{M: m, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level})}
@@ -220,6 +238,10 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 		}
 		if !m.LastCheckIn.IsZero() {
 			row.CheckInAgo = ago(m.LastCheckIn, today)
+		}
+		row.Plan = planWords(srv.Framework(), m.Ladder, plans[m.ID])
+		if !plans[m.ID].HasPlan {
+			need(1, "No growth plan yet")
 		}
 		d.Team = append(d.Team, row)
 	}
@@ -415,4 +437,31 @@ func firstName(name string) string {
 		return f[0]
 	}
 	return name
+}
+
+// planWords says where a growth plan stands in a line: its target, whether both agreed to
+// it, and how many of its goals are done.
+func planWords(f *ladder.Framework, ladderID string, p growth.PlanStatus) string {
+	if !p.HasPlan {
+		return "none yet"
+	}
+	words := "towards " + p.Target
+	if l := f.Ladder(ladderID); l != nil {
+		if lv := l.Level(p.Target); lv != nil {
+			words = "towards " + lv.Title
+		}
+	}
+	if p.Agreed {
+		words += ", agreed"
+	} else {
+		words += ", not agreed by both yet"
+	}
+	total := 0
+	for _, n := range p.Goals {
+		total += n
+	}
+	if total > 0 {
+		words += ", " + strconv.Itoa(p.Goals[growth.Done]) + " of " + plural(total, "goal", "goals") + " done"
+	}
+	return words
 }
