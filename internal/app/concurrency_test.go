@@ -49,7 +49,7 @@ func TestEditPersonConflict(t *testing.T) {
 			"<td>Kim Lee-Smith</td>", "<td>Engineer II</td>", `value="Kim Lee-Smith"`, `value="Engineer II"`,
 			`<option value="left" selected>`,
 			// ...and what the first saved.
-			"<td>Staff Engineer</td>", "<td>active</td>")
+			"<td>Staff Engineer</td>", "<td>Active</td>")
 		got, err := e.store.Person(e.ctx, kim.ID)
 		if err != nil {
 			t.Fatal(err)

@@ -111,7 +111,8 @@ func TestSessionFixation(t *testing.T) {
 	})
 }
 
-// After signing in, the browser goes where it was headed, but only ever to a path here.
+// After signing in, the browser goes where it was headed, but only ever to a path here;
+// anywhere else, and nowhere, is the person's home.
 func TestLoginRedirectStaysHere(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, store.Config{SQLitePath: storetest.SQLite(t)})
@@ -120,15 +121,15 @@ func TestLoginRedirectStaysHere(t *testing.T) {
 	tests := []struct{ next, want string }{
 		{"/people/7?from=50", "/people/7?from=50"},
 		{"/rollout/review", "/rollout/review"},
-		{"", "/people"},
-		{"people", "/people"},
-		{"//evil.example/", "/people"},
-		{"/\\evil.example/", "/people"},
-		{"/\t/evil.example/", "/people"}, // browsers drop the tab and go to //evil.example
-		{"/\n/evil.example/", "/people"},
-		{"https://evil.example/", "/people"},
-		{"/ok\\..\\evil", "/people"},
-		{"javascript:alert(1)", "/people"},
+		{"", "/home"},
+		{"people", "/home"},
+		{"//evil.example/", "/home"},
+		{"/\\evil.example/", "/home"},
+		{"/\t/evil.example/", "/home"}, // browsers drop the tab and go to //evil.example
+		{"/\n/evil.example/", "/home"},
+		{"https://evil.example/", "/home"},
+		{"/ok\\..\\evil", "/home"},
+		{"javascript:alert(1)", "/home"},
 	}
 	for _, tt := range tests {
 		res := c.get("/login?next=" + url.QueryEscape(tt.next))

@@ -29,6 +29,7 @@ import (
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 // Password is every demo account's password.
@@ -174,6 +175,8 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 		failed = errors.Join(failed, err)
 	}
 	admin := person("Ada Admin", "ada@example.com", "Head of People Operations", 0, store.Admin)
+	// A people partner outside the engineering chain, who may decide its promotion cases.
+	person("Rae Reviewer", "rae@example.com", "People Partner", 0, store.Admin)
 	max := person("Maximilian Manager-Longname", "max@example.com", "Senior Engineering Manager, Platform", admin.ID, store.Member)
 	level(max, "engineering-management", "", "manager", "2022-01-03", store.Hire, "", admin.ID)
 	kim := person("Kim Lee", "kim@example.com", "Senior Software Engineer", max.ID, "")
@@ -199,6 +202,10 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 	}
 
 	ac, err := d.signedIn("ada@example.com")
+	if err != nil {
+		return err
+	}
+	rc, err := d.signedIn("rae@example.com")
 	if err != nil {
 		return err
 	}
@@ -262,6 +269,31 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 		return fmt.Errorf("check-ins: %v, %v", checkIns, err)
 	}
 	kimsCheckIn := kimsCheckIns + "/" + strconv.FormatInt(checkIns[0].ID, 10)
+	// A growth plan with a goal, and a promotion case argued from the check-in, submitted
+	// for review.
+	kimsPlan := "/people/" + id(kim) + "/plan"
+	kimsCases := "/people/" + id(kim) + "/cases"
+	for _, st := range []struct {
+		path string
+		form url.Values
+	}{
+		{kimsPlan, url.Values{"target": {"engineering/senior"}, "version": {"0"}}},
+		{kimsPlan + "/goals", url.Values{"text": {"Run the team's incident reviews for a quarter"}, "status": {"in-progress"}}},
+		{kimsCases, url.Values{"target": {"engineering/senior"}}},
+	} {
+		if status, body := mc.post(st.path, st.form); status != http.StatusSeeOther {
+			return fmt.Errorf("POST %s: status %d\n%s", st.path, status, body)
+		}
+	}
+	cases, err := growth.CasesOf(ctx, s, kim.ID)
+	if err != nil || len(cases) != 1 {
+		return fmt.Errorf("cases: %v, %v", cases, err)
+	}
+	kimsCase := kimsCases + "/" + strconv.FormatInt(cases[0].ID, 10)
+	if status, body := mc.post(kimsCase, url.Values{"argument": {"Kim has led **every** incident review since March."}, "action": {"submit"},
+		"version": {strconv.FormatInt(cases[0].Version, 10)}, "checkin": {strconv.FormatInt(checkIns[0].ID, 10)}}); status != http.StatusSeeOther {
+		return fmt.Errorf("POST %s: status %d\n%s", kimsCase, status, body)
+	}
 	badCSV := "Name,Email,Manager,Job title,Start date\n" +
 		"Pat Doe,pat@example.com,nobody@example.com,Engineer,2024-02-01\n" +
 		"Pat Again,pat@example.com,,Engineer,01/02/2024\n"
@@ -341,6 +373,27 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 			return mc.post(kimsCheckIns, url.Values{"date": {"soon"}, "shared": {"#no-such-expectation"}, "item-1": {"Do it"}, "owner-1": {"nobody"}})
 		}},
 		{"checkin", 200, func() (int, string) { return mc.get(kimsCheckIn) }},
+		{"home-admin", 200, func() (int, string) { return ac.get("/home") }},
+		{"home-manager", 200, func() (int, string) { return mc.get("/home") }},
+		{"home-first-run", 200, func() (int, string) {
+			// The first admin of an empty app sets a password and lands on the checklist.
+			if status, body := emptyClient.post("/setup/"+setup, url.Values{"name": {"Ada Admin"}, "email": {"ada@example.com"},
+				"password": {Password}, "confirm": {Password}}); status != http.StatusSeeOther {
+				return status, body
+			}
+			return emptyClient.get("/home")
+		}},
+		{"plan", 200, func() (int, string) { return mc.get(kimsPlan) }},
+		{"plan-errors", 400, func() (int, string) {
+			return mc.post(kimsPlan+"/goals", url.Values{"expectation": {"no-such"}, "text": {""}, "status": {"not-started"}})
+		}},
+		{"cases", 200, func() (int, string) { return mc.get(kimsCases) }},
+		{"case-manager", 200, func() (int, string) { return mc.get(kimsCase) }},
+		{"case-reviewer", 200, func() (int, string) { return rc.get(kimsCase) }},
+		{"cases-to-review", 200, func() (int, string) { return rc.get("/cases") }},
+		{"case-decision-errors", 400, func() (int, string) {
+			return rc.post(kimsCase+"/decision", url.Values{"decision": {"approve"}, "reasons": {""}, "effective": {"soon"}})
+		}},
 		{"account", 200, func() (int, string) { return mc.get("/account") }},
 		{"account-errors", 400, func() (int, string) {
 			return mc.post("/account/password", url.Values{"current": {"wrong"}, "password": {"short"}, "confirm": {"other"}})
