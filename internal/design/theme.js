@@ -5,9 +5,8 @@
     if (t === "light" || t === "dark") document.documentElement.setAttribute("data-theme", t);
   } catch (e) { /* storage may be disabled; the system setting applies */ }
 
-  // A page whose toggle has data-theme-toggle (the app's; the site's own script runs the
-  // site's) gets it working here, and shown: without script it stays hidden, as it would do
-  // nothing.
+  // The toggle (data-theme-toggle, on the site's pages and the app's) is made to work here,
+  // and shown: without script it stays hidden, as it would do nothing.
   document.addEventListener("DOMContentLoaded", function () {
     var btn = document.querySelector("[data-theme-toggle]");
     if (!btn) return;

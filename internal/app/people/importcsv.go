@@ -163,18 +163,10 @@ func applyImport(srv *web.Server, r *http.Request, v *policy.Viewer, key string,
 			return err
 		}
 		j.Step("Checking "+d.FileName+" against the people stored now", 0, 0)
-		existing, err := peoplecsv.LoadExisting(ctx, tx)
-		if err != nil {
+		if err := readPlan(ctx, tx, srv, &d); err != nil {
 			return err
 		}
-		plan, err := peoplecsv.Read(strings.NewReader(d.CSV), srv.Framework(), existing)
-		if errors.As(err, &d.Errors) {
-			return web.ErrInvalid
-		}
-		if err != nil {
-			d.Problem = err.Error()
-			return web.ErrInvalid
-		}
+		plan := d.Plan
 		written := func(done, total int) { j.Step("Writing "+d.FileName, done, total) }
 		written(0, len(plan.Rows))
 		if result, err = tx.ImportPeople(store.WithProgress(ctx, written), plan.Rows, v.Person.ID); err != nil {
@@ -231,19 +223,10 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	ctx := r.Context()
 	start := time.Now()
 	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		existing, err := peoplecsv.LoadExisting(ctx, tx)
-		if err != nil {
+		if err := readPlan(ctx, tx, srv, &d); err != nil {
 			return err
 		}
-		plan, err := peoplecsv.Read(strings.NewReader(d.CSV), srv.Framework(), existing)
-		if errors.As(err, &d.Errors) {
-			return web.ErrInvalid
-		}
-		if err != nil {
-			d.Problem = err.Error()
-			return web.ErrInvalid
-		}
-		d.Plan = plan
+		var err error
 		d.Key, err = tx.SaveUpload(ctx, v.Account.ID, store.Upload{Name: d.FileName, Content: []byte(d.CSV)})
 		return err
 	})
@@ -257,6 +240,25 @@ func checkImport(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	}
 	preview(&d, srv.Framework())
 	srv.Render(w, r, v, http.StatusOK, "import", "Import people", d)
+	return nil
+}
+
+// readPlan checks d's file against the people stored now (in tx) and keeps its plan in d, or
+// its errors in d and returns web.ErrInvalid.
+func readPlan(ctx context.Context, tx *store.Store, srv *web.Server, d *importData) error {
+	existing, err := peoplecsv.LoadExisting(ctx, tx)
+	if err != nil {
+		return err
+	}
+	plan, err := peoplecsv.Read(strings.NewReader(d.CSV), srv.Framework(), existing)
+	if errors.As(err, &d.Errors) {
+		return web.ErrInvalid
+	}
+	if err != nil {
+		d.Problem = err.Error()
+		return web.ErrInvalid
+	}
+	d.Plan = plan
 	return nil
 }
 

@@ -17,29 +17,6 @@
     return css ? css.getAttribute("href").replace(/assets\/[^/]+$/, "") : "/";
   }
 
-  // Theme: follows the system until the reader picks one; the pick is remembered.
-  function setupTheme() {
-    var btn = $(".theme-toggle");
-    if (!btn) return;
-    function current() {
-      var t = document.documentElement.getAttribute("data-theme");
-      if (t) return t;
-      return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
-    }
-    function label() {
-      var next = current() === "dark" ? "light" : "dark";
-      btn.setAttribute("aria-label", "Switch to " + next + " theme");
-      btn.setAttribute("title", "Switch to " + next + " theme");
-    }
-    btn.addEventListener("click", function () {
-      var next = current() === "dark" ? "light" : "dark";
-      document.documentElement.setAttribute("data-theme", next);
-      try { localStorage.setItem("rungs-theme", next); } catch (e) { /* not remembered */ }
-      label();
-    });
-    label();
-  }
-
   // "/" focuses the search box, as on most documentation sites.
   function setupSlash() {
     document.addEventListener("keydown", function (ev) {
@@ -615,7 +592,6 @@
   }
 
   function init() {
-    setupTheme();
     setupPrintDate();
     setupSlash();
     setupMenu();
