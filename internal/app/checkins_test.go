@@ -14,17 +14,18 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
 // checkIn writes a check-in manager held with p, with one action item, in the store.
-func (e *env) checkIn(p, manager store.Person) (store.CheckIn, store.ActionItem) {
+func (e *env) checkIn(p, manager store.Person) (checkins.CheckIn, checkins.ActionItem) {
 	e.t.Helper()
-	c, err := e.store.CreateCheckIn(e.ctx, store.CheckIn{PersonID: p.ID, ManagerID: manager.ID, HeldOn: time.Now()}, func(string) bool { return true })
+	c, err := checkins.CreateCheckIn(e.ctx, e.store, checkins.CheckIn{PersonID: p.ID, ManagerID: manager.ID, HeldOn: time.Now()}, func(string) bool { return true })
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	a, err := e.store.AddActionItem(e.ctx, store.ActionItem{CheckInID: c.ID, PersonID: p.ID, Text: "Read the incident review", Owner: store.PersonOwns})
+	a, err := checkins.AddActionItem(e.ctx, e.store, checkins.ActionItem{CheckInID: c.ID, PersonID: p.ID, Text: "Read the incident review", Owner: checkins.PersonOwns})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 			t.Fatalf("unknown expectation: status %d", res.status)
 		}
 		mustContain(t, res.body, "#no-such-thing, which is not an expectation of the framework", `id="shared-error"`)
-		if list, _ := e.store.CheckIns(e.ctx, sam.ID); len(list) != 0 {
+		if list, _ := checkins.CheckIns(e.ctx, e.store, sam.ID); len(list) != 0 {
 			t.Fatalf("a refused form left check-ins: %+v", list)
 		}
 
@@ -105,7 +106,7 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 			"Find Sam a design review slot</span> <span class=\"muted\">· Max Manager", "Review two pull requests a week")
 
 		// The report ticks off their item from the list; it leaves the open items.
-		items, err := e.store.ActionItems(e.ctx, sam.ID, 0)
+		items, err := checkins.ActionItems(e.ctx, e.store, sam.ID, 0)
 		if err != nil || len(items) != 3 {
 			t.Fatalf("items: %+v, %v", items, err)
 		}
@@ -190,7 +191,7 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 
 		// Either of them may put the notes right for a while, then they are a record.
 		location(t, sc.post(pages[2], url.Values{"date": {"2026-02-03"}, "shared": {"Sam ran the design review. #operations next."}}))
-		if c, _ := e.store.CheckIn(e.ctx, sam.ID, lastID(t, pages[2])); c.UpdatedBy != sam.ID || c.Shared != "Sam ran the design review. #operations next." {
+		if c, _ := checkins.Find(e.ctx, e.store, sam.ID, lastID(t, pages[2])); c.UpdatedBy != sam.ID || c.Shared != "Sam ran the design review. #operations next." {
 			t.Errorf("after the edit: %+v", c)
 		}
 		if res := sc.post(pages[2], url.Values{"date": {"2026-02-30"}, "shared": {"x"}}); res.status != http.StatusBadRequest || !strings.Contains(res.body, `id="date-error"`) {
@@ -267,7 +268,7 @@ func TestPrivateNotesReachTheirAuthorAlone(t *testing.T) {
 	secret := map[string]string{} // the note each kept, by role
 	for _, role := range []string{"self", "manager", "grand"} {
 		secret[role] = "PRIVATE-" + strings.ToUpper(role) + "-zq81"
-		if err := e.store.SavePrivateNote(e.ctx, self.ID, c.ID, people[role].ID, secret[role]); err != nil {
+		if err := checkins.SavePrivateNote(e.ctx, e.store, self.ID, c.ID, people[role].ID, secret[role]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -347,8 +348,8 @@ func TestCheckInFieldsChecked(t *testing.T) {
 	}{
 		{"no date", form("date", ""), "date", "Give the date the check-in was held as YYYY-MM-DD."},
 		{"a NUL in the notes", form("shared", "a\x00b"), "shared", "The text of the shared notes has a control character in it (U+0000"},
-		{"notes too long", form("shared", strings.Repeat("n", store.MaxCheckInNotes+1)), "shared", "is longer than 10000 characters"},
-		{"a private note too long", form("private", strings.Repeat("p", store.MaxCheckInNotes+1)), "private", "Your private note is longer than 10000 characters"},
+		{"notes too long", form("shared", strings.Repeat("n", checkins.MaxCheckInNotes+1)), "shared", "is longer than 10000 characters"},
+		{"a private note too long", form("private", strings.Repeat("p", checkins.MaxCheckInNotes+1)), "private", "Your private note is longer than 10000 characters"},
 		{"an item on two lines", form("item-2", "a\nb"), "item-2", "Action item 2 has a control character in it (U+000A"},
 		{"an item without an owner", form("item-1", "Do it", "owner-1", "someone"), "owner-1", "Choose who does action item 1."},
 	} {
@@ -357,13 +358,13 @@ func TestCheckInFieldsChecked(t *testing.T) {
 			t.Errorf("%s: status %d, want 400 saying %q at %s", tc.name, res.status, tc.want, tc.field)
 		}
 	}
-	if list, _ := e.store.CheckIns(e.ctx, sam.ID); len(list) != 0 {
+	if list, _ := checkins.CheckIns(e.ctx, e.store, sam.ID); len(list) != 0 {
 		t.Errorf("refused forms kept %d check-ins", len(list))
 	}
 	if res := c.post(base, form("shared", "two\r\nlines are fine", "item-1", "Do it", "owner-1", "person")); res.status != http.StatusSeeOther {
 		t.Errorf("notes over two lines: status %d", res.status)
 	}
-	list, _ := e.store.CheckIns(e.ctx, sam.ID)
+	list, _ := checkins.CheckIns(e.ctx, e.store, sam.ID)
 	if len(list) != 1 || list[0].Shared != "two\nlines are fine" {
 		t.Errorf("kept %+v", list)
 	}

@@ -12,13 +12,14 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/outbox"
 )
 
 // growth gives p a growth plan with one goal, made by manager, and a promotion case manager
 // submitted for them that puts the check-in c before the reviewers.
-func (e *env) growth(p, manager store.Person, c store.CheckIn) (growth.Goal, growth.Case) {
+func (e *env) growth(p, manager store.Person, c checkins.CheckIn) (growth.Goal, growth.Case) {
 	e.t.Helper()
 	if _, err := growth.SavePlan(e.ctx, e.store, growth.Plan{PersonID: p.ID, Ladder: "engineering", Track: "product", Target: "senior"}, manager.ID, 0); err != nil {
 		e.t.Fatal(err)
@@ -137,12 +138,13 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 
 		// A check-in that names the goal's expectation, with a private note; a manager's
 		// assessment of it in the cycle.
-		ci, err := e.store.CreateCheckIn(e.ctx, store.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: time.Now(),
+		ci, err := checkins.CreateCheckIn(e.ctx, e.store, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: time.Now(),
 			Shared: "Sam's doc is out: #writing at the next level."}, func(string) bool { return true })
+
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := e.store.SavePrivateNote(e.ctx, sam.ID, ci.ID, max.ID, "PRIVATE-MAX-note-q7"); err != nil {
+		if err := checkins.SavePrivateNote(e.ctx, e.store, sam.ID, ci.ID, max.ID, "PRIVATE-MAX-note-q7"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.store.SaveRatings(e.ctx, cycle.ID, sam.ID, store.ManagerSide, max.ID,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -86,18 +87,19 @@ func TestHomeManagerAndReport(t *testing.T) {
 		c := e.cycle(admin, max, sam, kim, lou)
 		// Sam had a check-in today with an item each; Kim submitted her self-assessment; Lou
 		// has had no check-in.
-		checkIn, err := e.store.CreateCheckIn(e.ctx, store.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: time.Now(),
+		checkIn, err := checkins.CreateCheckIn(e.ctx, e.store, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: time.Now(),
 			Shared: "Talked about the secret reorganisation"}, func(string) bool { return true })
+
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, it := range []store.ActionItem{{Text: "Write the runbook", Owner: store.PersonOwns}, {Text: "Book the course", Owner: store.ManagerOwns}} {
+		for _, it := range []checkins.ActionItem{{Text: "Write the runbook", Owner: checkins.PersonOwns}, {Text: "Book the course", Owner: checkins.ManagerOwns}} {
 			it.CheckInID, it.PersonID = checkIn.ID, sam.ID
-			if _, err := e.store.AddActionItem(e.ctx, it); err != nil {
+			if _, err := checkins.AddActionItem(e.ctx, e.store, it); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := e.store.SavePrivateNote(e.ctx, sam.ID, checkIn.ID, max.ID, "My private worry"); err != nil {
+		if err := checkins.SavePrivateNote(e.ctx, e.store, sam.ID, checkIn.ID, max.ID, "My private worry"); err != nil {
 			t.Fatal(err)
 		}
 		kc := e.signedIn(kim)

@@ -15,6 +15,7 @@ import (
 	"github.com/rungs/rungs/internal/loadtest"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // homePeople is the size of the organisation the home benchmark runs on, and homeTeam how
@@ -176,18 +177,19 @@ func homeOrg(b *testing.B, s *store.Store) (admin, manager int64) {
 	for i := range homeTeam {
 		person := id(fmt.Sprintf("p%05d@example.com", i))
 		for k, held := range []time.Time{time.Now().AddDate(0, 0, -30-i), time.Now().AddDate(0, 0, -i)} {
-			ci, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: person, ManagerID: manager, HeldOn: held, Shared: "Went through the quarter's goals."},
+			ci, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: person, ManagerID: manager, HeldOn: held, Shared: "Went through the quarter's goals."},
 				func(string) bool { return true })
+
 			if err != nil {
 				b.Fatal(err)
 			}
-			for _, owner := range []store.Owner{store.PersonOwns, store.ManagerOwns} {
-				it, err := s.AddActionItem(ctx, store.ActionItem{CheckInID: ci.ID, PersonID: person, Text: "Follow up on the incident review", Owner: owner})
+			for _, owner := range []checkins.Owner{checkins.PersonOwns, checkins.ManagerOwns} {
+				it, err := checkins.AddActionItem(ctx, s, checkins.ActionItem{CheckInID: ci.ID, PersonID: person, Text: "Follow up on the incident review", Owner: owner})
 				if err != nil {
 					b.Fatal(err)
 				}
 				if k == 0 {
-					if _, err := s.SetActionDone(ctx, person, ci.ID, it.ID, true, manager); err != nil {
+					if _, err := checkins.SetActionDone(ctx, s, person, ci.ID, it.ID, true, manager); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -31,6 +31,7 @@ import (
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -763,7 +764,7 @@ func TestAppHTMLValid(t *testing.T) {
 		"private": {"Mine"}, "item-1": {"Write the runbook"}, "owner-1": {"person"}, "item-2": {"Book the course"}, "owner-2": {"manager"}}); status != http.StatusSeeOther {
 		t.Fatalf("check-in: %d %s", status, body)
 	}
-	checkIns, err := e.store.CheckIns(e.ctx, kim.ID)
+	checkIns, err := checkins.CheckIns(e.ctx, e.store, kim.ID)
 	if err != nil || len(checkIns) != 1 {
 		t.Fatalf("check-ins: %v, %v", checkIns, err)
 	}

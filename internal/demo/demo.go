@@ -29,6 +29,7 @@ import (
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
@@ -264,7 +265,7 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 			return fmt.Errorf("POST %s: status %d\n%s", st.path, status, body)
 		}
 	}
-	checkIns, err := s.CheckIns(ctx, kim.ID)
+	checkIns, err := checkins.CheckIns(ctx, s, kim.ID)
 	if err != nil || len(checkIns) != 1 {
 		return fmt.Errorf("check-ins: %v, %v", checkIns, err)
 	}

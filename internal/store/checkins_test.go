@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 func TestExpectationLinks(t *testing.T) {
@@ -26,7 +27,7 @@ func TestExpectationLinks(t *testing.T) {
 		{"a dash at the end is the sentence's", "More #writing- soon", []string{"writing"}},
 		{"a lone hash", "# and #-", nil},
 	} {
-		if got := store.ExpectationLinks(tc.notes); !slices.Equal(got, tc.want) {
+		if got := checkins.ExpectationLinks(tc.notes); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q gives %q, want %q", tc.name, tc.notes, got, tc.want)
 		}
 	}
@@ -46,30 +47,31 @@ func TestCheckIns(t *testing.T) {
 
 		for _, tc := range []struct {
 			name string
-			c    store.CheckIn
+			c    checkins.CheckIn
 			want error
 		}{
-			{"not above them", store.CheckIn{PersonID: sam.ID, ManagerID: other.ID, HeldOn: day("2026-01-05")}, store.ErrConflict},
-			{"below them", store.CheckIn{PersonID: manager.ID, ManagerID: sam.ID, HeldOn: day("2026-01-05")}, store.ErrConflict},
-			{"no date", store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID}, nil},
-			{"with themselves", store.CheckIn{PersonID: sam.ID, ManagerID: sam.ID, HeldOn: day("2026-01-05")}, nil},
-			{"notes too long", store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: strings.Repeat("x", store.MaxCheckInNotes+1)}, nil},
-			{"a control character", store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: "a\x00b"}, nil},
+			{"not above them", checkins.CheckIn{PersonID: sam.ID, ManagerID: other.ID, HeldOn: day("2026-01-05")}, store.ErrConflict},
+			{"below them", checkins.CheckIn{PersonID: manager.ID, ManagerID: sam.ID, HeldOn: day("2026-01-05")}, store.ErrConflict},
+			{"no date", checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID}, nil},
+			{"with themselves", checkins.CheckIn{PersonID: sam.ID, ManagerID: sam.ID, HeldOn: day("2026-01-05")}, nil},
+			{"notes too long", checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: strings.Repeat("x", checkins.MaxCheckInNotes+1)}, nil},
+			{"a control character", checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: "a\x00b"}, nil},
 		} {
-			_, err := s.CreateCheckIn(ctx, tc.c, known)
+			_, err := checkins.CreateCheckIn(ctx, s, tc.c, known)
 			checkFailure(t, tc.name, err, tc.want)
 		}
-		_, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: "#writing and #nope"}, known)
-		var unknown *store.UnknownExpectationError
+		_, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"), Shared: "#writing and #nope"}, known)
+		var unknown *checkins.UnknownExpectationError
 		if !errors.As(err, &unknown) || unknown.ID != "nope" {
 			t.Errorf("an unknown expectation: %v, want one naming nope", err)
 		}
-		if got, _ := s.CheckIns(ctx, sam.ID); len(got) != 0 {
+		if got, _ := checkins.CheckIns(ctx, s, sam.ID); len(got) != 0 {
 			t.Fatalf("refused check-ins were stored: %+v", got)
 		}
 
-		first, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"),
+		first, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-01-05"),
 			Shared: "Line one about #writing.\nLine two about #code-review and #writing again."}, known)
+
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,16 +79,16 @@ func TestCheckIns(t *testing.T) {
 			t.Errorf("created %+v", first)
 		}
 		// A skip-level meeting is held by the manager's manager.
-		second, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: grand.ID, HeldOn: day("2026-01-19")}, known)
+		second, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: grand.ID, HeldOn: day("2026-01-19")}, known)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Made later, held earlier: the list goes by the date held.
-		third, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2025-12-15"), Shared: "#mentoring"}, known)
+		third, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2025-12-15"), Shared: "#mentoring"}, known)
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.CheckIns(ctx, sam.ID)
+		list, err := checkins.CheckIns(ctx, s, sam.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,28 +99,28 @@ func TestCheckIns(t *testing.T) {
 		if !slices.Equal(ids, []int64{second.ID, first.ID, third.ID}) {
 			t.Errorf("list order %v, want %v", ids, []int64{second.ID, first.ID, third.ID})
 		}
-		if got, err := s.CheckIn(ctx, sam.ID, first.ID); err != nil || got.Shared != first.Shared || len(got.Expectations) != 2 {
+		if got, err := checkins.Find(ctx, s, sam.ID, first.ID); err != nil || got.Shared != first.Shared || len(got.Expectations) != 2 {
 			t.Errorf("read back %+v, %v", got, err)
 		}
-		if _, err := s.CheckIn(ctx, other.ID, first.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.Find(ctx, s, other.ID, first.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("someone else's check-in by its id: %v, want not found", err)
 		}
 
 		// Editing the notes replaces their links; a refused edit keeps the old ones.
-		if _, err := s.UpdateCheckIn(ctx, store.CheckIn{ID: first.ID, PersonID: sam.ID, HeldOn: day("2026-01-06"), Shared: "#zzz"}, grand.ID, known); err == nil {
+		if _, err := checkins.UpdateCheckIn(ctx, s, checkins.CheckIn{ID: first.ID, PersonID: sam.ID, HeldOn: day("2026-01-06"), Shared: "#zzz"}, grand.ID, known); err == nil {
 			t.Error("an edit naming an unknown expectation was taken")
 		}
-		upd, err := s.UpdateCheckIn(ctx, store.CheckIn{ID: first.ID, PersonID: sam.ID, HeldOn: day("2026-01-06"), Shared: "Now only #mentoring."}, grand.ID, known)
+		upd, err := checkins.UpdateCheckIn(ctx, s, checkins.CheckIn{ID: first.ID, PersonID: sam.ID, HeldOn: day("2026-01-06"), Shared: "Now only #mentoring."}, grand.ID, known)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if upd.ManagerID != manager.ID || upd.UpdatedBy != grand.ID || !upd.HeldOn.Equal(day("2026-01-06")) || !slices.Equal(upd.Expectations, []string{"mentoring"}) {
 			t.Errorf("updated %+v", upd)
 		}
-		if _, err := s.UpdateCheckIn(ctx, store.CheckIn{ID: first.ID, PersonID: other.ID, HeldOn: day("2026-01-06")}, grand.ID, known); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.UpdateCheckIn(ctx, s, checkins.CheckIn{ID: first.ID, PersonID: other.ID, HeldOn: day("2026-01-06")}, grand.ID, known); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("an edit through another person: %v, want not found", err)
 		}
-		talks, err := s.TalkedAbout(ctx, sam.ID)
+		talks, err := checkins.TalkedAbout(ctx, s, sam.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,84 +138,84 @@ func TestCheckInPrivateNotesAndActions(t *testing.T) {
 		manager := mustPerson(t, s, "Max", "max@example.com", 0)
 		sam := mustPerson(t, s, "Sam", "sam@example.com", manager.ID)
 		other := mustPerson(t, s, "Otto", "otto@example.com", 0)
-		c, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-02-02")}, known)
+		c, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-02-02")}, known)
 		if err != nil {
 			t.Fatal(err)
 		}
 
 		// Each author keeps their own note; nobody reads another's.
-		if err := s.SavePrivateNote(ctx, sam.ID, c.ID, manager.ID, "  Max's own thoughts  "); err != nil {
+		if err := checkins.SavePrivateNote(ctx, s, sam.ID, c.ID, manager.ID, "  Max's own thoughts  "); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.SavePrivateNote(ctx, sam.ID, c.ID, sam.ID, "Sam's own thoughts"); err != nil {
+		if err := checkins.SavePrivateNote(ctx, s, sam.ID, c.ID, sam.ID, "Sam's own thoughts"); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.PrivateNote(ctx, sam.ID, c.ID, manager.ID); err != nil || n.Body != "Max's own thoughts" {
+		if n, err := checkins.PrivateNoteOf(ctx, s, sam.ID, c.ID, manager.ID); err != nil || n.Body != "Max's own thoughts" {
 			t.Errorf("the manager's note: %+v, %v", n, err)
 		}
-		if n, err := s.PrivateNote(ctx, sam.ID, c.ID, sam.ID); err != nil || n.Body != "Sam's own thoughts" {
+		if n, err := checkins.PrivateNoteOf(ctx, s, sam.ID, c.ID, sam.ID); err != nil || n.Body != "Sam's own thoughts" {
 			t.Errorf("the person's note: %+v, %v", n, err)
 		}
-		if _, err := s.PrivateNote(ctx, sam.ID, c.ID, other.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.PrivateNoteOf(ctx, s, sam.ID, c.ID, other.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a note nobody wrote: %v", err)
 		}
-		if _, err := s.PrivateNote(ctx, other.ID, c.ID, manager.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.PrivateNoteOf(ctx, s, other.ID, c.ID, manager.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a note reached through another person: %v", err)
 		}
-		if err := s.SavePrivateNote(ctx, other.ID, c.ID, manager.ID, "x"); !errors.Is(err, store.ErrNotFound) {
+		if err := checkins.SavePrivateNote(ctx, s, other.ID, c.ID, manager.ID, "x"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("a note written through another person: %v", err)
 		}
-		if err := s.SavePrivateNote(ctx, sam.ID, c.ID, manager.ID, strings.Repeat("x", store.MaxCheckInNotes+1)); err == nil {
+		if err := checkins.SavePrivateNote(ctx, s, sam.ID, c.ID, manager.ID, strings.Repeat("x", checkins.MaxCheckInNotes+1)); err == nil {
 			t.Error("a note too long was kept")
 		}
-		if err := s.SavePrivateNote(ctx, sam.ID, c.ID, manager.ID, ""); err != nil {
+		if err := checkins.SavePrivateNote(ctx, s, sam.ID, c.ID, manager.ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.PrivateNote(ctx, sam.ID, c.ID, manager.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.PrivateNoteOf(ctx, s, sam.ID, c.ID, manager.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("an emptied note is still there: %v", err)
 		}
 
 		for _, tc := range []struct {
 			name string
-			a    store.ActionItem
+			a    checkins.ActionItem
 			want error
 		}{
-			{"empty", store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: store.PersonOwns, Text: "  "}, nil},
-			{"no owner", store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Text: "Do it"}, nil},
-			{"two lines", store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: store.PersonOwns, Text: "a\nb"}, nil},
-			{"too long", store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: store.PersonOwns, Text: strings.Repeat("x", store.MaxActionItem+1)}, nil},
-			{"another person's check-in", store.ActionItem{CheckInID: c.ID, PersonID: other.ID, Owner: store.PersonOwns, Text: "Do it"}, store.ErrNotFound},
+			{"empty", checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: checkins.PersonOwns, Text: "  "}, nil},
+			{"no owner", checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Text: "Do it"}, nil},
+			{"two lines", checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: checkins.PersonOwns, Text: "a\nb"}, nil},
+			{"too long", checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: checkins.PersonOwns, Text: strings.Repeat("x", checkins.MaxActionItem+1)}, nil},
+			{"another person's check-in", checkins.ActionItem{CheckInID: c.ID, PersonID: other.ID, Owner: checkins.PersonOwns, Text: "Do it"}, store.ErrNotFound},
 		} {
-			_, err := s.AddActionItem(ctx, tc.a)
+			_, err := checkins.AddActionItem(ctx, s, tc.a)
 			checkFailure(t, tc.name, err, tc.want)
 		}
-		write, err := s.AddActionItem(ctx, store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: store.PersonOwns, Text: "Write the design doc", CreatedBy: manager.ID})
+		write, err := checkins.AddActionItem(ctx, s, checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: checkins.PersonOwns, Text: "Write the design doc", CreatedBy: manager.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		book, err := s.AddActionItem(ctx, store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: store.ManagerOwns, Text: "Book the training", CreatedBy: sam.ID})
+		book, err := checkins.AddActionItem(ctx, s, checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: checkins.ManagerOwns, Text: "Book the training", CreatedBy: sam.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		done, err := s.SetActionDone(ctx, sam.ID, c.ID, write.ID, true, sam.ID)
+		done, err := checkins.SetActionDone(ctx, s, sam.ID, c.ID, write.ID, true, sam.ID)
 		if err != nil || !done.Done() || done.DoneBy != sam.ID {
 			t.Fatalf("done: %+v, %v", done, err)
 		}
-		if _, err := s.SetActionDone(ctx, sam.ID, c.ID, write.ID, true, sam.ID); !errors.Is(err, store.ErrConflict) {
+		if _, err := checkins.SetActionDone(ctx, s, sam.ID, c.ID, write.ID, true, sam.ID); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("done twice: %v, want a conflict", err)
 		}
-		if _, err := s.SetActionDone(ctx, other.ID, c.ID, book.ID, true, other.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := checkins.SetActionDone(ctx, s, other.ID, c.ID, book.ID, true, other.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("done through another person: %v, want not found", err)
 		}
-		items, err := s.ActionItems(ctx, sam.ID, 0)
+		items, err := checkins.ActionItems(ctx, s, sam.ID, 0)
 		if err != nil || len(items) != 2 || items[0].ID != book.ID || items[1].ID != write.ID {
 			t.Errorf("open items first: %+v, %v", items, err)
 		}
-		open, err := s.SetActionDone(ctx, sam.ID, c.ID, write.ID, false, sam.ID)
+		open, err := checkins.SetActionDone(ctx, s, sam.ID, c.ID, write.ID, false, sam.ID)
 		if err != nil || open.Done() || open.DoneBy != 0 {
 			t.Errorf("open again: %+v, %v", open, err)
 		}
-		if items, _ := s.ActionItems(ctx, sam.ID, c.ID+1); len(items) != 0 {
+		if items, _ := checkins.ActionItems(ctx, s, sam.ID, c.ID+1); len(items) != 0 {
 			t.Errorf("items of a check-in that is not there: %+v", items)
 		}
 	})
@@ -228,23 +230,23 @@ func TestCheckInWrittenWhole(t *testing.T) {
 		manager := mustPerson(t, s, "Max", "max@example.com", 0)
 		sam := mustPerson(t, s, "Sam", "sam@example.com", manager.ID)
 		err := s.WithTx(ctx, func(tx *store.Store) error {
-			c, err := tx.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-02-02"), Shared: "#writing"}, known)
+			c, err := checkins.CreateCheckIn(ctx, tx, checkins.CheckIn{PersonID: sam.ID, ManagerID: manager.ID, HeldOn: day("2026-02-02"), Shared: "#writing"}, known)
 			if err != nil {
 				return err
 			}
-			if err := tx.SavePrivateNote(ctx, sam.ID, c.ID, manager.ID, "mine"); err != nil {
+			if err := checkins.SavePrivateNote(ctx, tx, sam.ID, c.ID, manager.ID, "mine"); err != nil {
 				return err
 			}
-			_, err = tx.AddActionItem(ctx, store.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: "nobody", Text: "x"})
+			_, err = checkins.AddActionItem(ctx, tx, checkins.ActionItem{CheckInID: c.ID, PersonID: sam.ID, Owner: "nobody", Text: "x"})
 			return err
 		})
 		if err == nil {
 			t.Fatal("an item without a valid owner was taken")
 		}
-		if list, _ := s.CheckIns(ctx, sam.ID); len(list) != 0 {
+		if list, _ := checkins.CheckIns(ctx, s, sam.ID); len(list) != 0 {
 			t.Errorf("half a check-in was kept: %+v", list)
 		}
-		if talks, _ := s.TalkedAbout(ctx, sam.ID); len(talks) != 0 {
+		if talks, _ := checkins.TalkedAbout(ctx, s, sam.ID); len(talks) != 0 {
 			t.Errorf("links of a check-in not kept: %+v", talks)
 		}
 	})

@@ -142,3 +142,6 @@ func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t
 
 // AssessmentStatusSQL is the status of an assessment_people row aliased ap, as SQL.
 const AssessmentStatusSQL = statusSQL
+
+// Date drops the time of day, keeping the calendar date t has where it was given.
+func Date(t time.Time) time.Time { return date(t) }

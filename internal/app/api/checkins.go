@@ -8,6 +8,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // CheckIns is a person's check-ins, newest first.
@@ -52,11 +53,11 @@ func GetCheckIns(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			return err
 		}
 	}
-	list, err := s.CheckIns(ctx, id)
+	list, err := checkins.CheckIns(ctx, s, id)
 	if err != nil {
 		return err
 	}
-	items, err := s.ActionItems(ctx, id, 0)
+	items, err := checkins.ActionItems(ctx, s, id, 0)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func GetCheckIns(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	out := CheckIns{Items: []CheckIn{}}
 	for _, c := range list {
 		ci := CheckIn{ID: c.ID, PersonID: c.PersonID, ManagerID: c.ManagerID, HeldOn: c.HeldOn.Format(time.DateOnly),
-			SharedNotes: c.Shared, Expectations: store.ExpectationLinks(c.Shared), ActionItems: byCheckIn[c.ID]}
+			SharedNotes: c.Shared, Expectations: checkins.ExpectationLinks(c.Shared), ActionItems: byCheckIn[c.ID]}
 		if ci.Expectations == nil {
 			ci.Expectations = []string{}
 		}
@@ -79,7 +80,7 @@ func GetCheckIns(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			ci.ActionItems = []ActionItem{}
 		}
 		// The caller's own note: the store reads private notes by their author.
-		n, err := s.PrivateNote(ctx, id, c.ID, v.Person.ID)
+		n, err := checkins.PrivateNoteOf(ctx, s, id, c.ID, v.Person.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}

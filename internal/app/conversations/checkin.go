@@ -10,20 +10,21 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
 // pageData is what one check-in's page shows.
 type pageData struct {
 	Person  store.Person
-	C       store.CheckIn
+	C       checkins.CheckIn
 	With    string
 	Editor  string // who last changed the notes, when not the one who wrote them
 	Notes   template.HTML
 	Talked  []Expectation
 	Items   []itemView
-	Private store.PrivateNote // the viewer's own, and no one else's
-	HeldIt  bool              // the viewer is one of the two who held it: they keep its items
+	Private checkins.PrivateNote // the viewer's own, and no one else's
+	HeldIt  bool                 // the viewer is one of the two who held it: they keep its items
 	MayEdit bool
 	Until   time.Time // the last moment its notes can be changed
 	// Cases are the promotion cases the viewer may read that put this check-in's shared
@@ -43,16 +44,16 @@ type caseLink struct {
 
 // loadCheckIn reads the person and the check-in of the route; a check-in of someone else is
 // not found, whatever its id.
-func loadCheckIn(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Person, store.CheckIn, error) {
+func loadCheckIn(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Person, checkins.CheckIn, error) {
 	p, _, err := loadPerson(srv, r, v)
 	if err != nil {
-		return p, store.CheckIn{}, err
+		return p, checkins.CheckIn{}, err
 	}
 	id, err := pathInt(r, "checkin")
 	if err != nil {
-		return p, store.CheckIn{}, err
+		return p, checkins.CheckIn{}, err
 	}
-	c, err := srv.Store().CheckIn(r.Context(), p.ID, id)
+	c, err := checkins.Find(r.Context(), srv.Store(), p.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, c, web.ErrNotFound
 	}
@@ -81,15 +82,15 @@ func showCheckIn(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	now := srv.Now()
 	d := pageData{Person: p, C: c, With: n.of(c.ManagerID), Notes: notesHTML(c.Shared, p.ID), HeldIt: policy.HeldIt(v, c),
 		MayEdit: policy.MayEditCheckIn(v, c, now), Until: c.CreatedAt.AddDate(0, 0, policy.CheckInEditDays),
-		Form: form, Errors: errs, Max: store.MaxCheckInNotes}
+		Form: form, Errors: errs, Max: checkins.MaxCheckInNotes}
 	if c.UpdatedBy != 0 && c.UpdatedBy != c.ManagerID {
 		d.Editor = n.of(c.UpdatedBy)
 	}
 	x := ExpectationsFor(srv.Framework(), p)
-	for _, id := range store.ExpectationLinks(c.Shared) {
+	for _, id := range checkins.ExpectationLinks(c.Shared) {
 		d.Talked = append(d.Talked, x.Get(id))
 	}
-	items, err := s.ActionItems(ctx, p.ID, c.ID)
+	items, err := checkins.ActionItems(ctx, s, p.ID, c.ID)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func showCheckIn(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		d.Cases = append(d.Cases, caseLink{URL: "/people/" + web.Itoa(p.ID) + "/cases/" + web.Itoa(k.ID), Target: target, Submitted: k.Status != growth.Draft})
 	}
 	// The viewer's note alone: the store reads private notes by their author.
-	d.Private, err = s.PrivateNote(ctx, p.ID, c.ID, v.Person.ID)
+	d.Private, err = checkins.PrivateNoteOf(ctx, s, p.ID, c.ID, v.Person.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
@@ -149,7 +150,7 @@ func Update(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		return showCheckIn(srv, w, r, v, http.StatusBadRequest, form, errs)
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		c, err = tx.UpdateCheckIn(ctx, store.CheckIn{ID: c.ID, PersonID: p.ID, HeldOn: held, Shared: form["shared"]}, v.Person.ID, x.Known)
+		c, err = checkins.UpdateCheckIn(ctx, tx, checkins.CheckIn{ID: c.ID, PersonID: p.ID, HeldOn: held, Shared: form["shared"]}, v.Person.ID, x.Known)
 		if err != nil {
 			return err
 		}
@@ -173,12 +174,12 @@ func SavePrivate(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		return err
 	}
 	body := cleanNotes(r.PostFormValue("private"))
-	if pr := store.CheckInNotesProblem(body); pr != "" {
+	if pr := checkins.CheckInNotesProblem(body); pr != "" {
 		return showCheckIn(srv, w, r, v, http.StatusBadRequest, map[string]string{"form": "private", "private": body},
 			map[string]string{"private": "Your private note " + pr + "."})
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.SavePrivateNote(ctx, p.ID, c.ID, v.Person.ID, body); err != nil {
+		if err := checkins.SavePrivateNote(ctx, tx, p.ID, c.ID, v.Person.ID, body); err != nil {
 			return err
 		}
 		// That a note was kept, never what it says.

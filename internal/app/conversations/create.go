@@ -11,6 +11,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // newItemRows is how many action items the new check-in form takes; more are added on the
@@ -43,9 +44,9 @@ func NewPage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.
 	}
 	f := checkInForm{Date: srv.Now().UTC().Format(time.DateOnly)}
 	for i := range newItemRows {
-		f.Items = append(f.Items, itemRow{N: i + 1, Owner: string(store.PersonOwns)})
+		f.Items = append(f.Items, itemRow{N: i + 1, Owner: string(checkins.PersonOwns)})
 	}
-	srv.Render(w, r, v, http.StatusOK, "checkinform", "New check-in: "+p.Name, formData{Person: p, Form: f, Max: store.MaxCheckInNotes})
+	srv.Render(w, r, v, http.StatusOK, "checkinform", "New check-in: "+p.Name, formData{Person: p, Form: f, Max: checkins.MaxCheckInNotes})
 	return nil
 }
 
@@ -61,11 +62,11 @@ func readDate(s string) (time.Time, string) {
 // checkShared puts the problems of shared notes into errs: their length and characters, and
 // the expectations they name that the framework does not have.
 func checkShared(x Expectations, shared string, errs map[string]string) {
-	if p := store.CheckInNotesProblem(shared); p != "" {
+	if p := checkins.CheckInNotesProblem(shared); p != "" {
 		errs["shared"] = "The text of the shared notes " + p + "."
 		return
 	}
-	for _, id := range store.ExpectationLinks(shared) {
+	for _, id := range checkins.ExpectationLinks(shared) {
 		if !x.Known(id) {
 			errs["shared"] = unknownMessage(id)
 			return
@@ -80,7 +81,7 @@ func unknownMessage(id string) string {
 // formError turns a store error the form's checks did not foresee (an expectation the
 // framework lost between the check and the save) into the field's message, or returns it.
 func formError(err error, errs map[string]string) error {
-	var unknown *store.UnknownExpectationError
+	var unknown *checkins.UnknownExpectationError
 	if errors.As(err, &unknown) {
 		errs["shared"] = unknownMessage(unknown.ID)
 		return web.ErrInvalid
@@ -104,10 +105,10 @@ func Create(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	}
 	x := ExpectationsFor(srv.Framework(), p)
 	checkShared(x, f.Shared, f.Errors)
-	if pr := store.CheckInNotesProblem(f.Private); pr != "" {
+	if pr := checkins.CheckInNotesProblem(f.Private); pr != "" {
 		f.Errors["private"] = "Your private note " + pr + "."
 	}
-	var items []store.ActionItem
+	var items []checkins.ActionItem
 	for i := range newItemRows {
 		n := strconv.Itoa(i + 1)
 		row := itemRow{N: i + 1, Text: strings.TrimSpace(r.PostFormValue("item-" + n)), Owner: r.PostFormValue("owner-" + n)}
@@ -115,32 +116,32 @@ func Create(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		if row.Text == "" {
 			continue
 		}
-		if pr := store.ActionItemProblem(row.Text); pr != "" {
+		if pr := checkins.ActionItemProblem(row.Text); pr != "" {
 			f.Errors["item-"+n] = "Action item " + n + " " + pr + "."
 		}
-		if !store.Owner(row.Owner).Valid() {
+		if !checkins.Owner(row.Owner).Valid() {
 			f.Errors["owner-"+n] = "Choose who does action item " + n + "."
 		}
-		items = append(items, store.ActionItem{PersonID: p.ID, Text: row.Text, Owner: store.Owner(row.Owner), CreatedBy: v.Person.ID})
+		items = append(items, checkins.ActionItem{PersonID: p.ID, Text: row.Text, Owner: checkins.Owner(row.Owner), CreatedBy: v.Person.ID})
 	}
 	if len(f.Errors) > 0 {
 		return showForm(srv, w, r, v, p, f)
 	}
-	var c store.CheckIn
+	var c checkins.CheckIn
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		var err error
-		c, err = tx.CreateCheckIn(ctx, store.CheckIn{PersonID: p.ID, ManagerID: v.Person.ID, HeldOn: held, Shared: f.Shared}, x.Known)
+		c, err = checkins.CreateCheckIn(ctx, tx, checkins.CheckIn{PersonID: p.ID, ManagerID: v.Person.ID, HeldOn: held, Shared: f.Shared}, x.Known)
 		if err != nil {
 			return err
 		}
 		if f.Private != "" {
-			if err := tx.SavePrivateNote(ctx, p.ID, c.ID, v.Person.ID, f.Private); err != nil {
+			if err := checkins.SavePrivateNote(ctx, tx, p.ID, c.ID, v.Person.ID, f.Private); err != nil {
 				return err
 			}
 		}
 		for _, a := range items {
 			a.CheckInID = c.ID
-			if _, err := tx.AddActionItem(ctx, a); err != nil {
+			if _, err := checkins.AddActionItem(ctx, tx, a); err != nil {
 				return err
 			}
 		}
@@ -160,6 +161,6 @@ func Create(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 }
 
 func showForm(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, p store.Person, f checkInForm) error {
-	srv.Render(w, r, v, http.StatusBadRequest, "checkinform", "New check-in: "+p.Name, formData{Person: p, Form: f, Max: store.MaxCheckInNotes})
+	srv.Render(w, r, v, http.StatusBadRequest, "checkinform", "New check-in: "+p.Name, formData{Person: p, Form: f, Max: checkins.MaxCheckInNotes})
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // AddItem adds an action item to a check-in: one of the two who held it.
@@ -22,17 +23,17 @@ func AddItem(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.
 	}
 	form := map[string]string{"form": "item", "item": strings.TrimSpace(r.PostFormValue("item")), "owner": r.PostFormValue("owner")}
 	errs := map[string]string{}
-	if pr := store.ActionItemProblem(form["item"]); pr != "" {
+	if pr := checkins.ActionItemProblem(form["item"]); pr != "" {
 		errs["item"] = "The action item " + pr + "."
 	}
-	if !store.Owner(form["owner"]).Valid() {
+	if !checkins.Owner(form["owner"]).Valid() {
 		errs["owner"] = "Choose who does it."
 	}
 	if len(errs) > 0 {
 		return showCheckIn(srv, w, r, v, http.StatusBadRequest, form, errs)
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		a, err := tx.AddActionItem(ctx, store.ActionItem{CheckInID: c.ID, PersonID: p.ID, Text: form["item"], Owner: store.Owner(form["owner"]), CreatedBy: v.Person.ID})
+		a, err := checkins.AddActionItem(ctx, tx, checkins.ActionItem{CheckInID: c.ID, PersonID: p.ID, Text: form["item"], Owner: checkins.Owner(form["owner"]), CreatedBy: v.Person.ID})
 		if err != nil {
 			return err
 		}
@@ -69,7 +70,7 @@ func TickItem(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 		return web.Errorf(http.StatusBadRequest, "The form is not one this page made: it says neither done nor open.")
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		a, err := tx.SetActionDone(ctx, p.ID, c.ID, item, done, v.Person.ID)
+		a, err := checkins.SetActionDone(ctx, tx, p.ID, c.ID, item, done, v.Person.ID)
 		if err != nil {
 			return err
 		}

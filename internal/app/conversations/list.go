@@ -9,6 +9,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // listData is what the list of a person's check-ins shows.
@@ -20,7 +21,7 @@ type listData struct {
 }
 
 type rowView struct {
-	C       store.CheckIn
+	C       checkins.CheckIn
 	With    string // the manager who held it
 	Summary string // the start of the shared notes
 	Items   int
@@ -28,10 +29,10 @@ type rowView struct {
 }
 
 type itemView struct {
-	A       store.ActionItem
-	On      store.CheckIn // the check-in it came from
-	Owner   string        // the owner's name
-	MayTick bool          // the viewer may mark it done or open again
+	A       checkins.ActionItem
+	On      checkins.CheckIn // the check-in it came from
+	Owner   string           // the owner's name
+	MayTick bool             // the viewer may mark it done or open again
 }
 
 // loadPerson reads the person of the route and what the viewer may do with their check-ins.
@@ -69,8 +70,8 @@ func (n *names) of(id int64) string {
 }
 
 // owner is the name of whoever owns an item of check-in c.
-func (n *names) owner(a store.ActionItem, c store.CheckIn) string {
-	if a.Owner == store.PersonOwns {
+func (n *names) owner(a checkins.ActionItem, c checkins.CheckIn) string {
+	if a.Owner == checkins.PersonOwns {
 		return n.of(c.PersonID)
 	}
 	return n.of(c.ManagerID)
@@ -90,13 +91,13 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 			return err
 		}
 	}
-	list, err := s.CheckIns(ctx, p.ID)
+	list, err := checkins.CheckIns(ctx, s, p.ID)
 	if err != nil {
 		return err
 	}
 	d := listData{Person: p, Access: acc}
 	n := &names{srv: srv, r: r}
-	byID := map[int64]store.CheckIn{}
+	byID := map[int64]checkins.CheckIn{}
 	for _, c := range list {
 		byID[c.ID] = c
 		row := rowView{C: c, With: n.of(c.ManagerID)}
@@ -106,7 +107,7 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		d.Rows = append(d.Rows, row)
 	}
 	if acc.Notes {
-		items, err := s.ActionItems(ctx, p.ID, 0)
+		items, err := checkins.ActionItems(ctx, s, p.ID, 0)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // Expectation is an expectation a check-in names, as the pages show it.
@@ -95,7 +96,7 @@ func (x Expectations) Get(id string) Expectation {
 func notesHTML(notes string, person int64) template.HTML {
 	var b strings.Builder
 	at := 0
-	for _, l := range store.FindExpectationLinks(notes) {
+	for _, l := range checkins.FindExpectationLinks(notes) {
 		b.WriteString(template.HTMLEscapeString(notes[at:l.Start]))
 		b.WriteString(`<a href="` + PersonAnchor(person, l.ID) + `">`)
 		b.WriteString(template.HTMLEscapeString(notes[l.Start:l.End]))

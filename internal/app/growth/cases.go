@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
@@ -212,7 +213,7 @@ type ratingView struct {
 }
 
 type checkInView struct {
-	C        store.CheckIn
+	C        checkins.CheckIn
 	With     string
 	Notes    string
 	Chosen   bool
@@ -334,7 +335,7 @@ func compile(srv *web.Server, r *http.Request, d *caseData, n *names) error {
 		return err
 	}
 	// Every check-in for the writer to choose from; the chosen ones alone for anyone else.
-	all, err := s.CheckIns(ctx, c.PersonID)
+	all, err := checkins.CheckIns(ctx, s, c.PersonID)
 	if err != nil {
 		return err
 	}

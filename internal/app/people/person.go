@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
@@ -50,7 +51,7 @@ type personData struct {
 
 type talkView struct {
 	E        conversations.Expectation
-	CheckIns []store.CheckInDate
+	CheckIns []checkins.CheckInDate
 	Goals    []goalLine // the plan's goals on this expectation
 }
 
@@ -148,7 +149,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return err
 	}
 	if d.CheckIns.Notes {
-		talks, err := s.TalkedAbout(ctx, id)
+		talks, err := checkins.TalkedAbout(ctx, s, id)
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
@@ -64,7 +65,7 @@ func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person
 		}
 	}
 	if acc.Notes || v.Admin() {
-		checkIns, err := s.CheckIns(ctx, p.ID)
+		checkIns, err := checkins.CheckIns(ctx, s, p.ID)
 		if err != nil {
 			return nil, err
 		}

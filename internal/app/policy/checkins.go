@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // Check-ins are the person's and the chain above them: the person and anyone above them read
@@ -68,12 +69,12 @@ func CheckInsOf(ctx context.Context, s *store.Store, v *Viewer, subject int64) (
 
 // HeldIt reports whether v is one of the two who held c: the person, or the manager who
 // opened it. They keep its action items.
-func HeldIt(v *Viewer, c store.CheckIn) bool {
+func HeldIt(v *Viewer, c checkins.CheckIn) bool {
 	return v.Person.ID == c.PersonID || v.Person.ID == c.ManagerID
 }
 
 // MayEditCheckIn reports whether v may change c's date and shared notes now: one of the two
 // who held it, within CheckInEditDays of its writing.
-func MayEditCheckIn(v *Viewer, c store.CheckIn, now time.Time) bool {
+func MayEditCheckIn(v *Viewer, c checkins.CheckIn, now time.Time) bool {
 	return HeldIt(v, c) && now.Before(c.CreatedAt.AddDate(0, 0, CheckInEditDays))
 }

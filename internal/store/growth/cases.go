@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 )
 
 // CaseStatus is where a promotion case stands.
@@ -211,7 +212,7 @@ func SaveArgument(ctx context.Context, s *store.Store, person, id int64, argumen
 			return err
 		}
 		for _, ci := range checkIns {
-			if _, err := tx.CheckIn(ctx, person, ci); err != nil {
+			if _, err := checkins.Find(ctx, tx, person, ci); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO promotion_case_checkins (case_id, checkin_id) VALUES (?, ?)`, id, ci); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
@@ -187,11 +188,11 @@ func TestPromotionCaseStore(t *testing.T) {
 			t.Fatalf("a second case under way: %v", err)
 		}
 		// Check-ins of the person alone go into the case.
-		ci, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: clk.Now(), Shared: "#writing"}, func(string) bool { return true })
+		ci, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: clk.Now(), Shared: "#writing"}, func(string) bool { return true })
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := s.CreateCheckIn(ctx, store.CheckIn{PersonID: kim.ID, ManagerID: max.ID, HeldOn: clk.Now()}, func(string) bool { return true })
+		other, err := checkins.CreateCheckIn(ctx, s, checkins.CheckIn{PersonID: kim.ID, ManagerID: max.ID, HeldOn: clk.Now()}, func(string) bool { return true })
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,8 @@
-package store
+// Package checkins keeps 1:1 check-ins: the meeting, its shared notes and the expectations they
+// name, each author's private note, and the action items either side took on. It is the
+// store's feature package for them (see internal/store/feature.go); who may read which part is
+// package policy's to decide.
+package checkins
 
 import (
 	"context"
@@ -8,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // A check-in is one 1:1 meeting between a person and a manager above them: its date, the
@@ -26,7 +32,7 @@ const MaxActionItem = 500
 // CheckInNotesProblem is TextProblem for a check-in's notes, which may have line breaks ("\n";
 // the caller turns "\r\n" into "\n" first).
 func CheckInNotesProblem(s string) string {
-	return TextProblem(strings.ReplaceAll(s, "\n", " "), MaxCheckInNotes)
+	return store.TextProblem(strings.ReplaceAll(s, "\n", " "), MaxCheckInNotes)
 }
 
 // Owner is who took an action item on: the person, or the manager who held the check-in.
@@ -150,7 +156,7 @@ func (c *CheckIn) validate(known func(id string) bool) error {
 	if p := CheckInNotesProblem(c.Shared); p != "" {
 		return fmt.Errorf("shared notes %s", p)
 	}
-	c.HeldOn = date(c.HeldOn)
+	c.HeldOn = store.Date(c.HeldOn)
 	c.Expectations = ExpectationLinks(c.Shared)
 	for _, id := range c.Expectations {
 		if !known(id) {
@@ -162,7 +168,7 @@ func (c *CheckIn) validate(known func(id string) bool) error {
 
 const checkInColumns = `id, person_id, manager_id, held_on, shared_notes, created_at, updated_by, updated_at`
 
-func scanCheckIn(row scanner) (CheckIn, error) {
+func scanCheckIn(row store.Scanner) (CheckIn, error) {
 	var c CheckIn
 	var by sql.NullInt64
 	if err := row.Scan(&c.ID, &c.PersonID, &c.ManagerID, &c.HeldOn, &c.Shared, &c.CreatedAt, &by, &c.UpdatedAt); err != nil {
@@ -175,43 +181,43 @@ func scanCheckIn(row scanner) (CheckIn, error) {
 
 // CreateCheckIn stores a new check-in and the links of its notes; known says whether an id is
 // an expectation of the framework. The manager must be above the person in the reporting
-// chain now (ErrConflict otherwise); an unknown person is ErrConflict too.
-func (s *Store) CreateCheckIn(ctx context.Context, c CheckIn, known func(id string) bool) (CheckIn, error) {
+// chain now (store.ErrConflict otherwise); an unknown person is store.ErrConflict too.
+func CreateCheckIn(ctx context.Context, s *store.Store, c CheckIn, known func(id string) bool) (CheckIn, error) {
 	if err := c.validate(known); err != nil {
 		return CheckIn{}, fmt.Errorf("create check-in: %w", err)
 	}
 	var out CheckIn
-	err := s.WithTx(ctx, func(tx *Store) error {
+	err := s.WithTx(ctx, func(tx *store.Store) error {
 		above, err := tx.Manages(ctx, c.ManagerID, c.PersonID)
 		if err != nil {
 			return err
 		}
 		if !above {
-			return fmt.Errorf("person %d is not below %d in the reporting chain: %w", c.PersonID, c.ManagerID, ErrConflict)
+			return fmt.Errorf("person %d is not below %d in the reporting chain: %w", c.PersonID, c.ManagerID, store.ErrConflict)
 		}
-		now := tx.now()
-		out, err = scanCheckIn(tx.writeRow(ctx, `
+		now := tx.Now()
+		out, err = scanCheckIn(tx.WriteRow(ctx, `
 			INSERT INTO checkins (person_id, manager_id, held_on, shared_notes, created_at, updated_by, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+checkInColumns,
-			c.PersonID, c.ManagerID, c.HeldOn, c.Shared, now, nullID(c.ManagerID), now))
+			c.PersonID, c.ManagerID, c.HeldOn, c.Shared, now, store.NullID(c.ManagerID), now))
 		if err != nil {
 			return err
 		}
 		out.Expectations = c.Expectations
-		return tx.linkExpectations(ctx, out)
+		return linkExpectations(ctx, tx, out)
 	})
 	if err != nil {
-		return CheckIn{}, s.fail(err, "create check-in for person %d", c.PersonID)
+		return CheckIn{}, s.Fail(err, "create check-in for person %d", c.PersonID)
 	}
 	return out, nil
 }
 
 // UpdateCheckIn changes a check-in's date and shared notes, and its links with them; by is
-// who changed them. The check-in is found by its id and person (ErrNotFound otherwise).
-func (s *Store) UpdateCheckIn(ctx context.Context, c CheckIn, by int64, known func(id string) bool) (CheckIn, error) {
+// who changed them. The check-in is found by its id and person (store.ErrNotFound otherwise).
+func UpdateCheckIn(ctx context.Context, s *store.Store, c CheckIn, by int64, known func(id string) bool) (CheckIn, error) {
 	var out CheckIn
-	err := s.WithTx(ctx, func(tx *Store) error {
-		old, err := tx.CheckIn(ctx, c.PersonID, c.ID)
+	err := s.WithTx(ctx, func(tx *store.Store) error {
+		old, err := Find(ctx, tx, c.PersonID, c.ID)
 		if err != nil {
 			return err
 		}
@@ -219,28 +225,28 @@ func (s *Store) UpdateCheckIn(ctx context.Context, c CheckIn, by int64, known fu
 		if err := c.validate(known); err != nil {
 			return err
 		}
-		out, err = scanCheckIn(tx.writeRow(ctx, `
+		out, err = scanCheckIn(tx.WriteRow(ctx, `
 			UPDATE checkins SET held_on = ?, shared_notes = ?, updated_by = ?, updated_at = ?
 			WHERE id = ? AND person_id = ? RETURNING `+checkInColumns,
-			c.HeldOn, c.Shared, nullID(by), tx.now(), c.ID, c.PersonID))
+			c.HeldOn, c.Shared, store.NullID(by), tx.Now(), c.ID, c.PersonID))
 		if err != nil {
 			return err
 		}
 		out.Expectations = c.Expectations
-		if _, err := tx.exec(ctx, `DELETE FROM checkin_expectations WHERE checkin_id = ?`, c.ID); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM checkin_expectations WHERE checkin_id = ?`, c.ID); err != nil {
 			return err
 		}
-		return tx.linkExpectations(ctx, out)
+		return linkExpectations(ctx, tx, out)
 	})
 	if err != nil {
-		return CheckIn{}, s.fail(err, "update check-in %d", c.ID)
+		return CheckIn{}, s.Fail(err, "update check-in %d", c.ID)
 	}
 	return out, nil
 }
 
-func (s *Store) linkExpectations(ctx context.Context, c CheckIn) error {
+func linkExpectations(ctx context.Context, s *store.Store, c CheckIn) error {
 	for _, id := range c.Expectations {
-		if _, err := s.exec(ctx, `INSERT INTO checkin_expectations (checkin_id, person_id, expectation) VALUES (?, ?, ?)`,
+		if _, err := s.Exec(ctx, `INSERT INTO checkin_expectations (checkin_id, person_id, expectation) VALUES (?, ?, ?)`,
 			c.ID, c.PersonID, id); err != nil {
 			return err
 		}
@@ -248,13 +254,13 @@ func (s *Store) linkExpectations(ctx context.Context, c CheckIn) error {
 	return nil
 }
 
-// CheckIn returns one of a person's check-ins; ErrNotFound when it is not theirs or not there.
-func (s *Store) CheckIn(ctx context.Context, person, id int64) (CheckIn, error) {
-	c, err := scanCheckIn(s.queryRow(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE id = ? AND person_id = ?`, id, person))
+// Find returns one of a person's check-ins; store.ErrNotFound when it is not theirs or not there.
+func Find(ctx context.Context, s *store.Store, person, id int64) (CheckIn, error) {
+	c, err := scanCheckIn(s.QueryRow(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE id = ? AND person_id = ?`, id, person))
 	if err != nil {
-		return CheckIn{}, s.fail(err, "check-in %d of person %d", id, person)
+		return CheckIn{}, s.Fail(err, "check-in %d of person %d", id, person)
 	}
-	links, err := s.checkInLinks(ctx, `checkin_id = ?`, id)
+	links, err := checkInLinks(ctx, s, `checkin_id = ?`, id)
 	if err != nil {
 		return CheckIn{}, err
 	}
@@ -263,24 +269,24 @@ func (s *Store) CheckIn(ctx context.Context, person, id int64) (CheckIn, error) 
 }
 
 // CheckIns lists a person's check-ins, newest first (by date, then by when they were made).
-func (s *Store) CheckIns(ctx context.Context, person int64) ([]CheckIn, error) {
-	rows, err := s.query(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
+func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, error) {
+	rows, err := s.Query(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
 	if err != nil {
-		return nil, s.fail(err, "check-ins of person %d", person)
+		return nil, s.Fail(err, "check-ins of person %d", person)
 	}
 	defer rows.Close()
 	out := []CheckIn{}
 	for rows.Next() {
 		c, err := scanCheckIn(rows)
 		if err != nil {
-			return nil, s.fail(err, "check-ins of person %d", person)
+			return nil, s.Fail(err, "check-ins of person %d", person)
 		}
 		out = append(out, c)
 	}
-	if err := s.rowsErr(rows, "check-ins of person"); err != nil {
+	if err := s.RowsErr(rows, "check-ins of person"); err != nil {
 		return nil, err
 	}
-	links, err := s.checkInLinks(ctx, `person_id = ?`, person)
+	links, err := checkInLinks(ctx, s, `person_id = ?`, person)
 	if err != nil {
 		return nil, err
 	}
@@ -293,10 +299,10 @@ func (s *Store) CheckIns(ctx context.Context, person int64) ([]CheckIn, error) {
 // checkInLinks reads the links of the check-ins where says, by check-in. The order of the
 // ids within a check-in is the notes' own, found again from the notes by the callers that
 // show them; here it is the ids' order.
-func (s *Store) checkInLinks(ctx context.Context, where string, arg int64) (map[int64][]string, error) {
-	rows, err := s.query(ctx, `SELECT checkin_id, expectation FROM checkin_expectations WHERE `+where+` ORDER BY checkin_id, expectation`, arg)
+func checkInLinks(ctx context.Context, s *store.Store, where string, arg int64) (map[int64][]string, error) {
+	rows, err := s.Query(ctx, `SELECT checkin_id, expectation FROM checkin_expectations WHERE `+where+` ORDER BY checkin_id, expectation`, arg)
 	if err != nil {
-		return nil, s.fail(err, "check-in links")
+		return nil, s.Fail(err, "check-in links")
 	}
 	defer rows.Close()
 	out := map[int64][]string{}
@@ -304,11 +310,11 @@ func (s *Store) checkInLinks(ctx context.Context, where string, arg int64) (map[
 		var id int64
 		var e string
 		if err := rows.Scan(&id, &e); err != nil {
-			return nil, s.fail(err, "check-in links")
+			return nil, s.Fail(err, "check-in links")
 		}
 		out[id] = append(out[id], e)
 	}
-	return out, s.rowsErr(rows, "check-in links")
+	return out, s.RowsErr(rows, "check-in links")
 }
 
 // Talk is an expectation a person's check-ins named, and when.
@@ -325,11 +331,11 @@ type CheckInDate struct {
 
 // TalkedAbout lists the expectations a person's check-ins named, by id, each with the
 // check-ins that named it.
-func (s *Store) TalkedAbout(ctx context.Context, person int64) ([]Talk, error) {
-	rows, err := s.query(ctx, `SELECT e.expectation, c.id, c.held_on FROM checkin_expectations e JOIN checkins c ON c.id = e.checkin_id
+func TalkedAbout(ctx context.Context, s *store.Store, person int64) ([]Talk, error) {
+	rows, err := s.Query(ctx, `SELECT e.expectation, c.id, c.held_on FROM checkin_expectations e JOIN checkins c ON c.id = e.checkin_id
 		WHERE e.person_id = ? ORDER BY e.expectation, c.held_on DESC, c.id DESC`, person)
 	if err != nil {
-		return nil, s.fail(err, "expectations talked about with person %d", person)
+		return nil, s.Fail(err, "expectations talked about with person %d", person)
 	}
 	defer rows.Close()
 	out := []Talk{}
@@ -337,7 +343,7 @@ func (s *Store) TalkedAbout(ctx context.Context, person int64) ([]Talk, error) {
 		var e string
 		var d CheckInDate
 		if err := rows.Scan(&e, &d.ID, &d.HeldOn); err != nil {
-			return nil, s.fail(err, "expectations talked about with person %d", person)
+			return nil, s.Fail(err, "expectations talked about with person %d", person)
 		}
 		d.HeldOn = d.HeldOn.UTC()
 		if n := len(out); n == 0 || out[n-1].Expectation != e {
@@ -345,5 +351,5 @@ func (s *Store) TalkedAbout(ctx context.Context, person int64) ([]Talk, error) {
 		}
 		out[len(out)-1].CheckIns = append(out[len(out)-1].CheckIns, d)
 	}
-	return out, s.rowsErr(rows, "expectations talked about")
+	return out, s.RowsErr(rows, "expectations talked about")
 }

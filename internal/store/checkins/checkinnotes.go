@@ -1,4 +1,4 @@
-package store
+package checkins
 
 import (
 	"context"
@@ -6,53 +6,55 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
-// PrivateNote returns the note author keeps on a check-in of person; ErrNotFound when they
+// PrivateNoteOf returns the note author keeps on a check-in of person; store.ErrNotFound when they
 // keep none. It is the only read of private notes: every caller names the author, and a
 // page passes the viewer, so that nobody reads another's note through it.
-func (s *Store) PrivateNote(ctx context.Context, person, checkin, author int64) (PrivateNote, error) {
+func PrivateNoteOf(ctx context.Context, s *store.Store, person, checkin, author int64) (PrivateNote, error) {
 	var n PrivateNote
-	err := s.queryRow(ctx, `SELECT p.checkin_id, p.author_id, p.body, p.updated_at FROM checkin_private_notes p
+	err := s.QueryRow(ctx, `SELECT p.checkin_id, p.author_id, p.body, p.updated_at FROM checkin_private_notes p
 		JOIN checkins c ON c.id = p.checkin_id WHERE p.checkin_id = ? AND p.author_id = ? AND c.person_id = ?`,
 		checkin, author, person).Scan(&n.CheckInID, &n.AuthorID, &n.Body, &n.UpdatedAt)
 	if err != nil {
-		return PrivateNote{}, s.fail(err, "private note on check-in %d", checkin)
+		return PrivateNote{}, s.Fail(err, "private note on check-in %d", checkin)
 	}
 	n.UpdatedAt = n.UpdatedAt.UTC()
 	return n, nil
 }
 
 // SavePrivateNote keeps body as author's note on a check-in of person, replacing the one
-// they had; an empty body removes it. An unknown check-in is ErrNotFound.
-func (s *Store) SavePrivateNote(ctx context.Context, person, checkin, author int64, body string) error {
+// they had; an empty body removes it. An unknown check-in is store.ErrNotFound.
+func SavePrivateNote(ctx context.Context, s *store.Store, person, checkin, author int64, body string) error {
 	body = strings.TrimSpace(body)
 	if p := CheckInNotesProblem(body); p != "" {
 		return fmt.Errorf("private note %s", p)
 	}
-	err := s.WithTx(ctx, func(tx *Store) error {
-		if _, err := tx.CheckIn(ctx, person, checkin); err != nil {
+	err := s.WithTx(ctx, func(tx *store.Store) error {
+		if _, err := Find(ctx, tx, person, checkin); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM checkin_private_notes WHERE checkin_id = ? AND author_id = ?`, checkin, author); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM checkin_private_notes WHERE checkin_id = ? AND author_id = ?`, checkin, author); err != nil {
 			return err
 		}
 		if body == "" {
 			return nil
 		}
-		_, err := tx.exec(ctx, `INSERT INTO checkin_private_notes (checkin_id, author_id, body, updated_at) VALUES (?, ?, ?, ?)`,
-			checkin, author, body, tx.now())
+		_, err := tx.Exec(ctx, `INSERT INTO checkin_private_notes (checkin_id, author_id, body, updated_at) VALUES (?, ?, ?, ?)`,
+			checkin, author, body, tx.Now())
 		return err
 	})
 	if err != nil {
-		return s.fail(err, "private note on check-in %d", checkin)
+		return s.Fail(err, "private note on check-in %d", checkin)
 	}
 	return nil
 }
 
 const actionColumns = `id, checkin_id, person_id, text, owner, done_at, done_by, created_by, created_at`
 
-func scanAction(row scanner) (ActionItem, error) {
+func scanAction(row store.Scanner) (ActionItem, error) {
 	var a ActionItem
 	var owner string
 	var done sql.NullTime
@@ -60,7 +62,7 @@ func scanAction(row scanner) (ActionItem, error) {
 	if err := row.Scan(&a.ID, &a.CheckInID, &a.PersonID, &a.Text, &owner, &done, &doneBy, &createdBy, &a.CreatedAt); err != nil {
 		return ActionItem{}, err
 	}
-	a.Owner, a.DoneAt, a.DoneBy, a.CreatedBy, a.CreatedAt = Owner(owner), utcOrZero(done), doneBy.Int64, createdBy.Int64, a.CreatedAt.UTC()
+	a.Owner, a.DoneAt, a.DoneBy, a.CreatedBy, a.CreatedAt = Owner(owner), store.UTCOrZero(done), doneBy.Int64, createdBy.Int64, a.CreatedAt.UTC()
 	return a, nil
 }
 
@@ -70,11 +72,11 @@ func ActionItemProblem(text string) string {
 	if strings.TrimSpace(text) == "" {
 		return "is empty"
 	}
-	return TextProblem(text, MaxActionItem)
+	return store.TextProblem(text, MaxActionItem)
 }
 
 // AddActionItem adds an item to a check-in of a.PersonID and returns it as stored.
-func (s *Store) AddActionItem(ctx context.Context, a ActionItem) (ActionItem, error) {
+func AddActionItem(ctx context.Context, s *store.Store, a ActionItem) (ActionItem, error) {
 	a.Text = strings.TrimSpace(a.Text)
 	if p := ActionItemProblem(a.Text); p != "" {
 		return ActionItem{}, fmt.Errorf("action item %s", p)
@@ -83,71 +85,71 @@ func (s *Store) AddActionItem(ctx context.Context, a ActionItem) (ActionItem, er
 		return ActionItem{}, fmt.Errorf("action item owner %q is not person or manager", a.Owner)
 	}
 	var out ActionItem
-	err := s.WithTx(ctx, func(tx *Store) error {
-		if _, err := tx.CheckIn(ctx, a.PersonID, a.CheckInID); err != nil {
+	err := s.WithTx(ctx, func(tx *store.Store) error {
+		if _, err := Find(ctx, tx, a.PersonID, a.CheckInID); err != nil {
 			return err
 		}
 		var err error
-		out, err = scanAction(tx.writeRow(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, created_by, created_at)
+		out, err = scanAction(tx.WriteRow(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, created_by, created_at)
 			VALUES (?, ?, ?, ?, ?, ?) RETURNING `+actionColumns,
-			a.CheckInID, a.PersonID, a.Text, string(a.Owner), nullID(a.CreatedBy), tx.now()))
+			a.CheckInID, a.PersonID, a.Text, string(a.Owner), store.NullID(a.CreatedBy), tx.Now()))
 		return err
 	})
 	if err != nil {
-		return ActionItem{}, s.fail(err, "add action item to check-in %d", a.CheckInID)
+		return ActionItem{}, s.Fail(err, "add action item to check-in %d", a.CheckInID)
 	}
 	return out, nil
 }
 
 // SetActionDone marks an item of a check-in of person done (by is who did) or open again.
-// An item that is not on that check-in is ErrNotFound; one already as asked is ErrConflict,
+// An item that is not on that check-in is store.ErrNotFound; one already as asked is store.ErrConflict,
 // so that a form sent twice says so.
-func (s *Store) SetActionDone(ctx context.Context, person, checkin, item int64, done bool, by int64) (ActionItem, error) {
+func SetActionDone(ctx context.Context, s *store.Store, person, checkin, item int64, done bool, by int64) (ActionItem, error) {
 	q := `UPDATE checkin_actions SET done_at = ?, done_by = ? WHERE id = ? AND checkin_id = ? AND person_id = ? AND done_at IS NULL`
-	args := []any{s.now(), nullID(by), item, checkin, person}
+	args := []any{s.Now(), store.NullID(by), item, checkin, person}
 	if !done {
 		q = `UPDATE checkin_actions SET done_at = NULL, done_by = NULL WHERE id = ? AND checkin_id = ? AND person_id = ? AND done_at IS NOT NULL`
 		args = args[2:]
 	}
 	var out ActionItem
-	err := s.WithTx(ctx, func(tx *Store) error {
+	err := s.WithTx(ctx, func(tx *store.Store) error {
 		var err error
-		out, err = scanAction(tx.writeRow(ctx, q+` RETURNING `+actionColumns, args...))
+		out, err = scanAction(tx.WriteRow(ctx, q+` RETURNING `+actionColumns, args...))
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if _, err := scanAction(tx.writeRow(ctx, `SELECT `+actionColumns+` FROM checkin_actions WHERE id = ? AND checkin_id = ? AND person_id = ?`,
+		if _, err := scanAction(tx.WriteRow(ctx, `SELECT `+actionColumns+` FROM checkin_actions WHERE id = ? AND checkin_id = ? AND person_id = ?`,
 			item, checkin, person)); err != nil {
 			return err
 		}
-		return fmt.Errorf("it is %s already: %w", map[bool]string{true: "done", false: "open"}[done], ErrConflict)
+		return fmt.Errorf("it is %s already: %w", map[bool]string{true: "done", false: "open"}[done], store.ErrConflict)
 	})
 	if err != nil {
-		return ActionItem{}, s.fail(err, "action item %d", item)
+		return ActionItem{}, s.Fail(err, "action item %d", item)
 	}
 	return out, nil
 }
 
 // ActionItems lists the items of a person's check-ins, or of one of them when checkin is not
 // 0: open ones first, then by when they were added.
-func (s *Store) ActionItems(ctx context.Context, person, checkin int64) ([]ActionItem, error) {
+func ActionItems(ctx context.Context, s *store.Store, person, checkin int64) ([]ActionItem, error) {
 	where, args := `person_id = ?`, []any{person}
 	if checkin != 0 {
 		where, args = where+` AND checkin_id = ?`, append(args, checkin)
 	}
-	rows, err := s.query(ctx, `SELECT `+actionColumns+` FROM checkin_actions WHERE `+where+`
+	rows, err := s.Query(ctx, `SELECT `+actionColumns+` FROM checkin_actions WHERE `+where+`
 		ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, id`, args...)
 	if err != nil {
-		return nil, s.fail(err, "action items of person %d", person)
+		return nil, s.Fail(err, "action items of person %d", person)
 	}
 	defer rows.Close()
 	out := []ActionItem{}
 	for rows.Next() {
 		a, err := scanAction(rows)
 		if err != nil {
-			return nil, s.fail(err, "action items of person %d", person)
+			return nil, s.Fail(err, "action items of person %d", person)
 		}
 		out = append(out, a)
 	}
-	return out, s.rowsErr(rows, "action items")
+	return out, s.RowsErr(rows, "action items")
 }
