@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,51 +15,15 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 
-// clock is a time that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// clock and person are storetest's.
+type clock = storetest.Clock
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+var person = storetest.Person
 
 // eachStore runs test on a migrated store of each database, on a clock of its own.
 func eachStore(t *testing.T, test func(t *testing.T, s *store.Store, clk *clock)) {
 	t.Helper()
-	storetest.EachBackend(t, func(t *testing.T, cfg store.Config) {
-		clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-		cfg.Now = clk.Now
-		s, err := store.Open(context.Background(), cfg)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() {
-			if err := s.Close(); err != nil {
-				t.Errorf("close: %v", err)
-			}
-		})
-		test(t, s, clk)
-	})
-}
-
-func person(t *testing.T, s *store.Store, name, email string, manager int64) store.Person {
-	t.Helper()
-	p, err := s.CreatePerson(context.Background(), store.Person{Name: name, Email: email, ManagerID: manager,
-		StartDate: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		t.Fatalf("create %s: %v", email, err)
-	}
-	return p
+	storetest.EachStoreAt(t, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), test)
 }
 
 func level(t *testing.T, s *store.Store, p store.Person, lv string) {

@@ -1,4 +1,4 @@
-package store_test
+package checkins_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package store_test
+package access_test
 
 import (
 	"context"
@@ -135,7 +135,7 @@ func TestExpiredSession(t *testing.T) {
 			t.Errorf("live session after cleanup: %v", err)
 		}
 		var rows int
-		if err := s.DB().QueryRow(`SELECT count(*) FROM sessions`).Scan(&rows); err != nil || rows != 1 {
+		if err := s.QueryRow(ctx, `SELECT count(*) FROM sessions`).Scan(&rows); err != nil || rows != 1 {
 			t.Errorf("sessions left: %d, %v; want 1", rows, err)
 		}
 	})
@@ -146,7 +146,7 @@ func TestSessionStoresOnlyHash(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		a := mustAccount(t, s, "ada@example.com", store.Member)
 		token := mustSession(t, s, a.ID, time.Now().Add(time.Hour))
-		rows, err := s.DB().Query(`SELECT id_hash, user_agent, address FROM sessions`)
+		rows, err := s.Query(context.Background(), `SELECT id_hash, user_agent, address FROM sessions`)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package store_test
+package access_test
 
 import (
 	"context"
