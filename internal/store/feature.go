@@ -145,3 +145,11 @@ const AssessmentStatusSQL = statusSQL
 
 // Date drops the time of day, keeping the calendar date t has where it was given.
 func Date(t time.Time) time.Time { return date(t) }
+
+// DaysSince is an SQL expression for the whole days from the date in column to the date
+// given as its ? placeholder, in the store's dialect.
+func (s *Store) DaysSince(column string) string { return s.d.daysSince(column) }
+
+// WroteMany counts rows a transaction writes in bulk, so that the database is tidied after
+// its commit (see WithTx).
+func (s *Store) WroteMany(n int) { s.wroteMany(n) }
