@@ -240,7 +240,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 			row.CheckInAgo = ago(m.LastCheckIn, today)
 		}
 		row.Plan = planWords(srv.Framework(), m.Ladder, plans[m.ID])
-		if !plans[m.ID].HasPlan {
+		if !plans[m.ID].HasPlan && m.Level != "" { // a plan starts from a level
 			need(1, "No growth plan yet")
 		}
 		d.Team = append(d.Team, row)
