@@ -22,16 +22,24 @@ func progressOn(w io.Writer, what string) (p store.Progress, end func()) {
 }
 
 // progressBar draws the bar on w, terminal or not; it is made when the first report says how
-// much there is to do.
+// much there is to do. When no report knows (total 0: an export that counts as it goes), it
+// is a spinner with the count done.
 func progressBar(w io.Writer, what string) (store.Progress, func()) {
 	var bar *progressbar.ProgressBar
 	report := func(done, total int) {
 		if bar == nil {
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
-				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true),
-				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+			opts := []progressbar.Option{progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
+				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) })}
+			if total <= 0 {
+				total = -1 // progressbar's spinner
+				opts = append(opts, progressbar.OptionSpinnerType(14), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"))
+			} else {
+				opts = append(opts, progressbar.OptionSetPredictTime(true))
+			}
+			bar = progressbar.NewOptions(total, opts...)
 		}
-		_ = bar.Set(done) // drawing on a terminal that went away is no reason to stop the import
+		_ = bar.Set(done) // drawing on a terminal that went away is no reason to stop the work
 	}
 	end := func() {
 		if bar != nil && !bar.IsFinished() {

@@ -49,3 +49,24 @@ func TestProgress(t *testing.T) {
 		t.Error("a bar is drawn into a writer that is not a terminal")
 	}
 }
+
+// An export that does not know its total ahead shows a spinner with the rows written, the
+// last count included, and ends its line.
+func TestProgressSpinner(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	report, end := progressBar(&out, "Writing the level history")
+	for _, done := range []int{256, 512, 600} {
+		report(done, 0)
+	}
+	end()
+	got := out.String()
+	for _, want := range []string{"Writing the level history", "600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spinner lacks %q: %q", want, got)
+		}
+	}
+	if strings.Contains(got, "%") || !strings.HasSuffix(got, "\n") || strings.HasSuffix(got, "\n\n") {
+		t.Errorf("the spinner: %q", got)
+	}
+}
