@@ -70,3 +70,31 @@ func TestProgressSpinner(t *testing.T) {
 		t.Errorf("the spinner: %q", got)
 	}
 }
+
+// A build draws its bar on a terminal, and only when it renders more than minBarFiles.
+func TestProgressBuild(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	if progress, _ := buildProgress(&out, false); progress != nil {
+		t.Error("a build draws a bar where no terminal is")
+	}
+	progress, end := buildProgress(&out, true)
+	for done := range minBarFiles {
+		progress(done+1, minBarFiles)
+	}
+	end()
+	if out.Len() != 0 {
+		t.Errorf("a small build drew: %q", out.String())
+	}
+	progress, end = buildProgress(&out, true)
+	for done := range 1600 {
+		progress(done+1, 1600)
+	}
+	end()
+	got := out.String()
+	for _, want := range []string{"Rendering", "100%", "1600/1600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the build's bar lacks %q: %q", want, got)
+		}
+	}
+}
