@@ -90,12 +90,13 @@ type Store struct {
 	now  func() time.Time
 }
 
-// SQLite pragmas, busy_timeout first so that none of the others can fail with SQLITE_BUSY
-// while another process holds the lock (sqliteDSN puts the busy timeout first). Each connection keeps up to 32 MB of pages. The file
-// is not memory-mapped: a reader drops its pages whenever another connection has committed,
-// and with a map that meant unmapping and mapping the whole file again, which under a stream
-// of audited page views more than doubled the time of a person's page. Times are written in
-// SQLite's own format so that its date functions and text ordering work on them.
+// SQLite pragmas, after the busy timeout (sqliteDSN puts it first, so that none of these can
+// fail with SQLITE_BUSY while another process holds the lock). Each connection keeps up to
+// 32 MB of pages. The file is not memory-mapped: a reader drops its pages whenever another
+// connection has committed, and with a map that meant unmapping and mapping the whole file
+// again, which under a stream of audited page views more than doubled the time of a person's
+// page. Times are written in SQLite's own format so that its date functions and text
+// ordering work on them.
 const sqliteOptions = "&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
 	"&_pragma=cache_size(-32000)&_pragma=mmap_size(0)&_time_format=sqlite"
 
@@ -136,8 +137,8 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		if err := createPrivate(cfg.SQLitePath); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
 		}
-		// One writer connection, as PocketBase does: writes queue in the pool instead of
-		// failing with SQLITE_BUSY.
+		// One writer connection, as PocketBase does: writes take turns (see writeGate)
+		// instead of failing with SQLITE_BUSY.
 		busy := cfg.BusyTimeout
 		if busy == 0 {
 			busy = DefaultBusyTimeout

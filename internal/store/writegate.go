@@ -51,9 +51,11 @@ type gateWrite struct {
 func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 	w := &gateWrite{g: g, start: time.Now()}
 	deadline := w.start.Add(g.timeout)
+	queued := false
 	select {
 	case g.turn <- struct{}{}:
 	default:
+		queued = true
 		timer := time.NewTimer(g.timeout)
 		defer timer.Stop()
 		select {
@@ -69,7 +71,11 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 		<-g.turn
 		return nil, w.gaveUp(errWaited)
 	}
-	if g.set > left+busySlack || g.set < left-busySlack {
+	// A write that waited for its turn always sets it: set may be stale if the driver gave the
+	// pool a new connection (which starts at the full timeout), and a queued write is in no
+	// hurry anyway. One that found the gate free has the full timeout left, as the connection
+	// has unless an earlier write shortened it.
+	if queued || g.set > left+busySlack || g.set < left-busySlack {
 		// The connection is free once the turn is ours, but for a row an earlier write
 		// returned and its caller is still scanning: that wait counts too.
 		dctx, cancel := context.WithDeadline(ctx, deadline)
