@@ -36,7 +36,14 @@ func runAdminBackup(e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	info, err := backup.WriteFile(e.ctx, st, *out, version())
+	// On a terminal, the rows written so far show on standard error.
+	ctx := e.ctx
+	progress, endProgress := progressOn(e.stderr, "Backing up")
+	if progress != nil {
+		ctx = store.WithProgress(ctx, progress)
+	}
+	info, err := backup.WriteFile(ctx, st, *out, version())
+	endProgress()
 	if err != nil {
 		return err
 	}

@@ -246,7 +246,15 @@ func runAdminExport(e *env, args []string) error {
 		}
 		// Streamed, however many people there are; readable by its owner only when new,
 		// since it is people's private data.
-		if err := fsutil.WriteAtomic(x.path, 0o600, func(w io.Writer) error { return x.write(e.ctx, w, s) }); err != nil {
+		// On a terminal, the rows written so far show on standard error.
+		progress, endProgress := progressOn(e.stderr, "Writing the "+x.what)
+		ctx := e.ctx
+		if progress != nil {
+			ctx = store.WithProgress(ctx, progress)
+		}
+		err := fsutil.WriteAtomic(x.path, 0o600, func(w io.Writer) error { return x.write(ctx, w, s) })
+		endProgress()
+		if err != nil {
 			return err
 		}
 		done = append(done, x.what+" to "+x.path)

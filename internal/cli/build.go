@@ -89,6 +89,8 @@ func runBuild(e *env, args []string) error {
 	limitMemory() // again, now that the model's size is known
 	opts := site.Options{BaseURL: *baseURL}
 	opts.History, opts.HistorySource = history(e, dir)
+	var endProgress func()
+	opts.Progress, endProgress = buildProgress(e.stderr, isTerminal(e.stderr))
 	files := 0
 	err = fsutil.ReplaceDir(e.ctx, *out, func(tmp string) error {
 		// Each file is written as it is rendered. untilStopped returns at a signal even while
@@ -97,6 +99,7 @@ func runBuild(e *env, args []string) error {
 		files = n
 		return err
 	})
+	endProgress()
 	if err != nil {
 		if e.ctx.Err() != nil {
 			return stoppedError{fmt.Sprintf("nothing was written; %s is as it was", *out)}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -15,23 +16,59 @@ import (
 // a terminal, and nil otherwise: a script or a log gets the command's lines alone. end
 // finishes the bar's line, whether the work ended or stopped.
 func progressOn(w io.Writer, what string) (p store.Progress, end func()) {
-	if f, ok := w.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+	if !isTerminal(w) {
 		return nil, func() {}
 	}
 	return progressBar(w, what)
 }
 
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// minBarFiles is how many files a build renders at least for it to draw a bar: a smaller one
+// (the bundled frameworks have a few dozen pages) is over before a bar would say anything.
+const minBarFiles = 500
+
+// buildProgress is a site.Options.Progress that draws a bar of the files rendered on w when
+// terminal is true and the build renders more than minBarFiles, nil when no bar can be
+// drawn; end finishes the bar's line.
+func buildProgress(w io.Writer, terminal bool) (progress func(done, total int), end func()) {
+	if !terminal {
+		return nil, func() {}
+	}
+	bar, end := progressBar(w, "Rendering")
+	return func(done, total int) {
+		if total > minBarFiles {
+			bar(done, total)
+		}
+	}, end
+}
+
 // progressBar draws the bar on w, terminal or not; it is made when the first report says how
-// much there is to do.
+// much there is to do. When no report knows (total 0: an export that counts as it goes), it
+// is a spinner with the count done.
 func progressBar(w io.Writer, what string) (store.Progress, func()) {
 	var bar *progressbar.ProgressBar
 	report := func(done, total int) {
 		if bar == nil {
-			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
-				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true),
-				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) }))
+			opts := []progressbar.Option{progressbar.OptionSetWriter(w), progressbar.OptionSetDescription(what),
+				progressbar.OptionSetWidth(30), progressbar.OptionShowCount(),
+				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) })}
+			if total <= 0 {
+				total = -1 // progressbar's spinner
+				opts = append(opts, progressbar.OptionSpinnerType(14), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"))
+			} else {
+				// A bar is drawn at most every 65 ms, and always at its end: a build reports
+				// each of thousands of files, and drawing each would slow it. (A spinner's
+				// reports come every few hundred rows, and it would not show the last count.)
+				opts = append(opts, progressbar.OptionSetPredictTime(true), progressbar.OptionThrottle(65*time.Millisecond))
+			}
+			bar = progressbar.NewOptions(total, opts...)
 		}
-		_ = bar.Set(done) // drawing on a terminal that went away is no reason to stop the import
+		_ = bar.Set(done) // drawing on a terminal that went away is no reason to stop the work
 	}
 	end := func() {
 		if bar != nil && !bar.IsFinished() {

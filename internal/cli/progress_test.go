@@ -49,3 +49,52 @@ func TestProgress(t *testing.T) {
 		t.Error("a bar is drawn into a writer that is not a terminal")
 	}
 }
+
+// An export that does not know its total ahead shows a spinner with the rows written, the
+// last count included, and ends its line.
+func TestProgressSpinner(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	report, end := progressBar(&out, "Writing the level history")
+	for _, done := range []int{256, 512, 600} {
+		report(done, 0)
+	}
+	end()
+	got := out.String()
+	for _, want := range []string{"Writing the level history", "600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the spinner lacks %q: %q", want, got)
+		}
+	}
+	if strings.Contains(got, "%") || !strings.HasSuffix(got, "\n") || strings.HasSuffix(got, "\n\n") {
+		t.Errorf("the spinner: %q", got)
+	}
+}
+
+// A build draws its bar on a terminal, and only when it renders more than minBarFiles.
+func TestProgressBuild(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	if progress, _ := buildProgress(&out, false); progress != nil {
+		t.Error("a build draws a bar where no terminal is")
+	}
+	progress, end := buildProgress(&out, true)
+	for done := range minBarFiles {
+		progress(done+1, minBarFiles)
+	}
+	end()
+	if out.Len() != 0 {
+		t.Errorf("a small build drew: %q", out.String())
+	}
+	progress, end = buildProgress(&out, true)
+	for done := range 1600 {
+		progress(done+1, 1600)
+	}
+	end()
+	got := out.String()
+	for _, want := range []string{"Rendering", "100%", "1600/1600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the build's bar lacks %q: %q", want, got)
+		}
+	}
+}

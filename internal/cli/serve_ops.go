@@ -141,6 +141,13 @@ func (f opsFlags) start(e *env, st *store.Store) (*ops, error) {
 	}
 	o := &ops{log: log, metrics: obs.NewMetrics(obs.Info{Version: version(), Schema: store.SchemaVersion(), Pools: st.Pools()})}
 	o.health = obs.NewHealth(st.Ready, log)
+	st.ReportWrites(func(waited time.Duration, gaveUp bool) {
+		o.metrics.WriteWaited(waited, gaveUp)
+		if gaveUp {
+			log.Warn("a write gave up: the database stayed busy (another process writing to it, or this one's earlier writes)",
+				"waited", waited.Round(time.Millisecond).String())
+		}
+	})
 	if *f.metricsAddr != "" {
 		ln, err := net.Listen("tcp", *f.metricsAddr)
 		if err != nil {

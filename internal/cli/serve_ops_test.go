@@ -106,6 +106,11 @@ func TestServeOps(t *testing.T) {
 				t.Errorf("%s%v = %v, want at least %v", c.name, c.labels, got, c.least)
 			}
 		}
+		// SQLite's writes report their wait for a turn (the failed sign-in's audit entry, at
+		// least); PostgreSQL's do not take turns.
+		if got := metricValue(fams, "rungs_db_write_wait_seconds", "outcome", "ok"); (pool == "write") != (got >= 1) {
+			t.Errorf("rungs_db_write_wait_seconds{outcome=ok} on the %s pool = %v", pool, got)
+		}
 
 		// The database goes away: not ready, saying nothing of why; back: ready.
 		down, up := takeDown(t, cfg)

@@ -27,6 +27,7 @@ type Metrics struct {
 	backups  *prometheus.CounterVec
 	backup   prometheus.Histogram
 	lastGood prometheus.Gauge
+	wait     *prometheus.HistogramVec
 }
 
 // Info is what the metrics say about the running rungs.
@@ -67,12 +68,15 @@ func NewMetrics(info Info) *Metrics {
 		Help: "Time to write a scheduled backup.", Buckets: prometheus.ExponentialBuckets(0.05, 4, 8)})
 	m.lastGood = prometheus.NewGauge(prometheus.GaugeOpts{Name: "rungs_backup_last_success_timestamp_seconds",
 		Help: "When the last scheduled backup was written, as a Unix time; alert when it is too old."})
+	m.wait = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rungs_db_write_wait_seconds",
+		Help:    "Time a write to SQLite waited for its turn (behind the app's other writes and another process's lock), by outcome: ok, or busy when it gave up at the busy timeout.",
+		Buckets: []float64{.0005, .001, .005, .01, .05, .1, .5, 1, 2.5, 5, 10}}, []string{"outcome"})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "rungs_build_info",
 		Help:        "The running rungs: its version, the Go it was built with and the database schema version it knows.",
 		ConstLabels: prometheus.Labels{"version": info.Version, "goversion": runtime.Version(), "schema": strconv.Itoa(info.Schema)}})
 	build.Set(1)
 	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, m.audit, m.imports, m.load, m.render, m.builds,
-		m.backups, m.backup, m.lastGood, build,
+		m.backups, m.backup, m.lastGood, m.wait, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
@@ -121,4 +125,16 @@ func (m *Metrics) BackedUp(took time.Duration, end time.Time, err error) {
 	m.backups.WithLabelValues("ok").Inc()
 	m.backup.Observe(took.Seconds())
 	m.lastGood.Set(float64(end.Unix()))
+}
+
+// WriteWaited records how long a write to SQLite waited for its turn, and whether it gave up.
+func (m *Metrics) WriteWaited(waited time.Duration, gaveUp bool) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if gaveUp {
+		outcome = "busy"
+	}
+	m.wait.WithLabelValues(outcome).Observe(waited.Seconds())
 }

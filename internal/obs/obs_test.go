@@ -227,6 +227,9 @@ func TestMetricsParse(t *testing.T) {
 	m.Built(30*time.Millisecond, 20*time.Millisecond, true)
 	m.Built(10*time.Millisecond, 0, false)
 	m.BackedUp(time.Second, time.Unix(1700000000, 0), nil)
+	m.WriteWaited(2*time.Millisecond, false)
+	m.WriteWaited(time.Millisecond, false)
+	m.WriteWaited(10*time.Second, true)
 	metrics := httptest.NewServer(m.Handler())
 	defer metrics.Close()
 	fams := scrape(t, metrics.URL)
@@ -244,6 +247,8 @@ func TestMetricsParse(t *testing.T) {
 		{"rungs_framework_load_duration_seconds", nil, 2},
 		{"rungs_site_render_duration_seconds", nil, 1},
 		{"rungs_backup_last_success_timestamp_seconds", nil, 1700000000},
+		{"rungs_db_write_wait_seconds", []string{"outcome", "ok"}, 2},
+		{"rungs_db_write_wait_seconds", []string{"outcome", "busy"}, 1},
 		{"rungs_build_info", []string{"version", "v9.8.7", "schema", "2"}, 1},
 		{"rungs_http_requests_in_flight", nil, 0},
 		{"go_sql_max_open_connections", []string{"db_name", "write"}, 1},

@@ -28,10 +28,13 @@ func WritePeople(ctx context.Context, w io.Writer, s *store.Store) error {
 	}
 	cw := newWriter(w)
 	cw.write(PeopleHeader...)
+	rows := countRows(ctx, len(ids))
 	err = s.EachPerson(ctx, func(p store.Person) error {
 		cw.write(p.Name, p.Email, ids[p.ManagerID].email, p.Title, day(p.StartDate), string(p.Status), p.Ladder, p.Track, p.Level)
+		rows.add()
 		return cw.err()
 	})
+	rows.end()
 	if err == nil {
 		err = cw.flush()
 	}
@@ -49,12 +52,15 @@ func WriteHistory(ctx context.Context, w io.Writer, s *store.Store) error {
 	}
 	cw := newWriter(w)
 	cw.write(HistoryHeader...)
+	rows := countRows(ctx, 0)
 	err = s.EachLevelChange(ctx, func(c store.LevelChange) error {
 		who := ids[c.PersonID]
 		cw.write(who.email, who.name, day(c.Date), c.FromLevel, c.ToLevel, c.Ladder, c.Track, string(c.Reason), c.Note,
 			ids.email(c.MadeBy), c.CreatedAt.UTC().Format(time.RFC3339Nano))
+		rows.add()
 		return cw.err()
 	})
+	rows.end()
 	if err == nil {
 		err = cw.flush()
 	}
@@ -73,10 +79,13 @@ func WriteAudit(ctx context.Context, w io.Writer, s *store.Store, f store.AuditF
 	}
 	cw := newWriter(w)
 	cw.write(AuditHeader...)
+	rows := countRows(ctx, 0)
 	err = s.EachAudit(ctx, f, func(e store.AuditEntry) error {
 		cw.write(e.At.UTC().Format(time.RFC3339Nano), ids.email(e.Actor), e.Action, ids.email(e.Subject), e.Detail, e.Address)
+		rows.add()
 		return cw.err()
 	})
+	rows.end()
 	if err == nil {
 		err = cw.flush()
 	}
@@ -85,6 +94,32 @@ func WriteAudit(ctx context.Context, w io.Writer, s *store.Store, f store.AuditF
 	}
 	return nil
 }
+
+// rowCounter reports the rows an export has written to its context's store.Progress.
+type rowCounter struct {
+	report   store.Progress
+	n, total int
+}
+
+// reportEvery is how many rows go by between reports: a report draws on a terminal, a row
+// takes a microsecond or two.
+const reportEvery = 256
+
+// countRows counts rows for ctx's store.Progress, of total when it is known (the people,
+// counted already for their managers' emails), 0 when not.
+func countRows(ctx context.Context, total int) *rowCounter {
+	return &rowCounter{report: store.ProgressOf(ctx), total: total}
+}
+
+func (c *rowCounter) add() {
+	c.n++
+	if c.n%reportEvery == 0 {
+		c.report(c.n, c.total)
+	}
+}
+
+// end reports the last count, so that what is shown is what was written.
+func (c *rowCounter) end() { c.report(c.n, c.total) }
 
 type ref struct{ email, name string }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -317,6 +319,44 @@ func TestFormulaGuard(t *testing.T) {
 		}
 		if back := peoplecsv.Unguard(got); back != tt.in {
 			t.Errorf("unguard(%q) = %q, want %q", got, back, tt.in)
+		}
+	}
+}
+
+// The exports report the rows they have written as they go: the people of how many there
+// are, the level history and the audit log with no total (they are not counted ahead), and
+// always the last count.
+func TestWriteProgress(t *testing.T) {
+	t.Parallel()
+	s, err := store.Open(context.Background(), store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rows := make([]store.ImportRow, 600)
+	for i := range rows {
+		rows[i] = store.ImportRow{Person: store.Person{Name: "P " + strconv.Itoa(i), Email: "p" + strconv.Itoa(i) + "@example.com",
+			StartDate: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, Ladder: "engineering", Track: "product", Level: "engineer"}
+	}
+	if _, err := s.ImportPeople(context.Background(), rows, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		write func(ctx context.Context) error
+		total int
+	}{
+		{"people", func(ctx context.Context) error { return peoplecsv.WritePeople(ctx, io.Discard, s) }, 600},
+		{"history", func(ctx context.Context) error { return peoplecsv.WriteHistory(ctx, io.Discard, s) }, 0},
+	} {
+		var steps [][2]int
+		ctx := store.WithProgress(context.Background(), func(done, total int) { steps = append(steps, [2]int{done, total}) })
+		if err := tc.write(ctx); err != nil {
+			t.Fatal(err)
+		}
+		want := [][2]int{{256, tc.total}, {512, tc.total}, {600, tc.total}}
+		if !reflect.DeepEqual(steps, want) {
+			t.Errorf("%s: reported %v, want %v", tc.name, steps, want)
 		}
 	}
 }

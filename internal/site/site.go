@@ -33,6 +33,9 @@ type Options struct {
 	HistorySource string
 	// PeopleApp adds a link to the people app, which serve runs beside the site with a database.
 	PeopleApp bool
+	// Progress, when set, is told after each page or data file is rendered how many of how
+	// many are done, one call at a time, on the rendering goroutines: it must be quick.
+	Progress func(done, total int)
 }
 
 // File is one rendered file of the site.
@@ -82,7 +85,7 @@ func render(ctx context.Context, f *ladder.Framework, fsys fs.FS, opts Options, 
 		return 0, err
 	}
 	jobs := append(r.dataJobs(), r.pages()...)
-	if err := run(ctx, jobs, out.workers()); err != nil {
+	if err := run(ctx, counted(jobs, opts.Progress), out.workers()); err != nil {
 		return 0, err
 	}
 	if err := r.sitemap(); err != nil { // lists the pages, so it comes last
@@ -191,6 +194,29 @@ func contentType(p string) string {
 
 // pageJob renders one page, or one data file.
 type pageJob func() error
+
+// counted has each job report to progress, when there is one, once it has run.
+func counted(jobs []pageJob, progress func(done, total int)) []pageJob {
+	if progress == nil {
+		return jobs
+	}
+	var mu sync.Mutex
+	done := 0
+	out := make([]pageJob, len(jobs))
+	for i, job := range jobs {
+		out[i] = func() error {
+			if err := job(); err != nil {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			progress(done, len(jobs))
+			return nil
+		}
+	}
+	return out
+}
 
 // run runs the jobs on workers goroutines. After the first failure, or once ctx is cancelled,
 // no new job starts, and that failure (or ctx's error) is returned.

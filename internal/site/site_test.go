@@ -371,3 +371,40 @@ func TestLevelsJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderProgress: a render reports each page and data file once it is written, one call
+// at a time, rising by one to the total, which does not change; the total is the files but
+// the assets and the sitemap, rendered before and after the pages.
+func TestRenderProgress(t *testing.T) {
+	t.Parallel()
+	fsys, _ := frameworks.FS("engineering")
+	f, _, err := ladder.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps [][2]int
+	inCall := false
+	s, err := Render(f, fsys, Options{Progress: func(done, total int) {
+		if inCall {
+			t.Error("two reports at once")
+		}
+		inCall = true
+		steps = append(steps, [2]int{done, total})
+		inCall = false
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) == 0 {
+		t.Fatal("no progress reported")
+	}
+	total := steps[0][1]
+	for i, st := range steps {
+		if st != [2]int{i + 1, total} {
+			t.Fatalf("report %d is %v, want %d of %d", i, st, i+1, total)
+		}
+	}
+	if len(steps) != total || total >= len(s.Files) || total < len(s.Files)/2 {
+		t.Errorf("%d reports of %d, for %d files", len(steps), total, len(s.Files))
+	}
+}

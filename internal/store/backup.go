@@ -122,13 +122,22 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, rungsVersion string) (B
 	if err := writeLine(out, nil, info); err != nil {
 		return BackupInfo{}, err
 	}
+	// ctx's Progress (the CLI's, on a terminal) hears of the rows written, every few hundred:
+	// the tables are not counted ahead.
+	report, done := progressOf(ctx), 0
+	wrote := func() {
+		if done++; done%backupReportEvery == 0 {
+			report(done, 0)
+		}
+	}
 	for _, table := range backedUp(s.d.tablesAt(ms, version)) {
-		t, err := s.backupTable(ctx, tx, out, table)
+		t, err := s.backupTable(ctx, tx, out, table, wrote)
 		if err != nil {
 			return BackupInfo{}, fmt.Errorf("backup %s: %w", table, err)
 		}
 		info.Tables = append(info.Tables, t)
 	}
+	report(done, 0)
 	var m manifestLine
 	m.Manifest.Tables = info.Tables
 	if err := writeLine(out, nil, m); err != nil {
@@ -143,8 +152,12 @@ func (s *Store) Backup(ctx context.Context, w io.Writer, rungsVersion string) (B
 	return info, nil
 }
 
+// backupReportEvery is how many rows a backup writes between reports to its Progress.
+const backupReportEvery = 256
+
 // backupTable writes one table: its columns, its rows in key order, its count and checksum.
-func (s *Store) backupTable(ctx context.Context, tx *sql.Tx, out *bufio.Writer, table string) (TableInfo, error) {
+// wrote is called after each row.
+func (s *Store) backupTable(ctx context.Context, tx *sql.Tx, out *bufio.Writer, table string, wrote func()) (TableInfo, error) {
 	cols, err := s.columns(ctx, tx, table)
 	if err != nil {
 		return TableInfo{}, err
@@ -182,6 +195,7 @@ func (s *Store) backupTable(ctx context.Context, tx *sql.Tx, out *bufio.Writer, 
 			return TableInfo{}, err
 		}
 		t.Rows++
+		wrote()
 	}
 	if err := rows.Err(); err != nil {
 		return TableInfo{}, err

@@ -107,13 +107,24 @@ func fill(t *testing.T, s *store.Store) {
 	}
 }
 
-// backup takes a backup of s and returns the file's bytes and what it says of itself.
+// backup takes a backup of s and returns the file's bytes and what it says of itself. The
+// backup's progress reports rise to the rows it holds, with no total (not counted ahead).
 func backup(t *testing.T, s *store.Store) ([]byte, store.BackupInfo) {
 	t.Helper()
 	var buf bytes.Buffer
-	info, err := s.Backup(context.Background(), &buf, "v-test")
+	var steps [][2]int
+	ctx := store.WithProgress(context.Background(), func(done, total int) { steps = append(steps, [2]int{done, total}) })
+	info, err := s.Backup(ctx, &buf, "v-test")
 	if err != nil {
 		t.Fatalf("backup: %v", err)
+	}
+	for i, st := range steps {
+		if st[1] != 0 || (i > 0 && st[0] < steps[i-1][0]) {
+			t.Fatalf("backup progress: %v", steps)
+		}
+	}
+	if len(steps) == 0 || int64(steps[len(steps)-1][0]) != info.Rows() {
+		t.Errorf("backup progress %v, for %d rows", steps, info.Rows())
 	}
 	return buf.Bytes(), info
 }

@@ -25,7 +25,7 @@ func (s *Store) Exec(ctx context.Context, query string, args ...any) (sql.Result
 }
 
 // WriteRow runs a statement that writes and returns one row (INSERT ... RETURNING).
-func (s *Store) WriteRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (s *Store) WriteRow(ctx context.Context, query string, args ...any) Scanner {
 	return s.writeRow(ctx, query, args...)
 }
 

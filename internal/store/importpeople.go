@@ -197,18 +197,24 @@ func (s *Store) ImportPeople(ctx context.Context, rows []ImportRow, madeBy int64
 	return result, nil
 }
 
-// Progress is told, as a long write goes on, how much of it is done: done of total units.
-// It is called on the writing goroutine, inside the transaction, so it must be quick.
+// Progress is told, as a long write or export goes on, how much of it is done: done of total
+// units, or done alone when total is 0 (not known ahead). It is called on the working
+// goroutine (inside the transaction of a write), so it must be quick.
 type Progress func(done, total int)
 
 type progressKey struct{}
 
-// WithProgress returns ctx carrying p, which ImportPeople calls as it writes. A context
+// WithProgress returns ctx carrying p, which ImportPeople calls as it writes (and the CSV
+// exports as they write rows). A context
 // rather than a parameter: progress is what a terminal or a page shows, not part of the
 // write.
 func WithProgress(ctx context.Context, p Progress) context.Context {
 	return context.WithValue(ctx, progressKey{}, p)
 }
+
+// ProgressOf is ctx's Progress (see WithProgress), or one that does nothing: for exports
+// outside the store that report the rows they write.
+func ProgressOf(ctx context.Context) Progress { return progressOf(ctx) }
 
 // progressOf is ctx's Progress, or one that does nothing.
 func progressOf(ctx context.Context) Progress {

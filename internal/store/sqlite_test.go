@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -124,10 +126,7 @@ func TestSQLiteOpenErrorNamesFile(t *testing.T) {
 // which callers can explain, and writes nothing.
 func TestSQLiteBusyIsErrBusy(t *testing.T) {
 	t.Parallel()
-	if testing.Short() {
-		t.Skip("waits out SQLite's busy timeout, ten seconds")
-	}
-	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")}
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db"), BusyTimeout: 200 * time.Millisecond}
 	holder, waiter := open(t, cfg), open(t, cfg)
 	ctx := context.Background()
 	var err error
@@ -147,5 +146,108 @@ func TestSQLiteBusyIsErrBusy(t *testing.T) {
 	}
 	if _, err := waiter.PersonByEmail(ctx, "ada@example.com"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("the refused import wrote: %v", err)
+	}
+}
+
+// TestBusyWritesWaitWithinTimeout: writes queued behind another process's write lock each
+// give up within the busy timeout of their own start, not one timeout after the write ahead
+// of them; each wait is reported, and once the lock is gone writes go through again.
+func TestBusyWritesWaitWithinTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	const margin = 150 * time.Millisecond // well under a second timeout, which the old queue added
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path, BusyTimeout: timeout})
+	var mu sync.Mutex
+	var waits []time.Duration
+	var gaveUp int
+	s.ReportWrites(func(waited time.Duration, gave bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		waits = append(waits, waited)
+		if gave {
+			gaveUp++
+		}
+	})
+	ctx := context.Background()
+	// The other process: a connection of its own that holds the write lock.
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	writes := []struct {
+		name  string
+		write func() error
+	}{
+		{"a transaction", func() error {
+			_, err := s.CreatePerson(ctx, store.Person{Name: "Ada", Email: "ada@example.com", StartDate: day("2024-01-01")})
+			return err
+		}},
+		{"a statement", func() error {
+			if _, err := s.Exec(ctx, "UPDATE people SET title = 'x' WHERE id = 0"); err != nil {
+				return s.Fail(err, "update") // as the store's methods map their errors
+			}
+			return nil
+		}},
+		{"a statement returning a row", func() error {
+			var id int64
+			if err := s.WriteRow(ctx, "UPDATE people SET title = 'x' WHERE id = 0 RETURNING id").Scan(&id); err != nil {
+				return s.Fail(err, "update")
+			}
+			return nil
+		}},
+		{"another transaction", func() error {
+			return s.WithTx(ctx, func(tx *store.Store) error {
+				_, err := tx.Exec(ctx, "UPDATE people SET title = 'y' WHERE id = 0")
+				return err
+			})
+		}},
+	}
+	took := make([]time.Duration, len(writes))
+	errs := make([]error, len(writes))
+	var wg sync.WaitGroup
+	for i, w := range writes {
+		wg.Go(func() {
+			start := time.Now()
+			errs[i] = w.write()
+			took[i] = time.Since(start)
+		})
+	}
+	wg.Wait()
+	for i, w := range writes {
+		if !errors.Is(errs[i], store.ErrBusy) {
+			t.Errorf("%s behind another process's lock: %v, want ErrBusy", w.name, errs[i])
+		}
+		if took[i] > timeout+margin {
+			t.Errorf("%s gave up after %s, want at most the busy timeout %s (+%s)", w.name, took[i], timeout, margin)
+		}
+	}
+	mu.Lock()
+	if len(waits) != len(writes) || gaveUp != len(writes) {
+		t.Errorf("reported %d waits (%v), %d given up; want %d, all given up", len(waits), waits, gaveUp, len(writes))
+	}
+	waits, gaveUp = nil, 0
+	mu.Unlock()
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range writes {
+		if err := w.write(); err != nil && !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s once the lock is gone: %v", w.name, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(waits) == 0 || gaveUp != 0 {
+		t.Errorf("after the lock: reported %d waits, %d given up; want some, none given up", len(waits), gaveUp)
 	}
 }

@@ -27,7 +27,7 @@ var ErrConflict = errors.New("conflict")
 
 // ErrBusy is returned when SQLite's database stayed locked by another process (another
 // rungs writing to the same file) for longer than the store waits for it: nothing was written.
-var ErrBusy = errors.New("the database is busy: another process kept it locked for longer than 10 seconds")
+var ErrBusy = errors.New("the database is busy: another process kept it locked for longer than the busy timeout")
 
 // Config says which database to use: exactly one of SQLitePath and PostgresURL.
 type Config struct {
@@ -35,6 +35,10 @@ type Config struct {
 	SQLitePath string
 	// PostgresURL is a postgres:// connection URL (serve --db).
 	PostgresURL string
+	// BusyTimeout is how long a write on SQLite waits at most, from when it was asked for,
+	// for the database's lock and for this process's earlier writes; 0 means
+	// DefaultBusyTimeout. Tests make it short.
+	BusyTimeout time.Duration
 	// Readers is the size of SQLite's reader pool; 0 means one per CPU, at least 4.
 	Readers int
 	// Now is the clock that stamps writes and decides what has expired; nil means the
@@ -51,6 +55,8 @@ func (c Config) validate() error {
 	case strings.ContainsAny(c.SQLitePath, "?#"):
 		// The driver reads everything after ? as its own options.
 		return fmt.Errorf("SQLite path %q: ? and # are not allowed", c.SQLitePath)
+	case c.BusyTimeout < 0:
+		return fmt.Errorf("busy timeout %s: must not be negative", c.BusyTimeout)
 	case c.Readers < 0:
 		return fmt.Errorf("readers %d: must not be negative", c.Readers)
 	}
@@ -78,17 +84,27 @@ type Store struct {
 	audits *auditGroup
 	// stmts keep SQLite's prepared statements, the writer's and the readers'; nil on PostgreSQL.
 	writeStmts, readStmts *stmtCache
-	now                   func() time.Time
+	// gate lets SQLite's writes through one at a time, each within its busy timeout; nil on
+	// PostgreSQL.
+	gate *writeGate
+	now  func() time.Time
 }
 
-// SQLite pragmas, busy_timeout first so that none of the others can fail with SQLITE_BUSY
-// while another process holds the lock. Each connection keeps up to 32 MB of pages. The file
-// is not memory-mapped: a reader drops its pages whenever another connection has committed,
-// and with a map that meant unmapping and mapping the whole file again, which under a stream
-// of audited page views more than doubled the time of a person's page. Times are written in
-// SQLite's own format so that its date functions and text ordering work on them.
-const sqliteOptions = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
+// SQLite pragmas, after the busy timeout (sqliteDSN puts it first, so that none of these can
+// fail with SQLITE_BUSY while another process holds the lock). Each connection keeps up to
+// 32 MB of pages. The file is not memory-mapped: a reader drops its pages whenever another
+// connection has committed, and with a map that meant unmapping and mapping the whole file
+// again, which under a stream of audited page views more than doubled the time of a person's
+// page. Times are written in SQLite's own format so that its date functions and text
+// ordering work on them.
+const sqliteOptions = "&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
 	"&_pragma=cache_size(-32000)&_pragma=mmap_size(0)&_time_format=sqlite"
+
+// sqliteDSN is the data source name of the SQLite file at path, with its busy timeout and
+// options.
+func sqliteDSN(path string, busy time.Duration, options string) string {
+	return fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)%s", path, busy.Milliseconds(), options)
+}
 
 // sqliteWriter is the writer's own options. synchronous(FULL) syncs the write-ahead log at
 // every commit, so that what was committed (an audited read, once its page is shown) survives
@@ -121,9 +137,13 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		if err := createPrivate(cfg.SQLitePath); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
 		}
-		// One writer connection, as PocketBase does: writes queue in the pool instead of
-		// failing with SQLITE_BUSY.
-		db, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+sqliteWriter)
+		// One writer connection, as PocketBase does: writes take turns (see writeGate)
+		// instead of failing with SQLITE_BUSY.
+		busy := cfg.BusyTimeout
+		if busy == 0 {
+			busy = DefaultBusyTimeout
+		}
+		db, err := sql.Open("sqlite", sqliteDSN(cfg.SQLitePath, busy, sqliteOptions+sqliteWriter))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
 		}
@@ -134,7 +154,7 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 			readers = max(4, runtime.NumCPU())
 		}
 		// query_only makes a write through the reader pool an error instead of a lock fight.
-		rdb, err := sql.Open("sqlite", "file:"+cfg.SQLitePath+"?"+sqliteOptions+"&_pragma=query_only(ON)")
+		rdb, err := sql.Open("sqlite", sqliteDSN(cfg.SQLitePath, busy, sqliteOptions+"&_pragma=query_only(ON)"))
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open sqlite %s: %w", cfg.SQLitePath, err)
@@ -142,6 +162,7 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		rdb.SetMaxOpenConns(readers)
 		rdb.SetMaxIdleConns(readers)
 		s.db, s.readDB = db, rdb
+		s.gate = newWriteGate(db, busy)
 	}
 	s.write, s.read = s.db, s.readDB
 	if !s.d.postgres {
@@ -274,18 +295,50 @@ func (s *Store) Dialect() string {
 	return "sqlite"
 }
 
-// exec, query and queryRow rebind placeholders for the dialect.
-func (s *Store) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// exec, query and queryRow rebind placeholders for the dialect. The writes, outside a
+// transaction on SQLite, take their turn at the write gate.
+func (s *Store) exec(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
+	if s.gate != nil && !s.inTx {
+		w, waitErr := s.gate.enter(ctx)
+		if waitErr != nil {
+			return nil, waitErr
+		}
+		defer func() { w.leave(err) }()
+	}
 	return s.write.ExecContext(ctx, s.d.rebind(query), args...)
 }
 
-func (s *Store) writeRow(ctx context.Context, query string, args ...any) *sql.Row {
+// writeRow gives up the gate's turn once the statement has run, before its row is read: the
+// next write, which needs the connection the row holds, waits for it within its own deadline
+// (see writeGate.enter).
+func (s *Store) writeRow(ctx context.Context, query string, args ...any) scanner {
+	if s.gate != nil && !s.inTx {
+		w, err := s.gate.enter(ctx)
+		if err != nil {
+			return failedRow{err}
+		}
+		row := s.write.QueryRowContext(ctx, s.d.rebind(query), args...)
+		w.leave(row.Err())
+		return row
+	}
 	return s.write.QueryRowContext(ctx, s.d.rebind(query), args...)
 }
 
-func (s *Store) writeQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (s *Store) writeQuery(ctx context.Context, query string, args ...any) (rows *sql.Rows, err error) {
+	if s.gate != nil && !s.inTx {
+		w, waitErr := s.gate.enter(ctx)
+		if waitErr != nil {
+			return nil, waitErr
+		}
+		defer func() { w.leave(err) }()
+	}
 	return s.write.QueryContext(ctx, s.d.rebind(query), args...)
 }
+
+// failedRow is the row of a write that never had its turn: its Scan answers err.
+type failedRow struct{ err error }
+
+func (r failedRow) Scan(...any) error { return r.err }
 
 func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return s.read.QueryContext(ctx, s.d.rebind(query), args...)

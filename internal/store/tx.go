@@ -13,10 +13,26 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 	if s.inTx {
 		return fn(s)
 	}
+	if s.gate != nil {
+		w, waitErr := s.gate.enter(ctx)
+		if waitErr != nil {
+			return fmt.Errorf("begin transaction: %w", waitErr)
+		}
+		defer func() { w.leave(err) }()
+		return s.withTx(ctx, w, fn)
+	}
+	return s.withTx(ctx, nil, fn)
+}
+
+// withTx is WithTx once the write has its turn at the gate w (nil on PostgreSQL).
+func (s *Store) withTx(ctx context.Context, w *gateWrite, fn func(tx *Store) error) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		// SQLite's writer begins IMMEDIATE: this is where another process's lock is waited for.
 		return fmt.Errorf("begin transaction: %w", s.d.mapErr(err))
+	}
+	if w != nil {
+		w.began()
 	}
 	committed := false
 	defer func() {

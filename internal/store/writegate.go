@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultBusyTimeout is how long a write waits at most, from when it was asked for, when
+// SQLite's database is locked by another process or by this one's earlier writes.
+const DefaultBusyTimeout = 10 * time.Second
+
+// writeGate lets SQLite's writes through one at a time, each with a deadline set when it
+// arrived: waiting behind this process's own writes and then for another process's lock both
+// count against it. Without it, writes queued for the writer's one connection, and each began
+// SQLite's busy wait afresh once it got the connection, so the second write behind an outside
+// import waited twice the busy timeout and the third three times.
+//
+// A write that gets through sets the connection's busy_timeout to what is left of its time
+// before its first statement, so that SQLite's own wait for the lock ends by the deadline too.
+type writeGate struct {
+	turn    chan struct{} // holds a token while a write has the writer connection
+	db      *sql.DB
+	timeout time.Duration
+	// set is the connection's busy_timeout as the last write left it; only the write
+	// holding the turn reads or changes it.
+	set    time.Duration
+	report atomic.Pointer[func(waited time.Duration, gaveUp bool)]
+}
+
+func newWriteGate(db *sql.DB, timeout time.Duration) *writeGate {
+	return &writeGate{turn: make(chan struct{}, 1), db: db, timeout: timeout, set: timeout}
+}
+
+// busySlack is how far the connection's busy_timeout may be from a write's time left before
+// it is set again: setting it costs a statement, and most writes find the gate free.
+const busySlack = 20 * time.Millisecond
+
+// gateWrite is one write's passage through the gate.
+type gateWrite struct {
+	g     *writeGate
+	start time.Time
+	ready time.Time // when it had its turn and the lock; zero until then
+}
+
+// enter waits for the write's turn, until ctx ends or its time is up (ErrBusy), and sets the
+// connection's busy_timeout to the time left. On success the caller must call leave.
+func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
+	w := &gateWrite{g: g, start: time.Now()}
+	deadline := w.start.Add(g.timeout)
+	queued := false
+	select {
+	case g.turn <- struct{}{}:
+	default:
+		queued = true
+		timer := time.NewTimer(g.timeout)
+		defer timer.Stop()
+		select {
+		case g.turn <- struct{}{}:
+		case <-timer.C:
+			return nil, w.gaveUp(errWaited)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	left := time.Until(deadline)
+	if left <= 0 {
+		<-g.turn
+		return nil, w.gaveUp(errWaited)
+	}
+	// A write that waited for its turn always sets it: set may be stale if the driver gave the
+	// pool a new connection (which starts at the full timeout), and a queued write is in no
+	// hurry anyway. One that found the gate free has the full timeout left, as the connection
+	// has unless an earlier write shortened it.
+	if queued || g.set > left+busySlack || g.set < left-busySlack {
+		// The connection is free once the turn is ours, but for a row an earlier write
+		// returned and its caller is still scanning: that wait counts too.
+		dctx, cancel := context.WithDeadline(ctx, deadline)
+		conn, err := g.db.Conn(dctx)
+		if err == nil {
+			ms := max(1, left.Milliseconds())
+			_, err = conn.ExecContext(dctx, fmt.Sprintf("PRAGMA busy_timeout = %d", ms))
+			conn.Close()
+			if err == nil {
+				g.set = time.Duration(ms) * time.Millisecond
+			}
+		}
+		cancel()
+		if err != nil {
+			<-g.turn
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				return nil, w.gaveUp(errWaited)
+			}
+			return nil, fmt.Errorf("set busy timeout: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// errWaited is a write's own deadline passing before it had its turn.
+var errWaited = busy{errors.New("timed out waiting for the database's earlier writes and its lock")}
+
+// began marks the moment the write had the lock (its BEGIN IMMEDIATE returned), so that the
+// wait reported does not include the transaction's own work.
+func (w *gateWrite) began() { w.ready = time.Now() }
+
+// leave gives the turn to the next write and reports how long this one waited; err is the
+// write's outcome, ErrBusy when SQLite's wait for the lock ran out (before began).
+func (w *gateWrite) leave(err error) {
+	<-w.g.turn
+	if w.ready.IsZero() && errors.Is(dialect{}.mapErr(err), ErrBusy) {
+		w.gaveUp(err)
+		return
+	}
+	end := w.ready
+	if end.IsZero() {
+		end = time.Now()
+	}
+	w.g.reported(end.Sub(w.start), false)
+}
+
+// gaveUp reports a write that gave up waiting, and is err.
+func (w *gateWrite) gaveUp(err error) error {
+	w.g.reported(time.Since(w.start), true)
+	return err
+}
+
+func (g *writeGate) reported(waited time.Duration, gaveUp bool) {
+	if fn := g.report.Load(); fn != nil {
+		(*fn)(waited, gaveUp)
+	}
+}
+
+// ReportWrites has fn told, on SQLite, how long each write waited for its turn at the
+// database (behind this process's other writes and another process's lock), and whether it
+// gave up, for metrics and logs. fn must be quick: it runs as the write ends. It does nothing
+// on PostgreSQL, whose writes do not take turns.
+func (s *Store) ReportWrites(fn func(waited time.Duration, gaveUp bool)) {
+	if s.gate != nil {
+		s.gate.report.Store(&fn)
+	}
+}
