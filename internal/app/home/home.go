@@ -147,12 +147,12 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 
-	waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
+	waiting, err := growth.CountCasesToReview(ctx, s, v.Person.ID, v.Admin())
 	if err != nil {
 		return err
 	}
-	if len(waiting) > 0 {
-		d.CasesToReview = []Task{{Text: plural(len(waiting), "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
+	if waiting > 0 {
+		d.CasesToReview = []Task{{Text: plural(waiting, "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
 	}
 
 	if d.Access.Team {
