@@ -140,7 +140,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 	d.ItemCards = itemCards(d.Items, v.Person.ID)
 	if d.Level != nil {
-		if since, err := levelSince(ctx, s, v.Person.ID); err != nil {
+		if since, err := storehome.LevelSince(ctx, s, v.Person.ID); err != nil {
 			return err
 		} else if !since.IsZero() {
 			d.LevelSince = span(since, today)
@@ -167,21 +167,6 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 	srv.Render(w, r, v, http.StatusOK, "home", "Home", d)
 	return nil
-}
-
-// levelSince is when person reached their current level.
-func levelSince(ctx context.Context, s *store.Store, person int64) (time.Time, error) {
-	h, err := s.LevelHistory(ctx, person)
-	if err != nil {
-		return time.Time{}, err
-	}
-	var since time.Time
-	for _, c := range h {
-		if c.FromLevel != c.ToLevel {
-			since = c.Date
-		}
-	}
-	return since, nil
 }
 
 // team fills in the viewer's direct reports, those who need attention first, and what their

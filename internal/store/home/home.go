@@ -80,6 +80,17 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 	return out, nil
 }
 
+// LevelSince is the date person reached their level, as Team gives it for each report: the
+// latest change that moved them to another level. It is zero when they have none.
+func LevelSince(ctx context.Context, s *store.Store, person int64) (time.Time, error) {
+	var since time.Time
+	err := s.QueryRow(ctx, `SELECT max(date) FROM level_history WHERE person_id = ? AND from_level <> to_level`, person).Scan(store.Time(&since))
+	if err != nil {
+		return time.Time{}, s.Fail(err, "level date of %d", person)
+	}
+	return since, nil
+}
+
 // Item is an open action item of a check-in, as the home page of its owner lists it.
 type Item struct {
 	ID, CheckInID int64
