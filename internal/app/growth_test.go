@@ -103,7 +103,7 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		res = sc.get(plan)
 		mustContain(t, res.body, "Both sides agree to this plan.", "agreed by Max Manager", "A new target clears both agreements")
 		// The manager's home says where each report's plan stands.
-		mustContain(t, mc.get("/home").body, "Growth plan: towards Senior Engineer, agreed")
+		mustContain(t, mc.get("/home").body, "Growth plan: towards Senior Engineer, agreed, 0 of 2 goals done", "Growth plan: none yet")
 		if p, _ := growth.PlanOf(e.ctx, e.store, sam.ID); !p.Agreed() {
 			t.Errorf("not agreed: %+v", p)
 		}

@@ -132,6 +132,10 @@ func TestHomeManagerAndReport(t *testing.T) {
 		page = sc.get("/home").body
 		mustContain(t, page, "Your self-assessment for 2025 H1", "due by <time datetime=\""+c.EndsOn.Format(time.DateOnly)+"\">",
 			"Your last check-in was with Max Manager", "(today)", "Write the runbook", "Hello, Sam")
+		// Sam has held their level since 2024-01-01, their only change.
+		if !regexp.MustCompile(`Engineering track, for \d+ years?(, \d+ months?)?\.`).MatchString(page) {
+			t.Errorf("the report's home does not say how long they have held their level:\n%s", page)
+		}
 		for _, secret := range []string{"secret reorganisation", "My private worry", "Book the course", "Your team", "Your organisation"} {
 			if strings.Contains(page, secret) {
 				t.Errorf("the report's home shows %q", secret)

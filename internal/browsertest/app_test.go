@@ -66,8 +66,9 @@ type appEnv struct {
 	url   string // http://127.0.0.1:PORT, no trailing slash
 }
 
-// startApp starts the people app on loopback with a new SQLite database.
-func startApp(t *testing.T) *appEnv {
+// startApp starts the people app on loopback with a new SQLite database; each option may
+// change the app's configuration before it starts.
+func startApp(t *testing.T, options ...func(*app.Config)) *appEnv {
 	t.Helper()
 	bundledApp.once.Do(func() {
 		fsys, _ := frameworks.FS("engineering")
@@ -97,7 +98,11 @@ func startApp(t *testing.T) *appEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	a, err := app.New(app.Config{Store: s, Site: bundledApp.site, Passwords: cheapHashing}, bundledApp.f)
+	cfg := app.Config{Store: s, Site: bundledApp.site, Passwords: cheapHashing}
+	for _, o := range options {
+		o(&cfg)
+	}
+	a, err := app.New(cfg, bundledApp.f)
 	if err != nil {
 		t.Fatal(err)
 	}

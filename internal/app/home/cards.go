@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/app/web"
+	storehome "github.com/rungs/rungs/internal/store/home"
 )
 
 // teamCards writes the cards of a manager's team. As for the people list (package people's
@@ -15,7 +16,7 @@ import (
 // cards of some ten values each took longer to write than the page took to read: the few
 // plain values are escaped here instead, with html.EscapeString, which escapes for text and
 // quoted attribute values alike. TestHomeTextIsInert checks the cards with markup in a name.
-func teamCards(team []member, cycle int64) template.HTML {
+func teamCards(team []*member, cycle int64) template.HTML {
 	var b strings.Builder
 	b.Grow(len(team) * 600)
 	for _, r := range team {
@@ -61,6 +62,24 @@ func teamCards(team []member, cycle int64) template.HTML {
 			b.WriteString(`<p class="needs-list">Needs: ` + html.EscapeString(strings.Join(r.Needs, " · ")) + "</p>\n")
 		}
 		b.WriteString("</li>\n")
+	}
+	return template.HTML(b.String())
+}
+
+// itemCards writes the viewer's open action items as the list's items, escaped as teamCards
+// escapes, for the same reason: twenty items cost more through html/template than the query
+// that read them.
+func itemCards(items []storehome.Item, me int64) template.HTML {
+	var b strings.Builder
+	b.Grow(len(items) * 250)
+	for _, it := range items {
+		person, checkIn := strconv.FormatInt(it.PersonID, 10), strconv.FormatInt(it.CheckInID, 10)
+		d := it.HeldOn.Format(time.DateOnly)
+		b.WriteString(`<li><span class="item-text">` + html.EscapeString(it.Text) + `</span> <span class="muted">· from your check-in`)
+		if it.PersonID != me {
+			b.WriteString(" with " + html.EscapeString(it.PersonName))
+		}
+		b.WriteString(` on <a href="/people/` + person + `/checkins/` + checkIn + `"><time datetime="` + d + `">` + d + "</time></a></span></li>\n")
 	}
 	return template.HTML(b.String())
 }

@@ -55,9 +55,10 @@ type data struct {
 	CasesToReview []Task
 	CheckIn       checkInView
 	Items         []storehome.Item
-	MoreItems     bool // there are more open items than the page lists
+	ItemCards     template.HTML // Items as the list's items, see itemCards
+	MoreItems     bool          // there are more open items than the page lists
 	Access        policy.HomeAccess
-	Team          []member
+	Team          []*member     // pointers, so that sorting them moves no more than a word each
 	Cards         template.HTML // Team as the list's items, see teamCards
 	TeamCycle     *store.Cycle  // the open cycle the team's assessments are shown for
 	People        *picture      // the people team's picture, for admins
@@ -137,20 +138,21 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	if len(d.Items) > maxItems {
 		d.Items, d.MoreItems = d.Items[:maxItems], true
 	}
+	d.ItemCards = itemCards(d.Items, v.Person.ID)
 	if d.Level != nil {
-		if since, err := levelSince(ctx, s, v.Person.ID); err != nil {
+		if since, err := storehome.LevelSince(ctx, s, v.Person.ID); err != nil {
 			return err
 		} else if !since.IsZero() {
 			d.LevelSince = span(since, today)
 		}
 	}
 
-	waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
+	waiting, err := growth.CountCasesToReview(ctx, s, v.Person.ID, v.Admin())
 	if err != nil {
 		return err
 	}
-	if len(waiting) > 0 {
-		d.CasesToReview = []Task{{Text: plural(len(waiting), "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
+	if waiting > 0 {
+		d.CasesToReview = []Task{{Text: plural(waiting, "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
 	}
 
 	if d.Access.Team {
@@ -167,21 +169,6 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	return nil
 }
 
-// levelSince is when person reached their current level.
-func levelSince(ctx context.Context, s *store.Store, person int64) (time.Time, error) {
-	h, err := s.LevelHistory(ctx, person)
-	if err != nil {
-		return time.Time{}, err
-	}
-	var since time.Time
-	for _, c := range h {
-		if c.FromLevel != c.ToLevel {
-			since = c.Date
-		}
-	}
-	return since, nil
-}
-
 // team fills in the viewer's direct reports, those who need attention first, and what their
 // manager has to do in the open cycle. Reading them is a read of their records, which the
 // audit log keeps as it does a manager's people list.
@@ -193,14 +180,6 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 		cycle = open[0].ID
 	}
 	members, err := storehome.Team(ctx, srv.Store(), v.Person.ID, cycle)
-	if err != nil {
-		return err
-	}
-	ids := make([]int64, len(members))
-	for i, m := range members {
-		ids[i] = m.ID
-	}
-	plans, err := growth.PlanStatuses(ctx, srv.Store(), ids)
 	if err != nil {
 		return err
 	}
@@ -239,15 +218,15 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 		if !m.LastCheckIn.IsZero() {
 			row.CheckInAgo = ago(m.LastCheckIn, today)
 		}
-		row.Plan = planWords(srv.Framework(), m.Ladder, plans[m.ID])
-		if !plans[m.ID].HasPlan && m.Level != "" { // a plan starts from a level
+		row.Plan = planWords(srv.Framework(), m.Ladder, m.Plan)
+		if !m.Plan.HasPlan && m.Level != "" { // a plan starts from a level
 			need(1, "No growth plan yet")
 		}
-		d.Team = append(d.Team, row)
+		d.Team = append(d.Team, &row)
 	}
 	// Who needs attention most first; among equals, the longest since a check-in (never is
 	// longest), then by name as the store listed them.
-	slices.SortStableFunc(d.Team, func(a, b member) int {
+	slices.SortStableFunc(d.Team, func(a, b *member) int {
 		if c := cmp.Compare(b.attention, a.attention); c != 0 {
 			return c
 		}
@@ -441,7 +420,7 @@ func firstName(name string) string {
 
 // planWords says where a growth plan stands in a line: its target, whether both agreed to
 // it, and how many of its goals are done.
-func planWords(f *ladder.Framework, ladderID string, p growth.PlanStatus) string {
+func planWords(f *ladder.Framework, ladderID string, p storehome.PlanStatus) string {
 	if !p.HasPlan {
 		return "none yet"
 	}
@@ -456,12 +435,8 @@ func planWords(f *ladder.Framework, ladderID string, p growth.PlanStatus) string
 	} else {
 		words += ", not agreed by both yet"
 	}
-	total := 0
-	for _, n := range p.Goals {
-		total += n
-	}
-	if total > 0 {
-		words += ", " + strconv.Itoa(p.Goals[growth.Done]) + " of " + plural(total, "goal", "goals") + " done"
+	if p.Goals > 0 {
+		words += ", " + strconv.Itoa(p.Done) + " of " + plural(p.Goals, "goal", "goals") + " done"
 	}
 	return words
 }

@@ -147,9 +147,30 @@ func CasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bo
 			return []Case{}, err
 		}
 	}
-	return listCases(ctx, s, `WHERE status = 'submitted' AND person_id <> ? AND opened_by <> ?
-		AND NOT EXISTS (SELECT 1 FROM people_chain ch WHERE ch.person_id = promotion_cases.person_id AND ch.manager_id = ?)
-		ORDER BY submitted_at, id`, reviewer, reviewer, reviewer)
+	return listCases(ctx, s, `WHERE `+toReview+` ORDER BY submitted_at, id`, reviewer, reviewer, reviewer)
+}
+
+// toReview is the condition on promotion_cases that CasesToReview lists, with the reviewer
+// as its three parameters.
+const toReview = `status = 'submitted' AND person_id <> ? AND opened_by <> ?
+		AND NOT EXISTS (SELECT 1 FROM people_chain ch WHERE ch.person_id = promotion_cases.person_id AND ch.manager_id = ?)`
+
+// CountCasesToReview counts the cases CasesToReview lists, in one query that reads no case's
+// text: for a home page, which only says how many wait.
+func CountCasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bool) (int, error) {
+	panel := ""
+	if !admin {
+		panel = ` AND EXISTS (SELECT 1 FROM promotion_panel WHERE person_id = ?)`
+	}
+	args := []any{reviewer, reviewer, reviewer}
+	if !admin {
+		args = append(args, reviewer)
+	}
+	var n int
+	if err := s.QueryRow(ctx, `SELECT count(*) FROM promotion_cases WHERE `+toReview+panel, args...).Scan(&n); err != nil {
+		return 0, s.Fail(err, "promotion cases to review by %d", reviewer)
+	}
+	return n, nil
 }
 
 func listCases(ctx context.Context, s *store.Store, where string, args ...any) ([]Case, error) {

@@ -27,17 +27,33 @@ type Member struct {
 	// their assessment stands in it.
 	InCycle bool
 	Status  store.AssessmentStatus
+	// Plan is where their growth plan stands.
+	Plan PlanStatus
+}
+
+// PlanStatus is a growth plan as a manager's home sums it up.
+type PlanStatus struct {
+	HasPlan bool
+	Target  string // the target level's id
+	Agreed  bool   // by both
+	// Goals counts the plan's goals, whatever their status, and Done those done.
+	Goals, Done int
 }
 
 // Team lists the active direct reports of manager, by name, with where their assessment in
-// cycle stands (cycle 0: none).
+// cycle stands (cycle 0: none) and where their growth plan stands, in one query: a page that
+// shows fifty reports reads them all at once.
 func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, error) {
 	rows, err := s.Query(ctx, `
 		SELECT p.id, p.name, p.ladder, p.track, p.level,
 			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
 			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
-			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END
+			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END,
+			gp.person_id, coalesce(gp.target_level, ''), gp.person_agreed_at, gp.manager_agreed_at,
+			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
+			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
 		FROM people p LEFT JOIN assessment_people ap ON ap.cycle_id = ? AND ap.person_id = p.id
+			LEFT JOIN growth_plans gp ON gp.person_id = p.id
 		WHERE p.manager_id = ? AND p.status = 'active'
 		ORDER BY p.name, p.id`, cycle, manager)
 	if err != nil {
@@ -47,19 +63,32 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 	out := []Member{}
 	for rows.Next() {
 		var m Member
-		var in sql.NullInt64
+		var in, plan sql.NullInt64
 		var status string
+		var personAgreed, managerAgreed time.Time
 		if err := rows.Scan(&m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-			&in, &status); err != nil {
+			&in, &status, &plan, &m.Plan.Target, store.Time(&personAgreed), store.Time(&managerAgreed), &m.Plan.Goals, &m.Plan.Done); err != nil {
 			return nil, s.Fail(err, "team of %d", manager)
 		}
 		m.InCycle, m.Status = in.Valid, store.AssessmentStatus(status)
+		m.Plan.HasPlan, m.Plan.Agreed = plan.Valid, !personAgreed.IsZero() && !managerAgreed.IsZero()
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.Fail(err, "team of %d", manager)
 	}
 	return out, nil
+}
+
+// LevelSince is the date person reached their level, as Team gives it for each report: the
+// latest change that moved them to another level. It is zero when they have none.
+func LevelSince(ctx context.Context, s *store.Store, person int64) (time.Time, error) {
+	var since time.Time
+	err := s.QueryRow(ctx, `SELECT max(date) FROM level_history WHERE person_id = ? AND from_level <> to_level`, person).Scan(store.Time(&since))
+	if err != nil {
+		return time.Time{}, s.Fail(err, "level date of %d", person)
+	}
+	return since, nil
 }
 
 // Item is an open action item of a check-in, as the home page of its owner lists it.
