@@ -194,25 +194,28 @@ func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offs
 	return page, total, nil
 }
 
-// NextLevelShown is, for one person whose manager has submitted, how many expectations of the
-// next level the manager rated at or above a score.
+// NextLevelShown is how many people of a cycle whose manager has submitted hold one level on
+// one track and had a number of the next level's expectations rated at or above a score.
 type NextLevelShown struct {
-	PersonID             int64
 	Ladder, Track, Level string
 	Shown                int
+	People               int
 }
 
-// NextLevelReadiness counts, per person with a submitted manager's assessment, the next
-// level's expectations their manager rated at least bar. People with none are listed at 0.
+// NextLevelReadiness counts the people with a submitted manager's assessment by level and by
+// how many of the next level's expectations their manager rated at least bar, 0 included.
+// It counts people in SQL: a row per level and count, not per person.
 func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar int) ([]NextLevelShown, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT ap.person_id, ap.ladder, ap.track, ap.level,
-			coalesce(sum(t.at_next), 0)
-		FROM assessment_people ap
-		LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
-			AND t.side = 'manager' AND t.score >= ?
-		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-		GROUP BY ap.person_id, ap.ladder, ap.track, ap.level`, append([]any{bar, cycle}, args...)...)
+	rows, err := s.query(ctx, `SELECT ladder, track, level, shown, count(*) FROM (
+			SELECT ap.person_id, ap.ladder AS ladder, ap.track AS track, ap.level AS level,
+				coalesce(sum(t.at_next), 0) AS shown
+			FROM assessment_people ap
+			LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
+				AND t.side = 'manager' AND t.score >= ?
+			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+			GROUP BY ap.person_id, ap.ladder, ap.track, ap.level) x
+		GROUP BY ladder, track, level, shown ORDER BY ladder, track, level, shown`, append([]any{bar, cycle}, args...)...)
 	if err != nil {
 		return nil, s.fail(err, "readiness in cycle %d", cycle)
 	}
@@ -220,7 +223,7 @@ func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar 
 	out := []NextLevelShown{}
 	for rows.Next() {
 		var n NextLevelShown
-		if err := rows.Scan(&n.PersonID, &n.Ladder, &n.Track, &n.Level, &n.Shown); err != nil {
+		if err := rows.Scan(&n.Ladder, &n.Track, &n.Level, &n.Shown, &n.People); err != nil {
 			return nil, s.fail(err, "readiness in cycle %d", cycle)
 		}
 		out = append(out, n)

@@ -178,15 +178,15 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 		}
 		switch share := float64(n.Shown) / float64(max(total, 1)); {
 		case total == 0:
-			buckets[0].People++
+			buckets[0].People += n.People
 		case share < 0.25:
-			buckets[1].People++
+			buckets[1].People += n.People
 		case share < 0.5:
-			buckets[2].People++
+			buckets[2].People += n.People
 		case share < 0.75:
-			buckets[3].People++
+			buckets[3].People += n.People
 		default:
-			buckets[4].People++
+			buckets[4].People += n.People
 		}
 	}
 	d.Ready = buckets
