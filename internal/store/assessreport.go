@@ -140,18 +140,19 @@ type RaterCalibration struct {
 func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offset int) (page []RaterCalibration, total int, err error) {
 	cond, args := underSQL(under)
 	n := `(t.at_level + t.at_next)`
-	// One pass over the tallies ranks the managers by their means; a second counts the scores
-	// of the page's managers' people alone.
-	rows, err := s.query(ctx, `WITH per AS (
-			SELECT coalesce(ap.manager_by, 0) AS rater,
-				sum(CASE WHEN t.side = 'manager' THEN `+n+` ELSE 0 END) AS mgr_n,
-				sum(CASE WHEN t.side = 'manager' THEN t.score * `+n+` ELSE 0 END) AS mgr_sum,
-				sum(CASE WHEN t.side = 'self' THEN `+n+` ELSE 0 END) AS self_n,
-				sum(CASE WHEN t.side = 'self' THEN t.score * `+n+` ELSE 0 END) AS self_sum
+	rows, err := s.query(ctx, `WITH counts AS (
+			SELECT coalesce(ap.manager_by, 0) AS rater, t.side AS side, t.score AS score, sum(`+n+`) AS n
 			FROM assessment_people ap
 			JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
 			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-			GROUP BY coalesce(ap.manager_by, 0)
+			GROUP BY coalesce(ap.manager_by, 0), t.side, t.score
+		), per AS (
+			SELECT rater,
+				sum(CASE WHEN side = 'manager' THEN n ELSE 0 END) AS mgr_n,
+				sum(CASE WHEN side = 'manager' THEN score * n ELSE 0 END) AS mgr_sum,
+				sum(CASE WHEN side = 'self' THEN n ELSE 0 END) AS self_n,
+				sum(CASE WHEN side = 'self' THEN score * n ELSE 0 END) AS self_sum
+			FROM counts GROUP BY rater
 		), page AS (
 			SELECT per.rater AS rater, coalesce(m.name, '') AS name,
 				CASE WHEN per.mgr_n > 0 AND per.self_n > 0
@@ -160,14 +161,10 @@ func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offs
 			FROM per LEFT JOIN people m ON m.id = per.rater
 			ORDER BY gap DESC, name, rater LIMIT ? OFFSET ?
 		)
-		SELECT page.rater, page.name, page.gap, page.total, t.side, t.score, sum(`+n+`)
-		FROM assessment_people ap
-		JOIN page ON page.rater = coalesce(ap.manager_by, 0)
-		JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
-		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-		GROUP BY page.rater, page.name, page.gap, page.total, t.side, t.score
-		ORDER BY page.gap DESC, page.name, page.rater, t.side, t.score`,
-		append(append(append([]any{cycle}, args...), limit, offset, cycle), args...)...)
+		SELECT page.rater, page.name, page.gap, page.total, counts.side, counts.score, counts.n
+		FROM page JOIN counts ON counts.rater = page.rater
+		ORDER BY page.gap DESC, page.name, page.rater, counts.side, counts.score`,
+		append(append([]any{cycle}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, s.fail(err, "calibration of cycle %d", cycle)
 	}
