@@ -157,7 +157,11 @@ func TestAssessmentFlow(t *testing.T) {
 		// Reports and the CSV export.
 		res = a.get(cyclePath + "/report")
 		mustContain(t, res.body, `<svg class="bars"`, "Calibration", "Bo Boss (manager)", "Level distribution", "Time in level",
-			"<td>Acknowledged</td>")
+			"<td>Acknowledged</td>", `href="`+cyclePath+`/calibration"`, "Every team, the largest first.")
+		// The calibration page: every manager who submitted, a page at a time.
+		res = a.get(cyclePath + "/calibration")
+		mustContain(t, res.body, "<h1>Calibration: ", "Bo Boss (manager)", "Managers 1 to 1 of 1.", "Gap (self less manager)")
+		mustContain(t, a.get(cyclePath+"/calibration?from=25").body, "No managers on this page.")
 		// Where each assessment stands is shown in words, on the report and the cycle's page.
 		mustContain(t, a.get(cyclePath).body, `<span class="status status-acknowledged">Acknowledged</span>`, `<option value="self-submitted">Self submitted</option>`)
 		res = b.get(cyclePath + "/report.csv")
@@ -280,6 +284,11 @@ func TestAdminsKeptOutOfAssessments(t *testing.T) {
 		mustContain(t, report, "completion only", "Completion")
 		if strings.Contains(report, "Calibration") {
 			t.Error("the admin's report counts ratings")
+		}
+		calibration := e.signedIn(admin).get("/cycles/" + strconv.FormatInt(c.ID, 10) + "/calibration").body
+		mustContain(t, calibration, "no ratings to calibrate")
+		if strings.Contains(calibration, "(manager)") {
+			t.Error("the admin's calibration page counts ratings")
 		}
 		csv := e.signedIn(admin).get("/cycles/" + strconv.FormatInt(c.ID, 10) + "/report.csv").body
 		if strings.Contains(csv, "mean score") {

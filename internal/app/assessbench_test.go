@@ -36,7 +36,8 @@ const assessConns = 50
 // (35 each of the 55 the bundled framework asks about: 700,000 ratings) over real HTTP: the
 // cycle's report (completion, levels, time in level, readiness and calibration) as an admin
 // and as a manager of 1,110 people, and its CSV, one at a time as a people team opens them
-// (and the admin's from 4 connections at once); and a person's side by side from 50
+// (and the admin's from 4 connections at once); the calibration page, first and third, as an
+// admin and the manager; and a person's side by side from 50
 // connections at once. It reports the
 // median and 99th percentile latency, and the CPU time per request of this process (server
 // and clients) and, on PostgreSQL, of the database server. Each sub-benchmark sends b.N
@@ -104,6 +105,9 @@ func BenchmarkAssessment(b *testing.B) {
 				{"report-manager-1k", directorSession, 1, fixed(cycle + "/report"), "Ratings per manager"},
 				{"report-csv-admin-10k", admin, 1, fixed(cycle + "/report.csv"), "Manager mean score"},
 				{"report-admin-10k-4conns", admin, 4, fixed(cycle + "/report"), "Ratings per manager"},
+				{"calibration-admin-10k", admin, 1, fixed(cycle + "/calibration"), "Ratings per manager"},
+				{"calibration-admin-10k-page3", admin, 1, fixed(cycle + "/calibration?from=50"), "Ratings per manager"},
+				{"calibration-manager-1k", directorSession, 1, fixed(cycle + "/calibration"), "Ratings per manager"},
 				{"side-by-side-manager-50conns", directorSession, assessConns, someoneBelow, "Side by side"},
 				{"side-by-side-admin-50conns", admin, assessConns, anyone, "Side by side"},
 			} {

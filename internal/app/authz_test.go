@@ -61,6 +61,7 @@ var expected = map[string][7]int{
 	"POST /cycles/{cycle}/close":                      {401, 403, 403, 403, 403, 403, 400},
 	"GET /cycles/{cycle}/report":                      {303, 403, 403, 200, 200, 200, 200},
 	"GET /cycles/{cycle}/report.csv":                  {303, 403, 403, 200, 200, 200, 200},
+	"GET /cycles/{cycle}/calibration":                 {303, 403, 403, 200, 200, 200, 200},
 	"GET /cycles/{cycle}/people/{id}":                 {303, 200, 404, 200, 200, 404, 200},
 	"GET /cycles/{cycle}/people/{id}/assessment.json": {303, 200, 404, 200, 200, 404, 200},
 	"POST /cycles/{cycle}/people/{id}/self":           {401, 400, 404, 403, 403, 404, 403},

@@ -117,6 +117,7 @@ func routeList(sign *sso.Client) []route {
 		{"POST", "/cycles/{cycle}/close", policy.Admins, assess.Close},
 		{"GET", "/cycles/{cycle}/report", policy.Managers, assess.Report},
 		{"GET", "/cycles/{cycle}/report.csv", policy.Managers, assess.ReportCSV},
+		{"GET", "/cycles/{cycle}/calibration", policy.Managers, assess.Calibration},
 		{"GET", "/cycles/{cycle}/people/{id}", policy.SeeAssessment, assess.Page},
 		{"GET", "/cycles/{cycle}/people/{id}/assessment.json", policy.SeeAssessment, assess.Export},
 		{"POST", "/cycles/{cycle}/people/{id}/self", policy.AssessSelf, assess.SaveSelf},

@@ -956,6 +956,7 @@ func TestAppHTMLValid(t *testing.T) {
 		{"person-growth", 200, func() (int, string) { return mc.get("/people/" + id(kim)) }},
 		{"cycle-report", 200, func() (int, string) { return ac.get(cycle + "/report") }},
 		{"cycle-report-manager", 200, func() (int, string) { return mc.get(cycle + "/report") }},
+		{"cycle-calibration", 200, func() (int, string) { return ac.get(cycle + "/calibration") }},
 		{"account", 200, func() (int, string) { return mc.get("/account") }},
 		{"account-errors", 400, func() (int, string) {
 			return mc.post("/account/password", url.Values{"current": {"wrong"}, "password": {"short"}, "confirm": {"other"}})

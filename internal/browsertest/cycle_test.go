@@ -128,6 +128,13 @@ func TestAppAssessmentCycle(t *testing.T) {
 			}
 			mustText(t, admin, `#done-heading`, "Completion")
 			noOverflow(admin)
+			// The calibration page is a link away: every manager who submitted, the largest gap first.
+			clickAndLoad(t, admin, `a[href="`+cycle+`/calibration"]`)
+			mustText(t, admin, `h1`, "Calibration")
+			if n := eval[int](t, admin, `document.querySelectorAll("svg.bars").length`); n != 1 {
+				t.Errorf("calibration: %d charts", n)
+			}
+			noOverflow(admin)
 			do(t, admin, chromedp.Evaluate[chromedp.Void](`void 0`))
 		})
 	}

@@ -368,6 +368,7 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 		{"assessment-shared", 200, func() (int, string) { return mc.get(kimsCycle) }},
 		{"assessment-admin", 200, func() (int, string) { return ac.get(kimsCycle) }},
 		{"cycle-report", 200, func() (int, string) { return ac.get(cycle + "/report") }},
+		{"cycle-calibration", 200, func() (int, string) { return ac.get(cycle + "/calibration") }},
 		{"checkins", 200, func() (int, string) { return mc.get(kimsCheckIns) }},
 		{"checkin-new", 200, func() (int, string) { return mc.get(kimsCheckIns + "/new") }},
 		{"checkin-new-errors", 400, func() (int, string) {

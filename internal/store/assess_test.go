@@ -315,14 +315,17 @@ func TestAssessmentReports(t *testing.T) {
 			t.Errorf("levels by team: %+v, %v", teams, err)
 		}
 
-		cal, err := s.Calibration(ctx, c.ID, 0)
-		if err != nil {
-			t.Fatal(err)
+		cal, total, err := s.Calibration(ctx, c.ID, 0, 10, 0)
+		if err != nil || total != len(cal) {
+			t.Fatalf("calibration: %d of %d, %v", len(cal), total, err)
 		}
 		count := func(rater int64, side store.Side, score int) int {
 			for _, rc := range cal {
-				if rc.Rater == rater && rc.Side == side && rc.Score == score {
-					return rc.Ratings
+				if rc.Rater == rater && side == store.ManagerSide {
+					return rc.Manager[score]
+				}
+				if rc.Rater == rater {
+					return rc.Self[score]
 				}
 			}
 			return 0
@@ -331,13 +334,49 @@ func TestAssessmentReports(t *testing.T) {
 			count(o.lead.ID, store.ManagerSide, 0) != 1 {
 			t.Errorf("calibration: %+v", cal)
 		}
+		// A page at a time, the largest gap between the means first.
+		for i := 1; i < len(cal); i++ {
+			if cal[i].Gap > cal[i-1].Gap {
+				t.Errorf("calibration order: %+v", cal)
+			}
+		}
+		for i := range cal {
+			one, total, err := s.Calibration(ctx, c.ID, 0, 1, i)
+			if err != nil || total != len(cal) || len(one) != 1 || one[0].Rater != cal[i].Rater {
+				t.Errorf("calibration page %d: %+v of %d, %v", i, one, total, err)
+			}
+		}
+		if none, _, err := s.Calibration(ctx, c.ID, 0, 10, len(cal)); err != nil || len(none) != 0 {
+			t.Errorf("calibration past the end: %+v, %v", none, err)
+		}
+
+		// The largest teams, the largest first, as many as asked for.
+		big, teamsTotal, err := s.LargestTeams(ctx, c.ID, 0, 1)
+		if err != nil || teamsTotal < 2 || len(big) == 0 {
+			t.Fatalf("largest teams: %+v of %d, %v", big, teamsTotal, err)
+		}
+		for _, tc := range big {
+			if tc.ManagerID != big[0].ManagerID {
+				t.Errorf("largest team: more than one team %+v", big)
+			}
+		}
+		sizes := map[int64]int{}
+		for _, tc := range teams {
+			sizes[tc.ManagerID] += tc.People
+		}
+		for id, n := range sizes {
+			if n > sizes[big[0].ManagerID] {
+				t.Errorf("largest team: %d has %d, more than %+v", id, n, big)
+			}
+		}
 
 		ready, err := s.NextLevelReadiness(ctx, c.ID, 0, 2)
-		shown := map[int64]int{}
+		// Ann shows 2 of the next level, Bob none, Lead 1: a person at each count.
+		people := map[int]int{}
 		for _, r := range ready {
-			shown[r.PersonID] = r.Shown
+			people[r.Shown] += r.People
 		}
-		if err != nil || len(ready) != 3 || shown[o.ann.ID] != 2 || shown[o.bob.ID] != 0 || shown[o.lead.ID] != 1 {
+		if err != nil || len(people) != 3 || people[2] != 1 || people[0] != 1 || people[1] != 1 {
 			t.Errorf("readiness: %+v, %v", ready, err)
 		}
 
@@ -414,8 +453,8 @@ func TestLoadAssessments(t *testing.T) {
 			t.Errorf("ann in the cycle: %+v, %v", p, err)
 		}
 		// The reports count what was loaded.
-		cal, err := s.Calibration(ctx, c.ID, 0)
-		if err != nil || len(cal) != 2 {
+		cal, _, err := s.Calibration(ctx, c.ID, 0, 10, 0)
+		if err != nil || len(cal) != 1 {
 			t.Errorf("calibration: %+v, %v", cal, err)
 		}
 		if err := s.CloseCycle(ctx, c.ID, o.boss.ID); err != nil {

@@ -88,65 +88,134 @@ func (s *Store) LevelDistribution(ctx context.Context, cycle, under int64, byTea
 	return out, s.rowsErr(rows, "levels")
 }
 
-// RaterCount is, for one manager who submitted assessments, how many of one side's ratings of
-// the people they assessed fall on one score. Side by side, a manager's scores and their
-// people's own show who rates harder.
-type RaterCount struct {
-	Rater   int64
-	Name    string
-	Side    Side
-	Score   int
-	Ratings int
-}
-
-// Calibration counts the scores of every submitted manager's assessment and of the same
-// people's self-assessments, per manager who submitted. It reads the tallies, not the ratings.
-func (s *Store) Calibration(ctx context.Context, cycle, under int64) ([]RaterCount, error) {
+// LargestTeams counts, by ladder and level, the people of the largest teams of a cycle (a
+// team is the people who had one manager when it opened; below under, unless 0), at most
+// most teams, the largest first; total is how many teams there are.
+func (s *Store) LargestTeams(ctx context.Context, cycle, under int64, most int) (teams []LevelCount, total int, err error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT ap.manager_by, coalesce(m.name, ''), t.side, t.score, sum(t.at_level + t.at_next)
-		FROM assessment_people ap
-		JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
-		LEFT JOIN people m ON m.id = ap.manager_by
-		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-		GROUP BY ap.manager_by, m.name, t.side, t.score ORDER BY m.name, ap.manager_by, t.side, t.score`,
-		append([]any{cycle}, args...)...)
+	rows, err := s.query(ctx, `WITH sizes AS (
+			SELECT coalesce(ap.manager_id, 0) AS team, count(*) AS n, count(*) OVER () AS total
+			FROM assessment_people ap WHERE ap.cycle_id = ?`+cond+`
+			GROUP BY coalesce(ap.manager_id, 0) ORDER BY n DESC, team LIMIT ?
+		)
+		SELECT ap.ladder, ap.level, sizes.team, coalesce(m.name, ''), sizes.total, count(*)
+		FROM sizes
+		JOIN assessment_people ap ON ap.cycle_id = ? AND coalesce(ap.manager_id, 0) = sizes.team
+		LEFT JOIN people m ON m.id = sizes.team
+		WHERE 1 = 1`+cond+`
+		GROUP BY sizes.n, sizes.team, m.name, sizes.total, ap.ladder, ap.level
+		ORDER BY sizes.n DESC, sizes.team, ap.ladder, ap.level`,
+		append(append(append([]any{cycle}, args...), most, cycle), args...)...)
 	if err != nil {
-		return nil, s.fail(err, "calibration of cycle %d", cycle)
+		return nil, 0, s.fail(err, "teams of cycle %d", cycle)
 	}
 	defer rows.Close()
-	out := []RaterCount{}
+	teams = []LevelCount{}
 	for rows.Next() {
-		var c RaterCount
-		var rater sql.NullInt64
-		var side string
-		if err := rows.Scan(&rater, &c.Name, &side, &c.Score, &c.Ratings); err != nil {
-			return nil, s.fail(err, "calibration of cycle %d", cycle)
+		var c LevelCount
+		if err := rows.Scan(&c.Ladder, &c.Level, &c.ManagerID, &c.ManagerName, &total, &c.People); err != nil {
+			return nil, 0, s.fail(err, "teams of cycle %d", cycle)
 		}
-		c.Rater, c.Side = rater.Int64, Side(side)
-		out = append(out, c)
+		teams = append(teams, c)
 	}
-	return out, s.rowsErr(rows, "calibration")
+	return teams, total, s.rowsErr(rows, "teams")
 }
 
-// NextLevelShown is, for one person whose manager has submitted, how many expectations of the
-// next level the manager rated at or above a score.
+// RaterCalibration is one manager who submitted assessments in a cycle: how many of their
+// ratings fall on each score, beside how many of the same people's own ratings do. Side by
+// side, they show who rates harder.
+type RaterCalibration struct {
+	Rater         int64
+	Name          string
+	Manager, Self map[int]int // ratings per score
+	// Gap is how far the people's mean self score sits from the manager's mean score, either
+	// way; -1 when one side has no ratings.
+	Gap float64
+}
+
+// Calibration lists, a page at a time, the managers who submitted assessments in a cycle (of
+// people below under, unless 0) with their scores and their people's own, the largest gap
+// between the two means first: the managers a calibration meeting starts with. It counts the
+// tallies, not the ratings, and pages in the database; total is how many managers there are.
+func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offset int) (page []RaterCalibration, total int, err error) {
+	cond, args := underSQL(under)
+	n := `(t.at_level + t.at_next)`
+	rows, err := s.query(ctx, `WITH counts AS (
+			SELECT coalesce(ap.manager_by, 0) AS rater, t.side AS side, t.score AS score, sum(`+n+`) AS n
+			FROM assessment_people ap
+			JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
+			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+			GROUP BY coalesce(ap.manager_by, 0), t.side, t.score
+		), per AS (
+			SELECT rater,
+				sum(CASE WHEN side = 'manager' THEN n ELSE 0 END) AS mgr_n,
+				sum(CASE WHEN side = 'manager' THEN score * n ELSE 0 END) AS mgr_sum,
+				sum(CASE WHEN side = 'self' THEN n ELSE 0 END) AS self_n,
+				sum(CASE WHEN side = 'self' THEN score * n ELSE 0 END) AS self_sum
+			FROM counts GROUP BY rater
+		), page AS (
+			SELECT per.rater AS rater, coalesce(m.name, '') AS name,
+				CASE WHEN per.mgr_n > 0 AND per.self_n > 0
+					THEN abs(1.0 * per.self_sum / per.self_n - 1.0 * per.mgr_sum / per.mgr_n) ELSE -1 END AS gap,
+				count(*) OVER () AS total
+			FROM per LEFT JOIN people m ON m.id = per.rater
+			ORDER BY gap DESC, name, rater LIMIT ? OFFSET ?
+		)
+		SELECT page.rater, page.name, page.gap, page.total, counts.side, counts.score, counts.n
+		FROM page JOIN counts ON counts.rater = page.rater
+		ORDER BY page.gap DESC, page.name, page.rater, counts.side, counts.score`,
+		append(append([]any{cycle}, args...), limit, offset)...)
+	if err != nil {
+		return nil, 0, s.fail(err, "calibration of cycle %d", cycle)
+	}
+	defer rows.Close()
+	page = []RaterCalibration{}
+	for rows.Next() {
+		var rc RaterCalibration
+		var side string
+		var score, count int
+		if err := rows.Scan(&rc.Rater, &rc.Name, &rc.Gap, &total, &side, &score, &count); err != nil {
+			return nil, 0, s.fail(err, "calibration of cycle %d", cycle)
+		}
+		if len(page) == 0 || page[len(page)-1].Rater != rc.Rater {
+			rc.Manager, rc.Self = map[int]int{}, map[int]int{}
+			page = append(page, rc)
+		}
+		last := &page[len(page)-1]
+		if Side(side) == ManagerSide {
+			last.Manager[score] += count
+		} else {
+			last.Self[score] += count
+		}
+	}
+	if err := s.rowsErr(rows, "calibration"); err != nil {
+		return nil, 0, err
+	}
+	return page, total, nil
+}
+
+// NextLevelShown is how many people of a cycle whose manager has submitted hold one level on
+// one track and had a number of the next level's expectations rated at or above a score.
 type NextLevelShown struct {
-	PersonID             int64
 	Ladder, Track, Level string
 	Shown                int
+	People               int
 }
 
-// NextLevelReadiness counts, per person with a submitted manager's assessment, the next
-// level's expectations their manager rated at least bar. People with none are listed at 0.
+// NextLevelReadiness counts the people with a submitted manager's assessment by level and by
+// how many of the next level's expectations their manager rated at least bar, 0 included.
+// It counts people in SQL: a row per level and count, not per person.
 func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar int) ([]NextLevelShown, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT ap.person_id, ap.ladder, ap.track, ap.level,
-			coalesce(sum(t.at_next), 0)
-		FROM assessment_people ap
-		LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
-			AND t.side = 'manager' AND t.score >= ?
-		WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-		GROUP BY ap.person_id, ap.ladder, ap.track, ap.level`, append([]any{bar, cycle}, args...)...)
+	rows, err := s.query(ctx, `SELECT ladder, track, level, shown, count(*) FROM (
+			SELECT ap.person_id, ap.ladder AS ladder, ap.track AS track, ap.level AS level,
+				coalesce(sum(t.at_next), 0) AS shown
+			FROM assessment_people ap
+			LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
+				AND t.side = 'manager' AND t.score >= ?
+			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+			GROUP BY ap.person_id, ap.ladder, ap.track, ap.level) x
+		GROUP BY ladder, track, level, shown ORDER BY ladder, track, level, shown`, append([]any{bar, cycle}, args...)...)
 	if err != nil {
 		return nil, s.fail(err, "readiness in cycle %d", cycle)
 	}
@@ -154,7 +223,7 @@ func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar 
 	out := []NextLevelShown{}
 	for rows.Next() {
 		var n NextLevelShown
-		if err := rows.Scan(&n.PersonID, &n.Ladder, &n.Track, &n.Level, &n.Shown); err != nil {
+		if err := rows.Scan(&n.Ladder, &n.Track, &n.Level, &n.Shown, &n.People); err != nil {
 			return nil, s.fail(err, "readiness in cycle %d", cycle)
 		}
 		out = append(out, n)

@@ -31,6 +31,8 @@ type personData struct {
 	Side   store.Side // the side the form with errors was for
 	Steps  []step
 	Manage string // name of the manager who submitted
+	// The field sets of the forms the viewer may fill in, written in Go (rows.go).
+	SelfFields, MgrFields template.HTML
 }
 
 // row is one expectation with both sides, as far as the viewer may see them.
@@ -46,6 +48,7 @@ type row struct {
 type rowGroup struct {
 	G    *group
 	Rows []*row
+	HTML template.HTML // the rows side by side, written in Go (rows.go)
 }
 
 type amendmentView struct {
@@ -110,6 +113,17 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return err
 	}
 	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
+	if acc.SeeSelf || acc.SeeManager {
+		for i := range d.Groups {
+			d.Groups[i].HTML = sideBySide(d.Groups[i].Rows, acc)
+		}
+	}
+	if acc.WriteSelf {
+		d.SelfFields = ratingFields(&d, store.SelfSide)
+	}
+	if acc.WriteManager {
+		d.MgrFields = ratingFields(&d, store.ManagerSide)
+	}
 	d.Ready = readinessOf(f, d.Plan, self, mgr)
 	if len(d.Ready.Areas) > 2 {
 		d.Radar = radar(d.Ready)
@@ -187,10 +201,10 @@ func rows(f *ladder.Framework, pl *plan, self, mgr map[string]store.Rating) ([]r
 	for _, it := range pl.Order {
 		rw := row{It: it, Self: self[it.Key], Manager: mgr[it.Key]}
 		if rw.Self.Evidence != "" {
-			rw.SelfHTML = markdown(rw.Self.Evidence)
+			rw.SelfHTML = evidence(rw.Self.Evidence)
 		}
 		if rw.Manager.Evidence != "" {
-			rw.MgrHTML = markdown(rw.Manager.Evidence)
+			rw.MgrHTML = evidence(rw.Manager.Evidence)
 		}
 		rw.SelfLabel, rw.MgrLabel = labelOf(f, rw.Self.Rating), labelOf(f, rw.Manager.Rating)
 		if rw.Self.Rating != "" && rw.Manager.Rating != "" {

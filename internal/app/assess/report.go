@@ -27,10 +27,13 @@ type reportData struct {
 	LevelChart  template.HTML
 	Levels      []levelRow
 	Teams       []store.LevelCount
+	TeamsShown  int // how many of the largest teams the table shows
+	TeamsTotal  int
 	Tenure      []tenureRow
 	Ready       []readyBucket
 	ReadyChart  template.HTML
-	Calibration []raterRow
+	Calibration []raterRow // the managers with the largest gaps
+	CalTotal    int        // managers who submitted
 	CalChart    template.HTML
 	Scale       []ladder.Rating
 	Bar         string
@@ -58,8 +61,17 @@ type raterRow struct {
 	Name              string
 	Manager, Self     []int // counts per score
 	MgrMean, SelfMean string
+	Gap               string // the people's mean less the manager's, signed; "" when a side has none
 	Ratings           int
 }
+
+// reportTeams is how many of the largest teams the report's table shows; the CSV has
+// everyone with their manager.
+const reportTeams = 20
+
+// reportCalibration is how many managers the report's calibration summary shows, the largest
+// gaps first; the calibration page has them all.
+const reportCalibration = 5
 
 // Report shows the reports over a cycle: for admins over everyone, for a manager over the
 // people below them. Where the framework keeps admins out of assessments, theirs is
@@ -128,9 +140,10 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 		rows, labels = append(rows, []bar{{Label: label, Value: float64(lc.People), Class: "level"}}), append(labels, label)
 	}
 	d.LevelChart = barChart("People by level", rows, labels)
-	if d.Teams, err = s.LevelDistribution(ctx, c.ID, under, true); err != nil {
+	if d.Teams, d.TeamsTotal, err = s.LargestTeams(ctx, c.ID, under, reportTeams); err != nil {
 		return err
 	}
+	d.TeamsShown = min(d.TeamsTotal, reportTeams)
 	for i := range d.Teams {
 		d.Teams[i].Level = levelLabel(f, d.Teams[i].Ladder, "", d.Teams[i].Level)
 	}
@@ -165,15 +178,15 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 		}
 		switch share := float64(n.Shown) / float64(max(total, 1)); {
 		case total == 0:
-			buckets[0].People++
+			buckets[0].People += n.People
 		case share < 0.25:
-			buckets[1].People++
+			buckets[1].People += n.People
 		case share < 0.5:
-			buckets[2].People++
+			buckets[2].People += n.People
 		case share < 0.75:
-			buckets[3].People++
+			buckets[3].People += n.People
 		default:
-			buckets[4].People++
+			buckets[4].People += n.People
 		}
 	}
 	d.Ready = buckets
@@ -183,36 +196,43 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 	}
 	d.ReadyChart = barChart("People by share of the next level shown, by their manager's ratings", rows, labels)
 
-	// Calibration: each manager's scores beside their people's own.
-	cal, err := s.Calibration(ctx, c.ID, under)
+	// Calibration: the managers whose scores sit furthest from their people's own.
+	cal, total, err := s.Calibration(ctx, c.ID, under, reportCalibration, 0)
 	if err != nil {
 		return err
 	}
-	byRater := map[int64]*raterRow{}
-	var order []int64
+	d.CalTotal = total
+	d.Calibration, d.CalChart = raterRows(f, cal)
+	return nil
+}
+
+// raterRows turns managers' score counts into table rows and a chart of both sides' scores.
+func raterRows(f *ladder.Framework, cal []store.RaterCalibration) ([]raterRow, template.HTML) {
 	n := len(f.Scale)
+	var out []raterRow
+	var rows [][]bar
+	var labels []string
 	for _, rc := range cal {
-		rr := byRater[rc.Rater]
-		if rr == nil {
-			rr = &raterRow{Name: rc.Name, Manager: make([]int, n), Self: make([]int, n)}
-			byRater[rc.Rater] = rr
-			order = append(order, rc.Rater)
+		rr := raterRow{Name: rc.Name, Manager: make([]int, n), Self: make([]int, n)}
+		for score, count := range rc.Manager {
+			if score >= 0 && score < n {
+				rr.Manager[score] += count
+				rr.Ratings += count
+			}
 		}
-		if rc.Score < 0 || rc.Score >= n {
-			continue
+		for score, count := range rc.Self {
+			if score >= 0 && score < n {
+				rr.Self[score] += count
+			}
 		}
-		if rc.Side == store.ManagerSide {
-			rr.Manager[rc.Score] += rc.Ratings
-			rr.Ratings += rc.Ratings
-		} else {
-			rr.Self[rc.Score] += rc.Ratings
-		}
-	}
-	rows, labels = nil, nil
-	for _, id := range order {
-		rr := byRater[id]
 		rr.MgrMean, rr.SelfMean = mean(rr.Manager), mean(rr.Self)
-		d.Calibration = append(d.Calibration, *rr)
+		if m, sm := meanOf(rr.Manager), meanOf(rr.Self); m >= 0 && sm >= 0 {
+			rr.Gap = strconv.FormatFloat(sm-m, 'f', 2, 64)
+			if sm-m >= 0 {
+				rr.Gap = "+" + rr.Gap
+			}
+		}
+		out = append(out, rr)
 		for _, side := range []struct {
 			name   string
 			counts []int
@@ -224,10 +244,10 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 			rows, labels = append(rows, stack), append(labels, side.name)
 		}
 	}
-	if len(rows) > 0 {
-		d.CalChart = barChart("Ratings per manager, beside their people's own", rows, labels)
+	if len(rows) == 0 {
+		return out, ""
 	}
-	return nil
+	return out, barChart("Ratings per manager, beside their people's own", rows, labels)
 }
 
 // nextTotal is how many expectations of the level after level a person on track is asked
@@ -246,16 +266,25 @@ func nextTotal(c store.Cycle, f *ladder.Framework, ladderID, track, level string
 	return n
 }
 
-// mean is the mean score of counts per score, with one decimal; "" for none.
+// mean is the mean score of counts per score, with two decimals; "" for none.
 func mean(counts []int) string {
+	m := meanOf(counts)
+	if m < 0 {
+		return ""
+	}
+	return strconv.FormatFloat(m, 'f', 2, 64)
+}
+
+// meanOf is the mean score of counts per score; -1 for none.
+func meanOf(counts []int) float64 {
 	sum, n := 0, 0
 	for score, c := range counts {
 		sum, n = sum+score*c, n+c
 	}
 	if n == 0 {
-		return ""
+		return -1
 	}
-	return strconv.FormatFloat(float64(sum)/float64(n), 'f', 2, 64)
+	return float64(sum) / float64(n)
 }
 
 // ReportCSV exports a cycle's people, one row each: where their assessment stands, how much

@@ -98,6 +98,7 @@ type item struct {
 	Next      bool   // of the next level
 	Changed   string // what happened to it in the framework in use since the cycle opened
 	LevelCode string
+	fieldID   string // the key as it is written in form fields' ids
 }
 
 // group is the items of one area at one level, in the framework's order.
@@ -123,9 +124,48 @@ type plan struct {
 	Added []string
 }
 
-// planFor builds the plan of participant p in cycle c with framework f (the cycle's); now is
-// the framework in use, to mark what changed since.
+// planKey names a plan: the same frameworks, place on the ladder and cycle setting make the
+// same plan.
+type planKey struct {
+	f, now               *ladder.Framework
+	ladder, level, track string
+	next                 bool
+}
+
+// plans keeps the plans built, expectation texts rendered: a cycle's framework never changes
+// and many people share a level, so a person's page need not render the texts again. When the
+// framework in use is reloaded the plans on the old one are no longer asked for, and leave
+// when the cache is full.
+var plans = struct {
+	sync.Mutex
+	m map[planKey]*plan
+}{m: map[planKey]*plan{}}
+
+const maxPlans = 512
+
+// planFor is the plan of participant p in cycle c with framework f (the cycle's); now is the
+// framework in use, to mark what changed since. Plans are shared: nobody may change one.
 func planFor(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan {
+	key := planKey{f: f, now: now, ladder: p.Ladder, level: p.Level, track: p.Track, next: c.IncludeNext}
+	plans.Lock()
+	pl := plans.m[key]
+	plans.Unlock()
+	if pl != nil {
+		return pl
+	}
+	pl = buildPlan(c, f, now, p)
+	plans.Lock()
+	if len(plans.m) >= maxPlans {
+		clear(plans.m)
+	}
+	plans.m[key] = pl
+	plans.Unlock()
+	return pl
+}
+
+// buildPlan builds the plan of participant p in cycle c with framework f, what changed since
+// marked from now.
+func buildPlan(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan {
 	pl := &plan{Items: map[string]*item{}, Track: p.Track}
 	l := f.Ladder(p.Ladder)
 	if l == nil {
@@ -165,6 +205,7 @@ func planFor(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan
 				it := &item{Key: lv.ID + "/" + e.ID, Level: lv, Area: a, ID: e.ID, Name: e.Name, Plain: e.Text,
 					Text: markdown(e.Text), Next: g.Next, LevelCode: lv.Code}
 				it.Changed = changedSince(e, nowLevel)
+				it.fieldID = fieldID(it.Key)
 				g.Items = append(g.Items, it)
 				pl.Items[it.Key] = it
 				pl.Order = append(pl.Order, it)
@@ -208,6 +249,40 @@ func changedSince(e *ladder.Expectation, now *ladder.Level) string {
 // md renders evidence and expectations: CommonMark with links found in plain text, and no
 // raw HTML (goldmark leaves it out, and drops links to javascript: and the like).
 var md = goldmark.New(goldmark.WithExtensions(extension.Linkify))
+
+// evidenceCache keeps evidence rendered, by a hash of its text: the same evidence shows on
+// every page of the person, and one person's often repeats from one expectation to the next.
+// It keeps two generations, the one filling and the one before, so what is read often stays.
+var evidenceCache = struct {
+	sync.Mutex
+	now, old map[[32]byte]template.HTML
+}{now: map[[32]byte]template.HTML{}}
+
+const maxEvidence = 4096
+
+// evidence renders evidence text, from the cache when it was rendered before.
+func evidence(s string) template.HTML {
+	key := sha256.Sum256([]byte(s))
+	evidenceCache.Lock()
+	h, ok := evidenceCache.now[key]
+	if !ok {
+		if h, ok = evidenceCache.old[key]; ok {
+			evidenceCache.now[key] = h
+		}
+	}
+	evidenceCache.Unlock()
+	if ok {
+		return h
+	}
+	h = markdown(s)
+	evidenceCache.Lock()
+	if len(evidenceCache.now) >= maxEvidence {
+		evidenceCache.old, evidenceCache.now = evidenceCache.now, make(map[[32]byte]template.HTML, maxEvidence)
+	}
+	evidenceCache.now[key] = h
+	evidenceCache.Unlock()
+	return h
+}
 
 // markdown renders Markdown text safely.
 func markdown(s string) template.HTML {

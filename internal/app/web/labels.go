@@ -85,6 +85,7 @@ var labels = map[string]string{
 	"cycle.list":                "Cycle's people viewed",
 	"cycle.open":                "Cycle opened",
 	"cycle.report":              "Cycle report viewed",
+	"cycle.calibration":         "Calibration viewed",
 	"export":                    "Export downloaded",
 	"home.team":                 "Team viewed on the home page",
 	"level.change":              "Level change",
