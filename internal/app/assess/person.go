@@ -135,12 +135,12 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		if err != nil {
 			return err
 		}
-		names := map[int64]string{}
+		names := srv.Names(r)
 		for _, a := range am {
 			if (a.Side == store.SelfSide && !acc.SeeSelf) || (a.Side == store.ManagerSide && !acc.SeeManager) {
 				continue
 			}
-			av := amendmentView{A: a, Item: a.Level + "/" + a.Expectation, By: name(srv, r, names, a.MadeBy)}
+			av := amendmentView{A: a, Item: a.Level + "/" + a.Expectation, By: names.Of(a.MadeBy)}
 			if a.OldRating != "" {
 				av.Old = labelOf(f, a.OldRating)
 			}
@@ -153,21 +153,11 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			d.Amended = append(d.Amended, av)
 		}
 		if p.ManagerBy != 0 {
-			d.Manage = name(srv, r, names, p.ManagerBy)
+			d.Manage = names.Of(p.ManagerBy)
 		}
 	}
 	srv.Render(w, r, v, status, "assessment", p.Person.Name+": "+c.Name, d)
 	return nil
-}
-
-func name(srv *web.Server, r *http.Request, cache map[int64]string, id int64) string {
-	if n, ok := cache[id]; ok {
-		return n
-	}
-	if p, err := srv.Store().Person(r.Context(), id); err == nil {
-		cache[id] = p.Name
-	}
-	return cache[id]
 }
 
 // visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.

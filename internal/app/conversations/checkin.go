@@ -78,13 +78,13 @@ func showCheckIn(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 			return err
 		}
 	}
-	n := &names{srv: srv, r: r}
+	n := srv.Names(r)
 	now := srv.Now()
-	d := pageData{Person: p, C: c, With: n.of(c.ManagerID), Notes: notesHTML(c.Shared, p.ID), HeldIt: policy.HeldIt(v, c),
+	d := pageData{Person: p, C: c, With: n.Of(c.ManagerID), Notes: notesHTML(c.Shared, p.ID), HeldIt: policy.HeldIt(v, c),
 		MayEdit: policy.MayEditCheckIn(v, c, now), Until: c.CreatedAt.AddDate(0, 0, policy.CheckInEditDays),
 		Form: form, Errors: errs, Max: checkins.MaxCheckInNotes}
 	if c.UpdatedBy != 0 && c.UpdatedBy != c.ManagerID {
-		d.Editor = n.of(c.UpdatedBy)
+		d.Editor = n.Of(c.UpdatedBy)
 	}
 	x := ExpectationsFor(srv.Framework(), p)
 	for _, id := range checkins.ExpectationLinks(c.Shared) {
@@ -95,7 +95,7 @@ func showCheckIn(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		return err
 	}
 	for _, a := range items {
-		d.Items = append(d.Items, itemView{A: a, On: c, Owner: n.owner(a, c), MayTick: d.HeldIt})
+		d.Items = append(d.Items, itemView{A: a, On: c, Owner: owner(n, a, c), MayTick: d.HeldIt})
 	}
 	cases, err := growth.CasesWithCheckIn(ctx, s, p.ID, c.ID)
 	if err != nil {

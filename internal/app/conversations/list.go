@@ -49,32 +49,12 @@ func loadPerson(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Perso
 	return p, acc, err
 }
 
-// names looks people's names up once each, for the pages that name who did what.
-type names struct {
-	srv   *web.Server
-	r     *http.Request
-	cache map[int64]string
-}
-
-func (n *names) of(id int64) string {
-	if name, ok := n.cache[id]; ok {
-		return name
-	}
-	if n.cache == nil {
-		n.cache = map[int64]string{}
-	}
-	if p, err := n.srv.Store().Person(n.r.Context(), id); err == nil {
-		n.cache[id] = p.Name
-	}
-	return n.cache[id]
-}
-
 // owner is the name of whoever owns an item of check-in c.
-func (n *names) owner(a checkins.ActionItem, c checkins.CheckIn) string {
+func owner(n *web.Names, a checkins.ActionItem, c checkins.CheckIn) string {
 	if a.Owner == checkins.PersonOwns {
-		return n.of(c.PersonID)
+		return n.Of(c.PersonID)
 	}
-	return n.of(c.ManagerID)
+	return n.Of(c.ManagerID)
 }
 
 // List shows a person's check-ins, newest first, with the action items still open above
@@ -96,11 +76,11 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		return err
 	}
 	d := listData{Person: p, Access: acc}
-	n := &names{srv: srv, r: r}
+	n := srv.Names(r)
 	byID := map[int64]checkins.CheckIn{}
 	for _, c := range list {
 		byID[c.ID] = c
-		row := rowView{C: c, With: n.of(c.ManagerID)}
+		row := rowView{C: c, With: n.Of(c.ManagerID)}
 		if acc.Notes {
 			row.Summary = summary(c.Shared)
 		}
@@ -118,7 +98,7 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 			if !a.Done() {
 				k[1]++
 				c := byID[a.CheckInID]
-				d.Open = append(d.Open, itemView{A: a, On: c, Owner: n.owner(a, c), MayTick: policy.HeldIt(v, c)})
+				d.Open = append(d.Open, itemView{A: a, On: c, Owner: owner(n, a, c), MayTick: policy.HeldIt(v, c)})
 			}
 			count[a.CheckInID] = k
 		}

@@ -33,26 +33,6 @@ func CaseWords(st growth.CaseStatus) string {
 // feedbackRows is how many feedback items a "not yet" form takes.
 const feedbackRows = 3
 
-// names looks people's names up once each.
-type names struct {
-	srv   *web.Server
-	r     *http.Request
-	cache map[int64]string
-}
-
-func (n *names) of(id int64) string {
-	if name, ok := n.cache[id]; ok {
-		return name
-	}
-	if n.cache == nil {
-		n.cache = map[int64]string{}
-	}
-	if p, err := n.srv.Store().Person(n.r.Context(), id); err == nil {
-		n.cache[id] = p.Name
-	}
-	return n.cache[id]
-}
-
 // caseRow is a case in a list.
 type caseRow struct {
 	C      growth.Case
@@ -101,7 +81,7 @@ func showCases(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		return err
 	}
 	f := srv.Framework()
-	n := &names{srv: srv, r: r}
+	n := srv.Names(r)
 	d := casesData{Person: p, Target: target, Errors: errs}
 	for _, c := range list {
 		acc, err := policy.CaseOf(ctx, s, v, c)
@@ -112,7 +92,7 @@ func showCases(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 			continue
 		}
 		d.Rows = append(d.Rows, caseRow{C: c, Person: p, Target: web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}),
-			Status: CaseWords(c.Status), By: n.of(c.OpenedBy)})
+			Status: CaseWords(c.Status), By: n.Of(c.OpenedBy)})
 	}
 	dec, err := policy.Decide(ctx, s, policy.OpenCase, v, p.ID, srv.Settings())
 	if err != nil {
@@ -277,17 +257,17 @@ func showCase(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 		}
 	}
 	f := srv.Framework()
-	n := &names{srv: srv, r: r}
+	n := srv.Names(r)
 	d.Person, d.C, d.Access, d.Status = p, c, acc, CaseWords(c.Status)
 	d.Target = web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target})
 	d.From = web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.FromLevel})
-	d.OpenedBy, d.MaxArg, d.MaxText = n.of(c.OpenedBy), growth.MaxArgument, growth.MaxFeedback
+	d.OpenedBy, d.MaxArg, d.MaxText = n.Of(c.OpenedBy), growth.MaxArgument, growth.MaxFeedback
 	for i := range feedbackRows {
 		d.Rows = append(d.Rows, i+1)
 	}
 	d.Expect = levelExpectations(f, c.Ladder, c.Track, c.Target)
 	if acc.Outcome {
-		d.DecidedBy, d.Reasons = n.of(c.DecidedBy), web.Markdown(c.Reasons)
+		d.DecidedBy, d.Reasons = n.Of(c.DecidedBy), web.Markdown(c.Reasons)
 		fb, err := growth.FeedbackOf(ctx, s, c.ID)
 		if err != nil {
 			return err
@@ -314,7 +294,7 @@ func showCase(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 // compile gathers the evidence rungs has against each expectation of the case's target
 // level: the latest submitted ratings, the shared notes of the check-ins the writer put
 // forward that name it, and the plan's goals met on it; and the comments of the review.
-func compile(srv *web.Server, r *http.Request, d *caseData, n *names) error {
+func compile(srv *web.Server, r *http.Request, d *caseData, n *web.Names) error {
 	ctx := r.Context()
 	s := srv.Store()
 	c := d.C
@@ -344,7 +324,7 @@ func compile(srv *web.Server, r *http.Request, d *caseData, n *names) error {
 		inTarget[id] = true
 	}
 	for _, ci := range all {
-		cv := checkInView{C: ci, With: n.of(ci.ManagerID), Notes: ci.Shared, Chosen: slices.Contains(chosen, ci.ID)}
+		cv := checkInView{C: ci, With: n.Of(ci.ManagerID), Notes: ci.Shared, Chosen: slices.Contains(chosen, ci.ID)}
 		for _, e := range ci.Expectations {
 			cv.Relevant = cv.Relevant || inTarget[e]
 		}
@@ -389,7 +369,7 @@ func compile(srv *web.Server, r *http.Request, d *caseData, n *names) error {
 		return err
 	}
 	for _, cm := range comments {
-		d.Comments = append(d.Comments, commentView{C: cm, By: n.of(cm.AuthorID), Body: web.Markdown(cm.Body)})
+		d.Comments = append(d.Comments, commentView{C: cm, By: n.Of(cm.AuthorID), Body: web.Markdown(cm.Body)})
 	}
 	return nil
 }
@@ -656,7 +636,7 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		return err
 	}
 	f := srv.Framework()
-	n := &names{srv: srv, r: r}
+	n := srv.Names(r)
 	var d reviewData
 	for _, c := range list {
 		p, err := s.Person(ctx, c.PersonID)
@@ -664,7 +644,7 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 			return err
 		}
 		d.Rows = append(d.Rows, caseRow{C: c, Person: p, Target: web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}),
-			Status: CaseWords(c.Status), By: n.of(c.OpenedBy)})
+			Status: CaseWords(c.Status), By: n.Of(c.OpenedBy)})
 	}
 	srv.Render(w, r, v, http.StatusOK, "review-cases", "Cases to review", d)
 	return nil
