@@ -17,19 +17,6 @@ import (
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
-// caseWords are the words for where a case stands.
-var caseWords = map[growth.CaseStatus]string{
-	growth.Draft: "Draft", growth.Submitted: "With the reviewers", growth.Approved: "Approved", growth.NotYet: "Not yet",
-}
-
-// CaseWords is the words for where a case stands, for other pages that show cases.
-func CaseWords(st growth.CaseStatus) string {
-	if w, ok := caseWords[st]; ok {
-		return w
-	}
-	return string(st)
-}
-
 // feedbackRows is how many feedback items a "not yet" form takes.
 const feedbackRows = 3
 
@@ -92,7 +79,7 @@ func showCases(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 			continue
 		}
 		d.Rows = append(d.Rows, caseRow{C: c, Person: p, Target: web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}),
-			Status: CaseWords(c.Status), By: n.Of(c.OpenedBy)})
+			Status: web.Label(string(c.Status)), By: n.Of(c.OpenedBy)})
 	}
 	dec, err := policy.Decide(ctx, s, policy.OpenCase, v, p.ID, srv.Settings())
 	if err != nil {
@@ -258,7 +245,7 @@ func showCase(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	}
 	f := srv.Framework()
 	n := srv.Names(r)
-	d.Person, d.C, d.Access, d.Status = p, c, acc, CaseWords(c.Status)
+	d.Person, d.C, d.Access, d.Status = p, c, acc, web.Label(string(c.Status))
 	d.Target = web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target})
 	d.From = web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.FromLevel})
 	d.OpenedBy, d.MaxArg, d.MaxText = n.Of(c.OpenedBy), growth.MaxArgument, growth.MaxFeedback
@@ -359,7 +346,7 @@ func compile(srv *web.Server, r *http.Request, d *caseData, n *web.Names) error 
 		}
 		for _, g := range goals {
 			if g.Expectation == e.ID && g.Status == growth.Done {
-				item.Goals = append(item.Goals, goalView{G: g, Evidence: web.Markdown(g.Evidence), Status: StatusWords(g.Status)})
+				item.Goals = append(item.Goals, goalView{G: g, Evidence: web.Markdown(g.Evidence), Status: web.Label(string(g.Status))})
 			}
 		}
 		d.Packet = append(d.Packet, item)
@@ -644,7 +631,7 @@ func Review(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 			return err
 		}
 		d.Rows = append(d.Rows, caseRow{C: c, Person: p, Target: web.Describe(f, web.LevelRef{Ladder: c.Ladder, Track: c.Track, Level: c.Target}),
-			Status: CaseWords(c.Status), By: n.Of(c.OpenedBy)})
+			Status: web.Label(string(c.Status)), By: n.Of(c.OpenedBy)})
 	}
 	srv.Render(w, r, v, http.StatusOK, "review-cases", "Cases to review", d)
 	return nil

@@ -19,26 +19,13 @@ import (
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
-// statusWords are the words for where a goal stands.
-var statusWords = map[growth.GoalStatus]string{
-	growth.NotStarted: "Not started", growth.InProgress: "In progress", growth.Done: "Done", growth.Dropped: "Dropped",
-}
-
-// StatusWords is the words for where a goal stands, for other pages that show goals.
-func StatusWords(st growth.GoalStatus) string {
-	if w, ok := statusWords[st]; ok {
-		return w
-	}
-	return string(st)
-}
-
 // statusChoice is one option of the goal status picker.
 type statusChoice struct{ Value, Label string }
 
 func statusChoices() []statusChoice {
 	var out []statusChoice
 	for _, st := range growth.GoalStatuses {
-		out = append(out, statusChoice{string(st), statusWords[st]})
+		out = append(out, statusChoice{string(st), web.Label(string(st))})
 	}
 	return out
 }
@@ -211,7 +198,7 @@ func showPlan(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 }
 
 func viewGoal(x conversations.Expectations, g growth.Goal) goalView {
-	gv := goalView{G: g, Evidence: web.Markdown(g.Evidence), Status: StatusWords(g.Status)}
+	gv := goalView{G: g, Evidence: web.Markdown(g.Evidence), Status: web.Label(string(g.Status))}
 	if g.Expectation != "" {
 		gv.E = x.Get(g.Expectation)
 	}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/app/conversations"
-	appgrowth "github.com/rungs/rungs/internal/app/growth"
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
@@ -177,7 +176,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	// Each goal shows on its expectation where the check-ins' list has it, and in the plan.
 	for _, g := range goals {
-		gl := goalLine{ID: g.ID, Text: g.Text, Status: appgrowth.StatusWords(g.Status)}
+		gl := goalLine{ID: g.ID, Text: g.Text, Status: web.Label(string(g.Status))}
 		if g.Expectation != "" {
 			gl.E = x.Get(g.Expectation)
 		}

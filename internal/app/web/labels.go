@@ -29,6 +29,17 @@ var labels = map[string]string{
 	"shared":            "Shared",
 	"acknowledged":      "Acknowledged",
 
+	// Where a growth plan's goal stands (growth.GoalStatus; "not-started" as above).
+	"in-progress": "In progress",
+	"done":        "Done",
+	"dropped":     "Dropped",
+
+	// Where a promotion case stands (growth.CaseStatus).
+	"draft":     "Draft",
+	"submitted": "With the reviewers",
+	"approved":  "Approved",
+	"not-yet":   "Not yet",
+
 	// The two sides of an assessment (store.Side), as an amendment names the one it changed.
 	"self":    "Self-assessment",
 	"manager": "Manager's assessment",
@@ -146,4 +157,5 @@ func AuditActions() []Choice {
 // notActions are the codes in labels that are not audit actions.
 var notActions = []string{"hire", "promotion", "correction", "track-change", "rollout",
 	"unmapped", "mapped", "reviewed", "not-started", "self-submitted", "manager-submitted", "shared", "acknowledged",
+	"in-progress", "done", "dropped", "draft", "submitted", "approved", "not-yet",
 	"self", "manager", "active", "left", "admin", "member"}
