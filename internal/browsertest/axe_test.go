@@ -32,22 +32,6 @@ func axeSource(t *testing.T) string {
 	return string(b)
 }
 
-// A look is one way a page is seen: a screen size and a theme.
-type look struct {
-	name          string
-	width, height int64
-	mobile        bool
-	theme         string
-}
-
-// looks are the sizes and themes every page is checked in: a phone and a laptop, light and dark.
-var looks = []look{
-	{"phone light", 390, 844, true, "light"},
-	{"phone dark", 390, 844, true, "dark"},
-	{"desktop light", 1366, 900, false, "light"},
-	{"desktop dark", 1366, 900, false, "dark"},
-}
-
 // pageCheck is what one page looked like at one look.
 type pageCheck struct {
 	Violations []struct {
@@ -158,9 +142,9 @@ func TestAxe(t *testing.T) {
 			defer wg.Done()
 			for tg := range work {
 				for _, mobile := range []bool{true, false} {
-					var at []look
-					for _, l := range looks {
-						if l.mobile == mobile {
+					var at []demo.Look
+					for _, l := range demo.Looks {
+						if l.Mobile == mobile {
 							at = append(at, l)
 						}
 					}
@@ -168,7 +152,7 @@ func TestAxe(t *testing.T) {
 					if mobile {
 						opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 					}
-					if err := chromedp.Do(ctx, chromedp.EmulateViewport(at[0].width, at[0].height, opts...), preferColorScheme(at[0].theme)); err != nil {
+					if err := chromedp.Do(ctx, chromedp.EmulateViewport(at[0].Width, at[0].Height, opts...), preferColorScheme(at[0].Theme)); err != nil {
 						report(fmt.Sprintf("%s: %v", tg.name, err))
 						continue
 					}
@@ -181,7 +165,7 @@ func TestAxe(t *testing.T) {
 						continue
 					}
 					for i, l := range at {
-						if err := chromedp.Do(ctx, preferColorScheme(l.theme)); err != nil {
+						if err := chromedp.Do(ctx, preferColorScheme(l.Theme)); err != nil {
 							report(fmt.Sprintf("%s: %v", tg.name, err))
 							continue
 						}
@@ -189,27 +173,27 @@ func TestAxe(t *testing.T) {
 						if i > 0 {
 							rules = colourRules
 						}
-						js := "(" + checkPage + ")(" + rules + ", " + strconv.FormatInt(l.width, 10) + ")"
+						js := "(" + checkPage + ")(" + rules + ", " + strconv.FormatInt(l.Width, 10) + ")"
 						got, err := chromedp.Run(ctx, chromedp.Evaluate[pageCheck](js, chromedp.EvalAwaitPromise))
 						if err != nil {
-							report(fmt.Sprintf("%s (%s): check: %v", tg.name, l.name, err))
+							report(fmt.Sprintf("%s (%s): check: %v", tg.name, l.Name, err))
 							continue
 						}
 						for _, v := range got.Violations {
-							report(fmt.Sprintf("%s (%s): %s [%s, %s]\n\t\t%s", tg.name, l.name, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "\n\t\t")))
+							report(fmt.Sprintf("%s (%s): %s [%s, %s]\n\t\t%s", tg.name, l.Name, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "\n\t\t")))
 						}
-						if got.Scroll > got.Inner || got.Inner != int(l.width) {
+						if got.Scroll > got.Inner || got.Inner != int(l.Width) {
 							report(fmt.Sprintf("%s (%s): the page is %dpx wide in a %dpx window (%d wanted): it scrolls sideways; sticking out: %s",
-								tg.name, l.name, got.Scroll, got.Inner, l.width, strings.Join(got.Wide, ", ")))
+								tg.name, l.Name, got.Scroll, got.Inner, l.Width, strings.Join(got.Wide, ", ")))
 						}
-						if l.mobile && got.HeaderHeight > 120 {
-							report(fmt.Sprintf("%s (%s): the header is %dpx high, more than 120px of a phone's 844", tg.name, l.name, got.HeaderHeight))
+						if l.Mobile && got.HeaderHeight > 120 {
+							report(fmt.Sprintf("%s (%s): the header is %dpx high, more than 120px of a phone's 844", tg.name, l.Name, got.HeaderHeight))
 						}
-						if !l.mobile && got.NavLines > 1 {
-							report(fmt.Sprintf("%s (%s): the header's navigation takes %d lines", tg.name, l.name, got.NavLines))
+						if !l.Mobile && got.NavLines > 1 {
+							report(fmt.Sprintf("%s (%s): the header's navigation takes %d lines", tg.name, l.Name, got.NavLines))
 						}
 						if len(got.Clipped) > 0 {
-							report(fmt.Sprintf("%s (%s): chart text cut off at the edge of its drawing: %s", tg.name, l.name, strings.Join(got.Clipped, ", ")))
+							report(fmt.Sprintf("%s (%s): chart text cut off at the edge of its drawing: %s", tg.name, l.Name, strings.Join(got.Clipped, ", ")))
 						}
 					}
 				}
@@ -225,5 +209,5 @@ func TestAxe(t *testing.T) {
 	for _, f := range failures {
 		t.Error(f)
 	}
-	t.Logf("%d pages at %d looks in %s", len(targets), len(looks), time.Since(start).Round(time.Millisecond))
+	t.Logf("%d pages at %d looks in %s", len(targets), len(demo.Looks), time.Since(start).Round(time.Millisecond))
 }

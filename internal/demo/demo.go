@@ -494,3 +494,20 @@ func (d *Demo) signedIn(email string) (*client, error) {
 	}
 	return c, nil
 }
+
+// Look is one way a page is seen: a screen size and a theme.
+type Look struct {
+	Name          string // for messages and file names: "phone-light"
+	Width, Height int64
+	Mobile        bool
+	Theme         string // "light" or "dark"
+}
+
+// Looks are the sizes and themes every page is checked and pictured in: a phone and a
+// laptop, light and dark.
+var Looks = []Look{
+	{"phone-light", 390, 844, true, "light"},
+	{"phone-dark", 390, 844, true, "dark"},
+	{"desktop-light", 1366, 900, false, "light"},
+	{"desktop-dark", 1366, 900, false, "dark"},
+}

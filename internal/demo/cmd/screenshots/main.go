@@ -24,21 +24,6 @@ import (
 	"github.com/rungs/rungs/internal/demo"
 )
 
-// look is a screen size and a theme.
-type look struct {
-	name          string
-	width, height int64
-	mobile        bool
-	theme         string
-}
-
-var looks = []look{
-	{"phone-light", 390, 844, true, "light"},
-	{"phone-dark", 390, 844, true, "dark"},
-	{"desktop-light", 1366, 900, false, "light"},
-	{"desktop-dark", 1366, 900, false, "dark"},
-}
-
 func main() {
 	out := flag.String("o", "screenshots", "the folder to write the PNG files to")
 	chromium := flag.String("chromium", os.Getenv("RUNGS_CHROMIUM"), "Chromium's executable (default: Debian's chromium)")
@@ -115,8 +100,8 @@ func run(out, chromium string) error {
 		go func() {
 			defer wg.Done()
 			for tg := range work {
-				for _, l := range looks {
-					file := filepath.Join(out, tg.name+"-"+l.name+".png")
+				for _, l := range demo.Looks {
+					file := filepath.Join(out, tg.name+"-"+l.Name+".png")
 					err := shoot(tab, tg.url, l, file)
 					mu.Lock()
 					if err != nil {
@@ -138,23 +123,23 @@ func run(out, chromium string) error {
 	for _, f := range written {
 		fmt.Println(f)
 	}
-	fmt.Fprintf(os.Stderr, "screenshots: %d files in %s (%d pages at %d looks) in %s\n", len(written), out, len(targets), len(looks), time.Since(start).Round(time.Second))
+	fmt.Fprintf(os.Stderr, "screenshots: %d files in %s (%d pages at %d looks) in %s\n", len(written), out, len(targets), len(demo.Looks), time.Since(start).Round(time.Second))
 	return failed
 }
 
 // shoot loads a page at a look and saves the whole of it as a PNG.
-func shoot(ctx context.Context, url string, l look, file string) error {
+func shoot(ctx context.Context, url string, l demo.Look, file string) error {
 	var opts []chromedp.EmulateViewportOption
-	if l.mobile {
+	if l.Mobile {
 		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
 	}
 	theme := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: l.theme}},
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: l.Theme}},
 		})
 		return err
 	})
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(l.width, l.height, opts...), theme); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(l.Width, l.Height, opts...), theme); err != nil {
 		return err
 	}
 	if _, err := chromedp.Run(ctx, chromedp.NavigateResponse(url)); err != nil {
