@@ -119,24 +119,7 @@ func BenchmarkAssessment(b *testing.B) {
 							cl.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: page.token}})
 							return nil
 						}}
-					clients, err := run.Prepare(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					cpu0 := cpuTime(backend)
-					b.ResetTimer()
-					rep := run.Measure(ctx, clients)
-					b.StopTimer()
-					cpu := cpuTime(backend) - cpu0
-					st := rep.Pages[0]
-					if rep.Errors() > 0 {
-						b.Fatalf("%d errors, the first: %s", rep.Errors(), st.FirstErr)
-					}
-					n := float64(len(st.Latencies))
-					b.ReportMetric(float64(st.Percentile(50))/1e6, "p50-ms")
-					b.ReportMetric(float64(st.Percentile(99))/1e6, "p99-ms")
-					b.ReportMetric(n/rep.Elapsed.Seconds(), "req/s")
-					b.ReportMetric(float64(cpu)/1e6/n, "cpu-ms/req")
+					measureRun(b, ctx, run, backend)
 				})
 			}
 		})
@@ -152,6 +135,31 @@ func cpuTime(backend string) time.Duration {
 		t += storetest.PostgresCPU()
 	}
 	return t
+}
+
+// measureRun sends the run's requests (b.N in all) and reports their median and 99th
+// percentile latency, the requests a second, and the CPU time per request of this process
+// and, on PostgreSQL, of the database server; an error fails the benchmark.
+func measureRun(b *testing.B, ctx context.Context, run loadtest.Run, backend string) {
+	b.Helper()
+	clients, err := run.Prepare(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cpu0 := cpuTime(backend)
+	b.ResetTimer()
+	rep := run.Measure(ctx, clients)
+	b.StopTimer()
+	cpu := cpuTime(backend) - cpu0
+	st := rep.Pages[0]
+	if rep.Errors() > 0 {
+		b.Fatalf("%d errors, the first: %s", rep.Errors(), st.FirstErr)
+	}
+	n := float64(len(st.Latencies))
+	b.ReportMetric(float64(st.Percentile(50))/1e6, "p50-ms")
+	b.ReportMetric(float64(st.Percentile(99))/1e6, "p99-ms")
+	b.ReportMetric(n/rep.Elapsed.Seconds(), "req/s")
+	b.ReportMetric(float64(cpu)/1e6/n, "cpu-ms/req")
 }
 
 // endedCycle fills s with an organisation of assessPeople, all on the engineering ladder,

@@ -84,24 +84,7 @@ func BenchmarkHome(b *testing.B) {
 							cl.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "rungs_session", Value: page.token}})
 							return nil
 						}}
-					clients, err := run.Prepare(ctx)
-					if err != nil {
-						b.Fatal(err)
-					}
-					cpu0 := cpuTime(backend)
-					b.ResetTimer()
-					rep := run.Measure(ctx, clients)
-					b.StopTimer()
-					cpu := cpuTime(backend) - cpu0
-					st := rep.Pages[0]
-					if rep.Errors() > 0 {
-						b.Fatalf("%d errors, the first: %s", rep.Errors(), st.FirstErr)
-					}
-					n := float64(len(st.Latencies))
-					b.ReportMetric(float64(st.Percentile(50))/1e6, "p50-ms")
-					b.ReportMetric(float64(st.Percentile(99))/1e6, "p99-ms")
-					b.ReportMetric(n/rep.Elapsed.Seconds(), "req/s")
-					b.ReportMetric(float64(cpu)/1e6/n, "cpu-ms/req")
+					measureRun(b, ctx, run, backend)
 				})
 			}
 		})
