@@ -49,16 +49,30 @@ const (
 // WhatChanged is the history a "What changed" page shows for the framework in dir: its git
 // history, newest first, each commit with its diff; or, when the folder is not in git or has
 // no commits, the entries of its CHANGELOG.md. The second result says which it used ("" when
-// there is neither). cache is the folder where each commit's diff is kept (see Repo.Cache).
+// there is neither). cache is the folder where each commit's diff is kept (see Repo.Cache),
+// and the whole history of the last build: a build whose HEAD has not moved since starts no
+// git process at all.
 func WhatChanged(ctx context.Context, dir string, limit int, cache string) ([]Entry, string, error) {
+	head, shallow := headOf(dir)
+	saved := savedHistory{Head: head, Shallow: shallow}
+	file := saved.file(cache, dir, limit)
+	if file != "" && saved.read(file) {
+		return saved.Entries, FromGit, nil
+	}
 	repo, err := OpenRepo(ctx, dir)
 	if err == nil {
 		repo.Cache = cache
-		entries, err := repo.History(ctx, limit)
+		// From the commit read above, so that what is saved under it is its history even if a
+		// commit lands meanwhile.
+		entries, err := repo.history(ctx, head, limit)
 		if err != nil {
 			return nil, "", err
 		}
 		if len(entries) > 0 {
+			if file != "" {
+				saved.Entries = entries
+				writeCache(file, saved)
+			}
 			return entries, FromGit, nil
 		}
 	} else if !errors.Is(err, ErrNotInGit) {

@@ -312,8 +312,9 @@ func TestHistoryCache(t *testing.T) {
 		}
 	}
 	files, _ := filepath.Glob(filepath.Join(cache, "*.json"))
-	if len(files) != 4 {
-		t.Fatalf("%d files in the cache, want one per commit", len(files))
+	saved, _ := filepath.Glob(filepath.Join(cache, "history-*.json"))
+	if len(files) != 5 || len(saved) != 1 {
+		t.Fatalf("%d files in the cache, want one per commit and one history", len(files))
 	}
 
 	// The cache is read: an entry changed there shows; a damaged one is computed again.
@@ -356,4 +357,86 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestSavedHistory: once a build has read the history at a commit, the next build at that
+// commit reads it from the cache without starting git (PATH empty here), and a new commit, a
+// moved branch or a deepened clone is seen at once.
+func TestSavedHistory(t *testing.T) {
+	top, commit := gitRepo(t)
+	commit(minimal(t), "Add the framework")
+	ctx := context.Background()
+	dir, cache := filepath.Join(top, "fw"), filepath.Join(t.TempDir(), "cache")
+	history := func() []Entry {
+		t.Helper()
+		entries, from, err := WhatChanged(ctx, dir, 0, cache)
+		if err != nil || from != FromGit {
+			t.Fatal(err, from)
+		}
+		return entries
+	}
+	withoutGit := func(f func()) {
+		t.Helper()
+		path := os.Getenv("PATH")
+		os.Setenv("PATH", "")
+		defer os.Setenv("PATH", path)
+		f()
+	}
+
+	first := history()
+	withoutGit(func() {
+		if got := history(); !reflect.DeepEqual(got, first) {
+			t.Errorf("from the saved history: %+v, want %+v", got, first)
+		}
+	})
+	commit(edited(t), "Grow the senior level")
+	if got := history(); len(got) != 2 || got[0].Commit.Subject != "Grow the senior level" {
+		t.Fatalf("after a new commit: %+v", got)
+	}
+	withoutGit(func() {
+		if got := history(); len(got) != 2 {
+			t.Errorf("the new history was not saved: %d entries", len(got))
+		}
+	})
+	// A different limit is a different history.
+	if got, _, err := WhatChanged(ctx, dir, 1, cache); err != nil || len(got) != 1 {
+		t.Errorf("limit 1: %d entries, %v", len(got), err)
+	}
+
+	git := func(dir string, args ...string) string {
+		t.Helper()
+		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	checkHead := func(what, dir string) {
+		t.Helper()
+		if got, want := func() string { h, _ := headOf(dir); return h }(), git(dir, "rev-parse", "HEAD"); got != want {
+			t.Errorf("%s: HEAD read as %q, git says %q", what, got, want)
+		}
+	}
+	checkHead("a branch in a loose ref", dir)
+	git(top, "pack-refs", "--all")
+	checkHead("a branch in packed-refs", dir)
+	git(top, "checkout", "-q", "--detach", "HEAD~1")
+	checkHead("a detached HEAD", dir)
+	if got := history(); len(got) != 1 {
+		t.Errorf("after moving HEAD back: %d entries, want 1", len(got))
+	}
+	git(top, "checkout", "-q", "main")
+	linked := filepath.Join(t.TempDir(), "linked")
+	git(top, "worktree", "add", "-q", "-b", "other", linked, "HEAD~1")
+	checkHead("a linked worktree", filepath.Join(linked, "fw"))
+
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	git(top, "clone", "-q", "--depth", "1", "file://"+top, shallow)
+	checkHead("a shallow clone", filepath.Join(shallow, "fw"))
+	if _, boundary := headOf(shallow); boundary == "" {
+		t.Error("a shallow clone's boundary was not read")
+	}
+	if got, _ := headOf(t.TempDir()); got != "" {
+		t.Errorf("outside git: HEAD %q", got)
+	}
 }

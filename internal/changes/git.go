@@ -149,7 +149,16 @@ type Entry struct {
 // costs one small file read; the others read the framework's files at each version they need
 // once, with one git process per version.
 func (r *Repo) History(ctx context.Context, limit int) ([]Entry, error) {
+	return r.history(ctx, "", limit)
+}
+
+// history is History from the commit rev ("": HEAD, which git names itself in its message
+// about a repository without commits).
+func (r *Repo) history(ctx context.Context, rev string, limit int) ([]Entry, error) {
 	args := []string{"log", "--format=%H%x1f%h%x1f%aI%x1f%an%x1f%s%x1f%P"}
+	if rev != "" {
+		args = append(args, rev)
+	}
 	if limit > 0 {
 		args = append(args, fmt.Sprintf("-n%d", limit))
 	}
@@ -175,6 +184,9 @@ func (r *Repo) History(ctx context.Context, limit int) ([]Entry, error) {
 			continue
 		}
 		date, _ := time.Parse(time.RFC3339, parts[2])
+		if _, offset := date.Zone(); offset == 0 {
+			date = date.UTC() // as JSON reads it back ("Z"), so that a cached history is the same value
+		}
 		c := commit{Commit: Commit{Hash: parts[0], Short: parts[1], Date: date, Author: parts[3], Subject: parts[4]}}
 		if parents := strings.Fields(parts[5]); len(parents) > 0 {
 			c.parent = parents[0]
@@ -329,18 +341,22 @@ func (r *Repo) cached(hash string) (Entry, bool) {
 	return e, true
 }
 
-// store keeps a commit's entry in the cache. A cache that cannot be written is no error: the
-// next build computes the entry again.
+// store keeps a commit's entry in the cache.
 func (r *Repo) store(e Entry) {
-	name := r.cacheFile(e.Commit.Hash)
-	if name == "" {
+	if name := r.cacheFile(e.Commit.Hash); name != "" {
+		writeCache(name, e)
+	}
+}
+
+// writeCache writes v as JSON to the cache file name, whole or not at all (a temporary file
+// renamed). A cache that cannot be written is no error: the next build computes it again.
+func writeCache(name string, v any) {
+	b, err := json.Marshal(v)
+	dir := filepath.Dir(name)
+	if err != nil || os.MkdirAll(dir, 0o755) != nil {
 		return
 	}
-	b, err := json.Marshal(e)
-	if err != nil || os.MkdirAll(r.Cache, 0o755) != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(r.Cache, ".entry-*")
+	tmp, err := os.CreateTemp(dir, ".entry-*")
 	if err != nil {
 		return
 	}
@@ -351,4 +367,39 @@ func (r *Repo) store(e Entry) {
 	if err != nil {
 		_ = os.Remove(tmp.Name())
 	}
+}
+
+// savedHistory is the last history built for a folder: valid while the repository is at the
+// same commit with the same shallow boundary. There is one file per folder, replaced when HEAD
+// moves, so the cache does not grow with every commit.
+type savedHistory struct {
+	Head    string  `json:"head"`
+	Shallow string  `json:"shallow"`
+	Entries []Entry `json:"entries"`
+}
+
+// file is where the history of dir, at most limit entries, is saved; "" when there is no cache
+// or HEAD could not be read without git.
+func (s *savedHistory) file(cache, dir string, limit int) string {
+	id := binaryID()
+	abs, err := filepath.Abs(dir)
+	if cache == "" || id == "" || s.Head == "" || err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00history\x00%s\x00%d", cacheFormat, id, abs, limit))
+	return filepath.Join(cache, "history-"+hex.EncodeToString(sum[:16])+".json")
+}
+
+// read fills s from file when the history saved there is the one for s's HEAD and boundary.
+func (s *savedHistory) read(file string) bool {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	var got savedHistory
+	if json.Unmarshal(b, &got) != nil || got.Head != s.Head || got.Shallow != s.Shallow || len(got.Entries) == 0 {
+		return false
+	}
+	*s = got
+	return true
 }
