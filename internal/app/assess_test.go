@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/assess"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // level puts people on the engineering ladder's engineer level, product track.
@@ -26,15 +27,15 @@ func (e *env) level(people ...store.Person) {
 }
 
 // cycle levels people and opens a cycle of everyone on the app's framework, as an admin would.
-func (e *env) cycle(by store.Person, people ...store.Person) store.Cycle {
+func (e *env) cycle(by store.Person, people ...store.Person) storeassess.Cycle {
 	e.t.Helper()
 	e.level(people...)
 	version, snapshot, err := assess.Version(e.app.Framework())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	c, _, err := e.store.OpenCycle(e.ctx, store.Cycle{Name: "2025 H1", StartsOn: time.Now(), EndsOn: time.Now().AddDate(0, 1, 0),
-		Scope: store.ScopeEveryone, IncludeNext: true, FrameworkVersion: version, FrameworkJSON: snapshot, OpenedBy: by.ID}, []string{"engineering"})
+	c, _, err := storeassess.OpenCycle(e.ctx, e.store, storeassess.Cycle{Name: "2025 H1", StartsOn: time.Now(), EndsOn: time.Now().AddDate(0, 1, 0),
+		Scope: storeassess.ScopeEveryone, IncludeNext: true, FrameworkVersion: version, FrameworkJSON: snapshot, OpenedBy: by.ID}, []string{"engineering"})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestAssessmentFlow(t *testing.T) {
 		if res := s.post(person+"/acknowledge", url.Values{"note": {"Read, and we talked."}}); res.status != http.StatusSeeOther {
 			t.Fatalf("acknowledge: %d", res.status)
 		}
-		if p, _ := e.store.Participant(e.ctx, mustID(t, cyclePath), sam.ID); p.Status != store.Acknowledged {
+		if p, _ := storeassess.ParticipantOf(e.ctx, e.store, mustID(t, cyclePath), sam.ID); p.Status != storeassess.Acknowledged {
 			t.Errorf("status %s, want acknowledged", p.Status)
 		}
 

@@ -18,6 +18,7 @@ import (
 	"github.com/rungs/rungs/internal/loadtest"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -167,7 +168,7 @@ func measureRun(b *testing.B, ctx context.Context, run loadtest.Run, backend str
 // every person as a cycle near its end has them: most self-assessments submitted, most
 // managers' too, many shared and acknowledged, every expectation rated by both sides that
 // submitted. It returns the cycle and the people's ids by email.
-func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (store.Cycle, []store.Participant) {
+func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (storeassess.Cycle, []storeassess.Participant) {
 	b.Helper()
 	ctx := context.Background()
 	_, rows := orgRows(assessPeople)
@@ -187,14 +188,14 @@ func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (store.Cycle,
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, n, err := s.OpenCycle(ctx, store.Cycle{Name: "2025 H2", StartsOn: time.Now().AddDate(0, -1, 0), EndsOn: time.Now().AddDate(0, 1, 0),
-		Scope: store.ScopeEveryone, IncludeNext: true, FrameworkVersion: version, FrameworkJSON: snapshot}, []string{"engineering"})
+	c, n, err := storeassess.OpenCycle(ctx, s, storeassess.Cycle{Name: "2025 H2", StartsOn: time.Now().AddDate(0, -1, 0), EndsOn: time.Now().AddDate(0, 1, 0),
+		Scope: storeassess.ScopeEveryone, IncludeNext: true, FrameworkVersion: version, FrameworkJSON: snapshot}, []string{"engineering"})
 	if err != nil || n != assessPeople {
 		b.Fatalf("open cycle: %d people, %v", n, err)
 	}
-	var list []store.Participant
+	var list []storeassess.Participant
 	for from := 0; ; from += store.MaxLimit {
-		page, err := s.Participants(ctx, c.ID, store.ParticipantFilter{Limit: store.MaxLimit, Offset: from})
+		page, err := storeassess.Participants(ctx, s, c.ID, storeassess.ParticipantFilter{Limit: store.MaxLimit, Offset: from})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -230,10 +231,10 @@ func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (store.Cycle,
 	}
 	scale := f.Scale
 	at := time.Now().AddDate(0, 0, -7)
-	var loaded []store.LoadedAssessment
+	var loaded []storeassess.LoadedAssessment
 	total := 0
 	for i, p := range list {
-		a := store.LoadedAssessment{PersonID: p.Person.ID}
+		a := storeassess.LoadedAssessment{PersonID: p.Person.ID}
 		// Of ten people: nine submit their own, eight managers submit, six share, four acknowledge.
 		k := int(p.Person.ID % 10)
 		if k < 9 {
@@ -249,20 +250,20 @@ func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (store.Cycle,
 			a.AcknowledgedAt = at
 		}
 		for j, key := range asked(p.Level, p.Track) {
-			for _, side := range []store.Side{store.SelfSide, store.ManagerSide} {
+			for _, side := range []storeassess.Side{storeassess.SelfSide, storeassess.ManagerSide} {
 				// Self-ratings a step above the manager's, now and then: something to calibrate.
 				score := (i + j) % len(scale)
-				if side == store.SelfSide && score+1 < len(scale) && (i+j)%3 == 0 {
+				if side == storeassess.SelfSide && score+1 < len(scale) && (i+j)%3 == 0 {
 					score++
 				}
-				a.Ratings = append(a.Ratings, store.Rating{Side: side, Level: key[0], Expectation: key[1], Rating: scale[score].ID, Score: score,
+				a.Ratings = append(a.Ratings, storeassess.Rating{Side: side, Level: key[0], Expectation: key[1], Rating: scale[score].ID, Score: score,
 					Evidence: "Shipped the [billing export](https://example.com/pr/" + strconv.Itoa(i) + ") and wrote its runbook."})
 			}
 		}
 		total += len(a.Ratings)
 		loaded = append(loaded, a)
 	}
-	if err := s.LoadAssessments(ctx, c.ID, loaded); err != nil {
+	if err := storeassess.LoadAssessments(ctx, s, c.ID, loaded); err != nil {
 		b.Fatal(err)
 	}
 	b.Logf("%d people, %d ratings (%.1f expectations each, both sides)", len(list), total, float64(total)/2/float64(len(list)))
@@ -271,7 +272,7 @@ func endedCycle(b *testing.B, s *store.Store, f *ladder.Framework) (store.Cycle,
 
 // orgShape finds, in the people of a cycle, the head of the organisation, the manager whose
 // people below number closest to want, and those people.
-func orgShape(list []store.Participant, want int) (head, manager int64, below []int64) {
+func orgShape(list []storeassess.Participant, want int) (head, manager int64, below []int64) {
 	reports := map[int64][]int64{}
 	for _, p := range list {
 		if p.ManagerID == 0 {

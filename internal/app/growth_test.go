@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/app/mail"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/outbox"
@@ -147,11 +148,11 @@ func TestGrowthPlanAndPromotion(t *testing.T) {
 		if err := checkins.SavePrivateNote(e.ctx, e.store, sam.ID, ci.ID, max.ID, "PRIVATE-MAX-note-q7"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.store.SaveRatings(e.ctx, cycle.ID, sam.ID, store.ManagerSide, max.ID,
-			[]store.Rating{{Level: "senior", Expectation: "writing", Rating: "consistently", Evidence: "Three design docs, all reviewed."}}, ""); err != nil {
+		if _, err := assess.SaveRatings(e.ctx, e.store, cycle.ID, sam.ID, assess.ManagerSide, max.ID,
+			[]assess.Rating{{Level: "senior", Expectation: "writing", Rating: "consistently", Evidence: "Three design docs, all reviewed."}}, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.store.Submit(e.ctx, cycle.ID, sam.ID, store.ManagerSide, max.ID); err != nil {
+		if err := assess.Submit(e.ctx, e.store, cycle.ID, sam.ID, assess.ManagerSide, max.ID); err != nil {
 			t.Fatal(err)
 		}
 

@@ -15,6 +15,7 @@ import (
 	"github.com/rungs/rungs/internal/loadtest"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 )
 
@@ -135,15 +136,15 @@ func homeOrg(b *testing.B, s *store.Store) (admin, manager int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c, n, err := s.OpenCycle(ctx, store.Cycle{Name: "2026 H2", StartsOn: time.Now().AddDate(0, -1, 0), EndsOn: time.Now().AddDate(0, 1, 0),
-		Scope: store.ScopeEveryone, FrameworkVersion: version, FrameworkJSON: snapshot}, []string{"engineering"})
+	c, n, err := storeassess.OpenCycle(ctx, s, storeassess.Cycle{Name: "2026 H2", StartsOn: time.Now().AddDate(0, -1, 0), EndsOn: time.Now().AddDate(0, 1, 0),
+		Scope: storeassess.ScopeEveryone, FrameworkVersion: version, FrameworkJSON: snapshot}, []string{"engineering"})
 	if err != nil || n != homePeople {
 		b.Fatalf("open cycle: %d people, %v", n, err)
 	}
 	at := time.Now().AddDate(0, 0, -3)
-	var loaded []store.LoadedAssessment
+	var loaded []storeassess.LoadedAssessment
 	for i, r := range rows {
-		a := store.LoadedAssessment{PersonID: id(r.Person.Email)}
+		a := storeassess.LoadedAssessment{PersonID: id(r.Person.Email)}
 		switch i % 4 { // a quarter at each stage but the first
 		case 1:
 			a.SelfSubmittedAt = at
@@ -154,7 +155,7 @@ func homeOrg(b *testing.B, s *store.Store) (admin, manager int64) {
 		}
 		loaded = append(loaded, a)
 	}
-	if err := s.LoadAssessments(ctx, c.ID, loaded); err != nil {
+	if err := storeassess.LoadAssessments(ctx, s, c.ID, loaded); err != nil {
 		b.Fatal(err)
 	}
 	for i := range homeTeam {

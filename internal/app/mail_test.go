@@ -14,6 +14,7 @@ import (
 	"github.com/rungs/rungs/internal/app/mail/mailtest"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/outbox"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
@@ -54,7 +55,7 @@ func TestMailNotifications(t *testing.T) {
 			"scope": {"everyone"}, "next": {"yes"}}); res.status != http.StatusSeeOther {
 			t.Fatalf("open cycle: %d %s", res.status, res.body)
 		}
-		cycles, err := e.store.Cycles(e.ctx)
+		cycles, err := assess.Cycles(e.ctx, e.store)
 		if err != nil || len(cycles) != 1 {
 			t.Fatalf("cycles: %v %v", cycles, err)
 		}

@@ -31,6 +31,7 @@ import (
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
@@ -745,7 +746,7 @@ func TestAppHTMLValid(t *testing.T) {
 		"scope": {"everyone"}, "next": {"yes"}}); status != http.StatusSeeOther {
 		t.Fatalf("open cycle: %d %s", status, body)
 	}
-	cycles, err := e.store.Cycles(e.ctx)
+	cycles, err := assess.Cycles(e.ctx, e.store)
 	if err != nil || len(cycles) != 1 {
 		t.Fatalf("cycles: %v, %v", cycles, err)
 	}

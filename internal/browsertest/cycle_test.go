@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 )
 
 // setField sets a form control (select or textarea) by id, as a reader's choice would, and
@@ -153,7 +154,7 @@ func TestAppDraftsSaveAsTyped(t *testing.T) {
 		"ends": {"2025-02-28"}, "scope": {"everyone"}}); status != http.StatusSeeOther {
 		t.Fatalf("open cycle: %d %s", status, body)
 	}
-	cycles, err := e.store.Cycles(e.ctx)
+	cycles, err := assess.Cycles(e.ctx, e.store)
 	if err != nil || len(cycles) != 1 {
 		t.Fatalf("cycles: %v, %v", cycles, err)
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
@@ -230,7 +231,7 @@ func (d *Demo) seed(ctx context.Context, empty *store.Store, emptyURL string) er
 			return fmt.Errorf("POST %s: status %d\n%s", st.path, status, body)
 		}
 	}
-	cycles, err := s.Cycles(ctx)
+	cycles, err := assess.Cycles(ctx, s)
 	if err != nil || len(cycles) != 1 {
 		return fmt.Errorf("cycles: %v, %v", cycles, err)
 	}

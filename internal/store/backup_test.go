@@ -13,6 +13,7 @@ import (
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -83,26 +84,26 @@ func fill(t *testing.T, s *store.Store) {
 	}
 	// An assessment cycle pinned to a framework snapshot, with a submitted, amended, shared
 	// assessment: every assessment table holds rows, a null score among them.
-	c, _, err := s.OpenCycle(ctx, store.Cycle{Name: "2025 \"H1\"", StartsOn: day("2025-01-06"), EndsOn: day("2025-02-28"),
-		Scope: store.ScopeEveryone, IncludeNext: true, FrameworkVersion: "0123456789ab",
+	c, _, err := assess.OpenCycle(ctx, s, assess.Cycle{Name: "2025 \"H1\"", StartsOn: day("2025-01-06"), EndsOn: day("2025-02-28"),
+		Scope: assess.ScopeEveryone, IncludeNext: true, FrameworkVersion: "0123456789ab",
 		FrameworkJSON: []byte(`{"format":1,"title":"\u00e9t\u00e9","ladders":[]}` + "\n"), OpenedBy: boss.ID}, []string{"eng"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SaveRatings(ctx, c.ID, report.ID, store.ManagerSide, boss.ID, []store.Rating{
+	if _, err := assess.SaveRatings(ctx, s, c.ID, report.ID, assess.ManagerSide, boss.ID, []assess.Rating{
 		{Level: "L3", Expectation: "ships", Rating: "consistently", Score: 2, Evidence: "Shipped *it*,\nwith [links](https://example.com)."},
 		{Level: "L4", Expectation: "leads", Evidence: "Not rated yet."},
 	}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Submit(ctx, c.ID, report.ID, store.ManagerSide, boss.ID); err != nil {
+	if err := assess.Submit(ctx, s, c.ID, report.ID, assess.ManagerSide, boss.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SaveRatings(ctx, c.ID, report.ID, store.ManagerSide, boss.ID, []store.Rating{
+	if _, err := assess.SaveRatings(ctx, s, c.ID, report.ID, assess.ManagerSide, boss.ID, []assess.Rating{
 		{Level: "L3", Expectation: "ships", Rating: "role-model", Score: 3, Evidence: "Shipped it."}}, "Second look"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Share(ctx, c.ID, report.ID); err != nil {
+	if err := assess.Share(ctx, s, c.ID, report.ID); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -140,8 +140,17 @@ func UTCOrZero(t sql.NullTime) time.Time { return utcOrZero(t) }
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }
 
-// AssessmentStatusSQL is the status of an assessment_people row aliased ap, as SQL.
-const AssessmentStatusSQL = statusSQL
+// CheckText returns an error naming the field when TextProblem finds one. Package assess
+// checks a cycle's name with it, as this package checks a person's.
+func CheckText(field, s string, max int) error { return checkText(field, s, max) }
+
+// CheckNote returns an error when NoteProblem finds one. Package assess checks the notes of
+// its steps with it, as this package checks the note of a level change.
+func CheckNote(s string) error { return checkNote(s) }
+
+// ReportsSQL selects the ids of everyone below one person (the ?) in the reporting chain,
+// from the chain this package keeps: package assess narrows a cycle and its reports with it.
+const ReportsSQL = reportsSQL
 
 // Date drops the time of day, keeping the calendar date t has where it was given.
 func Date(t time.Time) time.Time { return date(t) }

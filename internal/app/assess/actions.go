@@ -12,17 +12,18 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // SaveSelf saves the person's own ratings: a draft, a submission, or (once submitted) an
 // amendment with its reason.
 func SaveSelf(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
-	return save(srv, w, r, v, store.SelfSide)
+	return save(srv, w, r, v, storeassess.SelfSide)
 }
 
 // SaveManager saves the manager's ratings, as SaveSelf does the person's.
 func SaveManager(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
-	return save(srv, w, r, v, store.ManagerSide)
+	return save(srv, w, r, v, storeassess.ManagerSide)
 }
 
 // Field names of the rating forms: one pair per expectation, keyed level/id.
@@ -31,9 +32,9 @@ func evidenceField(key string) string { return "evidence:" + key }
 
 // readRatings reads a rating form against the plan: every expectation's rating must be on
 // the scale, every evidence within bounds; errs names each field that is not.
-func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]store.Rating, map[string]string, map[string]string) {
+func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]storeassess.Rating, map[string]string, map[string]string) {
 	form, errs := map[string]string{}, map[string]string{}
-	var out []store.Rating
+	var out []storeassess.Rating
 	for _, it := range pl.Order {
 		rating := strings.TrimSpace(get(ratingField(it.Key)))
 		evidence := trimEvidence(get(evidenceField(it.Key)))
@@ -45,11 +46,11 @@ func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]stor
 				continue
 			}
 		}
-		if p := store.EvidenceProblem(evidence); p != "" {
+		if p := storeassess.EvidenceProblem(evidence); p != "" {
 			errs[evidenceField(it.Key)] = fmt.Sprintf("The evidence for %q %s.", short(it.Plain), p)
 			continue
 		}
-		out = append(out, store.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
+		out = append(out, storeassess.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
 	}
 	return out, form, errs
 }
@@ -62,13 +63,13 @@ func short(s string) string {
 	return s
 }
 
-func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, side store.Side) error {
+func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, side storeassess.Side) error {
 	ctx := r.Context()
 	c, f, p, acc, err := load(srv, r, v)
 	if err != nil {
 		return err
 	}
-	if (side == store.SelfSide && !acc.WriteSelf) || (side == store.ManagerSide && !acc.WriteManager) {
+	if (side == storeassess.SelfSide && !acc.WriteSelf) || (side == storeassess.ManagerSide && !acc.WriteManager) {
 		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
 	}
 	action := r.PostFormValue("action")
@@ -92,7 +93,7 @@ func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		return showPerson(srv, w, r, v, http.StatusBadRequest, side, form, errs)
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		n, err := tx.SaveRatings(ctx, c.ID, p.Person.ID, side, v.Person.ID, ratings, reason)
+		n, err := storeassess.SaveRatings(ctx, tx, c.ID, p.Person.ID, side, v.Person.ID, ratings, reason)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,7 @@ func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 			what = "assessment." + string(side) + ".amend"
 		case action == "submit":
 			what = "assessment." + string(side) + ".submit"
-			if err := tx.Submit(ctx, c.ID, p.Person.ID, side, v.Person.ID); err != nil {
+			if err := storeassess.Submit(ctx, tx, c.ID, p.Person.ID, side, v.Person.ID); err != nil {
 				return err
 			}
 		}
@@ -126,9 +127,9 @@ func stepError(err error) error {
 	switch {
 	case err == nil:
 		return nil
-	case errors.Is(err, store.ErrCycleClosed):
+	case errors.Is(err, storeassess.ErrCycleClosed):
 		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
-	case errors.Is(err, store.ErrWrongStep):
+	case errors.Is(err, storeassess.ErrWrongStep):
 		return web.Errorf(http.StatusConflict, "The assessment is not at that step: reload the page to see where it stands.")
 	case errors.Is(err, store.ErrNotFound):
 		return web.ErrNotFound
@@ -151,7 +152,7 @@ func Share(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		return web.Errorf(http.StatusConflict, "This cycle is closed: its assessments no longer change.")
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.Share(ctx, c.ID, p.Person.ID); err != nil {
+		if err := storeassess.Share(ctx, tx, c.ID, p.Person.ID); err != nil {
 			return err
 		}
 		if err := mail.NotifyAssessmentShared(ctx, srv, tx, c, p.Person.ID); err != nil {
@@ -159,7 +160,7 @@ func Share(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		}
 		return srv.Audit(tx, r, v, "assessment.share", p.Person.ID, c.Name)
 	})
-	if errors.Is(err, store.ErrWrongStep) {
+	if errors.Is(err, storeassess.ErrWrongStep) {
 		return web.Errorf(http.StatusConflict, "Submit the manager's assessment before sharing it; a shared one is shared already.")
 	}
 	if err := stepError(err); err != nil {
@@ -184,12 +185,12 @@ func Acknowledge(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 		return showPerson(srv, w, r, v, http.StatusBadRequest, "", map[string]string{"note": note}, map[string]string{"note": "The note " + problem + "."})
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.Acknowledge(ctx, c.ID, p.Person.ID, note); err != nil {
+		if err := storeassess.Acknowledge(ctx, tx, c.ID, p.Person.ID, note); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "assessment.acknowledge", p.Person.ID, c.Name)
 	})
-	if errors.Is(err, store.ErrWrongStep) {
+	if errors.Is(err, storeassess.ErrWrongStep) {
 		return web.Errorf(http.StatusConflict, "There is nothing to acknowledge yet: your manager has not shared their assessment.")
 	}
 	if err := stepError(err); err != nil {

@@ -8,14 +8,14 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/ladder"
-	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // calibrationPage is how many managers the calibration page shows at a time.
 const calibrationPage = 25
 
 type calibrationData struct {
-	Cycle            store.Cycle
+	Cycle            storeassess.Cycle
 	All              bool
 	Ratings          bool
 	Scale            []ladder.Rating
@@ -40,13 +40,13 @@ func Calibration(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	if ratings {
 		from, _ := strconv.Atoi(r.URL.Query().Get("from"))
 		from = max(from, 0)
-		cal, total, err := srv.Store().Calibration(r.Context(), c.ID, under, calibrationPage, from)
+		cal, total, err := storeassess.Calibration(r.Context(), srv.Store(), c.ID, under, calibrationPage, from)
 		if err != nil {
 			return err
 		}
 		if len(cal) == 0 && from > 0 {
 			// Past the last page the count comes back empty too: ask for it at the start.
-			if _, total, err = srv.Store().Calibration(r.Context(), c.ID, under, 1, 0); err != nil {
+			if _, total, err = storeassess.Calibration(r.Context(), srv.Store(), c.ID, under, 1, 0); err != nil {
 				return err
 			}
 		}

@@ -15,11 +15,12 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/changes"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 type cyclesData struct {
-	Mine    []store.PersonCycle
-	Cycles  []store.Cycle
+	Mine    []storeassess.PersonCycle
+	Cycles  []storeassess.Cycle
 	Admin   bool
 	Manager bool
 	Ladders []ladderChoice
@@ -45,11 +46,11 @@ func showList(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	ctx := r.Context()
 	d := cyclesData{Admin: v.Admin(), Manager: v.Manager, Form: form}
 	var err error
-	if d.Mine, err = srv.Store().CyclesOf(ctx, v.Person.ID); err != nil {
+	if d.Mine, err = storeassess.CyclesOf(ctx, srv.Store(), v.Person.ID); err != nil {
 		return err
 	}
 	if d.Admin || d.Manager {
-		if d.Cycles, err = srv.Store().Cycles(ctx); err != nil {
+		if d.Cycles, err = storeassess.Cycles(ctx, srv.Store()); err != nil {
 			return err
 		}
 	}
@@ -67,10 +68,10 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		Ends: strings.TrimSpace(r.PostFormValue("ends")), Scope: r.PostFormValue("scope"), Ladder: r.PostFormValue("ladder"),
 		Manager: strings.TrimSpace(r.PostFormValue("manager")), Next: r.PostFormValue("next") == "yes", Errors: map[string]string{}}
 	f := srv.Framework()
-	c := store.Cycle{Name: form.Name, Scope: store.CycleScope(form.Scope), IncludeNext: form.Next, OpenedBy: v.Person.ID}
+	c := storeassess.Cycle{Name: form.Name, Scope: storeassess.CycleScope(form.Scope), IncludeNext: form.Next, OpenedBy: v.Person.ID}
 	if form.Name == "" {
 		form.Errors["name"] = "Give the cycle a name, such as “2025 first half”."
-	} else if p := store.TextProblem(form.Name, store.MaxCycleName); p != "" {
+	} else if p := store.TextProblem(form.Name, storeassess.MaxCycleName); p != "" {
 		form.Errors["name"] = "The name " + p + "."
 	}
 	var err error
@@ -83,13 +84,13 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		form.Errors["ends"] = "The last day comes before the first."
 	}
 	switch c.Scope {
-	case store.ScopeEveryone:
-	case store.ScopeLadder:
+	case storeassess.ScopeEveryone:
+	case storeassess.ScopeLadder:
 		if f.Ladder(form.Ladder) == nil {
 			form.Errors["ladder"] = "Choose the ladder whose people are in the cycle."
 		}
 		c.ScopeLadder = form.Ladder
-	case store.ScopeTeam:
+	case storeassess.ScopeTeam:
 		m, err := srv.Store().PersonByEmail(ctx, form.Manager)
 		if errors.Is(err, store.ErrNotFound) || form.Manager == "" {
 			form.Errors["manager"] = "Give the email of the manager whose team (everyone below them) is in the cycle."
@@ -113,11 +114,11 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	if c.FrameworkVersion, c.FrameworkJSON, err = Version(f); err != nil {
 		return err
 	}
-	var opened store.Cycle
+	var opened storeassess.Cycle
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
 		var n int
 		var err error
-		if opened, n, err = tx.OpenCycle(ctx, c, ladders); err != nil {
+		if opened, n, err = storeassess.OpenCycle(ctx, tx, c, ladders); err != nil {
 			return err
 		}
 		if err := mail.NotifyCycleOpened(ctx, srv, tx, opened); err != nil {
@@ -133,12 +134,12 @@ func Open(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 }
 
 type cycleData struct {
-	Cycle    store.Cycle
+	Cycle    storeassess.Cycle
 	People   []cycleRow
 	Total    int
 	Status   string
-	Statuses []store.AssessmentStatus
-	Done     []store.StatusCount
+	Statuses []storeassess.AssessmentStatus
+	Done     []storeassess.StatusCount
 	Admin    bool
 	Changed  template.HTML // what changed in the framework since the cycle opened
 	Same     bool
@@ -149,7 +150,7 @@ type cycleData struct {
 
 // cycleRow is one person of a cycle, with the level it asks about in words.
 type cycleRow struct {
-	store.Participant
+	storeassess.Participant
 	Info *web.LevelInfo
 }
 
@@ -162,13 +163,13 @@ func CyclePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 	if err != nil {
 		return err
 	}
-	d := cycleData{Cycle: c, Admin: v.Admin(), Statuses: store.AssessmentStatuses, Status: r.URL.Query().Get("status")}
+	d := cycleData{Cycle: c, Admin: v.Admin(), Statuses: storeassess.AssessmentStatuses, Status: r.URL.Query().Get("status")}
 	all, under := policy.Scope(v)
-	filter := store.ParticipantFilter{Limit: web.PageSize}
+	filter := storeassess.ParticipantFilter{Limit: web.PageSize}
 	if !all {
 		filter.Under = under
 	}
-	for _, st := range store.AssessmentStatuses {
+	for _, st := range storeassess.AssessmentStatuses {
 		if string(st) == d.Status {
 			filter.Status = st
 		}
@@ -178,10 +179,10 @@ func CyclePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 	}
 	filter.Offset, _ = strconv.Atoi(r.URL.Query().Get("from"))
 	filter.Offset = max(filter.Offset, 0)
-	if d.Total, err = s.CountParticipants(ctx, c.ID, filter); err != nil {
+	if d.Total, err = storeassess.CountParticipants(ctx, s, c.ID, filter); err != nil {
 		return err
 	}
-	people, err := s.Participants(ctx, c.ID, filter)
+	people, err := storeassess.Participants(ctx, s, c.ID, filter)
 	if err != nil {
 		return err
 	}
@@ -189,7 +190,7 @@ func CyclePage(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		// The level as the cycle's version of the framework names it.
 		d.People = append(d.People, cycleRow{Participant: p, Info: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})})
 	}
-	if d.Done, err = s.Completion(ctx, c.ID, filter.Under); err != nil {
+	if d.Done, err = storeassess.Completion(ctx, s, c.ID, filter.Under); err != nil {
 		return err
 	}
 	if policy.AuditsList(v) {
@@ -243,7 +244,7 @@ func Close(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vi
 		return web.Errorf(http.StatusBadRequest, "Tick the box to confirm: a closed cycle's assessments no longer change.")
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		if err := tx.CloseCycle(ctx, c.ID, v.Person.ID); err != nil {
+		if err := storeassess.CloseCycle(ctx, tx, c.ID, v.Person.ID); err != nil {
 			return err
 		}
 		return srv.Audit(tx, r, v, "cycle.close", 0, c.Name)

@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // The file of the published site's self-assessment page (assess.js): its ratings and notes
@@ -66,7 +67,7 @@ func Import(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	fail := func(msg string) error {
 		return showPerson(srv, w, r, v, http.StatusBadRequest, "", nil, map[string]string{"file": msg})
 	}
-	if p.Submitted(store.SelfSide) {
+	if p.Submitted(storeassess.SelfSide) {
 		return fail("Your self-assessment is submitted: change it with an amendment in the form, not by importing a file.")
 	}
 	file, _, err := r.FormFile("file")
@@ -83,7 +84,7 @@ func Import(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		return fail(`The file is not a rungs self-assessment file (its "format" is not "rungs-assessment").`)
 	}
 	pl := planFor(c, f, srv.Framework(), p)
-	var ratings []store.Rating
+	var ratings []storeassess.Rating
 	skipped := 0
 	keys := map[string]bool{}
 	for k := range in.Ratings {
@@ -110,13 +111,13 @@ func Import(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 				return fail(fmt.Sprintf("The rating %q of %q is not on this cycle's scale.", rating, short(it.Plain)))
 			}
 		}
-		if problem := store.EvidenceProblem(evidence); problem != "" {
+		if problem := storeassess.EvidenceProblem(evidence); problem != "" {
 			return fail(fmt.Sprintf("The note on %q %s.", short(it.Plain), problem))
 		}
-		ratings = append(ratings, store.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
+		ratings = append(ratings, storeassess.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
 	}
 	err = srv.Store().WithTx(ctx, func(tx *store.Store) error {
-		n, err := tx.SaveRatings(ctx, c.ID, p.Person.ID, store.SelfSide, v.Person.ID, ratings, "")
+		n, err := storeassess.SaveRatings(ctx, tx, c.ID, p.Person.ID, storeassess.SelfSide, v.Person.ID, ratings, "")
 		if err != nil {
 			return err
 		}

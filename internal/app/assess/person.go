@@ -11,12 +11,13 @@ import (
 	"github.com/rungs/rungs/internal/guidance"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // personData is what a person's assessment page shows.
 type personData struct {
-	Cycle   store.Cycle
-	P       store.Participant
+	Cycle   storeassess.Cycle
+	P       storeassess.Participant
 	Access  policy.AssessmentAccess
 	Plan    *plan
 	Scale   []ladder.Rating
@@ -28,7 +29,7 @@ type personData struct {
 	// The form just sent, with its errors, when it had some.
 	Form   map[string]string
 	Errors map[string]string
-	Side   store.Side // the side the form with errors was for
+	Side   storeassess.Side // the side the form with errors was for
 	Steps  []step
 	Manage string // name of the manager who submitted
 	// The field sets of the forms the viewer may fill in, written in Go (rows.go).
@@ -38,7 +39,7 @@ type personData struct {
 // row is one expectation with both sides, as far as the viewer may see them.
 type row struct {
 	It                  *item
-	Self, Manager       store.Rating
+	Self, Manager       storeassess.Rating
 	SelfHTML, MgrHTML   template.HTML
 	SelfLabel, MgrLabel string
 	Gap                 int  // manager's score minus the person's, when both rated
@@ -52,7 +53,7 @@ type rowGroup struct {
 }
 
 type amendmentView struct {
-	A        store.Amendment
+	A        storeassess.Amendment
 	Item     string
 	By       string
 	Old, New string // the ratings in the scale's words; "" for none
@@ -70,13 +71,13 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 }
 
 // load reads the cycle, the person's place in it, and what the viewer may do there.
-func load(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Cycle, *ladder.Framework, store.Participant, policy.AssessmentAccess, error) {
+func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
 	c, f, err := loadCycle(srv, r)
 	if err != nil {
-		return c, nil, store.Participant{}, policy.AssessmentAccess{}, err
+		return c, nil, storeassess.Participant{}, policy.AssessmentAccess{}, err
 	}
 	id, _ := web.PathID(r)
-	p, err := srv.Store().Participant(r.Context(), c.ID, id)
+	p, err := storeassess.ParticipantOf(r.Context(), srv.Store(), c.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return c, nil, p, policy.AssessmentAccess{}, web.ErrNotFound
 	}
@@ -89,12 +90,12 @@ func load(srv *web.Server, r *http.Request, v *policy.Viewer) (store.Cycle, *lad
 			return c, nil, p, policy.AssessmentAccess{}, err
 		}
 	}
-	acc := policy.Assessment(v, id, above, policy.AssessmentState{Open: c.Open(), SelfSubmitted: p.Submitted(store.SelfSide),
-		ManagerSubmitted: p.Submitted(store.ManagerSide), Shared: !p.SharedAt.IsZero()}, srv.Settings())
+	acc := policy.Assessment(v, id, above, policy.AssessmentState{Open: c.Open(), SelfSubmitted: p.Submitted(storeassess.SelfSide),
+		ManagerSubmitted: p.Submitted(storeassess.ManagerSide), Shared: !p.SharedAt.IsZero()}, srv.Settings())
 	return c, f, p, acc, nil
 }
 
-func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, side store.Side, form, errs map[string]string) error {
+func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, side storeassess.Side, form, errs map[string]string) error {
 	ctx := r.Context()
 	s := srv.Store()
 	c, f, p, acc, err := load(srv, r, v)
@@ -119,25 +120,25 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		}
 	}
 	if acc.WriteSelf {
-		d.SelfFields = ratingFields(&d, store.SelfSide)
+		d.SelfFields = ratingFields(&d, storeassess.SelfSide)
 	}
 	if acc.WriteManager {
-		d.MgrFields = ratingFields(&d, store.ManagerSide)
+		d.MgrFields = ratingFields(&d, storeassess.ManagerSide)
 	}
 	d.Ready = readinessOf(f, d.Plan, self, mgr)
 	if len(d.Ready.Areas) > 2 {
 		d.Radar = radar(d.Ready)
 	}
-	d.Steps = []step{{"Self-assessment submitted", p.Submitted(store.SelfSide)}, {"Manager's assessment submitted", p.Submitted(store.ManagerSide)},
+	d.Steps = []step{{"Self-assessment submitted", p.Submitted(storeassess.SelfSide)}, {"Manager's assessment submitted", p.Submitted(storeassess.ManagerSide)},
 		{"Shared with " + p.Person.Name, !p.SharedAt.IsZero()}, {"Acknowledged", !p.AcknowledgedAt.IsZero()}}
 	if acc.SeeSelf || acc.SeeManager {
-		am, err := s.Amendments(ctx, c.ID, p.Person.ID)
+		am, err := storeassess.Amendments(ctx, s, c.ID, p.Person.ID)
 		if err != nil {
 			return err
 		}
 		names := srv.Names(r)
 		for _, a := range am {
-			if (a.Side == store.SelfSide && !acc.SeeSelf) || (a.Side == store.ManagerSide && !acc.SeeManager) {
+			if (a.Side == storeassess.SelfSide && !acc.SeeSelf) || (a.Side == storeassess.ManagerSide && !acc.SeeManager) {
 				continue
 			}
 			av := amendmentView{A: a, Item: a.Level + "/" + a.Expectation, By: names.Of(a.MadeBy)}
@@ -161,32 +162,32 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 }
 
 // visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.
-func visibleRatings(srv *web.Server, r *http.Request, c store.Cycle, p store.Participant, acc policy.AssessmentAccess) (self, mgr map[string]store.Rating, err error) {
-	read := func(side store.Side) (map[string]store.Rating, error) {
-		rs, err := srv.Store().Ratings(r.Context(), c.ID, p.Person.ID, side)
+func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]storeassess.Rating, err error) {
+	read := func(side storeassess.Side) (map[string]storeassess.Rating, error) {
+		rs, err := storeassess.Ratings(r.Context(), srv.Store(), c.ID, p.Person.ID, side)
 		if err != nil {
 			return nil, err
 		}
-		m := make(map[string]store.Rating, len(rs))
+		m := make(map[string]storeassess.Rating, len(rs))
 		for _, x := range rs {
 			m[x.Key()] = x
 		}
 		return m, nil
 	}
 	if acc.SeeSelf {
-		if self, err = read(store.SelfSide); err != nil {
+		if self, err = read(storeassess.SelfSide); err != nil {
 			return nil, nil, err
 		}
 	}
 	if acc.SeeManager {
-		if mgr, err = read(store.ManagerSide); err != nil {
+		if mgr, err = read(storeassess.ManagerSide); err != nil {
 			return nil, nil, err
 		}
 	}
 	return self, mgr, nil
 }
 
-func rows(f *ladder.Framework, pl *plan, self, mgr map[string]store.Rating) ([]row, []rowGroup) {
+func rows(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating) ([]row, []rowGroup) {
 	out := make([]row, 0, len(pl.Order))
 	for _, it := range pl.Order {
 		rw := row{It: it, Self: self[it.Key], Manager: mgr[it.Key]}
@@ -247,7 +248,7 @@ type guidanceReading struct {
 // readinessOf counts, per area, the expectations each side rated at or above the bar, and
 // reads each side's ratings with the ladder's promotion guidance: the same evaluator the
 // published self-assessment page runs, as guidance, never as a verdict.
-func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]store.Rating) readiness {
+func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating) readiness {
 	var rd readiness
 	if pl.Level == nil {
 		return rd
@@ -262,7 +263,7 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]store.Ratin
 	}
 	byArea := map[string]*areaReady{}
 	var order []string
-	shown := func(m map[string]store.Rating, key string) bool {
+	shown := func(m map[string]storeassess.Rating, key string) bool {
 		r, ok := m[key]
 		return ok && r.Rating != "" && scoreOf(f, r.Rating) >= bar
 	}
@@ -304,7 +305,7 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]store.Ratin
 	}
 	rd.HasGuidance = true
 	gl := guidance.FromLadder(pl.Ladder)
-	read := func(m map[string]store.Rating) guidanceReading {
+	read := func(m map[string]storeassess.Rating) guidanceReading {
 		if len(m) == 0 {
 			return guidanceReading{}
 		}

@@ -14,19 +14,19 @@ import (
 	"github.com/rungs/rungs/internal/guidance"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/peoplecsv"
-	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 type reportData struct {
-	Cycle       store.Cycle
+	Cycle       storeassess.Cycle
 	All         bool
 	Ratings     bool // the viewer may count ratings, not only completion
-	Done        []store.StatusCount
+	Done        []storeassess.StatusCount
 	People      int
 	DoneChart   template.HTML
 	LevelChart  template.HTML
 	Levels      []levelRow
-	Teams       []store.LevelCount
+	Teams       []storeassess.LevelCount
 	TeamsShown  int // how many of the largest teams the table shows
 	TeamsTotal  int
 	Tenure      []tenureRow
@@ -85,7 +85,7 @@ func Report(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	}
 	all, under, ratings := policy.ReportScope(v, srv.Settings())
 	d := reportData{Cycle: c, All: all, Ratings: ratings, Scale: f.Scale}
-	if d.Done, err = s.Completion(ctx, c.ID, under); err != nil {
+	if d.Done, err = storeassess.Completion(ctx, s, c.ID, under); err != nil {
 		return err
 	}
 	var rows [][]bar
@@ -107,7 +107,7 @@ func Report(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 	return nil
 }
 
-func statusLabel(st store.AssessmentStatus) string { return web.Label(string(st)) }
+func statusLabel(st storeassess.AssessmentStatus) string { return web.Label(string(st)) }
 
 // levelLabel names a level of the cycle's framework for a report.
 func levelLabel(f *ladder.Framework, ladderID, track, level string) string {
@@ -125,10 +125,10 @@ func levelLabel(f *ladder.Framework, ladderID, track, level string) string {
 	return label
 }
 
-func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladder.Framework, under int64, d *reportData) error {
+func fillRatingReports(srv *web.Server, r *http.Request, c storeassess.Cycle, f *ladder.Framework, under int64, d *reportData) error {
 	ctx := r.Context()
 	s := srv.Store()
-	levels, err := s.LevelDistribution(ctx, c.ID, under, false)
+	levels, err := storeassess.LevelDistribution(ctx, s, c.ID, under, false)
 	if err != nil {
 		return err
 	}
@@ -140,14 +140,14 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 		rows, labels = append(rows, []bar{{Label: label, Value: float64(lc.People), Class: "level"}}), append(labels, label)
 	}
 	d.LevelChart = barChart("People by level", rows, labels)
-	if d.Teams, d.TeamsTotal, err = s.LargestTeams(ctx, c.ID, under, reportTeams); err != nil {
+	if d.Teams, d.TeamsTotal, err = storeassess.LargestTeams(ctx, s, c.ID, under, reportTeams); err != nil {
 		return err
 	}
 	d.TeamsShown = min(d.TeamsTotal, reportTeams)
 	for i := range d.Teams {
 		d.Teams[i].Level = levelLabel(f, d.Teams[i].Ladder, "", d.Teams[i].Level)
 	}
-	tenure, err := s.TimeInLevel(ctx, c.ID, under, srv.Now())
+	tenure, err := storeassess.TimeInLevel(ctx, s, c.ID, under, srv.Now())
 	if err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 	if atBar < len(f.Scale) {
 		d.Bar = f.Scale[atBar].Label
 	}
-	shown, err := s.NextLevelReadiness(ctx, c.ID, under, atBar)
+	shown, err := storeassess.NextLevelReadiness(ctx, s, c.ID, under, atBar)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 	d.ReadyChart = barChart("People by share of the next level shown, by their manager's ratings", rows, labels)
 
 	// Calibration: the managers whose scores sit furthest from their people's own.
-	cal, total, err := s.Calibration(ctx, c.ID, under, reportCalibration, 0)
+	cal, total, err := storeassess.Calibration(ctx, s, c.ID, under, reportCalibration, 0)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func fillRatingReports(srv *web.Server, r *http.Request, c store.Cycle, f *ladde
 }
 
 // raterRows turns managers' score counts into table rows and a chart of both sides' scores.
-func raterRows(f *ladder.Framework, cal []store.RaterCalibration) ([]raterRow, template.HTML) {
+func raterRows(f *ladder.Framework, cal []storeassess.RaterCalibration) ([]raterRow, template.HTML) {
 	n := len(f.Scale)
 	var out []raterRow
 	var rows [][]bar
@@ -252,11 +252,11 @@ func raterRows(f *ladder.Framework, cal []store.RaterCalibration) ([]raterRow, t
 
 // nextTotal is how many expectations of the level after level a person on track is asked
 // about in cycle c; 0 when the cycle asks about none.
-func nextTotal(c store.Cycle, f *ladder.Framework, ladderID, track, level string) int {
+func nextTotal(c storeassess.Cycle, f *ladder.Framework, ladderID, track, level string) int {
 	if !c.IncludeNext {
 		return 0
 	}
-	pl := planFor(c, f, f, store.Participant{Ladder: ladderID, Track: track, Level: level})
+	pl := planFor(c, f, f, storeassess.Participant{Ladder: ladderID, Track: track, Level: level})
 	n := 0
 	for _, it := range pl.Order {
 		if it.Next {
@@ -295,7 +295,7 @@ func ReportCSV(srv *web.Server, w http.ResponseWriter, r *http.Request, v *polic
 		return err
 	}
 	_, under, ratings := policy.ReportScope(v, srv.Settings())
-	list, err := srv.Store().ReportRows(r.Context(), c.ID, under)
+	list, err := storeassess.ReportRows(r.Context(), srv.Store(), c.ID, under)
 	if err != nil {
 		return err
 	}

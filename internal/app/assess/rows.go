@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/policy"
-	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // A person's page repeats, for each of some seventy expectations, a row side by side and a
@@ -81,7 +81,7 @@ func sideBySide(rs []*row, acc policy.AssessmentAccess) template.HTML {
 
 // ratingFields writes the field sets of one side's form, an expectation each: its rating and
 // evidence as saved, or as just sent with their errors when the form came back with some.
-func ratingFields(d *personData, side store.Side) template.HTML {
+func ratingFields(d *personData, side storeassess.Side) template.HTML {
 	var b strings.Builder
 	b.Grow(len(d.Rows) * 1500)
 	text := func(s string) { _, _ = escaper.WriteString(&b, s) }
@@ -108,7 +108,7 @@ func ratingFields(d *personData, side store.Side) template.HTML {
 		rw := &d.Rows[i]
 		it := rw.It
 		cur := rw.Self
-		if side == store.ManagerSide {
+		if side == storeassess.ManagerSide {
 			cur = rw.Manager
 		}
 		rf, ef := "rating:"+it.Key, "evidence:"+it.Key

@@ -23,6 +23,7 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
+	storeassess "github.com/rungs/rungs/internal/store/assess"
 )
 
 // Version is the content hash a cycle is pinned to: the site's framework version, which a
@@ -47,7 +48,7 @@ var snapshots = struct {
 const maxSnapshots = 16
 
 // snapshot is the framework cycle c was opened on.
-func snapshot(c store.Cycle) (*ladder.Framework, error) {
+func snapshot(c storeassess.Cycle) (*ladder.Framework, error) {
 	key := sha256.Sum256(c.FrameworkJSON)
 	snapshots.Lock()
 	f := snapshots.m[key]
@@ -70,17 +71,17 @@ func snapshot(c store.Cycle) (*ladder.Framework, error) {
 
 // loadCycle reads the {cycle} of the route and its framework; a cycle that is not there is
 // not found.
-func loadCycle(srv *web.Server, r *http.Request) (store.Cycle, *ladder.Framework, error) {
+func loadCycle(srv *web.Server, r *http.Request) (storeassess.Cycle, *ladder.Framework, error) {
 	id, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.Cycle{}, nil, web.ErrNotFound
+		return storeassess.Cycle{}, nil, web.ErrNotFound
 	}
-	c, err := srv.Store().Cycle(r.Context(), id)
+	c, err := storeassess.CycleByID(r.Context(), srv.Store(), id)
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return store.Cycle{}, nil, web.ErrNotFound
+			return storeassess.Cycle{}, nil, web.ErrNotFound
 		}
-		return store.Cycle{}, nil, err
+		return storeassess.Cycle{}, nil, err
 	}
 	f, err := snapshot(c)
 	return c, f, err
@@ -145,7 +146,7 @@ const maxPlans = 512
 
 // planFor is the plan of participant p in cycle c with framework f (the cycle's); now is the
 // framework in use, to mark what changed since. Plans are shared: nobody may change one.
-func planFor(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan {
+func planFor(c storeassess.Cycle, f, now *ladder.Framework, p storeassess.Participant) *plan {
 	key := planKey{f: f, now: now, ladder: p.Ladder, level: p.Level, track: p.Track, next: c.IncludeNext}
 	plans.Lock()
 	pl := plans.m[key]
@@ -165,7 +166,7 @@ func planFor(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan
 
 // buildPlan builds the plan of participant p in cycle c with framework f, what changed since
 // marked from now.
-func buildPlan(c store.Cycle, f, now *ladder.Framework, p store.Participant) *plan {
+func buildPlan(c storeassess.Cycle, f, now *ladder.Framework, p storeassess.Participant) *plan {
 	pl := &plan{Items: map[string]*item{}, Track: p.Track}
 	l := f.Ladder(p.Ladder)
 	if l == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
@@ -334,7 +335,7 @@ func compile(srv *web.Server, r *http.Request, d *caseData, n *web.Names) error 
 		item := packetItem{E: e}
 		for _, re := range ratings[e.ID] {
 			side := "Self"
-			if re.Side == store.ManagerSide {
+			if re.Side == assess.ManagerSide {
 				side = "Manager"
 			}
 			item.Ratings = append(item.Ratings, ratingView{R: re, Side: side, Rating: cmpOr(scale[re.Rating], re.Rating), Evidence: web.Markdown(re.Evidence)})

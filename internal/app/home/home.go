@@ -19,6 +19,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/growth"
 	storehome "github.com/rungs/rungs/internal/store/home"
 )
@@ -60,7 +61,7 @@ type data struct {
 	Access        policy.HomeAccess
 	Team          []*member     // pointers, so that sorting them moves no more than a word each
 	Cards         template.HTML // Team as the list's items, see teamCards
-	TeamCycle     *store.Cycle  // the open cycle the team's assessments are shown for
+	TeamCycle     *assess.Cycle // the open cycle the team's assessments are shown for
 	People        *picture      // the people team's picture, for admins
 }
 
@@ -93,11 +94,11 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d := data{Person: v.Person, Name: firstName(v.Person.Name), Access: policy.Home(v)}
 	d.Level = web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})
 
-	cycles, err := s.Cycles(ctx)
+	cycles, err := assess.Cycles(ctx, s)
 	if err != nil {
 		return err
 	}
-	var open []store.Cycle
+	var open []assess.Cycle
 	for _, c := range cycles {
 		if c.Open() {
 			open = append(open, c)
@@ -105,7 +106,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 	if len(open) > 0 {
 		// Only someone in an open cycle has an assessment to write or read now.
-		mine, err := s.CyclesOf(ctx, v.Person.ID)
+		mine, err := assess.CyclesOf(ctx, s, v.Person.ID)
 		if err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 			switch {
 			case p.SelfSubmittedAt.IsZero():
 				d.Tasks = append(d.Tasks, Task{Text: "Your self-assessment for " + c.Name, URL: url, Due: c.EndsOn, Overdue: today.After(c.EndsOn)})
-			case p.Status == store.Shared:
+			case p.Status == assess.Shared:
 				d.Tasks = append(d.Tasks, Task{Text: "Your manager's assessment for " + c.Name + " is shared with you: read it and acknowledge it", URL: url})
 			}
 		}
@@ -172,7 +173,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 // team fills in the viewer's direct reports, those who need attention first, and what their
 // manager has to do in the open cycle. Reading them is a read of their records, which the
 // audit log keeps as it does a manager's people list.
-func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []store.Cycle, today time.Time) error {
+func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []assess.Cycle, today time.Time) error {
 	ctx := r.Context()
 	var cycle int64
 	if len(open) > 0 {
@@ -198,13 +199,13 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []st
 		}
 		if m.InCycle {
 			switch m.Status {
-			case store.SelfSubmitted:
+			case assess.SelfSubmitted:
 				toAssess++
 				need(4, "Their self-assessment is in: your assessment is next")
-			case store.NotStarted:
+			case assess.NotStarted:
 				toAssess++
 				need(1, "Assessment not started")
-			case store.ManagerSubmitted:
+			case assess.ManagerSubmitted:
 				toShare++
 				need(2, "Your assessment is ready to share")
 			}
@@ -261,7 +262,7 @@ type picture struct {
 
 // completion is how far an open cycle has come: shared or acknowledged of everyone in it.
 type completion struct {
-	Cycle    store.Cycle
+	Cycle    assess.Cycle
 	Done, Of int
 	Percent  int
 }
@@ -287,7 +288,7 @@ type kept struct {
 // pictures holds a kept picture per database (a process serves one; tests run many).
 var pictures sync.Map // *store.Store → *kept
 
-func peopleTeam(ctx context.Context, s *store.Store, v *policy.Viewer, open []store.Cycle, now time.Time) (*picture, error) {
+func peopleTeam(ctx context.Context, s *store.Store, v *policy.Viewer, open []assess.Cycle, now time.Time) (*picture, error) {
 	k, _ := pictures.LoadOrStore(s, &kept{})
 	kp := k.(*kept)
 	version, err := storehome.Version(ctx, s)
@@ -305,14 +306,14 @@ func peopleTeam(ctx context.Context, s *store.Store, v *policy.Viewer, open []st
 		}
 		p.People, p.Unplaced = c.People, c.Unplaced
 		for _, cy := range open {
-			counts, err := s.Completion(ctx, cy.ID, 0)
+			counts, err := assess.Completion(ctx, s, cy.ID, 0)
 			if err != nil {
 				return nil, err
 			}
 			cp := completion{Cycle: cy}
 			for _, sc := range counts {
 				cp.Of += sc.People
-				if sc.Status == store.Shared || sc.Status == store.Acknowledged {
+				if sc.Status == assess.Shared || sc.Status == assess.Acknowledged {
 					cp.Done += sc.People
 				}
 			}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/outbox"
 )
 
@@ -37,7 +38,7 @@ type cycleFacts struct {
 
 // NotifyCycleOpened tells everyone in cycle c that their self-assessment is due; tx is the
 // transaction that opened it.
-func NotifyCycleOpened(ctx context.Context, srv *web.Server, tx *store.Store, c store.Cycle) error {
+func NotifyCycleOpened(ctx context.Context, srv *web.Server, tx *store.Store, c assess.Cycle) error {
 	if !srv.Config().Mail {
 		return nil
 	}
@@ -47,7 +48,7 @@ func NotifyCycleOpened(ctx context.Context, srv *web.Server, tx *store.Store, c 
 
 // NotifyAssessmentShared tells person that their manager's assessment in c is shared with
 // them; tx is the transaction that shared it.
-func NotifyAssessmentShared(ctx context.Context, srv *web.Server, tx *store.Store, c store.Cycle, person int64) error {
+func NotifyAssessmentShared(ctx context.Context, srv *web.Server, tx *store.Store, c assess.Cycle, person int64) error {
 	if !srv.Config().Mail {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/policy"
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
@@ -40,7 +41,7 @@ func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person
 		}
 		out = append(out, event{On: e.Change.Date, Kind: "level", Text: text})
 	}
-	cycles, err := s.CyclesOf(ctx, p.ID)
+	cycles, err := assess.CyclesOf(ctx, s, p.ID)
 	if err != nil {
 		return nil, err
 	}

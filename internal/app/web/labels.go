@@ -22,7 +22,7 @@ var labels = map[string]string{
 	"mapped":   "Not reviewed yet",
 	"reviewed": "Reviewed",
 
-	// Where an assessment stands (store.AssessmentStatus).
+	// Where an assessment stands (AssessmentStatus in internal/store/assess).
 	"not-started":       "Not started",
 	"self-submitted":    "Self submitted",
 	"manager-submitted": "Manager submitted",
@@ -40,7 +40,8 @@ var labels = map[string]string{
 	"approved":  "Approved",
 	"not-yet":   "Not yet",
 
-	// The two sides of an assessment (store.Side), as an amendment names the one it changed.
+	// The two sides of an assessment (Side in internal/store/assess), as an amendment names
+	// the one it changed.
 	"self":    "Self-assessment",
 	"manager": "Manager's assessment",
 

@@ -4,13 +4,14 @@ import (
 	"context"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 )
 
 // RatingEvidence is one side's rating of an expectation in an assessment, with its evidence.
 type RatingEvidence struct {
 	Expectation string
 	Level       string // the level the expectation was asked about at
-	Side        store.Side
+	Side        assess.Side
 	Rating      string // a rating id of the cycle's scale; "" for evidence not rated
 	Evidence    string // Markdown
 	CycleID     int64
@@ -38,7 +39,7 @@ func LatestRatings(ctx context.Context, s *store.Store, person int64, level stri
 	defer rows.Close()
 	type key struct {
 		exp  string
-		side store.Side
+		side assess.Side
 	}
 	found := map[key]int{} // where in out[exp] each side's rating is
 	out := map[string][]RatingEvidence{}
@@ -48,7 +49,7 @@ func LatestRatings(ctx context.Context, s *store.Store, person int64, level stri
 		if err := rows.Scan(&r.Expectation, &r.Level, &side, &r.Rating, &r.Evidence, &r.CycleID, &r.CycleName); err != nil {
 			return nil, s.Fail(err, "ratings of person %d", person)
 		}
-		r.Side = store.Side(side)
+		r.Side = assess.Side(side)
 		if !want[r.Expectation] {
 			continue
 		}

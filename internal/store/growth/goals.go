@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 )
 
 // GoalStatus is where a goal stands.
@@ -38,7 +39,7 @@ func (st GoalStatus) Valid() bool {
 const MaxGoalText = 500
 
 // MaxGoalEvidence is how many characters a goal's evidence holds, as an assessment's does.
-const MaxGoalEvidence = store.MaxEvidence
+const MaxGoalEvidence = assess.MaxEvidence
 
 // Goal is one goal of a growth plan.
 type Goal struct {

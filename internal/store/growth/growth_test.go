@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/storetest"
@@ -280,45 +281,45 @@ func TestLatestRatings(t *testing.T) {
 		sam := person(t, s, "Sam Self", "sam@example.com", max.ID)
 		level(t, s, sam, "engineer")
 		level(t, s, max, "engineer")
-		open := func(name string, starts time.Time) store.Cycle {
-			c, _, err := s.OpenCycle(ctx, store.Cycle{Name: name, StartsOn: starts, EndsOn: starts.AddDate(0, 1, 0), Scope: store.ScopeEveryone,
+		open := func(name string, starts time.Time) assess.Cycle {
+			c, _, err := assess.OpenCycle(ctx, s, assess.Cycle{Name: name, StartsOn: starts, EndsOn: starts.AddDate(0, 1, 0), Scope: assess.ScopeEveryone,
 				FrameworkVersion: "v1", FrameworkJSON: []byte("{}"), OpenedBy: max.ID}, []string{"engineering"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return c
 		}
-		rate := func(c store.Cycle, side store.Side, r, evidence string, submit bool) {
-			if _, err := s.SaveRatings(ctx, c.ID, sam.ID, side, max.ID, []store.Rating{{Level: "engineer", Expectation: "writing", Rating: r, Evidence: evidence}}, ""); err != nil {
+		rate := func(c assess.Cycle, side assess.Side, r, evidence string, submit bool) {
+			if _, err := assess.SaveRatings(ctx, s, c.ID, sam.ID, side, max.ID, []assess.Rating{{Level: "engineer", Expectation: "writing", Rating: r, Evidence: evidence}}, ""); err != nil {
 				t.Fatal(err)
 			}
 			if submit {
-				if err := s.Submit(ctx, c.ID, sam.ID, side, max.ID); err != nil {
+				if err := assess.Submit(ctx, s, c.ID, sam.ID, side, max.ID); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
 		old := open("2025", time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC))
-		rate(old, store.ManagerSide, "sometimes", "old evidence", true)
-		rate(old, store.SelfSide, "sometimes", "old self", true)
-		if err := s.CloseCycle(ctx, old.ID, max.ID); err != nil {
+		rate(old, assess.ManagerSide, "sometimes", "old evidence", true)
+		rate(old, assess.SelfSide, "sometimes", "old self", true)
+		if err := assess.CloseCycle(ctx, s, old.ID, max.ID); err != nil {
 			t.Fatal(err)
 		}
 		recent := open("2026", time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC))
-		rate(recent, store.ManagerSide, "consistently", "new evidence", true)
-		rate(recent, store.SelfSide, "role-model", "a draft of mine", false)
+		rate(recent, assess.ManagerSide, "consistently", "new evidence", true)
+		rate(recent, assess.SelfSide, "role-model", "a draft of mine", false)
 		got, err := growth.LatestRatings(ctx, s, sam.ID, "senior", []string{"writing", "code"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		byside := map[store.Side]growth.RatingEvidence{}
+		byside := map[assess.Side]growth.RatingEvidence{}
 		for _, r := range got["writing"] {
 			byside[r.Side] = r
 		}
-		if m := byside[store.ManagerSide]; m.Evidence != "new evidence" || m.CycleName != "2026" {
+		if m := byside[assess.ManagerSide]; m.Evidence != "new evidence" || m.CycleName != "2026" {
 			t.Errorf("manager's: %+v", m)
 		}
-		if me := byside[store.SelfSide]; me.Evidence != "old self" {
+		if me := byside[assess.SelfSide]; me.Evidence != "old self" {
 			t.Errorf("self (the draft must not count): %+v", me)
 		}
 		if len(got["code"]) != 0 {

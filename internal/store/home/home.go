@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 )
 
 // Member is one direct report as their manager's home shows them.
@@ -26,7 +27,7 @@ type Member struct {
 	// InCycle says whether they are in the cycle Team was asked about, and Status is where
 	// their assessment stands in it.
 	InCycle bool
-	Status  store.AssessmentStatus
+	Status  assess.AssessmentStatus
 	// Plan is where their growth plan stands.
 	Plan PlanStatus
 }
@@ -48,7 +49,7 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 		SELECT p.id, p.name, p.ladder, p.track, p.level,
 			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
 			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
-			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END,
+			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+assess.StatusSQL+` END,
 			gp.person_id, coalesce(gp.target_level, ''), gp.person_agreed_at, gp.manager_agreed_at,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
@@ -70,7 +71,7 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 			&in, &status, &plan, &m.Plan.Target, store.Time(&personAgreed), store.Time(&managerAgreed), &m.Plan.Goals, &m.Plan.Done); err != nil {
 			return nil, s.Fail(err, "team of %d", manager)
 		}
-		m.InCycle, m.Status = in.Valid, store.AssessmentStatus(status)
+		m.InCycle, m.Status = in.Valid, assess.AssessmentStatus(status)
 		m.Plan.HasPlan, m.Plan.Agreed = plan.Valid, !personAgreed.IsZero() && !managerAgreed.IsZero()
 		out = append(out, m)
 	}

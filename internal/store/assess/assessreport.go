@@ -1,10 +1,12 @@
-package store
+package assess
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // Reports over a cycle, each counted in SQL: for the people team over everyone (under 0) or
@@ -15,7 +17,7 @@ func underSQL(under int64) (string, []any) {
 	if under == 0 {
 		return "", nil
 	}
-	return " AND ap.person_id IN (" + reportsSQL + ")", []any{under}
+	return " AND ap.person_id IN (" + store.ReportsSQL + ")", []any{under}
 }
 
 // StatusCount is how many people of a cycle are at one status.
@@ -25,12 +27,12 @@ type StatusCount struct {
 }
 
 // Completion counts a cycle's people by status, every status listed (in order) even at 0.
-func (s *Store) Completion(ctx context.Context, cycle, under int64) ([]StatusCount, error) {
+func Completion(ctx context.Context, s *store.Store, cycle, under int64) ([]StatusCount, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT `+statusSQL+` AS st, count(*) FROM assessment_people ap
+	rows, err := s.Query(ctx, `SELECT `+StatusSQL+` AS st, count(*) FROM assessment_people ap
 		WHERE ap.cycle_id = ?`+cond+` GROUP BY st`, append([]any{cycle}, args...)...)
 	if err != nil {
-		return nil, s.fail(err, "completion of cycle %d", cycle)
+		return nil, s.Fail(err, "completion of cycle %d", cycle)
 	}
 	defer rows.Close()
 	counts := map[AssessmentStatus]int{}
@@ -38,11 +40,11 @@ func (s *Store) Completion(ctx context.Context, cycle, under int64) ([]StatusCou
 		var st string
 		var n int
 		if err := rows.Scan(&st, &n); err != nil {
-			return nil, s.fail(err, "completion of cycle %d", cycle)
+			return nil, s.Fail(err, "completion of cycle %d", cycle)
 		}
 		counts[AssessmentStatus(st)] = n
 	}
-	if err := s.rowsErr(rows, "completion"); err != nil {
+	if err := s.RowsErr(rows, "completion"); err != nil {
 		return nil, err
 	}
 	out := make([]StatusCount, len(AssessmentStatuses))
@@ -63,7 +65,7 @@ type LevelCount struct {
 
 // LevelDistribution counts a cycle's people by ladder, track and level; byTeam splits each
 // count by team too.
-func (s *Store) LevelDistribution(ctx context.Context, cycle, under int64, byTeam bool) ([]LevelCount, error) {
+func LevelDistribution(ctx context.Context, s *store.Store, cycle, under int64, byTeam bool) ([]LevelCount, error) {
 	cond, args := underSQL(under)
 	q := `SELECT ap.ladder, ap.track, ap.level, 0, '', count(*) FROM assessment_people ap
 		WHERE ap.cycle_id = ?` + cond + ` GROUP BY ap.ladder, ap.track, ap.level ORDER BY ap.ladder, ap.track, ap.level`
@@ -72,28 +74,28 @@ func (s *Store) LevelDistribution(ctx context.Context, cycle, under int64, byTea
 			LEFT JOIN people m ON m.id = ap.manager_id
 			WHERE ap.cycle_id = ?` + cond + ` GROUP BY ap.ladder, ap.level, ap.manager_id, m.name ORDER BY m.name, ap.manager_id, ap.ladder, ap.level`
 	}
-	rows, err := s.query(ctx, q, append([]any{cycle}, args...)...)
+	rows, err := s.Query(ctx, q, append([]any{cycle}, args...)...)
 	if err != nil {
-		return nil, s.fail(err, "levels of cycle %d", cycle)
+		return nil, s.Fail(err, "levels of cycle %d", cycle)
 	}
 	defer rows.Close()
 	out := []LevelCount{}
 	for rows.Next() {
 		var c LevelCount
 		if err := rows.Scan(&c.Ladder, &c.Track, &c.Level, &c.ManagerID, &c.ManagerName, &c.People); err != nil {
-			return nil, s.fail(err, "levels of cycle %d", cycle)
+			return nil, s.Fail(err, "levels of cycle %d", cycle)
 		}
 		out = append(out, c)
 	}
-	return out, s.rowsErr(rows, "levels")
+	return out, s.RowsErr(rows, "levels")
 }
 
 // LargestTeams counts, by ladder and level, the people of the largest teams of a cycle (a
 // team is the people who had one manager when it opened; below under, unless 0), at most
 // most teams, the largest first; total is how many teams there are.
-func (s *Store) LargestTeams(ctx context.Context, cycle, under int64, most int) (teams []LevelCount, total int, err error) {
+func LargestTeams(ctx context.Context, s *store.Store, cycle, under int64, most int) (teams []LevelCount, total int, err error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `WITH sizes AS (
+	rows, err := s.Query(ctx, `WITH sizes AS (
 			SELECT coalesce(ap.manager_id, 0) AS team, count(*) AS n, count(*) OVER () AS total
 			FROM assessment_people ap WHERE ap.cycle_id = ?`+cond+`
 			GROUP BY coalesce(ap.manager_id, 0) ORDER BY n DESC, team LIMIT ?
@@ -107,18 +109,18 @@ func (s *Store) LargestTeams(ctx context.Context, cycle, under int64, most int) 
 		ORDER BY sizes.n DESC, sizes.team, ap.ladder, ap.level`,
 		append(append(append([]any{cycle}, args...), most, cycle), args...)...)
 	if err != nil {
-		return nil, 0, s.fail(err, "teams of cycle %d", cycle)
+		return nil, 0, s.Fail(err, "teams of cycle %d", cycle)
 	}
 	defer rows.Close()
 	teams = []LevelCount{}
 	for rows.Next() {
 		var c LevelCount
 		if err := rows.Scan(&c.Ladder, &c.Level, &c.ManagerID, &c.ManagerName, &total, &c.People); err != nil {
-			return nil, 0, s.fail(err, "teams of cycle %d", cycle)
+			return nil, 0, s.Fail(err, "teams of cycle %d", cycle)
 		}
 		teams = append(teams, c)
 	}
-	return teams, total, s.rowsErr(rows, "teams")
+	return teams, total, s.RowsErr(rows, "teams")
 }
 
 // RaterCalibration is one manager who submitted assessments in a cycle: how many of their
@@ -137,10 +139,10 @@ type RaterCalibration struct {
 // people below under, unless 0) with their scores and their people's own, the largest gap
 // between the two means first: the managers a calibration meeting starts with. It counts the
 // tallies, not the ratings, and pages in the database; total is how many managers there are.
-func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offset int) (page []RaterCalibration, total int, err error) {
+func Calibration(ctx context.Context, s *store.Store, cycle, under int64, limit, offset int) (page []RaterCalibration, total int, err error) {
 	cond, args := underSQL(under)
 	n := `(t.at_level + t.at_next)`
-	rows, err := s.query(ctx, `WITH counts AS (
+	rows, err := s.Query(ctx, `WITH counts AS (
 			SELECT coalesce(ap.manager_by, 0) AS rater, t.side AS side, t.score AS score, sum(`+n+`) AS n
 			FROM assessment_people ap
 			JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
@@ -166,7 +168,7 @@ func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offs
 		ORDER BY page.gap DESC, page.name, page.rater, counts.side, counts.score`,
 		append(append([]any{cycle}, args...), limit, offset)...)
 	if err != nil {
-		return nil, 0, s.fail(err, "calibration of cycle %d", cycle)
+		return nil, 0, s.Fail(err, "calibration of cycle %d", cycle)
 	}
 	defer rows.Close()
 	page = []RaterCalibration{}
@@ -175,7 +177,7 @@ func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offs
 		var side string
 		var score, count int
 		if err := rows.Scan(&rc.Rater, &rc.Name, &rc.Gap, &total, &side, &score, &count); err != nil {
-			return nil, 0, s.fail(err, "calibration of cycle %d", cycle)
+			return nil, 0, s.Fail(err, "calibration of cycle %d", cycle)
 		}
 		if len(page) == 0 || page[len(page)-1].Rater != rc.Rater {
 			rc.Manager, rc.Self = map[int]int{}, map[int]int{}
@@ -188,7 +190,7 @@ func (s *Store) Calibration(ctx context.Context, cycle, under int64, limit, offs
 			last.Self[score] += count
 		}
 	}
-	if err := s.rowsErr(rows, "calibration"); err != nil {
+	if err := s.RowsErr(rows, "calibration"); err != nil {
 		return nil, 0, err
 	}
 	return page, total, nil
@@ -205,9 +207,9 @@ type NextLevelShown struct {
 // NextLevelReadiness counts the people with a submitted manager's assessment by level and by
 // how many of the next level's expectations their manager rated at least bar, 0 included.
 // It counts people in SQL: a row per level and count, not per person.
-func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar int) ([]NextLevelShown, error) {
+func NextLevelReadiness(ctx context.Context, s *store.Store, cycle, under int64, bar int) ([]NextLevelShown, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT ladder, track, level, shown, count(*) FROM (
+	rows, err := s.Query(ctx, `SELECT ladder, track, level, shown, count(*) FROM (
 			SELECT ap.person_id, ap.ladder AS ladder, ap.track AS track, ap.level AS level,
 				coalesce(sum(t.at_next), 0) AS shown
 			FROM assessment_people ap
@@ -217,18 +219,18 @@ func (s *Store) NextLevelReadiness(ctx context.Context, cycle, under int64, bar 
 			GROUP BY ap.person_id, ap.ladder, ap.track, ap.level) x
 		GROUP BY ladder, track, level, shown ORDER BY ladder, track, level, shown`, append([]any{bar, cycle}, args...)...)
 	if err != nil {
-		return nil, s.fail(err, "readiness in cycle %d", cycle)
+		return nil, s.Fail(err, "readiness in cycle %d", cycle)
 	}
 	defer rows.Close()
 	out := []NextLevelShown{}
 	for rows.Next() {
 		var n NextLevelShown
 		if err := rows.Scan(&n.Ladder, &n.Track, &n.Level, &n.Shown, &n.People); err != nil {
-			return nil, s.fail(err, "readiness in cycle %d", cycle)
+			return nil, s.Fail(err, "readiness in cycle %d", cycle)
 		}
 		out = append(out, n)
 	}
-	return out, s.rowsErr(rows, "readiness")
+	return out, s.RowsErr(rows, "readiness")
 }
 
 // LevelTenure is how long the people of a cycle at one level have held it, on a day.
@@ -241,17 +243,17 @@ type LevelTenure struct {
 
 // TimeInLevel says, per level, how long the cycle's people have held the level they are
 // assessed at, on day: from the date of their latest level change.
-func (s *Store) TimeInLevel(ctx context.Context, cycle, under int64, day time.Time) ([]LevelTenure, error) {
+func TimeInLevel(ctx context.Context, s *store.Store, cycle, under int64, day time.Time) ([]LevelTenure, error) {
 	cond, args := underSQL(under)
-	days := s.d.daysSince("h.since")
-	rows, err := s.query(ctx, `SELECT ap.ladder, ap.level, count(*), avg(`+days+`), max(`+days+`)
+	days := s.DaysSince("h.since")
+	rows, err := s.Query(ctx, `SELECT ap.ladder, ap.level, count(*), avg(`+days+`), max(`+days+`)
 		FROM assessment_people ap
 		JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+`
 		GROUP BY ap.ladder, ap.level ORDER BY ap.ladder, ap.level`,
-		append([]any{date(day), date(day), cycle}, args...)...)
+		append([]any{store.Date(day), store.Date(day), cycle}, args...)...)
 	if err != nil {
-		return nil, s.fail(err, "time in level in cycle %d", cycle)
+		return nil, s.Fail(err, "time in level in cycle %d", cycle)
 	}
 	defer rows.Close()
 	out := []LevelTenure{}
@@ -260,12 +262,12 @@ func (s *Store) TimeInLevel(ctx context.Context, cycle, under int64, day time.Ti
 		var avg sql.NullFloat64
 		var most sql.NullInt64
 		if err := rows.Scan(&t.Ladder, &t.Level, &t.People, &avg, &most); err != nil {
-			return nil, s.fail(err, "time in level in cycle %d", cycle)
+			return nil, s.Fail(err, "time in level in cycle %d", cycle)
 		}
 		t.AvgDays, t.MaxDays = avg.Float64, int(most.Int64)
 		out = append(out, t)
 	}
-	return out, s.rowsErr(rows, "time in level")
+	return out, s.RowsErr(rows, "time in level")
 }
 
 // ReportRow is one person of a cycle in its CSV export.
@@ -278,9 +280,9 @@ type ReportRow struct {
 }
 
 // ReportRows lists a cycle's people (below under, unless 0) with their counts and mean scores.
-func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow, error) {
+func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]ReportRow, error) {
 	cond, args := underSQL(under)
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`, coalesce(m.name, ''),
+	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`, coalesce(m.name, ''),
 			coalesce(r.self_n, 0), coalesce(r.self_avg, -1), coalesce(r.mgr_n, 0), coalesce(r.mgr_avg, -1), h.since
 		FROM assessment_people ap
 		JOIN people p ON p.id = ap.person_id
@@ -294,7 +296,7 @@ func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow
 		LEFT JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+` ORDER BY p.name, p.id`, append([]any{cycle, cycle}, args...)...)
 	if err != nil {
-		return nil, s.fail(err, "report of cycle %d", cycle)
+		return nil, s.Fail(err, "report of cycle %d", cycle)
 	}
 	defer rows.Close()
 	out := []ReportRow{}
@@ -303,20 +305,20 @@ func (s *Store) ReportRows(ctx context.Context, cycle, under int64) ([]ReportRow
 		var since any
 		p, err := scanParticipant(rowWithTail{rows, []any{&r.ManagerName, &r.SelfRated, &r.SelfAvg, &r.MgrRated, &r.MgrAvg, &since}})
 		if err != nil {
-			return nil, s.fail(err, "report of cycle %d", cycle)
+			return nil, s.Fail(err, "report of cycle %d", cycle)
 		}
 		r.Participant = p
 		if r.LevelSince, err = anyDate(since); err != nil {
-			return nil, s.fail(err, "report of cycle %d", cycle)
+			return nil, s.Fail(err, "report of cycle %d", cycle)
 		}
 		out = append(out, r)
 	}
-	return out, s.rowsErr(rows, "report")
+	return out, s.RowsErr(rows, "report")
 }
 
 // rowWithTail scans a row whose last columns go to tail, after those a scan function asks for.
 type rowWithTail struct {
-	row  scanner
+	row  store.Scanner
 	tail []any
 }
 
@@ -329,7 +331,7 @@ func anyDate(v any) (time.Time, error) {
 	case nil:
 		return time.Time{}, nil
 	case time.Time:
-		return date(d.UTC()), nil
+		return store.Date(d.UTC()), nil
 	case string:
 		return parseStoredDate(d)
 	case []byte:

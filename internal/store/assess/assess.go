@@ -1,4 +1,8 @@
-package store
+// Package assess keeps assessment cycles: who is in each, both sides' ratings with their
+// evidence and amendments, the steps each assessment takes, and the reports counted over a
+// cycle. It is the store's feature package for them (see internal/store/feature.go); who may
+// read and rate which assessment is package policy's to decide.
+package assess
 
 import (
 	"context"
@@ -8,6 +12,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // An assessment cycle asks the people in it, and their managers, to rate each expectation of
@@ -51,9 +57,9 @@ const (
 // AssessmentStatuses lists every status in order, for reports.
 var AssessmentStatuses = []AssessmentStatus{NotStarted, SelfSubmitted, ManagerSubmitted, Shared, Acknowledged}
 
-// statusSQL derives the status of an assessment_people row (alias ap) from its times: the
+// StatusSQL derives the status of an assessment_people row (alias ap) from its times: the
 // furthest step reached.
-const statusSQL = `CASE WHEN ap.acknowledged_at IS NOT NULL THEN 'acknowledged'
+const StatusSQL = `CASE WHEN ap.acknowledged_at IS NOT NULL THEN 'acknowledged'
 	WHEN ap.shared_at IS NOT NULL THEN 'shared'
 	WHEN ap.manager_submitted_at IS NOT NULL THEN 'manager-submitted'
 	WHEN ap.self_submitted_at IS NOT NULL THEN 'self-submitted'
@@ -67,7 +73,7 @@ const MaxCycleName = 200
 
 // EvidenceProblem is TextProblem for evidence, which may have line breaks ("\n").
 func EvidenceProblem(s string) string {
-	return TextProblem(strings.ReplaceAll(s, "\n", " "), MaxEvidence)
+	return store.TextProblem(strings.ReplaceAll(s, "\n", " "), MaxEvidence)
 }
 
 // Cycle is one assessment cycle.
@@ -100,7 +106,7 @@ func (c *Cycle) validate() error {
 		return errors.New("name is empty")
 	case c.StartsOn.IsZero() || c.EndsOn.IsZero():
 		return errors.New("start and end dates are both needed")
-	case date(c.EndsOn).Before(date(c.StartsOn)):
+	case store.Date(c.EndsOn).Before(store.Date(c.StartsOn)):
 		return errors.New("the end date is before the start date")
 	case c.FrameworkVersion == "" || len(c.FrameworkJSON) == 0:
 		return errors.New("the framework it is pinned to is missing")
@@ -114,13 +120,13 @@ func (c *Cycle) validate() error {
 	if !utf8.Valid(c.FrameworkJSON) {
 		return errors.New("the framework snapshot is not UTF-8")
 	}
-	c.StartsOn, c.EndsOn = date(c.StartsOn), date(c.EndsOn)
-	return checkText("name", c.Name, MaxCycleName)
+	c.StartsOn, c.EndsOn = store.Date(c.StartsOn), store.Date(c.EndsOn)
+	return store.CheckText("name", c.Name, MaxCycleName)
 }
 
 const cycleColumns = `id, name, starts_on, ends_on, scope, scope_ladder, scope_manager, include_next, framework_version, opened_by, opened_at, closed_by, closed_at`
 
-func scanCycle(row scanner, extra ...any) (Cycle, error) {
+func scanCycle(row store.Scanner, extra ...any) (Cycle, error) {
 	var c Cycle
 	var scope string
 	var manager, openedBy, closedBy sql.NullInt64
@@ -143,7 +149,7 @@ func scanCycle(row scanner, extra ...any) (Cycle, error) {
 // OpenCycle opens c and takes in the people of its scope: active, levelled, and on one of
 // ladders (the ladders the pinned framework has). It returns the cycle as stored and how
 // many people are in it. Each keeps the level they hold now for the whole cycle.
-func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle, int, error) {
+func OpenCycle(ctx context.Context, s *store.Store, c Cycle, ladders []string) (Cycle, int, error) {
 	if err := c.validate(); err != nil {
 		return Cycle{}, 0, fmt.Errorf("open cycle: %w", err)
 	}
@@ -152,25 +158,25 @@ func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle
 	}
 	var out Cycle
 	var n int
-	err := s.WithTx(ctx, func(tx *Store) error {
+	err := s.WithTx(ctx, func(tx *store.Store) error {
 		next := 0
 		if c.IncludeNext {
 			next = 1
 		}
 		var err error
-		out, err = scanCycle(tx.writeRow(ctx, `
+		out, err = scanCycle(tx.WriteRow(ctx, `
 			INSERT INTO assessment_cycles (name, starts_on, ends_on, scope, scope_ladder, scope_manager, include_next,
 				framework_version, framework_json, opened_by, opened_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+cycleColumns,
-			c.Name, c.StartsOn, c.EndsOn, string(c.Scope), c.ScopeLadder, nullID(c.ScopeManager), next,
-			c.FrameworkVersion, string(c.FrameworkJSON), nullID(c.OpenedBy), s.now()))
+			c.Name, c.StartsOn, c.EndsOn, string(c.Scope), c.ScopeLadder, store.NullID(c.ScopeManager), next,
+			c.FrameworkVersion, string(c.FrameworkJSON), store.NullID(c.OpenedBy), s.Now()))
 		if err != nil {
-			return tx.fail(err, "open cycle")
+			return tx.Fail(err, "open cycle")
 		}
 		out.FrameworkJSON = c.FrameworkJSON
 		q := `INSERT INTO assessment_people (cycle_id, person_id, manager_id, ladder, track, level)
 			SELECT ?, id, manager_id, ladder, track, level FROM people
-			WHERE status = 'active' AND level <> '' AND ladder IN (` + placeholders(len(ladders)) + `)`
+			WHERE status = 'active' AND level <> '' AND ladder IN (` + store.Placeholders(len(ladders)) + `)`
 		args := []any{out.ID}
 		for _, l := range ladders {
 			args = append(args, l)
@@ -179,60 +185,60 @@ func (s *Store) OpenCycle(ctx context.Context, c Cycle, ladders []string) (Cycle
 		case ScopeLadder:
 			q, args = q+` AND ladder = ?`, append(args, c.ScopeLadder)
 		case ScopeTeam:
-			q, args = q+` AND id IN (`+reportsSQL+`)`, append(args, c.ScopeManager)
+			q, args = q+` AND id IN (`+store.ReportsSQL+`)`, append(args, c.ScopeManager)
 		}
-		res, err := tx.exec(ctx, q, args...)
+		res, err := tx.Exec(ctx, q, args...)
 		if err != nil {
-			return tx.fail(err, "open cycle: take people in")
+			return tx.Fail(err, "open cycle: take people in")
 		}
 		rows, _ := res.RowsAffected()
 		n = int(rows)
-		tx.wroteMany(n)
+		tx.WroteMany(n)
 		return nil
 	})
 	return out, n, err
 }
 
-// CloseCycle closes a cycle: nothing in it changes after. ErrConflict if it is closed already.
-func (s *Store) CloseCycle(ctx context.Context, id, by int64) error {
-	res, err := s.exec(ctx, `UPDATE assessment_cycles SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL`,
-		s.now(), nullID(by), id)
+// CloseCycle closes a cycle: nothing in it changes after. store.ErrConflict if it is closed already.
+func CloseCycle(ctx context.Context, s *store.Store, id, by int64) error {
+	res, err := s.Exec(ctx, `UPDATE assessment_cycles SET closed_at = ?, closed_by = ? WHERE id = ? AND closed_at IS NULL`,
+		s.Now(), store.NullID(by), id)
 	if err != nil {
-		return s.fail(err, "close cycle %d", id)
+		return s.Fail(err, "close cycle %d", id)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := s.Cycle(ctx, id); err != nil {
+		if _, err := CycleByID(ctx, s, id); err != nil {
 			return err
 		}
-		return fmt.Errorf("close cycle %d: closed already: %w", id, ErrConflict)
+		return fmt.Errorf("close cycle %d: closed already: %w", id, store.ErrConflict)
 	}
 	return nil
 }
 
 // Cycles lists every cycle, newest first, without their framework snapshots.
-func (s *Store) Cycles(ctx context.Context) ([]Cycle, error) {
-	rows, err := s.query(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles ORDER BY id DESC`)
+func Cycles(ctx context.Context, s *store.Store) ([]Cycle, error) {
+	rows, err := s.Query(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles ORDER BY id DESC`)
 	if err != nil {
-		return nil, s.fail(err, "list cycles")
+		return nil, s.Fail(err, "list cycles")
 	}
 	defer rows.Close()
 	out := []Cycle{}
 	for rows.Next() {
 		c, err := scanCycle(rows)
 		if err != nil {
-			return nil, s.fail(err, "list cycles")
+			return nil, s.Fail(err, "list cycles")
 		}
 		out = append(out, c)
 	}
-	return out, s.rowsErr(rows, "list cycles")
+	return out, s.RowsErr(rows, "list cycles")
 }
 
-// Cycle returns one cycle with its framework snapshot.
-func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
+// CycleByID returns one cycle with its framework snapshot.
+func CycleByID(ctx context.Context, s *store.Store, id int64) (Cycle, error) {
 	var snapshot string
-	c, err := scanCycle(s.queryRow(ctx, `SELECT `+cycleColumns+`, framework_json FROM assessment_cycles WHERE id = ?`, id), &snapshot)
+	c, err := scanCycle(s.QueryRow(ctx, `SELECT `+cycleColumns+`, framework_json FROM assessment_cycles WHERE id = ?`, id), &snapshot)
 	if err != nil {
-		return Cycle{}, s.fail(err, "cycle %d", id)
+		return Cycle{}, s.Fail(err, "cycle %d", id)
 	}
 	c.FrameworkJSON = []byte(snapshot)
 	return c, nil
@@ -241,7 +247,7 @@ func (s *Store) Cycle(ctx context.Context, id int64) (Cycle, error) {
 // Participant is one person in a cycle.
 type Participant struct {
 	CycleID int64
-	Person  Person // as they are now; the level below is the one the cycle asks about
+	Person  store.Person // as they are now; the level below is the one the cycle asks about
 	// ManagerID is their manager when the cycle opened.
 	ManagerID          int64
 	Ladder             string
@@ -265,9 +271,9 @@ func (p Participant) Submitted(side Side) bool {
 }
 
 const participantColumns = `ap.cycle_id, ap.manager_id, ap.ladder, ap.track, ap.level, ap.self_submitted_at, ap.manager_submitted_at,
-	ap.manager_by, ap.shared_at, ap.acknowledged_at, ap.acknowledge_note, ` + statusSQL
+	ap.manager_by, ap.shared_at, ap.acknowledged_at, ap.acknowledge_note, ` + StatusSQL
 
-func scanParticipant(row scanner) (Participant, error) {
+func scanParticipant(row store.Scanner) (Participant, error) {
 	var p Participant
 	var manager, by sql.NullInt64
 	var self, mgr, shared, ack sql.NullTime
@@ -276,22 +282,22 @@ func scanParticipant(row scanner) (Participant, error) {
 	var name, email, title, ladder, track, level, pstatus string
 	var start, created, updated time.Time
 	if err := row.Scan(&p.CycleID, &manager, &p.Ladder, &p.Track, &p.Level, &self, &mgr, &by, &shared, &ack, &p.AcknowledgeNote, &status,
-		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, timeValue{&start}, &pstatus, timeValue{&created}, timeValue{&updated}, &version); err != nil {
+		&pid, &name, &email, &title, &pmanager, &ladder, &track, &level, store.Time(&start), &pstatus, store.Time(&created), store.Time(&updated), &version); err != nil {
 		return Participant{}, err
 	}
 	p.ManagerID, p.ManagerBy, p.Status = manager.Int64, by.Int64, AssessmentStatus(status)
-	p.SelfSubmittedAt, p.ManagerSubmittedAt, p.SharedAt, p.AcknowledgedAt = utcOrZero(self), utcOrZero(mgr), utcOrZero(shared), utcOrZero(ack)
-	p.Person = Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
-		Level: level, StartDate: start, Status: Status(pstatus), CreatedAt: created, UpdatedAt: updated, Version: version.Int64}
+	p.SelfSubmittedAt, p.ManagerSubmittedAt, p.SharedAt, p.AcknowledgedAt = store.UTCOrZero(self), store.UTCOrZero(mgr), store.UTCOrZero(shared), store.UTCOrZero(ack)
+	p.Person = store.Person{ID: pid.Int64, Name: name, Email: email, Title: title, ManagerID: pmanager.Int64, Ladder: ladder, Track: track,
+		Level: level, StartDate: start, Status: store.Status(pstatus), CreatedAt: created, UpdatedAt: updated, Version: version.Int64}
 	return p, nil
 }
 
-// Participant returns one person's place in a cycle; ErrNotFound when they are not in it.
-func (s *Store) Participant(ctx context.Context, cycle, person int64) (Participant, error) {
-	p, err := scanParticipant(s.queryRow(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
+// ParticipantOf returns one person's place in a cycle; store.ErrNotFound when they are not in it.
+func ParticipantOf(ctx context.Context, s *store.Store, cycle, person int64) (Participant, error) {
+	p, err := scanParticipant(s.QueryRow(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person))
 	if err != nil {
-		return Participant{}, s.fail(err, "person %d in cycle %d", person, cycle)
+		return Participant{}, s.Fail(err, "person %d in cycle %d", person, cycle)
 	}
 	return p, nil
 }
@@ -300,53 +306,53 @@ func (s *Store) Participant(ctx context.Context, cycle, person int64) (Participa
 type ParticipantFilter struct {
 	Under  int64 // only people below this person in the reporting chain; 0 for everyone
 	Status AssessmentStatus
-	Limit  int // 0 means DefaultLimit; at most MaxLimit
+	Limit  int // 0 means store.DefaultLimit; at most store.MaxLimit
 	Offset int
 }
 
 func (f ParticipantFilter) where(cycle int64) (string, []any) {
 	where, args := []string{"ap.cycle_id = ?"}, []any{cycle}
 	if f.Under != 0 {
-		where, args = append(where, "ap.person_id IN ("+reportsSQL+")"), append(args, f.Under)
+		where, args = append(where, "ap.person_id IN ("+store.ReportsSQL+")"), append(args, f.Under)
 	}
 	if f.Status != "" {
-		where, args = append(where, statusSQL+" = ?"), append(args, string(f.Status))
+		where, args = append(where, StatusSQL+" = ?"), append(args, string(f.Status))
 	}
 	return strings.Join(where, " AND "), args
 }
 
 // Participants lists the people of a cycle that f chooses, by name.
-func (s *Store) Participants(ctx context.Context, cycle int64, f ParticipantFilter) ([]Participant, error) {
+func Participants(ctx context.Context, s *store.Store, cycle int64, f ParticipantFilter) ([]Participant, error) {
 	where, args := f.where(cycle)
 	limit := f.Limit
 	if limit <= 0 {
-		limit = DefaultLimit
+		limit = store.DefaultLimit
 	}
-	limit = min(limit, MaxLimit)
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
+	limit = min(limit, store.MaxLimit)
+	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE `+where+`
 		ORDER BY p.name, p.id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
-		return nil, s.fail(err, "people of cycle %d", cycle)
+		return nil, s.Fail(err, "people of cycle %d", cycle)
 	}
 	defer rows.Close()
 	out := []Participant{}
 	for rows.Next() {
 		p, err := scanParticipant(rows)
 		if err != nil {
-			return nil, s.fail(err, "people of cycle %d", cycle)
+			return nil, s.Fail(err, "people of cycle %d", cycle)
 		}
 		out = append(out, p)
 	}
-	return out, s.rowsErr(rows, "people of cycle")
+	return out, s.RowsErr(rows, "people of cycle")
 }
 
 // CountParticipants counts the people of a cycle that f chooses (its paging aside).
-func (s *Store) CountParticipants(ctx context.Context, cycle int64, f ParticipantFilter) (int, error) {
+func CountParticipants(ctx context.Context, s *store.Store, cycle int64, f ParticipantFilter) (int, error) {
 	where, args := f.where(cycle)
 	var n int
-	if err := s.queryRow(ctx, `SELECT count(*) FROM assessment_people ap WHERE `+where, args...).Scan(&n); err != nil {
-		return 0, s.fail(err, "count people of cycle %d", cycle)
+	if err := s.QueryRow(ctx, `SELECT count(*) FROM assessment_people ap WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, s.Fail(err, "count people of cycle %d", cycle)
 	}
 	return n, nil
 }
@@ -358,26 +364,26 @@ type PersonCycle struct {
 }
 
 // CyclesOf lists the cycles a person is in, newest first.
-func (s *Store) CyclesOf(ctx context.Context, person int64) ([]PersonCycle, error) {
-	cycles, err := s.Cycles(ctx)
+func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle, error) {
+	cycles, err := Cycles(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.query(ctx, `SELECT `+participantColumns+`, `+s.d.personColumns("p")+`
+	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
 	if err != nil {
-		return nil, s.fail(err, "cycles of %d", person)
+		return nil, s.Fail(err, "cycles of %d", person)
 	}
 	defer rows.Close()
 	in := map[int64]Participant{}
 	for rows.Next() {
 		p, err := scanParticipant(rows)
 		if err != nil {
-			return nil, s.fail(err, "cycles of %d", person)
+			return nil, s.Fail(err, "cycles of %d", person)
 		}
 		in[p.CycleID] = p
 	}
-	if err := s.rowsErr(rows, "cycles of person"); err != nil {
+	if err := s.RowsErr(rows, "cycles of person"); err != nil {
 		return nil, err
 	}
 	out := []PersonCycle{}

@@ -1,4 +1,4 @@
-package store_test
+package assess_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/assess"
 )
 
 // assessOrg is a small organisation for cycle tests: boss manages lead, lead manages ann and
@@ -47,14 +48,14 @@ func makeAssessOrg(t *testing.T, s *store.Store) assessOrg {
 	return o
 }
 
-func newCycle(name string, scope store.CycleScope) store.Cycle {
-	return store.Cycle{Name: name, StartsOn: day("2025-01-06"), EndsOn: day("2025-01-31"), Scope: scope, IncludeNext: true,
+func newCycle(name string, scope assess.CycleScope) assess.Cycle {
+	return assess.Cycle{Name: name, StartsOn: day("2025-01-06"), EndsOn: day("2025-01-31"), Scope: scope, IncludeNext: true,
 		FrameworkVersion: "abc123", FrameworkJSON: []byte(`{"format":1,"title":"Test"}` + "\n")}
 }
 
-func participantIDs(t *testing.T, s *store.Store, cycle int64, f store.ParticipantFilter) []int64 {
+func participantIDs(t *testing.T, s *store.Store, cycle int64, f assess.ParticipantFilter) []int64 {
 	t.Helper()
-	ps, err := s.Participants(context.Background(), cycle, f)
+	ps, err := assess.Participants(context.Background(), s, cycle, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,55 +82,55 @@ func TestOpenCycleTakesInItsScope(t *testing.T) {
 		}
 		cases := []struct {
 			name    string
-			cycle   store.Cycle
+			cycle   assess.Cycle
 			ladders []string
 			want    []int64
 		}{
-			{"everyone levelled and active", newCycle("All", store.ScopeEveryone), []string{"eng", "design"}, ids(o.boss, o.lead, o.ann, o.bob, o.cat)},
-			{"only ladders the framework has", newCycle("Known", store.ScopeEveryone), []string{"eng"}, ids(o.boss, o.lead, o.ann, o.bob)},
-			{"one ladder", func() store.Cycle { c := newCycle("Design", store.ScopeLadder); c.ScopeLadder = "design"; return c }(), []string{"eng", "design"}, ids(o.cat)},
-			{"a team", func() store.Cycle { c := newCycle("Team", store.ScopeTeam); c.ScopeManager = o.lead.ID; return c }(), []string{"eng", "design"}, ids(o.ann, o.bob)},
+			{"everyone levelled and active", newCycle("All", assess.ScopeEveryone), []string{"eng", "design"}, ids(o.boss, o.lead, o.ann, o.bob, o.cat)},
+			{"only ladders the framework has", newCycle("Known", assess.ScopeEveryone), []string{"eng"}, ids(o.boss, o.lead, o.ann, o.bob)},
+			{"one ladder", func() assess.Cycle { c := newCycle("Design", assess.ScopeLadder); c.ScopeLadder = "design"; return c }(), []string{"eng", "design"}, ids(o.cat)},
+			{"a team", func() assess.Cycle { c := newCycle("Team", assess.ScopeTeam); c.ScopeManager = o.lead.ID; return c }(), []string{"eng", "design"}, ids(o.ann, o.bob)},
 		}
 		for _, tc := range cases {
-			c, n, err := s.OpenCycle(ctx, tc.cycle, tc.ladders)
+			c, n, err := assess.OpenCycle(ctx, s, tc.cycle, tc.ladders)
 			if err != nil {
 				t.Fatalf("%s: %v", tc.name, err)
 			}
 			if n != len(tc.want) {
 				t.Errorf("%s: took in %d, want %d", tc.name, n, len(tc.want))
 			}
-			if got := participantIDs(t, s, c.ID, store.ParticipantFilter{}); !slices.Equal(got, tc.want) {
+			if got := participantIDs(t, s, c.ID, assess.ParticipantFilter{}); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: people %v, want %v", tc.name, got, tc.want)
 			}
-			back, err := s.Cycle(ctx, c.ID)
+			back, err := assess.CycleByID(ctx, s, c.ID)
 			if err != nil || back.Name != tc.cycle.Name || string(back.FrameworkJSON) != string(tc.cycle.FrameworkJSON) ||
 				back.FrameworkVersion != "abc123" || !back.IncludeNext || !back.Open() || !back.StartsOn.Equal(day("2025-01-06")) {
 				t.Errorf("%s: read back %+v, %v", tc.name, back, err)
 			}
 		}
 		// A participant keeps the level they had when the cycle opened, whatever happens after.
-		all, _ := s.Cycles(ctx)
+		all, _ := assess.Cycles(ctx, s)
 		first := all[len(all)-1]
 		if _, err := s.AddLevelChange(ctx, store.LevelChange{PersonID: o.ann.ID, Ladder: "eng", Track: "ic", ToLevel: "senior",
 			Date: day("2025-02-01"), Reason: store.Promotion}); err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.Participant(ctx, first.ID, o.ann.ID)
-		if err != nil || p.Level != "engineer" || p.Person.Level != "senior" || p.ManagerID != o.lead.ID || p.Status != store.NotStarted {
+		p, err := assess.ParticipantOf(ctx, s, first.ID, o.ann.ID)
+		if err != nil || p.Level != "engineer" || p.Person.Level != "senior" || p.ManagerID != o.lead.ID || p.Status != assess.NotStarted {
 			t.Errorf("ann in the first cycle: %+v, %v", p, err)
 		}
-		if _, err := s.Participant(ctx, first.ID, o.unlevelled.ID); !errors.Is(err, store.ErrNotFound) {
+		if _, err := assess.ParticipantOf(ctx, s, first.ID, o.unlevelled.ID); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("someone not in the cycle: %v, want not found", err)
 		}
-		mine, err := s.CyclesOf(ctx, o.ann.ID)
+		mine, err := assess.CyclesOf(ctx, s, o.ann.ID)
 		if err != nil || len(mine) != 3 || mine[0].Cycle.Name != "Team" {
 			t.Errorf("ann's cycles: %+v, %v", mine, err)
 		}
 		// Below a manager, and by status.
-		if got := participantIDs(t, s, first.ID, store.ParticipantFilter{Under: o.lead.ID}); !slices.Equal(got, ids(o.ann, o.bob)) {
+		if got := participantIDs(t, s, first.ID, assess.ParticipantFilter{Under: o.lead.ID}); !slices.Equal(got, ids(o.ann, o.bob)) {
 			t.Errorf("below lead: %v", got)
 		}
-		if n, err := s.CountParticipants(ctx, first.ID, store.ParticipantFilter{Under: o.boss.ID, Status: store.NotStarted}); err != nil || n != 4 {
+		if n, err := assess.CountParticipants(ctx, s, first.ID, assess.ParticipantFilter{Under: o.boss.ID, Status: assess.NotStarted}); err != nil || n != 4 {
 			t.Errorf("not started below boss: %d, %v", n, err)
 		}
 	})
@@ -139,23 +140,23 @@ func TestOpenCycleRefusesBadCycles(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		for name, change := range map[string]func(*store.Cycle){
-			"no name":          func(c *store.Cycle) { c.Name = " " },
-			"ends before":      func(c *store.Cycle) { c.EndsOn = day("2024-12-31") },
-			"no framework":     func(c *store.Cycle) { c.FrameworkJSON = nil },
-			"ladder without":   func(c *store.Cycle) { c.Scope = store.ScopeLadder },
-			"team without":     func(c *store.Cycle) { c.Scope = store.ScopeTeam },
-			"unknown scope":    func(c *store.Cycle) { c.Scope = "some" },
-			"control in name":  func(c *store.Cycle) { c.Name = "a\tb" },
-			"no dates at all":  func(c *store.Cycle) { c.StartsOn = time.Time{} },
-			"snapshot not utf": func(c *store.Cycle) { c.FrameworkJSON = []byte{0xff} },
+		for name, change := range map[string]func(*assess.Cycle){
+			"no name":          func(c *assess.Cycle) { c.Name = " " },
+			"ends before":      func(c *assess.Cycle) { c.EndsOn = day("2024-12-31") },
+			"no framework":     func(c *assess.Cycle) { c.FrameworkJSON = nil },
+			"ladder without":   func(c *assess.Cycle) { c.Scope = assess.ScopeLadder },
+			"team without":     func(c *assess.Cycle) { c.Scope = assess.ScopeTeam },
+			"unknown scope":    func(c *assess.Cycle) { c.Scope = "some" },
+			"control in name":  func(c *assess.Cycle) { c.Name = "a\tb" },
+			"no dates at all":  func(c *assess.Cycle) { c.StartsOn = time.Time{} },
+			"snapshot not utf": func(c *assess.Cycle) { c.FrameworkJSON = []byte{0xff} },
 		} {
-			c := newCycle("Cycle", store.ScopeEveryone)
+			c := newCycle("Cycle", assess.ScopeEveryone)
 			change(&c)
-			_, _, err := s.OpenCycle(ctx, c, []string{"eng"})
+			_, _, err := assess.OpenCycle(ctx, s, c, []string{"eng"})
 			checkFailure(t, name, err, nil)
 		}
-		if all, _ := s.Cycles(ctx); len(all) != 0 {
+		if all, _ := assess.Cycles(ctx, s); len(all) != 0 {
 			t.Errorf("refused cycles were stored: %+v", all)
 		}
 	})
@@ -166,95 +167,95 @@ func TestAssessmentSteps(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := makeAssessOrg(t, s)
-		c, _, err := s.OpenCycle(ctx, newCycle("H1", store.ScopeEveryone), []string{"eng", "design"})
+		c, _, err := assess.OpenCycle(ctx, s, newCycle("H1", assess.ScopeEveryone), []string{"eng", "design"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ann := o.ann.ID
-		self := []store.Rating{
+		self := []assess.Rating{
 			{Level: "engineer", Expectation: "ships", Rating: "consistently", Score: 2, Evidence: "Shipped [the importer](https://example.com/pr/1)."},
 			{Level: "engineer", Expectation: "reviews", Rating: "sometimes", Score: 1},
 			{Level: "senior", Expectation: "leads", Evidence: "Not rated yet, notes only."},
 		}
-		if n, err := s.SaveRatings(ctx, c.ID, ann, store.SelfSide, ann, self, ""); err != nil || n != 3 {
+		if n, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.SelfSide, ann, self, ""); err != nil || n != 3 {
 			t.Fatalf("save draft: %d, %v", n, err)
 		}
 		// Saving the same again changes nothing; clearing one removes it.
 		self[2].Evidence = ""
-		if n, err := s.SaveRatings(ctx, c.ID, ann, store.SelfSide, ann, self, ""); err != nil || n != 1 {
+		if n, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.SelfSide, ann, self, ""); err != nil || n != 1 {
 			t.Fatalf("save again: %d, %v", n, err)
 		}
-		got, err := s.Ratings(ctx, c.ID, ann, store.SelfSide)
+		got, err := assess.Ratings(ctx, s, c.ID, ann, assess.SelfSide)
 		if err != nil || len(got) != 2 || got[0].Expectation != "reviews" || got[0].Score != 1 || got[1].Evidence != self[0].Evidence || got[1].UpdatedBy != ann {
 			t.Fatalf("ratings: %+v, %v", got, err)
 		}
 		// Sharing and acknowledging wait for their step.
-		checkFailure(t, "share before the manager submits", s.Share(ctx, c.ID, ann), store.ErrWrongStep)
-		checkFailure(t, "acknowledge before sharing", s.Acknowledge(ctx, c.ID, ann, ""), store.ErrWrongStep)
+		checkFailure(t, "share before the manager submits", assess.Share(ctx, s, c.ID, ann), assess.ErrWrongStep)
+		checkFailure(t, "acknowledge before sharing", assess.Acknowledge(ctx, s, c.ID, ann, ""), assess.ErrWrongStep)
 
-		if err := s.Submit(ctx, c.ID, ann, store.SelfSide, ann); err != nil {
+		if err := assess.Submit(ctx, s, c.ID, ann, assess.SelfSide, ann); err != nil {
 			t.Fatal(err)
 		}
-		checkFailure(t, "submit twice", s.Submit(ctx, c.ID, ann, store.SelfSide, ann), store.ErrWrongStep)
+		checkFailure(t, "submit twice", assess.Submit(ctx, s, c.ID, ann, assess.SelfSide, ann), assess.ErrWrongStep)
 		// Submitted: a change needs a reason, and is kept as an amendment.
 		self[1].Rating, self[1].Score = "consistently", 2
-		_, err = s.SaveRatings(ctx, c.ID, ann, store.SelfSide, ann, self, "")
-		checkFailure(t, "amend without a reason", err, store.ErrWrongStep)
-		if n, err := s.SaveRatings(ctx, c.ID, ann, store.SelfSide, ann, self, "Forgot the reviews of Q4."); err != nil || n != 1 {
+		_, err = assess.SaveRatings(ctx, s, c.ID, ann, assess.SelfSide, ann, self, "")
+		checkFailure(t, "amend without a reason", err, assess.ErrWrongStep)
+		if n, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.SelfSide, ann, self, "Forgot the reviews of Q4."); err != nil || n != 1 {
 			t.Fatalf("amend: %d, %v", n, err)
 		}
-		am, err := s.Amendments(ctx, c.ID, ann)
+		am, err := assess.Amendments(ctx, s, c.ID, ann)
 		if err != nil || len(am) != 1 || am[0].OldRating != "sometimes" || am[0].NewRating != "consistently" ||
-			am[0].Reason != "Forgot the reviews of Q4." || am[0].MadeBy != ann || am[0].Side != store.SelfSide {
+			am[0].Reason != "Forgot the reviews of Q4." || am[0].MadeBy != ann || am[0].Side != assess.SelfSide {
 			t.Errorf("amendments: %+v, %v", am, err)
 		}
-		p, _ := s.Participant(ctx, c.ID, ann)
-		if p.Status != store.SelfSubmitted {
+		p, _ := assess.ParticipantOf(ctx, s, c.ID, ann)
+		if p.Status != assess.SelfSubmitted {
 			t.Errorf("status %s, want self-submitted", p.Status)
 		}
 
 		// The manager's side is separate; drafts are not amendments.
-		mgr := []store.Rating{{Level: "engineer", Expectation: "ships", Rating: "sometimes", Score: 1, Evidence: "Needed help twice."}}
-		if _, err := s.SaveRatings(ctx, c.ID, ann, store.ManagerSide, o.lead.ID, mgr, ""); err != nil {
+		mgr := []assess.Rating{{Level: "engineer", Expectation: "ships", Rating: "sometimes", Score: 1, Evidence: "Needed help twice."}}
+		if _, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.ManagerSide, o.lead.ID, mgr, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Submit(ctx, c.ID, ann, store.ManagerSide, o.lead.ID); err != nil {
+		if err := assess.Submit(ctx, s, c.ID, ann, assess.ManagerSide, o.lead.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Share(ctx, c.ID, ann); err != nil {
+		if err := assess.Share(ctx, s, c.ID, ann); err != nil {
 			t.Fatal(err)
 		}
-		checkFailure(t, "share twice", s.Share(ctx, c.ID, ann), store.ErrWrongStep)
-		checkFailure(t, "a note with a control character", s.Acknowledge(ctx, c.ID, ann, "a\x00b"), nil)
-		if err := s.Acknowledge(ctx, c.ID, ann, "Thanks,\nagreed."); err != nil {
+		checkFailure(t, "share twice", assess.Share(ctx, s, c.ID, ann), assess.ErrWrongStep)
+		checkFailure(t, "a note with a control character", assess.Acknowledge(ctx, s, c.ID, ann, "a\x00b"), nil)
+		if err := assess.Acknowledge(ctx, s, c.ID, ann, "Thanks,\nagreed."); err != nil {
 			t.Fatal(err)
 		}
-		p, _ = s.Participant(ctx, c.ID, ann)
-		if p.Status != store.Acknowledged || p.ManagerBy != o.lead.ID || p.AcknowledgeNote != "Thanks,\nagreed." || p.SharedAt.IsZero() {
+		p, _ = assess.ParticipantOf(ctx, s, c.ID, ann)
+		if p.Status != assess.Acknowledged || p.ManagerBy != o.lead.ID || p.AcknowledgeNote != "Thanks,\nagreed." || p.SharedAt.IsZero() {
 			t.Errorf("after acknowledging: %+v", p)
 		}
 
 		// Bad input is refused whole.
-		_, err = s.SaveRatings(ctx, c.ID, o.bob.ID, store.SelfSide, o.bob.ID, []store.Rating{
+		_, err = assess.SaveRatings(ctx, s, c.ID, o.bob.ID, assess.SelfSide, o.bob.ID, []assess.Rating{
 			{Level: "engineer", Expectation: "ships", Rating: "sometimes", Score: 1},
 			{Level: "engineer", Expectation: "reviews", Evidence: "bad \u202e text"},
 		}, "")
 		checkFailure(t, "evidence with a direction mark", err, nil)
-		if got, _ := s.Ratings(ctx, c.ID, o.bob.ID, store.SelfSide); len(got) != 0 {
+		if got, _ := assess.Ratings(ctx, s, c.ID, o.bob.ID, assess.SelfSide); len(got) != 0 {
 			t.Errorf("half a refused save was kept: %+v", got)
 		}
-		_, err = s.SaveRatings(ctx, c.ID, o.unlevelled.ID, store.SelfSide, o.unlevelled.ID, mgr, "")
+		_, err = assess.SaveRatings(ctx, s, c.ID, o.unlevelled.ID, assess.SelfSide, o.unlevelled.ID, mgr, "")
 		checkFailure(t, "someone not in the cycle", err, store.ErrNotFound)
 
 		// Closed: nothing changes any more.
-		if err := s.CloseCycle(ctx, c.ID, o.boss.ID); err != nil {
+		if err := assess.CloseCycle(ctx, s, c.ID, o.boss.ID); err != nil {
 			t.Fatal(err)
 		}
-		checkFailure(t, "close twice", s.CloseCycle(ctx, c.ID, o.boss.ID), store.ErrConflict)
-		checkFailure(t, "close a cycle that is not there", s.CloseCycle(ctx, c.ID+100, o.boss.ID), store.ErrNotFound)
-		_, err = s.SaveRatings(ctx, c.ID, o.bob.ID, store.SelfSide, o.bob.ID, mgr, "")
-		checkFailure(t, "rate in a closed cycle", err, store.ErrCycleClosed)
-		checkFailure(t, "submit in a closed cycle", s.Submit(ctx, c.ID, o.bob.ID, store.SelfSide, o.bob.ID), store.ErrCycleClosed)
+		checkFailure(t, "close twice", assess.CloseCycle(ctx, s, c.ID, o.boss.ID), store.ErrConflict)
+		checkFailure(t, "close a cycle that is not there", assess.CloseCycle(ctx, s, c.ID+100, o.boss.ID), store.ErrNotFound)
+		_, err = assess.SaveRatings(ctx, s, c.ID, o.bob.ID, assess.SelfSide, o.bob.ID, mgr, "")
+		checkFailure(t, "rate in a closed cycle", err, assess.ErrCycleClosed)
+		checkFailure(t, "submit in a closed cycle", assess.Submit(ctx, s, c.ID, o.bob.ID, assess.SelfSide, o.bob.ID), assess.ErrCycleClosed)
 	})
 }
 
@@ -263,48 +264,48 @@ func TestAssessmentReports(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := makeAssessOrg(t, s)
-		c, _, err := s.OpenCycle(ctx, newCycle("H1", store.ScopeEveryone), []string{"eng", "design"})
+		c, _, err := assess.OpenCycle(ctx, s, newCycle("H1", assess.ScopeEveryone), []string{"eng", "design"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		rate := func(person store.Person, side store.Side, by int64, scores map[string]int) {
+		rate := func(person store.Person, side assess.Side, by int64, scores map[string]int) {
 			t.Helper()
-			var rs []store.Rating
+			var rs []assess.Rating
 			for key, score := range scores {
 				lv, id, _ := cut(key)
-				rs = append(rs, store.Rating{Level: lv, Expectation: id, Rating: []string{"not-yet", "sometimes", "consistently", "role-model"}[score], Score: score})
+				rs = append(rs, assess.Rating{Level: lv, Expectation: id, Rating: []string{"not-yet", "sometimes", "consistently", "role-model"}[score], Score: score})
 			}
-			if _, err := s.SaveRatings(ctx, c.ID, person.ID, side, by, rs, ""); err != nil {
+			if _, err := assess.SaveRatings(ctx, s, c.ID, person.ID, side, by, rs, ""); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.Submit(ctx, c.ID, person.ID, side, by); err != nil {
+			if err := assess.Submit(ctx, s, c.ID, person.ID, side, by); err != nil {
 				t.Fatal(err)
 			}
 		}
 		// Lead rates ann and bob; boss rates lead. Ann's self-ratings are higher than lead's.
-		rate(o.ann, store.SelfSide, o.ann.ID, map[string]int{"engineer/a": 3, "engineer/b": 3, "senior/c": 2})
-		rate(o.ann, store.ManagerSide, o.lead.ID, map[string]int{"engineer/a": 2, "engineer/b": 1, "senior/c": 2, "senior/d": 2})
-		rate(o.bob, store.ManagerSide, o.lead.ID, map[string]int{"engineer/a": 1, "senior/c": 0})
-		rate(o.lead, store.ManagerSide, o.boss.ID, map[string]int{"senior/a": 3, "staff/b": 2})
-		if err := s.Share(ctx, c.ID, o.lead.ID); err != nil {
+		rate(o.ann, assess.SelfSide, o.ann.ID, map[string]int{"engineer/a": 3, "engineer/b": 3, "senior/c": 2})
+		rate(o.ann, assess.ManagerSide, o.lead.ID, map[string]int{"engineer/a": 2, "engineer/b": 1, "senior/c": 2, "senior/d": 2})
+		rate(o.bob, assess.ManagerSide, o.lead.ID, map[string]int{"engineer/a": 1, "senior/c": 0})
+		rate(o.lead, assess.ManagerSide, o.boss.ID, map[string]int{"senior/a": 3, "staff/b": 2})
+		if err := assess.Share(ctx, s, c.ID, o.lead.ID); err != nil {
 			t.Fatal(err)
 		}
 
-		done, err := s.Completion(ctx, c.ID, 0)
-		want := []store.StatusCount{{store.NotStarted, 2}, {store.SelfSubmitted, 0}, {store.ManagerSubmitted, 2}, {store.Shared, 1}, {store.Acknowledged, 0}}
+		done, err := assess.Completion(ctx, s, c.ID, 0)
+		want := []assess.StatusCount{{assess.NotStarted, 2}, {assess.SelfSubmitted, 0}, {assess.ManagerSubmitted, 2}, {assess.Shared, 1}, {assess.Acknowledged, 0}}
 		if err != nil || !slices.Equal(done, want) {
 			t.Errorf("completion: %v, %v; want %v", done, err, want)
 		}
-		done, _ = s.Completion(ctx, c.ID, o.lead.ID)
+		done, _ = assess.Completion(ctx, s, c.ID, o.lead.ID)
 		if done[2].People != 2 || done[0].People != 0 || done[3].People != 0 {
 			t.Errorf("completion below lead: %v", done)
 		}
 
-		levels, err := s.LevelDistribution(ctx, c.ID, 0, false)
-		if err != nil || len(levels) != 4 || levels[1] != (store.LevelCount{Ladder: "eng", Track: "ic", Level: "engineer", People: 2}) {
+		levels, err := assess.LevelDistribution(ctx, s, c.ID, 0, false)
+		if err != nil || len(levels) != 4 || levels[1] != (assess.LevelCount{Ladder: "eng", Track: "ic", Level: "engineer", People: 2}) {
 			t.Errorf("levels: %+v, %v", levels, err)
 		}
-		teams, err := s.LevelDistribution(ctx, c.ID, 0, true)
+		teams, err := assess.LevelDistribution(ctx, s, c.ID, 0, true)
 		found := false
 		for _, tc := range teams {
 			if tc.ManagerName == "Lead" && tc.Level == "engineer" && tc.People == 2 {
@@ -315,13 +316,13 @@ func TestAssessmentReports(t *testing.T) {
 			t.Errorf("levels by team: %+v, %v", teams, err)
 		}
 
-		cal, total, err := s.Calibration(ctx, c.ID, 0, 10, 0)
+		cal, total, err := assess.Calibration(ctx, s, c.ID, 0, 10, 0)
 		if err != nil || total != len(cal) {
 			t.Fatalf("calibration: %d of %d, %v", len(cal), total, err)
 		}
-		count := func(rater int64, side store.Side, score int) int {
+		count := func(rater int64, side assess.Side, score int) int {
 			for _, rc := range cal {
-				if rc.Rater == rater && side == store.ManagerSide {
+				if rc.Rater == rater && side == assess.ManagerSide {
 					return rc.Manager[score]
 				}
 				if rc.Rater == rater {
@@ -330,8 +331,8 @@ func TestAssessmentReports(t *testing.T) {
 			}
 			return 0
 		}
-		if count(o.lead.ID, store.ManagerSide, 2) != 3 || count(o.lead.ID, store.SelfSide, 3) != 2 || count(o.boss.ID, store.ManagerSide, 3) != 1 ||
-			count(o.lead.ID, store.ManagerSide, 0) != 1 {
+		if count(o.lead.ID, assess.ManagerSide, 2) != 3 || count(o.lead.ID, assess.SelfSide, 3) != 2 || count(o.boss.ID, assess.ManagerSide, 3) != 1 ||
+			count(o.lead.ID, assess.ManagerSide, 0) != 1 {
 			t.Errorf("calibration: %+v", cal)
 		}
 		// A page at a time, the largest gap between the means first.
@@ -341,17 +342,17 @@ func TestAssessmentReports(t *testing.T) {
 			}
 		}
 		for i := range cal {
-			one, total, err := s.Calibration(ctx, c.ID, 0, 1, i)
+			one, total, err := assess.Calibration(ctx, s, c.ID, 0, 1, i)
 			if err != nil || total != len(cal) || len(one) != 1 || one[0].Rater != cal[i].Rater {
 				t.Errorf("calibration page %d: %+v of %d, %v", i, one, total, err)
 			}
 		}
-		if none, _, err := s.Calibration(ctx, c.ID, 0, 10, len(cal)); err != nil || len(none) != 0 {
+		if none, _, err := assess.Calibration(ctx, s, c.ID, 0, 10, len(cal)); err != nil || len(none) != 0 {
 			t.Errorf("calibration past the end: %+v, %v", none, err)
 		}
 
 		// The largest teams, the largest first, as many as asked for.
-		big, teamsTotal, err := s.LargestTeams(ctx, c.ID, 0, 1)
+		big, teamsTotal, err := assess.LargestTeams(ctx, s, c.ID, 0, 1)
 		if err != nil || teamsTotal < 2 || len(big) == 0 {
 			t.Fatalf("largest teams: %+v of %d, %v", big, teamsTotal, err)
 		}
@@ -370,7 +371,7 @@ func TestAssessmentReports(t *testing.T) {
 			}
 		}
 
-		ready, err := s.NextLevelReadiness(ctx, c.ID, 0, 2)
+		ready, err := assess.NextLevelReadiness(ctx, s, c.ID, 0, 2)
 		// Ann shows 2 of the next level, Bob none, Lead 1: a person at each count.
 		people := map[int]int{}
 		for _, r := range ready {
@@ -380,8 +381,8 @@ func TestAssessmentReports(t *testing.T) {
 			t.Errorf("readiness: %+v, %v", ready, err)
 		}
 
-		tenure, err := s.TimeInLevel(ctx, c.ID, 0, day("2025-01-01"))
-		var eng store.LevelTenure
+		tenure, err := assess.TimeInLevel(ctx, s, c.ID, 0, day("2025-01-01"))
+		var eng assess.LevelTenure
 		for _, tl := range tenure {
 			if tl.Level == "engineer" {
 				eng = tl
@@ -392,7 +393,7 @@ func TestAssessmentReports(t *testing.T) {
 			t.Errorf("time in level: %+v, %v", tenure, err)
 		}
 
-		rows, err := s.ReportRows(ctx, c.ID, o.lead.ID)
+		rows, err := assess.ReportRows(ctx, s, c.ID, o.lead.ID)
 		if err != nil || len(rows) != 2 || rows[0].Person.Name != "Ann" || rows[0].SelfRated != 3 || rows[0].MgrRated != 4 ||
 			rows[0].MgrAvg != 1.75 || rows[0].ManagerName != "Lead" || !rows[0].LevelSince.Equal(day("2023-01-01")) || rows[1].SelfAvg != -1 {
 			t.Errorf("report rows: %+v, %v", rows, err)
@@ -414,53 +415,53 @@ func TestLoadAssessments(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := makeAssessOrg(t, s)
-		c, _, err := s.OpenCycle(ctx, newCycle("H1", store.ScopeEveryone), []string{"eng", "design"})
+		c, _, err := assess.OpenCycle(ctx, s, newCycle("H1", assess.ScopeEveryone), []string{"eng", "design"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		at := time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)
-		ann := store.LoadedAssessment{PersonID: o.ann.ID, SelfSubmittedAt: at, ManagerSubmittedAt: at, ManagerBy: o.lead.ID, SharedAt: at,
-			Ratings: []store.Rating{
-				{Side: store.SelfSide, Level: "engineer", Expectation: "a", Rating: "role-model", Score: 3, Evidence: "Led the **migration**."},
-				{Side: store.ManagerSide, Level: "engineer", Expectation: "a", Rating: "consistently", Score: 2},
-				{Side: store.ManagerSide, Level: "senior", Expectation: "c", Evidence: "Not rated yet", Score: -1},
+		ann := assess.LoadedAssessment{PersonID: o.ann.ID, SelfSubmittedAt: at, ManagerSubmittedAt: at, ManagerBy: o.lead.ID, SharedAt: at,
+			Ratings: []assess.Rating{
+				{Side: assess.SelfSide, Level: "engineer", Expectation: "a", Rating: "role-model", Score: 3, Evidence: "Led the **migration**."},
+				{Side: assess.ManagerSide, Level: "engineer", Expectation: "a", Rating: "consistently", Score: 2},
+				{Side: assess.ManagerSide, Level: "senior", Expectation: "c", Evidence: "Not rated yet", Score: -1},
 			}}
 		// Bad evidence refuses the whole load: nothing of ann's is written either.
-		bad := store.LoadedAssessment{PersonID: o.bob.ID, Ratings: []store.Rating{{Side: store.SelfSide, Level: "engineer", Expectation: "a", Evidence: "a\x00b"}}}
-		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann, bad}); err == nil {
+		bad := assess.LoadedAssessment{PersonID: o.bob.ID, Ratings: []assess.Rating{{Side: assess.SelfSide, Level: "engineer", Expectation: "a", Evidence: "a\x00b"}}}
+		if err := assess.LoadAssessments(ctx, s, c.ID, []assess.LoadedAssessment{ann, bad}); err == nil {
 			t.Fatal("evidence with a NUL was loaded")
 		}
-		if rs, _ := s.Ratings(ctx, c.ID, o.ann.ID, store.SelfSide); len(rs) != 0 {
+		if rs, _ := assess.Ratings(ctx, s, c.ID, o.ann.ID, assess.SelfSide); len(rs) != 0 {
 			t.Fatalf("a refused load wrote %+v", rs)
 		}
 		// Someone not in the cycle refuses the load too.
-		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann, {PersonID: o.unlevelled.ID}}); !errors.Is(err, store.ErrNotFound) {
+		if err := assess.LoadAssessments(ctx, s, c.ID, []assess.LoadedAssessment{ann, {PersonID: o.unlevelled.ID}}); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("load of someone not in the cycle: %v", err)
 		}
-		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{ann}); err != nil {
+		if err := assess.LoadAssessments(ctx, s, c.ID, []assess.LoadedAssessment{ann}); err != nil {
 			t.Fatal(err)
 		}
-		self, err := s.Ratings(ctx, c.ID, o.ann.ID, store.SelfSide)
+		self, err := assess.Ratings(ctx, s, c.ID, o.ann.ID, assess.SelfSide)
 		if err != nil || len(self) != 1 || self[0].Score != 3 || self[0].Evidence != "Led the **migration**." || self[0].UpdatedBy != o.ann.ID {
 			t.Errorf("self ratings: %+v, %v", self, err)
 		}
-		mgr, err := s.Ratings(ctx, c.ID, o.ann.ID, store.ManagerSide)
+		mgr, err := assess.Ratings(ctx, s, c.ID, o.ann.ID, assess.ManagerSide)
 		if err != nil || len(mgr) != 2 || mgr[0].Score != 2 || mgr[1].Score != -1 || mgr[1].Rating != "" || mgr[0].UpdatedBy != o.lead.ID {
 			t.Errorf("manager ratings: %+v, %v", mgr, err)
 		}
-		p, err := s.Participant(ctx, c.ID, o.ann.ID)
-		if err != nil || p.Status != store.Shared || p.ManagerBy != o.lead.ID || !p.SelfSubmittedAt.Equal(at) {
+		p, err := assess.ParticipantOf(ctx, s, c.ID, o.ann.ID)
+		if err != nil || p.Status != assess.Shared || p.ManagerBy != o.lead.ID || !p.SelfSubmittedAt.Equal(at) {
 			t.Errorf("ann in the cycle: %+v, %v", p, err)
 		}
 		// The reports count what was loaded.
-		cal, _, err := s.Calibration(ctx, c.ID, 0, 10, 0)
+		cal, _, err := assess.Calibration(ctx, s, c.ID, 0, 10, 0)
 		if err != nil || len(cal) != 1 {
 			t.Errorf("calibration: %+v, %v", cal, err)
 		}
-		if err := s.CloseCycle(ctx, c.ID, o.boss.ID); err != nil {
+		if err := assess.CloseCycle(ctx, s, c.ID, o.boss.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.LoadAssessments(ctx, c.ID, []store.LoadedAssessment{{PersonID: o.bob.ID}}); !errors.Is(err, store.ErrCycleClosed) {
+		if err := assess.LoadAssessments(ctx, s, c.ID, []assess.LoadedAssessment{{PersonID: o.bob.ID}}); !errors.Is(err, assess.ErrCycleClosed) {
 			t.Errorf("load into a closed cycle: %v", err)
 		}
 	})

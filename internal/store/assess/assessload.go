@@ -1,4 +1,4 @@
-package store
+package assess
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // LoadedAssessment is one person's assessment in a cycle as LoadAssessments writes it: the
@@ -29,7 +31,7 @@ const loadBatch = 500
 // large one. The people must be in the cycle and have no ratings in it yet; evidence is
 // checked as SaveRatings checks it, but no step order is enforced and no amendment recorded.
 // Nothing is written when anything is refused.
-func (s *Store) LoadAssessments(ctx context.Context, cycle int64, list []LoadedAssessment) error {
+func LoadAssessments(ctx context.Context, s *store.Store, cycle int64, list []LoadedAssessment) error {
 	for _, a := range list {
 		for _, r := range a.Ratings {
 			if !r.Side.Valid() || r.Level == "" || r.Expectation == "" {
@@ -40,39 +42,39 @@ func (s *Store) LoadAssessments(ctx context.Context, cycle int64, list []LoadedA
 			}
 		}
 	}
-	return s.WithTx(ctx, func(tx *Store) error {
-		c, err := tx.Cycle(ctx, cycle)
+	return s.WithTx(ctx, func(tx *store.Store) error {
+		c, err := CycleByID(ctx, tx, cycle)
 		if err != nil {
 			return err
 		}
 		if !c.Open() {
 			return fmt.Errorf("load assessments: cycle %d: %w", cycle, ErrCycleClosed)
 		}
-		now := tx.now()
+		now := tx.Now()
 		var values []string
 		var args []any
 		flush := func() error {
 			if len(values) == 0 {
 				return nil
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO assessment_ratings (cycle_id, person_id, side, level, expectation, rating, score, evidence, updated_by, updated_at)
+			if _, err := tx.Exec(ctx, `INSERT INTO assessment_ratings (cycle_id, person_id, side, level, expectation, rating, score, evidence, updated_by, updated_at)
 				VALUES `+strings.Join(values, ", "), args...); err != nil {
-				return tx.fail(err, "load ratings into cycle %d", cycle)
+				return tx.Fail(err, "load ratings into cycle %d", cycle)
 			}
-			tx.wroteMany(len(values))
+			tx.WroteMany(len(values))
 			values, args = values[:0], args[:0]
 			return nil
 		}
 		for _, a := range list {
-			res, err := tx.exec(ctx, `UPDATE assessment_people SET self_submitted_at = ?, manager_submitted_at = ?, manager_by = ?,
+			res, err := tx.Exec(ctx, `UPDATE assessment_people SET self_submitted_at = ?, manager_submitted_at = ?, manager_by = ?,
 				shared_at = ?, acknowledged_at = ? WHERE cycle_id = ? AND person_id = ?`,
-				nullTime(a.SelfSubmittedAt), nullTime(a.ManagerSubmittedAt), nullID(a.ManagerBy), nullTime(a.SharedAt), nullTime(a.AcknowledgedAt),
+				store.NullTime(a.SelfSubmittedAt), store.NullTime(a.ManagerSubmittedAt), store.NullID(a.ManagerBy), store.NullTime(a.SharedAt), store.NullTime(a.AcknowledgedAt),
 				cycle, a.PersonID)
 			if err != nil {
-				return tx.fail(err, "load the steps of %d in cycle %d", a.PersonID, cycle)
+				return tx.Fail(err, "load the steps of %d in cycle %d", a.PersonID, cycle)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return fmt.Errorf("load assessments: person %d is not in cycle %d: %w", a.PersonID, cycle, ErrNotFound)
+				return fmt.Errorf("load assessments: person %d is not in cycle %d: %w", a.PersonID, cycle, store.ErrNotFound)
 			}
 			for _, r := range a.Ratings {
 				by := a.PersonID
@@ -81,7 +83,7 @@ func (s *Store) LoadAssessments(ctx context.Context, cycle int64, list []LoadedA
 				}
 				values = append(values, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 				args = append(args, cycle, a.PersonID, string(r.Side), r.Level, r.Expectation, r.Rating,
-					sql.NullInt64{Int64: int64(r.Score), Valid: r.Rating != "" && r.Score >= 0}, r.Evidence, nullID(by), now)
+					sql.NullInt64{Int64: int64(r.Score), Valid: r.Rating != "" && r.Score >= 0}, r.Evidence, store.NullID(by), now)
 				if len(values) == loadBatch {
 					if err := flush(); err != nil {
 						return err
@@ -93,11 +95,11 @@ func (s *Store) LoadAssessments(ctx context.Context, cycle int64, list []LoadedA
 			return err
 		}
 		// The whole cycle's tallies, counted again at once.
-		if _, err := tx.exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ?`, cycle); err != nil {
-			return tx.fail(err, "tally ratings of cycle %d", cycle)
+		if _, err := tx.Exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ?`, cycle); err != nil {
+			return tx.Fail(err, "tally ratings of cycle %d", cycle)
 		}
-		if _, err := tx.exec(ctx, talliesSQL+` GROUP BY r.cycle_id, r.person_id, r.side, r.score`, cycle); err != nil {
-			return tx.fail(err, "tally ratings of cycle %d", cycle)
+		if _, err := tx.Exec(ctx, talliesSQL+` GROUP BY r.cycle_id, r.person_id, r.side, r.score`, cycle); err != nil {
+			return tx.Fail(err, "tally ratings of cycle %d", cycle)
 		}
 		return nil
 	})

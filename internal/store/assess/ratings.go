@@ -1,4 +1,4 @@
-package store
+package assess
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rungs/rungs/internal/store"
 )
 
 // Rating is one side's rating of one expectation of a person in a cycle, with its evidence.
@@ -44,11 +46,11 @@ var ErrCycleClosed = errors.New("the cycle is closed")
 var ErrWrongStep = errors.New("not at that step")
 
 // Ratings returns the ratings of one side of a person's assessment, by level and id.
-func (s *Store) Ratings(ctx context.Context, cycle, person int64, side Side) ([]Rating, error) {
-	rows, err := s.query(ctx, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
+func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side) ([]Rating, error) {
+	rows, err := s.Query(ctx, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
 		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`, cycle, person, string(side))
 	if err != nil {
-		return nil, s.fail(err, "ratings of %d in cycle %d", person, cycle)
+		return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
 	}
 	defer rows.Close()
 	out := []Rating{}
@@ -57,7 +59,7 @@ func (s *Store) Ratings(ctx context.Context, cycle, person int64, side Side) ([]
 		var side string
 		var score, by sql.NullInt64
 		if err := rows.Scan(&side, &r.Level, &r.Expectation, &r.Rating, &score, &r.Evidence, &by, &r.UpdatedAt); err != nil {
-			return nil, s.fail(err, "ratings of %d in cycle %d", person, cycle)
+			return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
 		}
 		r.Side, r.UpdatedBy, r.UpdatedAt = Side(side), by.Int64, r.UpdatedAt.UTC()
 		r.Score = -1
@@ -66,33 +68,33 @@ func (s *Store) Ratings(ctx context.Context, cycle, person int64, side Side) ([]
 		}
 		out = append(out, r)
 	}
-	return out, s.rowsErr(rows, "ratings")
+	return out, s.RowsErr(rows, "ratings")
 }
 
 // openParticipant locks in the transaction the person's row of an open cycle and returns it.
-func (s *Store) openParticipant(ctx context.Context, cycle, person int64) (Participant, error) {
-	c, err := s.Cycle(ctx, cycle)
+func openParticipant(ctx context.Context, s *store.Store, cycle, person int64) (Participant, error) {
+	c, err := CycleByID(ctx, s, cycle)
 	if err != nil {
 		return Participant{}, err
 	}
 	if !c.Open() {
 		return Participant{}, fmt.Errorf("cycle %d: %w", cycle, ErrCycleClosed)
 	}
-	if s.d.postgres {
+	if s.Postgres() {
 		// Two managers saving one person's assessment at once: the second waits for the first.
-		if _, err := s.exec(ctx, `SELECT 1 FROM assessment_people WHERE cycle_id = ? AND person_id = ? FOR UPDATE`, cycle, person); err != nil {
-			return Participant{}, s.fail(err, "lock %d in cycle %d", person, cycle)
+		if _, err := s.Exec(ctx, `SELECT 1 FROM assessment_people WHERE cycle_id = ? AND person_id = ? FOR UPDATE`, cycle, person); err != nil {
+			return Participant{}, s.Fail(err, "lock %d in cycle %d", person, cycle)
 		}
 	}
-	return s.Participant(ctx, cycle, person)
+	return ParticipantOf(ctx, s, cycle, person)
 }
 
 // SaveRatings writes ratings of one side in one transaction: each replaces the rating of its
 // level and expectation, and a rating with neither a rating nor evidence removes it. Before
 // the side is submitted these are drafts; after, every change is an amendment and reason
 // (why it changed) is required and kept with the old value. It returns how many changed.
-// A closed cycle is ErrCycleClosed; someone not in the cycle ErrNotFound.
-func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side, by int64, ratings []Rating, reason string) (int, error) {
+// A closed cycle is ErrCycleClosed; someone not in the cycle store.ErrNotFound.
+func SaveRatings(ctx context.Context, s *store.Store, cycle, person int64, side Side, by int64, ratings []Rating, reason string) (int, error) {
 	if !side.Valid() {
 		return 0, fmt.Errorf("save ratings: side %q is not self or manager", side)
 	}
@@ -106,8 +108,8 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 		}
 	}
 	changed := 0
-	err := s.WithTx(ctx, func(tx *Store) error {
-		p, err := tx.openParticipant(ctx, cycle, person)
+	err := s.WithTx(ctx, func(tx *store.Store) error {
+		p, err := openParticipant(ctx, tx, cycle, person)
 		if err != nil {
 			return err
 		}
@@ -115,10 +117,10 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 		if amending && reason == "" {
 			return fmt.Errorf("save ratings: %w: a submitted assessment changes only with a reason", ErrWrongStep)
 		}
-		if err := checkNote(reason); err != nil {
+		if err := store.CheckNote(reason); err != nil {
 			return fmt.Errorf("save ratings: reason: %w", err)
 		}
-		old, err := tx.Ratings(ctx, cycle, person, side)
+		old, err := Ratings(ctx, tx, cycle, person, side)
 		if err != nil {
 			return err
 		}
@@ -126,7 +128,7 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 		for _, r := range old {
 			before[r.Key()] = r
 		}
-		now := tx.now()
+		now := tx.Now()
 		for _, r := range ratings {
 			prev, had := before[r.Key()]
 			if prev.Rating == r.Rating && prev.Evidence == r.Evidence {
@@ -134,9 +136,9 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 			}
 			changed++
 			if r.Rating == "" && r.Evidence == "" {
-				if _, err := tx.exec(ctx, `DELETE FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? AND level = ? AND expectation = ?`,
+				if _, err := tx.Exec(ctx, `DELETE FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? AND level = ? AND expectation = ?`,
 					cycle, person, string(side), r.Level, r.Expectation); err != nil {
-					return tx.fail(err, "remove rating %s", r.Key())
+					return tx.Fail(err, "remove rating %s", r.Key())
 				}
 			} else {
 				score := sql.NullInt64{Int64: int64(r.Score), Valid: r.Rating != "" && r.Score >= 0}
@@ -145,27 +147,27 @@ func (s *Store) SaveRatings(ctx context.Context, cycle, person int64, side Side,
 				if had {
 					q = `UPDATE assessment_ratings SET rating = ?, score = ?, evidence = ?, updated_by = ?, updated_at = ?
 						WHERE cycle_id = ? AND person_id = ? AND side = ? AND level = ? AND expectation = ?`
-					_, err = tx.exec(ctx, q, r.Rating, score, r.Evidence, nullID(by), now, cycle, person, string(side), r.Level, r.Expectation)
+					_, err = tx.Exec(ctx, q, r.Rating, score, r.Evidence, store.NullID(by), now, cycle, person, string(side), r.Level, r.Expectation)
 				} else {
-					_, err = tx.exec(ctx, q, cycle, person, string(side), r.Level, r.Expectation, r.Rating, score, r.Evidence, nullID(by), now)
+					_, err = tx.Exec(ctx, q, cycle, person, string(side), r.Level, r.Expectation, r.Rating, score, r.Evidence, store.NullID(by), now)
 				}
 				if err != nil {
-					return tx.fail(err, "save rating %s", r.Key())
+					return tx.Fail(err, "save rating %s", r.Key())
 				}
 			}
 			if amending {
-				if _, err := tx.exec(ctx, `INSERT INTO assessment_amendments (cycle_id, person_id, side, level, expectation,
+				if _, err := tx.Exec(ctx, `INSERT INTO assessment_amendments (cycle_id, person_id, side, level, expectation,
 					old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					cycle, person, string(side), r.Level, r.Expectation, prev.Rating, prev.Evidence, r.Rating, r.Evidence, reason, nullID(by), now); err != nil {
-					return tx.fail(err, "record amendment of %s", r.Key())
+					cycle, person, string(side), r.Level, r.Expectation, prev.Rating, prev.Evidence, r.Rating, r.Evidence, reason, store.NullID(by), now); err != nil {
+					return tx.Fail(err, "record amendment of %s", r.Key())
 				}
 			}
 		}
-		tx.wroteMany(changed)
+		tx.WroteMany(changed)
 		if changed == 0 {
 			return nil
 		}
-		return tx.refreshTallies(ctx, cycle, person, side)
+		return refreshTallies(ctx, tx, cycle, person, side)
 	})
 	return changed, err
 }
@@ -181,22 +183,22 @@ const talliesSQL = `INSERT INTO assessment_tallies (cycle_id, person_id, side, s
 
 // refreshTallies counts again, in the transaction that changed them, the scores of one side
 // of a person's ratings.
-func (s *Store) refreshTallies(ctx context.Context, cycle, person int64, side Side) error {
-	if _, err := s.exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ? AND person_id = ? AND side = ?`, cycle, person, string(side)); err != nil {
-		return s.fail(err, "tally ratings of %d", person)
+func refreshTallies(ctx context.Context, s *store.Store, cycle, person int64, side Side) error {
+	if _, err := s.Exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ? AND person_id = ? AND side = ?`, cycle, person, string(side)); err != nil {
+		return s.Fail(err, "tally ratings of %d", person)
 	}
-	if _, err := s.exec(ctx, talliesSQL+` AND r.person_id = ? AND r.side = ? GROUP BY r.cycle_id, r.person_id, r.side, r.score`,
+	if _, err := s.Exec(ctx, talliesSQL+` AND r.person_id = ? AND r.side = ? GROUP BY r.cycle_id, r.person_id, r.side, r.score`,
 		cycle, person, string(side)); err != nil {
-		return s.fail(err, "tally ratings of %d", person)
+		return s.Fail(err, "tally ratings of %d", person)
 	}
 	return nil
 }
 
 // Submit submits one side of a person's assessment: from then on its ratings change only by
 // amendment. ErrWrongStep when it is submitted already.
-func (s *Store) Submit(ctx context.Context, cycle, person int64, side Side, by int64) error {
-	return s.WithTx(ctx, func(tx *Store) error {
-		p, err := tx.openParticipant(ctx, cycle, person)
+func Submit(ctx context.Context, s *store.Store, cycle, person int64, side Side, by int64) error {
+	return s.WithTx(ctx, func(tx *store.Store) error {
+		p, err := openParticipant(ctx, tx, cycle, person)
 		if err != nil {
 			return err
 		}
@@ -204,13 +206,13 @@ func (s *Store) Submit(ctx context.Context, cycle, person int64, side Side, by i
 			return fmt.Errorf("submit %s assessment: %w: submitted already", side, ErrWrongStep)
 		}
 		q := `UPDATE assessment_people SET self_submitted_at = ? WHERE cycle_id = ? AND person_id = ?`
-		args := []any{tx.now(), cycle, person}
+		args := []any{tx.Now(), cycle, person}
 		if side == ManagerSide {
 			q = `UPDATE assessment_people SET manager_submitted_at = ?, manager_by = ? WHERE cycle_id = ? AND person_id = ?`
-			args = []any{tx.now(), nullID(by), cycle, person}
+			args = []any{tx.Now(), store.NullID(by), cycle, person}
 		}
-		if _, err := tx.exec(ctx, q, args...); err != nil {
-			return tx.fail(err, "submit %s assessment of %d", side, person)
+		if _, err := tx.Exec(ctx, q, args...); err != nil {
+			return tx.Fail(err, "submit %s assessment of %d", side, person)
 		}
 		return nil
 	})
@@ -218,46 +220,46 @@ func (s *Store) Submit(ctx context.Context, cycle, person int64, side Side, by i
 
 // Share shows the manager's submitted assessment to the person. ErrWrongStep when it is not
 // submitted yet, or shared already.
-func (s *Store) Share(ctx context.Context, cycle, person int64) error {
-	return s.step(ctx, cycle, person, "share", func(p Participant) bool { return p.Submitted(ManagerSide) && p.SharedAt.IsZero() },
+func Share(ctx context.Context, s *store.Store, cycle, person int64) error {
+	return step(ctx, s, cycle, person, "share", func(p Participant) bool { return p.Submitted(ManagerSide) && p.SharedAt.IsZero() },
 		`UPDATE assessment_people SET shared_at = ? WHERE cycle_id = ? AND person_id = ?`)
 }
 
 // Acknowledge records that the person has read the manager's shared assessment, with a note
 // of theirs. ErrWrongStep when it is not shared yet, or acknowledged already.
-func (s *Store) Acknowledge(ctx context.Context, cycle, person int64, note string) error {
+func Acknowledge(ctx context.Context, s *store.Store, cycle, person int64, note string) error {
 	note = strings.TrimSpace(note)
-	if err := checkNote(note); err != nil {
+	if err := store.CheckNote(note); err != nil {
 		return fmt.Errorf("acknowledge: %w", err)
 	}
-	return s.step(ctx, cycle, person, "acknowledge", func(p Participant) bool { return !p.SharedAt.IsZero() && p.AcknowledgedAt.IsZero() },
+	return step(ctx, s, cycle, person, "acknowledge", func(p Participant) bool { return !p.SharedAt.IsZero() && p.AcknowledgedAt.IsZero() },
 		`UPDATE assessment_people SET acknowledged_at = ?, acknowledge_note = ? WHERE cycle_id = ? AND person_id = ?`, note)
 }
 
 // step sets a time of a person's assessment, in a transaction, when ready says it may.
-func (s *Store) step(ctx context.Context, cycle, person int64, what string, ready func(Participant) bool, update string, extra ...any) error {
-	return s.WithTx(ctx, func(tx *Store) error {
-		p, err := tx.openParticipant(ctx, cycle, person)
+func step(ctx context.Context, s *store.Store, cycle, person int64, what string, ready func(Participant) bool, update string, extra ...any) error {
+	return s.WithTx(ctx, func(tx *store.Store) error {
+		p, err := openParticipant(ctx, tx, cycle, person)
 		if err != nil {
 			return err
 		}
 		if !ready(p) {
 			return fmt.Errorf("%s assessment of %d: %w", what, person, ErrWrongStep)
 		}
-		args := append(append([]any{tx.now()}, extra...), cycle, person)
-		if _, err := tx.exec(ctx, update, args...); err != nil {
-			return tx.fail(err, "%s assessment of %d", what, person)
+		args := append(append([]any{tx.Now()}, extra...), cycle, person)
+		if _, err := tx.Exec(ctx, update, args...); err != nil {
+			return tx.Fail(err, "%s assessment of %d", what, person)
 		}
 		return nil
 	})
 }
 
 // Amendments lists the amendments of a person's assessment in a cycle, oldest first.
-func (s *Store) Amendments(ctx context.Context, cycle, person int64) ([]Amendment, error) {
-	rows, err := s.query(ctx, `SELECT id, side, level, expectation, old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at
+func Amendments(ctx context.Context, s *store.Store, cycle, person int64) ([]Amendment, error) {
+	rows, err := s.Query(ctx, `SELECT id, side, level, expectation, old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at
 		FROM assessment_amendments WHERE cycle_id = ? AND person_id = ? ORDER BY id`, cycle, person)
 	if err != nil {
-		return nil, s.fail(err, "amendments of %d", person)
+		return nil, s.Fail(err, "amendments of %d", person)
 	}
 	defer rows.Close()
 	out := []Amendment{}
@@ -267,10 +269,10 @@ func (s *Store) Amendments(ctx context.Context, cycle, person int64) ([]Amendmen
 		var by sql.NullInt64
 		if err := rows.Scan(&a.ID, &side, &a.Level, &a.Expectation, &a.OldRating, &a.OldEvidence, &a.NewRating, &a.NewEvidence,
 			&a.Reason, &by, &a.MadeAt); err != nil {
-			return nil, s.fail(err, "amendments of %d", person)
+			return nil, s.Fail(err, "amendments of %d", person)
 		}
 		a.Side, a.MadeBy, a.MadeAt = Side(side), by.Int64, a.MadeAt.UTC()
 		out = append(out, a)
 	}
-	return out, s.rowsErr(rows, "amendments")
+	return out, s.RowsErr(rows, "amendments")
 }
