@@ -163,15 +163,19 @@ var apiRoles = []string{"anonymous", "self", "member", "manager", "grand", "unre
 // that may not; 404 a person who is not theirs to see; 422 a body with invalid fields.
 var apiExpected = map[string]struct{ read, write [8]int }{
 	//                                        anonymous self member manager grand unrelated admin service
-	"GET /api/v1/openapi.json":                    {[8]int{200, 200, 200, 200, 200, 200, 200, 200}, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
-	"GET /api/v1/people":                          {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
-	"POST /api/v1/people":                         {[8]int{401, 403, 403, 403, 403, 403, 403, 403}, [8]int{401, 403, 403, 403, 403, 403, 422, 422}},
-	"GET /api/v1/people/{id}":                     {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
-	"PATCH /api/v1/people/{id}":                   {[8]int{401, 403, 403, 403, 403, 403, 403, 403}, [8]int{401, 403, 403, 403, 403, 403, 200, 200}},
-	"GET /api/v1/people/{id}/levels":              {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
-	"GET /api/v1/people/{id}/checkins":            {[8]int{401, 200, 404, 200, 200, 404, 404, 404}, [8]int{401, 200, 404, 200, 200, 404, 404, 404}},
-	"GET /api/v1/framework":                       {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
-	"GET /api/v1/ladders/{ladder}/levels/{level}": {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/openapi.json":                          {[8]int{200, 200, 200, 200, 200, 200, 200, 200}, [8]int{200, 200, 200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/people":                                {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	"POST /api/v1/people":                               {[8]int{401, 403, 403, 403, 403, 403, 403, 403}, [8]int{401, 403, 403, 403, 403, 403, 422, 422}},
+	"GET /api/v1/people/{id}":                           {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
+	"PATCH /api/v1/people/{id}":                         {[8]int{401, 403, 403, 403, 403, 403, 403, 403}, [8]int{401, 403, 403, 403, 403, 403, 200, 200}},
+	"GET /api/v1/people/{id}/levels":                    {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
+	"GET /api/v1/people/{id}/checkins":                  {[8]int{401, 200, 404, 200, 200, 404, 404, 404}, [8]int{401, 200, 404, 200, 200, 404, 404, 404}},
+	"GET /api/v1/people/{id}/plan":                      {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
+	"GET /api/v1/people/{id}/cases":                     {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
+	"GET /api/v1/cycles":                                {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/cycles/{cycle}/people/{id}/assessment": {[8]int{401, 200, 404, 200, 200, 404, 200, 200}, [8]int{401, 200, 404, 200, 200, 404, 200, 200}},
+	"GET /api/v1/framework":                             {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	"GET /api/v1/ladders/{ladder}/levels/{level}":       {[8]int{401, 200, 200, 200, 200, 200, 200, 200}, [8]int{401, 200, 200, 200, 200, 200, 200, 200}},
 }
 
 func TestAPIAuthorisation(t *testing.T) {
@@ -197,6 +201,7 @@ func TestAPIAuthorisation(t *testing.T) {
 		unrelated := e.person("Uma Unrelated", "uma@example.com", 0, store.Member)
 		e.person("Otto Other", "otto@example.com", unrelated.ID, store.Member)
 		people := map[string]*store.Person{"self": &self, "member": &member, "manager": &manager, "grand": &grand, "unrelated": &unrelated, "admin": &admin}
+		cycle := e.cycle(admin, self, member, manager, grand, unrelated)
 		for _, scope := range []access.TokenScope{access.ReadScope, access.WriteScope} {
 			tokens := map[string]string{"anonymous": "", "service": e.newToken(nil, scope)}
 			for role, p := range people {
@@ -204,7 +209,7 @@ func TestAPIAuthorisation(t *testing.T) {
 			}
 			for _, r := range routes {
 				method, pattern, _ := strings.Cut(r, " ")
-				path := strings.NewReplacer("{id}", itoa(self.ID), "{ladder}", "engineering", "{level}", "senior").Replace(pattern)
+				path := strings.NewReplacer("{id}", itoa(self.ID), "{cycle}", itoa(cycle.ID), "{ladder}", "engineering", "{level}", "senior").Replace(pattern)
 				want := apiExpected[r].read
 				if scope == access.WriteScope {
 					want = apiExpected[r].write

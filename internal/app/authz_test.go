@@ -112,15 +112,19 @@ var expected = map[string][7]int{
 	"POST /account/tokens":                    {401, 400, 400, 400, 400, 400, 400},
 	"POST /account/tokens/{token}/revoke":     {401, 404, 404, 404, 404, 404, 404},
 	// The API takes tokens, never the session of a browser: api_test.go has its table.
-	"GET /api/v1/openapi.json":                    {200, 200, 200, 200, 200, 200, 200},
-	"GET /api/v1/people":                          {401, 401, 401, 401, 401, 401, 401},
-	"POST /api/v1/people":                         {401, 401, 401, 401, 401, 401, 401},
-	"GET /api/v1/people/{id}":                     {401, 401, 401, 401, 401, 401, 401},
-	"GET /api/v1/people/{id}/levels":              {401, 401, 401, 401, 401, 401, 401},
-	"GET /api/v1/people/{id}/checkins":            {401, 401, 401, 401, 401, 401, 401},
-	"PATCH /api/v1/people/{id}":                   {401, 401, 401, 401, 401, 401, 401},
-	"GET /api/v1/framework":                       {401, 401, 401, 401, 401, 401, 401},
-	"GET /api/v1/ladders/{ladder}/levels/{level}": {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/openapi.json":                          {200, 200, 200, 200, 200, 200, 200},
+	"GET /api/v1/people":                                {401, 401, 401, 401, 401, 401, 401},
+	"POST /api/v1/people":                               {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}":                           {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}/levels":                    {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}/checkins":                  {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}/plan":                      {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/people/{id}/cases":                     {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/cycles":                                {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/cycles/{cycle}/people/{id}/assessment": {401, 401, 401, 401, 401, 401, 401},
+	"PATCH /api/v1/people/{id}":                         {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/framework":                             {401, 401, 401, 401, 401, 401, 401},
+	"GET /api/v1/ladders/{ladder}/levels/{level}":       {401, 401, 401, 401, 401, 401, 401},
 }
 
 func TestAuthorisation(t *testing.T) {

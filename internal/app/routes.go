@@ -149,6 +149,10 @@ func apiRouteList() []apiRoute {
 		{"PATCH", "/api/v1/people/{id}", policy.Admins, true, api.UpdatePerson},
 		{"GET", "/api/v1/people/{id}/levels", policy.SeePerson, false, api.GetLevels},
 		{"GET", "/api/v1/people/{id}/checkins", policy.InCheckIn, false, api.GetCheckIns},
+		{"GET", "/api/v1/people/{id}/plan", policy.SeePlan, false, api.GetPlan},
+		{"GET", "/api/v1/people/{id}/cases", policy.SeeCases, false, api.GetCases},
+		{"GET", "/api/v1/cycles", policy.SignedIn, false, api.GetCycles},
+		{"GET", "/api/v1/cycles/{cycle}/people/{id}/assessment", policy.SeeAssessment, false, api.GetAssessment},
 		{"GET", "/api/v1/framework", policy.SignedIn, false, api.GetFramework},
 		{"GET", "/api/v1/ladders/{ladder}/levels/{level}", policy.SignedIn, false, api.GetLevel},
 	}

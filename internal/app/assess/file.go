@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
@@ -22,10 +23,11 @@ import (
 // fileFormat names the self-assessment file format.
 const fileFormat = "rungs-assessment"
 
-type assessmentFile struct {
+// File is a self-assessment file; an export (and the API) adds the manager's side.
+type File struct {
 	Format        string            `json:"format"`
 	FormatVersion int               `json:"format_version"`
-	Framework     fileFramework     `json:"framework"`
+	Framework     FileFramework     `json:"framework"`
 	Saved         string            `json:"saved"`
 	Ladder        string            `json:"ladder"`
 	Track         string            `json:"track"`
@@ -37,15 +39,17 @@ type assessmentFile struct {
 	Seen          []string          `json:"seen"`
 	// Manager is the manager's side, in an export by someone who may see it; the site
 	// ignores it.
-	Manager *fileSide `json:"manager,omitempty"`
+	Manager *FileSide `json:"manager,omitempty"`
 }
 
-type fileFramework struct {
+// FileFramework names the framework and version a file's ratings were made on.
+type FileFramework struct {
 	Title   string `json:"title"`
 	Version string `json:"version"`
 }
 
-type fileSide struct {
+// FileSide is one side's ratings and notes, keyed "level/expectation id".
+type FileSide struct {
 	Ratings map[string]string `json:"ratings"`
 	Notes   map[string]string `json:"notes"`
 }
@@ -75,7 +79,7 @@ func Import(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		return fail("Choose the self-assessment file (.json) you downloaded from the ladder's self-assessment page.")
 	}
 	defer file.Close()
-	var in assessmentFile
+	var in File
 	dec := json.NewDecoder(io.LimitReader(file, maxFile))
 	if err := dec.Decode(&in); err != nil {
 		return fail("The file is not a self-assessment file: " + jsonProblem(err) + ".")
@@ -142,19 +146,37 @@ func jsonProblem(err error) string {
 // Export downloads a person's assessment as a self-assessment file: the person's ratings
 // (which the published site opens), and the manager's beside them for whoever may see them.
 func Export(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
-	c, f, p, acc, err := load(srv, r, v)
+	out, name, err := ExportFile(srv, r, v, "assessment.export", "")
 	if err != nil {
 		return err
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// ExportFile is what v may see of the person's assessment in the cycle of the request's path,
+// as a file ({cycle} and {id}), and a name for it: the person's side, and the manager's once
+// v may see it. It is audited as action, with the cycle's name and how after it.
+func ExportFile(srv *web.Server, r *http.Request, v *policy.Viewer, action, how string) (File, string, error) {
+	c, f, p, acc, err := load(srv, r, v)
+	if err != nil {
+		return File{}, "", err
 	}
 	self, mgr, err := visibleRatings(srv, r, c, p, acc)
 	if err != nil {
-		return err
+		return File{}, "", err
 	}
-	if err := srv.Audit(srv.Store(), r, v, "assessment.export", p.Person.ID, c.Name); err != nil {
-		return err
+	if err := srv.Audit(srv.Store(), r, v, action, p.Person.ID, strings.TrimSpace(c.Name+" "+how)); err != nil {
+		return File{}, "", err
 	}
 	pl := planFor(c, f, f, p)
-	out := assessmentFile{Format: fileFormat, FormatVersion: 1, Framework: fileFramework{Title: f.Title, Version: c.FrameworkVersion},
+	out := File{Format: fileFormat, FormatVersion: 1, Framework: FileFramework{Title: f.Title, Version: c.FrameworkVersion},
 		Saved: srv.Now().UTC().Format(time.RFC3339), Ladder: p.Ladder, Track: p.Track, Current: p.Level,
 		Ratings: map[string]string{}, Notes: map[string]string{}, Texts: map[string]string{}, Seen: []string{}}
 	if pl.NextLv != nil {
@@ -173,7 +195,7 @@ func Export(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 		}
 	}
 	if mgr != nil {
-		out.Manager = &fileSide{Ratings: map[string]string{}, Notes: map[string]string{}}
+		out.Manager = &FileSide{Ratings: map[string]string{}, Notes: map[string]string{}}
 		for k, rt := range mgr {
 			if rt.Rating != "" {
 				out.Manager.Ratings[k] = rt.Rating
@@ -183,12 +205,5 @@ func Export(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.V
 			}
 		}
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="assessment-%d-%d.json"`, c.ID, p.Person.ID))
-	_, err = w.Write(append(b, '\n'))
-	return err
+	return out, fmt.Sprintf("assessment-%d-%d.json", c.ID, p.Person.ID), nil
 }
