@@ -157,4 +157,3 @@ func TestAPIGrowthAndAssessments(t *testing.T) {
 		}
 	})
 }
-
