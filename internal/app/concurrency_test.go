@@ -517,3 +517,61 @@ func TestOutsideWriterAnswersBusy(t *testing.T) {
 		t.Fatalf("the save again: %d %s", res.status, res.body)
 	}
 }
+
+// While another process holds SQLite's write lock (a command-line import while the app
+// serves), people keep reading: audited page views and API reads are answered at once, with
+// no error, their audit entries kept in the journal and in the audit log once the lock is
+// free — none lost, none twice.
+func TestOutsideWriterReadsGoOn(t *testing.T) {
+	t.Parallel()
+	const timeout, hold = time.Second, 3 * time.Second // the lock is held three busy timeouts
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db"), BusyTimeout: timeout}
+	e := newEnv(t, cfg)
+	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	kim := e.person("Kim Lee", "kim@example.com", 0, "")
+	ac := e.signedIn(ada)
+	api := e.api(e.newToken(nil, access.ReadScope))
+	outside, err := store.Open(e.ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outside.Close()
+	views, calls := 0, 0
+	err = outside.WithTx(e.ctx, func(tx *store.Store) error {
+		if _, err := tx.CreatePerson(e.ctx, store.Person{Name: "Holder", Email: "holder@example.com", StartDate: time.Now()}); err != nil {
+			return err
+		}
+		for end := time.Now().Add(hold); time.Now().Before(end); {
+			start := time.Now()
+			if res := ac.get("/people/" + itoa(kim.ID)); res.status != http.StatusOK {
+				t.Fatalf("an audited page view behind another process's write: %d\n%s", res.status, res.body)
+			}
+			if res := api.get("/api/v1/people/" + itoa(kim.ID)); res.status != http.StatusOK {
+				t.Fatalf("an API read behind another process's write: %d\n%s", res.status, res.body)
+			}
+			if took := time.Since(start); took > timeout {
+				t.Errorf("two reads took %s, more than the busy timeout", took)
+			}
+			views, calls = views+1, calls+1
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err1 := e.store.AuditLog(e.ctx, store.AuditFilter{Action: "person.view", Subject: kim.ID, Limit: 1000})
+		a, err2 := e.store.AuditLog(e.ctx, store.AuditFilter{Action: "api", Subject: kim.ID, Limit: 1000})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if len(v) == views && len(a) == calls {
+			break
+		}
+		if time.Now().After(deadline) || len(v) > views || len(a) > calls {
+			t.Fatalf("audit log: %d page views of %d, %d API reads of %d", len(v), views, len(a), calls)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

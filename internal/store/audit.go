@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -171,7 +172,12 @@ func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntr
 	g.waiting = g.waiting[n:]
 	g.mu.Unlock()
 	// The group is others' too: its transaction does not end with this caller's request.
-	err := s.writeAuditGroup(context.WithoutCancel(ctx), group)
+	var err error
+	if s.journal != nil {
+		err = s.journal.commit(context.WithoutCancel(ctx), s, group)
+	} else {
+		err = s.writeAuditGroup(context.WithoutCancel(ctx), group)
+	}
 	var next *auditWait
 	g.mu.Lock()
 	if len(g.waiting) == 0 {
@@ -272,6 +278,14 @@ func (f AuditFilter) where() (string, []any) {
 	return ` WHERE ` + strings.Join(where, ` AND `), args
 }
 
+// matches reports whether f chooses e, as where does in SQL.
+func (f AuditFilter) matches(e AuditEntry) bool {
+	return (f.Actor == 0 || e.Actor == f.Actor) && (f.Subject == 0 || e.Subject == f.Subject) &&
+		(f.Action == "" || e.Action == f.Action) && (len(f.Actions) == 0 || slices.Contains(f.Actions, e.Action)) &&
+		(f.Detail == "" || e.Detail == f.Detail) && (f.Address == "" || e.Address == f.Address) &&
+		(f.Since.IsZero() || !e.At.Before(f.Since)) && (f.Until.IsZero() || e.At.Before(f.Until))
+}
+
 // AuditLog returns the entries f chooses, newest first (ties by id, newest first), one page
 // at a time.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
@@ -300,13 +314,17 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	return entries, nil
 }
 
-// CountAudit counts the entries f chooses (Limit/Offset ignored): login throttling counts recent
+// CountAudit counts the entries f chooses (Limit/Offset ignored), those waiting in the
+// journal too (see auditJournal): login throttling counts recent
 // "login.failed" entries by address and by subject, so throttling holds across several rungs processes.
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	where, args := f.where()
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM audit_log`+where, args...).Scan(&n); err != nil {
 		return 0, s.fail(err, "count audit entries")
+	}
+	if s.journal != nil {
+		n += s.journal.countPending(f) // throttling counts what waits in the journal too
 	}
 	return n, nil
 }

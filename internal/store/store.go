@@ -87,7 +87,10 @@ type Store struct {
 	// gate lets SQLite's writes through one at a time, each within its busy timeout; nil on
 	// PostgreSQL.
 	gate *writeGate
-	now  func() time.Time
+	// journal keeps audit entries while another process holds SQLite's write lock; nil on
+	// PostgreSQL.
+	journal *auditJournal
+	now     func() time.Time
 }
 
 // SQLite pragmas, after the busy timeout (sqliteDSN puts it first, so that none of these can
@@ -184,6 +187,9 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if !s.d.postgres {
+		s.journal = openAuditJournal(s, cfg.SQLitePath)
+	}
 	return s, nil
 }
 
@@ -275,6 +281,10 @@ func poolSetting[T any](params map[string]string, key string, def T, parse func(
 func (s *Store) Close() error {
 	if s.inTx {
 		return errors.New("close store: called inside WithTx")
+	}
+	if s.journal != nil {
+		s.journal.close(s)
+		s.journal = nil
 	}
 	var err error
 	if s.writeStmts != nil {

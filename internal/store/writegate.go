@@ -29,7 +29,15 @@ type writeGate struct {
 	// holding the turn reads or changes it.
 	set    time.Duration
 	report atomic.Pointer[func(waited time.Duration, gaveUp bool)]
+	// busyAt is when a write last gave up waiting (Unix nanoseconds), 0 once one had the
+	// lock again: for a while after, a patient write (WaitAtMost) gives up at once, so that a
+	// request making several of them does not wait for each in turn; at most one a
+	// busyMemory tries again.
+	busyAt atomic.Int64
 }
+
+// busyMemory is how long after a write gave up a patient write gives up without trying.
+const busyMemory = time.Second
 
 func newWriteGate(db *sql.DB, timeout time.Duration) *writeGate {
 	return &writeGate{turn: make(chan struct{}, 1), db: db, timeout: timeout, set: timeout}
@@ -50,13 +58,20 @@ type gateWrite struct {
 // connection's busy_timeout to the time left. On success the caller must call leave.
 func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 	w := &gateWrite{g: g, start: time.Now()}
-	deadline := w.start.Add(g.timeout)
+	timeout := g.timeout
+	if d, ok := ctx.Value(patienceKey{}).(time.Duration); ok && d < timeout {
+		if at := g.busyAt.Load(); at != 0 && w.start.Sub(time.Unix(0, at)) < busyMemory {
+			return nil, errWaited
+		}
+		timeout = d
+	}
+	deadline := w.start.Add(timeout)
 	queued := false
 	select {
 	case g.turn <- struct{}{}:
 	default:
 		queued = true
-		timer := time.NewTimer(g.timeout)
+		timer := time.NewTimer(timeout)
 		defer timer.Stop()
 		select {
 		case g.turn <- struct{}{}:
@@ -100,12 +115,25 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 	return w, nil
 }
 
+type patienceKey struct{}
+
+// WaitAtMost makes the SQLite writes made with the context it returns give up with ErrBusy
+// after d (when shorter than the busy timeout) rather than wait the whole busy timeout: for
+// writes that have somewhere else to go, or that can be skipped, while another process holds
+// the database (an audit entry, a session's last use). ErrBusy then means nothing was written.
+func WaitAtMost(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, patienceKey{}, d)
+}
+
 // errWaited is a write's own deadline passing before it had its turn.
 var errWaited = busy{errors.New("timed out waiting for the database's earlier writes and its lock")}
 
 // began marks the moment the write had the lock (its BEGIN IMMEDIATE returned), so that the
 // wait reported does not include the transaction's own work.
-func (w *gateWrite) began() { w.ready = time.Now() }
+func (w *gateWrite) began() {
+	w.ready = time.Now()
+	w.g.busyAt.Store(0)
+}
 
 // leave gives the turn to the next write and reports how long this one waited; err is the
 // write's outcome, ErrBusy when SQLite's wait for the lock ran out (before began).
@@ -115,6 +143,7 @@ func (w *gateWrite) leave(err error) {
 		w.gaveUp(err)
 		return
 	}
+	w.g.busyAt.Store(0) // it had the lock: the next patient write tries at once
 	end := w.ready
 	if end.IsZero() {
 		end = time.Now()
@@ -124,6 +153,7 @@ func (w *gateWrite) leave(err error) {
 
 // gaveUp reports a write that gave up waiting, and is err.
 func (w *gateWrite) gaveUp(err error) error {
+	w.g.busyAt.Store(time.Now().UnixNano())
 	w.g.reported(time.Since(w.start), true)
 	return err
 }

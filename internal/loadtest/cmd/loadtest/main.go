@@ -2,6 +2,7 @@
 // organisation gen.Org makes:
 //
 //	loadtest -people 100000 -csv > people.csv        # the organisation, as an HR export
+//	loadtest -people 100000 -csv -retitle > new.csv  # the same, everyone with a new title
 //	loadtest -people 100000 -accounts                # who needs an account for -mode pages
 //	loadtest -base http://127.0.0.1:8080 -email admin@example.com -password ... -mode mixed
 //	loadtest -base ... -mode stress -pid 1234
@@ -55,12 +56,18 @@ func main() {
 	pids := flag.String("pid", "", "the server's process id, and its database server's (comma-separated): their CPU time per answer is reported, and the first's peak memory")
 	people := flag.Int("people", 1000, "the people in the database, as gen.Org makes them (at least 100)")
 	writeCSV := flag.Bool("csv", false, "write the people as an HR export (CSV) to standard output, and exit")
+	retitle := flag.Bool("retitle", false, "with -csv: give every person a new job title, for an import that changes everyone")
 	accounts := flag.Bool("accounts", false, "print the accounts -mode pages signs in as, as 'email role' lines, and exit")
 	flag.StringVar(&o.pages, "pages", "", "pages: only the pages whose names hold one of these words (comma-separated)")
 	flag.Parse()
 	o.org = gen.Org(*people)
 	switch {
 	case *writeCSV:
+		if *retitle {
+			for i := range o.org {
+				o.org[i].Title = "Retitled " + o.org[i].Title
+			}
+		}
 		w := bufio.NewWriter(os.Stdout)
 		if err := gen.WriteOrgCSV(w, o.org); err != nil {
 			fail(err)

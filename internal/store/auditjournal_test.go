@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// holdLock holds SQLite's write lock on the file at path from a connection of its own, as
+// another process's import does, until the returned function is called.
+func holdLock(t *testing.T, path string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	released := false
+	release = func() {
+		if !released {
+			released = true
+			conn.ExecContext(ctx, "ROLLBACK")
+			conn.Close()
+			other.Close()
+		}
+	}
+	t.Cleanup(release)
+	return release
+}
+
+// waitForEntries polls until the audit log lists n entries of action, or fails after 10 s.
+func waitForEntries(t *testing.T, s *store.Store, action string, n int) []store.AuditEntry {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := s.AuditLog(context.Background(), store.AuditFilter{Action: action, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == n {
+			return got
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d entries of %s in the audit log, want %d", len(got), action, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func journals(t *testing.T, path string) []string {
+	t.Helper()
+	names, err := filepath.Glob(path + "-audit-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// TestAuditJournal: while another process holds the write lock far past the busy timeout's
+// patience, an audited read is acknowledged at once from the journal, counted by CountAudit
+// (login throttling) at once, and in the audit log, in order, once the lock is free.
+func TestAuditJournal(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path}) // the default busy timeout: 10 s
+	release := holdLock(t, path)
+
+	start := time.Now()
+	e, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "first", Address: "192.0.2.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("an audited read waited %v behind another process's lock", took)
+	}
+	if e.ID != 0 || e.Detail != "first" {
+		t.Errorf("a journaled entry: %+v", e)
+	}
+	if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "second", Address: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CountAudit(ctx, store.AuditFilter{Action: "person.view", Address: "192.0.2.1"}); err != nil || n != 2 {
+		t.Errorf("CountAudit while journaled: %d, %v; want 2", n, err)
+	}
+	if n, _ := s.CountAudit(ctx, store.AuditFilter{Action: "person.view", Address: "198.51.100.1"}); n != 0 {
+		t.Errorf("CountAudit by another address: %d", n)
+	}
+	if len(journals(t, path)) != 1 {
+		t.Fatalf("journals: %v", journals(t, path))
+	}
+
+	release()
+	// Within a second of a write that gave up, the next goes to the journal too (so that a
+	// request does not wait for each of its writes in turn): either way, it goes in after them.
+	if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "third"}); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+	got := waitForEntries(t, s, "person.view", 3)
+	// Newest first: the journaled entries went in before the one added after them.
+	if got[0].Detail != "third" || got[1].Detail != "second" || got[2].Detail != "first" || !(got[2].ID < got[1].ID && got[1].ID < got[0].ID) {
+		t.Errorf("order: %+v", got)
+	}
+	if got[2].At != e.At {
+		t.Errorf("a journaled entry's time: %v, want %v", got[2].At, e.At)
+	}
+	if n, _ := s.CountAudit(ctx, store.AuditFilter{Action: "person.view"}); n != 3 {
+		t.Errorf("CountAudit after the move: %d, want 3 (none counted twice)", n)
+	}
+	if len(journals(t, path)) != 0 {
+		t.Errorf("journals left: %v", journals(t, path))
+	}
+}
+
+// TestAuditJournalAfterCrash: a process killed with entries in its journal loses none of
+// them: the next process to open the database moves them in, once; a journal found again
+// after it was moved (a crash between the move's commit and the file's removal) adds none
+// twice.
+func TestAuditJournalAfterCrash(t *testing.T) {
+	if path := os.Getenv("RUNGS_JOURNAL_CHILD"); path != "" {
+		journalChild(path)
+		return
+	}
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path})
+	s.Close()
+	release := holdLock(t, path)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAuditJournalAfterCrash$")
+	cmd.Env = append(os.Environ(), "RUNGS_JOURNAL_CHILD="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || line != "journaled\n" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child said %q, %v", line, err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	names := journals(t, path)
+	if len(names) != 1 {
+		t.Fatalf("journals after the crash: %v", names)
+	}
+	saved, err := os.ReadFile(names[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	release()
+
+	s = open(t, store.Config{SQLitePath: path})
+	got := waitForEntries(t, s, "person.view", 2)
+	if got[0].Detail != "acknowledged 2" || got[1].Detail != "acknowledged 1" {
+		t.Errorf("the crashed process's entries: %+v", got)
+	}
+	s.Close()
+
+	// The same journal again, as if its removal had not happened.
+	if err := os.WriteFile(names[0], saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, store.Config{SQLitePath: path})
+	if len(journals(t, path)) != 0 {
+		t.Errorf("a journal moved before was not removed: %v", journals(t, path))
+	}
+	if n, err := s.CountAudit(ctx, store.AuditFilter{Action: "person.view"}); err != nil || n != 2 {
+		t.Errorf("after reading the journal again: %d entries, %v; want 2", n, err)
+	}
+}
+
+// journalChild is the process that crashes: it journals two entries behind the parent's lock,
+// says so, and waits to be killed.
+func journalChild(path string) {
+	s, err := store.Open(context.Background(), store.Config{SQLitePath: path})
+	if err != nil {
+		panic(err)
+	}
+	for _, d := range []string{"acknowledged 1", "acknowledged 2"} {
+		if _, err := s.AddAudit(context.Background(), store.AuditEntry{Action: "person.view", Detail: d}); err != nil {
+			panic(err)
+		}
+	}
+	os.Stdout.WriteString("journaled\n")
+	time.Sleep(time.Minute)
+	os.Exit(1)
+}
