@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -297,6 +298,69 @@ func TestAdminsKeptOutOfAssessments(t *testing.T) {
 		}
 		if res := e.signedIn(boss).get(person); res.status != 200 || !strings.Contains(res.body, "Private evidence") {
 			t.Errorf("the manager: %d", res.status)
+		}
+	})
+}
+
+// Two managers above a person rate them at the same time from pages that showed the same
+// assessment: a rating each changes is kept; the same rating changed by both is refused to
+// the later save with 409, nothing of it saved and the other's version shown beside what was
+// typed; saved again from that page, it goes over the other's.
+func TestAssessmentConcurrentManagers(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		grand := e.person("Gil Grand", "gil@example.com", 0, store.Member)
+		boss := e.person("Bo Boss", "bo@example.com", grand.ID, store.Member)
+		sam := e.person("Sam Self", "sam@example.com", boss.ID, store.Member)
+		c := e.cycle(admin, grand, boss, sam)
+		page := "/cycles/" + itoa(c.ID) + "/people/" + itoa(sam.ID)
+		b, g := e.signedIn(boss), e.signedIn(grand)
+		// Both pages showed nothing rated: each form says so.
+		shown := func(form url.Values) url.Values {
+			for _, id := range []string{"delivery", "code", "design"} {
+				form.Set("seen-rating:engineer/"+id, "")
+				form.Set("seen-evidence:engineer/"+id, "")
+			}
+			return form
+		}
+		if res := b.post(page+"/manager", shown(url.Values{"action": {"save"}, "rating:engineer/delivery": {"consistently"},
+			"evidence:engineer/delivery": {"Ran the quokka migration."}})); res.status != http.StatusSeeOther {
+			t.Fatalf("the first save: %d %s", res.status, res.body)
+		}
+		if res := g.post(page+"/manager", shown(url.Values{"action": {"save"}, "rating:engineer/code": {"sometimes"}})); res.status != http.StatusSeeOther {
+			t.Fatalf("a save of another rating: %d %s", res.status, res.body)
+		}
+		res := g.post(page+"/manager", shown(url.Values{"action": {"save"}, "rating:engineer/delivery": {"not-yet"},
+			"evidence:engineer/delivery": {"Left the wombat work half done."}, "rating:engineer/code": {"sometimes"}}))
+		if res.status != http.StatusConflict {
+			t.Fatalf("the same rating changed by both: %d", res.status)
+		}
+		mustContain(t, res.body, "Saved by someone else while this page was open: “Consistently”, with the evidence “Ran the quokka migration.” Yours is below",
+			"Left the wombat work half done.", `name="seen-rating:engineer/delivery" value="consistently"`)
+		rs, err := storeassess.Ratings(e.ctx, e.store, c.ID, sam.ID, storeassess.ManagerSide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range rs {
+			got[r.Expectation] = r.Rating
+		}
+		if got["delivery"] != "consistently" || got["code"] != "sometimes" {
+			t.Errorf("after the refused save: %v; want both earlier saves kept", got)
+		}
+		// Saved again from the page the 409 showed, over the other's version.
+		again := url.Values{"action": {"save"}, "rating:engineer/delivery": {"not-yet"}, "evidence:engineer/delivery": {"Left the wombat work half done."},
+			"rating:engineer/code": {"sometimes"}}
+		for _, k := range []string{"seen-rating:engineer/delivery", "seen-evidence:engineer/delivery"} {
+			again.Set(k, html.UnescapeString(found(t, res.body, `name="`+k+`" value="([^"]*)"`)))
+		}
+		if res := g.post(page+"/manager", again); res.status != http.StatusSeeOther {
+			t.Fatalf("saved again: %d %s", res.status, res.body)
+		}
+		if rs, _ := storeassess.Ratings(e.ctx, e.store, c.ID, sam.ID, storeassess.ManagerSide); len(rs) != 2 || rs[1].Rating != "not-yet" && rs[0].Rating != "not-yet" {
+			t.Errorf("saved again over the other's version: %+v", rs)
 		}
 	})
 }

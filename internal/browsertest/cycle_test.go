@@ -189,6 +189,14 @@ func TestAppDraftsSaveAsTyped(t *testing.T) {
 	if !strings.Contains(stored(), `<option value="consistently" selected>`) {
 		t.Fatal("the rating chosen is not saved")
 	}
+	// Changed again, it saves over its own last save: the page now shows that as saved, and
+	// the server, which saves over what a page showed alone, takes it (no "someone else").
+	eval[string](t, ctx, `document.querySelector(".autosave").textContent = ""`)
+	setField(t, ctx, "self-rating_engineer_delivery", "sometimes")
+	waitFor(t, ctx, "the second rating is saved", `sessionStorage.length === 0 && document.querySelector(".autosave").textContent.startsWith("Draft saved")`)
+	if !strings.Contains(stored(), `<option value="sometimes" selected>`) {
+		t.Fatal("the rating changed a second time is not saved")
+	}
 	if n := eval[int](t, ctx, `document.querySelectorAll("form[data-autosave]").length`); n != 1 {
 		t.Errorf("%d forms save themselves, want 1", n)
 	}

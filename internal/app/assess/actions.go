@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -26,19 +27,29 @@ func SaveManager(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	return save(srv, w, r, v, storeassess.ManagerSide)
 }
 
-// Field names of the rating forms: one pair per expectation, keyed level/id.
-func ratingField(key string) string   { return "rating:" + key }
-func evidenceField(key string) string { return "evidence:" + key }
+// Field names of the rating forms: one pair per expectation, keyed level/id, and the hidden
+// pair that says what the page showed (see storeassess.Rating.Seen).
+func ratingField(key string) string       { return "rating:" + key }
+func evidenceField(key string) string     { return "evidence:" + key }
+func seenRatingField(key string) string   { return "seen-rating:" + key }
+func seenEvidenceField(key string) string { return "seen-evidence:" + key }
 
 // readRatings reads a rating form against the plan: every expectation's rating must be on
-// the scale, every evidence within bounds; errs names each field that is not.
-func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]storeassess.Rating, map[string]string, map[string]string) {
+// the scale, every evidence within bounds; errs names each field that is not. A rating whose
+// form says what the page showed is saved over that alone.
+func readRatings(f *ladder.Framework, pl *plan, posted url.Values) ([]storeassess.Rating, map[string]string, map[string]string) {
 	form, errs := map[string]string{}, map[string]string{}
 	var out []storeassess.Rating
 	for _, it := range pl.Order {
-		rating := strings.TrimSpace(get(ratingField(it.Key)))
-		evidence := trimEvidence(get(evidenceField(it.Key)))
+		rating := strings.TrimSpace(posted.Get(ratingField(it.Key)))
+		evidence := trimEvidence(posted.Get(evidenceField(it.Key)))
 		form[ratingField(it.Key)], form[evidenceField(it.Key)] = rating, evidence
+		var seen *storeassess.Seen
+		if posted.Has(seenRatingField(it.Key)) {
+			seen = &storeassess.Seen{Rating: strings.TrimSpace(posted.Get(seenRatingField(it.Key))),
+				Evidence: trimEvidence(posted.Get(seenEvidenceField(it.Key)))}
+			form[seenRatingField(it.Key)], form[seenEvidenceField(it.Key)] = seen.Rating, seen.Evidence
+		}
 		score := -1
 		if rating != "" {
 			if score = scoreOf(f, rating); score < 0 {
@@ -50,7 +61,7 @@ func readRatings(f *ladder.Framework, pl *plan, get func(string) string) ([]stor
 			errs[evidenceField(it.Key)] = fmt.Sprintf("The evidence for %q %s.", short(it.Plain), p)
 			continue
 		}
-		out = append(out, storeassess.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence})
+		out = append(out, storeassess.Rating{Level: it.Level.ID, Expectation: it.ID, Rating: rating, Score: score, Evidence: evidence, Seen: seen})
 	}
 	return out, form, errs
 }
@@ -77,7 +88,10 @@ func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		return web.Errorf(http.StatusBadRequest, "The form is not one this page made: it says neither save nor submit.")
 	}
 	pl := planFor(c, f, srv.Framework(), p)
-	ratings, form, errs := readRatings(f, pl, r.PostFormValue)
+	if err := r.ParseForm(); err != nil {
+		return web.Errorf(http.StatusBadRequest, "The form could not be read.")
+	}
+	ratings, form, errs := readRatings(f, pl, r.PostForm)
 	submitted := p.Submitted(side)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	form["reason"] = reason
@@ -109,6 +123,17 @@ func save(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 		return srv.Audit(tx, r, v, what, p.Person.ID, c.Name+": "+strconv.Itoa(n)+" ratings changed")
 	})
+	var conflict *storeassess.ConflictError
+	if errors.As(err, &conflict) {
+		// Nothing was saved: the page again, with what was typed, and beside each rating
+		// someone else changed meanwhile, what they saved; saved again, it goes over theirs.
+		for _, now := range conflict.Now {
+			key := now.Key()
+			form[seenRatingField(key)], form[seenEvidenceField(key)] = now.Rating, now.Evidence
+			errs[ratingField(key)] = conflictMessage(f, now)
+		}
+		return showPerson(srv, w, r, v, http.StatusConflict, side, form, errs)
+	}
 	if err := stepError(err); err != nil {
 		return err
 	}
@@ -198,4 +223,24 @@ func Acknowledge(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	}
 	web.Redirect(w, r, personURL(c.ID, p.Person.ID), "acknowledged")
 	return nil
+}
+
+// conflictMessage tells what someone else saved for a rating while the page was open.
+func conflictMessage(f *ladder.Framework, now storeassess.Rating) string {
+	what := "Removed by someone else while this page was open."
+	if now.Rating != "" || now.Evidence != "" {
+		rating := "no rating"
+		for _, sc := range f.Scale {
+			if sc.ID == now.Rating {
+				rating = "“" + sc.Label + "”"
+			}
+		}
+		what = "Saved by someone else while this page was open: " + rating
+		if now.Evidence != "" {
+			what += ", with the evidence “" + short(now.Evidence) + "”"
+		} else {
+			what += "."
+		}
+	}
+	return what + " Yours is below, not saved: save again to keep it over theirs, or change it."
 }

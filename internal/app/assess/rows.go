@@ -183,6 +183,22 @@ func ratingFields(d *personData, side storeassess.Side) template.HTML {
 		if eErr != "" {
 			fieldErr("evidence", it.fieldID, eErr)
 		}
+		// What this page shows as saved, for the save to go over that alone (see
+		// storeassess.Rating.Seen): after a refused save, what the form it came from said,
+		// or, where someone else's change refused it, their version.
+		sr, se := cur.Rating, cur.Evidence
+		if v, ok := d.Form[seenRatingField(it.Key)]; sent && ok {
+			sr, se = v, d.Form[seenEvidenceField(it.Key)]
+		}
+		b.WriteString("\n  <input type=\"hidden\" name=\"")
+		text(seenRatingField(it.Key))
+		b.WriteString(`" value="`)
+		text(sr)
+		b.WriteString("\">\n  <input type=\"hidden\" name=\"")
+		text(seenEvidenceField(it.Key))
+		b.WriteString(`" value="`)
+		text(se)
+		b.WriteString(`">`)
 		b.WriteString("\n</fieldset>\n")
 	}
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above; the texts are rendered Markdown

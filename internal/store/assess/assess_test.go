@@ -466,3 +466,68 @@ func TestLoadAssessments(t *testing.T) {
 		}
 	})
 }
+
+// TestRatingsSavedOverWhatWasSeen: two pages showing one assessment (two tabs, two managers
+// above the person) each save their own change without losing the other's: a rating left as
+// shown keeps what is stored; a rating changed on both is refused to the later save, with the
+// stored version, and nothing of that save is written; saved again over what it now shows, it
+// goes through.
+func TestRatingsSavedOverWhatWasSeen(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := makeAssessOrg(t, s)
+		c, _, err := assess.OpenCycle(ctx, s, newCycle("H1", assess.ScopeEveryone), []string{"eng", "design"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann, lead := o.ann.ID, o.lead.ID
+		rating := func(exp, r string, score int, seen *assess.Seen) assess.Rating {
+			return assess.Rating{Level: "engineer", Expectation: exp, Rating: r, Score: score, Seen: seen}
+		}
+		empty := &assess.Seen{}
+		// Both pages showed nothing rated. The first rates "ships"; the second "reviews".
+		if _, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.ManagerSide, lead,
+			[]assess.Rating{rating("ships", "consistently", 2, empty), rating("reviews", "", -1, empty)}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.ManagerSide, lead,
+			[]assess.Rating{rating("ships", "", -1, empty), rating("reviews", "sometimes", 1, empty)}, ""); err != nil {
+			t.Fatalf("a change to another rating: %v", err)
+		}
+		got := map[string]string{}
+		stored := func() {
+			t.Helper()
+			rs, err := assess.Ratings(ctx, s, c.ID, ann, assess.ManagerSide)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clear(got)
+			for _, r := range rs {
+				got[r.Expectation] = r.Rating
+			}
+		}
+		if stored(); got["ships"] != "consistently" || got["reviews"] != "sometimes" {
+			t.Fatalf("both changes kept: %v", got)
+		}
+		// The second page changes "ships" too, still over the empty rating it showed, and
+		// "reviews" over its own save: refused whole.
+		_, err = assess.SaveRatings(ctx, s, c.ID, ann, assess.ManagerSide, lead,
+			[]assess.Rating{rating("ships", "not-yet", 0, empty), rating("reviews", "consistently", 2, &assess.Seen{Rating: "sometimes"})}, "")
+		var conflict *assess.ConflictError
+		if !errors.As(err, &conflict) || !errors.Is(err, store.ErrStale) || len(conflict.Now) != 1 || conflict.Now[0].Rating != "consistently" {
+			t.Fatalf("a rating changed meanwhile: %v", err)
+		}
+		if stored(); got["ships"] != "consistently" || got["reviews"] != "sometimes" {
+			t.Errorf("a refused save wrote: %v", got)
+		}
+		// Saved again having seen it: kept.
+		if _, err := assess.SaveRatings(ctx, s, c.ID, ann, assess.ManagerSide, lead,
+			[]assess.Rating{rating("ships", "not-yet", 0, &assess.Seen{Rating: "consistently"})}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if stored(); got["ships"] != "not-yet" {
+			t.Errorf("the save over what it saw: %v", got)
+		}
+	})
+}

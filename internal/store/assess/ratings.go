@@ -21,10 +21,29 @@ type Rating struct {
 	Evidence    string // Markdown
 	UpdatedBy   int64
 	UpdatedAt   time.Time
+	// Seen is what the page the rating was saved from showed for it, so that a save never
+	// overwrites a change someone else made meanwhile (another tab, another manager above the
+	// person); nil when there was no such page (an imported file).
+	Seen *Seen
 }
+
+// Seen is a rating and its evidence as a page showed them.
+type Seen struct{ Rating, Evidence string }
 
 // Key is how a rating is found: "level/expectation", as the self-assessment file keys it.
 func (r Rating) Key() string { return r.Level + "/" + r.Expectation }
+
+// ConflictError refuses a save some of whose ratings someone else changed after the page it
+// was made on was shown; nothing of the save is written. Now holds those ratings as they are
+// stored now (a rating removed meanwhile has neither rating nor evidence).
+type ConflictError struct{ Now []Rating }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("save ratings: %d changed by someone else since the page was shown", len(e.Now))
+}
+
+// Unwrap makes a conflict store.ErrStale.
+func (e *ConflictError) Unwrap() error { return store.ErrStale }
 
 // Amendment is a change to a rating after its side was submitted.
 type Amendment struct {
@@ -93,7 +112,10 @@ func openParticipant(ctx context.Context, s *store.Store, cycle, person int64) (
 // level and expectation, and a rating with neither a rating nor evidence removes it. Before
 // the side is submitted these are drafts; after, every change is an amendment and reason
 // (why it changed) is required and kept with the old value. It returns how many changed.
-// A closed cycle is ErrCycleClosed; someone not in the cycle store.ErrNotFound.
+// A rating with Seen is written only if the page changed it, and only over what the page
+// showed: left as shown, whatever is stored stays; changed by someone else meanwhile, the
+// save is a *ConflictError. A closed cycle is ErrCycleClosed; someone not in the cycle
+// store.ErrNotFound.
 func SaveRatings(ctx context.Context, s *store.Store, cycle, person int64, side Side, by int64, ratings []Rating, reason string) (int, error) {
 	if !side.Valid() {
 		return 0, fmt.Errorf("save ratings: side %q is not self or manager", side)
@@ -129,10 +151,23 @@ func SaveRatings(ctx context.Context, s *store.Store, cycle, person int64, side 
 			before[r.Key()] = r
 		}
 		now := tx.Now()
+		var conflict ConflictError
 		for _, r := range ratings {
 			prev, had := before[r.Key()]
 			if prev.Rating == r.Rating && prev.Evidence == r.Evidence {
 				continue
+			}
+			if seen := r.Seen; seen != nil {
+				if seen.Rating == r.Rating && seen.Evidence == r.Evidence {
+					continue // not changed on the page
+				}
+				if seen.Rating != prev.Rating || seen.Evidence != prev.Evidence {
+					if !had {
+						prev = Rating{Side: side, Level: r.Level, Expectation: r.Expectation, Score: -1}
+					}
+					conflict.Now = append(conflict.Now, prev)
+					continue
+				}
 			}
 			changed++
 			if r.Rating == "" && r.Evidence == "" {
@@ -162,6 +197,9 @@ func SaveRatings(ctx context.Context, s *store.Store, cycle, person int64, side 
 					return tx.Fail(err, "record amendment of %s", r.Key())
 				}
 			}
+		}
+		if len(conflict.Now) > 0 {
+			return &conflict // and what was written above is rolled back
 		}
 		tx.WroteMany(changed)
 		if changed == 0 {

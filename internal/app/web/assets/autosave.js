@@ -11,13 +11,22 @@
 
   var QUIET = 800; // milliseconds without typing before a save
 
-  // values is what a form's ratings and evidence hold, by field name.
+  // values is what a form's ratings and evidence hold, by field name, with the hidden
+  // "seen-" fields that say what the page showed of each (the server saves over that alone).
   function values(form) {
     var out = {};
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && (el.tagName === "SELECT" || el.tagName === "TEXTAREA")) out[el.name] = el.value;
+      if (el.name && (el.tagName === "SELECT" || el.tagName === "TEXTAREA" || el.name.indexOf("seen-") === 0)) out[el.name] = el.value;
     });
     return out;
+  }
+
+  // saw marks what a save sent as what the page now shows as saved.
+  function saw(form, sent) {
+    Object.keys(sent).forEach(function (name) {
+      var seen = name.indexOf("rating:") === 0 || name.indexOf("evidence:") === 0 ? form.elements.namedItem("seen-" + name) : null;
+      if (seen) seen.value = sent[name];
+    });
   }
 
   function autosave(form) {
@@ -61,8 +70,11 @@
       }).then(function (res) {
         // A saved draft is answered, as the button's is, by a redirect back to the page.
         if (res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400)) {
+          saw(form, v);
           forget(state);
           status.textContent = "Draft saved at " + new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) + ".";
+        } else if (res.status === 409) {
+          status.textContent = "The draft is not saved: someone else changed this assessment while it was open. Press Save draft to see their version beside yours.";
         } else if (res.status === 400) {
           status.textContent = "The draft is not saved: a rating or some evidence needs changing. Press Save draft to see which.";
         } else {
