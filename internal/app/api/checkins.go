@@ -43,9 +43,7 @@ func GetCheckIns(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	id, _ := web.PathID(r)
 	ctx := r.Context()
 	s := srv.Store()
-	if _, err := s.Person(ctx, id); errors.Is(err, store.ErrNotFound) {
-		return ErrNotFound
-	} else if err != nil {
+	if err := personExists(srv, r, id); err != nil {
 		return err
 	}
 	if policy.AuditsRead(v, id) {
