@@ -101,6 +101,9 @@ func LoadAssessments(ctx context.Context, s *store.Store, cycle int64, list []Lo
 		if _, err := tx.Exec(ctx, talliesSQL+` GROUP BY r.cycle_id, r.person_id, r.side, r.score`, cycle); err != nil {
 			return tx.Fail(err, "tally ratings of cycle %d", cycle)
 		}
+		if _, err := tx.Exec(ctx, sumsSQL, cycle); err != nil {
+			return tx.Fail(err, "sum scores of cycle %d", cycle)
+		}
 		return nil
 	})
 }

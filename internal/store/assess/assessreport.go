@@ -142,19 +142,15 @@ type RaterCalibration struct {
 func Calibration(ctx context.Context, s *store.Store, cycle, under int64, limit, offset int) (page []RaterCalibration, total int, err error) {
 	cond, args := underSQL(under)
 	n := `(t.at_level + t.at_next)`
-	rows, err := s.Query(ctx, `WITH counts AS (
-			SELECT coalesce(ap.manager_by, 0) AS rater, t.side AS side, t.score AS score, sum(`+n+`) AS n
+	// The ranking adds up one row per person (their score sums); the distributions shown are
+	// counted from the tallies of the page's managers' people alone.
+	rows, err := s.Query(ctx, `WITH per AS (
+			SELECT coalesce(ap.manager_by, 0) AS rater, sum(ap.manager_n) AS mgr_n, sum(ap.manager_sum) AS mgr_sum,
+				sum(ap.self_n) AS self_n, sum(ap.self_sum) AS self_sum
 			FROM assessment_people ap
-			JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
 			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-			GROUP BY coalesce(ap.manager_by, 0), t.side, t.score
-		), per AS (
-			SELECT rater,
-				sum(CASE WHEN side = 'manager' THEN n ELSE 0 END) AS mgr_n,
-				sum(CASE WHEN side = 'manager' THEN score * n ELSE 0 END) AS mgr_sum,
-				sum(CASE WHEN side = 'self' THEN n ELSE 0 END) AS self_n,
-				sum(CASE WHEN side = 'self' THEN score * n ELSE 0 END) AS self_sum
-			FROM counts GROUP BY rater
+			GROUP BY coalesce(ap.manager_by, 0)
+			HAVING sum(ap.manager_n) + sum(ap.self_n) > 0
 		), page AS (
 			SELECT per.rater AS rater, coalesce(m.name, '') AS name,
 				CASE WHEN per.mgr_n > 0 AND per.self_n > 0
@@ -162,11 +158,18 @@ func Calibration(ctx context.Context, s *store.Store, cycle, under int64, limit,
 				count(*) OVER () AS total
 			FROM per LEFT JOIN people m ON m.id = per.rater
 			ORDER BY gap DESC, name, rater LIMIT ? OFFSET ?
+		), counts AS (
+			SELECT coalesce(ap.manager_by, 0) AS rater, t.side AS side, t.score AS score, sum(`+n+`) AS n
+			FROM assessment_people ap
+			JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
+			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
+				AND coalesce(ap.manager_by, 0) IN (SELECT rater FROM page)
+			GROUP BY coalesce(ap.manager_by, 0), t.side, t.score
 		)
 		SELECT page.rater, page.name, page.gap, page.total, counts.side, counts.score, counts.n
 		FROM page JOIN counts ON counts.rater = page.rater
 		ORDER BY page.gap DESC, page.name, page.rater, counts.side, counts.score`,
-		append(append([]any{cycle}, args...), limit, offset)...)
+		append(append(append(append([]any{cycle}, args...), limit, offset, cycle), args...))...)
 	if err != nil {
 		return nil, 0, s.Fail(err, "calibration of cycle %d", cycle)
 	}

@@ -229,8 +229,24 @@ func refreshTallies(ctx context.Context, s *store.Store, cycle, person int64, si
 		cycle, person, string(side)); err != nil {
 		return s.Fail(err, "tally ratings of %d", person)
 	}
+	if _, err := s.Exec(ctx, sumsSQL+` AND person_id = ?`, cycle, person); err != nil {
+		return s.Fail(err, "sum scores of %d", person)
+	}
 	return nil
 }
+
+// sumsSQL sets the score sums of a cycle's people (see 0014_calibration_sums.sql) from their
+// tallies; the caller narrows it to one person.
+const sumsSQL = `UPDATE assessment_people SET
+	self_n = (SELECT coalesce(sum(t.at_level + t.at_next), 0) FROM assessment_tallies t
+		WHERE t.cycle_id = assessment_people.cycle_id AND t.person_id = assessment_people.person_id AND t.side = 'self'),
+	self_sum = (SELECT coalesce(sum(t.score * (t.at_level + t.at_next)), 0) FROM assessment_tallies t
+		WHERE t.cycle_id = assessment_people.cycle_id AND t.person_id = assessment_people.person_id AND t.side = 'self'),
+	manager_n = (SELECT coalesce(sum(t.at_level + t.at_next), 0) FROM assessment_tallies t
+		WHERE t.cycle_id = assessment_people.cycle_id AND t.person_id = assessment_people.person_id AND t.side = 'manager'),
+	manager_sum = (SELECT coalesce(sum(t.score * (t.at_level + t.at_next)), 0) FROM assessment_tallies t
+		WHERE t.cycle_id = assessment_people.cycle_id AND t.person_id = assessment_people.person_id AND t.side = 'manager')
+	WHERE cycle_id = ?`
 
 // Submit submits one side of a person's assessment: from then on its ratings change only by
 // amendment. ErrWrongStep when it is submitted already.
