@@ -48,8 +48,8 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 		SELECT p.id, p.name, p.ladder, p.track, p.level,
 			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
 			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
-			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END,
-			gp.person_id, coalesce(gp.target_level, ''), gp.person_agreed_at, gp.manager_agreed_at,
+			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+store.AssessmentStatusSQL+` END,
+			gp.person_id IS NOT NULL, coalesce(gp.target_level, ''), gp.person_agreed_at IS NOT NULL AND gp.manager_agreed_at IS NOT NULL,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
 		FROM people p LEFT JOIN assessment_people ap ON ap.cycle_id = ? AND ap.person_id = p.id
@@ -60,19 +60,18 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 		return nil, s.Fail(err, "team of %d", manager)
 	}
 	defer rows.Close()
-	out := []Member{}
+	// Each row is scanned into its place in out, which is sized for a large team at once: a
+	// Member scanned on its own and then appended cost more than the query's rows did.
+	out := make([]Member, 0, 64)
+	var status string
 	for rows.Next() {
-		var m Member
-		var in, plan sql.NullInt64
-		var status string
-		var personAgreed, managerAgreed time.Time
+		out = append(out, Member{})
+		m := &out[len(out)-1]
 		if err := rows.Scan(&m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-			&in, &status, &plan, &m.Plan.Target, store.Time(&personAgreed), store.Time(&managerAgreed), &m.Plan.Goals, &m.Plan.Done); err != nil {
+			&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done); err != nil {
 			return nil, s.Fail(err, "team of %d", manager)
 		}
-		m.InCycle, m.Status = in.Valid, store.AssessmentStatus(status)
-		m.Plan.HasPlan, m.Plan.Agreed = plan.Valid, !personAgreed.IsZero() && !managerAgreed.IsZero()
-		out = append(out, m)
+		m.InCycle, m.Status = status != "", store.AssessmentStatus(status)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.Fail(err, "team of %d", manager)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/checkins"
+	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/home"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
@@ -169,7 +170,8 @@ func TestOwnOf(t *testing.T) {
 }
 
 // Team lists a manager's active direct reports by name, each with their level, when they
-// reached it, their last check-in and where they stand in the cycle asked about.
+// reached it, their last check-in, where they stand in the cycle asked about and where their
+// growth plan stands.
 func TestTeam(t *testing.T) {
 	t.Parallel()
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
@@ -180,19 +182,49 @@ func TestTeam(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Sam has a plan both agreed to, with two goals, one done; Pat's plan is agreed by
+		// nobody yet and has none.
+		plan := func(person store.Person, target string) growth.Plan {
+			p, err := growth.SavePlan(ctx, s, growth.Plan{PersonID: person.ID, Ladder: "eng", Track: "product", Target: target}, o.max.ID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		p := plan(o.sam, "staff")
+		for _, g := range []growth.Goal{{PersonID: o.sam.ID, Text: "Lead the migration"}, {PersonID: o.sam.ID, Text: "Mentor someone", Status: growth.Done}} {
+			if _, err := growth.AddGoal(ctx, s, g); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p, err = growth.PlanOf(ctx, s, o.sam.ID); err != nil {
+			t.Fatal(err)
+		}
+		if p, err = growth.Agree(ctx, s, o.sam.ID, o.sam.ID, true, p.Version); err != nil {
+			t.Fatal(err)
+		}
+		if _, err = growth.Agree(ctx, s, o.sam.ID, o.max.ID, false, p.Version); err != nil {
+			t.Fatal(err)
+		}
+		p = plan(o.pat, "engineer")
+		if _, err = growth.Agree(ctx, s, o.pat.ID, o.pat.ID, true, p.Version); err != nil {
+			t.Fatal(err)
+		}
+		samPlan := home.PlanStatus{HasPlan: true, Target: "staff", Agreed: true, Goals: 2, Done: 1}
+		patPlan := home.PlanStatus{HasPlan: true, Target: "engineer"}
 		for _, tc := range []struct {
 			name  string
 			cycle int64
 			want  []home.Member
 		}{
 			{"no cycle", 0, []home.Member{
-				{ID: o.pat.ID, Name: "Pat"},
-				{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"), LastCheckIn: day("2026-01-19")},
+				{ID: o.pat.ID, Name: "Pat", Plan: patPlan},
+				{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"), LastCheckIn: day("2026-01-19"), Plan: samPlan},
 			}},
 			{"in a cycle", c.ID, []home.Member{
-				{ID: o.pat.ID, Name: "Pat"},
+				{ID: o.pat.ID, Name: "Pat", Plan: patPlan},
 				{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"), LastCheckIn: day("2026-01-19"),
-					InCycle: true, Status: store.NotStarted},
+					InCycle: true, Status: store.NotStarted, Plan: samPlan},
 			}},
 		} {
 			got, err := home.Team(ctx, s, o.max.ID, tc.cycle)
