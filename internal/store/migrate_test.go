@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/checkins"
+	"github.com/rungs/rungs/internal/store/home"
 )
 
 func TestMigrationsApplyOnceAndReopenIsNoop(t *testing.T) {
@@ -177,4 +180,51 @@ func TestOpenConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Migration 0012 fills in who took on each action item written before it: the person of the
+// check-in for theirs, the manager who held it for the manager's, so that their homes list
+// them as before.
+func TestActionItemOwnersFilledIn(t *testing.T) {
+	t.Parallel()
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 11))
+		if err != nil {
+			t.Fatal(err)
+		}
+		grace := mustPerson(t, old, "Grace", "grace@example.com", 0)
+		max := mustPerson(t, old, "Max", "max@example.com", grace.ID)
+		sam := mustPerson(t, old, "Sam", "sam@example.com", max.ID)
+		c, err := checkins.CreateCheckIn(ctx, old, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: day("2026-01-05")},
+			func(string) bool { return true })
+		if err != nil {
+			t.Fatal(err)
+		}
+		item := func(owner, text string) int64 {
+			if _, err := old.Exec(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, created_at) VALUES (?, ?, ?, ?, ?)`,
+				c.ID, sam.ID, text, owner, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			var id int64
+			if err := old.QueryRow(ctx, `SELECT id FROM checkin_actions WHERE text = ?`, text).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		samItem, maxItem := item("person", "Write up the design"), item("manager", "Find sam a mentor")
+		old.Close()
+
+		s := open(t, cfg)
+		for _, tc := range []struct {
+			name   string
+			person store.Person
+			want   int64
+		}{{"the person's", sam, samItem}, {"the manager's", max, maxItem}} {
+			items, err := home.OpenItems(ctx, s, tc.person.ID, 10)
+			if err != nil || len(items) != 1 || items[0].ID != tc.want {
+				t.Errorf("%s: %+v, %v, want item %d", tc.name, items, err, tc.want)
+			}
+		}
+	})
 }

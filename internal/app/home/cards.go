@@ -19,6 +19,12 @@ import (
 func teamCards(team []*member, cycle int64) template.HTML {
 	var b strings.Builder
 	b.Grow(len(team) * 600)
+	w := func(parts ...string) { // parts written one by one, never joined into a string first
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+	cycleID := strconv.FormatInt(cycle, 10)
 	for _, r := range team {
 		m := r.M
 		id := strconv.FormatInt(m.ID, 10)
@@ -26,40 +32,47 @@ func teamCards(team []*member, cycle int64) template.HTML {
 		if len(r.Needs) > 0 {
 			b.WriteString(` needs`)
 		}
-		b.WriteString("\">\n<h3><a href=\"/people/" + id + `">` + html.EscapeString(m.Name) + "</a></h3>\n<p>")
+		w("\">\n<h3><a href=\"/people/", id, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
 		if l := r.Level; l != nil {
 			b.WriteString(html.EscapeString(l.Title))
 			if l.Code != "" {
-				b.WriteString(" (" + html.EscapeString(l.Code) + ")")
+				w(" (", html.EscapeString(l.Code), ")")
 			}
 		} else {
 			b.WriteString("No level yet")
 		}
 		if r.InLevel != "" {
-			b.WriteString(" · " + r.InLevel + " in level")
+			w(" · ", r.InLevel, " in level")
 		}
 		b.WriteString("</p>\n<p>")
 		if m.LastCheckIn.IsZero() {
 			b.WriteString("No check-in yet")
 		} else {
 			d := m.LastCheckIn.Format(time.DateOnly)
-			b.WriteString(`Last check-in <a href="/people/` + id + `/checkins"><time datetime="` + d + `">` + d + `</time></a> (` + r.CheckInAgo + ")")
+			w(`Last check-in <a href="/people/`, id, `/checkins"><time datetime="`, d, `">`, d, `</time></a> (`, r.CheckInAgo, ")")
 		}
 		b.WriteString("</p>\n")
 		if cycle != 0 {
 			b.WriteString("<p>Assessment: ")
 			if m.InCycle {
-				b.WriteString(`<a href="/cycles/` + strconv.FormatInt(cycle, 10) + "/people/" + id + `">` + html.EscapeString(web.Label(string(m.Status))) + "</a>")
+				w(`<a href="/cycles/`, cycleID, "/people/", id, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
 			} else {
 				b.WriteString("not in this cycle")
 			}
 			b.WriteString("</p>\n")
 		}
 		if r.Plan != "" {
-			b.WriteString("<p>Growth plan: " + html.EscapeString(r.Plan) + "</p>\n")
+			w("<p>Growth plan: ", html.EscapeString(r.Plan), "</p>\n")
 		}
 		if len(r.Needs) > 0 {
-			b.WriteString(`<p class="needs-list">Needs: ` + html.EscapeString(strings.Join(r.Needs, " · ")) + "</p>\n")
+			b.WriteString(`<p class="needs-list">Needs: `)
+			for i, n := range r.Needs {
+				if i > 0 {
+					b.WriteString(" · ")
+				}
+				b.WriteString(html.EscapeString(n))
+			}
+			b.WriteString("</p>\n")
 		}
 		b.WriteString("</li>\n")
 	}

@@ -94,44 +94,36 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d := data{Person: v.Person, Name: firstName(v.Person.Name), Access: policy.Home(v)}
 	d.Level = web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})
 
-	cycles, err := assess.Cycles(ctx, s)
+	cycles, err := assess.OpenCyclesOf(ctx, s, v.Person.ID)
 	if err != nil {
 		return err
 	}
 	var open []assess.Cycle
-	for _, c := range cycles {
-		if c.Open() {
-			open = append(open, c)
+	for _, oc := range cycles {
+		c := oc.Cycle
+		open = append(open, c)
+		if !oc.In {
+			continue // only someone in an open cycle has an assessment to write or read now
 		}
-	}
-	if len(open) > 0 {
-		// Only someone in an open cycle has an assessment to write or read now.
-		mine, err := assess.CyclesOf(ctx, s, v.Person.ID)
-		if err != nil {
-			return err
-		}
-		for _, pc := range mine {
-			c, p := pc.Cycle, pc.Participant
-			if !c.Open() {
-				continue
-			}
-			url := "/cycles/" + web.Itoa(c.ID) + "/people/" + web.Itoa(v.Person.ID)
-			switch {
-			case p.SelfSubmittedAt.IsZero():
-				d.Tasks = append(d.Tasks, Task{Text: "Your self-assessment for " + c.Name, URL: url, Due: c.EndsOn, Overdue: today.After(c.EndsOn)})
-			case p.Status == assess.Shared:
-				d.Tasks = append(d.Tasks, Task{Text: "Your manager's assessment for " + c.Name + " is shared with you: read it and acknowledge it", URL: url})
-			}
+		url := "/cycles/" + web.Itoa(c.ID) + "/people/" + web.Itoa(v.Person.ID)
+		switch {
+		case !oc.SelfSubmitted:
+			d.Tasks = append(d.Tasks, Task{Text: "Your self-assessment for " + c.Name, URL: url, Due: c.EndsOn, Overdue: today.After(c.EndsOn)})
+		case oc.Status == assess.Shared:
+			d.Tasks = append(d.Tasks, Task{Text: "Your manager's assessment for " + c.Name + " is shared with you: read it and acknowledge it", URL: url})
 		}
 	}
 
-	last, had, err := storehome.LastCheckIn(ctx, s, v.Person.ID)
+	own, err := storehome.OwnOf(ctx, s, v.Person.ID)
 	if err != nil {
 		return err
 	}
-	if had {
+	if last := own.Last; own.Had {
 		d.CheckIn = checkInView{Last: last, Had: true, Ago: ago(last.HeldOn, today), NextDue: last.HeldOn.Add(CheckInEvery)}
 		d.CheckIn.Overdue = today.After(d.CheckIn.NextDue)
+	}
+	if d.Level != nil && !own.LevelSince.IsZero() {
+		d.LevelSince = span(own.LevelSince, today)
 	}
 	if d.Items, err = storehome.OpenItems(ctx, s, v.Person.ID, maxItems+1); err != nil {
 		return err
@@ -140,13 +132,6 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		d.Items, d.MoreItems = d.Items[:maxItems], true
 	}
 	d.ItemCards = itemCards(d.Items, v.Person.ID)
-	if d.Level != nil {
-		if since, err := storehome.LevelSince(ctx, s, v.Person.ID); err != nil {
-			return err
-		} else if !since.IsZero() {
-			d.LevelSince = span(since, today)
-		}
-	}
 
 	waiting, err := growth.CountCasesToReview(ctx, s, v.Person.ID, v.Admin())
 	if err != nil {
@@ -185,8 +170,19 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []as
 		return err
 	}
 	toAssess, toShare := 0, 0
-	for _, m := range members {
-		row := member{M: m, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level})}
+	// A team shares a few levels between them: each is looked up once.
+	levels := map[web.LevelRef]*web.LevelInfo{}
+	rows := make([]member, len(members))
+	d.Team = make([]*member, 0, len(members))
+	for i, m := range members {
+		ref := web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level}
+		level, ok := levels[ref]
+		if !ok {
+			level = web.Describe(srv.Framework(), ref)
+			levels[ref] = level
+		}
+		row := &rows[i]
+		*row = member{M: m, Level: level}
 		if !m.LevelSince.IsZero() && m.Level != "" {
 			row.InLevel = span(m.LevelSince, today)
 		}
@@ -223,7 +219,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []as
 		if !m.Plan.HasPlan && m.Level != "" { // a plan starts from a level
 			need(1, "No growth plan yet")
 		}
-		d.Team = append(d.Team, &row)
+		d.Team = append(d.Team, row)
 	}
 	// Who needs attention most first; among equals, the longest since a check-in (never is
 	// longest), then by name as the store listed them.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/policy"
@@ -178,8 +179,9 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 	}
 	pg := page{Title: title, Viewer: v, CSRF: srv.CSRFToken(w, r, v), Flash: flashes[r.URL.Query().Get("done")],
 		Site: srv.Framework().Title, Data: data}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout", pg); err != nil {
 		srv.Logf("render %s: %v", name, err)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
@@ -187,6 +189,22 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// pageBuffers keeps the buffers pages are rendered into: a page of tens of kilobytes grew a
+// new buffer from nothing at every request, copying it at each doubling, and the garbage
+// collector's work on those copies was a visible share of a page's time.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledPage is the largest buffer kept for another page: a rare huge page's is let go.
+const maxPooledPage = 1 << 20
+
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledPage {
+		return
+	}
+	buf.Reset()
+	pageBuffers.Put(buf)
 }
 
 // ServeAsset serves the app's stylesheet and script under their fingerprinted names; any

@@ -363,6 +363,41 @@ type PersonCycle struct {
 	Participant Participant
 }
 
+// CurrentCycle is an open cycle as one person's home sees it: whether they are in it, and if
+// so where their assessment stands.
+type CurrentCycle struct {
+	Cycle         Cycle
+	In            bool
+	SelfSubmitted bool // their self-assessment is in
+	Status        AssessmentStatus
+}
+
+// OpenCyclesOf lists the open cycles, newest first, each with person's part in it: what a
+// home page needs of the cycles in one query, where Cycles and CyclesOf would take three.
+func OpenCyclesOf(ctx context.Context, s *store.Store, person int64) ([]CurrentCycle, error) {
+	// cycleColumns name no column of assessment_people, so they need no table's name here.
+	rows, err := s.Query(ctx, `SELECT `+cycleColumns+`, ap.person_id, ap.self_submitted_at IS NOT NULL,
+			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+StatusSQL+` END
+		FROM assessment_cycles LEFT JOIN assessment_people ap ON ap.cycle_id = assessment_cycles.id AND ap.person_id = ?
+		WHERE closed_at IS NULL ORDER BY id DESC`, person)
+	if err != nil {
+		return nil, s.Fail(err, "open cycles of %d", person)
+	}
+	defer rows.Close()
+	out := []CurrentCycle{}
+	for rows.Next() {
+		var oc CurrentCycle
+		var in sql.NullInt64
+		var status string
+		if oc.Cycle, err = scanCycle(rows, &in, &oc.SelfSubmitted, &status); err != nil {
+			return nil, s.Fail(err, "open cycles of %d", person)
+		}
+		oc.In, oc.Status = in.Valid, AssessmentStatus(status)
+		out = append(out, oc)
+	}
+	return out, s.RowsErr(rows, "open cycles of person")
+}
+
 // CyclesOf lists the cycles a person is in, newest first.
 func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle, error) {
 	cycles, err := Cycles(ctx, s)

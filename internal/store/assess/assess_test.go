@@ -531,3 +531,57 @@ func TestRatingsSavedOverWhatWasSeen(t *testing.T) {
 		}
 	})
 }
+
+// OpenCyclesOf lists the open cycles alone, newest first, each saying whether the person is
+// in it and where their assessment stands, as Cycles and CyclesOf together say it.
+func TestOpenCyclesOf(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := makeAssessOrg(t, s)
+		closed, _, err := assess.OpenCycle(ctx, s, newCycle("H0", assess.ScopeEveryone), []string{"eng"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := assess.CloseCycle(ctx, s, closed.ID, o.boss.ID); err != nil {
+			t.Fatal(err)
+		}
+		design, _, err := assess.OpenCycle(ctx, s, newCycle("Design H1", assess.ScopeEveryone), []string{"design"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng, _, err := assess.OpenCycle(ctx, s, newCycle("Eng H1", assess.ScopeEveryone), []string{"eng"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		type got struct {
+			Cycle         int64
+			In, Submitted bool
+			Status        assess.AssessmentStatus
+		}
+		check := func(name string, person int64, want []got) {
+			t.Helper()
+			list, err := assess.OpenCyclesOf(ctx, s, person)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var have []got
+			for _, oc := range list {
+				have = append(have, got{oc.Cycle.ID, oc.In, oc.SelfSubmitted, oc.Status})
+				if oc.Cycle.Name == "" || !oc.Cycle.Open() {
+					t.Errorf("%s: cycle %+v", name, oc.Cycle)
+				}
+			}
+			if !slices.Equal(have, want) {
+				t.Errorf("%s: %+v, want %+v", name, have, want)
+			}
+		}
+		check("in the eng cycle", o.ann.ID, []got{{eng.ID, true, false, assess.NotStarted}, {design.ID, false, false, ""}})
+		check("in the design cycle", o.cat.ID, []got{{eng.ID, false, false, ""}, {design.ID, true, false, assess.NotStarted}})
+		check("in none", o.unlevelled.ID, []got{{eng.ID, false, false, ""}, {design.ID, false, false, ""}})
+		if err := assess.Submit(ctx, s, eng.ID, o.ann.ID, assess.SelfSide, o.ann.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("self-assessment in", o.ann.ID, []got{{eng.ID, true, true, assess.SelfSubmitted}, {design.ID, false, false, ""}})
+	})
+}

@@ -169,7 +169,7 @@ func Calibration(ctx context.Context, s *store.Store, cycle, under int64, limit,
 		SELECT page.rater, page.name, page.gap, page.total, counts.side, counts.score, counts.n
 		FROM page JOIN counts ON counts.rater = page.rater
 		ORDER BY page.gap DESC, page.name, page.rater, counts.side, counts.score`,
-		append(append(append(append([]any{cycle}, args...), limit, offset, cycle), args...))...)
+		append(append(append([]any{cycle}, args...), limit, offset, cycle), args...)...)
 	if err != nil {
 		return nil, 0, s.Fail(err, "calibration of cycle %d", cycle)
 	}

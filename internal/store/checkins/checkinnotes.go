@@ -86,13 +86,17 @@ func AddActionItem(ctx context.Context, s *store.Store, a ActionItem) (ActionIte
 	}
 	var out ActionItem
 	err := s.WithTx(ctx, func(tx *store.Store) error {
-		if _, err := Find(ctx, tx, a.PersonID, a.CheckInID); err != nil {
+		c, err := Find(ctx, tx, a.PersonID, a.CheckInID)
+		if err != nil {
 			return err
 		}
-		var err error
-		out, err = scanAction(tx.WriteRow(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, created_by, created_at)
-			VALUES (?, ?, ?, ?, ?, ?) RETURNING `+actionColumns,
-			a.CheckInID, a.PersonID, a.Text, string(a.Owner), store.NullID(a.CreatedBy), tx.Now()))
+		owner := c.PersonID // owner_id is who took the item on, for their home (see 0012_home.sql)
+		if a.Owner == ManagerOwns {
+			owner = c.ManagerID
+		}
+		out, err = scanAction(tx.WriteRow(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, owner_id, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+actionColumns,
+			a.CheckInID, a.PersonID, a.Text, string(a.Owner), owner, store.NullID(a.CreatedBy), tx.Now()))
 		return err
 	})
 	if err != nil {

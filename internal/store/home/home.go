@@ -49,8 +49,8 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 		SELECT p.id, p.name, p.ladder, p.track, p.level,
 			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
 			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
-			ap.person_id, CASE WHEN ap.person_id IS NULL THEN '' ELSE `+assess.StatusSQL+` END,
-			gp.person_id, coalesce(gp.target_level, ''), gp.person_agreed_at, gp.manager_agreed_at,
+			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+assess.StatusSQL+` END,
+			gp.person_id IS NOT NULL, coalesce(gp.target_level, ''), gp.person_agreed_at IS NOT NULL AND gp.manager_agreed_at IS NOT NULL,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
 		FROM people p LEFT JOIN assessment_people ap ON ap.cycle_id = ? AND ap.person_id = p.id
@@ -61,35 +61,23 @@ func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, 
 		return nil, s.Fail(err, "team of %d", manager)
 	}
 	defer rows.Close()
-	out := []Member{}
+	// Each row is scanned into its place in out, which is sized for a large team at once: a
+	// Member scanned on its own and then appended cost more than the query's rows did.
+	out := make([]Member, 0, 64)
+	var status string
 	for rows.Next() {
-		var m Member
-		var in, plan sql.NullInt64
-		var status string
-		var personAgreed, managerAgreed time.Time
+		out = append(out, Member{})
+		m := &out[len(out)-1]
 		if err := rows.Scan(&m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-			&in, &status, &plan, &m.Plan.Target, store.Time(&personAgreed), store.Time(&managerAgreed), &m.Plan.Goals, &m.Plan.Done); err != nil {
+			&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done); err != nil {
 			return nil, s.Fail(err, "team of %d", manager)
 		}
-		m.InCycle, m.Status = in.Valid, assess.AssessmentStatus(status)
-		m.Plan.HasPlan, m.Plan.Agreed = plan.Valid, !personAgreed.IsZero() && !managerAgreed.IsZero()
-		out = append(out, m)
+		m.InCycle, m.Status = status != "", assess.AssessmentStatus(status)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.Fail(err, "team of %d", manager)
 	}
 	return out, nil
-}
-
-// LevelSince is the date person reached their level, as Team gives it for each report: the
-// latest change that moved them to another level. It is zero when they have none.
-func LevelSince(ctx context.Context, s *store.Store, person int64) (time.Time, error) {
-	var since time.Time
-	err := s.QueryRow(ctx, `SELECT max(date) FROM level_history WHERE person_id = ? AND from_level <> to_level`, person).Scan(store.Time(&since))
-	if err != nil {
-		return time.Time{}, s.Fail(err, "level date of %d", person)
-	}
-	return since, nil
 }
 
 // Item is an open action item of a check-in, as the home page of its owner lists it.
@@ -103,19 +91,14 @@ type Item struct {
 
 // OpenItems lists, oldest first, at most limit of the open action items person owns: those
 // they took on in their own check-ins, and those they took on as the manager who held a
-// check-in with someone else.
+// check-in with someone else. It reads them from the index of open items by owner, so it
+// costs the items it returns, not the check-ins person has had or held.
 func OpenItems(ctx context.Context, s *store.Store, person int64, limit int) ([]Item, error) {
 	rows, err := s.Query(ctx, `
-		SELECT x.id, x.checkin_id, x.person_id, p.name, x.text, x.held_on FROM (
-			SELECT a.id, a.checkin_id, a.person_id, a.text, c.held_on
-			FROM checkin_actions a JOIN checkins c ON c.id = a.checkin_id
-			WHERE a.person_id = ? AND a.owner = 'person' AND a.done_at IS NULL
-			UNION ALL
-			SELECT a.id, a.checkin_id, a.person_id, a.text, c.held_on
-			FROM checkins c JOIN checkin_actions a ON a.checkin_id = c.id
-			WHERE c.manager_id = ? AND a.owner = 'manager' AND a.done_at IS NULL
-		) x JOIN people p ON p.id = x.person_id
-		ORDER BY x.id LIMIT ?`, person, person, limit)
+		SELECT a.id, a.checkin_id, a.person_id, p.name, a.text, c.held_on
+		FROM checkin_actions a JOIN checkins c ON c.id = a.checkin_id JOIN people p ON p.id = a.person_id
+		WHERE a.owner_id = ? AND a.done_at IS NULL
+		ORDER BY a.id LIMIT ?`, person, limit)
 	if err != nil {
 		return nil, s.Fail(err, "open action items of %d", person)
 	}
@@ -142,17 +125,33 @@ type Meeting struct {
 	ManagerName string
 }
 
-// LastCheckIn returns person's latest check-in; ok is false when they have had none.
-func LastCheckIn(ctx context.Context, s *store.Store, person int64) (m Meeting, ok bool, err error) {
-	err = s.QueryRow(ctx, `SELECT c.id, c.held_on, c.manager_id, p.name FROM checkins c JOIN people p ON p.id = c.manager_id
-		WHERE c.person_id = ? ORDER BY c.held_on DESC, c.id DESC LIMIT 1`, person).Scan(&m.ID, store.Time(&m.HeldOn), &m.ManagerID, &m.ManagerName)
-	if err == sql.ErrNoRows {
-		return Meeting{}, false, nil
-	}
+// Own is what a person's home shows of their own record.
+type Own struct {
+	Last Meeting // their latest check-in
+	Had  bool    // there has been one
+	// LevelSince is the date they reached their level, as Member.LevelSince is; zero when
+	// unknown.
+	LevelSince time.Time
+}
+
+// OwnOf reads person's latest check-in and the date they reached their level in one query,
+// which a home page asks for at every view.
+func OwnOf(ctx context.Context, s *store.Store, person int64) (Own, error) {
+	var o Own
+	var id, manager sql.NullInt64
+	var name sql.NullString
+	err := s.QueryRow(ctx, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name
+		FROM (SELECT max(date) AS since FROM level_history WHERE person_id = ? AND from_level <> to_level) l
+			LEFT JOIN (SELECT id, held_on, manager_id FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC LIMIT 1) c ON 1 = 1
+			LEFT JOIN people m ON m.id = c.manager_id`, person, person).
+		Scan(store.Time(&o.LevelSince), &id, store.Time(&o.Last.HeldOn), &manager, &name)
 	if err != nil {
-		return Meeting{}, false, s.Fail(err, "last check-in of %d", person)
+		return Own{}, s.Fail(err, "home of %d", person)
 	}
-	return m, true, nil
+	if o.Had = id.Valid; o.Had {
+		o.Last.ID, o.Last.ManagerID, o.Last.ManagerName = id.Int64, manager.Int64, name.String
+	}
+	return o, nil
 }
 
 // Counts are the people team's numbers over the whole organisation.
