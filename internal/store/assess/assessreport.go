@@ -212,14 +212,14 @@ type NextLevelShown struct {
 // It counts people in SQL: a row per level and count, not per person.
 func NextLevelReadiness(ctx context.Context, s *store.Store, cycle, under int64, bar int) ([]NextLevelShown, error) {
 	cond, args := underSQL(under)
+	// Each person's count is a look-up of their own tallies: no sort of every person's rows
+	// to group them.
 	rows, err := s.Query(ctx, `SELECT ladder, track, level, shown, count(*) FROM (
-			SELECT ap.person_id, ap.ladder AS ladder, ap.track AS track, ap.level AS level,
-				coalesce(sum(t.at_next), 0) AS shown
+			SELECT ap.ladder AS ladder, ap.track AS track, ap.level AS level,
+				(SELECT coalesce(sum(t.at_next), 0) FROM assessment_tallies t
+					WHERE t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id AND t.side = 'manager' AND t.score >= ?) AS shown
 			FROM assessment_people ap
-			LEFT JOIN assessment_tallies t ON t.cycle_id = ap.cycle_id AND t.person_id = ap.person_id
-				AND t.side = 'manager' AND t.score >= ?
-			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-			GROUP BY ap.person_id, ap.ladder, ap.track, ap.level) x
+			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`) x
 		GROUP BY ladder, track, level, shown ORDER BY ladder, track, level, shown`, append([]any{bar, cycle}, args...)...)
 	if err != nil {
 		return nil, s.Fail(err, "readiness in cycle %d", cycle)
@@ -244,14 +244,19 @@ type LevelTenure struct {
 	MaxDays       int
 }
 
+// levelSinceSQL is each person's latest change of level (since), read from the index of level
+// changes (level_history_since, 0012) in person order: a change of track or a correction that
+// keeps the level does not restart the time in it, as on the home page.
+const levelSinceSQL = `SELECT person_id, max(date) AS since FROM level_history WHERE from_level <> to_level GROUP BY person_id`
+
 // TimeInLevel says, per level, how long the cycle's people have held the level they are
-// assessed at, on day: from the date of their latest level change.
+// assessed at, on day: from the date of their latest change of level.
 func TimeInLevel(ctx context.Context, s *store.Store, cycle, under int64, day time.Time) ([]LevelTenure, error) {
 	cond, args := underSQL(under)
 	days := s.DaysSince("h.since")
 	rows, err := s.Query(ctx, `SELECT ap.ladder, ap.level, count(*), avg(`+days+`), max(`+days+`)
 		FROM assessment_people ap
-		JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
+		JOIN (`+levelSinceSQL+`) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+`
 		GROUP BY ap.ladder, ap.level ORDER BY ap.ladder, ap.level`,
 		append([]any{store.Date(day), store.Date(day), cycle}, args...)...)
@@ -296,7 +301,7 @@ func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]Repo
 				sum(CASE WHEN side = 'manager' THEN at_level + at_next ELSE 0 END) AS mgr_n,
 				1.0 * sum(CASE WHEN side = 'manager' THEN score * (at_level + at_next) END) / nullif(sum(CASE WHEN side = 'manager' THEN at_level + at_next END), 0) AS mgr_avg
 			FROM assessment_tallies WHERE cycle_id = ? GROUP BY person_id) r ON r.person_id = ap.person_id
-		LEFT JOIN (SELECT person_id, max(date) AS since FROM level_history GROUP BY person_id) h ON h.person_id = ap.person_id
+		LEFT JOIN (`+levelSinceSQL+`) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+` ORDER BY p.name, p.id`, append([]any{cycle, cycle}, args...)...)
 	if err != nil {
 		return nil, s.Fail(err, "report of cycle %d", cycle)
