@@ -149,7 +149,7 @@ func Calibration(ctx context.Context, s *store.Store, cycle, under int64, limit,
 				sum(ap.self_n) AS self_n, sum(ap.self_sum) AS self_sum
 			FROM assessment_people ap
 			WHERE ap.cycle_id = ? AND ap.manager_submitted_at IS NOT NULL`+cond+`
-			GROUP BY coalesce(ap.manager_by, 0)
+			GROUP BY ap.manager_by
 			HAVING sum(ap.manager_n) + sum(ap.self_n) > 0
 		), page AS (
 			SELECT per.rater AS rater, coalesce(m.name, '') AS name,
