@@ -69,6 +69,25 @@ func (s *Store) WriteQuery(ctx context.Context, query string, args ...any) (*sql
 // Scanner is a row to scan: *sql.Row or *sql.Rows.
 type Scanner = scanner
 
+// All reads every row query returns with scan, into a slice (empty, never nil): the one loop
+// of the feature packages' lists. Its errors are the driver's, for the caller to name with Fail.
+func All[T any](ctx context.Context, s *Store, scan func(Scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := s.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // AffectedOne turns a write that matched no row into ErrNotFound.
 func AffectedOne(res sql.Result) error {
 	n, err := res.RowsAffected()

@@ -132,20 +132,8 @@ func (s *Store) addLevelChange(ctx context.Context, c LevelChange, check bool, l
 // LevelHistory returns a person's level changes in the order they were recorded, oldest
 // first; a person without any has an empty history, an unknown person is ErrNotFound.
 func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange, error) {
-	rows, err := s.query(ctx, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
+	history, err := All(ctx, s, scanLevelChange, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
 	if err != nil {
-		return nil, s.fail(err, "level history of person %d", personID)
-	}
-	defer rows.Close()
-	history := []LevelChange{}
-	for rows.Next() {
-		c, err := scanLevelChange(rows)
-		if err != nil {
-			return nil, s.fail(err, "level history of person %d", personID)
-		}
-		history = append(history, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "level history of person %d", personID)
 	}
 	if len(history) == 0 {

@@ -43,13 +43,8 @@ func GetCheckIns(srv *web.Server, w http.ResponseWriter, r *http.Request, v *pol
 	id, _ := web.PathID(r)
 	ctx := r.Context()
 	s := srv.Store()
-	if err := personExists(srv, r, id); err != nil {
+	if err := personRead(srv, r, v, id, "checkins.view"); err != nil {
 		return err
-	}
-	if policy.AuditsRead(v, id) {
-		if err := srv.Audit(s, r, v, "checkins.view", id, "through the API"); err != nil {
-			return err
-		}
 	}
 	list, err := checkins.CheckIns(ctx, s, id)
 	if err != nil {

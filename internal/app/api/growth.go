@@ -49,18 +49,13 @@ func GetPlan(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.
 	id, _ := web.PathID(r)
 	ctx := r.Context()
 	s := srv.Store()
-	if err := personExists(srv, r, id); err != nil {
-		return err
-	}
 	if acc, err := policy.PlanOf(ctx, s, v, id); err != nil {
 		return err
 	} else if !acc.Read {
 		return ErrNotFound
 	}
-	if policy.AuditsRead(v, id) {
-		if err := srv.Audit(s, r, v, "plan.view", id, "through the API"); err != nil {
-			return err
-		}
+	if err := personRead(srv, r, v, id, "plan.view"); err != nil {
+		return err
 	}
 	out := GrowthPlan{Goals: []Goal{}}
 	p, err := growth.PlanOf(ctx, s, id)
@@ -116,13 +111,8 @@ func GetCases(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	id, _ := web.PathID(r)
 	ctx := r.Context()
 	s := srv.Store()
-	if err := personExists(srv, r, id); err != nil {
+	if err := personRead(srv, r, v, id, "cases.view"); err != nil {
 		return err
-	}
-	if policy.AuditsRead(v, id) {
-		if err := srv.Audit(s, r, v, "cases.view", id, "through the API"); err != nil {
-			return err
-		}
 	}
 	list, err := growth.CasesOf(ctx, s, id)
 	if err != nil {
@@ -154,12 +144,16 @@ func GetCases(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy
 	return Write(w, r, http.StatusOK, out)
 }
 
-// personExists answers ErrNotFound for a person who is not stored.
-func personExists(srv *web.Server, r *http.Request, id int64) error {
+// personRead answers ErrNotFound for a person who is not stored, and records a look at
+// someone else's records in the audit log as action.
+func personRead(srv *web.Server, r *http.Request, v *policy.Viewer, id int64, action string) error {
 	if _, err := srv.Store().Person(r.Context(), id); errors.Is(err, store.ErrNotFound) {
 		return ErrNotFound
 	} else if err != nil {
 		return err
+	}
+	if policy.AuditsRead(v, id) {
+		return srv.Audit(srv.Store(), r, v, action, id, "through the API")
 	}
 	return nil
 }

@@ -217,20 +217,12 @@ func CloseCycle(ctx context.Context, s *store.Store, id, by int64) error {
 
 // Cycles lists every cycle, newest first, without their framework snapshots.
 func Cycles(ctx context.Context, s *store.Store) ([]Cycle, error) {
-	rows, err := s.Query(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles ORDER BY id DESC`)
+	out, err := store.All(ctx, s, func(row store.Scanner) (Cycle, error) { return scanCycle(row) },
+		`SELECT `+cycleColumns+` FROM assessment_cycles ORDER BY id DESC`)
 	if err != nil {
 		return nil, s.Fail(err, "list cycles")
 	}
-	defer rows.Close()
-	out := []Cycle{}
-	for rows.Next() {
-		c, err := scanCycle(rows)
-		if err != nil {
-			return nil, s.Fail(err, "list cycles")
-		}
-		out = append(out, c)
-	}
-	return out, s.RowsErr(rows, "list cycles")
+	return out, nil
 }
 
 // CycleByID returns one cycle with its framework snapshot.
@@ -329,22 +321,13 @@ func Participants(ctx context.Context, s *store.Store, cycle int64, f Participan
 		limit = store.DefaultLimit
 	}
 	limit = min(limit, store.MaxLimit)
-	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
+	out, err := store.All(ctx, s, scanParticipant, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE `+where+`
 		ORDER BY p.name, p.id LIMIT ? OFFSET ?`, append(args, limit, max(f.Offset, 0))...)
 	if err != nil {
 		return nil, s.Fail(err, "people of cycle %d", cycle)
 	}
-	defer rows.Close()
-	out := []Participant{}
-	for rows.Next() {
-		p, err := scanParticipant(rows)
-		if err != nil {
-			return nil, s.Fail(err, "people of cycle %d", cycle)
-		}
-		out = append(out, p)
-	}
-	return out, s.RowsErr(rows, "people of cycle")
+	return out, nil
 }
 
 // CountParticipants counts the people of a cycle that f chooses (its paging aside).

@@ -73,7 +73,7 @@ type Case struct {
 const caseColumns = `id, person_id, opened_by, ladder, track, from_level, target_level, argument, status, version, submitted_by, submitted_at,
 	decided_by, decided_at, reasons, effective_on, level_change, created_at, updated_by, updated_at`
 
-func scanCase(row interface{ Scan(...any) error }) (Case, error) {
+func scanCase(row store.Scanner) (Case, error) {
 	var c Case
 	var st string
 	var sub, dec, lc, ub sql.NullInt64
@@ -174,20 +174,8 @@ func CountCasesToReview(ctx context.Context, s *store.Store, reviewer int64, adm
 }
 
 func listCases(ctx context.Context, s *store.Store, where string, args ...any) ([]Case, error) {
-	rows, err := s.Query(ctx, `SELECT `+caseColumns+` FROM promotion_cases `+where, args...)
+	out, err := store.All(ctx, s, scanCase, `SELECT `+caseColumns+` FROM promotion_cases `+where, args...)
 	if err != nil {
-		return nil, s.Fail(err, "promotion cases")
-	}
-	defer rows.Close()
-	out := []Case{}
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, s.Fail(err, "promotion cases")
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.Fail(err, "promotion cases")
 	}
 	return out, nil

@@ -91,7 +91,7 @@ func (g *Goal) validate() error {
 
 const goalColumns = `id, person_id, expectation, text, status, evidence, version, done_at, created_by, created_at, updated_by, updated_at`
 
-func scanGoal(row interface{ Scan(...any) error }) (Goal, error) {
+func scanGoal(row store.Scanner) (Goal, error) {
 	var g Goal
 	var st string
 	var cb, ub sql.NullInt64
@@ -104,20 +104,8 @@ func scanGoal(row interface{ Scan(...any) error }) (Goal, error) {
 // Goals lists the goals of a person's plan in the order they were added; none for a person
 // without a plan.
 func Goals(ctx context.Context, s *store.Store, person int64) ([]Goal, error) {
-	rows, err := s.Query(ctx, `SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
+	out, err := store.All(ctx, s, scanGoal, `SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
 	if err != nil {
-		return nil, s.Fail(err, "goals of person %d", person)
-	}
-	defer rows.Close()
-	out := []Goal{}
-	for rows.Next() {
-		g, err := scanGoal(rows)
-		if err != nil {
-			return nil, s.Fail(err, "goals of person %d", person)
-		}
-		out = append(out, g)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.Fail(err, "goals of person %d", person)
 	}
 	return out, nil
