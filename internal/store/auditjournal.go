@@ -202,24 +202,11 @@ func (j *auditJournal) commit(ctx context.Context, s *Store, group []*auditWait)
 // safe, and acknowledged (without an id: they have none until they are moved in).
 func (j *auditJournal) appendLocked(group []*auditWait) error {
 	if j.own == nil {
-		b := make([]byte, 12)
-		_, _ = rand.Read(b)
-		name := j.base + "-audit-" + hex.EncodeToString(b)
-		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600)
+		jf, err := newJournal(j.base)
 		if err != nil {
 			return fmt.Errorf("add audit entry: the database is busy, and the journal cannot be written: %w", err)
 		}
-		if err := fsutil.TryLock(f); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-			f.Close()
-			os.Remove(name)
-			return fmt.Errorf("add audit entry: lock the journal: %w", err)
-		}
-		// The new name must survive a crash too.
-		if d, err := os.Open(filepath.Dir(name)); err == nil {
-			_ = d.Sync()
-			d.Close()
-		}
-		j.own = &journalFile{id: filepath.Base(name), f: f}
+		j.own = jf
 	}
 	jf := j.own
 	var buf bytes.Buffer
@@ -247,6 +234,33 @@ func (j *auditJournal) appendLocked(group []*auditWait) error {
 		w.added = w.e
 	}
 	return nil
+}
+
+// newJournal creates and locks a journal of this process's own beside the database base. A
+// new name is tried when another process locked the file in the instant between its creation
+// and its lock (taking it for one left by a process that ended).
+func newJournal(base string) (*journalFile, error) {
+	var err error
+	for range 3 {
+		b := make([]byte, 12)
+		_, _ = rand.Read(b)
+		name := base + "-audit-" + hex.EncodeToString(b)
+		var f *os.File
+		if f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL|os.O_APPEND, 0o600); err != nil {
+			return nil, err
+		}
+		if err = fsutil.TryLock(f); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			f.Close()
+			continue // the other process removes it once it has found it empty
+		}
+		// The new name must survive a crash too.
+		if d, err := os.Open(filepath.Dir(name)); err == nil {
+			_ = d.Sync()
+			d.Close()
+		}
+		return &journalFile{id: filepath.Base(name), f: f}, nil
+	}
+	return nil, fmt.Errorf("lock a journal: %w", err)
 }
 
 // moveLocked moves every waiting entry into the database in one transaction, oldest journal
