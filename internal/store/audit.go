@@ -314,9 +314,9 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	return entries, nil
 }
 
-// CountAudit counts the entries f chooses (Limit/Offset ignored), those waiting in the
-// journal too (see auditJournal): login throttling counts recent
-// "login.failed" entries by address and by subject, so throttling holds across several rungs processes.
+// CountAudit counts the entries f chooses (Limit/Offset ignored), those still waiting in the
+// journal included (see auditJournal). Login throttling counts recent "login.failed" entries by
+// address and by subject, so throttling holds across several rungs processes.
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	where, args := f.where()
 	var n int

@@ -19,8 +19,8 @@ import (
 )
 
 // auditPatience is how long an audit entry waits for SQLite's write lock before it goes to
-// the journal instead: long enough for the app's own writes, short beside a page view.
-const auditPatience = 250 * time.Millisecond
+// the journal instead.
+const auditPatience = Patience
 
 // auditRetry is how often entries waiting in the journal are tried again.
 const auditRetry = time.Second

@@ -117,6 +117,11 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 
 type patienceKey struct{}
 
+// Patience is how long a write that can go elsewhere or be skipped (an audit entry, a session's
+// or token's last use) waits for SQLite's write lock, with WaitAtMost: long enough for the
+// app's own writes, short beside a page view.
+const Patience = 250 * time.Millisecond
+
 // WaitAtMost makes the SQLite writes made with the context it returns give up with ErrBusy
 // after d (when shorter than the busy timeout) rather than wait the whole busy timeout: for
 // writes that have somewhere else to go, or that can be skipped, while another process holds

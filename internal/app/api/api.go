@@ -179,7 +179,7 @@ func Used(srv *web.Server, r *http.Request, v *policy.Viewer, tok access.Token, 
 	if srv.Now().Sub(tok.LastUsed) >= touchEvery {
 		// Skipped while another process holds SQLite's write lock, as a session's is: the
 		// audit entry above keeps the use, and a later request writes the time.
-		err := access.TouchToken(store.WaitAtMost(r.Context(), touchPatience), srv.Store(), tok.ID)
+		err := access.TouchToken(store.WaitAtMost(r.Context(), store.Patience), srv.Store(), tok.ID)
 		if errors.Is(err, store.ErrBusy) {
 			return nil
 		}
@@ -187,9 +187,6 @@ func Used(srv *web.Server, r *http.Request, v *policy.Viewer, tok access.Token, 
 	}
 	return nil
 }
-
-// touchPatience is how long writing a token's last use waits for SQLite's write lock.
-const touchPatience = 250 * time.Millisecond
 
 // EncodeCursor is the cursor of the page after the person with id; opaque to clients. The
 // list reads the person's place in its order from the database, so a cursor stays valid

@@ -29,9 +29,6 @@ func (srv *Server) CookieName(r *http.Request, name string) string {
 // enough for "last seen" and keeps reads from turning into writes.
 const touchEvery = time.Minute
 
-// touchPatience is how long writing a session's last use waits for SQLite's write lock.
-const touchPatience = 250 * time.Millisecond
-
 // LoadViewer returns who is signed in, from the session cookie, or nil. A cookie that opens
 // no session is removed, so that the browser stops sending it.
 func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.Viewer, error) {
@@ -63,7 +60,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 		if until.After(now) {
 			// Skipped while another process holds SQLite's write lock: the next request
 			// touches it, and a page view should not wait for bookkeeping.
-			err = access.TouchSession(store.WaitAtMost(ctx, touchPatience), s, c.Value, until)
+			err = access.TouchSession(store.WaitAtMost(ctx, store.Patience), s, c.Value, until)
 			if errors.Is(err, store.ErrBusy) {
 				err = nil
 			}
