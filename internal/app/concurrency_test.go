@@ -577,3 +577,46 @@ func TestOutsideWriterReadsGoOn(t *testing.T) {
 		t.Fatalf("audit log: %d page views of %d, %d API reads of %d (%v, %v)", v, views, a, calls, err1, err2)
 	}
 }
+
+// A command-line import beside the app (another process's import on the same SQLite file)
+// holds the write lock longer than the busy timeout: a save made meanwhile waits for the import
+// and is kept, with no error.
+func TestOutsideImportSavesWait(t *testing.T) {
+	t.Parallel()
+	const timeout = time.Second
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db"), BusyTimeout: timeout}
+	e := newEnv(t, cfg)
+	ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+	ac := e.signedIn(ada)
+	csrf := ac.csrf()
+	outside, err := store.Open(e.ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer outside.Close()
+	started := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- outside.WithImport(e.ctx, func(tx *store.Store) error {
+			if _, err := tx.CreatePerson(e.ctx, store.Person{Name: "Imported", Email: "imported@example.com", StartDate: time.Now()}); err != nil {
+				return err
+			}
+			close(started)
+			time.Sleep(3 * timeout)
+			return nil
+		})
+	}()
+	<-started
+	res := ac.post("/people", url.Values{"csrf": {csrf}, "name": {"Lou Park"}, "email": {"lou@example.com"}, "title": {"Engineer"}, "start": {"2024-02-01"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("a save during an import: %d\n%s", res.status, res.body)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for _, email := range []string{"lou@example.com", "imported@example.com"} {
+		if _, err := e.store.PersonByEmail(e.ctx, email); err != nil {
+			t.Errorf("%s: %v", email, err)
+		}
+	}
+}

@@ -107,7 +107,7 @@ func runImportPeople(e *env, args []string) error {
 		return nil
 	}
 	// The file is checked in the transaction that writes it, after any other import has
-	// ended (LockImports): checked before, it could be checked against people another import
+	// ended (WithImport): checked before, it could be checked against people another import
 	// then changed, and the two files would mix.
 	var plan *peoplecsv.Plan
 	var res store.ImportResult
@@ -117,10 +117,7 @@ func runImportPeople(e *env, args []string) error {
 	if progress != nil {
 		ctx = store.WithProgress(ctx, progress)
 	}
-	err = s.WithTx(e.ctx, func(tx *store.Store) error {
-		if err := tx.LockImports(e.ctx); err != nil {
-			return err
-		}
+	err = s.WithImport(e.ctx, func(tx *store.Store) error {
 		var err error
 		if plan, checkErr = check(tx); checkErr != nil {
 			return checkErr

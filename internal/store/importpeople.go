@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/rungs/rungs/internal/fsutil"
 )
 
 // ImportRow is one person of an import: matched to an existing person by email (case-insensitive),
@@ -28,6 +31,36 @@ type ImportResult struct{ Created, Updated int }
 // caps on parameters (PostgreSQL 65535, SQLite 32766), while big enough that the cost of a
 // statement is spread thin.
 const importBatch = 500
+
+// ImportWait is how long, while an import is running on an SQLite database (in any rungs
+// process), the app's writes wait for the database's write lock, in place of the busy timeout:
+// the import holds the lock for as long as it writes (tens of seconds for 100,000 people on a
+// busy machine), and a save made meanwhile waits for it rather than failing. It stays below
+// the server's two-minute limit on writing an answer.
+const ImportWait = 90 * time.Second
+
+// WithImport runs fn as an import's transaction, after LockImports. On SQLite the import is
+// announced for as long as it runs, with a shared lock on the file <database>-import (released
+// by the system however the process ends), so that the writes of every rungs process on the
+// database wait for it up to ImportWait (see writeGate).
+func (s *Store) WithImport(ctx context.Context, fn func(tx *Store) error) error {
+	if s.gate != nil && s.gate.importFile != "" {
+		f, err := os.OpenFile(s.gate.importFile, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return fmt.Errorf("announce the import: %w", err)
+		}
+		defer f.Close() // and the lock with it
+		if err := fsutil.LockShared(f); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+			return fmt.Errorf("announce the import: %w", err)
+		}
+	}
+	return s.WithTx(ctx, func(tx *Store) error {
+		if err := tx.LockImports(ctx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
 
 // LockImports makes imports take turns: an import calls it first in its transaction, before
 // it reads the people it checks its file against, so that the check and the write see the

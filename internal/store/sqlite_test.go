@@ -251,3 +251,45 @@ func TestBusyWritesWaitWithinTimeout(t *testing.T) {
 		t.Errorf("after the lock: reported %d waits, %d given up; want some, none given up", len(waits), gaveUp)
 	}
 }
+
+// TestWritesWaitForAnImport: while an import runs (from another process: another Store on the
+// same file), a write waits for it past the busy timeout and goes through once it commits,
+// instead of giving up; without an import, the busy timeout still bounds the wait.
+func TestWritesWaitForAnImport(t *testing.T) {
+	t.Parallel()
+	const timeout = 300 * time.Millisecond
+	cfg := store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db"), BusyTimeout: timeout}
+	s, outside := open(t, cfg), open(t, cfg)
+	ctx := context.Background()
+	started, hold := make(chan struct{}), 4*timeout
+	done := make(chan error, 1)
+	go func() {
+		done <- outside.WithImport(ctx, func(tx *store.Store) error {
+			if _, err := tx.CreatePerson(ctx, store.Person{Name: "Imported", Email: "imported@example.com", StartDate: day("2024-01-01")}); err != nil {
+				return err
+			}
+			close(started)
+			time.Sleep(hold)
+			return nil
+		})
+	}()
+	<-started
+	start := time.Now()
+	if _, err := s.CreatePerson(ctx, store.Person{Name: "Saved", Email: "saved@example.com", StartDate: day("2024-01-01")}); err != nil {
+		t.Fatalf("a save during an import: %v", err)
+	}
+	if took := time.Since(start); took < hold/2 {
+		t.Errorf("the save took %s: it did not wait for the import", took)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// The import over, the busy timeout bounds a write again.
+	release := holdLock(t, cfg.SQLitePath)
+	defer release()
+	start = time.Now()
+	_, err := s.CreatePerson(ctx, store.Person{Name: "Late", Email: "late@example.com", StartDate: day("2024-01-01")})
+	if !errors.Is(err, store.ErrBusy) || time.Since(start) > timeout+time.Second {
+		t.Errorf("behind a lock with no import: %v after %s", err, time.Since(start))
+	}
+}

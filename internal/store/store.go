@@ -166,6 +166,7 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		rdb.SetMaxIdleConns(readers)
 		s.db, s.readDB = db, rdb
 		s.gate = newWriteGate(db, busy)
+		s.gate.importFile = cfg.SQLitePath + "-import"
 	}
 	s.write, s.read = s.db, s.readDB
 	if !s.d.postgres {

@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"sync/atomic"
 	"time"
+
+	"github.com/rungs/rungs/internal/fsutil"
 )
 
 // DefaultBusyTimeout is how long a write waits at most, from when it was asked for, when
@@ -34,6 +37,25 @@ type writeGate struct {
 	// request making several of them does not wait for each in turn; at most one a
 	// busyMemory tries again.
 	busyAt atomic.Int64
+	// importFile is the file an import holds a shared lock on while it runs (see WithImport).
+	importFile string
+}
+
+// importing reports whether an import is running on the database, in this process or
+// another: its shared lock on importFile keeps an exclusive one from being had. Asked afresh
+// by every write that may wait (three system calls, beside a write's commit): an answer kept
+// even a moment would let a write that came just after an import began give up on it.
+func (g *writeGate) importing() bool {
+	if g.importFile == "" {
+		return false
+	}
+	f, err := os.Open(g.importFile)
+	if err != nil {
+		return false // no import has run here yet
+	}
+	defer f.Close()
+	err = fsutil.TryLock(f)
+	return err != nil && !errors.Is(err, errors.ErrUnsupported)
 }
 
 // busyMemory is how long after a write gave up a patient write gives up without trying.
@@ -64,6 +86,8 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 			return nil, errWaited
 		}
 		timeout = d
+	} else if g.importing() {
+		timeout = max(timeout, ImportWait)
 	}
 	deadline := w.start.Add(timeout)
 	queued := false

@@ -148,7 +148,7 @@ func applyImport(srv *web.Server, r *http.Request, v *policy.Viewer, key string,
 	var d importData
 	var result store.ImportResult
 	j.Step("Waiting for any other import to finish", 0, 0)
-	err := srv.Store().WithTx(ctx, func(tx *store.Store) error {
+	err := srv.Store().WithImport(ctx, func(tx *store.Store) error {
 		u, err := tx.TakeUpload(ctx, v.Account.ID, key)
 		if errors.Is(err, store.ErrNotFound) {
 			return errUploadGone
@@ -157,11 +157,8 @@ func applyImport(srv *web.Server, r *http.Request, v *policy.Viewer, key string,
 			return err
 		}
 		d.FileName, d.CSV = u.Name, string(u.Content)
-		// Another import applied between this check and the write would make the check
-		// stale: the file is checked against the people as they are when it is written.
-		if err := tx.LockImports(ctx); err != nil {
-			return err
-		}
+		// The file is checked against the people as they are when it is written, after any
+		// other import (WithImport takes turns first), so that the check cannot be stale.
 		j.Step("Checking "+d.FileName+" against the people stored now", 0, 0)
 		if err := readPlan(ctx, tx, srv, &d); err != nil {
 			return err
