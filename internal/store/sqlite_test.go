@@ -284,8 +284,31 @@ func TestWritesWaitForAnImport(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	// The import over, the busy timeout bounds a write again.
+	// A write that arrived before an import began waits for it too.
 	release := holdLock(t, cfg.SQLitePath)
+	late := make(chan error, 1)
+	start = time.Now()
+	go func() {
+		_, err := s.CreatePerson(ctx, store.Person{Name: "Early", Email: "early@example.com", StartDate: day("2024-01-01")})
+		late <- err
+	}()
+	time.Sleep(timeout / 3)
+	announced := make(chan struct{})
+	go func() {
+		_ = outside.WithImport(ctx, func(*store.Store) error { // waits for the lock held above
+			close(announced)
+			return nil
+		})
+	}()
+	time.Sleep(2 * timeout) // the write's busy timeout passes while the import is announced
+	release()
+	if err := <-late; err != nil {
+		t.Errorf("a write that arrived just before an import: %v after %s", err, time.Since(start))
+	}
+	<-announced
+
+	// The import over, the busy timeout bounds a write again.
+	release = holdLock(t, cfg.SQLitePath)
 	defer release()
 	start = time.Now()
 	_, err := s.CreatePerson(ctx, store.Person{Name: "Late", Email: "late@example.com", StartDate: day("2024-01-01")})

@@ -315,6 +315,12 @@ func (s *Store) exec(ctx context.Context, query string, args ...any) (res sql.Re
 			return nil, waitErr
 		}
 		defer func() { w.leave(err) }()
+		for {
+			res, err = s.write.ExecContext(ctx, s.d.rebind(query), args...)
+			if !w.again(ctx, err) {
+				return res, err
+			}
+		}
 	}
 	return s.write.ExecContext(ctx, s.d.rebind(query), args...)
 }

@@ -19,7 +19,12 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *Store) error) (err error
 			return fmt.Errorf("begin transaction: %w", waitErr)
 		}
 		defer func() { w.leave(err) }()
-		return s.withTx(ctx, w, fn)
+		for {
+			// A try that found the database locked wrote nothing (see gateWrite.again).
+			if err = s.withTx(ctx, w, fn); !w.again(ctx, err) {
+				return err
+			}
+		}
 	}
 	return s.withTx(ctx, nil, fn)
 }

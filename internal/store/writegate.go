@@ -71,9 +71,35 @@ const busySlack = 20 * time.Millisecond
 
 // gateWrite is one write's passage through the gate.
 type gateWrite struct {
-	g     *writeGate
-	start time.Time
-	ready time.Time // when it had its turn and the lock; zero until then
+	g       *writeGate
+	start   time.Time
+	ready   time.Time // when it had its turn and the lock; zero until then
+	patient bool      // made with WaitAtMost
+}
+
+// again reports whether a write that found the database locked (err, before it began) should
+// try once more: an import began after the write arrived, when its time was the busy
+// timeout's, and the time an import is waited for is not over. It sets the connection's
+// busy_timeout to what is left of that time. Nothing was written by the try that failed.
+func (w *gateWrite) again(ctx context.Context, err error) bool {
+	if err == nil || w.patient || !w.ready.IsZero() || !errors.Is(dialect{}.mapErr(err), ErrBusy) {
+		return false
+	}
+	left := time.Until(w.start.Add(ImportWait))
+	if left <= 0 || !w.g.importing() {
+		return false
+	}
+	conn, cerr := w.g.db.Conn(ctx)
+	if cerr != nil {
+		return false
+	}
+	defer conn.Close()
+	ms := max(1, left.Milliseconds())
+	if _, cerr := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", ms)); cerr != nil {
+		return false
+	}
+	w.g.set = time.Duration(ms) * time.Millisecond
+	return true
 }
 
 // enter waits for the write's turn, until ctx ends or its time is up (ErrBusy), and sets the
@@ -85,7 +111,7 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 		if at := g.busyAt.Load(); at != 0 && w.start.Sub(time.Unix(0, at)) < busyMemory {
 			return nil, errWaited
 		}
-		timeout = d
+		timeout, w.patient = d, true
 	} else if g.importing() {
 		timeout = max(timeout, ImportWait)
 	}
@@ -97,9 +123,16 @@ func (g *writeGate) enter(ctx context.Context) (*gateWrite, error) {
 		queued = true
 		timer := time.NewTimer(timeout)
 		defer timer.Stop()
+	wait:
 		select {
 		case g.turn <- struct{}{}:
 		case <-timer.C:
+			// An import that began after this write arrived holds the turn: wait for it too.
+			if !w.patient && timeout < ImportWait && g.importing() {
+				timer.Reset(ImportWait - timeout)
+				timeout, deadline = ImportWait, w.start.Add(ImportWait)
+				goto wait
+			}
 			return nil, w.gaveUp(errWaited)
 		case <-ctx.Done():
 			return nil, ctx.Err()

@@ -2,7 +2,7 @@
 // organisation gen.Org makes:
 //
 //	loadtest -people 100000 -csv > people.csv        # the organisation, as an HR export
-//	loadtest -people 100000 -csv -retitle > new.csv  # the same, everyone with a new title
+//	loadtest -people 100000 -csv -retitle New > new.csv  # everyone's title changed, levels left out
 //	loadtest -people 100000 -accounts                # who needs an account for -mode pages
 //	loadtest -base http://127.0.0.1:8080 -email admin@example.com -password ... -mode mixed
 //	loadtest -base ... -mode stress -pid 1234
@@ -20,10 +20,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
 	"strconv"
 	"strings"
@@ -40,6 +42,7 @@ type options struct {
 	pids                        []int
 	org                         []gen.Employee
 	pages                       string
+	beside                      string
 }
 
 func main() {
@@ -56,16 +59,18 @@ func main() {
 	pids := flag.String("pid", "", "the server's process id, and its database server's (comma-separated): their CPU time per answer is reported, and the first's peak memory")
 	people := flag.Int("people", 1000, "the people in the database, as gen.Org makes them (at least 100)")
 	writeCSV := flag.Bool("csv", false, "write the people as an HR export (CSV) to standard output, and exit")
-	retitle := flag.Bool("retitle", false, "with -csv: give every person a new job title, for an import that changes everyone")
+	retitle := flag.String("retitle", "", "with -csv: put this before every job title and leave levels out, for an import that changes everyone's title and nothing else")
 	accounts := flag.Bool("accounts", false, "print the accounts -mode pages signs in as, as 'email role' lines, and exit")
 	flag.StringVar(&o.pages, "pages", "", "pages: only the pages whose names hold one of these words (comma-separated)")
+	flag.StringVar(&o.beside, "beside", "", "mixed, stress: a command (split on spaces) started with the measured run, waited for, and reported")
 	flag.Parse()
 	o.org = gen.Org(*people)
 	switch {
 	case *writeCSV:
-		if *retitle {
+		if *retitle != "" {
 			for i := range o.org {
-				o.org[i].Title = "Retitled " + o.org[i].Title
+				o.org[i].Title = *retitle + " " + o.org[i].Title
+				o.org[i].Ladder, o.org[i].Track, o.org[i].Level = "", "", ""
 			}
 		}
 		w := bufio.NewWriter(os.Stdout)
@@ -150,7 +155,11 @@ func run(ctx context.Context, o options) error {
 		<-done
 		<-done
 	} else {
+		besideDone := startBeside(o.beside)
 		rep = r.Measure(ctx, clients)
+		if err := besideDone(); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("%s: %d connections for %s\n\n", o.mode, o.conns, rep.Elapsed.Round(time.Second))
 	rep.Table(os.Stdout)
@@ -206,4 +215,32 @@ func peakMemory(pids []int) error {
 	}
 	fmt.Printf("peak memory of the server (VmHWM): %d MiB\n", peak>>20)
 	return nil
+}
+
+// startBeside starts command (split on spaces; "" for none) and returns what waits for it and
+// says how it ended and how long it took: the measured run's answers are those given beside it.
+func startBeside(command string) func() error {
+	args := strings.Fields(command)
+	if len(args) == 0 {
+		return func() error { return nil }
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	start := time.Now()
+	err := cmd.Start()
+	return func() error {
+		if err == nil {
+			err = cmd.Wait()
+		}
+		last := strings.TrimSpace(out.String())
+		if i := strings.LastIndexByte(last, '\n'); i >= 0 {
+			last = last[i+1:]
+		}
+		fmt.Printf("beside the run, started with it: %s: %s (%s)\n\n", args[0]+" "+args[1], last, time.Since(start).Round(time.Millisecond))
+		if err != nil {
+			return fmt.Errorf("the command beside the run: %w: %s", err, out.String())
+		}
+		return nil
+	}
 }
