@@ -264,7 +264,13 @@ func parseLevelBody(file string, f mdFile, r *reporter) (*levelBody, bool) {
 			} else {
 				joined := strings.TrimSpace(item.text + " " + cont)
 				if rest, id, at := cutID(joined); at >= 0 && item.id == "" {
-					item.id, item.idLine, item.idCol = id, line, strings.LastIndex(text, "{#")+1
+					// An id whose "{#" is on an earlier line is placed at this line's text: a
+					// column of 0 would mean no id, and leave it unchecked.
+					col := strings.LastIndex(text, "{#") + 1
+					if col == 0 {
+						col = indent + 1
+					}
+					item.id, item.idLine, item.idCol = id, line, col
 					joined = rest
 				}
 				item.text = joined
