@@ -27,6 +27,7 @@ import (
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/app"
 	"github.com/rungs/rungs/internal/auth"
+	"github.com/rungs/rungs/internal/demo"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
@@ -41,13 +42,13 @@ import (
 // Content-Security-Policy that allows no script, so every flow here runs with the page's
 // script turned off: a page that needed JavaScript would fail these tests, not just the policy.
 
-// appPassword is every test account's password.
-const appPassword = "correct horse battery"
+// appPassword is every test account's password: the demo's.
+const appPassword = demo.Password
 
-// cheapHashing are the argon2id settings the tests' app hashes with: the real ones cost 64 MiB
-// and seconds a sign-in under the race detector. (internal/cli's TestServePeopleApp shows that
-// rungs serve hashes with the real ones.)
-var cheapHashing = auth.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+// cheapHashing are the argon2id settings the tests' app hashes with, the demo's: the real
+// ones cost 64 MiB and seconds a sign-in under the race detector. (internal/cli's
+// TestServePeopleApp shows that rungs serve hashes with the real ones.)
+var cheapHashing = demo.CheapHashing
 
 var appPasswordHash = sync.OnceValues(func() (string, error) { return cheapHashing.Hash(appPassword) })
 
