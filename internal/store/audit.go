@@ -28,11 +28,13 @@ type AuditEntry struct {
 // by it) within PostgreSQL's limit on the size of an index entry.
 const MaxAuditDetail = 500
 
-// AddAudit appends e to the audit log and returns it as stored, with its id, once it is
-// committed. Inside WithTx it is written by the transaction, and committed with it. Outside,
-// entries added at the same time share one transaction (see auditGroup): a page view that is
-// audited waits for one commit, not for every other view's before it, and never returns
-// before its entry is on disk.
+// AddAudit appends e to the audit log and returns it as stored once it is on disk. Inside
+// WithTx it is written by the transaction, and committed with it. Outside, entries added at
+// the same time share one commit (see auditGroup): a page view that is audited waits for
+// one, not for every other view's before it, and never returns before its entry is on disk.
+// On PostgreSQL, and inside WithTx, the entry comes back with its id; SQLite's entries
+// outside WithTx go to the audit journal first (see auditJournal), and have no id until they
+// are moved into the log, a moment later.
 func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" {
@@ -117,14 +119,14 @@ func sameAudit(e, stored AuditEntry) bool {
 		e.Subject == stored.Subject && e.Detail == stored.Detail && e.Address == stored.Address
 }
 
-// auditGroup writes the entries added outside a transaction in groups, one transaction each
-// (group commit). The first caller to find no group being written writes one: its own entry
+// auditGroup writes the entries added outside a transaction in groups, one commit each
+// (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. The first caller to find no group being written writes one: its own entry
 // and any that arrive meanwhile wait, and when it has committed, the first of them writes the
 // next group with everything that came in during that commit. An entry alone is written at
-// once; under load, one commit serves many entries, so that on SQLite the single writer and
-// the disk's flush are shared instead of queued for. Every caller returns only after the
-// commit of its own group (its entry is on disk: SQLite's writer syncs at each commit, as
-// PostgreSQL does) or with the error that failed it, so nothing acknowledged can be lost.
+// once; under load, one commit serves many entries, so that the disk's flush is shared
+// instead of queued for. Every caller returns only after the commit of its own group (its
+// entry is on disk: PostgreSQL flushes at each commit, and the journal is synced) or with
+// the error that failed it, so nothing acknowledged can be lost.
 type auditGroup struct {
 	mu      sync.Mutex
 	waiting []*auditWait
@@ -174,7 +176,7 @@ func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntr
 	// The group is others' too: its transaction does not end with this caller's request.
 	var err error
 	if s.journal != nil {
-		err = s.journal.commit(context.WithoutCancel(ctx), s, group)
+		err = s.journal.add(group)
 	} else {
 		err = s.writeAuditGroup(context.WithoutCancel(ctx), group)
 	}
@@ -293,6 +295,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
+	s.flushAudit(ctx)
 	where, args := f.where()
 	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
@@ -314,11 +317,25 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	return entries, nil
 }
 
+// flushAudit moves the entries waiting in SQLite's audit journal into the log before it is
+// read, if the write lock allows (see auditJournal). Inside a transaction, which holds the
+// lock, they wait.
+func (s *Store) flushAudit(ctx context.Context) {
+	if s.journal != nil && !s.inTx {
+		s.journal.flush(ctx, s)
+	}
+}
+
 // CountAudit counts the entries f chooses (Limit/Offset ignored), those still waiting in the
 // journal included (see auditJournal). Login throttling counts recent "login.failed" entries by
 // address and by subject, so throttling holds across several rungs processes.
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 	where, args := f.where()
+	if s.journal != nil && !s.inTx {
+		// No entry moves between the two counts.
+		s.journal.moving.Lock()
+		defer s.journal.moving.Unlock()
+	}
 	var n int
 	if err := s.queryRow(ctx, `SELECT count(*) FROM audit_log`+where, args...).Scan(&n); err != nil {
 		return 0, s.fail(err, "count audit entries")
@@ -333,6 +350,7 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 // An error from fn stops it and is returned as it is. Inside WithTx, fn must not use the
 // store: the transaction's connection is busy with the entries.
 func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error {
+	s.flushAudit(ctx)
 	where, args := f.where()
 	return each(ctx, s, "audit log", scanAudit, fn,
 		`SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at, id`, args...)

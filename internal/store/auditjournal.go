@@ -12,53 +12,74 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/rungs/rungs/internal/fsutil"
 )
 
-// auditPatience is how long an audit entry waits for SQLite's write lock before it goes to
-// the journal instead.
+// auditPatience is how long moving the journal's entries in waits for SQLite's write lock
+// before it tries again later.
 const auditPatience = Patience
 
-// auditRetry is how often entries waiting in the journal are tried again.
-const auditRetry = time.Second
+// auditMoveEvery is how often the journal's entries are moved into the database, and
+// auditMoveAt how many waiting entries move them at once: an audited page view is answered
+// once its entry is synced to the journal, and the database sees one transaction for many.
+const (
+	auditMoveEvery = 100 * time.Millisecond
+	auditMoveAt    = 512
+)
 
-// auditJournal keeps audit entries safe on disk while another process holds SQLite's write
-// lock (a command-line import of 100,000 people holds it for several seconds), so that the
-// page views and API reads audited meanwhile are answered at once instead of waiting for the
-// lock and failing after the busy timeout. An entry is acknowledged only once it is in the
-// database or synced to the journal; the journal's entries go into the database, in order,
-// as soon as the lock is free — before any newer entry, so the log keeps its order.
+// auditJournalMost is the size at which this process starts a new journal file rather than
+// go on appending to one whose first entries have been moved (which happens only when
+// entries keep coming during every move): some 40,000 entries, and a row of audit_journal.
+const auditJournalMost = 8 << 20
+
+// auditJournal is where an SQLite store's audit entries added outside a transaction go
+// first: a file beside the database, synced before the entry is acknowledged, from which
+// they are moved into audit_log a tenth of a second later, many in one transaction. Writing
+// each audited page view's entry in a transaction of its own cost a third of the page's time
+// (a commit, and every reader's page cache thrown away after it); the journal's append and
+// sync cost a small part of that. It also keeps the entries safe while another process holds
+// SQLite's write lock (a command-line import of 100,000 people holds it for several
+// seconds): page views are answered meanwhile, and their entries move in once the lock is
+// free — in order, each file's oldest first, and the oldest file first.
 //
 // Each process writes a journal file of its own beside the database (<db>-audit-<id>),
 // locked for as long as the process lives. A process that opens the database takes over the
-// files no live process holds (one that crashed), and moves their entries in. The table
-// audit_journal records, in the transaction that moves a file's entries, the last one moved:
-// a file moved again after a crash between that commit and its removal adds none twice.
+// files no live process holds (one that crashed), and moves their entries in. Entries are
+// numbered in their file from 1, and the table audit_journal records, in the transaction
+// that moves a file's entries, the number of the last one moved: a file moved again after a
+// crash between that commit and its emptying or removal adds none twice.
 //
-// Entries in the journal are counted by CountAudit (login throttling reads it) but are not
-// listed by AuditLog until they are moved, a second or so after the lock is free.
+// Reads of the log move what waits first (AuditLog, EachAudit, Backup), so that they list
+// every acknowledged entry; CountAudit (login throttling) also counts what could not move.
 type auditJournal struct {
 	base string // the database file's path: journals are base-audit-<id>
 
 	mu    sync.Mutex
-	own   *journalFile   // this process's journal; nil while it has nothing waiting
-	taken []*journalFile // the journals of processes that ended, waiting to be moved in
+	own   *journalFile   // this process's journal; nil until its first entry
+	taken []*journalFile // older journals, oldest first: of processes that ended, or this one's
 	// pending counts the entries waiting in own and taken, for a quick check.
 	pending int
 
+	// moving is held while entries move, so that a count of the log and the journal does
+	// not see an entry in both or in neither.
+	moving sync.Mutex
+
+	kick chan struct{}
 	stop chan struct{}
 	done chan struct{}
 }
 
-// journalFile is one journal: a file of JSON lines, entries numbered from 1, and the
-// entries it holds in memory.
+// journalFile is one journal: a file of JSON lines and the entries of it not yet moved in.
 type journalFile struct {
 	id      string
 	f       *os.File
 	entries []journalEntry
+	last    int64 // the number of the file's last entry
+	size    int64 // the file's size, when it is this process's own
 }
 
 type journalEntry struct {
@@ -76,15 +97,16 @@ func (e journalEntry) audit() AuditEntry {
 }
 
 // openAuditJournal takes over the journals that processes which have ended left beside the
-// SQLite file at base, and starts moving waiting entries in every auditRetry.
+// SQLite file at base, moves their entries in, and starts moving entries as they come.
 func openAuditJournal(s *Store, base string) *auditJournal {
-	j := &auditJournal{base: base, stop: make(chan struct{}), done: make(chan struct{})}
+	j := &auditJournal{base: base, kick: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	j.mu.Lock()
-	if j.takeLocked() {
-		_ = j.moveLocked(WaitAtMost(context.Background(), auditPatience), s)
-	}
+	took := j.takeLocked()
 	j.mu.Unlock()
-	go j.retry(s)
+	if took {
+		_ = j.move(context.Background(), s)
+	}
+	go j.mover(s)
 	return j
 }
 
@@ -141,19 +163,21 @@ func takeJournal(name string) (*journalFile, error) {
 			break
 		}
 		jf.entries = append(jf.entries, e)
+		jf.last = e.Seq
 	}
 	return jf, nil
 }
 
-// close stops the retries and moves what waits in, if the lock allows; what does not move
+// close stops the mover and moves what waits in, if the lock allows; what does not move
 // stays in its file for the next process that opens the database.
 func (j *auditJournal) close(s *Store) {
 	close(j.stop)
 	<-j.done
+	moved := j.move(context.Background(), s) == nil
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if j.pending > 0 {
-		_ = j.moveLocked(WaitAtMost(context.Background(), auditPatience), s)
+	if j.own != nil && moved && len(j.own.entries) == 0 {
+		os.Remove(j.own.f.Name())
 	}
 	for _, jf := range append(j.taken, j.own) {
 		if jf != nil {
@@ -162,49 +186,39 @@ func (j *auditJournal) close(s *Store) {
 	}
 }
 
-func (j *auditJournal) retry(s *Store) {
+// mover moves the waiting entries in every auditMoveEvery, and at once when auditMoveAt
+// are waiting. A journal left by a process that ended is taken over on the way.
+func (j *auditJournal) mover(s *Store) {
 	defer close(j.done)
-	t := time.NewTicker(auditRetry)
+	t := time.NewTicker(auditMoveEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-j.stop:
 			return
 		case <-t.C:
-			j.mu.Lock()
-			// A process that ended while the lock was held elsewhere left its journal.
-			if j.takeLocked() || j.pending > 0 {
-				_ = j.moveLocked(WaitAtMost(context.Background(), auditPatience), s)
-			}
-			j.mu.Unlock()
+		case <-j.kick:
+		}
+		j.mu.Lock()
+		took := j.takeLocked()
+		waiting := j.pending > 0
+		j.mu.Unlock()
+		if took || waiting {
+			_ = j.move(context.Background(), s)
 		}
 	}
 }
 
-// commit writes a group of entries added outside a transaction: into the database, after
-// any entries waiting in the journal, or into the journal when the write lock is not had
-// within auditPatience.
-func (j *auditJournal) commit(ctx context.Context, s *Store, group []*auditWait) error {
+// add appends a group of entries added outside a transaction to this process's journal
+// and syncs it: then the entries are safe, and acknowledged (without an id: they have none
+// until they are moved in).
+func (j *auditJournal) add(group []*auditWait) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	ctx = WaitAtMost(ctx, auditPatience)
-	if j.pending == 0 || j.moveLocked(ctx, s) == nil {
-		err := s.writeAuditGroup(ctx, group)
-		if !errors.Is(err, ErrBusy) {
-			return err
-		}
-		// ErrBusy: the lock was not had, so nothing was written.
-	}
-	return j.appendLocked(group)
-}
-
-// appendLocked adds the group to this process's journal and syncs it: then the entries are
-// safe, and acknowledged (without an id: they have none until they are moved in).
-func (j *auditJournal) appendLocked(group []*auditWait) error {
 	if j.own == nil {
 		jf, err := newJournal(j.base)
 		if err != nil {
-			return fmt.Errorf("add audit entry: the database is busy, and the journal cannot be written: %w", err)
+			return fmt.Errorf("add audit entry: the audit journal cannot be written: %w", err)
 		}
 		j.own = jf
 	}
@@ -212,7 +226,7 @@ func (j *auditJournal) appendLocked(group []*auditWait) error {
 	var buf bytes.Buffer
 	added := make([]journalEntry, 0, len(group))
 	for i, w := range group {
-		e := journalEntry{Seq: int64(len(jf.entries) + i + 1), At: w.e.At, Actor: w.e.Actor, Action: w.e.Action,
+		e := journalEntry{Seq: jf.last + int64(i) + 1, At: w.e.At, Actor: w.e.Actor, Action: w.e.Action,
 			Subject: w.e.Subject, Detail: w.e.Detail, Address: w.e.Address}
 		b, err := json.Marshal(e)
 		if err != nil {
@@ -222,16 +236,25 @@ func (j *auditJournal) appendLocked(group []*auditWait) error {
 		buf.WriteByte('\n')
 		added = append(added, e)
 	}
-	if _, err := jf.f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("add audit entry: the database is busy, and the journal cannot be written: %w", err)
+	n, err := jf.f.Write(buf.Bytes())
+	jf.size += int64(n)
+	if err != nil {
+		return fmt.Errorf("add audit entry: the audit journal cannot be written: %w", err)
 	}
 	if err := jf.f.Sync(); err != nil {
-		return fmt.Errorf("add audit entry: the database is busy, and the journal cannot be synced: %w", err)
+		return fmt.Errorf("add audit entry: the audit journal cannot be synced: %w", err)
 	}
 	jf.entries = append(jf.entries, added...)
+	jf.last += int64(len(added))
 	j.pending += len(added)
 	for _, w := range group {
 		w.added = w.e
+	}
+	if j.pending >= auditMoveAt {
+		select {
+		case j.kick <- struct{}{}:
+		default:
+		}
 	}
 	return nil
 }
@@ -263,22 +286,42 @@ func newJournal(base string) (*journalFile, error) {
 	return nil, fmt.Errorf("lock a journal: %w", err)
 }
 
-// moveLocked moves every waiting entry into the database in one transaction, oldest journal
-// first, and removes the journals. On error nothing moved and the journals stay.
-func (j *auditJournal) moveLocked(ctx context.Context, s *Store) error {
-	files := j.taken
-	if j.own != nil {
-		files = append(files[:len(files):len(files)], j.own)
+// move moves every entry waiting now into the database in one transaction, oldest journal
+// first, waiting at most auditPatience for the write lock. Entries added meanwhile wait for
+// the next move. On error nothing moved, and the entries wait on.
+func (j *auditJournal) move(ctx context.Context, s *Store) error {
+	j.moving.Lock()
+	defer j.moving.Unlock()
+	return j.moveMoving(ctx, s)
+}
+
+// moveMoving is move, with j.moving held.
+func (j *auditJournal) moveMoving(ctx context.Context, s *Store) error {
+	type part struct {
+		jf      *journalFile
+		entries []journalEntry
+	}
+	ctx = WaitAtMost(ctx, auditPatience)
+	j.mu.Lock()
+	var parts []part
+	for _, jf := range append(j.taken[:len(j.taken):len(j.taken)], j.own) {
+		if jf != nil && len(jf.entries) > 0 {
+			parts = append(parts, part{jf, jf.entries})
+		}
+	}
+	j.mu.Unlock()
+	if len(parts) == 0 {
+		return nil
 	}
 	err := s.WithTx(ctx, func(tx *Store) error {
-		for _, jf := range files {
+		for _, p := range parts {
 			var moved int64
-			err := tx.queryRow(ctx, `SELECT seq FROM audit_journal WHERE id = ?`, jf.id).Scan(&moved)
+			err := tx.queryRow(ctx, `SELECT seq FROM audit_journal WHERE id = ?`, p.jf.id).Scan(&moved)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return tx.fail(err, "read the audit journal's progress")
 			}
 			var ws []*auditWait
-			for _, e := range jf.entries {
+			for _, e := range p.entries {
 				if e.Seq > moved {
 					ws = append(ws, &auditWait{e: e.audit()})
 				}
@@ -286,8 +329,9 @@ func (j *auditJournal) moveLocked(ctx context.Context, s *Store) error {
 			if err := tx.writeAuditGroup(ctx, ws); err != nil {
 				return err
 			}
+			last := p.entries[len(p.entries)-1].Seq
 			if _, err := tx.exec(ctx, `INSERT INTO audit_journal (id, seq) VALUES (?, ?)
-				ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, jf.id, int64(len(jf.entries))); err != nil {
+				ON CONFLICT (id) DO UPDATE SET seq = excluded.seq`, p.jf.id, last); err != nil {
 				return tx.fail(err, "record the audit journal's progress")
 			}
 		}
@@ -296,12 +340,46 @@ func (j *auditJournal) moveLocked(ctx context.Context, s *Store) error {
 	if err != nil {
 		return err
 	}
-	for _, jf := range files {
-		os.Remove(jf.f.Name())
-		jf.f.Close()
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for _, p := range parts {
+		p.jf.entries = p.jf.entries[len(p.entries):]
+		j.pending -= len(p.entries)
+		switch {
+		case p.jf != j.own:
+			// Taken over, or this process's own before it grew too long: once all its
+			// entries are in, it is removed. (Its row in audit_journal stays: a file removed
+			// may come back after a crash.)
+			if len(p.jf.entries) == 0 {
+				j.taken = slices.DeleteFunc(j.taken, func(t *journalFile) bool { return t == p.jf })
+				os.Remove(p.jf.f.Name())
+				p.jf.f.Close()
+			}
+		case len(p.jf.entries) == 0:
+			// Everything in it moved: emptied, it goes on. Its entries go on being numbered
+			// after those moved, which audit_journal records.
+			if p.jf.f.Truncate(0) == nil {
+				p.jf.size = 0
+			}
+		case p.jf.size >= auditJournalMost:
+			// Entries came in during the move: a file that is never empty at the end of one
+			// would grow for ever, so a long one is finished, and moved in like one taken over.
+			j.taken = append(j.taken, p.jf)
+			j.own = nil
+		}
 	}
-	j.own, j.taken, j.pending = nil, nil, 0
 	return nil
+}
+
+// flush moves what waits in before a read of the log. If the write lock is not had within
+// auditPatience, the entries wait on, and the read does without them.
+func (j *auditJournal) flush(ctx context.Context, s *Store) {
+	j.mu.Lock()
+	waiting := j.pending > 0
+	j.mu.Unlock()
+	if waiting {
+		_ = j.move(ctx, s)
+	}
 }
 
 // countPending counts the entries waiting in the journal that f chooses.

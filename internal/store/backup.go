@@ -90,6 +90,7 @@ type (
 // was committed before the snapshot is in it, and nothing committed after. rungsVersion is
 // recorded in the header.
 func (s *Store) Backup(ctx context.Context, w io.Writer, rungsVersion string) (BackupInfo, error) {
+	s.flushAudit(ctx) // acknowledged audit entries are in the backup
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.d.postgres {
 		opts.Isolation = sql.LevelRepeatableRead

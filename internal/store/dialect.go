@@ -94,13 +94,19 @@ func (d dialect) dateParam() string {
 	return "?"
 }
 
-// ilike is the operator of a LIKE that ignores case. SQLite's LIKE already does (for ASCII,
-// as its lower() does), and folding each row with lower() would only make a search slower.
-func (d dialect) ilike() string {
+// like is a condition that column col ("name" or "email") of people t matches a LIKE pattern
+// (with ESCAPE '\') whatever the case, and the pattern to give it. SQLite's LIKE ignores case
+// already (for ASCII, as its lower() does). On PostgreSQL, ILIKE folds every row it checks,
+// and a search checks thousands; the pattern is matched instead against the column's
+// lower-cased copy (name_key, email_key: see migration 0015), lower-cased by the database's
+// own lower() like the column, once per query (a sub-select: in the statement's prepared,
+// generic plan, a function of the parameter would be called for every row). A third of the
+// time. PostgreSQL's LIKE escapes with '\' unless told otherwise.
+func (d dialect) like(t, col, pattern string) (string, any) {
 	if d.postgres {
-		return "ILIKE"
+		return t + "." + col + "_key LIKE (SELECT lower(?))", pattern
 	}
-	return "LIKE"
+	return t + "." + col + " LIKE ? ESCAPE '\\'", pattern
 }
 
 // shortQuery is how many characters a query has at most to be looked for only at the start
@@ -112,20 +118,24 @@ const shortQuery = 2
 // PeopleFilter.Query): for a short q, at the start of the email, the name or a word of it.
 // It is PostgreSQL's search, which its planner answers from the trigram indexes.
 func (d dialect) likes(t, q string) expr {
-	like := func(col string) string { return t + "." + col + " " + d.ilike() + " ? ESCAPE '\\'" }
 	var conds []string
 	var args []any
+	like := func(col, pattern string) {
+		c, a := d.like(t, col, pattern)
+		conds, args = append(conds, c), append(args, a)
+	}
 	name, email := searched(q)
 	short := utf8.RuneCountInString(q) <= shortQuery
 	if name && short {
-		conds, args = append(conds, like("name"), like("name")), append(args, likeEscape(q)+"%", "% "+likeEscape(q)+"%")
+		like("name", likeEscape(q)+"%")
+		like("name", "% "+likeEscape(q)+"%")
 	} else if name {
-		conds, args = append(conds, like("name")), append(args, likeContains(q))
+		like("name", likeContains(q))
 	}
 	if email && short {
-		conds, args = append(conds, like("email")), append(args, likeEscape(q)+"%")
+		like("email", likeEscape(q)+"%")
 	} else if email {
-		conds, args = append(conds, like("email")), append(args, likeContains(q))
+		like("email", likeContains(q))
 	}
 	return expr{"(" + strings.Join(conds, " OR ") + ")", args}
 }
@@ -217,12 +227,16 @@ func ftsMatch(q string) string {
 // rank orders people p by how well they match q: 0 when their name or email (or the email
 // before its @) is q, 1 when one starts with q, 2 when a word of the name does, 3 otherwise.
 func (d dialect) rank(p, q string) expr {
-	like := func(col string) string { return p + "." + col + " " + d.ilike() + " ? ESCAPE '\\'" }
+	var args []any
+	like := func(col, pattern string) string {
+		c, a := d.like(p, col, pattern)
+		args = append(args, a)
+		return c
+	}
 	e := likeEscape(q)
-	return expr{"CASE WHEN " + like("name") + " OR " + like("email") + " OR " + like("email") + " THEN 0" +
-		" WHEN " + like("name") + " OR " + like("email") + " THEN 1" +
-		" WHEN " + like("name") + " THEN 2 ELSE 3 END",
-		[]any{e, e, e + "@%", e + "%", e + "%", "% " + e + "%"}}
+	return expr{"CASE WHEN " + like("name", e) + " OR " + like("email", e) + " OR " + like("email", e+"@%") + " THEN 0" +
+		" WHEN " + like("name", e+"%") + " OR " + like("email", e+"%") + " THEN 1" +
+		" WHEN " + like("name", "% "+e+"%") + " THEN 2 ELSE 3 END", args}
 }
 
 // lockMigrations is run first in each migration's transaction so that several rungs processes

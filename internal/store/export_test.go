@@ -59,3 +59,9 @@ func (s *Store) OnLogGroupWait(f func(waiting int)) {
 	defer s.audits.mu.Unlock()
 	s.audits.onWait = f
 }
+
+// HoldLogJournal keeps SQLite's audit journal from taking entries until release is called.
+func (s *Store) HoldLogJournal() (release func()) {
+	s.journal.mu.Lock()
+	return s.journal.mu.Unlock
+}

@@ -90,7 +90,9 @@ func columnKind(declared string) (string, bool) {
 }
 
 // columns describes table's columns in their order, through q (a transaction, to see the
-// table as the rest of the work does).
+// table as the rest of the work does): those that hold data, not the ones PostgreSQL
+// generates from them (people's search keys), which a backup leaves out and a restore cannot
+// write.
 func (s *Store) columns(ctx context.Context, q querier, table string) ([]column, error) {
 	query := `SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid`
 	if s.d.postgres {
@@ -104,7 +106,7 @@ func (s *Store) columns(ctx context.Context, q querier, table string) ([]column,
 					ON u.constraint_name = t.constraint_name AND u.table_schema = t.table_schema AND u.table_name = t.table_name
 				WHERE t.constraint_type = 'PRIMARY KEY' AND t.table_schema = current_schema() AND t.table_name = ?
 			) k ON k.column_name = c.column_name
-			WHERE c.table_schema = current_schema() AND c.table_name = ?
+			WHERE c.table_schema = current_schema() AND c.table_name = ? AND c.is_generated = 'NEVER'
 			ORDER BY c.ordinal_position`
 	}
 	args := []any{table}
