@@ -27,13 +27,22 @@ type Expectation struct {
 // expectation per ladder, grown from level to level, so the person's own ladder and level
 // come first, then the levels above theirs, then the rest of their ladder, then any ladder.
 type Expectations struct {
-	byID map[string]Expectation
+	f *ladder.Framework
+	p store.Person
 }
 
-// ExpectationsFor indexes f's expectations as p would look them up.
+// ExpectationsFor looks up f's expectations as p would. A page looks up a few ids, so each
+// is found when asked for rather than every expectation of the framework indexed first
+// (which cost a person's page more than all its reads of the database).
 func ExpectationsFor(f *ladder.Framework, p store.Person) Expectations {
-	x := Expectations{byID: map[string]Expectation{}}
-	// Lower ranks win: each expectation keeps the first it was found at, in this order.
+	return Expectations{f: f, p: p}
+}
+
+// find returns where id is found first in the order Expectations describes, and false when
+// the framework does not have it.
+func (x Expectations) find(id string) (l *ladder.Ladder, level int, e *ladder.Expectation, ok bool) {
+	p := x.p
+	// Lower ranks win: the expectation found first at the lowest rank, in this order.
 	rank := func(l *ladder.Ladder, i int) int {
 		switch {
 		case l.ID != p.Ladder:
@@ -48,47 +57,50 @@ func ExpectationsFor(f *ladder.Framework, p store.Person) Expectations {
 		}
 		return 2
 	}
-	best := map[string]int{}
-	for _, l := range f.Ladders {
-		for i, lv := range l.Levels {
+	best := 5
+	for _, lad := range x.f.Ladders {
+		for i, lv := range lad.Levels {
 			for _, la := range lv.Areas {
-				for _, e := range la.Expectations {
-					r := rank(l, i)
-					if e.Track != "" && l.ID == p.Ladder && p.Track != "" && e.Track != p.Track {
-						r = 4 // another track's: theirs only when nothing else has the id
-					}
-					if old, ok := best[e.ID]; ok && old <= r {
+				for _, ex := range la.Expectations {
+					if ex.ID != id {
 						continue
 					}
-					best[e.ID] = r
-					name := lv.Title
-					if lv.Code != "" {
-						name = lv.Code + " " + lv.Title
+					r := rank(lad, i)
+					if ex.Track != "" && lad.ID == p.Ladder && p.Track != "" && ex.Track != p.Track {
+						r = 4 // another track's: theirs only when nothing else has the id
 					}
-					text := e.Text
-					if e.Name != "" {
-						text = e.Name + ": " + e.Text
+					if r < best {
+						best, l, level, e, ok = r, lad, i, ex, true
 					}
-					x.byID[e.ID] = Expectation{ID: e.ID, Text: text, Level: name, URL: "/ladders/" + l.ID + "/" + lv.ID + "/#" + e.ID}
 				}
 			}
 		}
 	}
-	return x
+	return l, level, e, ok
 }
 
 // Known reports whether id is an expectation anywhere in the framework.
 func (x Expectations) Known(id string) bool {
-	_, ok := x.byID[id]
+	_, _, _, ok := x.find(id)
 	return ok
 }
 
 // Get returns what the framework says of id; an id it no longer has keeps its id alone.
 func (x Expectations) Get(id string) Expectation {
-	if e, ok := x.byID[id]; ok {
-		return e
+	l, i, e, ok := x.find(id)
+	if !ok {
+		return Expectation{ID: id}
 	}
-	return Expectation{ID: id}
+	lv := l.Levels[i]
+	name := lv.Title
+	if lv.Code != "" {
+		name = lv.Code + " " + lv.Title
+	}
+	text := e.Text
+	if e.Name != "" {
+		text = e.Name + ": " + e.Text
+	}
+	return Expectation{ID: e.ID, Text: text, Level: name, URL: "/ladders/" + l.ID + "/" + lv.ID + "/#" + e.ID}
 }
 
 // notesHTML shows notes as typed, with each #expectation-id a link to where the person's page

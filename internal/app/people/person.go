@@ -147,13 +147,16 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
 		return err
 	}
-	if d.CheckIns.Notes {
-		talks, err := checkins.TalkedAbout(ctx, s, id)
-		if err != nil {
+	// The check-ins, read once for the expectations they named and for the timeline.
+	var held []checkins.CheckIn
+	if d.CheckIns.Notes || v.Admin() {
+		if held, err = checkins.CheckIns(ctx, s, id); err != nil {
 			return err
 		}
+	}
+	if d.CheckIns.Notes {
 		x := conversations.ExpectationsFor(f, p)
-		for _, t := range talks {
+		for _, t := range checkins.Talks(held) {
 			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
 		}
 	}
@@ -162,11 +165,13 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	x := conversations.ExpectationsFor(f, p)
 	var goals []growth.Goal
+	var plan *growth.Plan
 	if d.Plan.Read {
-		plan, err := growth.PlanOf(ctx, s, id)
+		pl, err := growth.PlanOf(ctx, s, id)
 		switch {
 		case err == nil:
-			d.Growth = &planView{Target: web.Describe(f, web.LevelRef{Ladder: plan.Ladder, Track: plan.Track, Level: plan.Target}), Agreed: plan.Agreed()}
+			plan = &pl
+			d.Growth = &planView{Target: web.Describe(f, web.LevelRef{Ladder: pl.Ladder, Track: pl.Track, Level: pl.Target}), Agreed: pl.Agreed()}
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
@@ -208,10 +213,10 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			d.ToReview = len(waiting)
 		}
 	}
-	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns); err != nil {
+	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns, held); err != nil {
 		return err
 	}
-	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, goals, x, d.Events); err != nil {
+	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, plan, goals, x, d.Events); err != nil {
 		return err
 	}
 	if d.Admin {

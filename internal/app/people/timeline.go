@@ -2,7 +2,6 @@ package people
 
 import (
 	"cmp"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,9 +27,10 @@ type event struct {
 
 // timeline brings together what happened to a person, newest first: their level changes,
 // the assessment cycles they are in (dated by the last step reached), and their check-ins
-// (who held them; a link only for those who may read them). Each part shows no more than
-// the viewer may see of it elsewhere.
-func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, acc policy.CheckInAccess) ([]event, error) {
+// (checkIns, read by the caller: who held them; a link only for those who may read them).
+// Each part shows no more than the viewer may see of it elsewhere.
+func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, acc policy.CheckInAccess,
+	checkIns []checkins.CheckIn) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	var out []event
@@ -66,10 +66,6 @@ func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person
 		}
 	}
 	if acc.Notes || v.Admin() {
-		checkIns, err := checkins.CheckIns(ctx, s, p.ID)
-		if err != nil {
-			return nil, err
-		}
 		held := map[int64]string{}
 		for _, c := range checkIns {
 			if _, ok := held[c.ManagerID]; !ok {
@@ -97,11 +93,11 @@ func levelName(l *web.LevelInfo) string {
 }
 
 // growthEvents adds to a person's timeline what happened to their growth plan (goals set and
-// met, the plan agreed) for those who may read it, and their promotion cases (submitted,
+// met, the plan agreed: pl, nil for none) for those who may read it, and their promotion cases (submitted,
 // decided) as far as the viewer may read each; the promotion itself is a level change,
 // already there. It returns the whole timeline, newest first again.
-func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, goals []growth.Goal,
-	x conversations.Expectations, out []event) ([]event, error) {
+func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, pl *growth.Plan,
+	goals []growth.Goal, x conversations.Expectations, out []event) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	f := srv.Framework()
@@ -118,14 +114,12 @@ func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Pe
 				out = append(out, event{On: g.DoneAt, Kind: "goal", Text: "Goal met: " + name, URL: url})
 			}
 		}
-		if pl, err := growth.PlanOf(ctx, s, p.ID); err == nil && pl.Agreed() {
+		if pl != nil && pl.Agreed() {
 			on := pl.PersonAgreedAt
 			if pl.ManagerAgreedAt.After(on) {
 				on = pl.ManagerAgreedAt
 			}
 			out = append(out, event{On: on, Kind: "plan", Text: "Growth plan agreed", URL: plan})
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, err
 		}
 	}
 	cases, err := growth.CasesOf(ctx, s, p.ID)

@@ -73,7 +73,15 @@ func IsReviewer(ctx context.Context, s *store.Store, v *Viewer) (bool, error) {
 	if v.Admin() {
 		return true, nil
 	}
-	return growth.OnPanel(ctx, s, v.Person.ID)
+	if v.reviewer != nil {
+		return *v.reviewer, nil
+	}
+	on, err := growth.OnPanel(ctx, s, v.Person.ID)
+	if err != nil {
+		return false, err
+	}
+	v.reviewer = &on
+	return on, nil
 }
 
 // PlanAccess is what a viewer may see and do with one person's growth plan.

@@ -20,6 +20,13 @@ type Viewer struct {
 	Session string
 	// SignedInWith is how the session was opened.
 	SignedInWith access.SignInMethod
+
+	// above and reviewer remember what was read of the reporting chain and the promotion
+	// panel for this viewer, who serves one request: a person's page asks whether the
+	// viewer is above them for the route, the check-ins, the plan, the cases and the
+	// assessments, and the chain is read once.
+	above    map[int64]bool
+	reviewer *bool
 }
 
 // Admin reports whether the viewer is on the people team.
@@ -86,7 +93,18 @@ func isAbove(ctx context.Context, s *store.Store, v *Viewer, subject int64) (boo
 	if !v.Manager || v.Person.ID == subject {
 		return false, nil
 	}
-	return s.Manages(ctx, v.Person.ID, subject)
+	if above, ok := v.above[subject]; ok {
+		return above, nil
+	}
+	above, err := s.Manages(ctx, v.Person.ID, subject)
+	if err != nil {
+		return false, err
+	}
+	if v.above == nil {
+		v.above = map[int64]bool{}
+	}
+	v.above[subject] = above
+	return above, nil
 }
 
 // Decision is the outcome of a rule.

@@ -383,10 +383,6 @@ func OpenCyclesOf(ctx context.Context, s *store.Store, person int64) ([]CurrentC
 
 // CyclesOf lists the cycles a person is in, newest first.
 func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle, error) {
-	cycles, err := Cycles(ctx, s)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
 	if err != nil {
@@ -405,6 +401,13 @@ func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle,
 		return nil, err
 	}
 	out := []PersonCycle{}
+	if len(in) == 0 {
+		return out, nil // most people, most of the time: the cycles need not be read
+	}
+	cycles, err := Cycles(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	for _, c := range cycles {
 		if p, ok := in[c.ID]; ok {
 			out = append(out, PersonCycle{Cycle: c, Participant: p})

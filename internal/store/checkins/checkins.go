@@ -5,10 +5,12 @@
 package checkins
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -329,27 +331,22 @@ type CheckInDate struct {
 	HeldOn time.Time
 }
 
-// TalkedAbout lists the expectations a person's check-ins named, by id, each with the
-// check-ins that named it.
-func TalkedAbout(ctx context.Context, s *store.Store, person int64) ([]Talk, error) {
-	rows, err := s.Query(ctx, `SELECT e.expectation, c.id, c.held_on FROM checkin_expectations e JOIN checkins c ON c.id = e.checkin_id
-		WHERE e.person_id = ? ORDER BY e.expectation, c.held_on DESC, c.id DESC`, person)
-	if err != nil {
-		return nil, s.Fail(err, "expectations talked about with person %d", person)
-	}
-	defer rows.Close()
-	out := []Talk{}
-	for rows.Next() {
-		var e string
-		var d CheckInDate
-		if err := rows.Scan(&e, &d.ID, &d.HeldOn); err != nil {
-			return nil, s.Fail(err, "expectations talked about with person %d", person)
+// Talks lists the expectations the check-ins cs named (a person's, as CheckIns gives them),
+// by id, each with the check-ins that named it, newest first.
+func Talks(cs []CheckIn) []Talk {
+	by := map[string][]CheckInDate{}
+	for _, c := range cs {
+		for _, e := range c.Expectations {
+			by[e] = append(by[e], CheckInDate{ID: c.ID, HeldOn: c.HeldOn})
 		}
-		d.HeldOn = d.HeldOn.UTC()
-		if n := len(out); n == 0 || out[n-1].Expectation != e {
-			out = append(out, Talk{Expectation: e})
-		}
-		out[len(out)-1].CheckIns = append(out[len(out)-1].CheckIns, d)
 	}
-	return out, s.RowsErr(rows, "expectations talked about")
+	out := make([]Talk, 0, len(by))
+	for _, e := range slices.Sorted(maps.Keys(by)) {
+		dates := by[e]
+		slices.SortStableFunc(dates, func(a, b CheckInDate) int {
+			return cmp.Or(b.HeldOn.Compare(a.HeldOn), cmp.Compare(b.ID, a.ID))
+		})
+		out = append(out, Talk{Expectation: e, CheckIns: dates})
+	}
+	return out
 }
