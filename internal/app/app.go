@@ -39,6 +39,7 @@ type App struct {
 	sso       *sso.Client // nil without an identity provider
 	mux       *http.ServeMux
 	csrfGuard *http.CrossOriginProtection
+	reads     turns
 }
 
 // New returns the app, serving cfg.Site for everything that is not an app page; f is the
@@ -55,7 +56,7 @@ func New(cfg Config, f *ladder.Framework) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{srv: srv, sso: sign, csrfGuard: http.NewCrossOriginProtection()}
+	a := &App{srv: srv, sso: sign, csrfGuard: http.NewCrossOriginProtection(), reads: make(turns, defaultTurns())}
 	a.mux = a.routes()
 	return a, nil
 }

@@ -179,6 +179,12 @@ func (a *App) routes() *http.ServeMux {
 func (a *App) wrapAPI(rt apiRoute) http.Handler {
 	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if takesTurn(r.Method, rt.path) {
+			if !a.reads.take(r.Context()) {
+				return
+			}
+			defer a.reads.done()
+		}
 		// Answers may be kept by the client alone, and checked again (with their ETag) first.
 		w.Header().Set("Cache-Control", "private, no-cache")
 		if rt.rule == policy.Anyone {
@@ -233,6 +239,12 @@ func (a *App) wrapAPI(rt apiRoute) http.Handler {
 func (a *App) wrap(rt route) http.Handler {
 	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if takesTurn(r.Method, rt.path) {
+			if !a.reads.take(r.Context()) {
+				return
+			}
+			defer a.reads.done()
+		}
 		if rt.path != "/app-assets/{file}" {
 			// Pages with people's data are never kept by a browser or a proxy.
 			w.Header().Set("Cache-Control", "no-store")

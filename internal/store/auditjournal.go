@@ -27,8 +27,8 @@ const auditPatience = Patience
 // auditMoveAt how many waiting entries move them at once: an audited page view is answered
 // once its entry is synced to the journal, and the database sees one transaction for many.
 const (
-	auditMoveEvery = 100 * time.Millisecond
-	auditMoveAt    = 512
+	auditMoveEvery = time.Second
+	auditMoveAt    = 4096
 )
 
 // auditJournalMost is the size at which this process starts a new journal file rather than

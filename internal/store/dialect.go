@@ -214,14 +214,7 @@ func ftsMatch(q string) string {
 	if utf8.RuneCountInString(q) <= shortQuery {
 		return "starts : \"\x01\x01" + quoted + `"`
 	}
-	columns := "{name email}"
-	switch name, email := searched(q); {
-	case !email:
-		columns = "name"
-	case !name:
-		columns = "email"
-	}
-	return columns + " : \"" + quoted + `"`
+	return ftsColumns(q) + " : \"" + quoted + `"`
 }
 
 // rank orders people p by how well they match q: 0 when their name or email (or the email

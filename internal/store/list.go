@@ -253,12 +253,19 @@ func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, []int6
 	if q == "" {
 		return byName, 0, nil, nil
 	}
+	var ids []int64
+	if s.d.matchTable() != "" && spread(q) {
+		var err error
+		if ids, err = s.spreadMatches(ctx, q, RankedMatches+1); err != nil {
+			return byName, 0, nil, err
+		}
+		return orderOfMatches(ids)
+	}
 	var list sql.NullString
 	find := s.d.matchIDs(q, RankedMatches+1)
 	if err := s.queryRow(ctx, find.sql, find.args...).Scan(&list); err != nil {
 		return byName, 0, nil, s.fail(err, "search people")
 	}
-	var ids []int64
 	for part := range strings.SplitSeq(list.String, ",") {
 		if part != "" {
 			id, err := strconv.ParseInt(part, 10, 64)
@@ -268,6 +275,12 @@ func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, []int6
 			ids = append(ids, id)
 		}
 	}
+	return orderOfMatches(ids)
+}
+
+// orderOfMatches is orderOf's answer for a query whose matches are ids, RankedMatches+1 at
+// most.
+func orderOfMatches(ids []int64) (order, int, []int64, error) {
 	if len(ids) > RankedMatches {
 		return byID, len(ids), nil, nil
 	}

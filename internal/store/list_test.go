@@ -49,6 +49,9 @@ func TestListPeopleUnderQueryUnlevelled(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
+				if tt.name == "a long query beyond ASCII, in another case" && s.Dialect() == "postgres" {
+					t.Skip("the C locale folds ASCII alone")
+				}
 				people, err := s.ListPeople(ctx, tt.filter)
 				if err != nil {
 					t.Fatal(err)
@@ -91,6 +94,9 @@ func TestSearchPeople(t *testing.T) {
 			{"Ines Quinta", "rosa@example.com"},
 			{"Rosa", "r@example.com"},
 			{"Bjørn Ødegård", "bjorn.odegard@example.com"},
+			// The first, middle and last trigrams of "Priya Schmidt", and not the name.
+			{"Priam Schidt", "pschidt@example.com"},
+			{"Priya Schmidt", "priya.s@example.com"},
 		} {
 			mustPerson(t, s, p.name, p.email, team.ID)
 		}
@@ -112,6 +118,15 @@ func TestSearchPeople(t *testing.T) {
 			{"any case", store.PeopleFilter{Query: "MARQUEZ"}, []string{"Rosa Marquez"}},
 			{"not in a name", store.PeopleFilter{Query: "zzz"}, []string{}},
 			{"letters beyond ASCII", store.PeopleFilter{Query: "Ødeg"}, []string{"Bjørn Ødegård"}},
+			// Seven characters and more: a few of the query's trigrams are looked up, and what
+			// has them is checked for the query itself.
+			{"a long query", store.PeopleFilter{Query: "Priya Schmidt"}, []string{"Priya Schmidt"}},
+			{"a long query in any case", store.PeopleFilter{Query: "PRIYA SCHMIDT"}, []string{"Priya Schmidt"}},
+			{"a long query beyond ASCII", store.PeopleFilter{Query: "ØDEGåRD"}, []string{"Bjørn Ødegård"}},
+			// The tests' PostgreSQL has the C locale, whose lower() folds ASCII alone, as
+			// ILIKE does there; SQLite's text index folds every letter.
+			{"a long query beyond ASCII, in another case", store.PeopleFilter{Query: "øDEGÅRD"}, []string{"Bjørn Ødegård"}},
+			{"a long query of an email", store.PeopleFilter{Query: "iya.s@exa"}, []string{"Priya Schmidt"}},
 			// Within a manager's people only.
 			{"in scope", store.PeopleFilter{Query: "rosa", Under: team.ID},
 				[]string{"Ines Quinta", "Rosa", "Rosa Marquez", "Ines Rosario", "Ambrosa Lee"}},
@@ -126,6 +141,9 @@ func TestSearchPeople(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
+				if tt.name == "a long query beyond ASCII, in another case" && s.Dialect() == "postgres" {
+					t.Skip("the C locale folds ASCII alone")
+				}
 				people, err := s.ListPeople(ctx, tt.filter)
 				if err != nil {
 					t.Fatal(err)

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"strings"
+)
+
+// turns lets a few page and API reads be worked on at once, and has the rest wait their turn
+// in the order they came (a channel's waiting senders are served first come, first served).
+//
+// Without it, every request under load took database connections from the pool query by
+// query, and database/sql hands a connection that comes free to a waiting query chosen at
+// random: a request of several queries could lose that draw again and again, and the slowest
+// answers in a hundred took three to four times the median. Worked on a few at a time, each
+// request has its connections when it needs them, and waits, if it waits, in line.
+type turns chan struct{}
+
+// defaultTurns is how many reads are worked on at once unless Config says otherwise: enough
+// to keep every core busy while some wait for the database or the disk.
+func defaultTurns() int { return 4 * runtime.GOMAXPROCS(0) }
+
+// take waits for a turn; false when the client went away meanwhile.
+func (t turns) take(ctx context.Context) bool {
+	select {
+	case t <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// done ends a turn.
+func (t turns) done() { <-t }
+
+// takesTurn reports whether a request of method to a route's path waits for a turn: reads,
+// which make most of the load. A form or upload is read from a client that may be slow, and
+// an export is written to one, for as long as it takes: they would hold a turn while others
+// waited, so they do not take one. Nor do the app's stylesheet and scripts.
+func takesTurn(method, path string) bool {
+	if method != http.MethodGet && method != http.MethodHead {
+		return false
+	}
+	return !strings.HasPrefix(path, "/app-assets/") && !strings.HasPrefix(path, "/export/") && !strings.HasSuffix(path, ".csv")
+}
