@@ -26,6 +26,8 @@ const auditPatience = Patience
 // auditMoveEvery is how often the journal's entries are moved into the database, and
 // auditMoveAt how many waiting entries move them at once: an audited page view is answered
 // once its entry is synced to the journal, and the database sees one transaction for many.
+// Every commit makes each reader connection throw its page cache away, so the fewer the
+// better: at ten a second, the search page cost a quarter more than at one.
 const (
 	auditMoveEvery = time.Second
 	auditMoveAt    = 4096
@@ -38,7 +40,7 @@ const auditJournalMost = 8 << 20
 
 // auditJournal is where an SQLite store's audit entries added outside a transaction go
 // first: a file beside the database, synced before the entry is acknowledged, from which
-// they are moved into audit_log a tenth of a second later, many in one transaction. Writing
+// they are moved into audit_log within a second, many in one transaction. Writing
 // each audited page view's entry in a transaction of its own cost a third of the page's time
 // (a commit, and every reader's page cache thrown away after it); the journal's append and
 // sync cost a small part of that. It also keeps the entries safe while another process holds
