@@ -27,7 +27,7 @@ const auditPatience = Patience
 // auditMoveAt how many waiting entries move them at once: an audited page view is answered
 // once its entry is synced to the journal, and the database sees one transaction for many.
 // Every commit makes each reader connection throw its page cache away, so the fewer the
-// better: at ten a second, the search page cost a quarter more than at one.
+// better: at ten a second, the search page cost a third more than at one (BenchmarkPages).
 const (
 	auditMoveEvery = time.Second
 	auditMoveAt    = 4096
