@@ -165,14 +165,14 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]storeassess.Rating, err error) {
 	read := func(side storeassess.Side) (map[string]storeassess.Rating, error) {
 		rs, err := storeassess.Ratings(r.Context(), srv.Store(), c.ID, p.Person.ID, side)
+		return byKey(rs), err
+	}
+	if acc.SeeSelf && acc.SeeManager {
+		selfRs, mgrRs, err := storeassess.BothRatings(r.Context(), srv.Store(), c.ID, p.Person.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		m := make(map[string]storeassess.Rating, len(rs))
-		for _, x := range rs {
-			m[x.Key()] = x
-		}
-		return m, nil
+		return byKey(selfRs), byKey(mgrRs), nil
 	}
 	if acc.SeeSelf {
 		if self, err = read(storeassess.SelfSide); err != nil {
@@ -185,6 +185,15 @@ func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p sto
 		}
 	}
 	return self, mgr, nil
+}
+
+// byKey indexes ratings by their key.
+func byKey(rs []storeassess.Rating) map[string]storeassess.Rating {
+	m := make(map[string]storeassess.Rating, len(rs))
+	for _, x := range rs {
+		m[x.Key()] = x
+	}
+	return m
 }
 
 func rows(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating) ([]row, []rowGroup) {

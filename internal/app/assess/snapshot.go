@@ -37,26 +37,31 @@ func Version(f *ladder.Framework) (string, []byte, error) {
 	return v, b, err
 }
 
-// snapshots keeps the frameworks cycles were opened on, decoded, by a hash of their JSON: a
-// cycle's snapshot never changes, and decoding one for every page would cost more than the
-// page. It holds a few: there are few open cycles at a time.
+// snapshots keeps the frameworks cycles were opened on, decoded, by cycle and framework
+// version: a cycle's snapshot never changes, and reading and decoding one for every page
+// would cost more than the page (a side by side read the snapshot's hundreds of kilobytes
+// and hashed them, a fifth of its time). It holds a few: there are few open cycles at a time.
 var snapshots = struct {
 	sync.Mutex
-	m map[[32]byte]*ladder.Framework
-}{m: map[[32]byte]*ladder.Framework{}}
+	m map[snapshotKey]*ladder.Framework
+}{m: map[snapshotKey]*ladder.Framework{}}
+
+// snapshotKey names a cycle's snapshot: the cycle, and the version it was opened on (a
+// database restored from a backup may have another cycle under the same id).
+type snapshotKey struct {
+	cycle   int64
+	version string
+}
 
 const maxSnapshots = 16
 
-// snapshot is the framework cycle c was opened on.
+// snapshot is the framework cycle c was opened on, from c.FrameworkJSON when it is not
+// decoded yet.
 func snapshot(c storeassess.Cycle) (*ladder.Framework, error) {
-	key := sha256.Sum256(c.FrameworkJSON)
-	snapshots.Lock()
-	f := snapshots.m[key]
-	snapshots.Unlock()
-	if f != nil {
+	if f := cachedSnapshot(c); f != nil {
 		return f, nil
 	}
-	f = &ladder.Framework{}
+	f := &ladder.Framework{}
 	if err := json.Unmarshal(c.FrameworkJSON, f); err != nil {
 		return nil, fmt.Errorf("cycle %d: framework snapshot: %w", c.ID, err)
 	}
@@ -64,19 +69,32 @@ func snapshot(c storeassess.Cycle) (*ladder.Framework, error) {
 	if len(snapshots.m) >= maxSnapshots {
 		clear(snapshots.m)
 	}
-	snapshots.m[key] = f
+	snapshots.m[snapshotKey{c.ID, c.FrameworkVersion}] = f
 	snapshots.Unlock()
 	return f, nil
 }
 
+// cachedSnapshot is cycle c's framework if it is decoded already, or nil.
+func cachedSnapshot(c storeassess.Cycle) *ladder.Framework {
+	snapshots.Lock()
+	defer snapshots.Unlock()
+	return snapshots.m[snapshotKey{c.ID, c.FrameworkVersion}]
+}
+
 // loadCycle reads the {cycle} of the route and its framework; a cycle that is not there is
-// not found.
+// not found. The snapshot is read from the database only when it is not decoded yet.
 func loadCycle(srv *web.Server, r *http.Request) (storeassess.Cycle, *ladder.Framework, error) {
 	id, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
 	if err != nil || id <= 0 {
 		return storeassess.Cycle{}, nil, web.ErrNotFound
 	}
-	c, err := storeassess.CycleByID(r.Context(), srv.Store(), id)
+	c, err := storeassess.CycleHeader(r.Context(), srv.Store(), id)
+	if err == nil {
+		if f := cachedSnapshot(c); f != nil {
+			return c, f, nil
+		}
+		c, err = storeassess.CycleByID(r.Context(), srv.Store(), id)
+	}
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return storeassess.Cycle{}, nil, web.ErrNotFound

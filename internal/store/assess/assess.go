@@ -225,6 +225,17 @@ func Cycles(ctx context.Context, s *store.Store) ([]Cycle, error) {
 	return out, nil
 }
 
+// CycleHeader returns one cycle without its framework snapshot (FrameworkJSON is nil): the
+// snapshot is large and never changes, and a page of the cycle that has it decoded already
+// need not read it again.
+func CycleHeader(ctx context.Context, s *store.Store, id int64) (Cycle, error) {
+	c, err := scanCycle(s.QueryRow(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles WHERE id = ?`, id))
+	if err != nil {
+		return Cycle{}, s.Fail(err, "cycle %d", id)
+	}
+	return c, nil
+}
+
 // CycleByID returns one cycle with its framework snapshot.
 func CycleByID(ctx context.Context, s *store.Store, id int64) (Cycle, error) {
 	var snapshot string

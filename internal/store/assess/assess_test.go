@@ -3,6 +3,7 @@ package assess_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -448,6 +449,10 @@ func TestLoadAssessments(t *testing.T) {
 		mgr, err := assess.Ratings(ctx, s, c.ID, o.ann.ID, assess.ManagerSide)
 		if err != nil || len(mgr) != 2 || mgr[0].Score != 2 || mgr[1].Score != -1 || mgr[1].Rating != "" || mgr[0].UpdatedBy != o.lead.ID {
 			t.Errorf("manager ratings: %+v, %v", mgr, err)
+		}
+		// Both sides in one read are the two read apart.
+		if bs, bm, err := assess.BothRatings(ctx, s, c.ID, o.ann.ID); err != nil || !reflect.DeepEqual(bs, self) || !reflect.DeepEqual(bm, mgr) {
+			t.Errorf("both sides: %+v and %+v, %v; want %+v and %+v", bs, bm, err, self, mgr)
 		}
 		p, err := assess.ParticipantOf(ctx, s, c.ID, o.ann.ID)
 		if err != nil || p.Status != assess.Shared || p.ManagerBy != o.lead.ID || !p.SelfSubmittedAt.Equal(at) {

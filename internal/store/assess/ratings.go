@@ -66,8 +66,32 @@ var ErrWrongStep = errors.New("not at that step")
 
 // Ratings returns the ratings of one side of a person's assessment, by level and id.
 func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side) ([]Rating, error) {
+	return readRatings(ctx, s, cycle, person, ` AND side = ? ORDER BY level, expectation`, string(side))
+}
+
+// BothRatings returns the ratings of both sides of a person's assessment, each by level and
+// id, in one read: the side by side shows both.
+func BothRatings(ctx context.Context, s *store.Store, cycle, person int64) (self, mgr []Rating, err error) {
+	all, err := readRatings(ctx, s, cycle, person, ` ORDER BY side, level, expectation`)
+	if err != nil {
+		return nil, nil, err
+	}
+	self, mgr = []Rating{}, []Rating{}
+	for _, r := range all {
+		if r.Side == SelfSide {
+			self = append(self, r)
+		} else {
+			mgr = append(mgr, r)
+		}
+	}
+	return self, mgr, nil
+}
+
+// readRatings reads a person's ratings in a cycle; more is the rest of the query (a further
+// condition, the order) and its arguments.
+func readRatings(ctx context.Context, s *store.Store, cycle, person int64, more string, args ...any) ([]Rating, error) {
 	rows, err := s.Query(ctx, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
-		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`, cycle, person, string(side))
+		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ?`+more, append([]any{cycle, person}, args...)...)
 	if err != nil {
 		return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
 	}
@@ -92,7 +116,7 @@ func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side
 
 // openParticipant locks in the transaction the person's row of an open cycle and returns it.
 func openParticipant(ctx context.Context, s *store.Store, cycle, person int64) (Participant, error) {
-	c, err := CycleByID(ctx, s, cycle)
+	c, err := CycleHeader(ctx, s, cycle)
 	if err != nil {
 		return Participant{}, err
 	}
