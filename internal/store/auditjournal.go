@@ -20,8 +20,14 @@ import (
 )
 
 // auditPatience is how long moving the journal's entries in waits for SQLite's write lock
-// before it tries again later.
+// when the log is about to be read, or the process opens or closes the database.
 const auditPatience = Patience
+
+// auditMoverPatience is how long the mover's own moves wait for it: while another process
+// holds the lock, it holds the app's one writer connection as long as it waits, and the
+// writes of requests (a session's last use) wait behind it. Without the other process, the
+// lock is had at once; what could not move moves at the next try.
+const auditMoverPatience = 20 * time.Millisecond
 
 // auditMoveEvery is how often the journal's entries are moved into the database, and
 // auditMoveAt how many waiting entries move them at once: an audited page view is answered
@@ -106,7 +112,7 @@ func openAuditJournal(s *Store, base string) *auditJournal {
 	took := j.takeLocked()
 	j.mu.Unlock()
 	if took {
-		_ = j.move(context.Background(), s)
+		_ = j.move(context.Background(), s, auditPatience)
 	}
 	go j.mover(s)
 	return j
@@ -175,7 +181,7 @@ func takeJournal(name string) (*journalFile, error) {
 func (j *auditJournal) close(s *Store) {
 	close(j.stop)
 	<-j.done
-	moved := j.move(context.Background(), s) == nil
+	moved := j.move(context.Background(), s, auditPatience) == nil
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.own != nil && moved && len(j.own.entries) == 0 {
@@ -206,7 +212,7 @@ func (j *auditJournal) mover(s *Store) {
 		waiting := j.pending > 0
 		j.mu.Unlock()
 		if took || waiting {
-			_ = j.move(context.Background(), s)
+			_ = j.move(context.Background(), s, auditMoverPatience)
 		}
 	}
 }
@@ -289,21 +295,21 @@ func newJournal(base string) (*journalFile, error) {
 }
 
 // move moves every entry waiting now into the database in one transaction, oldest journal
-// first, waiting at most auditPatience for the write lock. Entries added meanwhile wait for
-// the next move. On error nothing moved, and the entries wait on.
-func (j *auditJournal) move(ctx context.Context, s *Store) error {
+// first, waiting at most patience for the write lock. Entries added meanwhile wait for the
+// next move. On error nothing moved, and the entries wait on.
+func (j *auditJournal) move(ctx context.Context, s *Store, patience time.Duration) error {
 	j.moving.Lock()
 	defer j.moving.Unlock()
-	return j.moveMoving(ctx, s)
+	return j.moveMoving(ctx, s, patience)
 }
 
 // moveMoving is move, with j.moving held.
-func (j *auditJournal) moveMoving(ctx context.Context, s *Store) error {
+func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.Duration) error {
 	type part struct {
 		jf      *journalFile
 		entries []journalEntry
 	}
-	ctx = WaitAtMost(ctx, auditPatience)
+	ctx = WaitAtMost(ctx, patience)
 	j.mu.Lock()
 	var parts []part
 	for _, jf := range append(j.taken[:len(j.taken):len(j.taken)], j.own) {
@@ -380,7 +386,7 @@ func (j *auditJournal) flush(ctx context.Context, s *Store) {
 	waiting := j.pending > 0
 	j.mu.Unlock()
 	if waiting {
-		_ = j.move(ctx, s)
+		_ = j.move(ctx, s, auditPatience)
 	}
 }
 

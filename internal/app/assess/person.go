@@ -84,11 +84,9 @@ func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle
 	if err != nil {
 		return c, nil, p, policy.AssessmentAccess{}, err
 	}
-	above := false
-	if v.Manager && v.Person.ID != id {
-		if above, err = srv.Store().Manages(r.Context(), v.Person.ID, id); err != nil {
-			return c, nil, p, policy.AssessmentAccess{}, err
-		}
+	above, err := policy.Above(r.Context(), srv.Store(), v, id)
+	if err != nil {
+		return c, nil, p, policy.AssessmentAccess{}, err
 	}
 	acc := policy.Assessment(v, id, above, policy.AssessmentState{Open: c.Open(), SelfSubmitted: p.Submitted(storeassess.SelfSide),
 		ManagerSubmitted: p.Submitted(storeassess.ManagerSide), Shared: !p.SharedAt.IsZero()}, srv.Settings())

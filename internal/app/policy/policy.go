@@ -87,6 +87,12 @@ func RoleFromGroups(adminGroup string, groups []string) (store.Role, bool) {
 	return store.Member, true
 }
 
+// Above reports whether v is above subject in the reporting chain, as the rules decide it
+// (read once per request).
+func Above(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool, error) {
+	return isAbove(ctx, s, v, subject)
+}
+
 // isAbove reports whether v is above subject in the reporting chain. Only a manager can be,
 // so only a manager's chain is read.
 func isAbove(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool, error) {

@@ -450,7 +450,12 @@ func TestLoadAssessments(t *testing.T) {
 		if err != nil || len(mgr) != 2 || mgr[0].Score != 2 || mgr[1].Score != -1 || mgr[1].Rating != "" || mgr[0].UpdatedBy != o.lead.ID {
 			t.Errorf("manager ratings: %+v, %v", mgr, err)
 		}
-		// Both sides in one read are the two read apart.
+		// Both sides in one read are the two read apart, but for who changed them when.
+		for _, rs := range [][]assess.Rating{self, mgr} {
+			for i := range rs {
+				rs[i].UpdatedBy, rs[i].UpdatedAt = 0, time.Time{}
+			}
+		}
 		if bs, bm, err := assess.BothRatings(ctx, s, c.ID, o.ann.ID); err != nil || !reflect.DeepEqual(bs, self) || !reflect.DeepEqual(bm, mgr) {
 			t.Errorf("both sides: %+v and %+v, %v; want %+v and %+v", bs, bm, err, self, mgr)
 		}
