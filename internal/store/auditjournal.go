@@ -246,11 +246,16 @@ func (j *auditJournal) add(group []*auditWait) error {
 	}
 	n, err := jf.f.Write(buf.Bytes())
 	jf.size += int64(n)
-	if err != nil {
-		return fmt.Errorf("add audit entry: the audit journal cannot be written: %w", err)
+	if err == nil {
+		err = jf.f.Sync()
 	}
-	if err := jf.f.Sync(); err != nil {
-		return fmt.Errorf("add audit entry: the audit journal cannot be synced: %w", err)
+	if err != nil {
+		// What this group left in the file may be half a line, which would hide the entries
+		// after it from a process taking the file over: the next entries go to a new file,
+		// and this one's are moved in like a file taken over.
+		j.taken = append(j.taken, jf)
+		j.own = nil
+		return fmt.Errorf("add audit entry: the audit journal cannot be written: %w", err)
 	}
 	jf.entries = append(jf.entries, added...)
 	jf.last += int64(len(added))

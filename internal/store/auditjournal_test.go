@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -190,6 +192,93 @@ func TestAuditJournalAfterCrash(t *testing.T) {
 	if n, err := s.CountAudit(ctx, store.AuditFilter{Action: "person.view"}); err != nil || n != 2 {
 		t.Errorf("after reading the journal again: %d entries, %v; want 2", n, err)
 	}
+}
+
+// TestAuditJournalEmptiedThenCrash: a process whose journal was moved in and emptied, then
+// took more entries and was killed, loses none and adds none twice: the entries after the
+// emptying go on being numbered after the ones moved.
+func TestAuditJournalEmptiedThenCrash(t *testing.T) {
+	if path := os.Getenv("RUNGS_JOURNAL_EMPTIED_CHILD"); path != "" {
+		emptiedChild(path)
+		return
+	}
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path})
+	s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestAuditJournalEmptiedThenCrash$")
+	cmd.Env = append(os.Environ(), "RUNGS_JOURNAL_EMPTIED_CHILD="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	said := bufio.NewReader(out)
+	if line, err := said.ReadString('\n'); err != nil || line != "moved\n" {
+		t.Fatalf("the child said %q, %v", line, err)
+	}
+	// The child's next entries stay in its journal: the lock is held until it is killed.
+	release := holdLock(t, path)
+	if _, err := in.Write([]byte("go on\n")); err != nil {
+		t.Fatal(err)
+	}
+	if line, err := said.ReadString('\n'); err != nil || line != "journaled\n" {
+		t.Fatalf("the child said %q, %v", line, err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	release()
+
+	s = open(t, store.Config{SQLitePath: path})
+	got := waitForEntries(t, s, "person.view", 4)
+	var details []string
+	for _, e := range got {
+		details = append(details, e.Detail)
+	}
+	if want := []string{"after 2", "after 1", "before 2", "before 1"}; !slices.Equal(details, want) {
+		t.Errorf("entries %q, want %q", details, want)
+	}
+}
+
+// emptiedChild adds two entries and moves them in (emptying its journal), says so, waits for
+// the go-ahead, adds two more, says so, and waits to be killed.
+func emptiedChild(path string) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{SQLitePath: path})
+	if err != nil {
+		panic(err)
+	}
+	add := func(d string) {
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Detail: d}); err != nil {
+			panic(err)
+		}
+	}
+	add("before 1")
+	add("before 2")
+	if got, err := s.AuditLog(ctx, store.AuditFilter{Action: "person.view"}); err != nil || len(got) != 2 {
+		panic(fmt.Sprintf("before the crash: %d entries, %v", len(got), err))
+	}
+	os.Stdout.WriteString("moved\n")
+	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
+		panic(err)
+	}
+	add("after 1")
+	add("after 2")
+	os.Stdout.WriteString("journaled\n")
+	time.Sleep(time.Minute)
+	os.Exit(1)
 }
 
 // journalChild is the process that crashes: it journals two entries behind the parent's lock,
