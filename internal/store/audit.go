@@ -120,13 +120,14 @@ func sameAudit(e, stored AuditEntry) bool {
 }
 
 // auditGroup writes the entries added outside a transaction in groups, one commit each
-// (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. The first caller to find no group being written writes one: its own entry
-// and any that arrive meanwhile wait, and when it has committed, the first of them writes the
-// next group with everything that came in during that commit. An entry alone is written at
-// once; under load, one commit serves many entries, so that the disk's flush is shared
-// instead of queued for. Every caller returns only after the commit of its own group (its
-// entry is on disk: PostgreSQL flushes at each commit, and the journal is synced) or with
-// the error that failed it, so nothing acknowledged can be lost.
+// (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. The
+// first caller to find no group being written writes one: its own entry and any that arrive
+// meanwhile wait, and when it has committed, the first of them writes the next group with
+// everything that came in during that commit. An entry alone is written at once; under load,
+// one commit serves many entries, so that the disk's flush is shared instead of queued for.
+// Every caller returns only after the commit of its own group (its entry is on disk:
+// PostgreSQL flushes at each commit, and the journal is synced) or with the error that
+// failed it, so nothing acknowledged can be lost.
 type auditGroup struct {
 	mu      sync.Mutex
 	waiting []*auditWait

@@ -100,8 +100,8 @@ func (d dialect) dateParam() string {
 // and a search checks thousands; the pattern is matched instead against the column's
 // lower-cased copy (name_key, email_key: see migration 0015), lower-cased by the database's
 // own lower() like the column, once per query (a sub-select: in the statement's prepared,
-// generic plan, a function of the parameter would be called for every row). A third of the
-// time. PostgreSQL's LIKE escapes with '\' unless told otherwise.
+// generic plan, a function of the parameter would be called for every row): a third of
+// ILIKE's time. PostgreSQL's LIKE escapes with '\' unless told otherwise.
 func (d dialect) like(t, col, pattern string) (string, any) {
 	if d.postgres {
 		return t + "." + col + "_key LIKE (SELECT lower(?))", pattern

@@ -92,10 +92,10 @@ func levelName(l *web.LevelInfo) string {
 	return l.Title
 }
 
-// growthEvents adds to a person's timeline what happened to their growth plan (goals set and
-// met, the plan agreed: pl, nil for none) for those who may read it, and their promotion cases (submitted,
-// decided) as far as the viewer may read each; the promotion itself is a level change,
-// already there. It returns the whole timeline, newest first again.
+// growthEvents adds to a person's timeline what happened to their growth plan (pl, nil for
+// none: goals set and met, the plan agreed) for those who may read it, and their promotion
+// cases (submitted, decided) as far as the viewer may read each; the promotion itself is a
+// level change, already there. It returns the whole timeline, newest first again.
 func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, pl *growth.Plan,
 	goals []growth.Goal, x conversations.Expectations, out []event) ([]event, error) {
 	ctx := r.Context()
