@@ -66,28 +66,19 @@ var ErrWrongStep = errors.New("not at that step")
 
 // Ratings returns the ratings of one side of a person's assessment, by level and id.
 func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side) ([]Rating, error) {
-	rows, err := s.Query(ctx, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
-		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`, cycle, person, string(side))
+	out, err := store.All(ctx, s, func(row store.Scanner) (Rating, error) {
+		var by sql.NullInt64
+		var at time.Time
+		r, err := scanRating(row, &by, &at)
+		r.UpdatedBy, r.UpdatedAt = by.Int64, at.UTC()
+		return r, err
+	}, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
+		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`,
+		cycle, person, string(side))
 	if err != nil {
 		return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
 	}
-	defer rows.Close()
-	out := []Rating{}
-	for rows.Next() {
-		var r Rating
-		var side string
-		var score, by sql.NullInt64
-		if err := rows.Scan(&side, &r.Level, &r.Expectation, &r.Rating, &score, &r.Evidence, &by, &r.UpdatedAt); err != nil {
-			return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
-		}
-		r.Side, r.UpdatedBy, r.UpdatedAt = Side(side), by.Int64, r.UpdatedAt.UTC()
-		r.Score = -1
-		if score.Valid {
-			r.Score = int(score.Int64)
-		}
-		out = append(out, r)
-	}
-	return out, s.RowsErr(rows, "ratings")
+	return out, nil
 }
 
 // BothRatings returns the ratings of both sides of a person's assessment, each by level and
@@ -95,31 +86,37 @@ func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side
 // (UpdatedBy and UpdatedAt are zero): the page shows neither, and decoding seventy times was
 // a fifth of the read.
 func BothRatings(ctx context.Context, s *store.Store, cycle, person int64) (self, mgr []Rating, err error) {
-	rows, err := s.Query(ctx, `SELECT side, level, expectation, rating, score, evidence
+	all, err := store.All(ctx, s, func(row store.Scanner) (Rating, error) { return scanRating(row) },
+		`SELECT side, level, expectation, rating, score, evidence
 		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? ORDER BY side, level, expectation`, cycle, person)
 	if err != nil {
 		return nil, nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
 	}
-	defer rows.Close()
 	self, mgr = []Rating{}, []Rating{}
-	for rows.Next() {
-		var r Rating
-		var side string
-		var score sql.NullInt64
-		if err := rows.Scan(&side, &r.Level, &r.Expectation, &r.Rating, &score, &r.Evidence); err != nil {
-			return nil, nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
-		}
-		r.Side, r.Score = Side(side), -1
-		if score.Valid {
-			r.Score = int(score.Int64)
-		}
+	for _, r := range all {
 		if r.Side == SelfSide {
 			self = append(self, r)
 		} else {
 			mgr = append(mgr, r)
 		}
 	}
-	return self, mgr, s.RowsErr(rows, "ratings")
+	return self, mgr, nil
+}
+
+// scanRating reads a rating's side, level, expectation, rating, score and evidence, then
+// more.
+func scanRating(row store.Scanner, more ...any) (Rating, error) {
+	var r Rating
+	var side string
+	var score sql.NullInt64
+	if err := row.Scan(append([]any{&side, &r.Level, &r.Expectation, &r.Rating, &score, &r.Evidence}, more...)...); err != nil {
+		return Rating{}, err
+	}
+	r.Side, r.Score = Side(side), -1
+	if score.Valid {
+		r.Score = int(score.Int64)
+	}
+	return r, nil
 }
 
 // openParticipant locks in the transaction the person's row of an open cycle and returns it.
