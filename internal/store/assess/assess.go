@@ -370,26 +370,22 @@ type CurrentCycle struct {
 // home page needs of the cycles in one query, where Cycles and CyclesOf would take three.
 func OpenCyclesOf(ctx context.Context, s *store.Store, person int64) ([]CurrentCycle, error) {
 	// cycleColumns name no column of assessment_people, so they need no table's name here.
-	rows, err := s.Query(ctx, `SELECT `+cycleColumns+`, ap.person_id, ap.self_submitted_at IS NOT NULL,
+	out, err := store.All(ctx, s, func(row store.Scanner) (CurrentCycle, error) {
+		var oc CurrentCycle
+		var in sql.NullInt64
+		var status string
+		var err error
+		oc.Cycle, err = scanCycle(row, &in, &oc.SelfSubmitted, &status)
+		oc.In, oc.Status = in.Valid, AssessmentStatus(status)
+		return oc, err
+	}, `SELECT `+cycleColumns+`, ap.person_id, ap.self_submitted_at IS NOT NULL,
 			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+StatusSQL+` END
 		FROM assessment_cycles LEFT JOIN assessment_people ap ON ap.cycle_id = assessment_cycles.id AND ap.person_id = ?
 		WHERE closed_at IS NULL ORDER BY id DESC`, person)
 	if err != nil {
 		return nil, s.Fail(err, "open cycles of %d", person)
 	}
-	defer rows.Close()
-	out := []CurrentCycle{}
-	for rows.Next() {
-		var oc CurrentCycle
-		var in sql.NullInt64
-		var status string
-		if oc.Cycle, err = scanCycle(rows, &in, &oc.SelfSubmitted, &status); err != nil {
-			return nil, s.Fail(err, "open cycles of %d", person)
-		}
-		oc.In, oc.Status = in.Valid, AssessmentStatus(status)
-		out = append(out, oc)
-	}
-	return out, s.RowsErr(rows, "open cycles of person")
+	return out, nil
 }
 
 // CyclesOf lists the cycles a person is in, newest first.
