@@ -163,11 +163,11 @@ func apiRouteList() []apiRoute {
 func (a *App) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range routeList(a.sso) {
-		mux.Handle(rt.method+" "+rt.path, a.csrfGuard.Handler(a.wrap(rt)))
+		mux.Handle(rt.method+" "+rt.path, a.csrfGuard.Handler(a.inTurn(rt.method, rt.path, a.wrap(rt))))
 	}
 	// The API takes no cookie, so it needs no CSRF guard: a token is sent on purpose.
 	for _, rt := range apiRouteList() {
-		mux.Handle(rt.method+" "+rt.path, a.wrapAPI(rt))
+		mux.Handle(rt.method+" "+rt.path, a.inTurn(rt.method, rt.path, a.wrapAPI(rt)))
 	}
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { api.Fail(a.srv, w, r, api.ErrNotFound) }))
 	mux.Handle("/", a.csrfGuard.Handler(http.HandlerFunc(a.serveSite)))
@@ -179,12 +179,6 @@ func (a *App) routes() *http.ServeMux {
 func (a *App) wrapAPI(rt apiRoute) http.Handler {
 	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if takesTurn(r.Method, rt.path) {
-			if !a.reads.take(r.Context()) {
-				return
-			}
-			defer a.reads.done()
-		}
 		// Answers may be kept by the client alone, and checked again (with their ETag) first.
 		w.Header().Set("Cache-Control", "private, no-cache")
 		if rt.rule == policy.Anyone {
@@ -239,12 +233,6 @@ func (a *App) wrapAPI(rt apiRoute) http.Handler {
 func (a *App) wrap(rt route) http.Handler {
 	srv := a.srv
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if takesTurn(r.Method, rt.path) {
-			if !a.reads.take(r.Context()) {
-				return
-			}
-			defer a.reads.done()
-		}
 		if rt.path != "/app-assets/{file}" {
 			// Pages with people's data are never kept by a browser or a proxy.
 			w.Header().Set("Cache-Control", "no-store")

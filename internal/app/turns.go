@@ -21,6 +21,20 @@ type turns chan struct{}
 // to keep every core busy while some wait for the database or the disk.
 func defaultTurns() int { return 4 * runtime.GOMAXPROCS(0) }
 
+// inTurn is h, made to wait for a turn when requests of method to path take one (takesTurn).
+func (a *App) inTurn(method, path string, h http.Handler) http.Handler {
+	if !takesTurn(method, path) {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !a.reads.take(r.Context()) {
+			return // the client went away while waiting
+		}
+		defer a.reads.done()
+		h.ServeHTTP(w, r)
+	})
+}
+
 // take waits for a turn; false when the client went away meanwhile.
 func (t turns) take(ctx context.Context) bool {
 	select {
@@ -34,7 +48,7 @@ func (t turns) take(ctx context.Context) bool {
 // done ends a turn.
 func (t turns) done() { <-t }
 
-// takesTurn reports whether a request of method to a route's path waits for a turn: reads,
+// takesTurn reports whether requests of method to a route's path wait for a turn: reads,
 // which make most of the load. A form or upload is read from a client that may be slow, and
 // an export is written to one, for as long as it takes: they would hold a turn while others
 // waited, so they do not take one. Nor do the app's stylesheet and scripts.
