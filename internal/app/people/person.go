@@ -113,6 +113,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if d.Chain, err = s.ManagerChain(ctx, id); err != nil {
 		return err
 	}
+	policy.KnowChain(v, id, d.Chain)
 	if d.Reports, err = s.ListPeople(ctx, store.PeopleFilter{ManagerID: id, Status: store.Active, Limit: store.MaxLimit}); err != nil {
 		return err
 	}
@@ -175,8 +176,11 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		if goals, err = growth.Goals(ctx, s, id); err != nil {
-			return err
+		// A goal belongs to a plan (the schema's reference says so): without one, none to read.
+		if plan != nil {
+			if goals, err = growth.Goals(ctx, s, id); err != nil {
+				return err
+			}
 		}
 	}
 	// Each goal shows on its expectation where the check-ins' list has it, and in the plan.

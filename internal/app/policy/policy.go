@@ -5,6 +5,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
@@ -91,6 +92,18 @@ func RoleFromGroups(adminGroup string, groups []string) (store.Role, bool) {
 // (read once per request).
 func Above(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool, error) {
 	return isAbove(ctx, s, v, subject)
+}
+
+// KnowChain tells the policy the managers above subject, as a page has just read them, so
+// that whether v is above subject is answered from them rather than asked of the database.
+func KnowChain(v *Viewer, subject int64, chain []store.Person) {
+	if !v.Manager || v.Person.ID == subject {
+		return // isAbove asks nothing for them
+	}
+	if v.above == nil {
+		v.above = map[int64]bool{}
+	}
+	v.above[subject] = slices.ContainsFunc(chain, func(p store.Person) bool { return p.ID == v.Person.ID })
 }
 
 // isAbove reports whether v is above subject in the reporting chain. Only a manager can be,

@@ -288,6 +288,9 @@ func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, err
 	if err := s.RowsErr(rows, "check-ins of person"); err != nil {
 		return nil, err
 	}
+	if len(out) == 0 {
+		return out, nil // no check-in, no link: most people's page asks no more
+	}
 	links, err := checkInLinks(ctx, s, `person_id = ?`, person)
 	if err != nil {
 		return nil, err
