@@ -275,3 +275,31 @@ func (s *Store) ManagerChain(ctx context.Context, person int64) ([]Person, error
 	}
 	return chain, nil
 }
+
+// ChainAndReports returns what a person's page shows around them: their managers, nearest
+// first, as ManagerChain does, and their active direct reports by name, at most MaxLimit,
+// as ListPeople does with ManagerID and Status Active. One query: on PostgreSQL each is a
+// round trip of its own, and a person's page made fourteen.
+func (s *Store) ChainAndReports(ctx context.Context, person int64) (chain, reports []Person, err error) {
+	chain, reports = []Person{}, []Person{}
+	var part int
+	scan := func(row scanner) (Person, error) { return scanPerson(scanPlus{row, []any{&part}}) }
+	err = each(ctx, s, fmt.Sprintf("managers and reports of %d", person), scan, func(p Person) error {
+		if part == 0 {
+			chain = append(chain, p)
+		} else {
+			reports = append(reports, p)
+		}
+		return nil
+	}, `SELECT `+s.d.personColumns("")+`, part FROM (
+			SELECT `+s.d.personColumns("p")+`, 0 AS part, c.depth AS k FROM people_chain c JOIN people p ON p.id = c.manager_id
+			WHERE c.person_id = ?
+			UNION ALL
+			SELECT * FROM (SELECT `+s.d.personColumns("p")+`, 1 AS part, 0 AS k FROM people p
+				WHERE p.manager_id = ? AND p.status = ? ORDER BY p.name, p.id LIMIT ?) r
+		) n ORDER BY part, k, name, id`, person, person, string(Active), MaxLimit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return chain, reports, nil
+}

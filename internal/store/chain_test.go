@@ -150,6 +150,42 @@ func TestManagerChain(t *testing.T) {
 	})
 }
 
+// ChainAndReports reads, in one query, what ManagerChain and a list of active direct reports
+// read in two.
+func TestChainAndReports(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := makeOrg(t, s)
+		o["adam"] = mustPerson(t, s, "adam", "adam@example.com", o["vp"].ID) // first by name
+		gone := o["ops"]
+		gone.Status = store.Left
+		if _, err := s.UpdatePerson(ctx, gone); err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range []string{"ceo", "vp", "lead", "dev", "cfo"} {
+			wantChain, err := s.ManagerChain(ctx, o[name].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantReports, err := s.ListPeople(ctx, store.PeopleFilter{ManagerID: o[name].ID, Status: store.Active, Limit: store.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			chain, reports, err := s.ChainAndReports(ctx, o[name].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(chain, wantChain) || !slices.Equal(reports, wantReports) {
+				t.Errorf("ChainAndReports(%s) = %v, %v; want %v, %v", name, names(chain), names(reports), names(wantChain), names(wantReports))
+			}
+		}
+		if _, reports, _ := s.ChainAndReports(ctx, o["vp"].ID); !slices.Equal(names(reports), []string{"adam", "lead"}) {
+			t.Errorf("the vp's reports: %v, want adam and lead (ops has left)", names(reports))
+		}
+	})
+}
+
 // Moving someone moves everyone below them; renaming someone, or their leaving, reorders
 // and refilters their managers' lists; and nothing else changes.
 func TestChainFollowsChanges(t *testing.T) {

@@ -110,13 +110,10 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	f := srv.Framework()
 	d := personData{Person: p, Level: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Admin: v.Admin(), Form: form}
-	if d.Chain, err = s.ManagerChain(ctx, id); err != nil {
+	if d.Chain, d.Reports, err = s.ChainAndReports(ctx, id); err != nil {
 		return err
 	}
 	policy.KnowChain(v, id, d.Chain)
-	if d.Reports, err = s.ListPeople(ctx, store.PeopleFilter{ManagerID: id, Status: store.Active, Limit: store.MaxLimit}); err != nil {
-		return err
-	}
 	history, err := s.LevelHistory(ctx, id)
 	if err != nil {
 		return err
