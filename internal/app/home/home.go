@@ -20,7 +20,6 @@ import (
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/assess"
-	"github.com/rungs/rungs/internal/store/growth"
 	storehome "github.com/rungs/rungs/internal/store/home"
 )
 
@@ -114,7 +113,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 
-	own, err := storehome.OwnOf(ctx, s, v.Person.ID)
+	own, err := storehome.OwnOf(ctx, s, v.Person.ID, v.Admin())
 	if err != nil {
 		return err
 	}
@@ -133,11 +132,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 	d.ItemCards = itemCards(d.Items, v.Person.ID)
 
-	waiting, err := growth.CountCasesToReview(ctx, s, v.Person.ID, v.Admin())
-	if err != nil {
-		return err
-	}
-	if waiting > 0 {
+	if waiting := own.CasesToReview; waiting > 0 {
 		d.CasesToReview = []Task{{Text: plural(waiting, "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
 	}
 

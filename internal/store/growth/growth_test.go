@@ -11,6 +11,7 @@ import (
 	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
+	"github.com/rungs/rungs/internal/store/home"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -188,8 +189,10 @@ func TestPromotionCaseStore(t *testing.T) {
 			t.Helper()
 			list, err := growth.CasesToReview(ctx, s, who, admin)
 			n, errCount := growth.CountCasesToReview(ctx, s, who, admin)
-			if err != nil || errCount != nil || n != len(list) {
-				t.Errorf("cases to review by %d: %d listed (%v), %d counted (%v)", who, len(list), err, n, errCount)
+			own, errOwn := home.OwnOf(ctx, s, who, admin)
+			if err != nil || errCount != nil || errOwn != nil || n != len(list) || own.CasesToReview != len(list) {
+				t.Errorf("cases to review by %d: %d listed (%v), %d counted (%v), %d on the home page (%v)",
+					who, len(list), err, n, errCount, own.CasesToReview, errOwn)
 			}
 			return list
 		}

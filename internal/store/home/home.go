@@ -13,6 +13,7 @@ import (
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/assess"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 // Member is one direct report as their manager's home shows them.
@@ -132,19 +133,24 @@ type Own struct {
 	// LevelSince is the date they reached their level, as Member.LevelSince is; zero when
 	// unknown.
 	LevelSince time.Time
+	// CasesToReview is how many promotion cases wait for their review, as
+	// growth.CountCasesToReview counts them.
+	CasesToReview int
 }
 
-// OwnOf reads person's latest check-in and the date they reached their level in one query,
-// which a home page asks for at every view.
-func OwnOf(ctx context.Context, s *store.Store, person int64) (Own, error) {
+// OwnOf reads person's latest check-in, the date they reached their level and how many
+// promotion cases wait for their review (admin: whether they are on the people team) in one
+// query, which a home page asks for at every view.
+func OwnOf(ctx context.Context, s *store.Store, person int64, admin bool) (Own, error) {
 	var o Own
 	var id, manager sql.NullInt64
 	var name sql.NullString
-	err := s.QueryRow(ctx, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name
+	cases, args := growth.ToReviewCount(person, admin)
+	err := s.QueryRow(ctx, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name, `+cases+`
 		FROM (SELECT max(date) AS since FROM level_history WHERE person_id = ? AND from_level <> to_level) l
 			LEFT JOIN (SELECT id, held_on, manager_id FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC LIMIT 1) c ON 1 = 1
-			LEFT JOIN people m ON m.id = c.manager_id`, person, person).
-		Scan(store.Time(&o.LevelSince), &id, store.Time(&o.Last.HeldOn), &manager, &name)
+			LEFT JOIN people m ON m.id = c.manager_id`, append(args, person, person)...).
+		Scan(store.Time(&o.LevelSince), &id, store.Time(&o.Last.HeldOn), &manager, &name, &o.CasesToReview)
 	if err != nil {
 		return Own{}, s.Fail(err, "home of %d", person)
 	}

@@ -159,7 +159,7 @@ func TestOwnOf(t *testing.T) {
 				Last: home.Meeting{ID: o.max1.ID, HeldOn: day("2026-01-12"), ManagerID: o.grace.ID, ManagerName: "Grace"}}},
 			{"no level, no check-in", o.pat, home.Own{}},
 		} {
-			got, err := home.OwnOf(ctx, s, tc.person.ID)
+			got, err := home.OwnOf(ctx, s, tc.person.ID, false)
 			if err != nil {
 				t.Fatal(err)
 			}
