@@ -123,6 +123,7 @@ func TestAssessmentFlow(t *testing.T) {
 		if res := b.post(person+"/manager", ratingForm("submit", "not-yet", 2, "Needs *more* zorblax ownership.")); res.status != http.StatusSeeOther {
 			t.Fatalf("manager submit: %d %s", res.status, res.body)
 		}
+		mustContain(t, b.get(person).body, " by Bo Boss. A change now is an amendment")
 		if res := s.get(person); strings.Contains(res.body, "zorblax") {
 			t.Error("the person sees the manager's assessment before it is shared")
 		}

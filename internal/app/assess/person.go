@@ -135,6 +135,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			return err
 		}
 		names := srv.Names(r)
+		if p.ManagerBy != 0 {
+			names.Know(p.ManagerBy, p.ManagerByName)
+		}
 		for _, a := range am {
 			if (a.Side == storeassess.SelfSide && !acc.SeeSelf) || (a.Side == storeassess.ManagerSide && !acc.SeeManager) {
 				continue

@@ -259,10 +259,13 @@ type Participant struct {
 	SelfSubmittedAt    time.Time
 	ManagerSubmittedAt time.Time
 	ManagerBy          int64 // who submitted the manager's assessment
-	SharedAt           time.Time
-	AcknowledgedAt     time.Time
-	AcknowledgeNote    string
-	Status             AssessmentStatus
+	// ManagerByName is their name, as ParticipantOf reads it (for the page that says who
+	// submitted); lists of participants leave it empty.
+	ManagerByName   string
+	SharedAt        time.Time
+	AcknowledgedAt  time.Time
+	AcknowledgeNote string
+	Status          AssessmentStatus
 }
 
 // Submitted reports whether side has been submitted.
@@ -297,11 +300,14 @@ func scanParticipant(row store.Scanner) (Participant, error) {
 
 // ParticipantOf returns one person's place in a cycle; store.ErrNotFound when they are not in it.
 func ParticipantOf(ctx context.Context, s *store.Store, cycle, person int64) (Participant, error) {
-	p, err := scanParticipant(s.QueryRow(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
-		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person))
+	var by string
+	p, err := scanParticipant(rowWithTail{s.QueryRow(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`, coalesce(mb.name, '')
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id LEFT JOIN people mb ON mb.id = ap.manager_by
+		WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person), []any{&by}})
 	if err != nil {
 		return Participant{}, s.Fail(err, "person %d in cycle %d", person, cycle)
 	}
+	p.ManagerByName = by
 	return p, nil
 }
 

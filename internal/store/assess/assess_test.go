@@ -232,7 +232,7 @@ func TestAssessmentSteps(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, _ = assess.ParticipantOf(ctx, s, c.ID, ann)
-		if p.Status != assess.Acknowledged || p.ManagerBy != o.lead.ID || p.AcknowledgeNote != "Thanks,\nagreed." || p.SharedAt.IsZero() {
+		if p.Status != assess.Acknowledged || p.ManagerBy != o.lead.ID || p.ManagerByName != o.lead.Name || p.AcknowledgeNote != "Thanks,\nagreed." || p.SharedAt.IsZero() {
 			t.Errorf("after acknowledging: %+v", p)
 		}
 
