@@ -276,30 +276,45 @@ func (s *Store) ManagerChain(ctx context.Context, person int64) ([]Person, error
 	return chain, nil
 }
 
-// ChainAndReports returns what a person's page shows around them: their managers, nearest
-// first, as ManagerChain does, and their active direct reports by name, at most MaxLimit,
-// as ListPeople does with ManagerID and Status Active. One query: on PostgreSQL each is a
-// round trip of its own, and a person's page made fourteen.
-func (s *Store) ChainAndReports(ctx context.Context, person int64) (chain, reports []Person, err error) {
-	chain, reports = []Person{}, []Person{}
+// Around is a person and who is around them, as their page shows them.
+type Around struct {
+	Person  Person
+	Chain   []Person // their managers, nearest first, as ManagerChain gives them
+	Reports []Person // their active direct reports by name, MaxLimit at most, as ListPeople gives them
+}
+
+// Around reads a person, their managers and their active direct reports in one query (on
+// PostgreSQL each read is a round trip of its own, and a person's page made fifteen);
+// ErrNotFound when there is no such person.
+func (s *Store) Around(ctx context.Context, person int64) (Around, error) {
+	a := Around{Chain: []Person{}, Reports: []Person{}}
 	var part int
+	found := false
 	scan := func(row scanner) (Person, error) { return scanPerson(scanPlus{row, []any{&part}}) }
-	err = each(ctx, s, fmt.Sprintf("managers and reports of %d", person), scan, func(p Person) error {
-		if part == 0 {
-			chain = append(chain, p)
-		} else {
-			reports = append(reports, p)
+	err := each(ctx, s, fmt.Sprintf("person %d and those around them", person), scan, func(p Person) error {
+		switch part {
+		case 0:
+			a.Person, found = p, true
+		case 1:
+			a.Chain = append(a.Chain, p)
+		default:
+			a.Reports = append(a.Reports, p)
 		}
 		return nil
 	}, `SELECT `+s.d.personColumns("")+`, part FROM (
-			SELECT `+s.d.personColumns("p")+`, 0 AS part, c.depth AS k FROM people_chain c JOIN people p ON p.id = c.manager_id
+			SELECT `+s.d.personColumns("p")+`, 0 AS part, 0 AS k FROM people p WHERE p.id = ?
+			UNION ALL
+			SELECT `+s.d.personColumns("p")+`, 1 AS part, c.depth AS k FROM people_chain c JOIN people p ON p.id = c.manager_id
 			WHERE c.person_id = ?
 			UNION ALL
-			SELECT * FROM (SELECT `+s.d.personColumns("p")+`, 1 AS part, 0 AS k FROM people p
+			SELECT * FROM (SELECT `+s.d.personColumns("p")+`, 2 AS part, 0 AS k FROM people p
 				WHERE p.manager_id = ? AND p.status = ? ORDER BY p.name, p.id LIMIT ?) r
-		) n ORDER BY part, k, name, id`, person, person, string(Active), MaxLimit)
+		) n ORDER BY part, k, name, id`, person, person, person, string(Active), MaxLimit)
 	if err != nil {
-		return nil, nil, err
+		return Around{}, err
 	}
-	return chain, reports, nil
+	if !found {
+		return Around{}, fmt.Errorf("person %d: %w", person, ErrNotFound)
+	}
+	return a, nil
 }

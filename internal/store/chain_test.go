@@ -150,9 +150,9 @@ func TestManagerChain(t *testing.T) {
 	})
 }
 
-// ChainAndReports reads, in one query, what ManagerChain and a list of active direct reports
-// read in two.
-func TestChainAndReports(t *testing.T) {
+// Around reads, in one query, what Person, ManagerChain and a list of active direct reports
+// read in three.
+func TestAround(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -163,25 +163,33 @@ func TestChainAndReports(t *testing.T) {
 		if _, err := s.UpdatePerson(ctx, gone); err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"ceo", "vp", "lead", "dev", "cfo"} {
-			wantChain, err := s.ManagerChain(ctx, o[name].ID)
+		for _, name := range []string{"ceo", "vp", "lead", "dev", "cfo", "ops"} {
+			person, err := s.Person(ctx, o[name].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantReports, err := s.ListPeople(ctx, store.PeopleFilter{ManagerID: o[name].ID, Status: store.Active, Limit: store.MaxLimit})
+			chain, err := s.ManagerChain(ctx, o[name].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			chain, reports, err := s.ChainAndReports(ctx, o[name].ID)
+			reports, err := s.ListPeople(ctx, store.PeopleFilter{ManagerID: o[name].ID, Status: store.Active, Limit: store.MaxLimit})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(chain, wantChain) || !slices.Equal(reports, wantReports) {
-				t.Errorf("ChainAndReports(%s) = %v, %v; want %v, %v", name, names(chain), names(reports), names(wantChain), names(wantReports))
+			a, err := s.Around(ctx, o[name].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Person != person || !slices.Equal(a.Chain, chain) || !slices.Equal(a.Reports, reports) {
+				t.Errorf("Around(%s) = %s, %v, %v; want %s, %v, %v", name, a.Person.Name, names(a.Chain), names(a.Reports),
+					person.Name, names(chain), names(reports))
 			}
 		}
-		if _, reports, _ := s.ChainAndReports(ctx, o["vp"].ID); !slices.Equal(names(reports), []string{"adam", "lead"}) {
-			t.Errorf("the vp's reports: %v, want adam and lead (ops has left)", names(reports))
+		if a, _ := s.Around(ctx, o["vp"].ID); !slices.Equal(names(a.Reports), []string{"adam", "lead"}) {
+			t.Errorf("the vp's reports: %v, want adam and lead (ops has left)", names(a.Reports))
+		}
+		if _, err := s.Around(ctx, o["dev"].ID+1000); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("Around(no one): %v, want ErrNotFound", err)
 		}
 	})
 }

@@ -96,13 +96,15 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, id int64, status int, form levelForm) error {
 	ctx := r.Context()
 	s := srv.Store()
-	p, err := s.Person(ctx, id)
+	// Read before the audit entry is written, but shown only once it is.
+	around, err := s.Around(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return web.ErrNotFound
 	}
 	if err != nil {
 		return err
 	}
+	p := around.Person
 	if policy.AuditsRead(v, id) {
 		if err := srv.Audit(s, r, v, "person.view", id, ""); err != nil {
 			return err
@@ -110,9 +112,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	f := srv.Framework()
 	d := personData{Person: p, Level: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Admin: v.Admin(), Form: form}
-	if d.Chain, d.Reports, err = s.ChainAndReports(ctx, id); err != nil {
-		return err
-	}
+	d.Chain, d.Reports = around.Chain, around.Reports
 	policy.KnowChain(v, id, d.Chain)
 	history, err := s.LevelHistory(ctx, id)
 	if err != nil {
