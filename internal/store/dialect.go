@@ -94,15 +94,15 @@ func (d dialect) dateParam() string {
 	return "?"
 }
 
-// like is a condition that column col ("name", "email", or on PostgreSQL "search": see
-// likes) of people t matches a LIKE pattern
-// (with ESCAPE '\') whatever the case, and the pattern to give it. SQLite's LIKE ignores case
-// already (for ASCII, as its lower() does). On PostgreSQL, ILIKE folds every row it checks,
-// and a search checks thousands; the pattern is matched instead against the column's
-// lower-cased copy (name_key, email_key: see migration 0015), lower-cased by the database's
-// own lower() like the column, once per query (a sub-select: in the statement's prepared,
-// generic plan, a function of the parameter would be called for every row): a third of
-// ILIKE's time. PostgreSQL's LIKE escapes with '\' unless told otherwise.
+// like is a condition that column col ("name", "email", or on PostgreSQL "search": see likes)
+// of people t matches a LIKE pattern (with ESCAPE '\') whatever the case, and the pattern to
+// give it. SQLite's LIKE ignores case already (for ASCII, as its lower() does). On PostgreSQL,
+// ILIKE folds every row it checks, and a search checks thousands; the pattern is matched
+// instead against the column's lower-cased copy (name_key, email_key: see migration 0015;
+// search_key: 0016), lower-cased by the database's own lower() like the column, once per query
+// (a sub-select: in the statement's prepared, generic plan, a function of the parameter would
+// be called for every row): a third of ILIKE's time. PostgreSQL's LIKE escapes with '\'
+// unless told otherwise.
 func (d dialect) like(t, col, pattern string) (string, any) {
 	if d.postgres {
 		return t + "." + col + "_key LIKE (SELECT lower(?))", pattern
