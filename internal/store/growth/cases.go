@@ -155,20 +155,9 @@ func CasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bo
 const toReview = `status = 'submitted' AND person_id <> ? AND opened_by <> ?
 		AND NOT EXISTS (SELECT 1 FROM people_chain ch WHERE ch.person_id = promotion_cases.person_id AND ch.manager_id = ?)`
 
-// CountCasesToReview counts the cases CasesToReview lists, in one query that reads no case's
-// text.
-func CountCasesToReview(ctx context.Context, s *store.Store, reviewer int64, admin bool) (int, error) {
-	count, args := ToReviewCount(reviewer, admin)
-	var n int
-	if err := s.QueryRow(ctx, `SELECT `+count, args...).Scan(&n); err != nil {
-		return 0, s.Fail(err, "promotion cases to review by %d", reviewer)
-	}
-	return n, nil
-}
-
 // ToReviewCount is a sub-query of one value, the number of cases CasesToReview lists for
-// reviewer, and its arguments: for a home page, which reads it with the viewer's own record
-// in one query (see home.OwnOf).
+// reviewer, which reads no case's text, and its arguments: for a home page, which says how
+// many wait and reads it with the viewer's own record in one query (see home.OwnOf).
 func ToReviewCount(reviewer int64, admin bool) (string, []any) {
 	panel := ""
 	args := []any{reviewer, reviewer, reviewer}

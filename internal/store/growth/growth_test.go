@@ -188,11 +188,10 @@ func TestPromotionCaseStore(t *testing.T) {
 		reviewing := func(who int64, admin bool) []growth.Case {
 			t.Helper()
 			list, err := growth.CasesToReview(ctx, s, who, admin)
-			n, errCount := growth.CountCasesToReview(ctx, s, who, admin)
 			own, errOwn := home.OwnOf(ctx, s, who, admin)
-			if err != nil || errCount != nil || errOwn != nil || n != len(list) || own.CasesToReview != len(list) {
-				t.Errorf("cases to review by %d: %d listed (%v), %d counted (%v), %d on the home page (%v)",
-					who, len(list), err, n, errCount, own.CasesToReview, errOwn)
+			if err != nil || errOwn != nil || own.CasesToReview != len(list) {
+				t.Errorf("cases to review by %d: %d listed (%v), %d counted on the home page (%v)",
+					who, len(list), err, own.CasesToReview, errOwn)
 			}
 			return list
 		}

@@ -133,8 +133,8 @@ type Own struct {
 	// LevelSince is the date they reached their level, as Member.LevelSince is; zero when
 	// unknown.
 	LevelSince time.Time
-	// CasesToReview is how many promotion cases wait for their review, as
-	// growth.CountCasesToReview counts them.
+	// CasesToReview is how many promotion cases wait for their review: those
+	// growth.CasesToReview lists.
 	CasesToReview int
 }
 
