@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -224,6 +225,31 @@ func TestActionItemOwnersFilledIn(t *testing.T) {
 			items, err := home.OpenItems(ctx, s, tc.person.ID, 10)
 			if err != nil || len(items) != 1 || items[0].ID != tc.want {
 				t.Errorf("%s: %+v, %v, want item %d", tc.name, items, err, tc.want)
+			}
+		}
+	})
+}
+
+// People added before PostgreSQL's search key existed (migration 0016) are found by it once
+// the database is upgraded: the generated key is filled in for every row there is.
+func TestSearchKeyFilledIn(t *testing.T) {
+	t.Parallel()
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 15))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustPerson(t, old, "Grace Hopper", "GHopper@Example.com", 0)
+		mustPerson(t, old, "Ada Lovelace", "ada@example.com", 0)
+		old.Close()
+
+		s := open(t, cfg)
+		for q, want := range map[string][]string{"HOPP": {"Grace Hopper"}, "ghop": {"Grace Hopper"}, "lo": {"Ada Lovelace"},
+			"ada@": {"Ada Lovelace"}, "grace h": {"Grace Hopper"}, "er gh": {}} {
+			people, err := s.ListPeople(ctx, store.PeopleFilter{Query: q})
+			if err != nil || !slices.Equal(names(people), want) {
+				t.Errorf("search %q after the upgrade: %v, %v; want %v", q, names(people), err, want)
 			}
 		}
 	})
