@@ -27,13 +27,18 @@ var tableStatement = regexp.MustCompile(`(?i)\b(?:(CREATE)\s+(?:VIRTUAL\s+)?TABL
 var sqlComment = regexp.MustCompile(`--[^\n]*`)
 
 // tablesAt returns the tables the migrations up to version leave on d's database, in
-// creation order.
+// creation order. A table rebuilt within a migration (SQLite's way to change a table: create
+// a new one, copy the rows, drop the old, rename the new to the old name) keeps the old one's
+// place, so that both databases list their tables in the same order and a backup of one
+// restores into the other.
 func (d dialect) tablesAt(ms []migration, version int) []string {
 	var tables []string
 	for _, m := range ms {
 		if m.version > version {
 			break
 		}
+		// A dropped table leaves a mark in its place for the rest of its migration.
+		dropped := func(name string) string { return "\x00" + name }
 		for _, st := range tableStatement.FindAllStringSubmatch(sqlComment.ReplaceAllString(d.schema(m.sql), ""), -1) {
 			name := strings.ToLower(st[5])
 			switch {
@@ -42,13 +47,23 @@ func (d dialect) tablesAt(ms []migration, version int) []string {
 					tables = append(tables, name)
 				}
 			case st[2] != "":
-				tables = slices.DeleteFunc(tables, func(t string) bool { return t == name })
+				if i := slices.Index(tables, name); i >= 0 {
+					tables[i] = dropped(name)
+				}
 			case st[4] != "":
-				if i := slices.Index(tables, strings.ToLower(st[3])); i >= 0 {
+				i := slices.Index(tables, strings.ToLower(st[3]))
+				if i < 0 {
+					continue
+				}
+				if at := slices.Index(tables, dropped(name)); at >= 0 {
+					tables[at] = name
+					tables = slices.Delete(tables, i, i+1)
+				} else {
 					tables[i] = name
 				}
 			}
 		}
+		tables = slices.DeleteFunc(tables, func(t string) bool { return strings.HasPrefix(t, "\x00") })
 	}
 	return tables
 }
