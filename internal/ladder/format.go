@@ -237,23 +237,57 @@ func formatYAMLFile(file string, src []byte, lineOffset int, r *reporter) ([]byt
 		r.errorf(d.nodePos(n), "YAML anchors and aliases are not supported in framework files; write the value out")
 		return nil, false
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
+	out, err := layOutYAML(&doc)
+	if err != nil {
 		r.errorf(d.pos(1, 1), "cannot format: %v", err)
 		return nil, false
 	}
-	_ = enc.Close()
-	out := buf.Bytes()
 	if len(bytes.TrimSpace(out)) == 0 {
 		return nil, true
 	}
-	if !sameYAML(src, out) {
-		r.errorf(d.pos(1, 1), "cannot format this YAML without changing its data or comments; left as it was")
-		return nil, false
+	// The YAML library places some comments differently depending on how the text it read was
+	// laid out (a comment after a key without a value gains a blank line once the key is
+	// indented as the library indents it), so its output, read and written again, can change.
+	// The formatter's answer is the text that no longer changes: formatting it again does
+	// nothing.
+	for range maxYAMLPasses {
+		if !sameYAML(src, out) {
+			r.errorf(d.pos(1, 1), "cannot format this YAML without changing its data or comments; left as it was")
+			return nil, false
+		}
+		var again yaml.Node
+		if err := yaml.Unmarshal(out, &again); err != nil {
+			break
+		}
+		next, err := layOutYAML(&again)
+		if err != nil {
+			break
+		}
+		if bytes.Equal(next, out) {
+			return out, true
+		}
+		out = next
 	}
-	return out, true
+	r.errorf(d.pos(1, 1), "cannot format this YAML to a form that stays as it is; left as it was")
+	return nil, false
+}
+
+// maxYAMLPasses is how many times formatYAMLFile writes YAML out again looking for a text
+// that stays as it is; one more than it has taken in any case seen.
+const maxYAMLPasses = 3
+
+// layOutYAML writes doc out as rungs lays YAML out: indented by two spaces.
+func layOutYAML(doc *yaml.Node) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // findAlias returns the first anchored or alias node, or nil.

@@ -1,7 +1,6 @@
 package ladder
 
 import (
-	"bytes"
 	"fmt"
 	"path"
 	"regexp"
@@ -308,14 +307,11 @@ func encodeYAML(schema string, n *yaml.Node) []byte {
 	if schema != "" {
 		doc.HeadComment = "# yaml-language-server: $schema=" + schema
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
+	b, err := layOutYAML(doc)
+	if err != nil {
 		panic(fmt.Sprintf("encode YAML: %v", err)) // only nodes built above reach here
 	}
-	_ = enc.Close()
-	return buf.Bytes()
+	return b
 }
 
 func mapping(kv ...any) *yaml.Node {
