@@ -98,8 +98,8 @@ func (d dialect) dateParam() string {
 // of people t matches a LIKE pattern (with ESCAPE '\') whatever the case, and the pattern to
 // give it. SQLite's LIKE ignores case already (for ASCII, as its lower() does). On PostgreSQL,
 // ILIKE folds every row it checks, and a search checks thousands; the pattern is matched
-// instead against the column's lower-cased copy (name_key, email_key: see migration 0015;
-// search_key: 0016), lower-cased by the database's own lower() like the column, once per query
+// instead against the column's lower-cased copy (name_key, email_key, search_key: see
+// migration 0015), lower-cased by the database's own lower() like the column, once per query
 // (a sub-select: in the statement's prepared, generic plan, a function of the parameter would
 // be called for every row): a third of ILIKE's time. PostgreSQL's LIKE escapes with '\'
 // unless told otherwise.
@@ -118,7 +118,7 @@ const shortQuery = 2
 // likes is the condition that t's name or email holds q as a search means it (see
 // PeopleFilter.Query): for a short q, at the start of the email, the name or a word of it.
 // It is PostgreSQL's search, answered from the trigram index of search_key: the name and the
-// email, lower-cased, with a space between them (migration 0016), so that one index read
+// email, lower-cased, with a space between them (migration 0015), so that one index read
 // serves both. A q without a space cannot match across that space, so it matches the key
 // where it matches the name or the email; and the email starts after a space, as each word
 // of the name after the first does. A q looked for in one of the two only (see searched) is

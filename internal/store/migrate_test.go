@@ -230,13 +230,13 @@ func TestActionItemOwnersFilledIn(t *testing.T) {
 	})
 }
 
-// People added before PostgreSQL's search key existed (migration 0016) are found by it once
+// People added before PostgreSQL's search key existed (migration 0015) are found by it once
 // the database is upgraded: the generated key is filled in for every row there is.
 func TestSearchKeyFilledIn(t *testing.T) {
 	t.Parallel()
 	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
 		ctx := context.Background()
-		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 15))
+		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 14))
 		if err != nil {
 			t.Fatal(err)
 		}
