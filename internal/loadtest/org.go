@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/rungs/rungs/internal/gen"
 )
@@ -102,22 +103,31 @@ func OrgPages(ctx context.Context, base, password string, org []gen.Employee) ([
 	}, nil
 }
 
-// Chosen returns the pages whose names hold one of the comma-separated words of only, or all
-// of them when only is empty.
-func Chosen(pages []Page, only string) []Page {
-	if strings.TrimSpace(only) == "" {
-		return pages
+// Chosen returns the pages whose names hold one of the words of only (separated by commas
+// or spaces), or all of them when only is empty. Words that choose no page are an error: a
+// run that measures nothing must not pass for one that measured.
+func Chosen(pages []Page, only string) ([]Page, error) {
+	words := strings.FieldsFunc(only, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(words) == 0 {
+		return pages, nil
 	}
 	var out []Page
 	for _, p := range pages {
-		for _, w := range strings.Split(only, ",") {
-			if w = strings.TrimSpace(w); w != "" && strings.Contains(p.Name, w) {
+		for _, w := range words {
+			if strings.Contains(p.Name, w) {
 				out = append(out, p)
 				break
 			}
 		}
 	}
-	return out
+	if len(out) == 0 {
+		var names []string
+		for _, p := range pages {
+			names = append(names, p.Name)
+		}
+		return nil, fmt.Errorf("no page is named with any of %q: the pages are %s", words, strings.Join(names, "; "))
+	}
+	return out, nil
 }
 
 // Scenario asks for the page as its client's viewer; any answer but 200 is an error.

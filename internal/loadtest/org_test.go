@@ -112,8 +112,13 @@ func TestOrgPages(t *testing.T) {
 			t.Errorf("the table lacks %q:\n%s", want, b.String())
 		}
 	}
-	if got := loadtest.Chosen(pages, "search, own"); len(got) != 2 || got[0].Name != "admin search" || got[1].Name != "own page" {
-		t.Errorf("chosen pages: %v", got)
+	for _, only := range []string{"search, own", "search own"} {
+		if got, err := loadtest.Chosen(pages, only); err != nil || len(got) != 2 || got[0].Name != "admin search" || got[1].Name != "own page" {
+			t.Errorf("chosen pages for %q: %v, %v", only, got, err)
+		}
+	}
+	if got, err := loadtest.Chosen(pages, "serach"); err == nil || !strings.Contains(err.Error(), "admin search") {
+		t.Errorf("a word that names no page: %v, %v", got, err)
 	}
 	// The mixed run's people are found page after page, and its requests are all answered.
 	admin := loadtest.CastOf(org).Admin

@@ -184,7 +184,11 @@ func pages(ctx context.Context, o options) error {
 	}
 	var reports []*loadtest.Report
 	errors := 0
-	for _, p := range loadtest.Chosen(all, o.pages) {
+	chosen, err := loadtest.Chosen(all, o.pages)
+	if err != nil {
+		return err
+	}
+	for _, p := range chosen {
 		rep, err := loadtest.LoadPage(ctx, o.base, p, o.conns, o.warm, o.duration, o.pids)
 		if err != nil {
 			return err
