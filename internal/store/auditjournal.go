@@ -29,13 +29,22 @@ const auditPatience = Patience
 // lock is had at once; what could not move moves at the next try.
 const auditMoverPatience = 20 * time.Millisecond
 
-// auditMoveEvery is how often the journal's entries are moved into the database, and
-// auditMoveAt how many waiting entries move them at once: an audited page view is answered
-// once its entry is synced to the journal, and the database sees one transaction for many.
-// Every commit makes each reader connection throw its page cache away, so the fewer the
-// better: at ten a second, the search page cost a third more than at one (BenchmarkPages).
+// auditMoveEvery is how long entries wait in the journal at most before they are moved into
+// the database, and auditMoveAt how many waiting entries move them at once: an audited page
+// view is answered once its entry is synced to the journal, and the database sees one
+// transaction for many. Every commit makes each of SQLite's reader connections throw its page
+// cache away, so the fewer the better: with 100,000 people, the search page (which reads
+// pages of the text index and of people all over the file) cost twice as much with a move
+// every second as with one every ten (BenchmarkPages: 1.34 → 0.67 ms a page), and a third
+// more again at ten a second. The audit log's page, its export, backups and login throttling
+// see the entries that wait (see flush and countPending), so nothing reads a log ten seconds
+// behind but another process, which cannot move this one's journal.
+//
+// The mover looks every auditLookEvery: at once when a move could not have the write lock
+// (another process holds it), so that entries move in soon after that lock is free.
 const (
-	auditMoveEvery = time.Second
+	auditMoveEvery = 10 * time.Second
+	auditLookEvery = time.Second
 	auditMoveAt    = 4096
 )
 
@@ -69,8 +78,10 @@ type auditJournal struct {
 	mu    sync.Mutex
 	own   *journalFile   // this process's journal; nil until its first entry
 	taken []*journalFile // older journals, oldest first: of processes that ended, or this one's
-	// pending counts the entries waiting in own and taken, for a quick check.
+	// pending counts the entries waiting in own and taken, for a quick check, and since is
+	// when the oldest of them came (no later than that: see moveMoving).
 	pending int
+	since   time.Time
 
 	// moving is held while entries move, so that a count of the log and the journal does
 	// not see an entry in both or in neither.
@@ -132,7 +143,7 @@ func (j *auditJournal) takeLocked() bool {
 			continue // a live process's, or unreadable: left as it is
 		}
 		j.taken = append(j.taken, jf)
-		j.pending += len(jf.entries)
+		j.wait(len(jf.entries))
 		took = true
 	}
 	return took
@@ -194,12 +205,14 @@ func (j *auditJournal) close(s *Store) {
 	}
 }
 
-// mover moves the waiting entries in every auditMoveEvery, and at once when auditMoveAt
-// are waiting. A journal left by a process that ended is taken over on the way.
+// mover moves the waiting entries in once the oldest has waited auditMoveEvery, at once when
+// auditMoveAt are waiting, and again at its next look when a move failed. A journal left by a
+// process that ended is taken over on the way, and moved in at once.
 func (j *auditJournal) mover(s *Store) {
 	defer close(j.done)
-	t := time.NewTicker(auditMoveEvery)
+	t := time.NewTicker(auditLookEvery)
 	defer t.Stop()
+	failed := false
 	for {
 		select {
 		case <-j.stop:
@@ -209,10 +222,10 @@ func (j *auditJournal) mover(s *Store) {
 		}
 		j.mu.Lock()
 		took := j.takeLocked()
-		waiting := j.pending > 0
+		due := j.pending > 0 && (failed || j.pending >= auditMoveAt || time.Since(j.since) >= auditMoveEvery)
 		j.mu.Unlock()
-		if took || waiting {
-			_ = j.move(context.Background(), s, auditMoverPatience)
+		if took || due {
+			failed = j.move(context.Background(), s, auditMoverPatience) != nil
 		}
 	}
 }
@@ -259,7 +272,7 @@ func (j *auditJournal) add(group []*auditWait) error {
 	}
 	jf.entries = append(jf.entries, added...)
 	jf.last += int64(len(added))
-	j.pending += len(added)
+	j.wait(len(added))
 	for _, w := range group {
 		w.added = w.e
 	}
@@ -270,6 +283,14 @@ func (j *auditJournal) add(group []*auditWait) error {
 		}
 	}
 	return nil
+}
+
+// wait counts n more entries waiting, with j.mu held.
+func (j *auditJournal) wait(n int) {
+	if j.pending == 0 && n > 0 {
+		j.since = time.Now()
+	}
+	j.pending += n
 }
 
 // newJournal creates and locks a journal of this process's own beside the database base. A
@@ -316,6 +337,8 @@ func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.D
 	}
 	ctx = WaitAtMost(ctx, patience)
 	j.mu.Lock()
+	// Whatever waits after this move came after this moment.
+	taken := time.Now()
 	var parts []part
 	for _, jf := range append(j.taken[:len(j.taken):len(j.taken)], j.own) {
 		if jf != nil && len(jf.entries) > 0 {
@@ -380,6 +403,9 @@ func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.D
 			j.taken = append(j.taken, p.jf)
 			j.own = nil
 		}
+	}
+	if j.pending > 0 {
+		j.since = taken
 	}
 	return nil
 }
