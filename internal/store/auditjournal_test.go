@@ -299,3 +299,33 @@ func journalChild(path string) {
 	time.Sleep(time.Minute)
 	os.Exit(1)
 }
+
+// TestAuditJournalMovesFew: entries wait in the journal for a while rather than each second
+// being a commit, after which every SQLite reader reads its pages afresh. Two seconds after an
+// entry came it is still in the journal (the mover looks each second and moves at ten), and
+// the audit log lists it all the same, moving it in first.
+func TestAuditJournalMovesFew(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path})
+	if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Address: "192.0.2.1"}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	waiting := 0
+	for _, name := range journals(t, path) {
+		if fi, err := os.Stat(name); err == nil && fi.Size() > 0 {
+			waiting++
+		}
+	}
+	if waiting != 1 {
+		t.Errorf("%d journals hold entries two seconds after one came, want 1: moved in too soon", waiting)
+	}
+	waitForEntries(t, s, "person.view", 1)
+	for _, name := range journals(t, path) {
+		if fi, err := os.Stat(name); err != nil || fi.Size() != 0 {
+			t.Errorf("journal %s after the log was read: %v, %v", name, fi, err)
+		}
+	}
+}
