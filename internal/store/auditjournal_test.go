@@ -301,8 +301,8 @@ func journalChild(path string) {
 }
 
 // TestAuditJournalMovesFew: entries wait in the journal for a while rather than each second
-// being a commit, after which every SQLite reader reads its pages afresh. Two seconds after an
-// entry came it is still in the journal (the mover looks each second and moves at ten), and
+// being a commit, after which every SQLite reader reads its pages afresh. Three seconds after
+// an entry came it is still in the journal (the mover looks each second and moves at ten), and
 // the audit log lists it all the same, moving it in first.
 func TestAuditJournalMovesFew(t *testing.T) {
 	t.Parallel()
@@ -312,7 +312,7 @@ func TestAuditJournalMovesFew(t *testing.T) {
 	if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Address: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(3 * time.Second)
 	waiting := 0
 	for _, name := range journals(t, path) {
 		if fi, err := os.Stat(name); err == nil && fi.Size() > 0 {
@@ -320,7 +320,7 @@ func TestAuditJournalMovesFew(t *testing.T) {
 		}
 	}
 	if waiting != 1 {
-		t.Errorf("%d journals hold entries two seconds after one came, want 1: moved in too soon", waiting)
+		t.Errorf("%d journals hold entries three seconds after one came, want 1: moved in too soon", waiting)
 	}
 	waitForEntries(t, s, "person.view", 1)
 	for _, name := range journals(t, path) {
