@@ -33,10 +33,12 @@ const auditMoverPatience = 20 * time.Millisecond
 // the database, and auditMoveAt how many waiting entries move them at once: an audited page
 // view is answered once its entry is synced to the journal, and the database sees one
 // transaction for many. Every commit makes each of SQLite's reader connections throw its page
-// cache away, so the fewer the better: with 100,000 people, the search page (which reads
-// pages of the text index and of people all over the file) cost twice as much with a move
-// every second as with one every ten (BenchmarkPages: 1.34 → 0.67 ms a page), and a third
-// more again at ten a second. The audit log's page, its export, backups and login throttling
+// cache away, and the answers just after it, all reading their pages afresh at once, are
+// slow: so the fewer the better. With 100,000 people, the search page (which reads the text
+// index and people all over the file) cost twice as much with a move every second as with one
+// every ten (BenchmarkPages: 1.34 → 0.67 ms a page), and under `scripts/load pages` (1,200
+// searches a second) its p99 was 210 ms with a move at every 4,096 entries (3.5 s), 72 ms
+// with one every ten seconds. The audit log's page, its export, backups and login throttling
 // see the entries that wait (see flush and countPending), so nothing reads a log ten seconds
 // behind but another process, which cannot move this one's journal.
 //
@@ -45,7 +47,7 @@ const auditMoverPatience = 20 * time.Millisecond
 const (
 	auditMoveEvery = 10 * time.Second
 	auditLookEvery = time.Second
-	auditMoveAt    = 4096
+	auditMoveAt    = 32768
 )
 
 // auditJournalMost is the size at which this process starts a new journal file rather than
