@@ -535,7 +535,7 @@ func TestOutsideWriterAnswersBusy(t *testing.T) {
 // the whole busy timeout and fail: the status says it, not a stopwatch. The busy timeout is
 // long, so that the check that no read waited for it holds on a machine busy with other
 // tests (a bound of one second failed there once, at 1.02 s). The journal's mover moves the
-// entries in once the oldest has waited ten seconds, whether the lock was free by then or not.
+// entries in once the oldest has waited ten seconds, after the lock is gone.
 func TestOutsideWriterReadsGoOn(t *testing.T) {
 	t.Parallel()
 	const timeout, hold = 10 * time.Second, 3 * time.Second
