@@ -93,8 +93,24 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d := data{Person: v.Person, Name: firstName(v.Person.Name), Access: policy.Home(v)}
 	d.Level = web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})
 
-	cycles, err := assess.OpenCyclesOf(ctx, s, v.Person.ID)
-	if err != nil {
+	// Everything the page reads goes to the database at once (see store.Reads): the viewer's
+	// cycles, check-ins, action items, team, and for the people team whether the
+	// organisation changed since it was last counted.
+	reads := s.Reads()
+	var cycles []assess.CurrentCycle
+	assess.ReadOpenCyclesOf(reads, v.Person.ID, &cycles)
+	var own storehome.Own
+	storehome.ReadOwn(reads, v.Person.ID, v.Admin(), &own)
+	storehome.ReadOpenItems(reads, v.Person.ID, maxItems+1, &d.Items)
+	var members storehome.Team
+	if d.Access.Team {
+		storehome.ReadTeam(reads, v.Person.ID, &members)
+	}
+	var version string
+	if d.Access.PeopleTeam {
+		storehome.ReadVersion(reads, &version)
+	}
+	if err := reads.Run(ctx); err != nil {
 		return err
 	}
 	var open []assess.Cycle
@@ -113,19 +129,12 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 
-	own, err := storehome.OwnOf(ctx, s, v.Person.ID, v.Admin())
-	if err != nil {
-		return err
-	}
 	if last := own.Last; own.Had {
 		d.CheckIn = checkInView{Last: last, Had: true, Ago: ago(last.HeldOn, today), NextDue: last.HeldOn.Add(CheckInEvery)}
 		d.CheckIn.Overdue = today.After(d.CheckIn.NextDue)
 	}
 	if d.Level != nil && !own.LevelSince.IsZero() {
 		d.LevelSince = span(own.LevelSince, today)
-	}
-	if d.Items, err = storehome.OpenItems(ctx, s, v.Person.ID, maxItems+1); err != nil {
-		return err
 	}
 	if len(d.Items) > maxItems {
 		d.Items, d.MoreItems = d.Items[:maxItems], true
@@ -137,12 +146,13 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 
 	if d.Access.Team {
-		if err := team(srv, r, v, &d, open, today); err != nil {
+		if err := team(srv, r, v, &d, members, open, today); err != nil {
 			return err
 		}
 	}
 	if d.Access.PeopleTeam {
-		if d.People, err = peopleTeam(ctx, s, v, open, now); err != nil {
+		var err error
+		if d.People, err = peopleTeam(ctx, s, v, version, open, now); err != nil {
 			return err
 		}
 	}
@@ -150,19 +160,15 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	return nil
 }
 
-// team fills in the viewer's direct reports, those who need attention first, and what their
-// manager has to do in the open cycle. Reading them is a read of their records, which the
-// audit log keeps as it does a manager's people list.
-func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, open []assess.Cycle, today time.Time) error {
-	ctx := r.Context()
-	var cycle int64
-	if len(open) > 0 {
-		d.TeamCycle = &open[0] // the newest
-		cycle = open[0].ID
-	}
-	members, err := storehome.Team(ctx, srv.Store(), v.Person.ID, cycle)
-	if err != nil {
-		return err
+// team fills in the viewer's direct reports (t), those who need attention first, and what
+// their manager has to do in the open cycle their assessments are of. Reading them is a read
+// of their records, which the audit log keeps as it does a manager's people list.
+func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storehome.Team, open []assess.Cycle, today time.Time) error {
+	cycle, members := t.Cycle, t.Members
+	for i := range open {
+		if open[i].ID == cycle {
+			d.TeamCycle = &open[i] // the newest, unless one opened between the two reads
+		}
 	}
 	toAssess, toShare := 0, 0
 	// A team shares a few levels between them: each is looked up once.
@@ -279,13 +285,11 @@ type kept struct {
 // pictures holds a kept picture per database (a process serves one; tests run many).
 var pictures sync.Map // *store.Store → *kept
 
-func peopleTeam(ctx context.Context, s *store.Store, v *policy.Viewer, open []assess.Cycle, now time.Time) (*picture, error) {
+// peopleTeam is the people team's picture of the organisation, as it was at version (see
+// storehome.Version).
+func peopleTeam(ctx context.Context, s *store.Store, v *policy.Viewer, version string, open []assess.Cycle, now time.Time) (*picture, error) {
 	k, _ := pictures.LoadOrStore(s, &kept{})
 	kp := k.(*kept)
-	version, err := storehome.Version(ctx, s)
-	if err != nil {
-		return nil, err
-	}
 	kp.mu.Lock()
 	defer kp.mu.Unlock()
 	p := kp.p

@@ -372,26 +372,36 @@ type CurrentCycle struct {
 	Status        AssessmentStatus
 }
 
-// OpenCyclesOf lists the open cycles, newest first, each with person's part in it: what a
-// home page needs of the cycles in one query, where Cycles and CyclesOf would take three.
+// OpenCyclesOf lists the open cycles, newest first, each with person's part in it, as
+// ReadOpenCyclesOf reads them.
 func OpenCyclesOf(ctx context.Context, s *store.Store, person int64) ([]CurrentCycle, error) {
+	r := s.Reads()
+	var out []CurrentCycle
+	ReadOpenCyclesOf(r, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadOpenCyclesOf adds to r the read of the open cycles, newest first, each with person's
+// part in it, into *out: what a home page needs of the cycles in one query, where Cycles and
+// CyclesOf would take three.
+func ReadOpenCyclesOf(r *store.Reads, person int64, out *[]CurrentCycle) {
+	*out = []CurrentCycle{}
 	// cycleColumns name no column of assessment_people, so they need no table's name here.
-	out, err := store.All(ctx, s, func(row store.Scanner) (CurrentCycle, error) {
+	r.Read(fmt.Sprintf("open cycles of %d", person), func(row store.Scanner) error {
 		var oc CurrentCycle
 		var in sql.NullInt64
 		var status string
 		var err error
-		oc.Cycle, err = scanCycle(row, &in, &oc.SelfSubmitted, &status)
+		if oc.Cycle, err = scanCycle(row, &in, &oc.SelfSubmitted, &status); err != nil {
+			return err
+		}
 		oc.In, oc.Status = in.Valid, AssessmentStatus(status)
-		return oc, err
+		*out = append(*out, oc)
+		return nil
 	}, `SELECT `+cycleColumns+`, ap.person_id, ap.self_submitted_at IS NOT NULL,
 			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+StatusSQL+` END
 		FROM assessment_cycles LEFT JOIN assessment_people ap ON ap.cycle_id = assessment_cycles.id AND ap.person_id = ?
 		WHERE closed_at IS NULL ORDER BY id DESC`, person)
-	if err != nil {
-		return nil, s.Fail(err, "open cycles of %d", person)
-	}
-	return out, nil
 }
 
 // CyclesOf lists the cycles a person is in, newest first.

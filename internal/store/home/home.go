@@ -42,43 +42,48 @@ type PlanStatus struct {
 	Goals, Done int
 }
 
-// Team lists the active direct reports of manager, by name, with where their assessment in
-// cycle stands (cycle 0: none) and where their growth plan stands, in one query: a page that
-// shows fifty reports reads them all at once.
-func Team(ctx context.Context, s *store.Store, manager, cycle int64) ([]Member, error) {
-	rows, err := s.Query(ctx, `
-		SELECT p.id, p.name, p.ladder, p.track, p.level,
+// Team is a manager's active direct reports at a glance.
+type Team struct {
+	// Cycle is the newest open assessment cycle, which the members' InCycle and Status are
+	// of; 0 when no cycle is open.
+	Cycle   int64
+	Members []Member // by name
+}
+
+// ReadTeam adds to r the read of manager's team into *out: their active direct reports, by
+// name, with where their assessment in the newest open cycle stands and where their growth
+// plan stands, in one query, so that a page that shows fifty reports reads them all at once;
+// and which cycle that is, so that it goes with the same read of everything else on the page.
+func ReadTeam(r *store.Reads, manager int64, out *Team) {
+	// Each row is scanned into its place, in a slice sized for a large team at once: a Member
+	// scanned on its own and then appended cost more than the query's rows did.
+	*out = Team{Members: make([]Member, 0, 64)}
+	var status string
+	var cycle sql.NullInt64
+	r.Read(fmt.Sprintf("team of %d", manager), func(row store.Scanner) error {
+		out.Members = append(out.Members, Member{})
+		m := &out.Members[len(out.Members)-1]
+		if err := row.Scan(&cycle, &m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
+			&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done); err != nil {
+			return err
+		}
+		out.Cycle = cycle.Int64
+		m.InCycle, m.Status = status != "", assess.AssessmentStatus(status)
+		return nil
+	}, `
+		SELECT c.id, p.id, p.name, p.ladder, p.track, p.level,
 			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
-			(SELECT max(c.held_on) FROM checkins c WHERE c.person_id = p.id),
+			(SELECT max(ci.held_on) FROM checkins ci WHERE ci.person_id = p.id),
 			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+assess.StatusSQL+` END,
 			gp.person_id IS NOT NULL, coalesce(gp.target_level, ''), gp.person_agreed_at IS NOT NULL AND gp.manager_agreed_at IS NOT NULL,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
-		FROM people p LEFT JOIN assessment_people ap ON ap.cycle_id = ? AND ap.person_id = p.id
+		FROM (SELECT max(id) AS id FROM assessment_cycles WHERE closed_at IS NULL) c
+			CROSS JOIN people p
+			LEFT JOIN assessment_people ap ON ap.cycle_id = c.id AND ap.person_id = p.id
 			LEFT JOIN growth_plans gp ON gp.person_id = p.id
 		WHERE p.manager_id = ? AND p.status = 'active'
-		ORDER BY p.name, p.id`, cycle, manager)
-	if err != nil {
-		return nil, s.Fail(err, "team of %d", manager)
-	}
-	defer rows.Close()
-	// Each row is scanned into its place in out, which is sized for a large team at once: a
-	// Member scanned on its own and then appended cost more than the query's rows did.
-	out := make([]Member, 0, 64)
-	var status string
-	for rows.Next() {
-		out = append(out, Member{})
-		m := &out[len(out)-1]
-		if err := rows.Scan(&m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-			&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done); err != nil {
-			return nil, s.Fail(err, "team of %d", manager)
-		}
-		m.InCycle, m.Status = status != "", assess.AssessmentStatus(status)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.Fail(err, "team of %d", manager)
-	}
-	return out, nil
+		ORDER BY p.name, p.id`, manager)
 }
 
 // Item is an open action item of a check-in, as the home page of its owner lists it.
@@ -90,32 +95,34 @@ type Item struct {
 	HeldOn        time.Time // the check-in's date
 }
 
-// OpenItems lists, oldest first, at most limit of the open action items person owns: those
-// they took on in their own check-ins, and those they took on as the manager who held a
-// check-in with someone else. It reads them from the index of open items by owner, so it
-// costs the items it returns, not the check-ins person has had or held.
+// OpenItems lists, oldest first, at most limit of the open action items person owns, as
+// ReadOpenItems reads them.
 func OpenItems(ctx context.Context, s *store.Store, person int64, limit int) ([]Item, error) {
-	rows, err := s.Query(ctx, `
+	r := s.Reads()
+	var out []Item
+	ReadOpenItems(r, person, limit, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadOpenItems adds to r the read of at most limit of the open action items person owns,
+// oldest first, into *out: those they took on in their own check-ins, and those they took
+// on as the manager who held a check-in with someone else. It reads them from the index of
+// open items by owner, so it costs the items it returns, not the check-ins person has had
+// or held.
+func ReadOpenItems(r *store.Reads, person int64, limit int, out *[]Item) {
+	*out = []Item{}
+	r.Read(fmt.Sprintf("open action items of %d", person), func(row store.Scanner) error {
+		var it Item
+		if err := row.Scan(&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn)); err != nil {
+			return err
+		}
+		*out = append(*out, it)
+		return nil
+	}, `
 		SELECT a.id, a.checkin_id, a.person_id, p.name, a.text, c.held_on
 		FROM checkin_actions a JOIN checkins c ON c.id = a.checkin_id JOIN people p ON p.id = a.person_id
 		WHERE a.owner_id = ? AND a.done_at IS NULL
 		ORDER BY a.id LIMIT ?`, person, limit)
-	if err != nil {
-		return nil, s.Fail(err, "open action items of %d", person)
-	}
-	defer rows.Close()
-	out := []Item{}
-	for rows.Next() {
-		var it Item
-		if err := rows.Scan(&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn)); err != nil {
-			return nil, s.Fail(err, "open action items of %d", person)
-		}
-		out = append(out, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.Fail(err, "open action items of %d", person)
-	}
-	return out, nil
 }
 
 // Meeting is a check-in as a home page names it: when, and with whom.
@@ -139,25 +146,36 @@ type Own struct {
 }
 
 // OwnOf reads person's latest check-in, the date they reached their level and how many
-// promotion cases wait for their review (admin: whether they are on the people team) in one
-// query, which a home page asks for at every view.
+// promotion cases wait for their review, as ReadOwn reads them.
 func OwnOf(ctx context.Context, s *store.Store, person int64, admin bool) (Own, error) {
+	r := s.Reads()
 	var o Own
-	var id, manager sql.NullInt64
-	var name sql.NullString
+	ReadOwn(r, person, admin, &o)
+	return o, r.Run(ctx)
+}
+
+// ReadOwn adds to r the read of person's latest check-in, the date they reached their level
+// and how many promotion cases wait for their review (admin: whether they are on the people
+// team), in one query, into *out: a home page shows them at every view.
+func ReadOwn(r *store.Reads, person int64, admin bool, out *Own) {
+	*out = Own{}
 	cases, args := growth.ToReviewCount(person, admin)
-	err := s.QueryRow(ctx, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name, `+cases+`
+	r.Read(fmt.Sprintf("home of %d", person), func(row store.Scanner) error {
+		var o Own
+		var id, manager sql.NullInt64
+		var name sql.NullString
+		if err := row.Scan(store.Time(&o.LevelSince), &id, store.Time(&o.Last.HeldOn), &manager, &name, &o.CasesToReview); err != nil {
+			return err
+		}
+		if o.Had = id.Valid; o.Had {
+			o.Last.ID, o.Last.ManagerID, o.Last.ManagerName = id.Int64, manager.Int64, name.String
+		}
+		*out = o
+		return nil
+	}, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name, `+cases+`
 		FROM (SELECT max(date) AS since FROM level_history WHERE person_id = ? AND from_level <> to_level) l
 			LEFT JOIN (SELECT id, held_on, manager_id FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC LIMIT 1) c ON 1 = 1
-			LEFT JOIN people m ON m.id = c.manager_id`, append(args, person, person)...).
-		Scan(store.Time(&o.LevelSince), &id, store.Time(&o.Last.HeldOn), &manager, &name, &o.CasesToReview)
-	if err != nil {
-		return Own{}, s.Fail(err, "home of %d", person)
-	}
-	if o.Had = id.Valid; o.Had {
-		o.Last.ID, o.Last.ManagerID, o.Last.ManagerName = id.Int64, manager.Int64, name.String
-	}
-	return o, nil
+			LEFT JOIN people m ON m.id = c.manager_id`, append(args, person, person)...)
 }
 
 // Counts are the people team's numbers over the whole organisation.
@@ -181,14 +199,23 @@ func Count(ctx context.Context, s *store.Store) (Counts, error) {
 // Version is a mark that changes when people are added, levelled, or a cycle is opened or
 // closed: a kept Counts is counted again when it has changed. Each part is one index read.
 func Version(ctx context.Context, s *store.Store) (string, error) {
-	var people, levels, cycles, open int64
-	err := s.QueryRow(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM people), (SELECT coalesce(max(id), 0) FROM level_history),
-		(SELECT coalesce(max(id), 0) FROM assessment_cycles), (SELECT count(*) FROM assessment_cycles WHERE closed_at IS NULL)`).
-		Scan(&people, &levels, &cycles, &open)
-	if err != nil {
-		return "", s.Fail(err, "version of the organisation")
-	}
-	return fmt.Sprintf("%d/%d/%d/%d", people, levels, cycles, open), nil
+	r := s.Reads()
+	var v string
+	ReadVersion(r, &v)
+	return v, r.Run(ctx)
+}
+
+// ReadVersion adds to r the read of Version into *out.
+func ReadVersion(r *store.Reads, out *string) {
+	r.Read("version of the organisation", func(row store.Scanner) error {
+		var people, levels, cycles, open int64
+		if err := row.Scan(&people, &levels, &cycles, &open); err != nil {
+			return err
+		}
+		*out = fmt.Sprintf("%d/%d/%d/%d", people, levels, cycles, open)
+		return nil
+	}, `SELECT (SELECT coalesce(max(id), 0) FROM people), (SELECT coalesce(max(id), 0) FROM level_history),
+		(SELECT coalesce(max(id), 0) FROM assessment_cycles), (SELECT count(*) FROM assessment_cycles WHERE closed_at IS NULL)`)
 }
 
 // Setup is how far the first setup of the people app has come, step by step, each read from

@@ -170,19 +170,23 @@ func TestOwnOf(t *testing.T) {
 	})
 }
 
-// Team lists a manager's active direct reports by name, each with their level, when they
-// reached it, their last check-in, where they stand in the cycle asked about and where their
+// A team is a manager's active direct reports by name, each with their level, when they
+// reached it, their last check-in, where they stand in the newest open cycle and where their
 // growth plan stands.
 func TestTeam(t *testing.T) {
 	t.Parallel()
 	storetest.EachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := makeTeam(t, s)
-		c, _, err := assess.OpenCycle(ctx, s, assess.Cycle{Name: "H1", StartsOn: day("2026-01-05"), EndsOn: day("2026-02-27"), Scope: assess.ScopeEveryone,
-			FrameworkVersion: "abc123", FrameworkJSON: []byte(`{"format":1,"title":"Test"}` + "\n")}, []string{"eng"})
-		if err != nil {
-			t.Fatal(err)
+		open := func(name string) assess.Cycle {
+			c, _, err := assess.OpenCycle(ctx, s, assess.Cycle{Name: name, StartsOn: day("2026-01-05"), EndsOn: day("2026-02-27"), Scope: assess.ScopeEveryone,
+				FrameworkVersion: "abc123", FrameworkJSON: []byte(`{"format":1,"title":"Test"}` + "\n")}, []string{"eng"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
 		}
+		var err error
 		// Sam has a plan both agreed to, with two goals, one done; Pat's plan is agreed by
 		// nobody yet and has none.
 		plan := func(person store.Person, target string) growth.Plan {
@@ -213,31 +217,39 @@ func TestTeam(t *testing.T) {
 		}
 		samPlan := home.PlanStatus{HasPlan: true, Target: "staff", Agreed: true, Goals: 2, Done: 1}
 		patPlan := home.PlanStatus{HasPlan: true, Target: "engineer"}
-		for _, tc := range []struct {
-			name  string
-			cycle int64
-			want  []home.Member
-		}{
-			{"no cycle", 0, []home.Member{
-				{ID: o.pat.ID, Name: "Pat", Plan: patPlan},
-				{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"), LastCheckIn: day("2026-01-19"), Plan: samPlan},
-			}},
-			{"in a cycle", c.ID, []home.Member{
-				{ID: o.pat.ID, Name: "Pat", Plan: patPlan},
-				{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"), LastCheckIn: day("2026-01-19"),
-					InCycle: true, Status: assess.NotStarted, Plan: samPlan},
-			}},
-		} {
-			got, err := home.Team(ctx, s, o.max.ID, tc.cycle)
-			if err != nil {
+		pat := home.Member{ID: o.pat.ID, Name: "Pat", Plan: patPlan}
+		sam := home.Member{ID: o.sam.ID, Name: "Sam", Ladder: "eng", Track: "platform", Level: "senior", LevelSince: day("2025-03-03"),
+			LastCheckIn: day("2026-01-19"), Plan: samPlan}
+		// Only Sam is on the cycles' ladder: Pat has no level.
+		samIn := sam
+		samIn.InCycle, samIn.Status = true, assess.NotStarted
+		check := func(name string, cycle int64, want ...home.Member) {
+			t.Helper()
+			r := s.Reads()
+			var got home.Team
+			home.ReadTeam(r, o.max.ID, &got)
+			if err := r.Run(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if !slices.EqualFunc(got, tc.want, func(a, b home.Member) bool {
+			if got.Cycle != cycle || !slices.EqualFunc(got.Members, want, func(a, b home.Member) bool {
 				return a.ID == b.ID && a.Name == b.Name && a.Ladder == b.Ladder && a.Track == b.Track && a.Level == b.Level &&
 					a.LevelSince.Equal(b.LevelSince) && a.LastCheckIn.Equal(b.LastCheckIn) && a.InCycle == b.InCycle && a.Status == b.Status && a.Plan == b.Plan
 			}) {
-				t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+				t.Errorf("%s: cycle %d, %+v; want cycle %d, %+v", name, got.Cycle, got.Members, cycle, want)
 			}
 		}
+		check("no cycle open", 0, pat, sam)
+		first := open("H1")
+		check("in the open cycle", first.ID, pat, samIn)
+		second := open("H2")
+		check("two open: the newest", second.ID, pat, samIn)
+		if err := assess.CloseCycle(ctx, s, second.ID, o.grace.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("the newest closed: the one still open", first.ID, pat, samIn)
+		if err := assess.CloseCycle(ctx, s, first.ID, o.grace.ID); err != nil {
+			t.Fatal(err)
+		}
+		check("all closed", 0, pat, sam)
 	})
 }

@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/rungs/rungs/internal/store"
+)
+
+// Reads sent together come back each with its own rows, in order, as they would one by one;
+// the first that fails stops them and is named; inside a transaction they see its writes.
+func TestReads(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ada := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		mustPerson(t, s, "Bo", "bo@example.com", ada.ID)
+		mustPerson(t, s, "Cy", "cy@example.com", ada.ID)
+
+		r := s.Reads()
+		var names, none []string
+		var count int
+		name := func(out *[]string) func(store.Scanner) error {
+			return func(row store.Scanner) error {
+				var n string
+				if err := row.Scan(&n); err != nil {
+					return err
+				}
+				*out = append(*out, n)
+				return nil
+			}
+		}
+		r.Read("reports", name(&names), `SELECT name FROM people WHERE manager_id = ? ORDER BY name DESC`, ada.ID)
+		r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people WHERE id <> ?`, ada.ID)
+		r.Read("nobody", name(&none), `SELECT name FROM people WHERE email = ?`, "nobody@example.com")
+		if err := r.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(names, []string{"Cy", "Bo"}) || count != 2 || none != nil {
+			t.Errorf("reports %v, count %d, nobody %v; want [Cy Bo], 2, none", names, count, none)
+		}
+
+		// A read that fails is named, and those after it are not read.
+		r = s.Reads()
+		after := false
+		r.Read("reports", name(new([]string)), `SELECT name FROM people WHERE manager_id = ?`, ada.ID)
+		r.Read("the missing table", name(new([]string)), `SELECT name FROM no_such_table`)
+		r.Read("after", func(store.Scanner) error { after = true; return nil }, `SELECT 1`)
+		if err := r.Run(ctx); err == nil || !strings.Contains(err.Error(), "the missing table") || after {
+			t.Errorf("a read of a missing table: %v, the read after it read: %v; want an error naming it, and not read", err, after)
+		}
+		// So is one whose rows its caller cannot take.
+		r = s.Reads()
+		refused := errors.New("refused")
+		r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people`)
+		r.Read("refused", func(store.Scanner) error { return refused }, `SELECT name FROM people`)
+		if err := r.Run(ctx); !errors.Is(err, refused) || !strings.Contains(err.Error(), "refused") {
+			t.Errorf("a row refused: %v, want the caller's error", err)
+		}
+		// The connection that answered a failed read serves the next ones.
+		for range 10 {
+			r = s.Reads()
+			count = 0
+			r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people`)
+			r.Read("reports", name(new([]string)), `SELECT name FROM people WHERE manager_id = ?`, ada.ID)
+			if err := r.Run(ctx); err != nil || count != 3 {
+				t.Fatalf("after a failed read: %d people, %v", count, err)
+			}
+		}
+
+		err := s.WithTx(ctx, func(tx *store.Store) error {
+			if _, err := tx.Exec(ctx, `UPDATE people SET name = 'Bea' WHERE email = 'bo@example.com'`); err != nil {
+				return err
+			}
+			r := tx.Reads()
+			names = nil
+			r.Read("reports", name(&names), `SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people`)
+			if err := r.Run(ctx); err != nil {
+				return err
+			}
+			if !slices.Equal(names, []string{"Bea", "Cy"}) {
+				t.Errorf("in a transaction: %v, want its own write, [Bea Cy]", names)
+			}
+			return errors.New("roll back")
+		})
+		if err == nil || err.Error() != "roll back" {
+			t.Fatal(err)
+		}
+	})
+}
