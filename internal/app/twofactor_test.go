@@ -225,11 +225,23 @@ func TestTwoFactorOffAndReset(t *testing.T) {
 		t.Errorf("with two-factor off the password signs in alone: to %q", res.header.Get("Location"))
 	}
 
-	// An admin resets it for someone who lost their phone and codes.
+	// An admin resets it for someone who lost their phone and codes: the person's page offers
+	// it while two-factor is on, and no longer once it is off.
+	adaPage := "/people/" + strconv.FormatInt(ada.ID, 10)
+	const resetButton = "Reset two-factor sign-in"
+	if page := e.signedIn(admin).get(adaPage); strings.Contains(page.body, resetButton) {
+		t.Errorf("two-factor off: the person's page offers %q", resetButton)
+	}
 	enrol(t, c, clk)
+	if page := e.signedIn(admin).get(adaPage); !strings.Contains(page.body, resetButton) {
+		t.Errorf("two-factor on: the person's page lacks %q", resetButton)
+	}
 	res = e.signedIn(admin).post("/people/"+strconv.FormatInt(ada.ID, 10)+"/two-factor/reset", nil)
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("reset: status %d", res.status)
+	}
+	if page := e.signedIn(admin).get(adaPage); strings.Contains(page.body, resetButton) {
+		t.Errorf("after the reset: the person's page offers %q", resetButton)
 	}
 	if n, _ := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "two-factor.reset", Actor: admin.ID, Subject: ada.ID}); n != 1 {
 		t.Errorf("%d reset entries in the audit log", n)

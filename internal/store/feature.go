@@ -102,6 +102,7 @@ func All[T any](ctx context.Context, s *Store, scan func(Scanner) (T, error), qu
 type Reads struct {
 	s     *Store
 	reads []read
+	then  []func()
 }
 
 type read struct {
@@ -114,16 +115,62 @@ type read struct {
 // Reads starts a set of reads.
 func (s *Store) Reads() *Reads { return &Reads{s: s} }
 
+// Store is the store the reads are of, for the columns a read selects (PersonColumns).
+func (r *Reads) Store() *Store { return r.s }
+
 // Read adds query to the reads: Run calls row with each of its rows, in order. what names
 // the read in an error.
 func (r *Reads) Read(what string, row func(Scanner) error, query string, args ...any) {
 	r.reads = append(r.reads, read{what: what, row: row, query: query, args: args})
 }
 
-// Run sends the reads and reads their answers, in the order they were added; it stops at the
-// first error, mapped and named as Fail does. Inside WithTx, the reads run one after another
-// in the transaction.
+// ReadAll adds to r the read of every row query returns, each read with scan, into *out
+// (empty, never nil).
+func ReadAll[T any](r *Reads, what string, out *[]T, scan func(Scanner) (T, error), query string, args ...any) {
+	*out = []T{}
+	r.Read(what, func(row Scanner) error {
+		v, err := scan(row)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, v)
+		return nil
+	}, query, args...)
+}
+
+// ReadOne adds to r the read of the one row query returns, read with scan, into *out; found
+// says whether there was one.
+func ReadOne[T any](r *Reads, what string, out *T, found *bool, scan func(Scanner) (T, error), query string, args ...any) {
+	*found = false
+	r.Read(what, func(row Scanner) error {
+		v, err := scan(row)
+		if err != nil {
+			return err
+		}
+		*out, *found = v, true
+		return nil
+	}, query, args...)
+}
+
+// Then adds fn to what Run does once every read has its rows: put together what several
+// reads read.
+func (r *Reads) Then(fn func()) { r.then = append(r.then, fn) }
+
+// Run sends the reads and reads their answers, in the order they were added, then calls the
+// functions given to Then; it stops at the first error, mapped and named as Fail does.
+// Inside WithTx, the reads run one after another in the transaction.
 func (r *Reads) Run(ctx context.Context) error {
+	if err := r.send(ctx); err != nil {
+		return err
+	}
+	for _, fn := range r.then {
+		fn()
+	}
+	return nil
+}
+
+// send runs the reads, as Run says.
+func (r *Reads) send(ctx context.Context) error {
 	s := r.s
 	if !s.d.postgres || s.inTx || len(r.reads) < 2 {
 		for _, rd := range r.reads {

@@ -132,9 +132,11 @@ func (s *Store) addLevelChange(ctx context.Context, c LevelChange, check bool, l
 // LevelHistory returns a person's level changes in the order they were recorded, oldest
 // first; a person without any has an empty history, an unknown person is ErrNotFound.
 func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange, error) {
-	history, err := All(ctx, s, scanLevelChange, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
-	if err != nil {
-		return nil, s.fail(err, "level history of person %d", personID)
+	r := s.Reads()
+	var history []LevelChange
+	ReadLevelHistory(r, personID, &history)
+	if err := r.Run(ctx); err != nil {
+		return nil, err
 	}
 	if len(history) == 0 {
 		// People are never deleted, so checking after the read cannot race with a removal.
@@ -144,6 +146,12 @@ func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange
 		}
 	}
 	return history, nil
+}
+
+// ReadLevelHistory adds to r the read of a person's level changes, oldest first, into *out:
+// LevelHistory's read, for a page that knows the person is there.
+func ReadLevelHistory(r *Reads, personID int64, out *[]LevelChange) {
+	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out, scanLevelChange, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
 }
 
 const levelChangeColumns = `id, person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at`

@@ -12,6 +12,7 @@ import (
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 )
@@ -114,8 +115,45 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	d := personData{Person: p, Level: web.Describe(f, web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}), Admin: v.Admin(), Form: form}
 	d.Chain, d.Reports = around.Chain, around.Reports
 	policy.KnowChain(v, id, d.Chain)
-	history, err := s.LevelHistory(ctx, id)
+	// What the viewer may see decides what is read, and what is read goes to the database at
+	// once (see store.Reads).
+	if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
+		return err
+	}
+	if d.Plan, err = policy.PlanOf(ctx, s, v, id); err != nil {
+		return err
+	}
+	dec, err := policy.Decide(ctx, s, policy.SeeCases, v, id, srv.Settings())
 	if err != nil {
+		return err
+	}
+	d.Cases = dec == policy.Allow
+	reads := s.Reads()
+	var history []store.LevelChange
+	store.ReadLevelHistory(reads, id, &history)
+	// The check-ins, read once for the expectations they named and for the timeline.
+	var held []checkins.CheckIn
+	if d.CheckIns.Notes || v.Admin() {
+		checkins.ReadCheckIns(reads, id, &held)
+	}
+	var pl growth.Plan
+	var hasPlan bool
+	var goals []growth.Goal
+	if d.Plan.Read {
+		growth.ReadPlan(reads, id, &pl, &hasPlan)
+		growth.ReadGoals(reads, id, &goals) // none without a plan: a goal belongs to one
+	}
+	var cycles []assess.PersonCycle
+	assess.ReadCyclesOf(reads, id, &cycles)
+	var cases []growth.Case
+	growth.ReadCasesOf(reads, id, &cases)
+	var acct access.Account
+	var hasAccount bool
+	if d.Admin {
+		access.ReadAccountOf(reads, id, &acct, &d.TwoFactor, &hasAccount)
+		growth.ReadOnPanel(reads, id, &d.Panel)
+	}
+	if err := reads.Run(ctx); err != nil {
 		return err
 	}
 	// The form goes with the history this page shows, whatever it was filled in against.
@@ -142,43 +180,17 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		}
 		d.Timeline = append(d.Timeline, e)
 	}
-	if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
-		return err
-	}
-	// The check-ins, read once for the expectations they named and for the timeline.
-	var held []checkins.CheckIn
-	if d.CheckIns.Notes || v.Admin() {
-		if held, err = checkins.CheckIns(ctx, s, id); err != nil {
-			return err
-		}
-	}
 	if d.CheckIns.Notes {
 		x := conversations.ExpectationsFor(f, p)
 		for _, t := range checkins.Talks(held) {
 			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
 		}
 	}
-	if d.Plan, err = policy.PlanOf(ctx, s, v, id); err != nil {
-		return err
-	}
 	x := conversations.ExpectationsFor(f, p)
-	var goals []growth.Goal
 	var plan *growth.Plan
-	if d.Plan.Read {
-		pl, err := growth.PlanOf(ctx, s, id)
-		switch {
-		case err == nil:
-			plan = &pl
-			d.Growth = &planView{Target: web.Describe(f, web.LevelRef{Ladder: pl.Ladder, Track: pl.Track, Level: pl.Target}), Agreed: pl.Agreed()}
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
-		// A goal belongs to a plan (the schema's reference says so): without one, none to read.
-		if plan != nil {
-			if goals, err = growth.Goals(ctx, s, id); err != nil {
-				return err
-			}
-		}
+	if hasPlan {
+		plan = &pl
+		d.Growth = &planView{Target: web.Describe(f, web.LevelRef{Ladder: pl.Ladder, Track: pl.Track, Level: pl.Target}), Agreed: pl.Agreed()}
 	}
 	// Each goal shows on its expectation where the check-ins' list has it, and in the plan.
 	for _, g := range goals {
@@ -195,11 +207,6 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			}
 		}
 	}
-	dec, err := policy.Decide(ctx, s, policy.SeeCases, v, id, srv.Settings())
-	if err != nil {
-		return err
-	}
-	d.Cases = dec == policy.Allow
 	d.ToReview = -1
 	if id == v.Person.ID {
 		reviewer, err := policy.IsReviewer(ctx, s, v)
@@ -214,27 +221,17 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			d.ToReview = len(waiting)
 		}
 	}
-	if d.Events, err = timeline(srv, r, v, p, d.Timeline, d.CheckIns, held); err != nil {
+	if d.Events, err = timeline(srv, r, v, p, d.Timeline, cycles, d.CheckIns, held); err != nil {
 		return err
 	}
-	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, plan, goals, x, d.Events); err != nil {
+	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, plan, goals, cases, x, d.Events); err != nil {
 		return err
 	}
 	if d.Admin {
-		if acct, err := access.AccountOfPerson(ctx, s, id); err == nil {
+		if hasAccount {
 			d.Account = &acct
-			if t, err := access.TOTPOf(ctx, s, acct.ID); err == nil {
-				d.TwoFactor = t.Enabled()
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return err
 		}
 		d.Levels, d.Tracks = web.LevelChoices(f), web.TrackChoices(f)
-		if d.Panel, err = growth.OnPanel(ctx, s, id); err != nil {
-			return err
-		}
 		if d.Form.Level == "" && p.Level != "" {
 			d.Form.Level, d.Form.Track = p.Ladder+"/"+p.Level, p.Track
 		}

@@ -28,9 +28,10 @@ type event struct {
 // timeline brings together what happened to a person, newest first: their level changes,
 // the assessment cycles they are in (dated by the last step reached), and their check-ins
 // (checkIns, read by the caller: who held them; a link only for those who may read them).
-// Each part shows no more than the viewer may see of it elsewhere.
-func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, acc policy.CheckInAccess,
-	checkIns []checkins.CheckIn) ([]event, error) {
+// Each part shows no more than the viewer may see of it elsewhere. The caller reads the
+// cycles and check-ins with the rest of the page.
+func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, cycles []assess.PersonCycle,
+	acc policy.CheckInAccess, checkIns []checkins.CheckIn) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	var out []event
@@ -40,10 +41,6 @@ func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person
 			text += ": " + levelName(e.To)
 		}
 		out = append(out, event{On: e.Change.Date, Kind: "level", Text: text})
-	}
-	cycles, err := assess.CyclesOf(ctx, s, p.ID)
-	if err != nil {
-		return nil, err
 	}
 	if len(cycles) > 0 {
 		d, err := policy.Decide(ctx, s, policy.SeeAssessment, v, p.ID, srv.Settings())
@@ -97,7 +94,7 @@ func levelName(l *web.LevelInfo) string {
 // cases (submitted, decided) as far as the viewer may read each; the promotion itself is a
 // level change, already there. It returns the whole timeline, newest first again.
 func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, acc policy.PlanAccess, pl *growth.Plan,
-	goals []growth.Goal, x conversations.Expectations, out []event) ([]event, error) {
+	goals []growth.Goal, cases []growth.Case, x conversations.Expectations, out []event) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	f := srv.Framework()
@@ -121,10 +118,6 @@ func growthEvents(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Pe
 			}
 			out = append(out, event{On: on, Kind: "plan", Text: "Growth plan agreed", URL: plan})
 		}
-	}
-	cases, err := growth.CasesOf(ctx, s, p.ID)
-	if err != nil {
-		return nil, err
 	}
 	for _, c := range cases {
 		ca, err := policy.CaseOf(ctx, s, v, c)

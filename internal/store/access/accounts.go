@@ -85,6 +85,30 @@ func AccountOfPerson(ctx context.Context, s *store.Store, person int64) (Account
 	return a, nil
 }
 
+// ReadAccountOf adds to r the read of a person's account into *out and whether signing in
+// to it asks for a second factor into *twoFactor, for the admin's view of the person; found
+// says whether they have an account.
+func ReadAccountOf(r *store.Reads, person int64, out *Account, twoFactor, found *bool) {
+	*found, *twoFactor = false, false
+	r.Read(fmt.Sprintf("account of person %d", person), func(row store.Scanner) error {
+		var on bool
+		a, err := scanAccount(scanPlus{row, &on})
+		if err != nil {
+			return err
+		}
+		*out, *twoFactor, *found = a, on, true
+		return nil
+	}, `SELECT `+accountColumns+`, t.enabled_at IS NOT NULL`+accountFrom+` LEFT JOIN totp t ON t.account_id = a.id WHERE a.person_id = ?`, person)
+}
+
+// scanPlus scans a row into a scan function's columns and then into more.
+type scanPlus struct {
+	row  store.Scanner
+	more any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more)...) }
+
 // CountAccounts returns how many accounts exist (0 means the first start: setup is needed).
 func CountAccounts(ctx context.Context, s *store.Store) (int, error) {
 	var n int

@@ -406,35 +406,32 @@ func ReadOpenCyclesOf(r *store.Reads, person int64, out *[]CurrentCycle) {
 
 // CyclesOf lists the cycles a person is in, newest first.
 func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle, error) {
-	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`
+	r := s.Reads()
+	var out []PersonCycle
+	ReadCyclesOf(r, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadCyclesOf adds to r the reads of CyclesOf into *out: the person's part in each cycle
+// they are in, and those cycles, put together once both are in.
+func ReadCyclesOf(r *store.Reads, person int64, out *[]PersonCycle) {
+	*out = []PersonCycle{}
+	var parts []Participant
+	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), &parts, scanParticipant,
+		`SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
-	if err != nil {
-		return nil, s.Fail(err, "cycles of %d", person)
-	}
-	defer rows.Close()
-	in := map[int64]Participant{}
-	for rows.Next() {
-		p, err := scanParticipant(rows)
-		if err != nil {
-			return nil, s.Fail(err, "cycles of %d", person)
+	var cycles []Cycle
+	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), &cycles, func(row store.Scanner) (Cycle, error) { return scanCycle(row) },
+		`SELECT `+cycleColumns+` FROM assessment_cycles WHERE id IN (SELECT cycle_id FROM assessment_people WHERE person_id = ?) ORDER BY id DESC`, person)
+	r.Then(func() {
+		in := make(map[int64]Participant, len(parts))
+		for _, p := range parts {
+			in[p.CycleID] = p
 		}
-		in[p.CycleID] = p
-	}
-	if err := s.RowsErr(rows, "cycles of person"); err != nil {
-		return nil, err
-	}
-	out := []PersonCycle{}
-	if len(in) == 0 {
-		return out, nil // most people, most of the time: the cycles need not be read
-	}
-	cycles, err := Cycles(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cycles {
-		if p, ok := in[c.ID]; ok {
-			out = append(out, PersonCycle{Cycle: c, Participant: p})
+		for _, c := range cycles {
+			if p, ok := in[c.ID]; ok {
+				*out = append(*out, PersonCycle{Cycle: c, Participant: p})
+			}
 		}
-	}
-	return out, nil
+	})
 }

@@ -272,54 +272,54 @@ func Find(ctx context.Context, s *store.Store, person, id int64) (CheckIn, error
 
 // CheckIns lists a person's check-ins, newest first (by date, then by when they were made).
 func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, error) {
-	rows, err := s.Query(ctx, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
-	if err != nil {
-		return nil, s.Fail(err, "check-ins of person %d", person)
-	}
-	defer rows.Close()
-	out := []CheckIn{}
-	for rows.Next() {
-		c, err := scanCheckIn(rows)
+	r := s.Reads()
+	var out []CheckIn
+	ReadCheckIns(r, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadCheckIns adds to r the read of CheckIns into *out: the check-ins and the expectations
+// they name, two reads put together once both are in.
+func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
+	*out = []CheckIn{}
+	r.Read(fmt.Sprintf("check-ins of person %d", person), func(row store.Scanner) error {
+		c, err := scanCheckIn(row)
 		if err != nil {
-			return nil, s.Fail(err, "check-ins of person %d", person)
+			return err
 		}
-		out = append(out, c)
-	}
-	if err := s.RowsErr(rows, "check-ins of person"); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil // no check-in, no link: most people's page asks no more
-	}
-	links, err := checkInLinks(ctx, s, `person_id = ?`, person)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].Expectations = links[out[i].ID]
-	}
-	return out, nil
+		*out = append(*out, c)
+		return nil
+	}, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
+	links := map[int64][]string{}
+	readLinks(r, `person_id = ?`, person, links)
+	r.Then(func() {
+		for i := range *out {
+			(*out)[i].Expectations = links[(*out)[i].ID]
+		}
+	})
 }
 
 // checkInLinks reads the links of the check-ins where says, by check-in. The order of the
 // ids within a check-in is the notes' own, found again from the notes by the callers that
 // show them; here it is the ids' order.
 func checkInLinks(ctx context.Context, s *store.Store, where string, arg int64) (map[int64][]string, error) {
-	rows, err := s.Query(ctx, `SELECT checkin_id, expectation FROM checkin_expectations WHERE `+where+` ORDER BY checkin_id, expectation`, arg)
-	if err != nil {
-		return nil, s.Fail(err, "check-in links")
-	}
-	defer rows.Close()
+	r := s.Reads()
 	out := map[int64][]string{}
-	for rows.Next() {
+	readLinks(r, where, arg, out)
+	return out, r.Run(ctx)
+}
+
+// readLinks adds to r the read of checkInLinks into out.
+func readLinks(r *store.Reads, where string, arg int64, out map[int64][]string) {
+	r.Read("check-in links", func(row store.Scanner) error {
 		var id int64
 		var e string
-		if err := rows.Scan(&id, &e); err != nil {
-			return nil, s.Fail(err, "check-in links")
+		if err := row.Scan(&id, &e); err != nil {
+			return err
 		}
 		out[id] = append(out[id], e)
-	}
-	return out, s.RowsErr(rows, "check-in links")
+		return nil
+	}, `SELECT checkin_id, expectation FROM checkin_expectations WHERE `+where+` ORDER BY checkin_id, expectation`, arg)
 }
 
 // Talk is an expectation a person's check-ins named, and when.

@@ -133,7 +133,15 @@ func CaseOf(ctx context.Context, s *store.Store, person, id int64) (Case, error)
 
 // CasesOf lists a person's cases, newest first.
 func CasesOf(ctx context.Context, s *store.Store, person int64) ([]Case, error) {
-	return listCases(ctx, s, `WHERE person_id = ? ORDER BY id DESC`, person)
+	r := s.Reads()
+	var out []Case
+	ReadCasesOf(r, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadCasesOf adds to r the read of CasesOf into *out.
+func ReadCasesOf(r *store.Reads, person int64, out *[]Case) {
+	store.ReadAll(r, "promotion cases", out, scanCase, `SELECT `+caseColumns+` FROM promotion_cases WHERE person_id = ? ORDER BY id DESC`, person)
 }
 
 // CasesToReview lists the submitted cases waiting for reviewer, oldest first: every one but

@@ -104,11 +104,16 @@ func scanGoal(row store.Scanner) (Goal, error) {
 // Goals lists the goals of a person's plan in the order they were added; none for a person
 // without a plan.
 func Goals(ctx context.Context, s *store.Store, person int64) ([]Goal, error) {
-	out, err := store.All(ctx, s, scanGoal, `SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
-	if err != nil {
-		return nil, s.Fail(err, "goals of person %d", person)
-	}
-	return out, nil
+	r := s.Reads()
+	var out []Goal
+	ReadGoals(r, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadGoals adds to r the read of Goals into *out.
+func ReadGoals(r *store.Reads, person int64, out *[]Goal) {
+	store.ReadAll(r, fmt.Sprintf("goals of person %d", person), out, scanGoal,
+		`SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
 }
 
 // GoalOf returns one goal of a person's plan; store.ErrNotFound when it is not theirs.

@@ -12,11 +12,23 @@ import (
 
 // OnPanel reports whether a person is on the promotion panel.
 func OnPanel(ctx context.Context, s *store.Store, person int64) (bool, error) {
-	var n int
-	if err := s.QueryRow(ctx, `SELECT count(*) FROM promotion_panel WHERE person_id = ?`, person).Scan(&n); err != nil {
-		return false, s.Fail(err, "promotion panel")
-	}
-	return n > 0, nil
+	r := s.Reads()
+	var on bool
+	ReadOnPanel(r, person, &on)
+	return on, r.Run(ctx)
+}
+
+// ReadOnPanel adds to r the read of OnPanel into *out.
+func ReadOnPanel(r *store.Reads, person int64, out *bool) {
+	*out = false
+	r.Read("promotion panel", func(row store.Scanner) error {
+		var n int
+		if err := row.Scan(&n); err != nil {
+			return err
+		}
+		*out = n > 0
+		return nil
+	}, `SELECT count(*) FROM promotion_panel WHERE person_id = ?`, person)
 }
 
 // SetPanel puts a person on the promotion panel (on) or takes them off it; by is the admin

@@ -39,7 +39,7 @@ func (p Plan) Agreed() bool { return !p.PersonAgreedAt.IsZero() && !p.ManagerAgr
 
 const planColumns = `person_id, ladder, track, target_level, person_agreed_at, manager_agreed_by, manager_agreed_at, version, created_at, updated_by, updated_at`
 
-func scanPlan(row interface{ Scan(...any) error }) (Plan, error) {
+func scanPlan(row store.Scanner) (Plan, error) {
 	var p Plan
 	var mgr, by sql.NullInt64
 	err := row.Scan(&p.PersonID, &p.Ladder, &p.Track, &p.Target, store.Time(&p.PersonAgreedAt), &mgr, store.Time(&p.ManagerAgreedAt),
@@ -50,11 +50,24 @@ func scanPlan(row interface{ Scan(...any) error }) (Plan, error) {
 
 // PlanOf returns a person's plan; store.ErrNotFound when they have none yet.
 func PlanOf(ctx context.Context, s *store.Store, person int64) (Plan, error) {
-	p, err := scanPlan(s.QueryRow(ctx, `SELECT `+planColumns+` FROM growth_plans WHERE person_id = ?`, person))
-	if err != nil {
-		return Plan{}, s.Fail(err, "growth plan of person %d", person)
+	r := s.Reads()
+	var p Plan
+	var found bool
+	ReadPlan(r, person, &p, &found)
+	if err := r.Run(ctx); err != nil {
+		return Plan{}, err
+	}
+	if !found {
+		return Plan{}, s.Fail(sql.ErrNoRows, "growth plan of person %d", person)
 	}
 	return p, nil
+}
+
+// ReadPlan adds to r the read of a person's growth plan into *out; found says whether they
+// have one.
+func ReadPlan(r *store.Reads, person int64, out *Plan, found *bool) {
+	store.ReadOne(r, fmt.Sprintf("growth plan of person %d", person), out, found, scanPlan,
+		`SELECT `+planColumns+` FROM growth_plans WHERE person_id = ?`, person)
 }
 
 func (p *Plan) validate() error {
