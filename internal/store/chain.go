@@ -244,12 +244,26 @@ func (s *Store) Manages(ctx context.Context, manager, person int64) (bool, error
 		// Even in a cycle: nobody is their own manager.
 		return false, nil
 	}
-	var n int
-	err := s.queryRow(ctx, `SELECT count(*) FROM people_chain WHERE person_id = ? AND manager_id = ?`, person, manager).Scan(&n)
-	if err != nil {
-		return false, s.fail(err, "does %d manage %d", manager, person)
+	r := s.Reads()
+	var yes bool
+	ReadManages(r, manager, person, &yes)
+	return yes, r.Run(ctx)
+}
+
+// ReadManages adds to r the read of Manages into *out.
+func ReadManages(r *Reads, manager, person int64, out *bool) {
+	*out = false
+	if manager == person {
+		return // as Manages says
 	}
-	return n > 0, nil
+	r.Read(fmt.Sprintf("does %d manage %d", manager, person), func(row Scanner) error {
+		var n int
+		if err := row.Scan(&n); err != nil {
+			return err
+		}
+		*out = n > 0
+		return nil
+	}, `SELECT count(*) FROM people_chain WHERE person_id = ? AND manager_id = ?`, person, manager)
 }
 
 // HasReports reports whether anyone has the person as their direct manager.

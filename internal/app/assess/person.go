@@ -1,7 +1,6 @@
 package assess
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -72,17 +71,19 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 
 // load reads the cycle, the person's place in it, and what the viewer may do there.
 func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
-	c, f, err := loadCycle(srv, r)
+	id, _ := web.PathID(r)
+	var p storeassess.Participant
+	var in bool
+	// The cycle, the person's place in it and whether the viewer is above them, read at once.
+	c, f, err := loadCycleWith(srv, r, func(reads *store.Reads, cycle int64) {
+		storeassess.ReadParticipant(reads, cycle, id, &p, &in)
+		policy.ReadAbove(reads, v, id)
+	})
 	if err != nil {
 		return c, nil, storeassess.Participant{}, policy.AssessmentAccess{}, err
 	}
-	id, _ := web.PathID(r)
-	p, err := storeassess.ParticipantOf(r.Context(), srv.Store(), c.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if !in {
 		return c, nil, p, policy.AssessmentAccess{}, web.ErrNotFound
-	}
-	if err != nil {
-		return c, nil, p, policy.AssessmentAccess{}, err
 	}
 	above, err := policy.Above(r.Context(), srv.Store(), v, id)
 	if err != nil {
@@ -107,8 +108,15 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	d := personData{Cycle: c, P: p, Access: acc, Scale: f.Scale, Form: form, Errors: errs, Side: side}
 	d.Plan = planFor(c, f, srv.Framework(), p)
-	self, mgr, err := visibleRatings(srv, r, c, p, acc)
-	if err != nil {
+	// The ratings the viewer may see and the amendments, read at once.
+	reads := s.Reads()
+	var self, mgr map[string]storeassess.Rating
+	readVisibleRatings(reads, c, p, acc, &self, &mgr)
+	var am []storeassess.Amendment
+	if acc.SeeSelf || acc.SeeManager {
+		storeassess.ReadAmendments(reads, c.ID, p.Person.ID, &am)
+	}
+	if err := reads.Run(ctx); err != nil {
 		return err
 	}
 	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
@@ -130,10 +138,6 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	d.Steps = []step{{"Self-assessment submitted", p.Submitted(storeassess.SelfSide)}, {"Manager's assessment submitted", p.Submitted(storeassess.ManagerSide)},
 		{"Shared with " + p.Person.Name, !p.SharedAt.IsZero()}, {"Acknowledged", !p.AcknowledgedAt.IsZero()}}
 	if acc.SeeSelf || acc.SeeManager {
-		am, err := storeassess.Amendments(ctx, s, c.ID, p.Person.ID)
-		if err != nil {
-			return err
-		}
 		names := srv.Names(r)
 		if p.ManagerBy != 0 {
 			names.Know(p.ManagerBy, p.ManagerByName)
@@ -164,28 +168,31 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 
 // visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.
 func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]storeassess.Rating, err error) {
-	read := func(side storeassess.Side) (map[string]storeassess.Rating, error) {
-		rs, err := storeassess.Ratings(r.Context(), srv.Store(), c.ID, p.Person.ID, side)
-		return byKey(rs), err
+	reads := srv.Store().Reads()
+	readVisibleRatings(reads, c, p, acc, &self, &mgr)
+	return self, mgr, reads.Run(r.Context())
+}
+
+// readVisibleRatings adds to reads the read of visibleRatings into *self and *mgr.
+func readVisibleRatings(reads *store.Reads, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess, self, mgr *map[string]storeassess.Rating) {
+	*self, *mgr = nil, nil
+	var selfRs, mgrRs []storeassess.Rating
+	switch {
+	case acc.SeeSelf && acc.SeeManager:
+		storeassess.ReadBothRatings(reads, c.ID, p.Person.ID, &selfRs, &mgrRs)
+	case acc.SeeSelf:
+		storeassess.ReadRatings(reads, c.ID, p.Person.ID, storeassess.SelfSide, &selfRs)
+	case acc.SeeManager:
+		storeassess.ReadRatings(reads, c.ID, p.Person.ID, storeassess.ManagerSide, &mgrRs)
 	}
-	if acc.SeeSelf && acc.SeeManager {
-		selfRs, mgrRs, err := storeassess.BothRatings(r.Context(), srv.Store(), c.ID, p.Person.ID)
-		if err != nil {
-			return nil, nil, err
+	reads.Then(func() {
+		if acc.SeeSelf {
+			*self = byKey(selfRs)
 		}
-		return byKey(selfRs), byKey(mgrRs), nil
-	}
-	if acc.SeeSelf {
-		if self, err = read(storeassess.SelfSide); err != nil {
-			return nil, nil, err
+		if acc.SeeManager {
+			*mgr = byKey(mgrRs)
 		}
-	}
-	if acc.SeeManager {
-		if mgr, err = read(storeassess.ManagerSide); err != nil {
-			return nil, nil, err
-		}
-	}
-	return self, mgr, nil
+	})
 }
 
 // byKey indexes ratings by their key.

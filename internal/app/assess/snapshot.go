@@ -84,11 +84,26 @@ func cachedSnapshot(c storeassess.Cycle) *ladder.Framework {
 // loadCycle reads the {cycle} of the route and its framework; a cycle that is not there is
 // not found. The snapshot is read from the database only when it is not decoded yet.
 func loadCycle(srv *web.Server, r *http.Request) (storeassess.Cycle, *ladder.Framework, error) {
+	return loadCycleWith(srv, r, nil)
+}
+
+// loadCycleWith is loadCycle, with the reads more adds (given the cycle's id) sent with the
+// cycle's (see store.Reads).
+func loadCycleWith(srv *web.Server, r *http.Request, more func(reads *store.Reads, cycle int64)) (storeassess.Cycle, *ladder.Framework, error) {
 	id, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
 	if err != nil || id <= 0 {
 		return storeassess.Cycle{}, nil, web.ErrNotFound
 	}
-	c, err := storeassess.CycleHeader(r.Context(), srv.Store(), id)
+	reads := srv.Store().Reads()
+	var c storeassess.Cycle
+	var found bool
+	storeassess.ReadCycleHeader(reads, id, &c, &found)
+	if more != nil {
+		more(reads, id)
+	}
+	if err = reads.Run(r.Context()); err == nil && !found {
+		err = store.ErrNotFound
+	}
 	if err == nil {
 		if f := cachedSnapshot(c); f != nil {
 			return c, f, nil

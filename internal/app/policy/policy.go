@@ -94,6 +94,25 @@ func Above(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool,
 	return isAbove(ctx, s, v, subject)
 }
 
+// ReadAbove adds to r the read of whether v is above subject in the reporting chain, which
+// the policy then knows (as KnowChain tells it), for a page that sends its reads at once.
+func ReadAbove(r *store.Reads, v *Viewer, subject int64) {
+	if !v.Manager || v.Person.ID == subject {
+		return // isAbove asks nothing for them
+	}
+	if _, ok := v.above[subject]; ok {
+		return
+	}
+	var above bool
+	store.ReadManages(r, v.Person.ID, subject, &above)
+	r.Then(func() {
+		if v.above == nil {
+			v.above = map[int64]bool{}
+		}
+		v.above[subject] = above
+	})
+}
+
 // KnowChain tells the policy the managers above subject, as a page has just read them, so
 // that whether v is above subject is answered from them rather than asked of the database.
 func KnowChain(v *Viewer, subject int64, chain []store.Person) {

@@ -229,11 +229,24 @@ func Cycles(ctx context.Context, s *store.Store) ([]Cycle, error) {
 // snapshot is large and never changes, and a page of the cycle that has it decoded already
 // need not read it again.
 func CycleHeader(ctx context.Context, s *store.Store, id int64) (Cycle, error) {
-	c, err := scanCycle(s.QueryRow(ctx, `SELECT `+cycleColumns+` FROM assessment_cycles WHERE id = ?`, id))
-	if err != nil {
-		return Cycle{}, s.Fail(err, "cycle %d", id)
+	r := s.Reads()
+	var c Cycle
+	var found bool
+	ReadCycleHeader(r, id, &c, &found)
+	if err := r.Run(ctx); err != nil {
+		return Cycle{}, err
+	}
+	if !found {
+		return Cycle{}, s.Fail(sql.ErrNoRows, "cycle %d", id)
 	}
 	return c, nil
+}
+
+// ReadCycleHeader adds to r the read of CycleHeader into *out; found says whether the cycle
+// is there.
+func ReadCycleHeader(r *store.Reads, id int64, out *Cycle, found *bool) {
+	store.ReadOne(r, fmt.Sprintf("cycle %d", id), out, found, func(row store.Scanner) (Cycle, error) { return scanCycle(row) },
+		`SELECT `+cycleColumns+` FROM assessment_cycles WHERE id = ?`, id)
 }
 
 // CycleByID returns one cycle with its framework snapshot.
@@ -300,15 +313,30 @@ func scanParticipant(row store.Scanner) (Participant, error) {
 
 // ParticipantOf returns one person's place in a cycle; store.ErrNotFound when they are not in it.
 func ParticipantOf(ctx context.Context, s *store.Store, cycle, person int64) (Participant, error) {
-	var by string
-	p, err := scanParticipant(rowWithTail{s.QueryRow(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`, coalesce(mb.name, '')
-		FROM assessment_people ap JOIN people p ON p.id = ap.person_id LEFT JOIN people mb ON mb.id = ap.manager_by
-		WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person), []any{&by}})
-	if err != nil {
-		return Participant{}, s.Fail(err, "person %d in cycle %d", person, cycle)
+	r := s.Reads()
+	var p Participant
+	var found bool
+	ReadParticipant(r, cycle, person, &p, &found)
+	if err := r.Run(ctx); err != nil {
+		return Participant{}, err
 	}
-	p.ManagerByName = by
+	if !found {
+		return Participant{}, s.Fail(sql.ErrNoRows, "person %d in cycle %d", person, cycle)
+	}
 	return p, nil
+}
+
+// ReadParticipant adds to r the read of ParticipantOf into *out; found says whether the
+// person is in the cycle.
+func ReadParticipant(r *store.Reads, cycle, person int64, out *Participant, found *bool) {
+	store.ReadOne(r, fmt.Sprintf("person %d in cycle %d", person, cycle), out, found, func(row store.Scanner) (Participant, error) {
+		var by string
+		p, err := scanParticipant(rowWithTail{row, []any{&by}})
+		p.ManagerByName = by
+		return p, err
+	}, `SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`, coalesce(mb.name, '')
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id LEFT JOIN people mb ON mb.id = ap.manager_by
+		WHERE ap.cycle_id = ? AND ap.person_id = ?`, cycle, person)
 }
 
 // ParticipantFilter chooses the people of a cycle a list shows.

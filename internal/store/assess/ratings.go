@@ -66,7 +66,15 @@ var ErrWrongStep = errors.New("not at that step")
 
 // Ratings returns the ratings of one side of a person's assessment, by level and id.
 func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side) ([]Rating, error) {
-	out, err := store.All(ctx, s, func(row store.Scanner) (Rating, error) {
+	r := s.Reads()
+	var out []Rating
+	ReadRatings(r, cycle, person, side, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadRatings adds to r the read of Ratings into *out.
+func ReadRatings(r *store.Reads, cycle, person int64, side Side, out *[]Rating) {
+	store.ReadAll(r, fmt.Sprintf("ratings of %d in cycle %d", person, cycle), out, func(row store.Scanner) (Rating, error) {
 		var by sql.NullInt64
 		var at time.Time
 		r, err := scanRating(row, &by, &at)
@@ -75,10 +83,6 @@ func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side
 	}, `SELECT side, level, expectation, rating, score, evidence, updated_by, updated_at
 		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? AND side = ? ORDER BY level, expectation`,
 		cycle, person, string(side))
-	if err != nil {
-		return nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
-	}
-	return out, nil
 }
 
 // BothRatings returns the ratings of both sides of a person's assessment, each by level and
@@ -86,21 +90,27 @@ func Ratings(ctx context.Context, s *store.Store, cycle, person int64, side Side
 // (UpdatedBy and UpdatedAt are zero): the page shows neither, and decoding seventy times was
 // a fifth of the read.
 func BothRatings(ctx context.Context, s *store.Store, cycle, person int64) (self, mgr []Rating, err error) {
-	all, err := store.All(ctx, s, func(row store.Scanner) (Rating, error) { return scanRating(row) },
-		`SELECT side, level, expectation, rating, score, evidence
-		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? ORDER BY side, level, expectation`, cycle, person)
-	if err != nil {
-		return nil, nil, s.Fail(err, "ratings of %d in cycle %d", person, cycle)
-	}
-	self, mgr = []Rating{}, []Rating{}
-	for _, r := range all {
-		if r.Side == SelfSide {
-			self = append(self, r)
-		} else {
-			mgr = append(mgr, r)
+	r := s.Reads()
+	ReadBothRatings(r, cycle, person, &self, &mgr)
+	return self, mgr, r.Run(ctx)
+}
+
+// ReadBothRatings adds to r the read of BothRatings into *self and *mgr.
+func ReadBothRatings(r *store.Reads, cycle, person int64, self, mgr *[]Rating) {
+	*self, *mgr = []Rating{}, []Rating{}
+	r.Read(fmt.Sprintf("ratings of %d in cycle %d", person, cycle), func(row store.Scanner) error {
+		x, err := scanRating(row)
+		if err != nil {
+			return err
 		}
-	}
-	return self, mgr, nil
+		if x.Side == SelfSide {
+			*self = append(*self, x)
+		} else {
+			*mgr = append(*mgr, x)
+		}
+		return nil
+	}, `SELECT side, level, expectation, rating, score, evidence
+		FROM assessment_ratings WHERE cycle_id = ? AND person_id = ? ORDER BY side, level, expectation`, cycle, person)
 }
 
 // scanRating reads a rating's side, level, expectation, rating, score and evidence, then
@@ -339,23 +349,24 @@ func step(ctx context.Context, s *store.Store, cycle, person int64, what string,
 
 // Amendments lists the amendments of a person's assessment in a cycle, oldest first.
 func Amendments(ctx context.Context, s *store.Store, cycle, person int64) ([]Amendment, error) {
-	rows, err := s.Query(ctx, `SELECT id, side, level, expectation, old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at
-		FROM assessment_amendments WHERE cycle_id = ? AND person_id = ? ORDER BY id`, cycle, person)
-	if err != nil {
-		return nil, s.Fail(err, "amendments of %d", person)
-	}
-	defer rows.Close()
-	out := []Amendment{}
-	for rows.Next() {
+	r := s.Reads()
+	var out []Amendment
+	ReadAmendments(r, cycle, person, &out)
+	return out, r.Run(ctx)
+}
+
+// ReadAmendments adds to r the read of Amendments into *out.
+func ReadAmendments(r *store.Reads, cycle, person int64, out *[]Amendment) {
+	store.ReadAll(r, fmt.Sprintf("amendments of %d", person), out, func(row store.Scanner) (Amendment, error) {
 		var a Amendment
 		var side string
 		var by sql.NullInt64
-		if err := rows.Scan(&a.ID, &side, &a.Level, &a.Expectation, &a.OldRating, &a.OldEvidence, &a.NewRating, &a.NewEvidence,
+		if err := row.Scan(&a.ID, &side, &a.Level, &a.Expectation, &a.OldRating, &a.OldEvidence, &a.NewRating, &a.NewEvidence,
 			&a.Reason, &by, &a.MadeAt); err != nil {
-			return nil, s.Fail(err, "amendments of %d", person)
+			return Amendment{}, err
 		}
 		a.Side, a.MadeBy, a.MadeAt = Side(side), by.Int64, a.MadeAt.UTC()
-		out = append(out, a)
-	}
-	return out, s.RowsErr(rows, "amendments")
+		return a, nil
+	}, `SELECT id, side, level, expectation, old_rating, old_evidence, new_rating, new_evidence, reason, made_by, made_at
+		FROM assessment_amendments WHERE cycle_id = ? AND person_id = ? ORDER BY id`, cycle, person)
 }
