@@ -110,6 +110,7 @@ type read struct {
 	row   func(Scanner) error
 	query string
 	args  []any
+	need  func() bool // nil: always needed
 }
 
 // Reads starts a set of reads.
@@ -122,6 +123,15 @@ func (r *Reads) Store() *Store { return r.s }
 // the read in an error.
 func (r *Reads) Read(what string, row func(Scanner) error, query string, args ...any) {
 	r.reads = append(r.reads, read{what: what, row: row, query: query, args: args})
+}
+
+// ReadIf is Read for a read that only the answers of the reads before it can tell is needed
+// (the links of a person's check-ins, when they have any): need is asked once those have
+// their rows, and when it says no, row is never called. One after another (SQLite), the read
+// is then not run at all; sent together (PostgreSQL), it has been sent, and its rows are
+// dropped, so that both give the same.
+func (r *Reads) ReadIf(need func() bool, what string, row func(Scanner) error, query string, args ...any) {
+	r.reads = append(r.reads, read{what: what, row: row, query: query, args: args, need: need})
 }
 
 // ReadAll adds to r the read of every row query returns, each read with scan, into *out
@@ -174,6 +184,9 @@ func (r *Reads) send(ctx context.Context) error {
 	s := r.s
 	if !s.d.postgres || s.inTx || len(r.reads) < 2 {
 		for _, rd := range r.reads {
+			if rd.need != nil && !rd.need() {
+				continue
+			}
 			if err := s.runRead(ctx, rd); err != nil {
 				return err
 			}
@@ -212,6 +225,9 @@ func (r *Reads) send(ctx context.Context) error {
 		// failure there names none of them: before any row was read, the reads are run one
 		// by one, which says which failed.
 		for _, rd := range r.reads {
+			if rd.need != nil && !rd.need() {
+				continue
+			}
 			if err := s.runRead(ctx, rd); err != nil {
 				return err
 			}
@@ -229,6 +245,9 @@ func scanRows(answers pgx.BatchResults, rd read, scanned *bool) error {
 		return err
 	}
 	defer rows.Close()
+	if rd.need != nil && !rd.need() {
+		return nil // its rows are dropped with them
+	}
 	for rows.Next() {
 		*scanned = true
 		if err := rd.row(rows); err != nil {

@@ -43,6 +43,28 @@ func TestReads(t *testing.T) {
 			t.Errorf("reports %v, count %d, nobody %v; want [Cy Bo], 2, none", names, count, none)
 		}
 
+		// A read needed only when those before it found something is read only then, on
+		// either database.
+		for _, email := range []string{"bo@example.com", "nobody@example.com"} {
+			r := s.Reads()
+			var ids []int64
+			var reports []string
+			r.Read("the person", func(row store.Scanner) error {
+				var id int64
+				err := row.Scan(&id)
+				ids = append(ids, id)
+				return err
+			}, `SELECT id FROM people WHERE email = ?`, email)
+			r.ReadIf(func() bool { return len(ids) > 0 }, "their manager's reports", name(&reports),
+				`SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if want := len(ids) > 0; (reports != nil) != want || (want && !slices.Equal(reports, []string{"Bo", "Cy"})) {
+				t.Errorf("%s: found %v, then read %v", email, ids, reports)
+			}
+		}
+
 		// A read that fails is named, and those after it are not read.
 		r = s.Reads()
 		after := false

@@ -140,8 +140,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	var hasPlan bool
 	var goals []growth.Goal
 	if d.Plan.Read {
-		growth.ReadPlan(reads, id, &pl, &hasPlan)
-		growth.ReadGoals(reads, id, &goals) // none without a plan: a goal belongs to one
+		growth.ReadPlanWithGoals(reads, id, &pl, &hasPlan, &goals)
 	}
 	var cycles []assess.PersonCycle
 	assess.ReadCyclesOf(reads, id, &cycles)

@@ -448,9 +448,16 @@ func ReadCyclesOf(r *store.Reads, person int64, out *[]PersonCycle) {
 	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), &parts, scanParticipant,
 		`SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`
 		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
+	// Most people, most of the time, are in no cycle: then the cycles need not be read.
 	var cycles []Cycle
-	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), &cycles, func(row store.Scanner) (Cycle, error) { return scanCycle(row) },
-		`SELECT `+cycleColumns+` FROM assessment_cycles WHERE id IN (SELECT cycle_id FROM assessment_people WHERE person_id = ?) ORDER BY id DESC`, person)
+	r.ReadIf(func() bool { return len(parts) > 0 }, fmt.Sprintf("cycles of %d", person), func(row store.Scanner) error {
+		c, err := scanCycle(row)
+		if err != nil {
+			return err
+		}
+		cycles = append(cycles, c)
+		return nil
+	}, `SELECT `+cycleColumns+` FROM assessment_cycles WHERE id IN (SELECT cycle_id FROM assessment_people WHERE person_id = ?) ORDER BY id DESC`, person)
 	r.Then(func() {
 		in := make(map[int64]Participant, len(parts))
 		for _, p := range parts {

@@ -291,7 +291,7 @@ func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
 		return nil
 	}, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
 	links := map[int64][]string{}
-	readLinks(r, `person_id = ?`, person, links)
+	readLinks(r, func() bool { return len(*out) > 0 }, `person_id = ?`, person, links)
 	r.Then(func() {
 		for i := range *out {
 			(*out)[i].Expectations = links[(*out)[i].ID]
@@ -305,13 +305,14 @@ func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
 func checkInLinks(ctx context.Context, s *store.Store, where string, arg int64) (map[int64][]string, error) {
 	r := s.Reads()
 	out := map[int64][]string{}
-	readLinks(r, where, arg, out)
+	readLinks(r, nil, where, arg, out)
 	return out, r.Run(ctx)
 }
 
-// readLinks adds to r the read of checkInLinks into out.
-func readLinks(r *store.Reads, where string, arg int64, out map[int64][]string) {
-	r.Read("check-in links", func(row store.Scanner) error {
+// readLinks adds to r the read of checkInLinks into out, when need (nil: always) says, once
+// the reads before it are in, that there are check-ins to read them for.
+func readLinks(r *store.Reads, need func() bool, where string, arg int64, out map[int64][]string) {
+	r.ReadIf(need, "check-in links", func(row store.Scanner) error {
 		var id int64
 		var e string
 		if err := row.Scan(&id, &e); err != nil {

@@ -106,14 +106,29 @@ func scanGoal(row store.Scanner) (Goal, error) {
 func Goals(ctx context.Context, s *store.Store, person int64) ([]Goal, error) {
 	r := s.Reads()
 	var out []Goal
-	ReadGoals(r, person, &out)
+	readGoals(r, nil, person, &out)
 	return out, r.Run(ctx)
 }
 
-// ReadGoals adds to r the read of Goals into *out.
-func ReadGoals(r *store.Reads, person int64, out *[]Goal) {
-	store.ReadAll(r, fmt.Sprintf("goals of person %d", person), out, scanGoal,
-		`SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
+// ReadPlanWithGoals adds to r the reads of a person's growth plan into *plan (found says
+// whether they have one) and of its goals into *goals; a goal belongs to a plan (the
+// schema's reference says so), so without one the goals are not read.
+func ReadPlanWithGoals(r *store.Reads, person int64, plan *Plan, found *bool, goals *[]Goal) {
+	ReadPlan(r, person, plan, found)
+	readGoals(r, func() bool { return *found }, person, goals)
+}
+
+// readGoals adds to r the read of Goals into *out, when need (nil: always) says so.
+func readGoals(r *store.Reads, need func() bool, person int64, out *[]Goal) {
+	*out = []Goal{}
+	r.ReadIf(need, fmt.Sprintf("goals of person %d", person), func(row store.Scanner) error {
+		g, err := scanGoal(row)
+		if err != nil {
+			return err
+		}
+		*out = append(*out, g)
+		return nil
+	}, `SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
 }
 
 // GoalOf returns one goal of a person's plan; store.ErrNotFound when it is not theirs.
