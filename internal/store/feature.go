@@ -134,6 +134,10 @@ func (r *Reads) ReadIf(need func() bool, what string, row func(Scanner) error, q
 	r.reads = append(r.reads, read{what: what, row: row, query: query, args: args, need: need})
 }
 
+// ScanMore is row read into the columns a scan function reads and then into more: for a
+// query that selects more columns after those.
+func ScanMore(row Scanner, more ...any) Scanner { return scanPlus{row, more} }
+
 // ReadAll adds to r the read of every row query returns, each read with scan, into *out
 // (empty, never nil).
 func ReadAll[T any](r *Reads, what string, out *[]T, scan func(Scanner) (T, error), query string, args ...any) {

@@ -92,7 +92,7 @@ func ReadAccountOf(r *store.Reads, person int64, out *Account, twoFactor, found 
 	*found, *twoFactor = false, false
 	r.Read(fmt.Sprintf("account of person %d", person), func(row store.Scanner) error {
 		var on bool
-		a, err := scanAccount(scanPlus{row, &on})
+		a, err := scanAccount(store.ScanMore(row, &on))
 		if err != nil {
 			return err
 		}
@@ -100,14 +100,6 @@ func ReadAccountOf(r *store.Reads, person int64, out *Account, twoFactor, found 
 		return nil
 	}, `SELECT `+accountColumns+`, t.enabled_at IS NOT NULL`+accountFrom+` LEFT JOIN totp t ON t.account_id = a.id WHERE a.person_id = ?`, person)
 }
-
-// scanPlus scans a row into a scan function's columns and then into more.
-type scanPlus struct {
-	row  store.Scanner
-	more any
-}
-
-func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more)...) }
 
 // CountAccounts returns how many accounts exist (0 means the first start: setup is needed).
 func CountAccounts(ctx context.Context, s *store.Store) (int, error) {

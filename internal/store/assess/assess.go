@@ -331,7 +331,7 @@ func ParticipantOf(ctx context.Context, s *store.Store, cycle, person int64) (Pa
 func ReadParticipant(r *store.Reads, cycle, person int64, out *Participant, found *bool) {
 	store.ReadOne(r, fmt.Sprintf("person %d in cycle %d", person, cycle), out, found, func(row store.Scanner) (Participant, error) {
 		var by string
-		p, err := scanParticipant(rowWithTail{row, []any{&by}})
+		p, err := scanParticipant(store.ScanMore(row, &by))
 		p.ManagerByName = by
 		return p, err
 	}, `SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`, coalesce(mb.name, '')

@@ -311,7 +311,7 @@ func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]Repo
 	for rows.Next() {
 		var r ReportRow
 		var since any
-		p, err := scanParticipant(rowWithTail{rows, []any{&r.ManagerName, &r.SelfRated, &r.SelfAvg, &r.MgrRated, &r.MgrAvg, &since}})
+		p, err := scanParticipant(store.ScanMore(rows, &r.ManagerName, &r.SelfRated, &r.SelfAvg, &r.MgrRated, &r.MgrAvg, &since))
 		if err != nil {
 			return nil, s.Fail(err, "report of cycle %d", cycle)
 		}
@@ -323,14 +323,6 @@ func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]Repo
 	}
 	return out, s.RowsErr(rows, "report")
 }
-
-// rowWithTail scans a row whose last columns go to tail, after those a scan function asks for.
-type rowWithTail struct {
-	row  store.Scanner
-	tail []any
-}
-
-func (r rowWithTail) Scan(dest ...any) error { return r.row.Scan(append(dest, r.tail...)...) }
 
 // anyDate reads a date an aggregate returned: PostgreSQL gives a time, SQLite (which knows no
 // type for max(date)) the text it stored; nil is the zero time.
