@@ -59,7 +59,11 @@ func progressBar(w io.Writer, what string) (store.Progress, func()) {
 				progressbar.OptionOnCompletion(func() { fmt.Fprintln(w) })}
 			if total <= 0 {
 				total = -1 // progressbar's spinner
-				opts = append(opts, progressbar.OptionSpinnerType(14), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"))
+				// The spinner turns at each report, not on a timer: with a timer progressbar
+				// draws it from a goroutine of its own, which never ends for a spinner and
+				// went on drawing over the lines after the command's, unlocked against them.
+				opts = append(opts, progressbar.OptionSpinnerType(14), progressbar.OptionShowIts(), progressbar.OptionSetItsString("rows"),
+					progressbar.OptionSetSpinnerChangeInterval(0))
 			} else {
 				// A bar is drawn at most every 65 ms, and always at its end: a build reports
 				// each of thousands of files, and drawing each would slow it. (A spinner's

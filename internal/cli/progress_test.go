@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The bar shows what is done of how much, ends its line when the work ends or stops, and is
@@ -61,6 +62,12 @@ func TestProgressSpinner(t *testing.T) {
 	}
 	end()
 	got := out.String()
+	// Nothing is drawn after the end: the spinner turned on a timer once, from a goroutine
+	// that went on drawing every 100 ms.
+	time.Sleep(300 * time.Millisecond)
+	if after := out.String(); after != got {
+		t.Errorf("the spinner drew after its end: %q", strings.TrimPrefix(after, got))
+	}
 	for _, want := range []string{"Writing the level history", "600"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the spinner lacks %q: %q", want, got)
