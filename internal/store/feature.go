@@ -187,15 +187,7 @@ func (r *Reads) Run(ctx context.Context) error {
 func (r *Reads) send(ctx context.Context) error {
 	s := r.s
 	if !s.d.postgres || s.inTx || len(r.reads) < 2 {
-		for _, rd := range r.reads {
-			if rd.need != nil && !rd.need() {
-				continue
-			}
-			if err := s.runRead(ctx, rd); err != nil {
-				return err
-			}
-		}
-		return nil
+		return r.oneByOne(ctx)
 	}
 	conn, err := s.readDB.Conn(ctx)
 	if err != nil {
@@ -228,17 +220,22 @@ func (r *Reads) send(ctx context.Context) error {
 		// The statements new to the connection are prepared together before any runs, and a
 		// failure there names none of them: before any row was read, the reads are run one
 		// by one, which says which failed.
-		for _, rd := range r.reads {
-			if rd.need != nil && !rd.need() {
-				continue
-			}
-			if err := s.runRead(ctx, rd); err != nil {
-				return err
-			}
-		}
-		return nil
+		return r.oneByOne(ctx)
 	}
 	return err
+}
+
+// oneByOne runs the reads one after another, skipping those not needed.
+func (r *Reads) oneByOne(ctx context.Context) error {
+	for _, rd := range r.reads {
+		if rd.need != nil && !rd.need() {
+			continue
+		}
+		if err := r.s.runRead(ctx, rd); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // scanRows reads the answer to rd from a pipeline's answers; scanned is set once a row is

@@ -413,19 +413,15 @@ func OpenCyclesOf(ctx context.Context, s *store.Store, person int64) ([]CurrentC
 // part in it, into *out: what a home page needs of the cycles in one query, where Cycles and
 // CyclesOf would take three.
 func ReadOpenCyclesOf(r *store.Reads, person int64, out *[]CurrentCycle) {
-	*out = []CurrentCycle{}
 	// cycleColumns name no column of assessment_people, so they need no table's name here.
-	r.Read(fmt.Sprintf("open cycles of %d", person), func(row store.Scanner) error {
+	store.ReadAll(r, fmt.Sprintf("open cycles of %d", person), out, func(row store.Scanner) (CurrentCycle, error) {
 		var oc CurrentCycle
 		var in sql.NullInt64
 		var status string
 		var err error
-		if oc.Cycle, err = scanCycle(row, &in, &oc.SelfSubmitted, &status); err != nil {
-			return err
-		}
+		oc.Cycle, err = scanCycle(row, &in, &oc.SelfSubmitted, &status)
 		oc.In, oc.Status = in.Valid, AssessmentStatus(status)
-		*out = append(*out, oc)
-		return nil
+		return oc, err
 	}, `SELECT `+cycleColumns+`, ap.person_id, ap.self_submitted_at IS NOT NULL,
 			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+StatusSQL+` END
 		FROM assessment_cycles LEFT JOIN assessment_people ap ON ap.cycle_id = assessment_cycles.id AND ap.person_id = ?

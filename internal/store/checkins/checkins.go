@@ -281,15 +281,7 @@ func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, err
 // ReadCheckIns adds to r the read of CheckIns into *out: the check-ins and the expectations
 // they name, two reads put together once both are in.
 func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
-	*out = []CheckIn{}
-	r.Read(fmt.Sprintf("check-ins of person %d", person), func(row store.Scanner) error {
-		c, err := scanCheckIn(row)
-		if err != nil {
-			return err
-		}
-		*out = append(*out, c)
-		return nil
-	}, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
+	store.ReadAll(r, fmt.Sprintf("check-ins of person %d", person), out, scanCheckIn, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
 	links := map[int64][]string{}
 	readLinks(r, func() bool { return len(*out) > 0 }, `person_id = ?`, person, links)
 	r.Then(func() {

@@ -110,14 +110,10 @@ func OpenItems(ctx context.Context, s *store.Store, person int64, limit int) ([]
 // open items by owner, so it costs the items it returns, not the check-ins person has had
 // or held.
 func ReadOpenItems(r *store.Reads, person int64, limit int, out *[]Item) {
-	*out = []Item{}
-	r.Read(fmt.Sprintf("open action items of %d", person), func(row store.Scanner) error {
+	store.ReadAll(r, fmt.Sprintf("open action items of %d", person), out, func(row store.Scanner) (Item, error) {
 		var it Item
-		if err := row.Scan(&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn)); err != nil {
-			return err
-		}
-		*out = append(*out, it)
-		return nil
+		err := row.Scan(&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn))
+		return it, err
 	}, `
 		SELECT a.id, a.checkin_id, a.person_id, p.name, a.text, c.held_on
 		FROM checkin_actions a JOIN checkins c ON c.id = a.checkin_id JOIN people p ON p.id = a.person_id
