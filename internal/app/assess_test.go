@@ -80,6 +80,14 @@ func TestAssessmentFlow(t *testing.T) {
 		if res := a.get(cyclePath); res.status != 200 || !strings.Contains(res.body, "Sam Self") || strings.Contains(res.body, "Oli Other") {
 			t.Fatalf("cycle page: %d", res.status)
 		}
+		// Someone not in the cycle, and a cycle that is not there, are not found, even for
+		// the admin.
+		for _, path := range []string{cyclePath + "/people/" + strconv.FormatInt(other.ID, 10),
+			"/cycles/999999/people/" + strconv.FormatInt(sam.ID, 10)} {
+			if res := a.get(path); res.status != http.StatusNotFound {
+				t.Errorf("%s: status %d, want 404", path, res.status)
+			}
+		}
 
 		// Sam saves a draft: bad ratings are named per field; the manager does not see it.
 		bad := ratingForm("save", "brilliant", 1, "")
