@@ -132,10 +132,16 @@ func cpuTime(backend string) time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	t := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return t + dbCPU(backend)
+}
+
+// dbCPU is the CPU time the database server has used, for PostgreSQL; SQLite's is this
+// process's.
+func dbCPU(backend string) time.Duration {
 	if backend == "postgres" {
-		t += storetest.PostgresCPU()
+		return storetest.PostgresCPU()
 	}
-	return t
+	return 0
 }
 
 // warmAnswers is how many answers per connection measureRun lets go by before it measures.
@@ -160,11 +166,11 @@ func measureRun(b *testing.B, ctx context.Context, run loadtest.Run, backend str
 	if rep := warm.Measure(ctx, clients); rep.Errors() > 0 {
 		b.Fatalf("warming up: %d errors, the first: %s", rep.Errors(), rep.Pages[0].FirstErr)
 	}
-	cpu0 := cpuTime(backend)
+	cpu0, db0 := cpuTime(backend), dbCPU(backend)
 	b.ResetTimer()
 	rep := run.Measure(ctx, clients)
 	b.StopTimer()
-	cpu := cpuTime(backend) - cpu0
+	cpu, db := cpuTime(backend)-cpu0, dbCPU(backend)-db0
 	st := rep.Pages[0]
 	if rep.Errors() > 0 {
 		b.Fatalf("%d errors, the first: %s", rep.Errors(), st.FirstErr)
@@ -174,6 +180,10 @@ func measureRun(b *testing.B, ctx context.Context, run loadtest.Run, backend str
 	b.ReportMetric(float64(st.Percentile(99))/1e6, "p99-ms")
 	b.ReportMetric(n/rep.Elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(cpu)/1e6/n, "cpu-ms/req")
+	if backend == "postgres" {
+		// Of which the database server's: what is left is this process's (server and clients).
+		b.ReportMetric(float64(db)/1e6/n, "db-cpu-ms/req")
+	}
 }
 
 // endedCycle fills s with an organisation of assessPeople, all on the engineering ladder,

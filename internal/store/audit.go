@@ -64,25 +64,16 @@ func (s *Store) insertAudit(ctx context.Context, e AuditEntry) (AuditEntry, erro
 	return w.added, nil
 }
 
-// auditChunks are the numbers of entries one statement writes, largest first: a group is
-// written in statements of these sizes, so that each size's statement is prepared once.
+// auditChunks are the numbers of entries one statement writes on SQLite, largest first: a
+// group is written in statements of these sizes, so that each size's statement is prepared
+// once.
 var auditChunks = []int{64, 16, 4, 1}
 
 // insertAudits writes the entries of ws with one statement, and gives each its stored row.
 // One statement is atomic: outside a transaction it is a transaction of its own.
 func (s *Store) insertAudits(ctx context.Context, ws []*auditWait) error {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) VALUES `)
-	args := make([]any, 0, 6*len(ws))
-	for i, w := range ws {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(?, ?, ?, ?, ?, ?)")
-		args = append(args, w.e.At, nullID(w.e.Actor), w.e.Action, nullID(w.e.Subject), w.e.Detail, w.e.Address)
-	}
-	b.WriteString(` RETURNING ` + auditColumns)
-	rows, err := s.writeQuery(ctx, b.String(), args...)
+	query, args := s.d.auditInsert(ws)
+	rows, err := s.writeQuery(ctx, query, args...)
 	if err != nil {
 		return s.fail(err, "add audit entry %s", ws[0].e.Action)
 	}
@@ -203,8 +194,12 @@ func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntr
 }
 
 // writeAuditGroup writes a group of entries and gives each its stored row: in one statement
-// when it is one of auditChunks' sizes or smaller, otherwise in one transaction of several.
+// on PostgreSQL, and on SQLite when it is one of auditChunks' sizes or smaller, otherwise in
+// one transaction of several.
 func (s *Store) writeAuditGroup(ctx context.Context, group []*auditWait) error {
+	if s.d.postgres {
+		return s.insertAudits(ctx, group)
+	}
 	var chunks [][]*auditWait
 	for rest := group; len(rest) > 0; {
 		size := auditChunks[len(auditChunks)-1]
@@ -227,6 +222,46 @@ func (s *Store) writeAuditGroup(ctx context.Context, group []*auditWait) error {
 		}
 		return nil
 	})
+}
+
+// auditInsert is the statement that writes the entries of ws and returns their rows. On
+// SQLite it has a row of values per entry (one of auditChunks' sizes, so that each size is
+// prepared once); on PostgreSQL an array per column, so that one prepared statement writes
+// a group of any size in one round trip: under load, groups of every size from one to
+// dozens come in turn, and a group written in chunks was a transaction of several
+// statements, a round trip each.
+func (d dialect) auditInsert(ws []*auditWait) (string, []any) {
+	const insert = `INSERT INTO audit_log (at, actor_id, action, subject_id, detail, address) `
+	if d.postgres {
+		at := make([]time.Time, len(ws))
+		actor, subject := make([]*int64, len(ws)), make([]*int64, len(ws))
+		action, detail, address := make([]string, len(ws)), make([]string, len(ws)), make([]string, len(ws))
+		for i, w := range ws {
+			e := &w.e
+			at[i], action[i], detail[i], address[i] = e.At, e.Action, e.Detail, e.Address
+			if e.Actor != 0 {
+				actor[i] = &e.Actor
+			}
+			if e.Subject != 0 {
+				subject[i] = &e.Subject
+			}
+		}
+		return insert + `SELECT * FROM unnest(CAST(? AS TIMESTAMP[]), CAST(? AS BIGINT[]), CAST(? AS TEXT[]),
+			CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS TEXT[])) RETURNING ` + auditColumns,
+			[]any{at, actor, action, subject, detail, address}
+	}
+	var b strings.Builder
+	b.WriteString(insert + `VALUES `)
+	args := make([]any, 0, 6*len(ws))
+	for i, w := range ws {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?)")
+		args = append(args, w.e.At, nullID(w.e.Actor), w.e.Action, nullID(w.e.Subject), w.e.Detail, w.e.Address)
+	}
+	b.WriteString(` RETURNING ` + auditColumns)
+	return b.String(), args
 }
 
 // AuditFilter chooses and pages the entries AuditLog returns; zero fields do not filter, and

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -287,8 +288,10 @@ func TestAuditGroupCommit(t *testing.T) {
 		results := make(chan result, n)
 		for i := range n {
 			go func() {
-				// Two of each: alike entries, told apart only by their ids.
-				e, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: int64(i/2 + 1), At: time.Unix(1e9, 0)})
+				// Two of each: alike entries, told apart only by their ids. Every column
+				// varies between pairs, the actor between none (NULL) and someone.
+				e, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Actor: int64(i / 2 % 3), Subject: int64(i/2 + 1),
+					At: time.Unix(1e9+int64(i/2), 0), Detail: fmt.Sprintf("read %d", i/2), Address: fmt.Sprintf("10.0.0.%d", i/2)})
 				results <- result{e, err}
 			}()
 		}

@@ -1,0 +1,23 @@
+package store
+
+import "testing"
+
+// PostgreSQL's statements get numbered placeholders in order; SQLite's keep their ?.
+func TestRebind(t *testing.T) {
+	t.Parallel()
+	pg := dialect{postgres: true}
+	for _, c := range []struct{ in, want string }{
+		{"SELECT 1", "SELECT 1"},
+		{"?", "$1"},
+		{"SELECT name FROM people WHERE id = ?", "SELECT name FROM people WHERE id = $1"},
+		{"INSERT INTO t (a, b) VALUES (?, ?), (?,?)", "INSERT INTO t (a, b) VALUES ($1, $2), ($3,$4)"},
+		{"WHERE a = ? AND b IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) -- é ?", "WHERE a = $1 AND b IN ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11) -- é $12"},
+	} {
+		if got := pg.rebind(c.in); got != c.want {
+			t.Errorf("rebind(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if got := (dialect{}).rebind(c.in); got != c.in {
+			t.Errorf("SQLite's rebind(%q) = %q, want it unchanged", c.in, got)
+		}
+	}
+}
