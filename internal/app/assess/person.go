@@ -31,8 +31,8 @@ type personData struct {
 	Side   storeassess.Side // the side the form with errors was for
 	Steps  []step
 	Manage string // name of the manager who submitted
-	// The field sets of the forms the viewer may fill in, written in Go (rows.go).
-	SelfFields, MgrFields template.HTML
+	// The field sets of the forms the viewer may fill in, written in Go (rows.go), in pieces.
+	SelfFields, MgrFields []template.HTML
 }
 
 // row is one expectation with both sides, as far as the viewer may see them.

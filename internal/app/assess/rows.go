@@ -79,11 +79,17 @@ func sideBySide(rs []*row, acc policy.AssessmentAccess) template.HTML {
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
 }
 
+// fieldsChunk is about how much of a form ratingFields writes into one piece. The template
+// prints each piece through fmt, whose pooled buffers are kept up to 64 KB: a whole form of
+// seventy expectations (90 KB) printed at once needed a new buffer its size at every view.
+const fieldsChunk = 16 << 10
+
 // ratingFields writes the field sets of one side's form, an expectation each: its rating and
-// evidence as saved, or as just sent with their errors when the form came back with some.
-func ratingFields(d *personData, side storeassess.Side) template.HTML {
+// evidence as saved, or as just sent with their errors when the form came back with some. The
+// form comes in pieces of about fieldsChunk, for the template to print one after another.
+func ratingFields(d *personData, side storeassess.Side) []template.HTML {
+	var pieces []template.HTML
 	var b strings.Builder
-	b.Grow(len(d.Rows) * 1500)
 	text := func(s string) { _, _ = escaper.WriteString(&b, s) }
 	mine := d.Side == side
 	sent := mine && len(d.Form) > 0
@@ -105,6 +111,9 @@ func ratingFields(d *personData, side storeassess.Side) template.HTML {
 		b.WriteString("</p>")
 	}
 	for i := range d.Rows {
+		if b.Cap() == 0 {
+			b.Grow(fieldsChunk + 4096) // a piece, and the expectation that takes it over
+		}
 		rw := &d.Rows[i]
 		it := rw.It
 		cur := rw.Self
@@ -200,6 +209,10 @@ func ratingFields(d *personData, side storeassess.Side) template.HTML {
 		text(se)
 		b.WriteString(`">`)
 		b.WriteString("\n</fieldset>\n")
+		if b.Len() >= fieldsChunk || i == len(d.Rows)-1 {
+			pieces = append(pieces, template.HTML(b.String())) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
+			b.Reset()
+		}
 	}
-	return template.HTML(b.String()) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
+	return pieces
 }
