@@ -132,8 +132,8 @@ func TestAssessmentFlow(t *testing.T) {
 			t.Fatalf("manager submit: %d %s", res.status, res.body)
 		}
 		mustContain(t, b.get(person).body, " by Bo Boss. A change now is an amendment")
-		if res := s.get(person); strings.Contains(res.body, "zorblax") {
-			t.Error("the person sees the manager's assessment before it is shared")
+		if res := s.get(person); strings.Contains(res.body, "zorblax") || strings.Contains(res.body, `<th scope="col">Manager</th>`) {
+			t.Error("the person sees the manager's assessment (or its column) before it is shared")
 		}
 		if res := s.post(person+"/acknowledge", url.Values{}); res.status != http.StatusConflict {
 			t.Errorf("acknowledge before sharing: %d", res.status)
@@ -143,7 +143,12 @@ func TestAssessmentFlow(t *testing.T) {
 		}
 		res = s.get(person)
 		mustContain(t, res.body, "<em>more</em> zorblax ownership", "Gap: the manager rates lower", "Second thoughts on delivery", "Readiness",
-			`<svg class="radar"`, "By the ladder's promotion guidance")
+			`<svg class="radar"`, "By the ladder's promotion guidance",
+			// Each area at each level side by side, both sides' columns now.
+			"<h3>Engineer: Core</h3>", "<h3>Next level, Senior Engineer: Core</h3>",
+			`<thead><tr><th scope="col">Expectation</th><th scope="col">Self</th><th scope="col">Manager</th></tr></thead>`,
+			// Readiness: the two expectations the person rated "consistently" of the level's nine.
+			"<tr><th scope=\"row\">Core</th>\n<td>2 of 9</td><td>0 of 9</td>\n<td>0 of 9</td><td>0 of 9</td></tr>")
 		if res := s.post(person+"/acknowledge", url.Values{"note": {"Read, and we talked."}}); res.status != http.StatusSeeOther {
 			t.Fatalf("acknowledge: %d", res.status)
 		}

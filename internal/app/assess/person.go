@@ -48,7 +48,7 @@ type row struct {
 type rowGroup struct {
 	G    *group
 	Rows []*row
-	HTML template.HTML // the rows side by side, written in Go (rows.go)
+	HTML template.HTML // the group side by side, heading and table, written in Go (rows.go)
 }
 
 type amendmentView struct {
@@ -122,7 +122,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
 	if acc.SeeSelf || acc.SeeManager {
 		for i := range d.Groups {
-			d.Groups[i].HTML = sideBySide(d.Groups[i].Rows, acc)
+			d.Groups[i].HTML = sideBySide(d.Groups[i].G, d.Groups[i].Rows, acc)
 		}
 	}
 	if acc.WriteSelf {
@@ -132,6 +132,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		d.MgrFields = ratingFields(&d, storeassess.ManagerSide)
 	}
 	d.Ready = readinessOf(f, d.Plan, self, mgr)
+	d.Ready.Rows = readinessRows(d.Ready)
 	if len(d.Ready.Areas) > 2 {
 		d.Radar = radar(d.Ready)
 	}
@@ -241,7 +242,8 @@ func rows(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating
 type readiness struct {
 	Bar         string // the rating an expectation must reach to count as shown
 	Areas       []areaReady
-	Level, Next string // titles
+	Rows        template.HTML // Areas as the table's rows, written in Go (rows.go)
+	Level, Next string        // titles
 	SelfReads   guidanceReading
 	MgrReads    guidanceReading
 	HasGuidance bool

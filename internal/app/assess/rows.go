@@ -2,6 +2,7 @@ package assess
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/policy"
@@ -19,12 +20,27 @@ var escaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", 
 // fieldID is an item's key as form fields' ids write it: the template's idOf.
 func fieldID(key string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(key) }
 
-// sideBySide writes the table rows of one group of expectations, each side as far as the
-// viewer may see it.
-func sideBySide(rs []*row, acc policy.AssessmentAccess) template.HTML {
+// sideBySide writes one group of expectations side by side: its heading, and a table of its
+// expectations with each side as far as the viewer may see it.
+func sideBySide(g *group, rs []*row, acc policy.AssessmentAccess) template.HTML {
 	var b strings.Builder
-	b.Grow(len(rs) * 600)
+	b.Grow(len(rs)*600 + 300)
 	text := func(s string) { _, _ = escaper.WriteString(&b, s) }
+	b.WriteString("\n<h3>")
+	if g.Next {
+		b.WriteString("Next level, ")
+	}
+	text(g.Level.Title)
+	b.WriteString(": ")
+	text(g.Area.Title)
+	b.WriteString("</h3>\n<table class=\"sidebyside\">\n<thead><tr><th scope=\"col\">Expectation</th>")
+	if acc.SeeSelf {
+		b.WriteString(`<th scope="col">Self</th>`)
+	}
+	if acc.SeeManager {
+		b.WriteString(`<th scope="col">Manager</th>`)
+	}
+	b.WriteString("</tr></thead>\n<tbody>\n")
 	cell := func(rated bool, label string, ev template.HTML) {
 		b.WriteString("<td>")
 		if rated {
@@ -76,7 +92,41 @@ func sideBySide(rs []*row, acc policy.AssessmentAccess) template.HTML {
 		}
 		b.WriteString("\n</tr>")
 	}
+	b.WriteString("\n</tbody>\n</table>\n")
 	return template.HTML(b.String()) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
+}
+
+// readinessRows writes the readiness table's rows, an area each: how many of the level's (and
+// the next level's) expectations each side rated at the bar or above, of how many, and "–"
+// for a side not seen.
+func readinessRows(rd readiness) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rd.Areas) * 200)
+	count := func(seen bool, n, of int) {
+		b.WriteString("<td>")
+		if seen {
+			b.WriteString(strconv.Itoa(n))
+			b.WriteString(" of ")
+			b.WriteString(strconv.Itoa(of))
+		} else {
+			b.WriteString("–")
+		}
+		b.WriteString("</td>")
+	}
+	for _, a := range rd.Areas {
+		b.WriteString(`<tr><th scope="row">`)
+		_, _ = escaper.WriteString(&b, a.Area)
+		b.WriteString("</th>\n")
+		count(a.HasSelf, a.SelfShown, a.Total)
+		count(a.HasMgr, a.MgrShown, a.Total)
+		b.WriteString("\n")
+		if rd.Next != "" {
+			count(a.HasSelf && a.HasNext, a.SelfNext, a.NextTotal)
+			count(a.HasMgr && a.HasNext, a.MgrNext, a.NextTotal)
+		}
+		b.WriteString("</tr>\n")
+	}
+	return template.HTML(b.String()) //nolint:gosec // the area's title is escaped, the rest are numbers
 }
 
 // fieldsChunk is about how much of a form ratingFields writes into one piece. The template
