@@ -114,8 +114,24 @@ func startBrowser() (context.Context, error) {
 
 // newTab opens a tab in a fresh browser context (its own storage, so tests cannot see each
 // other's choices) and fails the test if the page throws an uncaught exception or logs an error.
-// listen, when given, sees every event of the tab too (see chromedp.WithListener).
+// listen, when given, sees every event of the tab too (see chromedp.WithListener). Everything
+// done in the tab must end within tabTimeout.
 func newTab(t *testing.T, listen ...func(ev any)) context.Context {
+	t.Helper()
+	// Each step waits for its condition; this only bounds a test that would otherwise hang,
+	// with room for a machine that is busy with other work.
+	ctx, cancel := context.WithTimeout(openTab(t, listen...), tabTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// tabTimeout bounds a test's work in one tab (newTab), or one unit of a test whose work grows
+// with what it visits (TestAxe's pages).
+const tabTimeout = 4 * time.Minute
+
+// openTab is newTab without its time limit, for a test that bounds each unit of its work
+// instead: TestAxe's tabs visit a share of every page, which takes longer as pages are added.
+func openTab(t *testing.T, listen ...func(ev any)) context.Context {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser tests do not run with -short")
@@ -175,11 +191,7 @@ func newTab(t *testing.T, listen ...func(ev any)) context.Context {
 	}); err != nil {
 		t.Fatalf("listen for policy violations: %v", err)
 	}
-	// Each step waits for its condition; this only bounds a test that would otherwise hang,
-	// with room for a machine that is busy with other work.
-	ctx, cancelTimeout := context.WithTimeout(tab, 4*time.Minute)
-	t.Cleanup(cancelTimeout)
-	return ctx
+	return tab
 }
 
 // argsText is what a console call printed, roughly as the console shows it.
