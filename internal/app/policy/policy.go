@@ -97,38 +97,29 @@ func Above(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool,
 // ReadAbove adds to r the read of whether v is above subject in the reporting chain, which
 // the policy then knows (as KnowChain tells it), for a page that sends its reads at once.
 func ReadAbove(r *store.Reads, v *Viewer, subject int64) {
-	if !v.Manager || v.Person.ID == subject {
-		return // isAbove asks nothing for them
+	if !mayBeAbove(v, subject) {
+		return
 	}
 	if _, ok := v.above[subject]; ok {
 		return
 	}
 	var above bool
 	store.ReadManages(r, v.Person.ID, subject, &above)
-	r.Then(func() {
-		if v.above == nil {
-			v.above = map[int64]bool{}
-		}
-		v.above[subject] = above
-	})
+	r.Then(func() { v.knowAbove(subject, above) })
 }
 
 // KnowChain tells the policy the managers above subject, as a page has just read them, so
 // that whether v is above subject is answered from them rather than asked of the database.
 func KnowChain(v *Viewer, subject int64, chain []store.Person) {
-	if !v.Manager || v.Person.ID == subject {
-		return // isAbove asks nothing for them
+	if mayBeAbove(v, subject) {
+		v.knowAbove(subject, slices.ContainsFunc(chain, func(p store.Person) bool { return p.ID == v.Person.ID }))
 	}
-	if v.above == nil {
-		v.above = map[int64]bool{}
-	}
-	v.above[subject] = slices.ContainsFunc(chain, func(p store.Person) bool { return p.ID == v.Person.ID })
 }
 
 // isAbove reports whether v is above subject in the reporting chain. Only a manager can be,
 // so only a manager's chain is read.
 func isAbove(ctx context.Context, s *store.Store, v *Viewer, subject int64) (bool, error) {
-	if !v.Manager || v.Person.ID == subject {
+	if !mayBeAbove(v, subject) {
 		return false, nil
 	}
 	if above, ok := v.above[subject]; ok {
@@ -138,11 +129,20 @@ func isAbove(ctx context.Context, s *store.Store, v *Viewer, subject int64) (boo
 	if err != nil {
 		return false, err
 	}
+	v.knowAbove(subject, above)
+	return above, nil
+}
+
+// mayBeAbove reports whether v can be above subject at all: only a manager, and never above
+// themselves. For anyone else nothing is read.
+func mayBeAbove(v *Viewer, subject int64) bool { return v.Manager && v.Person.ID != subject }
+
+// knowAbove keeps, for the request, whether v is above subject.
+func (v *Viewer) knowAbove(subject int64, above bool) {
 	if v.above == nil {
 		v.above = map[int64]bool{}
 	}
 	v.above[subject] = above
-	return above, nil
 }
 
 // Decision is the outcome of a rule.
