@@ -179,13 +179,12 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		}
 		d.Timeline = append(d.Timeline, e)
 	}
+	x := conversations.ExpectationsFor(f, p)
 	if d.CheckIns.Notes {
-		x := conversations.ExpectationsFor(f, p)
 		for _, t := range checkins.Talks(held) {
 			d.Talked = append(d.Talked, talkView{E: x.Get(t.Expectation), CheckIns: t.CheckIns})
 		}
 	}
-	x := conversations.ExpectationsFor(f, p)
 	var plan *growth.Plan
 	if hasPlan {
 		plan = &pl
