@@ -141,8 +141,13 @@ func ScanMore(row Scanner, more ...any) Scanner { return scanPlus{row, more} }
 // ReadAll adds to r the read of every row query returns, each read with scan, into *out
 // (empty, never nil).
 func ReadAll[T any](r *Reads, what string, out *[]T, scan func(Scanner) (T, error), query string, args ...any) {
+	ReadAllIf(r, nil, what, out, scan, query, args...)
+}
+
+// ReadAllIf is ReadAll for a read that need decides, as ReadIf says (nil: always needed).
+func ReadAllIf[T any](r *Reads, need func() bool, what string, out *[]T, scan func(Scanner) (T, error), query string, args ...any) {
 	*out = []T{}
-	r.Read(what, func(row Scanner) error {
+	r.ReadIf(need, what, func(row Scanner) error {
 		v, err := scan(row)
 		if err != nil {
 			return err

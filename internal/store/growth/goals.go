@@ -120,15 +120,8 @@ func ReadPlanWithGoals(r *store.Reads, person int64, plan *Plan, found *bool, go
 
 // readGoals adds to r the read of Goals into *out, when need (nil: always) says so.
 func readGoals(r *store.Reads, need func() bool, person int64, out *[]Goal) {
-	*out = []Goal{}
-	r.ReadIf(need, fmt.Sprintf("goals of person %d", person), func(row store.Scanner) error {
-		g, err := scanGoal(row)
-		if err != nil {
-			return err
-		}
-		*out = append(*out, g)
-		return nil
-	}, `SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
+	store.ReadAllIf(r, need, fmt.Sprintf("goals of person %d", person), out, scanGoal,
+		`SELECT `+goalColumns+` FROM growth_goals WHERE person_id = ? ORDER BY id`, person)
 }
 
 // GoalOf returns one goal of a person's plan; store.ErrNotFound when it is not theirs.
