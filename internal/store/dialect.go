@@ -127,7 +127,37 @@ const shortQuery = 2
 // where it matches the name or the email; and the email starts after a space, as each word
 // of the name after the first does. A q looked for in one of the two only (see searched) is
 // checked against that one too.
+//
+// The index answers a pattern by reading the list of rows of each of its trigrams, as one
+// key: "priya schmidt" is 14 lists of a thousand rows or more each, and cost 1.5 ms. For a q
+// of spreadQuery characters or more, the index is given its first and last three characters
+// as two keys instead (LIKE '%pri%' AND LIKE '%idt%'), which it reads by skipping from one
+// to the other: 0.2 ms. Each row it finds is then checked for q itself, in the name or email
+// columns that the index does not cover.
 func (d dialect) likes(t, q string) expr {
+	if first, last, ok := trigramEnds(q); ok {
+		var conds []string
+		var args []any
+		for _, piece := range []string{first, last} {
+			c, a := d.like(t, "search", likeContains(piece))
+			conds, args = append(conds, c), append(args, a)
+		}
+		var alts []string
+		check := func(col string) {
+			c, a := d.like(t, col, likeContains(q))
+			alts, args = append(alts, c), append(args, a)
+		}
+		if name, email := searched(q); name && email {
+			check("name")
+			check("email")
+		} else if name {
+			check("name")
+		} else {
+			check("email")
+		}
+		conds = append(conds, "("+strings.Join(alts, " OR ")+")")
+		return expr{"(" + strings.Join(conds, " AND ") + ")", args}
+	}
 	patterns := []string{likeContains(q)}
 	if utf8.RuneCountInString(q) <= shortQuery {
 		patterns = []string{likeEscape(q) + "%", "% " + likeEscape(q) + "%"}

@@ -21,3 +21,27 @@ func TestRebind(t *testing.T) {
 		}
 	}
 }
+
+// A long query's ends are PostgreSQL's index keys when each has a trigram of its own.
+func TestTrigramEnds(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		q           string
+		first, last string
+		ok          bool
+	}{
+		{"Priya Schmidt", "Pri", "idt", true},
+		{"rania.ho", "ran", ".ho", true},
+		{"ivan.b@x", "iva", "b@x", true},   // "b" starts a word: "  b"
+		{"Ødegård", "Øde", "ård", true},    // two ASCII letters at each end
+		{"n Ødegård", "n Ø", "ård", false}, // one ASCII letter: no trigram of its own
+		{"abcdef", "", "", false},          // short: the whole query is the index's key
+		{"ab.. cd", "ab.", " cd", true},
+		{"a.. .cd", "a..", ".cd", false},
+	} {
+		first, last, ok := trigramEnds(tt.q)
+		if ok != tt.ok || (ok && (first != tt.first || last != tt.last)) {
+			t.Errorf("trigramEnds(%q) = %q, %q, %v; want %q, %q, %v", tt.q, first, last, ok, tt.first, tt.last, tt.ok)
+		}
+	}
+}
