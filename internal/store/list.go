@@ -247,44 +247,50 @@ func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error
 // names and emails to rank them all, in the text index's order when it matches more. It also
 // returns how many names and emails match, up to RankedMatches+1 ("more"), and, to be
 // ranked, who they are: everyone the query matches, whatever the filter, which the list then
-// narrows down.
+// narrows down. A query found broad is taken to be broad for a while (see countCache.isBroad),
+// without looking for its matches again.
 func (s *Store) orderOf(ctx context.Context, f PeopleFilter) (order, int, []int64, error) {
 	q := strings.TrimSpace(f.Query)
 	if q == "" {
 		return byName, 0, nil, nil
 	}
-	var ids []int64
-	if s.d.matchTable() != "" && spread(q) {
-		var err error
-		if ids, err = s.spreadMatches(ctx, q, RankedMatches+1); err != nil {
-			return byName, 0, nil, err
-		}
-		return orderOfMatches(ids)
+	if s.counts.isBroad(q) {
+		return byID, RankedMatches + 1, nil, nil
 	}
+	gen := s.counts.generation()
+	ids, err := s.matchIDs(ctx, q)
+	if err != nil {
+		return byName, 0, nil, err
+	}
+	if len(ids) > RankedMatches {
+		s.counts.setBroad(q, gen)
+		return byID, len(ids), nil, nil
+	}
+	return byMatch, len(ids), ids, nil
+}
+
+// matchIDs returns the ids of the people whose names or emails hold q, RankedMatches+1 at
+// most.
+func (s *Store) matchIDs(ctx context.Context, q string) ([]int64, error) {
+	if s.d.matchTable() != "" && spread(q) {
+		return s.spreadMatches(ctx, q, RankedMatches+1)
+	}
+	var ids []int64
 	var list sql.NullString
 	find := s.d.matchIDs(q, RankedMatches+1)
 	if err := s.queryRow(ctx, find.sql, find.args...).Scan(&list); err != nil {
-		return byName, 0, nil, s.fail(err, "search people")
+		return nil, s.fail(err, "search people")
 	}
 	for part := range strings.SplitSeq(list.String, ",") {
 		if part != "" {
 			id, err := strconv.ParseInt(part, 10, 64)
 			if err != nil {
-				return byName, 0, nil, fmt.Errorf("search people: id %q: %w", part, err)
+				return nil, fmt.Errorf("search people: id %q: %w", part, err)
 			}
 			ids = append(ids, id)
 		}
 	}
-	return orderOfMatches(ids)
-}
-
-// orderOfMatches is orderOf's answer for a query whose matches are ids, RankedMatches+1 at
-// most.
-func orderOfMatches(ids []int64) (order, int, []int64, error) {
-	if len(ids) > RankedMatches {
-		return byID, len(ids), nil, nil
-	}
-	return byMatch, len(ids), ids, nil
+	return ids, nil
 }
 
 // listPeople reads a page of f's people in the order o. With total (and the order byMatch,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
@@ -214,6 +215,25 @@ func TestSearchManyMatches(t *testing.T) {
 				t.Errorf("%q: paging forwards gives %d people, backwards %d, want the %d of one list, in its order",
 					f.Query, len(forwards), len(backwards), len(all))
 			}
+		}
+		// The store keeps that "zed" is broad; renaming people through it forgets that, and
+		// with 21 renamed, "zed" matches few enough to rank.
+		zeds, err := s.ListPeople(ctx, store.PeopleFilter{Query: "zed", Limit: 21})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range zeds {
+			p.Name = strings.ReplaceAll(p.Name, "Zed", "Ned")
+			if _, err := s.UpdatePerson(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ranked, err := s.PeoplePage(ctx, store.PeopleFilter{Query: "zed", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ranked.Broad || ranked.Count != store.Exactly || ranked.Total != n-21 {
+			t.Errorf("after 21 renamed: broad %v, count %v of %d; want ranked, exactly %d", ranked.Broad, ranked.Count, ranked.Total, n-21)
 		}
 	})
 }

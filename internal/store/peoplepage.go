@@ -99,6 +99,9 @@ type countCache struct {
 	mu      sync.Mutex
 	gen     uint64 // raised by every change to people
 	entries map[string]*countEntry
+	// broad holds the queries found to match more than RankedMatches names and emails (see
+	// orderOf), and when, with the gen of then.
+	broad map[string]countEntry
 }
 
 type countEntry struct {
@@ -111,13 +114,48 @@ type countEntry struct {
 // maxCounts bounds the cache: one entry per list (a manager's, a status), which are few.
 const maxCounts = 10_000
 
-func newCountCache() *countCache { return &countCache{entries: map[string]*countEntry{}} }
+func newCountCache() *countCache {
+	return &countCache{entries: map[string]*countEntry{}, broad: map[string]countEntry{}}
+}
 
 // changed says that people changed, so that the counts are taken again.
 func (c *countCache) changed() {
 	c.mu.Lock()
 	c.gen++
 	c.mu.Unlock()
+}
+
+// isBroad says whether the query q was found to match more than RankedMatches names and
+// emails, and may be taken to still: not longer ago than CountMaxAge, and no one renamed or
+// moved in the reporting chain through this store since (see changed). A broad query stops being broad only when all but a few
+// hundred of its matches change, which is rare within that time; if it happens, its page
+// lists the matches in the order people were added rather than best first, for that while.
+// Looking for the matches again on every page of a broad query is most of what it costs:
+// on PostgreSQL, the index's list of every match, then 501 rows read from the table.
+func (c *countCache) isBroad(q string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.broad[q]
+	return ok && e.gen == c.gen && time.Since(e.at) < CountMaxAge
+}
+
+// generation is the count of changes to people, to be given to setBroad: taken before the
+// query's matches are looked for, so that a change made meanwhile outdates the answer.
+func (c *countCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
+
+// setBroad keeps that the query q matched more than RankedMatches names and emails at
+// people's generation gen.
+func (c *countCache) setBroad(q string, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.broad) >= maxCounts {
+		c.broad = map[string]countEntry{}
+	}
+	c.broad[q] = countEntry{at: time.Now(), gen: gen}
 }
 
 // key is the entry of f's list: the filter without its page.
