@@ -147,12 +147,11 @@ func (d dialect) likes(t, q string) expr {
 			c, a := d.like(t, col, likeContains(q))
 			alts, args = append(alts, c), append(args, a)
 		}
-		if name, email := searched(q); name && email {
+		name, email := searched(q) // one of the two at least
+		if name {
 			check("name")
-			check("email")
-		} else if name {
-			check("name")
-		} else {
+		}
+		if email {
 			check("email")
 		}
 		conds = append(conds, "("+strings.Join(alts, " OR ")+")")

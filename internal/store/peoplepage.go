@@ -127,11 +127,12 @@ func (c *countCache) changed() {
 
 // isBroad says whether the query q was found to match more than RankedMatches names and
 // emails, and may be taken to still: not longer ago than CountMaxAge, and no one renamed or
-// moved in the reporting chain through this store since (see changed). A broad query stops being broad only when all but a few
-// hundred of its matches change, which is rare within that time; if it happens, its page
-// lists the matches in the order people were added rather than best first, for that while.
-// Looking for the matches again on every page of a broad query is most of what it costs:
-// on PostgreSQL, the index's list of every match, then 501 rows read from the table.
+// moved in the reporting chain through this store since (see changed). A broad query stops
+// being broad only when all but a few hundred of its matches change, which is rare within
+// that time; if it happens, its page lists the matches in the order people were added rather
+// than best first, for that while. Looking for the matches again on every page of a broad
+// query is most of what it costs: on PostgreSQL, the index's list of every match, then 501
+// rows read from the table.
 func (c *countCache) isBroad(q string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
