@@ -111,6 +111,10 @@ func TestEditPersonConcurrent(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
+		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
+		// machine the last waited more than the default 10 s and was told the database was
+		// busy (503): right of the server, and not what this test is about.
+		cfg.BusyTimeout = 2 * time.Minute
 		e := newEnv(t, cfg)
 		admins := [2]*client{
 			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
@@ -288,6 +292,10 @@ func TestManagerSwapsOverHTTP(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
+		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
+		// machine the last waited more than the default 10 s and was told the database was
+		// busy (503): right of the server, and not what this test is about.
+		cfg.BusyTimeout = 2 * time.Minute
 		e := newEnv(t, cfg)
 		admins := [2]*client{
 			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
@@ -403,6 +411,10 @@ func TestAPIPatchConcurrent(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
+		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
+		// machine the last waited more than the default 10 s and was told the database was
+		// busy (503): right of the server, and not what this test is about.
+		cfg.BusyTimeout = 2 * time.Minute
 		e := newEnv(t, cfg)
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		token := e.newToken(&admin, access.WriteScope)
