@@ -329,10 +329,15 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		}
 		pq.sql(&b)
 		b.add(`) k`, nil)
-		keys := peopleQuery{cursor: pq.cursor}
-		for _, n := range names {
-			keys.order = append(keys.order, expr{"k." + n, nil})
+		// keysOf is the list's order by the keys as the sub-select alias names them.
+		keysOf := func(alias string) peopleQuery {
+			keys := peopleQuery{cursor: pq.cursor}
+			for _, n := range names {
+				keys.order = append(keys.order, expr{alias + "." + n, nil})
+			}
+			return keys
 		}
+		keys := keysOf("k")
 		if f.After != 0 {
 			b.add(` WHERE `, nil)
 			k := keys.keyset(f.After, false)
@@ -345,11 +350,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		keys.orderBy(&b, f.Before != 0)
 		b.add(` LIMIT ?) t CROSS JOIN people p WHERE p.id = t.id`, []any{limit})
 		// The page's order again: a sub-select's order is not kept by the query around it.
-		page := peopleQuery{}
-		for _, n := range names {
-			page.order = append(page.order, expr{"t." + n, nil})
-		}
-		page.orderBy(&b, f.Before != 0)
+		keysOf("t").orderBy(&b, f.Before != 0)
 	} else {
 		b.add(`SELECT `+s.d.personColumns("p"), nil)
 		pq.sql(&b, cursor...)

@@ -100,8 +100,14 @@ type countCache struct {
 	gen     uint64 // raised by every change to people
 	entries map[string]*countEntry
 	// broad holds the queries found to match more than RankedMatches names and emails (see
-	// orderOf), and when, with the gen of then.
-	broad map[string]countEntry
+	// orderOf).
+	broad map[string]broadEntry
+}
+
+// broadEntry is when a query was found broad, and the gen of then.
+type broadEntry struct {
+	at  time.Time
+	gen uint64
 }
 
 type countEntry struct {
@@ -115,7 +121,7 @@ type countEntry struct {
 const maxCounts = 10_000
 
 func newCountCache() *countCache {
-	return &countCache{entries: map[string]*countEntry{}, broad: map[string]countEntry{}}
+	return &countCache{entries: map[string]*countEntry{}, broad: map[string]broadEntry{}}
 }
 
 // changed says that people changed, so that the counts are taken again.
@@ -154,9 +160,9 @@ func (c *countCache) setBroad(q string, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.broad) >= maxCounts {
-		c.broad = map[string]countEntry{}
+		c.broad = map[string]broadEntry{}
 	}
-	c.broad[q] = countEntry{at: time.Now(), gen: gen}
+	c.broad[q] = broadEntry{at: time.Now(), gen: gen}
 }
 
 // key is the entry of f's list: the filter without its page.
