@@ -104,6 +104,15 @@ func TestEditPersonConflict(t *testing.T) {
 	})
 }
 
+// queuedSaves is cfg for a test that makes 40 saves at once. SQLite takes them one at a
+// time, and under the race detector on a busy machine the last waited more than the default
+// 10 s and was told the database was busy (503, in TestManagerSwapsOverHTTP): right of the
+// server, and not what these tests are about.
+func queuedSaves(cfg store.Config) store.Config {
+	cfg.BusyTimeout = 2 * time.Minute
+	return cfg
+}
+
 // Pairs of admins save the same person's form, opened at the same version, at once: over
 // real HTTP, exactly one of each pair is kept, the other is told (409), and what is stored is
 // the whole of the winner's save: no update is lost.
@@ -111,11 +120,7 @@ func TestEditPersonConcurrent(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
-		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
-		// machine the last waited more than the default 10 s and was told the database was
-		// busy (503): right of the server, and not what this test is about.
-		cfg.BusyTimeout = 2 * time.Minute
-		e := newEnv(t, cfg)
+		e := newEnv(t, queuedSaves(cfg))
 		admins := [2]*client{
 			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
 			e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin)),
@@ -292,11 +297,7 @@ func TestManagerSwapsOverHTTP(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
-		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
-		// machine the last waited more than the default 10 s and was told the database was
-		// busy (503): right of the server, and not what this test is about.
-		cfg.BusyTimeout = 2 * time.Minute
-		e := newEnv(t, cfg)
+		e := newEnv(t, queuedSaves(cfg))
 		admins := [2]*client{
 			e.signedIn(e.person("Ada Admin", "ada@example.com", 0, store.Admin)),
 			e.signedIn(e.person("Bea Admin", "bea@example.com", 0, store.Admin)),
@@ -411,11 +412,7 @@ func TestAPIPatchConcurrent(t *testing.T) {
 	t.Parallel()
 	eachBackend(t, func(t *testing.T, cfg store.Config) {
 		const pairs = 20
-		// SQLite takes the 40 saves one at a time, and under the race detector on a busy
-		// machine the last waited more than the default 10 s and was told the database was
-		// busy (503): right of the server, and not what this test is about.
-		cfg.BusyTimeout = 2 * time.Minute
-		e := newEnv(t, cfg)
+		e := newEnv(t, queuedSaves(cfg))
 		admin := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
 		token := e.newToken(&admin, access.WriteScope)
 		people := make([]store.Person, pairs)
