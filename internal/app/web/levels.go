@@ -1,6 +1,8 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"strings"
 
 	"github.com/rungs/rungs/internal/ladder"
@@ -129,6 +131,45 @@ func LevelChoices(f *ladder.Framework) []LadderChoices {
 		out = append(out, lc)
 	}
 	return out
+}
+
+// LevelOptions is the options of a level picker, ladder by ladder, with selected (a
+// ladder/level value) chosen. A page with a picker per row (the rollout's) had a template
+// loop of four calls an option, thousands on one page; this writes them in one.
+func LevelOptions(ladders []LadderChoices, selected string) template.HTML {
+	var b strings.Builder
+	for _, l := range ladders {
+		b.WriteString(`<optgroup label="`)
+		b.WriteString(html.EscapeString(l.Title))
+		b.WriteString(`">`)
+		for _, c := range l.Levels {
+			option(&b, c.Value, c.Label, selected)
+		}
+		b.WriteString(`</optgroup>`)
+	}
+	return template.HTML(b.String())
+}
+
+// TrackOptions is the options of a track picker, with selected (a track id) chosen.
+func TrackOptions(tracks []TrackChoice, selected string) template.HTML {
+	var b strings.Builder
+	for _, t := range tracks {
+		option(&b, t.Value, t.Label, selected)
+	}
+	return template.HTML(b.String())
+}
+
+// option writes one option of a picker, chosen when its value is selected.
+func option(b *strings.Builder, value, label, selected string) {
+	b.WriteString(`<option value="`)
+	b.WriteString(html.EscapeString(value))
+	b.WriteString(`"`)
+	if value == selected {
+		b.WriteString(` selected`)
+	}
+	b.WriteString(`>`)
+	b.WriteString(html.EscapeString(label))
+	b.WriteString(`</option>`)
 }
 
 // TrackChoices lists every track of every ladder, once each.

@@ -87,9 +87,11 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"stylesheet": func() string { return "/app-assets/" + StylesheetName },
-	"autosave":   func() string { return "/app-assets/" + AutosaveScriptName },
-	"theme":      func() string { return "/app-assets/" + ThemeScriptName },
+	"levelOptions": LevelOptions,
+	"trackOptions": TrackOptions,
+	"stylesheet":   func() string { return "/app-assets/" + StylesheetName },
+	"autosave":     func() string { return "/app-assets/" + AutosaveScriptName },
+	"theme":        func() string { return "/app-assets/" + ThemeScriptName },
 	// idOf makes an element id of a form field's name ("rating:level/id"): letters, digits,
 	// dashes and underscores only.
 	"idOf": func(name string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(name) },
