@@ -17,8 +17,8 @@ import (
 // request has its connections when it needs them, and waits, if it waits, in line.
 type turns chan struct{}
 
-// defaultTurns is how many reads are worked on at once unless Config says otherwise: enough
-// to keep every core busy while some wait for the database or the disk.
+// defaultTurns is how many reads are worked on at once: enough to keep every core busy while
+// some wait for the database or the disk.
 func defaultTurns() int { return 4 * runtime.GOMAXPROCS(0) }
 
 // inTurn is h, made to wait for a turn when requests of method to path take one (takesTurn).
