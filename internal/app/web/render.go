@@ -191,8 +191,8 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	// With its length said, the page goes out in one piece rather than chunked: the chunks'
-	// end was a write of its own on the connection, a system call at every page.
+	// With its length said, the page is sent as it is rather than in chunks, whose closing
+	// chunk was a write of its own on the connection, a system call at every page.
 	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
