@@ -138,6 +138,11 @@ func LevelChoices(f *ladder.Framework) []LadderChoices {
 // loop of four calls an option, thousands on one page; this writes them in one.
 func LevelOptions(ladders []LadderChoices, selected string) template.HTML {
 	var b strings.Builder
+	n := 0
+	for _, l := range ladders {
+		n += 1 + len(l.Levels)
+	}
+	b.Grow(optionBytes * n) // once, rather than doubling through a page's worth of options
 	for _, l := range ladders {
 		b.WriteString(`<optgroup label="`)
 		b.WriteString(html.EscapeString(l.Title))
@@ -153,11 +158,15 @@ func LevelOptions(ladders []LadderChoices, selected string) template.HTML {
 // TrackOptions is the options of a track picker, with selected (a track id) chosen.
 func TrackOptions(tracks []TrackChoice, selected string) template.HTML {
 	var b strings.Builder
+	b.Grow(optionBytes * len(tracks))
 	for _, t := range tracks {
 		option(&b, t.Value, t.Label, selected)
 	}
 	return template.HTML(b.String())
 }
+
+// optionBytes is about what an option (or a ladder's group) of a picker takes.
+const optionBytes = 64
 
 // option writes one option of a picker, chosen when its value is selected.
 func option(b *strings.Builder, value, label, selected string) {
