@@ -17,6 +17,7 @@ import (
 	"github.com/rungs/rungs/internal/store/access"
 	storeassess "github.com/rungs/rungs/internal/store/assess"
 	"github.com/rungs/rungs/internal/store/checkins"
+	storehome "github.com/rungs/rungs/internal/store/home"
 )
 
 // homePeople is the size of the organisation the home benchmark runs on, and homeTeam how
@@ -181,4 +182,56 @@ func homeOrg(b *testing.B, s *store.Store) (admin, manager int64) {
 		}
 	}
 	return admin, manager
+}
+
+// BenchmarkHomeReads times, one at a time and without HTTP, each read a manager's home makes
+// in the organisation BenchmarkHome runs on, and all of them in one batch as the page sends
+// them: where the page's database time goes, which a run under load, its p99 moving by a
+// fifth from one run to the next, cannot show.
+//
+//	go test ./internal/app -run '^$' -bench HomeReads
+func BenchmarkHomeReads(b *testing.B) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			s := benchStore(b, backend)
+			defer s.Close()
+			ctx := context.Background()
+			_, manager := homeOrg(b, s)
+			var cycles []storeassess.CurrentCycle
+			var own storehome.Own
+			var items []storehome.Item
+			var team storehome.Team
+			reads := []struct {
+				name string
+				add  func(r *store.Reads)
+			}{
+				{"open-cycles", func(r *store.Reads) { storeassess.ReadOpenCyclesOf(r, manager, &cycles) }},
+				{"own", func(r *store.Reads) { storehome.ReadOwn(r, manager, false, &own) }},
+				{"open-items", func(r *store.Reads) { storehome.ReadOpenItems(r, manager, 11, &items) }},
+				{"team", func(r *store.Reads) { storehome.ReadTeam(r, manager, &team) }},
+			}
+			run := func(b *testing.B, add ...func(r *store.Reads)) {
+				for b.Loop() {
+					r := s.Reads()
+					for _, a := range add {
+						a(r)
+					}
+					if err := r.Run(ctx); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			var all []func(r *store.Reads)
+			for _, rd := range reads {
+				all = append(all, rd.add)
+				b.Run(rd.name, func(b *testing.B) { run(b, rd.add) })
+			}
+			b.Run("all-at-once", func(b *testing.B) { run(b, all...) })
+			// What was timed read what the page shows: an open cycle, the team (homeOrg gives
+			// the first manager a few more than homeTeam), their action items.
+			if len(cycles) != 1 || len(team.Members) < homeTeam || len(items) == 0 {
+				b.Fatalf("read %d cycles, %d of the team, %d items", len(cycles), len(team.Members), len(items))
+			}
+		})
+	}
 }
