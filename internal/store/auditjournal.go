@@ -351,6 +351,7 @@ func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.D
 	if len(parts) == 0 {
 		return nil
 	}
+	s.prepareAuditCopies(ctx)
 	err := s.WithTx(ctx, func(tx *Store) error {
 		for _, p := range parts {
 			var moved int64
@@ -364,7 +365,7 @@ func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.D
 					ws = append(ws, &auditWait{e: e.audit()})
 				}
 			}
-			if err := tx.writeAuditGroup(ctx, ws); err != nil {
+			if err := tx.copyAudits(ctx, ws); err != nil {
 				return err
 			}
 			last := p.entries[len(p.entries)-1].Seq
