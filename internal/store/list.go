@@ -357,7 +357,9 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		pq.orderBy(&b, f.Before != 0)
 		b.add(` LIMIT ?`, []any{limit})
 	}
-	people := []Person{}
+	// Room for a page of people from the start (the app's list reads 51: 50 to show and one
+	// to know there are more); grown by doubling, the slice was copied seven times a page.
+	people := make([]Person, 0, min(limit, 64))
 	n := -1
 	scan := scanPerson
 	if total {
