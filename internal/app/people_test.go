@@ -66,6 +66,18 @@ func TestPersonTimeline(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("person.view entries by the manager: %d %v", n, err)
 		}
+		// The admin, who manages no one, has the person read with the rest of the page (see
+		// showPerson): the views are audited as the manager's are, and a person not there is
+		// not found, with nothing audited of them.
+		if n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "person.view", Actor: admin.ID}); err != nil || n == 0 {
+			t.Fatalf("person.view entries by the admin: %d %v", n, err)
+		}
+		if res := ac.get("/people/999999"); res.status != http.StatusNotFound {
+			t.Fatalf("a person not there: %d", res.status)
+		}
+		if n, err := e.store.CountAudit(e.ctx, store.AuditFilter{Action: "person.view", Subject: 999999}); err != nil || n != 0 {
+			t.Fatalf("person.view entries of a person not there: %d %v", n, err)
+		}
 		// The manager's list holds Kim; Kim's own list holds only Kim.
 		mustContain(t, mc.get("/people").body, "Kim Lee")
 		if strings.Contains(e.signedIn(max).get("/people").body, "Ada Admin") {

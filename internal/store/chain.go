@@ -301,34 +301,45 @@ type Around struct {
 // PostgreSQL each read is a round trip of its own, and a person's page made fifteen);
 // ErrNotFound when there is no such person.
 func (s *Store) Around(ctx context.Context, person int64) (Around, error) {
-	a := Around{Chain: []Person{}, Reports: []Person{}}
-	var part int
-	found := false
-	scan := func(row scanner) (Person, error) { return scanPerson(scanPlus{row, []any{&part}}) }
-	err := each(ctx, s, fmt.Sprintf("person %d and those around them", person), scan, func(p Person) error {
-		switch part {
-		case 0:
-			a.Person, found = p, true
-		case 1:
-			a.Chain = append(a.Chain, p)
-		default:
-			a.Reports = append(a.Reports, p)
-		}
-		return nil
-	}, `SELECT `+s.d.personColumns("")+`, part FROM (
-			SELECT `+s.d.personColumns("p")+`, 0 AS part, 0 AS k FROM people p WHERE p.id = ?
-			UNION ALL
-			SELECT `+s.d.personColumns("p")+`, 1 AS part, c.depth AS k FROM people_chain c JOIN people p ON p.id = c.manager_id
-			WHERE c.person_id = ?
-			UNION ALL
-			SELECT * FROM (SELECT `+s.d.personColumns("p")+`, 2 AS part, 0 AS k FROM people p
-				WHERE p.manager_id = ? AND p.status = ? ORDER BY p.name, p.id LIMIT ?) r
-		) n ORDER BY part, k, name, id`, person, person, person, string(Active), MaxLimit)
-	if err != nil {
+	var a Around
+	var found bool
+	r := s.Reads()
+	ReadAround(r, person, &a, &found)
+	if err := r.Run(ctx); err != nil {
 		return Around{}, err
 	}
 	if !found {
 		return Around{}, fmt.Errorf("person %d: %w", person, ErrNotFound)
 	}
 	return a, nil
+}
+
+// ReadAround adds Around's read to r, into *out; found says whether the person is there.
+func ReadAround(r *Reads, person int64, out *Around, found *bool) {
+	*out, *found = Around{Chain: []Person{}, Reports: []Person{}}, false
+	d := r.s.d
+	var part int
+	r.Read(fmt.Sprintf("person %d and those around them", person), func(row Scanner) error {
+		p, err := scanPerson(scanPlus{row, []any{&part}})
+		if err != nil {
+			return err
+		}
+		switch part {
+		case 0:
+			out.Person, *found = p, true
+		case 1:
+			out.Chain = append(out.Chain, p)
+		default:
+			out.Reports = append(out.Reports, p)
+		}
+		return nil
+	}, `SELECT `+d.personColumns("")+`, part FROM (
+			SELECT `+d.personColumns("p")+`, 0 AS part, 0 AS k FROM people p WHERE p.id = ?
+			UNION ALL
+			SELECT `+d.personColumns("p")+`, 1 AS part, c.depth AS k FROM people_chain c JOIN people p ON p.id = c.manager_id
+			WHERE c.person_id = ?
+			UNION ALL
+			SELECT * FROM (SELECT `+d.personColumns("p")+`, 2 AS part, 0 AS k FROM people p
+				WHERE p.manager_id = ? AND p.status = ? ORDER BY p.name, p.id LIMIT ?) r
+		) n ORDER BY part, k, name, id`, person, person, person, string(Active), MaxLimit)
 }

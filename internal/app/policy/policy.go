@@ -108,6 +108,10 @@ func ReadAbove(r *store.Reads, v *Viewer, subject int64) {
 	r.Then(func() { v.knowAbove(subject, above) })
 }
 
+// NeedsChain reports whether what v may see of subject turns on subject's reporting chain:
+// when not, a page may read the chain with the rest of what it shows, after deciding.
+func NeedsChain(v *Viewer, subject int64) bool { return mayBeAbove(v, subject) }
+
 // KnowChain tells the policy the managers above subject, as a page has just read them, so
 // that whether v is above subject is answered from them rather than asked of the database.
 func KnowChain(v *Viewer, subject int64, chain []store.Person) {
