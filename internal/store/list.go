@@ -358,7 +358,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		b.add(` LIMIT ?`, []any{limit})
 	}
 	// Room for a page of people from the start (the app's list reads 51: 50 to show and one
-	// to know there are more); grown by doubling, the slice was copied seven times a page.
+	// to know there are more): grown by doubling, a page's slice was allocated seven times.
 	people := make([]Person, 0, min(limit, 64))
 	n := -1
 	scan := scanPerson
