@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/rungs/rungs/internal/ladder"
+	"github.com/rungs/rungs/internal/store"
 )
 
 // command is one subcommand.
@@ -58,8 +59,15 @@ func findCommand(name string) *command {
 // Ctrl-C, SIGTERM and SIGHUP cancel the command's context: a long command then stops, removes
 // what it had half-written, leaves its output as it was and exits 128 plus the signal's number
 // (130 for Ctrl-C, 143 for SIGTERM); a server stops gracefully. A second signal ends rungs at
-// once.
+// once. Main is the process's: serve's page memory (store.ReservePageMemory) is set aside here.
 func Main(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		// Only here, at the process's start: SQLite takes it before its first database or
+		// never. A server on PostgreSQL never touches the block.
+		if err := store.ReservePageMemory(); err != nil {
+			fmt.Fprintf(stderr, "rungs: %v\n", err)
+		}
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	sigs := make(chan os.Signal, 2)
