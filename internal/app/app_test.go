@@ -54,7 +54,14 @@ var bundled = sync.OnceValues(func() (*ladder.Framework, http.Handler) {
 
 // The app's logs, a line per request as rungs serve writes them, are kept for the whole test
 // binary and searched at the end for the password, tokens, cookies and emails the tests use.
-func TestMain(m *testing.M) { os.Exit(storetest.Main(obstest.Checked(m))) }
+// SQLite's pages are kept as rungs serve keeps them, so that the tests and the benchmarks run
+// the server's configuration.
+func TestMain(m *testing.M) {
+	if err := store.ReservePageMemory(); err != nil {
+		panic(err)
+	}
+	os.Exit(storetest.Main(obstest.Checked(m)))
+}
 
 // appLog is where every test's app logs.
 var appLog = sync.OnceValue(func() *slog.Logger {

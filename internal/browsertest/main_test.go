@@ -22,6 +22,7 @@ import (
 	"github.com/rungs/rungs/frameworks"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
+	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -41,6 +42,10 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
+	// SQLite's pages kept as rungs serve keeps them: see store.ReservePageMemory.
+	if err := store.ReservePageMemory(); err != nil {
+		panic(err)
+	}
 	code := storetest.Main(m)
 	shared.mu.Lock()
 	for i := len(shared.closeAll) - 1; i >= 0; i-- {
