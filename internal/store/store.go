@@ -99,11 +99,11 @@ type Store struct {
 
 // SQLite pragmas, after the busy timeout (sqliteDSN puts it first, so that none of these can
 // fail with SQLITE_BUSY while another process holds the lock). Each connection keeps up to
-// 32 MB of pages (in a server, all of them within ReservePageMemory's block). The file is not memory-mapped: a reader drops its pages whenever another
-// connection has committed, and with a map that meant unmapping and mapping the whole file
-// again, which under a stream of audited page views more than doubled the time of a person's
-// page. Times are written in SQLite's own format so that its date functions and text
-// ordering work on them.
+// 32 MB of pages (in a server, all within ReservePageMemory's block). The file is not
+// memory-mapped: a reader drops its pages whenever another connection has committed, and with
+// a map that meant unmapping and mapping the whole file again, which under a stream of
+// audited page views more than doubled the time of a person's page. Times are written in
+// SQLite's own format so that its date functions and text ordering work on them.
 const sqliteOptions = "&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)" +
 	"&_pragma=cache_size(-32000)&_pragma=mmap_size(0)&_time_format=sqlite"
 
@@ -165,7 +165,9 @@ func reservePageMemory(pages int) error {
 	if rc := sqlite3.Xsqlite3_config(tls, sqlite3.SQLITE_CONFIG_PCACHE_HDRSZ, libc.VaList(args, header)); rc != sqlite3.SQLITE_OK {
 		return fmt.Errorf("reserve page memory: SQLite refused to say its page header's size (code %d)", rc)
 	}
-	slot := (4096 + int(libc.AtomicLoadPInt32(header)) + 7) &^ 7 // a page and its header, 8-byte aligned
+	// A page of SQLite's default size, which rungs' databases have, and its header, 8-byte
+	// aligned. A database with larger pages would take them from the allocator as before.
+	slot := (4096 + int(libc.AtomicLoadPInt32(header)) + 7) &^ 7
 	// Off Go's heap: SQLite keeps pointers into it, and it lives as long as the process.
 	block := libc.Xmalloc(tls, types.Size_t(slot*pages))
 	if block == 0 {
