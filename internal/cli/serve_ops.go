@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/backup"
@@ -105,21 +104,13 @@ func (f opsFlags) open(ctx context.Context, db databaseFlags) (*store.Store, err
 	if err := checkDatabaseFlags(db); err != nil {
 		return nil, err
 	}
-	st, err := store.OpenAsIs(ctx, store.Config{SQLitePath: *db.data, PostgresURL: *db.db})
+	st, err := store.OpenCurrent(ctx, store.Config{SQLitePath: *db.data, PostgresURL: *db.db})
+	var behind *store.BehindSchemaError
+	if errors.As(err, &behind) {
+		return nil, fmt.Errorf("database: %w: run 'rungs admin migrate' first, or serve without --no-migrate", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", withVersion(err))
-	}
-	if pending, err := st.Pending(ctx); err != nil || len(pending) > 0 {
-		st.Close()
-		if err == nil {
-			var names []string
-			for _, m := range pending {
-				names = append(names, m.Name)
-			}
-			err = fmt.Errorf("the database's schema is behind this rungs (to apply: %s): run 'rungs admin migrate' first, or serve without --no-migrate",
-				strings.Join(names, ", "))
-		}
-		return nil, fmt.Errorf("database: %w", err)
 	}
 	return st, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // NewerSchemaError is returned when a database was upgraded by a newer rungs than this one:
@@ -53,6 +54,41 @@ func OpenAsIs(ctx context.Context, cfg Config) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	return s, nil
+}
+
+// BehindSchemaError is OpenCurrent's refusal of a database whose schema is older than this
+// rungs': Pending lists the migrations it has not had.
+type BehindSchemaError struct {
+	Pending []Migration
+}
+
+func (e *BehindSchemaError) Error() string {
+	names := make([]string, len(e.Pending))
+	for i, m := range e.Pending {
+		names[i] = m.Name
+	}
+	return "the database's schema is behind this rungs (to apply: " + strings.Join(names, ", ") + ")"
+}
+
+// OpenCurrent connects to cfg's database as Open does, ready to serve, but applies no
+// migration: a database behind this rungs is refused with a *BehindSchemaError (serve
+// --no-migrate). Unlike OpenAsIs it is for a process that writes: on SQLite it starts the
+// audit journal, as Open does, and takes in the journals of processes that have ended.
+func OpenCurrent(ctx context.Context, cfg Config) (*Store, error) {
+	s, err := OpenAsIs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.Pending(ctx)
+	if err == nil && len(pending) > 0 {
+		err = &BehindSchemaError{Pending: pending}
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.startJournal(cfg)
 	return s, nil
 }
 

@@ -174,3 +174,66 @@ func TestPostgresPoolSettings(t *testing.T) {
 		}
 	}
 }
+
+// OpenCurrent (serve --no-migrate) refuses a database behind this rungs, naming what it has
+// not had, and changes nothing; on a current one it serves as Open does. On SQLite that
+// means its audited reads go to the journal, as every server's do, where a store of
+// OpenAsIs (backup, migrate --dry-run), which must not leave files behind, writes them
+// straight into the database.
+func TestOpenCurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old.Close()
+		_, err = store.OpenCurrent(ctx, cfg)
+		var behind *store.BehindSchemaError
+		if !errors.As(err, &behind) || len(behind.Pending) != store.MigrationCount()-1 ||
+			!strings.Contains(err.Error(), "the database's schema is behind this rungs (to apply: 0002_rollout.sql, 0003_") {
+			t.Fatalf("OpenCurrent of an old database: %v", err)
+		}
+
+		asIs, err := store.OpenAsIs(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := asIs.Version(ctx); v != 1 {
+			t.Errorf("OpenCurrent changed the version to %d", v)
+		}
+		if _, err := asIs.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := asIs.AddAudit(ctx, store.AuditEntry{Action: "person.view", Detail: "as is"}); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.SQLitePath != "" && len(journals(t, cfg.SQLitePath)) != 0 {
+			t.Errorf("OpenAsIs journaled: %v", journals(t, cfg.SQLitePath))
+		}
+		asIs.Close()
+
+		s, err := store.OpenCurrent(ctx, cfg)
+		if err != nil {
+			t.Fatalf("OpenCurrent of a current database: %v", err)
+		}
+		defer s.Close()
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Detail: "current"}); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.SQLitePath != "" {
+			// The journal keeps an entry for a few seconds before moving it in.
+			names := journals(t, cfg.SQLitePath)
+			if len(names) != 1 {
+				t.Fatalf("OpenCurrent's journals: %v, want one", names)
+			}
+			if fi, err := os.Stat(names[0]); err != nil || fi.Size() == 0 {
+				t.Errorf("OpenCurrent's audited read is not in its journal: %v", err)
+			}
+		}
+		if got := waitForEntries(t, s, "person.view", 2); got[0].Detail != "current" || got[1].Detail != "as is" {
+			t.Errorf("audit log: %+v", got)
+		}
+	})
+}

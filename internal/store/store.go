@@ -253,10 +253,16 @@ func open(ctx context.Context, cfg Config, migrations fs.FS) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.startJournal(cfg)
+	return s, nil
+}
+
+// startJournal starts the audit journal of a store on SQLite that is open for serving (Open,
+// OpenCurrent); on PostgreSQL there is none.
+func (s *Store) startJournal(cfg Config) {
 	if !s.d.postgres {
 		s.journal = openAuditJournal(s, cfg.SQLitePath)
 	}
-	return s, nil
 }
 
 // createPrivate creates the SQLite file, if it is not there yet, readable and writable by
