@@ -162,22 +162,22 @@ func (r Run) Prepare(ctx context.Context) ([]*Client, error) {
 
 // Measure sends r's scenarios from the clients until r's duration has passed, r's requests
 // have all been sent, or ctx ends.
+//
+// The requests in flight when the duration is up are waited for and counted, not cancelled:
+// a cancelled request stops the server's work in the middle, and on PostgreSQL each took its
+// database connection with it (pgx closes a connection whose query is cancelled), so that a
+// run after a warm-up began with the server opening connections again, and its first answers
+// were its slowest.
 func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	total := 0
 	for _, s := range r.Scenarios {
 		total += s.Weight
 	}
 	stats := make([][]*Stats, len(clients)) // per client, merged at the end: no lock per request
-	var cancel context.CancelFunc
-	if r.Duration > 0 {
-		ctx, cancel = context.WithTimeout(ctx, r.Duration)
-	} else {
-		ctx, cancel = context.WithCancel(ctx)
-	}
-	defer cancel()
 	cpu, client := CPU(r.CPUOf), CPU([]int{os.Getpid()})
 	var sent atomic.Int64 // requests claimed, when r.Requests bounds the run
 	start := time.Now()
+	over := func() bool { return r.Duration > 0 && time.Since(start) >= r.Duration }
 	var wg sync.WaitGroup
 	for i, c := range clients {
 		stats[i] = make([]*Stats, len(r.Scenarios))
@@ -185,7 +185,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 			stats[i][j] = &Stats{Name: s.Name}
 		}
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && !over() {
 				if r.Requests > 0 && sent.Add(1) > int64(r.Requests) {
 					return
 				}
@@ -193,7 +193,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 				t0 := time.Now()
 				err := r.Scenarios[j].Do(ctx, c)
 				if ctx.Err() != nil {
-					return // cut off by the end of the run: not an answer
+					return // cut off by ctx's end: not an answer
 				}
 				st := stats[i][j]
 				st.Latencies = append(st.Latencies, time.Since(t0))

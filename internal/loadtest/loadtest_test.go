@@ -77,6 +77,45 @@ func TestRunStopsAfterItsRequests(t *testing.T) {
 	}
 }
 
+// A run bounded by time waits for the requests in flight when its time is up and counts
+// them, rather than cancelling them: cancelled, they stopped the server's work in the middle.
+func TestRunLetsItsLastRequestsFinish(t *testing.T) {
+	t.Parallel()
+	var served, cancelled atomic.Int64
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+		select {
+		case <-release:
+			_, _ = w.Write([]byte("ok"))
+		case <-r.Context().Done():
+			cancelled.Add(1)
+		}
+	}))
+	defer srv.Close()
+	run := Run{Base: srv.URL, Connections: 3, Duration: 100 * time.Millisecond, Scenarios: []Scenario{{"page", 1, func(ctx context.Context, c *Client) error {
+		st, _, err := c.Get(ctx, "/")
+		return Expect(st, err, http.StatusOK)
+	}}}}
+	go func() {
+		// The run started before its first request came: its time is up after this.
+		<-arrived
+		time.Sleep(run.Duration + 50*time.Millisecond)
+		close(release)
+	}()
+	rep, err := run.Do(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rep.Pages[0].Latencies); n == 0 || int64(n) != served.Load() || rep.Errors() != 0 || cancelled.Load() != 0 {
+		t.Errorf("%d answers, %d errors, %d served, %d cancelled; want every request served answered", n, rep.Errors(), served.Load(), cancelled.Load())
+	}
+}
+
 func TestPercentile(t *testing.T) {
 	t.Parallel()
 	s := &Stats{}
