@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -152,6 +153,26 @@ func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange
 // LevelHistory's read, for a page that knows the person is there.
 func ReadLevelHistory(r *Reads, personID int64, out *[]LevelChange) {
 	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out, scanLevelChange, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
+}
+
+// ReadLevelAuthors adds to r the read of the names of those who made person's level
+// changes into out, by their ids: for a page that has read the changes into *history with the
+// same r, and names who recorded each. It is read only when one of them was made by someone
+// (an import's are by no one), and with the rest of the page's reads rather than a look-up
+// per name after them.
+func ReadLevelAuthors(r *Reads, personID int64, history *[]LevelChange, out map[int64]string) {
+	made := func() bool {
+		return slices.ContainsFunc(*history, func(c LevelChange) bool { return c.MadeBy != 0 })
+	}
+	r.ReadIf(made, fmt.Sprintf("who made the level changes of person %d", personID), func(row Scanner) error {
+		var id int64
+		var name string
+		if err := row.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = name
+		return nil
+	}, `SELECT DISTINCT p.id, p.name FROM level_history h JOIN people p ON p.id = h.made_by WHERE h.person_id = ?`, personID)
 }
 
 const levelChangeColumns = `id, person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at`

@@ -71,6 +71,50 @@ func TestLevelHistory(t *testing.T) {
 	})
 }
 
+// The names of who made a person's level changes are read with the history, once each, and
+// not at all for a history no one made (an import's): one after another on SQLite, sent
+// together on PostgreSQL, the same answer.
+func TestReadLevelAuthors(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		admin := mustPerson(t, s, "Admin", "admin@example.com", 0)
+		lead := mustPerson(t, s, "Lead", "lead@example.com", 0)
+		ada := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		bo := mustPerson(t, s, "Bo", "bo@example.com", 0)
+		for _, c := range []store.LevelChange{
+			{PersonID: ada.ID, Ladder: "eng", ToLevel: "L2", Date: day("2024-03-01"), Reason: store.Hire},
+			{PersonID: ada.ID, Ladder: "eng", ToLevel: "L3", Date: day("2025-01-01"), Reason: store.Promotion, MadeBy: admin.ID},
+			{PersonID: ada.ID, Ladder: "eng", ToLevel: "L4", Date: day("2025-06-01"), Reason: store.Promotion, MadeBy: lead.ID},
+			{PersonID: ada.ID, Ladder: "eng", ToLevel: "L3", Date: day("2025-06-01"), Reason: store.Correction, MadeBy: admin.ID},
+			{PersonID: bo.ID, Ladder: "eng", ToLevel: "L2", Date: day("2024-03-01"), Reason: store.Hire},
+		} {
+			if _, err := s.AddLevelChange(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, who := range []struct {
+			p    store.Person
+			want map[int64]string
+		}{
+			{ada, map[int64]string{admin.ID: "Admin", lead.ID: "Lead"}},
+			{bo, map[int64]string{}},
+		} {
+			r := s.Reads()
+			var history []store.LevelChange
+			authors := map[int64]string{}
+			store.ReadLevelHistory(r, who.p.ID, &history)
+			store.ReadLevelAuthors(r, who.p.ID, &history, authors)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if len(authors) != len(who.want) || authors[admin.ID] != who.want[admin.ID] || authors[lead.ID] != who.want[lead.ID] {
+				t.Errorf("who made %s's level changes: %v, want %v", who.p.Name, authors, who.want)
+			}
+		}
+	})
+}
+
 func TestLevelChangeErrors(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {

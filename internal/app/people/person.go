@@ -132,6 +132,8 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	d.Cases = dec == policy.Allow
 	var history []store.LevelChange
 	store.ReadLevelHistory(reads, id, &history)
+	authors := map[int64]string{}
+	store.ReadLevelAuthors(reads, id, &history, authors)
 	// The check-ins, read once for the expectations they named and for the timeline.
 	var held []checkins.CheckIn
 	if d.CheckIns.Notes || v.Admin() {
@@ -173,7 +175,6 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if len(history) > 0 {
 		d.Form.Last = history[len(history)-1].ID
 	}
-	names := map[int64]string{}
 	// Newest first: the timeline reads from where the person is now.
 	for i := len(history) - 1; i >= 0; i-- {
 		c := history[i]
@@ -182,14 +183,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			prev := history[i-1]
 			e.From = web.Describe(f, web.LevelRef{Ladder: prev.Ladder, Track: prev.Track, Level: c.FromLevel})
 		}
-		if c.MadeBy != 0 {
-			if _, ok := names[c.MadeBy]; !ok {
-				if by, err := s.Person(ctx, c.MadeBy); err == nil {
-					names[c.MadeBy] = by.Name
-				}
-			}
-			e.By = names[c.MadeBy]
-		}
+		e.By = authors[c.MadeBy]
 		d.Timeline = append(d.Timeline, e)
 	}
 	x := conversations.ExpectationsFor(f, p)
