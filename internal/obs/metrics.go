@@ -28,6 +28,7 @@ type Metrics struct {
 	backup   prometheus.Histogram
 	lastGood prometheus.Gauge
 	wait     *prometheus.HistogramVec
+	audited  prometheus.Histogram
 }
 
 // Info is what the metrics say about the running rungs.
@@ -71,12 +72,16 @@ func NewMetrics(info Info) *Metrics {
 	m.wait = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rungs_db_write_wait_seconds",
 		Help:    "Time a write to SQLite waited for its turn (behind the app's other writes and another process's lock), by outcome: ok, or busy when it gave up at the busy timeout.",
 		Buckets: []float64{.0005, .001, .005, .01, .05, .1, .5, 1, 2.5, 5, 10}}, []string{"outcome"})
+	m.audited = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "rungs_audit_write_seconds",
+		Help: "Time to put a group of audit entries on disk (SQLite: appended to the audit journal and synced; " +
+			"PostgreSQL: inserted and committed). Every audited page waits for its group's: the slowest of these are its slowest answers.",
+		Buckets: []float64{.00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1}})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "rungs_build_info",
 		Help:        "The running rungs: its version, the Go it was built with and the database schema version it knows.",
 		ConstLabels: prometheus.Labels{"version": info.Version, "goversion": runtime.Version(), "schema": strconv.Itoa(info.Schema)}})
 	build.Set(1)
 	for _, c := range []prometheus.Collector{m.requests, m.latency, m.inFlight, m.audit, m.imports, m.load, m.render, m.builds,
-		m.backups, m.backup, m.lastGood, m.wait, build,
+		m.backups, m.backup, m.lastGood, m.wait, m.audited, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		f(c)
 	}
@@ -137,4 +142,12 @@ func (m *Metrics) WriteWaited(waited time.Duration, gaveUp bool) {
 		outcome = "busy"
 	}
 	m.wait.WithLabelValues(outcome).Observe(waited.Seconds())
+}
+
+// AuditWritten records how long a group of audit entries took to be put on disk.
+func (m *Metrics) AuditWritten(took time.Duration) {
+	if m == nil {
+		return
+	}
+	m.audited.Observe(took.Seconds())
 }

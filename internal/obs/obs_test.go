@@ -230,6 +230,8 @@ func TestMetricsParse(t *testing.T) {
 	m.WriteWaited(2*time.Millisecond, false)
 	m.WriteWaited(time.Millisecond, false)
 	m.WriteWaited(10*time.Second, true)
+	m.AuditWritten(300 * time.Microsecond)
+	m.AuditWritten(40 * time.Millisecond)
 	metrics := httptest.NewServer(m.Handler())
 	defer metrics.Close()
 	fams := scrape(t, metrics.URL)
@@ -249,6 +251,7 @@ func TestMetricsParse(t *testing.T) {
 		{"rungs_backup_last_success_timestamp_seconds", nil, 1700000000},
 		{"rungs_db_write_wait_seconds", []string{"outcome", "ok"}, 2},
 		{"rungs_db_write_wait_seconds", []string{"outcome", "busy"}, 1},
+		{"rungs_audit_write_seconds", nil, 2},
 		{"rungs_build_info", []string{"version", "v9.8.7", "schema", "2"}, 1},
 		{"rungs_http_requests_in_flight", nil, 0},
 		{"go_sql_max_open_connections", []string{"db_name", "write"}, 1},

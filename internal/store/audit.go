@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -126,6 +127,8 @@ type auditGroup struct {
 	groups  int  // how many groups were written, for the tests
 	// onWait, when set (by tests), is told how many entries wait behind a group being written.
 	onWait func(waiting int)
+	// report, when set (ReportAuditWrites), is told how long each group took to write.
+	report atomic.Pointer[func(took time.Duration, entries int)]
 }
 
 // auditWait is one entry waiting for its group's commit.
@@ -167,10 +170,14 @@ func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntr
 	g.mu.Unlock()
 	// The group is others' too: its transaction does not end with this caller's request.
 	var err error
+	start := time.Now()
 	if s.journal != nil {
 		err = s.journal.add(group)
 	} else {
 		err = s.insertAudits(context.WithoutCancel(ctx), group)
+	}
+	if fn := g.report.Load(); fn != nil && err == nil {
+		(*fn)(time.Since(start), len(group))
 	}
 	var next *auditWait
 	g.mu.Lock()
@@ -411,4 +418,13 @@ func scanAudit(row scanner) (AuditEntry, error) {
 	}
 	e.At, e.Actor, e.Subject = e.At.UTC(), actor.Int64, subject.Int64
 	return e, nil
+}
+
+// ReportAuditWrites has fn told of every group of audit entries added outside a transaction
+// once it is on disk: how long writing it took (on SQLite, appending it to the journal and
+// syncing that; on PostgreSQL, inserting and committing it) and how many entries it held.
+// Each audited page waits for its group, so these times are what the disk adds to every
+// audited answer, and their slowest, its slowest.
+func (s *Store) ReportAuditWrites(fn func(took time.Duration, entries int)) {
+	s.audits.report.Store(&fn)
 }

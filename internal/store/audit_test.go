@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -275,6 +276,16 @@ func TestAuditGroupCommit(t *testing.T) {
 				unhold()
 			}()
 		}
+		var reportMu sync.Mutex
+		var reported []int
+		s.ReportAuditWrites(func(took time.Duration, entries int) {
+			reportMu.Lock()
+			defer reportMu.Unlock()
+			if took <= 0 {
+				t.Errorf("a group of %d written in %v", entries, took)
+			}
+			reported = append(reported, entries)
+		})
 		allWaiting := make(chan struct{})
 		s.OnLogGroupWait(func(waiting int) {
 			if waiting == n-1 {
@@ -324,6 +335,18 @@ func TestAuditGroupCommit(t *testing.T) {
 		}
 		if groups := s.LogGroups(); groups != 2 {
 			t.Errorf("%d entries in %d groups, want 2: the first alone, then the %d that waited", n, groups, n-1)
+		}
+		// Each group is reported once written; an entry of a transaction is not in one.
+		if err := s.WithTx(ctx, func(tx *store.Store) error {
+			_, err := tx.AddAudit(ctx, store.AuditEntry{Action: "person.update", Subject: 1})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		reportMu.Lock()
+		defer reportMu.Unlock()
+		if !slices.Equal(reported, []int{1, n - 1}) {
+			t.Errorf("groups reported: %v, want [1 %d]", reported, n-1)
 		}
 	})
 }
