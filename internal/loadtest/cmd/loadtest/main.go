@@ -15,7 +15,9 @@
 // (an admin's list, search and person page, the lists of managers of 11,110 and of 11, a
 // person's own page), -conns connections for -duration each after -warm, signed in as the
 // accounts -accounts lists (all with -password). With -pid, the server's CPU time per answer
-// is reported too. It exits 1 on any error.
+// is reported too, and with -metrics (the server's metrics address), the groups of audit
+// entries it put on disk during each page and how many of them were slow. It exits 1 on any
+// error.
 package main
 
 import (
@@ -43,6 +45,7 @@ type options struct {
 	org                         []gen.Employee
 	pages                       string
 	beside                      string
+	metrics                     string
 }
 
 func main() {
@@ -62,6 +65,7 @@ func main() {
 	retitle := flag.String("retitle", "", "with -csv: put this before every job title and leave levels out, for an import that changes everyone's title and nothing else")
 	accounts := flag.Bool("accounts", false, "print the accounts -mode pages signs in as, as 'email role' lines, and exit")
 	flag.StringVar(&o.pages, "pages", "", "pages: only the pages whose names hold one of these words (comma-separated)")
+	flag.StringVar(&o.metrics, "metrics", "", "pages: the server's metrics (http://.../metrics), to report its audit writes during each page")
 	flag.StringVar(&o.beside, "beside", "", "mixed, stress: a command (split on spaces) started with the measured run, waited for, and reported")
 	flag.Parse()
 	o.org = gen.Org(*people)
@@ -188,17 +192,38 @@ func pages(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	var names []string
+	var writes []loadtest.AuditWrites
 	for _, p := range chosen {
+		var before loadtest.AuditWrites
+		if o.metrics != "" {
+			if before, err = loadtest.ScrapeAuditWrites(ctx, o.metrics); err != nil {
+				// A rungs from before the histogram, measured for a comparison.
+				fmt.Fprintf(os.Stderr, "loadtest: %v: audit writes not reported\n", err)
+				o.metrics = ""
+			}
+		}
 		rep, err := loadtest.LoadPage(ctx, o.base, p, o.conns, o.warm, o.duration, o.pids)
 		if err != nil {
 			return err
 		}
 		reports = append(reports, rep)
 		errors += rep.Errors()
+		if o.metrics != "" {
+			after, err := loadtest.ScrapeAuditWrites(ctx, o.metrics)
+			if err != nil {
+				return err
+			}
+			names, writes = append(names, p.Name), append(writes, after.Since(before))
+		}
 	}
 	fmt.Printf("pages: %d connections for %s a page, %d people\n\n", o.conns, o.duration, len(o.org))
 	loadtest.PageTable(os.Stdout, reports)
 	fmt.Println()
+	if len(writes) > 0 {
+		loadtest.AuditTable(os.Stdout, names, writes)
+		fmt.Println()
+	}
 	if err := peakMemory(o.pids); err != nil {
 		return err
 	}
