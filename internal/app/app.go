@@ -56,7 +56,7 @@ func New(cfg Config, f *ladder.Framework) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &App{srv: srv, sso: sign, csrfGuard: http.NewCrossOriginProtection(), reads: make(turns, defaultTurns())}
+	a := &App{srv: srv, sso: sign, csrfGuard: http.NewCrossOriginProtection(), reads: newTurns(defaultTurns())}
 	a.mux = a.routes()
 	return a, nil
 }
