@@ -139,7 +139,7 @@ func (f opsFlags) start(e *env, st *store.Store) (*ops, error) {
 				"waited", waited.Round(time.Millisecond).String())
 		}
 	})
-	st.ReportAuditWrites(func(took time.Duration, _ int) { o.metrics.AuditWritten(took) })
+	st.ReportLogWrites(func(took time.Duration, _ int) { o.metrics.AuditWritten(took) })
 	if *f.metricsAddr != "" {
 		ln, err := net.Listen("tcp", *f.metricsAddr)
 		if err != nil {

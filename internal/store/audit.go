@@ -127,7 +127,7 @@ type auditGroup struct {
 	groups  int  // how many groups were written, for the tests
 	// onWait, when set (by tests), is told how many entries wait behind a group being written.
 	onWait func(waiting int)
-	// report, when set (ReportAuditWrites), is told how long each group took to write.
+	// report, when set (ReportLogWrites), is told how long each group took to write.
 	report atomic.Pointer[func(took time.Duration, entries int)]
 }
 
@@ -420,11 +420,11 @@ func scanAudit(row scanner) (AuditEntry, error) {
 	return e, nil
 }
 
-// ReportAuditWrites has fn told of every group of audit entries added outside a transaction
+// ReportLogWrites has fn told of every group of audit entries added outside a transaction
 // once it is on disk: how long writing it took (on SQLite, appending it to the journal and
 // syncing that; on PostgreSQL, inserting and committing it) and how many entries it held.
 // Each audited page waits for its group, so these times are what the disk adds to every
 // audited answer, and their slowest, its slowest.
-func (s *Store) ReportAuditWrites(fn func(took time.Duration, entries int)) {
+func (s *Store) ReportLogWrites(fn func(took time.Duration, entries int)) {
 	s.audits.report.Store(&fn)
 }

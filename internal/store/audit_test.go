@@ -278,7 +278,7 @@ func TestAuditGroupCommit(t *testing.T) {
 		}
 		var reportMu sync.Mutex
 		var reported []int
-		s.ReportAuditWrites(func(took time.Duration, entries int) {
+		s.ReportLogWrites(func(took time.Duration, entries int) {
 			reportMu.Lock()
 			defer reportMu.Unlock()
 			if took <= 0 {
