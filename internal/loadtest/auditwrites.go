@@ -31,15 +31,11 @@ func ScrapeAuditWrites(ctx context.Context, url string) (AuditWrites, error) {
 		return AuditWrites{}, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		return AuditWrites{}, err
-	}
 	if res.StatusCode != http.StatusOK {
 		return AuditWrites{}, fmt.Errorf("metrics at %s: %s", url, res.Status)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(string(body)))
+	families, err := parser.TextToMetricFamilies(res.Body)
 	if err != nil {
 		return AuditWrites{}, fmt.Errorf("metrics at %s: %w", url, err)
 	}
