@@ -97,7 +97,8 @@ func All[T any](ctx context.Context, s *Store, scan func(Scanner) (T, error), qu
 // read sent on its own costs the app and the server a round trip's system calls and wake-ups,
 // which for a short read are more than the read itself (four short reads cost 215 µs of CPU
 // one after another, 88 µs together). On SQLite, in the process, there is no round trip to
-// save: they run one after another. A page that needs several reads adds them with Read and
+// save: they run one after another, in one read transaction (see inReadTx). Either way a
+// page's reads see one state of the database. A page that needs several reads adds them with Read and
 // sends them with Run.
 type Reads struct {
 	s     *Store
@@ -191,8 +192,11 @@ func (r *Reads) Run(ctx context.Context) error {
 // send runs the reads, as Run says.
 func (r *Reads) send(ctx context.Context) error {
 	s := r.s
-	if !s.d.postgres || s.inTx || len(r.reads) < 2 {
-		return r.oneByOne(ctx)
+	switch {
+	case s.inTx || len(r.reads) < 2:
+		return r.oneByOne(ctx, s)
+	case !s.d.postgres:
+		return r.inReadTx(ctx)
 	}
 	conn, err := s.readDB.Conn(ctx)
 	if err != nil {
@@ -225,18 +229,44 @@ func (r *Reads) send(ctx context.Context) error {
 		// The statements new to the connection are prepared together before any runs, and a
 		// failure there names none of them: before any row was read, the reads are run one
 		// by one, which says which failed.
-		return r.oneByOne(ctx)
+		return r.oneByOne(ctx, s)
 	}
 	return err
 }
 
-// oneByOne runs the reads one after another, skipping those not needed.
-func (r *Reads) oneByOne(ctx context.Context) error {
+// inReadTx runs the reads one after another in one transaction of SQLite's reader pool. Each
+// read on its own was a transaction of its own, which takes and lets go of a read lock of
+// the write-ahead log's index, two system calls; together the reads take it once, and see
+// one state of the database, as PostgreSQL's pipeline does. (Nine short reads: 310 µs one by
+// one, 230 µs in one transaction.)
+func (r *Reads) inReadTx(ctx context.Context) error {
+	s := r.s
+	// Prepared before the transaction holds a connection: preparing takes one of the pool,
+	// and transactions holding all of them, each waiting to prepare, would wait for good.
+	for _, rd := range r.reads {
+		s.readStmts.stmt(ctx, rd.query, true)
+	}
+	tx, err := s.readDB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.fail(err, "%s", r.reads[0].what)
+	}
+	inner := *s
+	inner.read = cached{c: s.readStmts, tx: tx}
+	err = r.oneByOne(ctx, &inner)
+	// Nothing was written: ending the transaction only lets go of its read lock.
+	if end := tx.Rollback(); err == nil && end != nil {
+		err = s.fail(end, "%s", r.reads[0].what)
+	}
+	return err
+}
+
+// oneByOne runs the reads one after another on s, skipping those not needed.
+func (r *Reads) oneByOne(ctx context.Context, s *Store) error {
 	for _, rd := range r.reads {
 		if rd.need != nil && !rd.need() {
 			continue
 		}
-		if err := r.s.runRead(ctx, rd); err != nil {
+		if err := s.runRead(ctx, rd); err != nil {
 			return err
 		}
 	}

@@ -93,6 +93,37 @@ func TestReads(t *testing.T) {
 			}
 		}
 
+		// On SQLite the reads run in one read transaction: a write committed while they run
+		// is not seen by the reads after it, so that a page shows one state. (PostgreSQL's
+		// pipeline runs each read as the server gets to it.)
+		if !s.Postgres() {
+			r = s.Reads()
+			var before, during, after []string
+			r.Read("reports", func(row store.Scanner) error {
+				if err := name(&before)(row); err != nil || len(before) > 1 {
+					return err
+				}
+				_, err := s.Exec(ctx, `UPDATE people SET name = 'Bea' WHERE email = 'bo@example.com'`)
+				return err
+			}, `SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			r.Read("reports again", name(&during), `SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r = s.Reads()
+			r.Read("reports", name(&after), `SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people`)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(before, []string{"Bo", "Cy"}) || !slices.Equal(during, before) || !slices.Equal(after, []string{"Bea", "Cy"}) {
+				t.Errorf("a rename while the reads ran: %v, then %v, then %v; want [Bo Cy] twice, then [Bea Cy]", before, during, after)
+			}
+			if _, err := s.Exec(ctx, `UPDATE people SET name = 'Bo' WHERE email = 'bo@example.com'`); err != nil {
+				t.Fatal(err)
+			}
+		}
+
 		err := s.WithTx(ctx, func(tx *store.Store) error {
 			if _, err := tx.Exec(ctx, `UPDATE people SET name = 'Bea' WHERE email = 'bo@example.com'`); err != nil {
 				return err
