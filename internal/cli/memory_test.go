@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -35,5 +36,30 @@ func TestLimitMemory(t *testing.T) {
 	limitMemory()
 	if got := debug.SetMemoryLimit(-1); got != was {
 		t.Errorf("with GOMEMLIMIT set the limit became %d, want it left at %d", got, was)
+	}
+}
+
+// TestFloorServeHeap: serve holds serveHeapFloor more heap from its start, which the collector
+// counts as live; not when GOGC or GOMEMLIMIT is set. Not parallel: it reads the heap the
+// collector finds live.
+func TestFloorServeHeap(t *testing.T) {
+	defer func() { heapFloor = nil }()
+	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Setenv("GOGC", "")
+		t.Setenv("GOMEMLIMIT", "")
+		t.Setenv(env, map[string]string{"GOGC": "100", "GOMEMLIMIT": "1GiB"}[env])
+		floorServeHeap()
+		if heapFloor != nil {
+			t.Errorf("with %s set, a floor of %d MiB", env, len(heapFloor)>>20)
+		}
+	}
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	runtime.GC()
+	before := liveHeap()
+	floorServeHeap()
+	runtime.GC()
+	if grew := liveHeap() - before; grew < serveHeapFloor-4<<20 || grew > serveHeapFloor+8<<20 {
+		t.Errorf("the live heap grew by %d MiB, want %d", grew>>20, serveHeapFloor>>20)
 	}
 }

@@ -169,6 +169,7 @@ func runServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	floorServeHeap()
 	dir := sf.dir
 	var fsys fs.FS
 	// A preview watches the files and reloads open pages; the people app does with --watch.
