@@ -97,9 +97,8 @@ func All[T any](ctx context.Context, s *Store, scan func(Scanner) (T, error), qu
 // read sent on its own costs the app and the server a round trip's system calls and wake-ups,
 // which for a short read are more than the read itself (four short reads cost 215 µs of CPU
 // one after another, 88 µs together). On SQLite, in the process, there is no round trip to
-// save: they run one after another, in one read transaction (see inReadTx). Either way a
-// page's reads see one state of the database. A page that needs several reads adds them with Read and
-// sends them with Run.
+// save: they run one after another, in one read transaction (see inReadTx). A page that
+// needs several reads adds them with Read and sends them with Run.
 type Reads struct {
 	s     *Store
 	reads []read
@@ -236,9 +235,8 @@ func (r *Reads) send(ctx context.Context) error {
 
 // inReadTx runs the reads one after another in one transaction of SQLite's reader pool. Each
 // read on its own was a transaction of its own, which takes and lets go of a read lock of
-// the write-ahead log's index, two system calls; together the reads take it once, and see
-// one state of the database, as PostgreSQL's pipeline does. (Nine short reads: 310 µs one by
-// one, 230 µs in one transaction.)
+// the write-ahead log's index, two system calls; together the reads take it once (nine short
+// reads: 310 µs one by one, 230 µs together), and see one state of the database.
 func (r *Reads) inReadTx(ctx context.Context) error {
 	s := r.s
 	// Prepared before the transaction holds a connection: preparing takes one of the pool,

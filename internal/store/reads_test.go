@@ -110,7 +110,7 @@ func TestReads(t *testing.T) {
 			if err := r.Run(ctx); err != nil {
 				t.Fatal(err)
 			}
-			r = s.Reads()
+			r = s.Reads() // two reads again, so that they too run in a transaction
 			r.Read("reports", name(&after), `SELECT name FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
 			r.Read("count", func(row store.Scanner) error { return row.Scan(&count) }, `SELECT count(*) FROM people`)
 			if err := r.Run(ctx); err != nil {
