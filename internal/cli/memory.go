@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
 
 // buildMemory is the memory a build aims to stay under: a framework of 16,000 levels
@@ -45,8 +46,12 @@ func limitMemory() {
 // serveHeapFloor is the heap rungs serve holds from its start (see floorServeHeap).
 const serveHeapFloor = 32 << 20
 
-// heapFloor is serveHeapFloor bytes of heap, held for as long as the process runs.
-var heapFloor []byte
+// heapFloor is serveHeapFloor bytes of heap, held for as long as the process runs. Behind a
+// mutex: the tests run several serves in one process.
+var heapFloor struct {
+	sync.Mutex
+	b []byte
+}
 
 // floorServeHeap has the collector of rungs serve run when the heap has grown by what it holds
 // and serveHeapFloor more, instead of by what it holds alone. The people app holds little
@@ -58,10 +63,14 @@ var heapFloor []byte
 // four times over, or, with a limit low enough to stop that, lower what the hashes may use.
 // GOGC and GOMEMLIMIT, when set, decide instead.
 func floorServeHeap() {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" || heapFloor != nil {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	heapFloor = make([]byte, serveHeapFloor)
+	heapFloor.Lock()
+	defer heapFloor.Unlock()
+	if heapFloor.b == nil {
+		heapFloor.b = make([]byte, serveHeapFloor)
+	}
 }
 
 // liveHeap is the heap the last garbage collection found in use.

@@ -41,16 +41,30 @@ func TestLimitMemory(t *testing.T) {
 
 // TestFloorServeHeap: serve holds serveHeapFloor more heap from its start, which the collector
 // counts as live; not when GOGC or GOMEMLIMIT is set. Not parallel: it reads the heap the
-// collector finds live.
+// collector finds live, and takes away a floor an earlier serve in this process made (none
+// runs meanwhile), putting it back after.
 func TestFloorServeHeap(t *testing.T) {
-	defer func() { heapFloor = nil }()
+	floor := func() []byte {
+		heapFloor.Lock()
+		defer heapFloor.Unlock()
+		return heapFloor.b
+	}
+	was := floor()
+	heapFloor.Lock()
+	heapFloor.b = nil
+	heapFloor.Unlock()
+	defer func() {
+		heapFloor.Lock()
+		heapFloor.b = was
+		heapFloor.Unlock()
+	}()
 	for _, env := range []string{"GOGC", "GOMEMLIMIT"} {
 		t.Setenv("GOGC", "")
 		t.Setenv("GOMEMLIMIT", "")
 		t.Setenv(env, map[string]string{"GOGC": "100", "GOMEMLIMIT": "1GiB"}[env])
 		floorServeHeap()
-		if heapFloor != nil {
-			t.Errorf("with %s set, a floor of %d MiB", env, len(heapFloor)>>20)
+		if b := floor(); b != nil {
+			t.Errorf("with %s set, a floor of %d MiB", env, len(b)>>20)
 		}
 	}
 	t.Setenv("GOGC", "")
