@@ -56,6 +56,10 @@ func (s *Store) Now() time.Time { return s.now() }
 // databases spell differently.
 func (s *Store) Postgres() bool { return s.d.postgres }
 
+// InTx reports whether s is a transaction's (inside WithTx), whose writes, audit entries
+// included, reach the disk with its commit rather than on their own.
+func (s *Store) InTx() bool { return s.inTx }
+
 // Time scans a time column into *t, in UTC, from either database (NULL is the zero time).
 func Time(t *time.Time) sql.Scanner { return timeValue{t} }
 

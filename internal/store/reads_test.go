@@ -125,6 +125,9 @@ func TestReads(t *testing.T) {
 		}
 
 		err := s.WithTx(ctx, func(tx *store.Store) error {
+			if !tx.InTx() || s.InTx() {
+				t.Errorf("InTx: %v inside the transaction, %v outside; want true, false", tx.InTx(), s.InTx())
+			}
 			if _, err := tx.Exec(ctx, `UPDATE people SET name = 'Bea' WHERE email = 'bo@example.com'`); err != nil {
 				return err
 			}

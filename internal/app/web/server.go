@@ -215,8 +215,12 @@ func (srv *Server) Audit(s *store.Store, r *http.Request, v *policy.Viewer, acti
 		actor = v.Person.ID
 	}
 	// Outside a transaction, the entry waits for the disk with others (a read's): the request's
-	// turn goes to the next one meanwhile.
-	t := turnOf(r.Context())
+	// turn goes to the next one meanwhile. Inside one, it waits for nothing here, and the
+	// request, holding the transaction, keeps its turn.
+	t := Turn(noTurn{})
+	if !s.InTx() {
+		t = turnOf(r.Context())
+	}
 	t.Lend()
 	_, err := s.AddAudit(r.Context(), store.AuditEntry{
 		Actor: actor, Action: action, Subject: subject, Detail: detail, Address: srv.ClientAddress(r),
