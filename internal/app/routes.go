@@ -158,16 +158,17 @@ func apiRouteList() []apiRoute {
 	}
 }
 
-// routes builds the mux: every route wrapped in the session, CSRF and rule checks, and the
-// published site for everything else.
+// routes builds the mux: every route wrapped in the session, CSRF and rule checks, its answer
+// held until its audit entries are on disk (web.AuditsFirst), and the published site for
+// everything else.
 func (a *App) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	for _, rt := range routeList(a.sso) {
-		mux.Handle(rt.method+" "+rt.path, a.csrfGuard.Handler(a.inTurn(rt.method, rt.path, a.wrap(rt))))
+		mux.Handle(rt.method+" "+rt.path, a.csrfGuard.Handler(a.inTurn(rt.method, rt.path, web.AuditsFirst(a.srv.Fail, a.wrap(rt)))))
 	}
 	// The API takes no cookie, so it needs no CSRF guard: a token is sent on purpose.
 	for _, rt := range apiRouteList() {
-		mux.Handle(rt.method+" "+rt.path, a.inTurn(rt.method, rt.path, a.wrapAPI(rt)))
+		mux.Handle(rt.method+" "+rt.path, a.inTurn(rt.method, rt.path, web.AuditsFirst(a.failAPI, a.wrapAPI(rt))))
 	}
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { api.Fail(a.srv, w, r, api.ErrNotFound) }))
 	mux.Handle("/", a.csrfGuard.Handler(http.HandlerFunc(a.serveSite)))
@@ -224,6 +225,11 @@ func (a *App) wrapAPI(rt apiRoute) http.Handler {
 			api.Fail(srv, w, r, err)
 		}
 	})
+}
+
+// failAPI answers an API request with err.
+func (a *App) failAPI(w http.ResponseWriter, r *http.Request, _ *policy.Viewer, err error) {
+	api.Fail(a.srv, w, r, err)
 }
 
 // wrap checks the session and the route's rule, then reads the form and checks the CSRF

@@ -29,17 +29,25 @@ type AuditEntry struct {
 // by it) within PostgreSQL's limit on the size of an index entry.
 const MaxAuditDetail = 500
 
-// AddAudit appends e to the audit log and returns it as stored once it is on disk. Inside
-// WithTx it is written by the transaction, and committed with it. Outside, entries added at
-// the same time share one commit (see auditGroup): a page view that is audited waits for
-// one, not for every other view's before it, and never returns before its entry is on disk.
-// On PostgreSQL, and inside WithTx, the entry comes back with its id; SQLite's entries
-// outside WithTx go to the audit journal first (see auditJournal), and have no id until they
-// are moved into the log, a moment later.
+// AddAudit appends e to the audit log and returns it as stored once it is on disk: it is
+// StartAudit, waited for. Inside WithTx it is written by the transaction, and committed with
+// it. Outside, entries added at the same time share one commit (see auditGroup): a page view
+// that is audited waits for one, not for every other view's before it, and never returns
+// before its entry is on disk. On PostgreSQL, and inside WithTx, the entry comes back with its
+// id; SQLite's entries outside WithTx go to the audit journal first (see auditJournal), and
+// have no id until they are moved into the log, a moment later.
 func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) {
+	return s.StartAudit(ctx, e).Wait()
+}
+
+// StartAudit appends e to the audit log as AddAudit does, but returns as soon as the entry is
+// on its way: its Wait says when it is on disk. A page can so be made while its entry is
+// written, and be sent once it is (see web.Server.Audit). Inside WithTx the entry is written
+// by the transaction before StartAudit returns.
+func (s *Store) StartAudit(ctx context.Context, e AuditEntry) *AuditPending {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" {
-		return AuditEntry{}, fmt.Errorf("add audit entry: action is empty")
+		return failedAudit(fmt.Errorf("add audit entry: action is empty"))
 	}
 	e.Detail, e.Address = cleanDetail(e.Detail), cleanDetail(e.Address)
 	if utf8.RuneCountInString(e.Detail) > MaxAuditDetail {
@@ -51,9 +59,33 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 	// PostgreSQL keeps microseconds; dropping the rest here makes both databases hold the same.
 	e.At = e.At.UTC().Truncate(time.Microsecond)
 	if !s.inTx {
-		return s.audits.add(ctx, s, e)
+		return &AuditPending{w: s.audits.start(ctx, s, e)}
 	}
-	return s.insertAudit(ctx, e)
+	added, err := s.insertAudit(ctx, e)
+	if err != nil {
+		return failedAudit(err)
+	}
+	w := &auditWait{e: e, added: added, done: make(chan struct{})}
+	close(w.done)
+	return &AuditPending{w: w}
+}
+
+// AuditPending is an audit entry on its way to disk (see StartAudit).
+type AuditPending struct{ w *auditWait }
+
+// Wait waits until the entry is on disk, and returns it as stored or the error that failed it.
+func (p *AuditPending) Wait() (AuditEntry, error) {
+	<-p.w.done
+	return p.w.added, p.w.err
+}
+
+// Done is closed once the entry is on disk or has failed.
+func (p *AuditPending) Done() <-chan struct{} { return p.w.done }
+
+func failedAudit(err error) *AuditPending {
+	w := &auditWait{err: err, done: make(chan struct{})}
+	close(w.done)
+	return &AuditPending{w: w}
 }
 
 // insertAudit writes e through the store's writer: the transaction it is in.
@@ -112,30 +144,35 @@ func sameAudit(e, stored AuditEntry) bool {
 }
 
 // auditGroup writes the entries added outside a transaction in groups, one commit each
-// (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. The
-// first caller to find no group being written writes one: its own entry and any that arrive
-// meanwhile wait, and when it has committed, the first of them writes the next group with
-// everything that came in during that commit. An entry alone is written at once; under load,
-// one commit serves many entries, so that the disk's flush is shared instead of queued for.
-// Every caller returns only after the commit of its own group (its entry is on disk:
-// PostgreSQL flushes at each commit, and the journal is synced) or with the error that
-// failed it, so nothing acknowledged can be lost.
+// (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. An
+// entry added when no group is being written is written at once, alone, by a writer of its
+// own (a goroutine); entries that arrive meanwhile wait, and when the writer has committed,
+// it writes them all as the next group, and so on until none wait. Under load one commit so
+// serves many entries, and the disk's flush is shared instead of queued for. An entry's Wait
+// returns only after the commit of its own group (its entry is on disk: PostgreSQL flushes at
+// each commit, and the journal is synced) or with the error that failed it, so nothing
+// acknowledged can be lost.
+//
+// The writer is not a caller: an entry is started before its page is made and waited for
+// once the page is ready (see StartAudit), and a caller that wrote the others' groups would
+// keep its own page waiting.
 type auditGroup struct {
 	mu      sync.Mutex
 	waiting []*auditWait
-	writing bool // a group is being written; the next one is waiting
+	writing bool // a writer is writing groups; the entries in waiting go into its next
 	groups  int  // how many groups were written, for the tests
+	// writers is every writer not yet done: Close waits for them before it closes the journal.
+	writers sync.WaitGroup
 	// onWait, when set (by tests), is told how many entries wait behind a group being written.
 	onWait func(waiting int)
 	// report, when set (ReportLogWrites), is told how long each group took to write.
 	report atomic.Pointer[func(took time.Duration, entries int)]
 }
 
-// auditWait is one entry waiting for its group's commit.
+// auditWait is one entry on its way to its group's commit.
 type auditWait struct {
 	e     AuditEntry
-	done  chan struct{} // closed when the entry is committed or failed, or when it is to lead
-	lead  bool          // set before done is closed: write the next group
+	done  chan struct{} // closed when the entry is committed or failed
 	added AuditEntry
 	err   error
 }
@@ -143,61 +180,59 @@ type auditWait struct {
 // maxAuditGroup bounds a group, so that one commit stays short.
 const maxAuditGroup = 500
 
-func (g *auditGroup) add(ctx context.Context, s *Store, e AuditEntry) (AuditEntry, error) {
+// start has e written: at once by a writer of its own when none is writing, or in the writer's
+// next group.
+func (g *auditGroup) start(ctx context.Context, s *Store, e AuditEntry) *auditWait {
 	w := &auditWait{e: e, done: make(chan struct{})}
 	g.mu.Lock()
-	g.waiting = append(g.waiting, w)
 	if g.writing {
+		g.waiting = append(g.waiting, w)
 		if g.onWait != nil {
 			g.onWait(len(g.waiting))
 		}
 		g.mu.Unlock()
-		// No giving up on ctx: the entry may already be in a group being committed, and
-		// its caller is told what happened to it.
-		<-w.done
-		if !w.lead {
-			return w.added, w.err
-		}
-		g.mu.Lock()
+		return w
 	}
-	// This caller writes the next group. Its entry is the first waiting: either nothing was
-	// waiting, or the last writer handed over to it as the first waiter.
 	g.writing = true
 	g.groups++
-	n := min(len(g.waiting), maxAuditGroup)
-	group := g.waiting[:n:n]
-	g.waiting = g.waiting[n:]
+	g.writers.Add(1)
 	g.mu.Unlock()
-	// The group is others' too: its transaction does not end with this caller's request.
-	var err error
-	start := time.Now()
-	if s.journal != nil {
-		err = s.journal.add(group)
-	} else {
-		err = s.insertAudits(context.WithoutCancel(ctx), group)
-	}
-	if fn := g.report.Load(); fn != nil && err == nil {
-		(*fn)(time.Since(start), len(group))
-	}
-	var next *auditWait
-	g.mu.Lock()
-	if len(g.waiting) == 0 {
-		g.writing = false
-	} else {
-		next = g.waiting[0]
-	}
-	g.mu.Unlock()
-	for _, gw := range group {
-		gw.err = err
-		if gw != w {
-			close(gw.done)
+	// The group is others' too: its commit does not end with this caller's request.
+	go g.write(context.WithoutCancel(ctx), s, []*auditWait{w})
+	return w
+}
+
+// write commits group, then the entries that came in meanwhile, a group at a time, until
+// none wait.
+func (g *auditGroup) write(ctx context.Context, s *Store, group []*auditWait) {
+	defer g.writers.Done()
+	for {
+		var err error
+		start := time.Now()
+		if s.journal != nil {
+			err = s.journal.add(group)
+		} else {
+			err = s.insertAudits(ctx, group)
 		}
+		if fn := g.report.Load(); fn != nil && err == nil {
+			(*fn)(time.Since(start), len(group))
+		}
+		for _, w := range group {
+			w.err = err
+			close(w.done)
+		}
+		g.mu.Lock()
+		if len(g.waiting) == 0 {
+			g.writing = false
+			g.mu.Unlock()
+			return
+		}
+		g.groups++
+		n := min(len(g.waiting), maxAuditGroup)
+		group = g.waiting[:n:n]
+		g.waiting = g.waiting[n:]
+		g.mu.Unlock()
 	}
-	if next != nil {
-		next.lead = true
-		close(next.done)
-	}
-	return w.added, w.err
 }
 
 // prepareAuditCopies prepares copyAudits' statements, before the transaction it runs in: a

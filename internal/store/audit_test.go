@@ -215,14 +215,16 @@ func TestEachAuditStops(t *testing.T) {
 	})
 }
 
-// The log is append-only because nothing can change it: no store method but AddAudit writes it.
+// The log is append-only because nothing can change it: no store method but AddAudit and
+// StartAudit, which append, writes it.
 func TestAuditAppendOnly(t *testing.T) {
 	t.Parallel()
 	readers := []string{"AuditLog", "CountAudit", "EachAudit"}
+	appenders := []string{"AddAudit", "StartAudit"}
 	typ := reflect.TypeFor[*store.Store]()
 	for i := range typ.NumMethod() {
 		name := typ.Method(i).Name
-		if strings.Contains(name, "Audit") && name != "AddAudit" && !slices.Contains(readers, name) {
+		if strings.Contains(name, "Audit") && !slices.Contains(appenders, name) && !slices.Contains(readers, name) {
 			t.Errorf("method %s may change the audit log", name)
 		}
 	}
@@ -239,6 +241,67 @@ func TestAuditDetailIsCut(t *testing.T) {
 		}
 		if long.Detail != strings.Repeat("é", store.MaxAuditDetail) {
 			t.Errorf("a long detail is stored as %d characters, want %d", utf8.RuneCountInString(long.Detail), store.MaxAuditDetail)
+		}
+	})
+}
+
+// StartAudit returns while its entry is still on its way (the journal held on SQLite, the log
+// locked on PostgreSQL); Wait returns once the entry is written.
+func TestStartAuditReturnsAtOnce(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		release, released := make(chan struct{}), make(chan error, 1)
+		if s.Dialect() == "postgres" {
+			held := make(chan struct{})
+			go func() {
+				released <- s.WithTx(ctx, func(tx *store.Store) error {
+					_, err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+					close(held)
+					if err == nil {
+						<-release
+					}
+					return err
+				})
+			}()
+			<-held
+		} else {
+			unhold := s.HoldLogJournal()
+			go func() {
+				<-release
+				unhold()
+				released <- nil
+			}()
+		}
+		started := make(chan *store.AuditPending, 1)
+		go func() {
+			started <- s.StartAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "held"})
+		}()
+		var p *store.AuditPending
+		select {
+		case p = <-started:
+		case <-time.After(30 * time.Second):
+			t.Fatal("StartAudit did not return while its entry could not be written")
+		}
+		select {
+		case <-p.Done():
+			t.Fatal("the entry is done while the log is held")
+		default:
+		}
+		close(release)
+		if err := <-released; err != nil {
+			t.Fatal(err)
+		}
+		e, err := p.Wait()
+		if err != nil || e.Subject != 7 || e.Detail != "held" {
+			t.Fatalf("Wait = %+v, %v", e, err)
+		}
+		if n, err := s.CountAudit(ctx, store.AuditFilter{Action: "person.view", Subject: 7}); err != nil || n != 1 {
+			t.Errorf("%d entries in the log (%v), want 1", n, err)
+		}
+		// An entry that cannot be written says why, from Wait.
+		if _, err := s.StartAudit(ctx, store.AuditEntry{Action: " "}).Wait(); err == nil {
+			t.Error("an entry without an action was written")
 		}
 	})
 }

@@ -354,6 +354,8 @@ func (s *Store) Close() error {
 	if s.inTx {
 		return errors.New("close store: called inside WithTx")
 	}
+	// The entries being written go on to their disk first.
+	s.audits.writers.Wait()
 	if s.journal != nil {
 		s.journal.close(s)
 		s.journal = nil

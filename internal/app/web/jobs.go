@@ -122,7 +122,9 @@ func (srv *Server) StartJob(ctx context.Context, owner int64, title string, work
 	js.running.Add(1)
 	js.mu.Unlock()
 
-	// The job ends with the server (StopJobs), not with the request.
+	// The job ends with the server (StopJobs), not with the request; nor is it worked on in
+	// the request's turn, or part of its answer (an entry it adds is waited for by the job).
+	ctx = context.WithValue(WithTurn(ctx, noTurn{}), auditsKey{}, (*auditedWriter)(nil))
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(js.ctx, cancel)
 	go func() {

@@ -209,23 +209,20 @@ func (srv *Server) Logf(format string, args ...any) {
 
 // Audit records what a viewer did, through s: the transaction of the change itself, so a
 // change the log does not know of cannot happen, or the app's store for a read or a login.
+// Outside a transaction the entry is written while the request goes on, and its answer goes
+// out once the entry is on disk (see AuditsFirst).
 func (srv *Server) Audit(s *store.Store, r *http.Request, v *policy.Viewer, action string, subject int64, detail string) error {
 	var actor int64
 	if v != nil {
 		actor = v.Person.ID
 	}
-	// Outside a transaction, the entry waits for the disk with others (a read's): the request's
-	// turn goes to the next one meanwhile. Inside one, it waits for nothing here, and the
-	// request, holding the transaction, keeps its turn.
-	t := Turn(noTurn{})
+	e := store.AuditEntry{Actor: actor, Action: action, Subject: subject, Detail: detail, Address: srv.ClientAddress(r)}
 	if !s.InTx() {
-		t = turnOf(r.Context())
+		return startAudit(s, r, v, e)
 	}
-	t.Lend()
-	_, err := s.AddAudit(r.Context(), store.AuditEntry{
-		Actor: actor, Action: action, Subject: subject, Detail: detail, Address: srv.ClientAddress(r),
-	})
-	t.Back(r.Context())
+	// Written by the transaction, which waits for nothing here: the request, holding the
+	// transaction, keeps its turn.
+	_, err := s.AddAudit(r.Context(), e)
 	if err == nil {
 		obs.Audited(r.Context(), action)
 	}
