@@ -245,34 +245,56 @@ func TestAuditDetailIsCut(t *testing.T) {
 	})
 }
 
+// holdLog keeps entries added outside a transaction from being written until release is
+// called: on PostgreSQL a transaction of the test's locks the log; SQLite's entries go to
+// the audit journal first, which the test holds. A test that fails first is released too.
+func holdLog(t *testing.T, s *store.Store) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	free, freed := make(chan struct{}), make(chan error, 1)
+	if s.Dialect() == "postgres" {
+		held := make(chan error, 1)
+		go func() {
+			freed <- s.WithTx(ctx, func(tx *store.Store) error {
+				_, err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+				held <- err
+				if err == nil {
+					<-free
+				}
+				return err
+			})
+		}()
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		unhold := s.HoldLogJournal()
+		go func() {
+			<-free
+			unhold()
+			freed <- nil
+		}()
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			close(free)
+			if err := <-freed; err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
 // StartAudit returns while its entry is still on its way (the journal held on SQLite, the log
 // locked on PostgreSQL); Wait returns once the entry is written.
 func TestStartAuditReturnsAtOnce(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		release, released := make(chan struct{}), make(chan error, 1)
-		if s.Dialect() == "postgres" {
-			held := make(chan struct{})
-			go func() {
-				released <- s.WithTx(ctx, func(tx *store.Store) error {
-					_, err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
-					close(held)
-					if err == nil {
-						<-release
-					}
-					return err
-				})
-			}()
-			<-held
-		} else {
-			unhold := s.HoldLogJournal()
-			go func() {
-				<-release
-				unhold()
-				released <- nil
-			}()
-		}
+		release := holdLog(t, s)
 		started := make(chan *store.AuditPending, 1)
 		go func() {
 			started <- s.StartAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "held"})
@@ -288,10 +310,7 @@ func TestStartAuditReturnsAtOnce(t *testing.T) {
 			t.Fatal("the entry is done while the log is held")
 		default:
 		}
-		close(release)
-		if err := <-released; err != nil {
-			t.Fatal(err)
-		}
+		release()
 		e, err := p.Wait()
 		if err != nil || e.Subject != 7 || e.Detail != "held" {
 			t.Fatalf("Wait = %+v, %v", e, err)
@@ -314,31 +333,8 @@ func TestAuditGroupCommit(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		const n = 50
-		// The first group cannot be written until the others all wait behind it: on
-		// PostgreSQL, a transaction holds a lock on the log; SQLite's entries go to the audit
-		// journal first, which the test holds.
-		release := make(chan struct{})
-		if s.Dialect() == "postgres" {
-			held := make(chan struct{})
-			go func() {
-				_ = s.WithTx(ctx, func(tx *store.Store) error {
-					if _, err := tx.Exec(ctx, "LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"); err != nil {
-						close(held)
-						return err
-					}
-					close(held)
-					<-release
-					return nil
-				})
-			}()
-			<-held
-		} else {
-			unhold := s.HoldLogJournal()
-			go func() {
-				<-release
-				unhold()
-			}()
-		}
+		// The first group cannot be written until the others all wait behind it.
+		release := holdLog(t, s)
 		var reportMu sync.Mutex
 		var reported []int
 		s.ReportLogWrites(func(took time.Duration, entries int) {
@@ -370,7 +366,7 @@ func TestAuditGroupCommit(t *testing.T) {
 			}()
 		}
 		<-allWaiting
-		close(release)
+		release()
 		var all []result
 		for range n {
 			all = append(all, <-results)
