@@ -177,6 +177,16 @@ type auditWait struct {
 	err   error
 }
 
+// journalGap is how long SQLite's writer lets entries gather after a group before it writes
+// the next. Each group is a write and an fsync of the journal, some 80-100 µs of this
+// process's CPU; written back to back, under load, the groups held 1.5-1.7 entries each
+// (against 3.3-5.4 when the requests wrote them, and left a gap as they went on with their
+// own page). With the gap, on the admin's pages of 100,000 people, half the groups, and in
+// both of two pairs of runs less CPU an answer and a lower p99 (search 62.4, 52.1 ms against
+// 78.5, 70.5). PostgreSQL's commits wait for none: there, the groups written back to back
+// measured better than before.
+const journalGap = time.Millisecond
+
 // maxAuditGroup bounds a group, so that one commit stays short.
 const maxAuditGroup = 500
 
@@ -220,6 +230,9 @@ func (g *auditGroup) write(ctx context.Context, s *Store, group []*auditWait) {
 		for _, w := range group {
 			w.err = err
 			close(w.done)
+		}
+		if s.journal != nil {
+			time.Sleep(journalGap)
 		}
 		g.mu.Lock()
 		if len(g.waiting) == 0 {
