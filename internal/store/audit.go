@@ -146,8 +146,9 @@ func sameAudit(e, stored AuditEntry) bool {
 // auditGroup writes the entries added outside a transaction in groups, one commit each
 // (group commit): a transaction on PostgreSQL, an append and sync of SQLite's journal. An
 // entry added when no group is being written is written at once, alone, by a writer of its
-// own (a goroutine); entries that arrive meanwhile wait, and when the writer has committed,
-// it writes them all as the next group, and so on until none wait. Under load one commit so
+// own (a goroutine); entries that arrive meanwhile wait, and when the writer has committed
+// (and, on SQLite, let them gather for journalGap), it writes them all as the next group, and
+// so on until none wait. Under load one commit so
 // serves many entries, and the disk's flush is shared instead of queued for. An entry's Wait
 // returns only after the commit of its own group (its entry is on disk: PostgreSQL flushes at
 // each commit, and the journal is synced) or with the error that failed it, so nothing
