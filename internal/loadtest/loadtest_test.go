@@ -2,6 +2,8 @@ package loadtest
 
 import (
 	"context"
+	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -148,4 +150,80 @@ func TestCPU(t *testing.T) {
 	if CPU([]int{}) != 0 {
 		t.Errorf("CPU of no process: %s", CPU([]int{}))
 	}
+}
+
+// A client sends its requests on one connection of its own, as a browser would: it keeps the
+// cookies answers set and sends them back, reads answers of any length and framing, opens a
+// new connection when the server closes one or when one has been idle too long, and gives up
+// a request whose context ends.
+func TestClientConnection(t *testing.T) {
+	t.Parallel()
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/set":
+			http.SetCookie(w, &http.Cookie{Name: "k", Value: "v1", Path: "/"})
+		case "/echo":
+			k, _ := r.Cookie("k")
+			if k == nil {
+				http.Error(w, "no cookie", http.StatusBadRequest)
+				return
+			}
+			_, _ = w.Write([]byte(k.Value))
+		case "/big": // more than the server buffers: sent in chunks
+			w.(http.Flusher).Flush()
+			_, _ = w.Write([]byte(strings.Repeat("x", 200_000)))
+		case "/close":
+			w.Header().Set("Connection", "close")
+			_, _ = w.Write([]byte("bye"))
+		case "/form":
+			_ = r.ParseForm()
+			_, _ = w.Write([]byte(r.PostForm.Get("csrf") + "," + r.PostForm.Get("a")))
+		case "/hang":
+			<-r.Context().Done()
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	ctx := context.Background()
+	c := NewClient(srv.URL, 1)
+	get := func(path string, want int, body string) {
+		t.Helper()
+		st, got, err := c.Get(ctx, path)
+		if err != nil || st != want || (body != "" && got != body) {
+			t.Fatalf("GET %s: %d %.40q %v; want %d %q", path, st, got, err, want, body)
+		}
+	}
+	get("/echo", http.StatusBadRequest, "")
+	get("/set", http.StatusOK, "")
+	get("/echo", http.StatusOK, "v1")
+	get("/big", http.StatusOK, strings.Repeat("x", 200_000))
+	c.CSRF = "t0"
+	if st, got, err := c.Post(ctx, "/form", map[string]string{"a": "b c"}); err != nil || st != http.StatusOK || got != "t0,b c" {
+		t.Fatalf("POST /form: %d %q %v", st, got, err)
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d connections for five requests, want 1", n)
+	}
+	get("/close", http.StatusOK, "bye")
+	get("/echo", http.StatusOK, "v1")
+	if n := conns.Load(); n != 2 {
+		t.Errorf("%d connections after the server closed one, want 2", n)
+	}
+	c.conn.used = time.Now().Add(-connIdle - time.Second)
+	get("/echo", http.StatusOK, "v1")
+	if n := conns.Load(); n != 3 {
+		t.Errorf("%d connections after one was idle too long, want 3", n)
+	}
+	hung, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := c.Get(hung, "/hang"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a request whose context ended: %v, want the context's error", err)
+	}
+	get("/echo", http.StatusOK, "v1")
 }
