@@ -14,11 +14,11 @@ import (
 // each request and reads its answer itself, in the goroutine that sends it.
 //
 // The load runs on the server's machine, and what it spends there is taken from the server:
-// through net/http's Transport a request cost the load 0.12–0.19 ms of CPU (a tenth to a sixth
-// of what the server spent answering it), most of it handing the request and its answer
-// between the caller's goroutine and the two the Transport keeps for each connection. Written
-// and read in place (net/http's own request writer and answer reader, without the Transport),
-// a request costs a fraction of that: see the README's performance section.
+// through net/http's Transport a request cost the load 0.12–0.28 ms of CPU (a tenth to a
+// quarter of what the server spent answering it), much of it handing the request and its
+// answer between the caller's goroutine and the two the Transport keeps for each connection.
+// Written and read in place (net/http's own request writer and answer reader, without the
+// Transport), a request costs about half that: see the README's performance section.
 type conn struct {
 	nc       net.Conn
 	br       *bufio.Reader
@@ -98,8 +98,8 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*http.Respon
 	// A context ended meanwhile ends the request: its deadline, moved to the past, fails the
 	// read or write it is in.
 	stop := context.AfterFunc(ctx, func() { _ = cn.nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
 	res, err := c.exchange(req)
+	ended := !stop() // the context ended, and the deadline moved, perhaps after the answer
 	if err != nil {
 		c.closeConn()
 		if ctx.Err() != nil {
@@ -110,7 +110,7 @@ func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*http.Respon
 	if ks := res.Cookies(); len(ks) > 0 {
 		c.HTTP.Jar.SetCookies(req.URL, ks)
 	}
-	if res.Close {
+	if res.Close || ended {
 		c.closeConn()
 	} else {
 		cn.used = time.Now()
