@@ -47,7 +47,7 @@ func (s *Store) AddAudit(ctx context.Context, e AuditEntry) (AuditEntry, error) 
 func (s *Store) StartAudit(ctx context.Context, e AuditEntry) *AuditPending {
 	e.Action = strings.TrimSpace(e.Action)
 	if e.Action == "" {
-		return failedAudit(fmt.Errorf("add audit entry: action is empty"))
+		return doneAudit(AuditEntry{}, fmt.Errorf("add audit entry: action is empty"))
 	}
 	e.Detail, e.Address = cleanDetail(e.Detail), cleanDetail(e.Address)
 	if utf8.RuneCountInString(e.Detail) > MaxAuditDetail {
@@ -61,13 +61,7 @@ func (s *Store) StartAudit(ctx context.Context, e AuditEntry) *AuditPending {
 	if !s.inTx {
 		return &AuditPending{w: s.audits.start(ctx, s, e)}
 	}
-	added, err := s.insertAudit(ctx, e)
-	if err != nil {
-		return failedAudit(err)
-	}
-	w := &auditWait{e: e, added: added, done: make(chan struct{})}
-	close(w.done)
-	return &AuditPending{w: w}
+	return doneAudit(s.insertAudit(ctx, e))
 }
 
 // AuditPending is an audit entry on its way to disk (see StartAudit).
@@ -82,8 +76,9 @@ func (p *AuditPending) Wait() (AuditEntry, error) {
 // Done is closed once the entry is on disk or has failed.
 func (p *AuditPending) Done() <-chan struct{} { return p.w.done }
 
-func failedAudit(err error) *AuditPending {
-	w := &auditWait{err: err, done: make(chan struct{})}
+// doneAudit is an entry whose writing is over: added as stored, or failed with err.
+func doneAudit(added AuditEntry, err error) *AuditPending {
+	w := &auditWait{added: added, err: err, done: make(chan struct{})}
 	close(w.done)
 	return &AuditPending{w: w}
 }
@@ -148,11 +143,10 @@ func sameAudit(e, stored AuditEntry) bool {
 // entry added when no group is being written is written at once, alone, by a writer of its
 // own (a goroutine); entries that arrive meanwhile wait, and when the writer has committed
 // (and, on SQLite, let them gather for journalGap), it writes them all as the next group, and
-// so on until none wait. Under load one commit so
-// serves many entries, and the disk's flush is shared instead of queued for. An entry's Wait
-// returns only after the commit of its own group (its entry is on disk: PostgreSQL flushes at
-// each commit, and the journal is synced) or with the error that failed it, so nothing
-// acknowledged can be lost.
+// so on until none wait. Under load one commit so serves many entries, and the disk's flush
+// is shared instead of queued for. An entry's Wait returns only after the commit of its own
+// group (its entry is on disk: PostgreSQL flushes at each commit, and the journal is synced)
+// or with the error that failed it, so nothing acknowledged can be lost.
 //
 // The writer is not a caller: an entry is started before its page is made and waited for
 // once the page is ready (see StartAudit), and a caller that wrote the others' groups would

@@ -22,7 +22,7 @@ import (
 // request's turn is lent to the next in line while the answer waits (see Turn).
 func AuditsFirst(fail FailFunc, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		aw := &auditedWriter{ResponseWriter: w, fail: fail, r: r}
+		aw := &auditedWriter{ResponseWriter: w, fail: fail}
 		r = r.WithContext(context.WithValue(r.Context(), auditsKey{}, aw))
 		aw.r = r
 		h.ServeHTTP(aw, r)
