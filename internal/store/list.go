@@ -239,7 +239,7 @@ func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error
 	if err != nil {
 		return nil, err
 	}
-	people, _, err := s.listPeople(ctx, f, o, matched, false)
+	people, _, err := listPeople(ctx, s, f, o, matched, false, wholeRows)
 	return people, err
 }
 
@@ -293,10 +293,21 @@ func (s *Store) matchIDs(ctx context.Context, q string) ([]int64, error) {
 	return ids, nil
 }
 
-// listPeople reads a page of f's people in the order o. With total (and the order byMatch,
-// where every match is read anyway), it also counts all the matches, every page together;
-// otherwise the count it returns is -1.
-func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched []int64, total bool) ([]Person, int, error) {
+// personRows is how a list reads its rows: their columns of people, and a row of them.
+type personRows[T any] struct {
+	columns func(d dialect, alias string) string
+	scan    func(scanner) (T, error)
+}
+
+var (
+	wholeRows  = personRows[Person]{dialect.personColumns, scanPerson}
+	listedRows = personRows[Listed]{dialect.listedColumns, scanListed}
+)
+
+// listPeople reads a page of f's people in the order o, each row as rows says. With total
+// (and the order byMatch, where every match is read anyway), it also counts all the
+// matches, every page together; otherwise the count it returns is -1.
+func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, matched []int64, total bool, rows personRows[T]) ([]T, int, error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list people: %w", err)
@@ -322,7 +333,7 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		for i := range pq.order {
 			names = append(names, fmt.Sprintf("k%d", i))
 		}
-		b.add(`SELECT `+s.d.personColumns("p")+`, t.total FROM (SELECT k.id, k.total, k.`+strings.Join(names, ", k.")+
+		b.add(`SELECT `+rows.columns(s.d, "p")+`, t.total FROM (SELECT k.id, k.total, k.`+strings.Join(names, ", k.")+
 			` FROM (SELECT p.id, count(*) OVER () AS total`, nil)
 		for i, o := range pq.order {
 			b.add(fmt.Sprintf(", %s AS %s", o.sql, names[i]), o.args)
@@ -358,26 +369,26 @@ func (s *Store) listPeople(ctx context.Context, f PeopleFilter, o order, matched
 		// search key (migration 0017), not the table's rows, and the rows are read for the
 		// page alone: 0.70–0.79 ms a page against 1.02–1.04 (pgbench, the broad queries of
 		// gen.Searches, 100,000 people).
-		b.add(`SELECT `+s.d.personColumns("p")+` FROM (SELECT p.id`, nil)
+		b.add(`SELECT `+rows.columns(s.d, "p")+` FROM (SELECT p.id`, nil)
 		pq.sql(&b, cursor...)
 		pq.orderBy(&b, f.Before != 0)
 		b.add(` LIMIT ?) m CROSS JOIN people p WHERE p.id = m.id`, []any{limit})
 		pq.orderBy(&b, f.Before != 0)
 	} else {
-		b.add(`SELECT `+s.d.personColumns("p"), nil)
+		b.add(`SELECT `+rows.columns(s.d, "p"), nil)
 		pq.sql(&b, cursor...)
 		pq.orderBy(&b, f.Before != 0)
 		b.add(` LIMIT ?`, []any{limit})
 	}
 	// Room for a page of people from the start (the app's list reads 51: 50 to show and one
 	// to know there are more): grown by doubling, a page's slice was allocated seven times.
-	people := make([]Person, 0, min(limit, 64))
+	people := make([]T, 0, min(limit, 64))
 	n := -1
-	scan := scanPerson
+	scan := rows.scan
 	if total {
-		scan = func(row scanner) (Person, error) { return scanPerson(scanPlus{row, []any{&n}}) }
+		scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&n}}) }
 	}
-	err = each(ctx, s, "list people", scan, func(p Person) error {
+	err = each(ctx, s, "list people", scan, func(p T) error {
 		people = append(people, p)
 		return nil
 	}, b.String(), b.args...)

@@ -244,7 +244,7 @@ func walkPages(t *testing.T, s *store.Store, f store.PeopleFilter, size int) (fo
 	t.Helper()
 	ctx := context.Background()
 	f.Limit = size
-	var seen []store.Person
+	var seen []store.Listed
 	for i := 0; ; i++ {
 		pg, err := s.PeoplePage(ctx, f)
 		if err != nil {
@@ -259,14 +259,14 @@ func walkPages(t *testing.T, s *store.Store, f store.PeopleFilter, size int) (fo
 		}
 		f.After = pg.People[len(pg.People)-1].ID
 	}
-	forwards = names(seen)
+	forwards = listedNames(seen)
 	if len(seen) == 0 {
 		return forwards, nil
 	}
 	// Back from the last person: each page holds those just before the first one seen.
 	last := seen[len(seen)-1]
 	f.After = 0
-	back := []store.Person{last}
+	back := []store.Listed{last}
 	for {
 		f.Before = back[0].ID
 		pg, err := s.PeoplePage(ctx, f)
@@ -281,7 +281,16 @@ func walkPages(t *testing.T, s *store.Store, f store.PeopleFilter, size int) (fo
 			break
 		}
 	}
-	return forwards, names(back)
+	return forwards, listedNames(back)
+}
+
+// listedNames is names for the people of a PeoplePage.
+func listedNames(people []store.Listed) []string {
+	out := []string{}
+	for _, p := range people {
+		out = append(out, p.Name)
+	}
+	return out
 }
 
 // A list of up to MostCounted people is counted exactly for each page; a longer one is
@@ -339,6 +348,60 @@ func TestPeoplePageCounts(t *testing.T) {
 		}
 		if c, n := count(store.PeopleFilter{Under: lead.ID}); c != store.Exactly || n != 4 {
 			t.Errorf("the lead's people after an addition: %v %d, want exactly 4", c, n)
+		}
+	})
+}
+
+// A page of a list reads fewer columns than a whole person: each of its rows says what the
+// person's own record says, read by name, by best match and, for a broad query, in the
+// order people were added.
+func TestPeoplePageRows(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		boss := mustPerson(t, s, "Quinn Boss", "quinn@example.com", 0)
+		p, err := s.CreatePerson(ctx, store.Person{Name: "Quinn Listed", Email: "q.listed@example.com", Title: "Staff Engineer",
+			ManagerID: boss.ID, StartDate: day("2021-06-14"), Status: store.Left})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddLevelChange(ctx, store.LevelChange{PersonID: p.ID, Ladder: "eng", Track: "ic", ToLevel: "L4",
+			Date: day("2024-03-01"), Reason: store.Hire}); err != nil {
+			t.Fatal(err)
+		}
+		rows := make([]store.ImportRow, store.RankedMatches+1)
+		for i := range rows {
+			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Quinn %04d", i), Email: fmt.Sprintf("quinn%04d@example.com", i),
+				StartDate: day("2024-01-01")}}
+		}
+		if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
+			t.Fatal(err)
+		}
+		whole, err := s.Person(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := store.Listed{ID: p.ID, Name: "Quinn Listed", Email: "q.listed@example.com", Title: "Staff Engineer",
+			Ladder: "eng", Track: "ic", Level: "L4", StartDate: day("2021-06-14"), Status: store.Left}
+		if whole.Listed() != want {
+			t.Fatalf("the person as listed: %+v, want %+v", whole.Listed(), want)
+		}
+		for _, f := range []store.PeopleFilter{
+			{Status: store.Left},                 // by name
+			{Query: "q.listed"},                  // best match first
+			{Query: "quinn", Status: store.Left}, // broad: as added
+		} {
+			f.Limit = 10
+			pg, err := s.PeoplePage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(pg.People) != 1 || pg.People[0] != want {
+				t.Errorf("%+v: %+v, want only %+v", f, pg.People, want)
+			}
+			if f.Query == "quinn" && !pg.Broad {
+				t.Errorf("%+v: not broad", f)
+			}
 		}
 	})
 }

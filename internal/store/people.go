@@ -85,17 +85,27 @@ func ValidEmail(s string) bool {
 	return true
 }
 
-// personColumnNames are the columns of people that scanPerson reads, in its order.
-var personColumnNames = strings.Fields(`id name email title manager_id ladder track level start_date status created_at updated_at version`)
+// personColumnNames are the columns of people that scanPerson reads, in its order, and
+// listedColumnNames those that scanListed reads.
+var (
+	personColumnNames = strings.Fields(`id name email title manager_id ladder track level start_date status created_at updated_at version`)
+	listedColumnNames = strings.Fields(`id name email title ladder track level start_date status`)
+)
 
 // personColumns lists the columns of people that scanPerson reads, of the table as alias
 // ("" for none). On SQLite, the three times are read as their text, which scanPerson parses
 // (see timeValue): an expression has no declared type, so SQLite's driver hands it on as it
 // is instead of trying one layout that fails and then the one that fits, for every value,
 // which was a quarter of the time of a page of the people list.
-func (d dialect) personColumns(alias string) string {
+func (d dialect) personColumns(alias string) string { return d.columns(alias, personColumnNames) }
+
+// listedColumns lists the columns of people that scanListed reads, as personColumns does.
+func (d dialect) listedColumns(alias string) string { return d.columns(alias, listedColumnNames) }
+
+// columns lists the named columns of people, as personColumns says.
+func (d dialect) columns(alias string, names []string) string {
 	var b strings.Builder
-	for i, c := range personColumnNames {
+	for i, c := range names {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -232,6 +242,37 @@ func scanPerson(row scanner) (Person, error) {
 		return Person{}, err
 	}
 	p.ManagerID, p.Status = manager.Int64, Status(status)
+	return p, nil
+}
+
+// Listed is a person as a list of people shows them (see PeoplePage): a page of a list
+// reads these columns alone, for each of its rows, rather than all of a Person's. Reading
+// four columns fewer (two of them times) took SQLite's admin list from 0.45–0.53 to 0.41 ms
+// of CPU a page, and its search from 0.88–0.93 to 0.77–0.81 ms (scripts/load pages).
+type Listed struct {
+	ID                   int64
+	Name                 string
+	Email                string
+	Title                string
+	Ladder, Track, Level string
+	StartDate            time.Time
+	Status               Status
+}
+
+// Listed returns p as a list shows them.
+func (p Person) Listed() Listed {
+	return Listed{ID: p.ID, Name: p.Name, Email: p.Email, Title: p.Title, Ladder: p.Ladder, Track: p.Track, Level: p.Level,
+		StartDate: p.StartDate, Status: p.Status}
+}
+
+// scanListed reads a row of the columns listedColumns lists.
+func scanListed(row scanner) (Listed, error) {
+	var p Listed
+	var status string
+	if err := row.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &p.Ladder, &p.Track, &p.Level, timeValue{&p.StartDate}, &status); err != nil {
+		return Listed{}, err
+	}
+	p.Status = Status(status)
 	return p, nil
 }
 

@@ -19,7 +19,7 @@ const (
 
 // PeoplePage is a page of a list of people, and what is known of the whole list.
 type PeoplePage struct {
-	People           []Person
+	People           []Listed
 	HasPrev, HasNext bool // there are people before and after this page
 	Total            int
 	Count            Count
@@ -33,8 +33,9 @@ type PeoplePage struct {
 // database show within this time.
 const CountMaxAge = time.Minute
 
-// PeoplePage returns a page of the people f chooses, as ListPeople does, and how many they
-// are, at a cost that does not grow with the list: up to MostCounted people are counted
+// PeoplePage returns a page of the people f chooses, as ListPeople does but each as a list
+// shows them (Listed), and how many they are, at a cost that does not grow with the list:
+// up to MostCounted people are counted
 // for each page; past that, the count of a list is kept for a while (About), and a query
 // that matches more than RankedMatches names and emails is not counted (MoreThan).
 func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, error) {
@@ -49,7 +50,7 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, err
 	// One more than the page tells whether there is a page after it (or before, going back).
 	more := f
 	more.Limit = limit + 1
-	people, total, err := s.listPeople(ctx, more, o, matched, true)
+	people, total, err := listPeople(ctx, s, more, o, matched, true, listedRows)
 	if err != nil {
 		return PeoplePage{}, err
 	}

@@ -31,7 +31,7 @@ type peopleData struct {
 }
 
 type personRow struct {
-	Person store.Person
+	Person store.Listed
 	Level  *web.LevelInfo
 }
 
@@ -54,7 +54,7 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d.All = all
 	if !all {
 		f.Under = under
-		d.Self = &personRow{Person: v.Person, Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})}
+		d.Self = &personRow{Person: v.Person.Listed(), Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})}
 	}
 	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
 	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
