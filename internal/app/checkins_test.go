@@ -217,6 +217,26 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 			t.Error("the admin sees what was talked about, or a link into a check-in")
 		}
 		mustContain(t, adminPerson, `<time datetime="2026-01-05">2026-01-05</time> Check-in with Max Manager</li>`)
+		// An admin's person page decides what they see from the chain it reads with the
+		// rest: an admin who manages others sees no more of someone not below them, and
+		// one above the person sees what the manager sees.
+		e.person("Ian Intern", "ian@example.com", admin.ID, store.Member)
+		adminPerson = ac.get("/people/" + strconv.FormatInt(sam.ID, 10)).body
+		if strings.Contains(adminPerson, "Talked about in check-ins") || strings.Contains(adminPerson, `">Check-in with`) {
+			t.Error("an admin with reports of their own sees what was talked about, or a link into a check-in")
+		}
+		maxAccount, err := access.AccountOfPerson(e.ctx, e.store, max.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := access.SetRole(e.ctx, e.store, maxAccount.ID, store.Admin); err != nil {
+			t.Fatal(err)
+		}
+		asAdmin := mc.get("/people/" + strconv.FormatInt(sam.ID, 10)).body
+		mustContain(t, asAdmin, "Talked about in check-ins", `<a href="`+pages[2]+`">Check-in with Max Manager</a>`)
+		if err := access.SetRole(e.ctx, e.store, maxAccount.ID, store.Member); err != nil {
+			t.Fatal(err)
+		}
 
 		// Every read of someone else's check-ins is in the log, and no note's words are.
 		reads, err := e.store.AuditLog(e.ctx, store.AuditFilter{Subject: sam.ID, Actions: []string{"checkins.view", "checkin.view"}, Limit: 100})

@@ -97,15 +97,30 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, id int64, status int, form levelForm) error {
 	ctx := r.Context()
 	s := srv.Store()
-	// Read before the audit entry is written, but shown only once it is. Who is around the
-	// person is read first when the policy needs their chain to decide what else is read;
-	// otherwise (an admin who manages no one, a person on their own page) with the rest, in
-	// one round trip on PostgreSQL instead of two.
+	// Read before the audit entry is written, but shown only once it is. What the viewer may
+	// see decides what else is read, and for a manager that turns on whether the person is
+	// below them: who is around the person is read first then, the rest after. Everyone
+	// else's reads are read in one go (one round trip on PostgreSQL instead of two): a viewer
+	// who manages no one is above nobody, and an admin's reads turn on nothing (the page reads them the check-ins, for the timeline, and every plan is theirs
+	// to read), so what they may see is decided after, from the chain read with the rest.
 	reads := s.Reads()
 	var around store.Around
 	var err error
 	found := true
-	if policy.NeedsChain(v, id) {
+	d := personData{Admin: v.Admin(), Form: form}
+	decide := func() error {
+		var err error
+		if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
+			return err
+		}
+		if d.Plan, err = policy.PlanOf(ctx, s, v, id); err != nil {
+			return err
+		}
+		dec, err := policy.Decide(ctx, s, policy.SeeCases, v, id, srv.Settings())
+		d.Cases = dec == policy.Allow
+		return err
+	}
+	if policy.NeedsChain(v, id) && !v.Admin() {
 		around, err = s.Around(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return web.ErrNotFound
@@ -117,19 +132,11 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	} else {
 		store.ReadAround(reads, id, &around, &found)
 	}
-	// What the viewer may see decides what else is read.
-	d := personData{Admin: v.Admin(), Form: form}
-	if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
-		return err
+	if !v.Admin() {
+		if err := decide(); err != nil {
+			return err
+		}
 	}
-	if d.Plan, err = policy.PlanOf(ctx, s, v, id); err != nil {
-		return err
-	}
-	dec, err := policy.Decide(ctx, s, policy.SeeCases, v, id, srv.Settings())
-	if err != nil {
-		return err
-	}
-	d.Cases = dec == policy.Allow
 	var history []store.LevelChange
 	store.ReadLevelHistory(reads, id, &history)
 	authors := map[int64]string{}
@@ -142,7 +149,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	var pl growth.Plan
 	var hasPlan bool
 	var goals []growth.Goal
-	if d.Plan.Read {
+	if d.Plan.Read || v.Admin() {
 		growth.ReadPlanWithGoals(reads, id, &pl, &hasPlan, &goals)
 	}
 	var cycles []assess.PersonCycle
@@ -160,6 +167,12 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	}
 	if !found {
 		return web.ErrNotFound
+	}
+	if v.Admin() {
+		policy.KnowChain(v, id, around.Chain)
+		if err := decide(); err != nil {
+			return err
+		}
 	}
 	p := around.Person
 	if policy.AuditsRead(v, id) {
