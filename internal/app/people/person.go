@@ -101,8 +101,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	// see decides what else is read, and for a manager that turns on whether the person is
 	// below them: who is around the person is read first then, the rest after. Everyone
 	// else's reads are read in one go (one round trip on PostgreSQL instead of two): a viewer
-	// who manages no one is above nobody, and an admin's reads turn on nothing (the page reads them the check-ins, for the timeline, and every plan is theirs
-	// to read), so what they may see is decided after, from the chain read with the rest.
+	// who manages no one is above nobody, and an admin's reads turn on nothing (the page
+	// reads them the check-ins, for the timeline, and every plan is theirs to read), so what
+	// they may see is decided after, from the chain read with the rest.
 	reads := s.Reads()
 	var around store.Around
 	var err error
