@@ -372,7 +372,7 @@ func TestPeoplePageRows(t *testing.T) {
 		rows := make([]store.ImportRow, store.RankedMatches+1)
 		for i := range rows {
 			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Quinn %04d", i), Email: fmt.Sprintf("quinn%04d@example.com", i),
-				StartDate: day("2024-01-01")}}
+				StartDate: day("2024-01-01")}, ManagerEmail: "quinn@example.com"}
 		}
 		if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
 			t.Fatal(err)
@@ -387,9 +387,10 @@ func TestPeoplePageRows(t *testing.T) {
 			t.Fatalf("the person as listed: %+v, want %+v", whole.Listed(), want)
 		}
 		for _, f := range []store.PeopleFilter{
-			{Status: store.Left},                 // by name
-			{Query: "q.listed"},                  // best match first
-			{Query: "quinn", Status: store.Left}, // broad: as added
+			{Status: store.Left},                                 // by name
+			{Query: "q.listed"},                                  // best match first
+			{Query: "quinn", Status: store.Left},                 // broad: as added
+			{Query: "quinn", Status: store.Left, Under: boss.ID}, // broad, below someone
 		} {
 			f.Limit = 10
 			pg, err := s.PeoplePage(ctx, f)
@@ -402,6 +403,21 @@ func TestPeoplePageRows(t *testing.T) {
 			if f.Query == "quinn" && !pg.Broad {
 				t.Errorf("%+v: not broad", f)
 			}
+		}
+		// A broad query below someone pages through everyone below them it matches, and no
+		// one else (the boss matches it too).
+		below := store.PeopleFilter{Query: "quinn", Under: boss.ID}
+		all, err := s.ListPeople(ctx, store.PeopleFilter{Query: below.Query, Under: below.Under, Limit: store.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != len(rows)+1 || slices.ContainsFunc(all, func(x store.Person) bool { return x.ID == boss.ID }) {
+			t.Errorf("a broad query below the boss: %d people, want the %d below them", len(all), len(rows)+1)
+		}
+		forwards, backwards := walkPages(t, s, below, 97)
+		if !slices.Equal(forwards, names(all)) || !slices.Equal(backwards, names(all)) {
+			t.Errorf("a broad query below the boss: paging forwards gives %d people, backwards %d, want the %d of one list",
+				len(forwards), len(backwards), len(all))
 		}
 	})
 }
