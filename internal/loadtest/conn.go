@@ -65,9 +65,9 @@ func dial(ctx context.Context, req *http.Request) (*conn, error) {
 // roundTrip sends req on c's connection, opening one when it has none (or only one idle for
 // too long), reads the whole answer into c.body, and keeps the cookies it sets. The
 // connection is closed after an error, when the answer says the server closes it, and when
-// the request's context ended meanwhile. Like the
-// client's Transport did, it sends the client's cookies and no Accept-Encoding (the bytes are
-// read as sent), and follows no redirect.
+// the request's context ended meanwhile. Like the client's Transport did, it sends the
+// client's cookies and no Accept-Encoding (the bytes are read as sent), and follows no
+// redirect.
 func (c *Client) roundTrip(ctx context.Context, req *http.Request) (*http.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -26,16 +26,10 @@ func decideGrowth(ctx context.Context, s *store.Store, r Rule, v *Viewer, subjec
 	if err != nil {
 		return Hide, err
 	}
-	// Whether v reviews cases is asked of the database (the panel) only when the chain has
-	// not already decided: a person's own page, or their manager's view of it, asks no more.
-	switch {
-	case (r == SeeCases && (self || above)) || (r == OpenCase && above):
-		return Allow, nil
-	case r == OpenCase && self:
-		return Forbid, nil
-	}
+	// Whether v reviews cases is asked of the database (the panel) only when the rules below
+	// turn on it: a person's own page, or their manager's view of it, asks no more.
 	reviewer := false
-	if r == SeeCases || r == OpenCase || r == ReviewCases {
+	if r == ReviewCases || ((r == SeeCases || r == OpenCase) && !self && !above) {
 		if reviewer, err = IsReviewer(ctx, s, v); err != nil {
 			return Hide, err
 		}
