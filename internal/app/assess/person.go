@@ -71,6 +71,13 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 
 // load reads the cycle, the person's place in it, and what the viewer may do there.
 func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
+	return loadWith(srv, r, v, nil)
+}
+
+// loadWith is load, with more read at once with the rest, when not nil: what a page reads of
+// the person in the cycle whatever the viewer turns out to be allowed, for it to drop what
+// they may not see once the access is known.
+func loadWith(srv *web.Server, r *http.Request, v *policy.Viewer, more func(reads *store.Reads, cycle, person int64)) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
 	id, _ := web.PathID(r)
 	var p storeassess.Participant
 	var in bool
@@ -78,6 +85,9 @@ func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle
 	c, f, err := loadCycleWith(srv, r, func(reads *store.Reads, cycle int64) {
 		storeassess.ReadParticipant(reads, cycle, id, &p, &in)
 		policy.ReadAbove(reads, v, id)
+		if more != nil {
+			more(reads, cycle, id)
+		}
 	})
 	if err != nil {
 		return c, nil, storeassess.Participant{}, policy.AssessmentAccess{}, err
@@ -95,30 +105,35 @@ func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle
 }
 
 func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, side storeassess.Side, form, errs map[string]string) error {
-	ctx := r.Context()
-	s := srv.Store()
-	c, f, p, acc, err := load(srv, r, v)
+	// Both sides' ratings and the amendments are read with the cycle, before what the viewer
+	// may see of them is known: one round trip to the database, not two. What they may not
+	// see is dropped here, before anything of it is used.
+	var selfRs, mgrRs []storeassess.Rating
+	var am []storeassess.Amendment
+	c, f, p, acc, err := loadWith(srv, r, v, func(reads *store.Reads, cycle, person int64) {
+		storeassess.ReadBothRatings(reads, cycle, person, &selfRs, &mgrRs)
+		storeassess.ReadAmendments(reads, cycle, person, &am)
+	})
 	if err != nil {
 		return err
 	}
+	var self, mgr map[string]storeassess.Rating
+	if acc.SeeSelf {
+		self = byKey(selfRs)
+	}
+	if acc.SeeManager {
+		mgr = byKey(mgrRs)
+	}
+	if !acc.SeeSelf && !acc.SeeManager {
+		am = nil
+	}
 	if policy.AuditsRead(v, p.Person.ID) {
-		if err := srv.Audit(s, r, v, "assessment.view", p.Person.ID, c.Name); err != nil {
+		if err := srv.Audit(srv.Store(), r, v, "assessment.view", p.Person.ID, c.Name); err != nil {
 			return err
 		}
 	}
 	d := personData{Cycle: c, P: p, Access: acc, Scale: f.Scale, Form: form, Errors: errs, Side: side}
 	d.Plan = planFor(c, f, srv.Framework(), p)
-	// The ratings the viewer may see and the amendments, read at once.
-	reads := s.Reads()
-	var self, mgr map[string]storeassess.Rating
-	readVisibleRatings(reads, c, p, acc, &self, &mgr)
-	var am []storeassess.Amendment
-	if acc.SeeSelf || acc.SeeManager {
-		storeassess.ReadAmendments(reads, c.ID, p.Person.ID, &am)
-	}
-	if err := reads.Run(ctx); err != nil {
-		return err
-	}
 	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
 	if acc.SeeSelf || acc.SeeManager {
 		for i := range d.Groups {
@@ -170,13 +185,6 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 // visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.
 func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]storeassess.Rating, err error) {
 	reads := srv.Store().Reads()
-	readVisibleRatings(reads, c, p, acc, &self, &mgr)
-	return self, mgr, reads.Run(r.Context())
-}
-
-// readVisibleRatings adds to reads the read of visibleRatings into *self and *mgr.
-func readVisibleRatings(reads *store.Reads, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess, self, mgr *map[string]storeassess.Rating) {
-	*self, *mgr = nil, nil
 	var selfRs, mgrRs []storeassess.Rating
 	switch {
 	case acc.SeeSelf && acc.SeeManager:
@@ -186,14 +194,16 @@ func readVisibleRatings(reads *store.Reads, c storeassess.Cycle, p storeassess.P
 	case acc.SeeManager:
 		storeassess.ReadRatings(reads, c.ID, p.Person.ID, storeassess.ManagerSide, &mgrRs)
 	}
-	reads.Then(func() {
-		if acc.SeeSelf {
-			*self = byKey(selfRs)
-		}
-		if acc.SeeManager {
-			*mgr = byKey(mgrRs)
-		}
-	})
+	if err := reads.Run(r.Context()); err != nil {
+		return nil, nil, err
+	}
+	if acc.SeeSelf {
+		self = byKey(selfRs)
+	}
+	if acc.SeeManager {
+		mgr = byKey(mgrRs)
+	}
+	return self, mgr, nil
 }
 
 // byKey indexes ratings by their key.
