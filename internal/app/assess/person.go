@@ -333,7 +333,6 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess
 		return rd
 	}
 	rd.HasGuidance = true
-	gl := guidance.FromLadder(pl.Ladder)
 	read := func(m map[string]storeassess.Rating) guidanceReading {
 		if len(m) == 0 {
 			return guidanceReading{}
@@ -344,7 +343,7 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess
 				ratings[k] = r.Rating
 			}
 		}
-		res := guidance.Evaluate(guidance.Input{Ladder: gl, Scale: scaleIDs(f), Track: pl.Track, Ratings: ratings})
+		res := guidance.Evaluate(guidance.Input{Ladder: pl.Guidance, Scale: pl.Scale, Track: pl.Track, Ratings: ratings})
 		g := guidanceReading{Seen: true, Rule: res.Rule}
 		if lv := pl.Ladder.Level(res.Level); lv != nil {
 			g.Level = lv.Title

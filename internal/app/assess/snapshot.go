@@ -20,6 +20,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 
 	"github.com/rungs/rungs/internal/app/web"
+	"github.com/rungs/rungs/internal/guidance"
 	"github.com/rungs/rungs/internal/ladder"
 	"github.com/rungs/rungs/internal/site"
 	"github.com/rungs/rungs/internal/store"
@@ -156,6 +157,10 @@ type plan struct {
 	// Added are expectations the framework in use has at these levels that the cycle's
 	// framework did not: new since the cycle opened, not asked about in it.
 	Added []string
+	// Guidance is the ladder as the promotion guidance reads it, and Scale the scale's
+	// ratings: the same for everyone on the plan, made once rather than at every page.
+	Guidance guidance.Ladder
+	Scale    []string
 }
 
 // planKey names a plan: the same frameworks, place on the ladder and cycle setting make the
@@ -206,6 +211,9 @@ func buildPlan(c storeassess.Cycle, f, now *ladder.Framework, p storeassess.Part
 		return pl
 	}
 	pl.Ladder = l
+	if l.Promotion != nil {
+		pl.Guidance, pl.Scale = guidance.FromLadder(l), scaleIDs(f)
+	}
 	for i, lv := range l.Levels {
 		if lv.ID == p.Level {
 			pl.Level = lv
