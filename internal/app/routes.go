@@ -243,17 +243,20 @@ func (a *App) wrap(rt route) http.Handler {
 			// Pages with people's data are never kept by a browser or a proxy.
 			w.Header().Set("Cache-Control", "no-store")
 		}
-		v, err := srv.LoadViewer(w, r)
+		// The route's {id}, the person it is about, goes with the session's read (LoadViewer).
+		var subject int64
+		id := r.PathValue("id")
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
+			subject = n
+		}
+		v, err := srv.LoadViewer(w, r, subject)
 		if err != nil {
 			srv.Fail(w, r, v, err)
 			return
 		}
-		var subject int64
-		if id := r.PathValue("id"); id != "" {
-			if subject, err = strconv.ParseInt(id, 10, 64); err != nil || subject <= 0 {
-				srv.Fail(w, r, v, web.ErrNotFound)
-				return
-			}
+		if id != "" && subject == 0 {
+			srv.Fail(w, r, v, web.ErrNotFound)
+			return
 		}
 		d, err := policy.Decide(r.Context(), srv.Store(), rt.rule, v, subject, srv.Settings())
 		if err != nil {
@@ -311,7 +314,7 @@ func (a *App) wrap(rt route) http.Handler {
 func (a *App) serveSite(w http.ResponseWriter, r *http.Request) {
 	cfg := a.srv.Config()
 	if cfg.Private {
-		v, err := a.srv.LoadViewer(w, r)
+		v, err := a.srv.LoadViewer(w, r, 0)
 		if err != nil {
 			a.srv.Fail(w, r, v, err)
 			return

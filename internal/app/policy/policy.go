@@ -112,6 +112,14 @@ func ReadAbove(r *store.Reads, v *Viewer, subject int64) {
 // when not, a page may read the chain with the rest of what it shows, after deciding.
 func NeedsChain(v *Viewer, subject int64) bool { return mayBeAbove(v, subject) }
 
+// KnowAbove tells the policy whether v is above subject, as the request has just read it
+// with the session (access.SignedInBy), so that it is not asked of the database again.
+func KnowAbove(v *Viewer, subject int64, above bool) {
+	if mayBeAbove(v, subject) {
+		v.knowAbove(subject, above)
+	}
+}
+
 // KnowChain tells the policy the managers above subject, as a page has just read them, so
 // that whether v is above subject is answered from them rather than asked of the database.
 func KnowChain(v *Viewer, subject int64, chain []store.Person) {

@@ -30,15 +30,17 @@ func (srv *Server) CookieName(r *http.Request, name string) string {
 const touchEvery = time.Minute
 
 // LoadViewer returns who is signed in, from the session cookie, or nil. A cookie that opens
-// no session is removed, so that the browser stops sending it.
-func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.Viewer, error) {
+// no session is removed, so that the browser stops sending it. About is the person the
+// request is about, or 0: whether the viewer is above them is read with the session, and the
+// policy knows it from there.
+func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int64) (*policy.Viewer, error) {
 	c, err := r.Cookie(srv.CookieName(r, SessionCookie))
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
 	ctx := r.Context()
 	s := srv.cfg.Store
-	in, err := access.SignedInBy(ctx, s, c.Value)
+	in, err := access.SignedInBy(ctx, s, c.Value, about)
 	if errors.Is(err, store.ErrNotFound) {
 		srv.ClearCookie(w, r, SessionCookie)
 		return nil, nil
@@ -75,7 +77,11 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request) (*policy.V
 			return nil, nil
 		}
 	}
-	return &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value, SignedInWith: sess.Method}, nil
+	v := &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value, SignedInWith: sess.Method}
+	if about != 0 {
+		policy.KnowAbove(v, about, in.Above)
+	}
+	return v, nil
 }
 
 // NewSession opens a new session for acct through tx, signed in by method, and returns its

@@ -82,22 +82,29 @@ type SignedIn struct {
 	Account    Account
 	Person     store.Person
 	HasReports bool // someone has the person as their direct manager
+	// Above is whether the person is above the one SignedInBy was asked about in the
+	// reporting chain (store.Manages); false when it was asked about nobody.
+	Above bool
 }
 
 // SignedInBy returns the session the token opens with its account and person, in one query
-// as every request asks it, or store.ErrNotFound when there is none or it has expired.
-func SignedInBy(ctx context.Context, s *store.Store, token string) (SignedIn, error) {
+// as every request asks it, or store.ErrNotFound when there is none or it has expired. About
+// is the person the request is about (the {id} of its route), or 0: whether the person
+// signed in is above them comes with the rest, which a manager's page about someone would
+// otherwise ask of the database on its own, a round trip more.
+func SignedInBy(ctx context.Context, s *store.Store, token string, about int64) (SignedIn, error) {
 	var in SignedIn
 	var sess Session
 	var role, status, method string
 	var a Account
 	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method,
-		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports}
+		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports, &in.Above}
 	p, err := store.ScanPerson(s.QueryRow(ctx, `
 		SELECT `+s.PersonColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address, s.method,
-			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id)
+			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id),
+			p.id <> ? AND EXISTS (SELECT 1 FROM people_chain c WHERE c.person_id = ? AND c.manager_id = p.id)
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
-		WHERE s.id_hash = ? AND s.expires_at > ?`, store.TokenHash(token), s.Now()), more...)
+		WHERE s.id_hash = ? AND s.expires_at > ?`, about, about, store.TokenHash(token), s.Now()), more...)
 	if err != nil {
 		// Never the token in a message: it would end up in logs.
 		return SignedIn{}, s.Fail(err, "session")

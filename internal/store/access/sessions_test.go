@@ -50,7 +50,7 @@ func TestSessionRoundTrip(t *testing.T) {
 			t.Errorf("SessionByToken = %+v, want %+v", got, created)
 		}
 		// The session a request is signed in by says how, as a lookup by token does.
-		if in, err := access.SignedInBy(ctx, s, token); err != nil || in.Session != created {
+		if in, err := access.SignedInBy(ctx, s, token, 0); err != nil || in.Session != created {
 			t.Errorf("SignedInBy = %+v, %v; want the session %+v", in.Session, err, created)
 		}
 		for _, other := range []string{"", token[:len(token)-1], strings.ToUpper(token), token + "x"} {
@@ -255,22 +255,34 @@ func TestSignedInBy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		in, err := access.SignedInBy(ctx, s, token)
+		in, err := access.SignedInBy(ctx, s, token, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if in.Session != sess || in.Account != a || in.Person != p || in.HasReports {
 			t.Errorf("SignedInBy = %+v, want session %+v, account %+v, person %+v, no reports", in, sess, a, p)
 		}
-		mustPerson(t, s, "Report", "report@example.com", p.ID)
-		if in, err := access.SignedInBy(ctx, s, token); err != nil || !in.HasReports {
-			t.Errorf("with a report: HasReports %v, %v", in.HasReports, err)
+		report := mustPerson(t, s, "Report", "report@example.com", p.ID)
+		if in, err := access.SignedInBy(ctx, s, token, 0); err != nil || !in.HasReports || in.Above {
+			t.Errorf("with a report: HasReports %v, Above %v, %v; want reports, above nobody", in.HasReports, in.Above, err)
 		}
-		if _, err := access.SignedInBy(ctx, s, token+"x"); !errors.Is(err, store.ErrNotFound) {
+		// Asked about someone, it says whether the person signed in is above them: a report's
+		// report is below them, someone elsewhere and the person themselves are not.
+		below := mustPerson(t, s, "Below", "below@example.com", report.ID)
+		other := mustPerson(t, s, "Other", "other@example.com", 0)
+		for _, c := range []struct {
+			about int64
+			want  bool
+		}{{report.ID, true}, {below.ID, true}, {other.ID, false}, {p.ID, false}, {report.ID + 1000, false}} {
+			if in, err := access.SignedInBy(ctx, s, token, c.about); err != nil || in.Above != c.want {
+				t.Errorf("about %d: Above %v, %v; want %v", c.about, in.Above, err, c.want)
+			}
+		}
+		if _, err := access.SignedInBy(ctx, s, token+"x", 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("unknown token: %v, want ErrNotFound", err)
 		}
 		clk.Advance(time.Hour)
-		if _, err := access.SignedInBy(ctx, s, token); !errors.Is(err, store.ErrNotFound) {
+		if _, err := access.SignedInBy(ctx, s, token, 0); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("expired session: %v, want ErrNotFound", err)
 		}
 	})
