@@ -99,11 +99,12 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	s := srv.Store()
 	// Read before the audit entry is written, but shown only once it is. What the viewer may
 	// see decides what else is read, and for a manager that turns on whether the person is
-	// below them: who is around the person is read first then, the rest after. Everyone
-	// else's reads are read in one go (one round trip on PostgreSQL instead of two): a viewer
-	// who manages no one is above nobody, and an admin's reads turn on nothing (the page
-	// reads them the check-ins, for the timeline, and every plan is theirs to read), so what
-	// they may see is decided after, from the chain read with the rest.
+	// below them, which the session's read has told the policy (the route is about the
+	// person); were it not known, who is around the person would be read first, the rest
+	// after. Everyone's reads are read in one go then (one round trip on PostgreSQL instead of
+	// two): a viewer who manages no one is above nobody, and an admin's reads turn on nothing
+	// (the page reads them the check-ins, for the timeline, and every plan is theirs to read),
+	// so what they may see is decided after, from the chain read with the rest.
 	reads := s.Reads()
 	var around store.Around
 	var err error
