@@ -97,17 +97,15 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, id int64, status int, form levelForm) error {
 	ctx := r.Context()
 	s := srv.Store()
-	// Read before the audit entry is written, but shown only once it is. What the viewer may
-	// see decides what else is read, and for a manager that turns on whether the person is
-	// below them, which the session's read has told the policy (the route is about the
-	// person); were it not known, who is around the person would be read first, the rest
-	// after. Everyone's reads are read in one go then (one round trip on PostgreSQL instead of
-	// two): a viewer who manages no one is above nobody, and an admin's reads turn on nothing
-	// (the page reads them the check-ins, for the timeline, and every plan is theirs to read),
-	// so what they may see is decided after, from the chain read with the rest.
+	// Read before the audit entry is written, but shown only once it is, in one go (one round
+	// trip on PostgreSQL). What the viewer may see decides what else is read, and for a
+	// manager that turns on whether the person is below them, which the session's read has
+	// told the policy (the route is about the person; were it not, the policy would ask).
+	// An admin's reads turn on nothing (the page reads them the check-ins, for the timeline,
+	// and every plan is theirs to read), so what they may see is decided after, from the
+	// chain read with the rest.
 	reads := s.Reads()
 	var around store.Around
-	var err error
 	found := true
 	d := personData{Admin: v.Admin(), Form: form}
 	decide := func() error {
@@ -122,18 +120,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		d.Cases = dec == policy.Allow
 		return err
 	}
-	if policy.NeedsChain(v, id) && !v.Admin() {
-		around, err = s.Around(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return web.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		policy.KnowChain(v, id, around.Chain)
-	} else {
-		store.ReadAround(reads, id, &around, &found)
-	}
+	store.ReadAround(reads, id, &around, &found)
 	if !v.Admin() {
 		if err := decide(); err != nil {
 			return err
@@ -241,6 +228,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			d.ToReview = len(waiting)
 		}
 	}
+	var err error
 	if d.Events, err = timeline(srv, r, v, p, d.Timeline, cycles, d.CheckIns, held); err != nil {
 		return err
 	}

@@ -108,18 +108,6 @@ func ReadAbove(r *store.Reads, v *Viewer, subject int64) {
 	r.Then(func() { v.knowAbove(subject, above) })
 }
 
-// NeedsChain reports whether what v may see of subject turns on subject's reporting chain
-// and the policy does not know yet whether v is above subject (a page's route about subject
-// tells it with the session, see KnowAbove): when not, a page may read the chain with the
-// rest of what it shows, after deciding.
-func NeedsChain(v *Viewer, subject int64) bool {
-	if !mayBeAbove(v, subject) {
-		return false
-	}
-	_, known := v.above[subject]
-	return !known
-}
-
 // KnowAbove tells the policy whether v is above subject, as the request has just read it
 // with the session (access.SignedInBy), so that it is not asked of the database again.
 func KnowAbove(v *Viewer, subject int64, above bool) {
