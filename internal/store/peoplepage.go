@@ -34,10 +34,10 @@ type PeoplePage struct {
 const CountMaxAge = time.Minute
 
 // PeoplePage returns a page of the people f chooses, as ListPeople does but each as a list
-// shows them (Listed), and how many they are, at a cost that does not grow with the list:
-// up to MostCounted people are counted
-// for each page; past that, the count of a list is kept for a while (About), and a query
-// that matches more than RankedMatches names and emails is not counted (MoreThan).
+// shows them (Listed), and how many they are, at a cost that does not grow with the list: up
+// to MostCounted people are counted for each page; past that, the count of a list is kept
+// for a while (About), and a query that matches more than RankedMatches names and emails is
+// not counted (MoreThan).
 func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
