@@ -86,6 +86,11 @@ func IsReviewer(ctx context.Context, s *store.Store, v *Viewer) (bool, error) {
 	return on, nil
 }
 
+// KnowReviewer tells the policy whether v is on the promotion panel, as the request has just
+// read it with the session (access.SignedInBy): a person's own page and the access to a
+// promotion case turn on it, and asked of the database it was a round trip of its own.
+func KnowReviewer(v *Viewer, onPanel bool) { v.reviewer = &onPanel }
+
 // PlanAccess is what a viewer may see and do with one person's growth plan.
 type PlanAccess struct {
 	Own   bool // the viewer is the person

@@ -43,3 +43,23 @@ func TestKnowAbove(t *testing.T) {
 		t.Errorf("someone who manages nobody is above %d: %v, %v", 7, got, err)
 	}
 }
+
+// TestKnowReviewer: what the session's read says of the promotion panel answers whether a
+// viewer reviews cases, with a nil store (which would fail the test if asked).
+func TestKnowReviewer(t *testing.T) {
+	ctx := context.Background()
+	for _, on := range []bool{true, false} {
+		v := &policy.Viewer{Person: store.Person{ID: 3}}
+		policy.KnowReviewer(v, on)
+		if got, err := policy.IsReviewer(ctx, nil, v); err != nil || got != on {
+			t.Errorf("on the panel %v: IsReviewer %v, %v", on, got, err)
+		}
+		want := policy.Forbid
+		if on {
+			want = policy.Allow
+		}
+		if d, err := policy.Decide(ctx, nil, policy.ReviewCases, v, 0, policy.Settings{}); err != nil || d != want {
+			t.Errorf("on the panel %v: review cases %v, %v; want %v", on, d, err, want)
+		}
+	}
+}

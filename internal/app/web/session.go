@@ -81,6 +81,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int6
 	if about != 0 {
 		policy.KnowAbove(v, about, in.Above)
 	}
+	policy.KnowReviewer(v, in.OnPanel)
 	return v, nil
 }
 

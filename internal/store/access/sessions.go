@@ -85,6 +85,9 @@ type SignedIn struct {
 	// Above is whether the person is above the one SignedInBy was asked about in the
 	// reporting chain (store.Manages); false when it was asked about nobody.
 	Above bool
+	// OnPanel is whether the person reviews promotion cases on the promotion panel
+	// (growth.OnPanel), which a person's own page and a promotion case's access turn on.
+	OnPanel bool
 }
 
 // SignedInBy returns the session the token opens with its account and person, in one query
@@ -98,11 +101,12 @@ func SignedInBy(ctx context.Context, s *store.Store, token string, about int64) 
 	var role, status, method string
 	var a Account
 	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method,
-		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports, &in.Above}
+		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports, &in.Above, &in.OnPanel}
 	p, err := store.ScanPerson(s.QueryRow(ctx, `
 		SELECT `+s.PersonColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address, s.method,
 			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id),
-			p.id <> ? AND EXISTS (SELECT 1 FROM people_chain c WHERE c.person_id = ? AND c.manager_id = p.id)
+			p.id <> ? AND EXISTS (SELECT 1 FROM people_chain c WHERE c.person_id = ? AND c.manager_id = p.id),
+			EXISTS (SELECT 1 FROM promotion_panel pp WHERE pp.person_id = p.id)
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
 		WHERE s.id_hash = ? AND s.expires_at > ?`, about, about, store.TokenHash(token), s.Now()), more...)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rungs/rungs/internal/store"
 	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 func mustSession(t *testing.T, s *store.Store, accountID int64, expires time.Time) string {
@@ -259,8 +260,14 @@ func TestSignedInBy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in.Session != sess || in.Account != a || in.Person != p || in.HasReports {
-			t.Errorf("SignedInBy = %+v, want session %+v, account %+v, person %+v, no reports", in, sess, a, p)
+		if in.Session != sess || in.Account != a || in.Person != p || in.HasReports || in.OnPanel {
+			t.Errorf("SignedInBy = %+v, want session %+v, account %+v, person %+v, no reports, not on the panel", in, sess, a, p)
+		}
+		if err := growth.SetPanel(ctx, s, p.ID, true, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if in, err := access.SignedInBy(ctx, s, token, 0); err != nil || !in.OnPanel {
+			t.Errorf("put on the promotion panel: OnPanel %v, %v", in.OnPanel, err)
 		}
 		report := mustPerson(t, s, "Report", "report@example.com", p.ID)
 		if in, err := access.SignedInBy(ctx, s, token, 0); err != nil || !in.HasReports || in.Above {
