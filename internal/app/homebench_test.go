@@ -226,10 +226,11 @@ func BenchmarkHomeReads(b *testing.B) {
 				all = append(all, rd.add)
 				b.Run(rd.name, func(b *testing.B) { run(b, rd.add) })
 			}
-			b.Run("all-at-once", func(b *testing.B) { run(b, all...) })
+			together := false // -bench may leave it out
+			b.Run("all-at-once", func(b *testing.B) { together = true; run(b, all...) })
 			// What was timed read what the page shows: an open cycle, the team (homeOrg gives
 			// the first manager a few more than homeTeam), their action items.
-			if len(cycles) != 1 || len(team.Members) < homeTeam || len(items) == 0 {
+			if together && (len(cycles) != 1 || len(team.Members) < homeTeam || len(items) == 0) {
 				b.Fatalf("read %d cycles, %d of the team, %d items", len(cycles), len(team.Members), len(items))
 			}
 		})
