@@ -132,8 +132,10 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	store.ReadLevelAuthors(reads, id, &history, authors)
 	// The check-ins, read once for the expectations they named and for the timeline.
 	var held []checkins.CheckIn
+	heldWith := map[int64]string{} // who held them, by id
 	if d.CheckIns.Notes || v.Admin() {
 		checkins.ReadCheckIns(reads, id, &held)
+		checkins.ReadManagerNames(reads, id, heldWith)
 	}
 	var pl growth.Plan
 	var hasPlan bool
@@ -229,7 +231,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		}
 	}
 	var err error
-	if d.Events, err = timeline(srv, r, v, p, d.Timeline, cycles, d.CheckIns, held); err != nil {
+	if d.Events, err = timeline(srv, r, v, p, d.Timeline, cycles, d.CheckIns, held, heldWith); err != nil {
 		return err
 	}
 	if d.Events, err = growthEvents(srv, r, v, p, d.Plan, plan, goals, cases, x, d.Events); err != nil {

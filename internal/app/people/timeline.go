@@ -27,11 +27,12 @@ type event struct {
 
 // timeline brings together what happened to a person, newest first: their level changes,
 // the assessment cycles they are in (dated by the last step reached), and their check-ins
-// (checkIns, read by the caller: who held them; a link only for those who may read them).
+// (checkIns and the names of the managers who held them, heldWith, read by the caller: who
+// held them; a link only for those who may read them).
 // Each part shows no more than the viewer may see of it elsewhere. The caller reads the
 // cycles and check-ins with the rest of the page.
 func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person, levels []timelineEntry, cycles []assess.PersonCycle,
-	acc policy.CheckInAccess, checkIns []checkins.CheckIn) ([]event, error) {
+	acc policy.CheckInAccess, checkIns []checkins.CheckIn, heldWith map[int64]string) ([]event, error) {
 	ctx := r.Context()
 	s := srv.Store()
 	var out []event
@@ -63,14 +64,8 @@ func timeline(srv *web.Server, r *http.Request, v *policy.Viewer, p store.Person
 		}
 	}
 	if acc.Notes || v.Admin() {
-		held := map[int64]string{}
 		for _, c := range checkIns {
-			if _, ok := held[c.ManagerID]; !ok {
-				if m, err := s.Person(ctx, c.ManagerID); err == nil {
-					held[c.ManagerID] = m.Name
-				}
-			}
-			ev := event{On: c.HeldOn, Kind: "checkin", Text: "Check-in with " + held[c.ManagerID]}
+			ev := event{On: c.HeldOn, Kind: "checkin", Text: "Check-in with " + heldWith[c.ManagerID]}
 			if acc.Notes {
 				ev.URL = "/people/" + web.Itoa(p.ID) + "/checkins/" + strconv.FormatInt(c.ID, 10)
 			}

@@ -291,6 +291,21 @@ func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
 	})
 }
 
+// ReadManagerNames adds to r the read of the names of those who held person's check-ins with
+// them, by id, into out: a person's timeline says who each check-in was with, and asked
+// person by person it was a round trip for each.
+func ReadManagerNames(r *store.Reads, person int64, out map[int64]string) {
+	r.Read(fmt.Sprintf("managers of the check-ins of person %d", person), func(row store.Scanner) error {
+		var id int64
+		var name string
+		if err := row.Scan(&id, &name); err != nil {
+			return err
+		}
+		out[id] = name
+		return nil
+	}, `SELECT DISTINCT m.id, m.name FROM checkins c JOIN people m ON m.id = c.manager_id WHERE c.person_id = ?`, person)
+}
+
 // checkInLinks reads the links of the check-ins where says, by check-in. The order of the
 // ids within a check-in is the notes' own, found again from the notes by the callers that
 // show them; here it is the ids' order.

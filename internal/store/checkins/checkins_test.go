@@ -3,6 +3,7 @@ package checkins_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -98,6 +99,15 @@ func TestCheckIns(t *testing.T) {
 		}
 		if !slices.Equal(ids, []int64{second.ID, first.ID, third.ID}) {
 			t.Errorf("list order %v, want %v", ids, []int64{second.ID, first.ID, third.ID})
+		}
+		// Those who held them, each once, with the names a timeline shows: three check-ins,
+		// two managers; nobody held one with Otto.
+		for person, want := range map[int64]map[int64]string{sam.ID: {manager.ID: "Max", grand.ID: "Grace"}, other.ID: {}} {
+			r, names := s.Reads(), map[int64]string{}
+			checkins.ReadManagerNames(r, person, names)
+			if err := r.Run(ctx); err != nil || !maps.Equal(names, want) {
+				t.Errorf("managers of the check-ins of %d: %v, %v; want %v", person, names, err, want)
+			}
 		}
 		if got, err := checkins.Find(ctx, s, sam.ID, first.ID); err != nil || got.Shared != first.Shared || len(got.Expectations) != 2 {
 			t.Errorf("read back %+v, %v", got, err)
