@@ -164,15 +164,8 @@ func ReadLevelAuthors(r *Reads, personID int64, history *[]LevelChange, out map[
 	made := func() bool {
 		return slices.ContainsFunc(*history, func(c LevelChange) bool { return c.MadeBy != 0 })
 	}
-	r.ReadIf(made, fmt.Sprintf("who made the level changes of person %d", personID), func(row Scanner) error {
-		var id int64
-		var name string
-		if err := row.Scan(&id, &name); err != nil {
-			return err
-		}
-		out[id] = name
-		return nil
-	}, `SELECT DISTINCT p.id, p.name FROM level_history h JOIN people p ON p.id = h.made_by WHERE h.person_id = ?`, personID)
+	ReadNames(r, made, fmt.Sprintf("who made the level changes of person %d", personID), out,
+		`SELECT DISTINCT p.id, p.name FROM level_history h JOIN people p ON p.id = h.made_by WHERE h.person_id = ?`, personID)
 }
 
 const levelChangeColumns = `id, person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at`

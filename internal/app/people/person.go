@@ -135,7 +135,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	heldWith := map[int64]string{} // who held them, by id
 	if d.CheckIns.Notes || v.Admin() {
 		checkins.ReadCheckIns(reads, id, &held)
-		checkins.ReadManagerNames(reads, id, heldWith)
+		checkins.ReadManagerNames(reads, id, &held, heldWith)
 	}
 	var pl growth.Plan
 	var hasPlan bool

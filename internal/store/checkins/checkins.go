@@ -292,18 +292,12 @@ func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
 }
 
 // ReadManagerNames adds to r the read of the names of those who held person's check-ins with
-// them, by id, into out: a person's timeline says who each check-in was with, and asked
-// person by person it was a round trip for each.
-func ReadManagerNames(r *store.Reads, person int64, out map[int64]string) {
-	r.Read(fmt.Sprintf("managers of the check-ins of person %d", person), func(row store.Scanner) error {
-		var id int64
-		var name string
-		if err := row.Scan(&id, &name); err != nil {
-			return err
-		}
-		out[id] = name
-		return nil
-	}, `SELECT DISTINCT m.id, m.name FROM checkins c JOIN people m ON m.id = c.manager_id WHERE c.person_id = ?`, person)
+// them, by id, into out: for a page that has read the check-ins into *held with the same r
+// (ReadCheckIns), and says who each was with; read only when there are any. Asked manager by
+// manager, it was a round trip for each.
+func ReadManagerNames(r *store.Reads, person int64, held *[]CheckIn, out map[int64]string) {
+	store.ReadNames(r, func() bool { return len(*held) > 0 }, fmt.Sprintf("managers of the check-ins of person %d", person), out,
+		`SELECT DISTINCT m.id, m.name FROM checkins c JOIN people m ON m.id = c.manager_id WHERE c.person_id = ?`, person)
 }
 
 // checkInLinks reads the links of the check-ins where says, by check-in. The order of the
