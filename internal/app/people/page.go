@@ -18,9 +18,10 @@ import (
 // template it was a quarter of the CPU that rungs spent on it under load: html/template
 // calls its escapers through reflection for each of the page's eighty or so values, and
 // every if and range is reflection too. Written here, each value is escaped with
-// html.EscapeString, which escapes for text and quoted attribute values alike; the links
-// are the site's and the app's own paths, made of numbers and the framework's ids, and the
-// ids in a query are escaped for one. TestTextIsInert checks the page with markup in a name.
+// html.EscapeString, which escapes for text and quoted attribute values alike. The links are
+// the site's and the app's own paths (each starts with a slash, so none can carry a scheme
+// such as javascript:), made of numbers and the framework's ids, and the ids in a query are
+// escaped for one. TestTextIsInert checks the page with markup in a name, a title and a note.
 func (d personData) Body(csrf string) template.HTML {
 	var b strings.Builder
 	b.Grow(4 << 10)              // about what a person's own page takes
