@@ -153,6 +153,18 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		access.ReadAccountOf(reads, id, &acct, &d.TwoFactor, &hasAccount)
 		growth.ReadOnPanel(reads, id, &d.Panel)
 	}
+	// On their own page, a reviewer reads how many cases wait for them (whether they review
+	// is known from the session's read: see policy.KnowReviewer).
+	d.ToReview = -1
+	if id == v.Person.ID {
+		reviewer, err := policy.IsReviewer(ctx, s, v)
+		if err != nil {
+			return err
+		}
+		if reviewer {
+			growth.ReadToReviewCount(reads, v.Person.ID, v.Admin(), &d.ToReview)
+		}
+	}
 	if err := reads.Run(ctx); err != nil {
 		return err
 	}
@@ -214,20 +226,6 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			if d.Talked[i].E.ID == g.Expectation {
 				d.Talked[i].Goals = append(d.Talked[i].Goals, gl)
 			}
-		}
-	}
-	d.ToReview = -1
-	if id == v.Person.ID {
-		reviewer, err := policy.IsReviewer(ctx, s, v)
-		if err != nil {
-			return err
-		}
-		if reviewer {
-			waiting, err := growth.CasesToReview(ctx, s, v.Person.ID, v.Admin())
-			if err != nil {
-				return err
-			}
-			d.ToReview = len(waiting)
 		}
 	}
 	var err error

@@ -176,6 +176,13 @@ func ToReviewCount(reviewer int64, admin bool) (string, []any) {
 	return `(SELECT count(*) FROM promotion_cases WHERE ` + toReview + panel + `)`, args
 }
 
+// ReadToReviewCount adds to r the read of how many cases CasesToReview lists for reviewer into
+// *out, for a page that says how many wait and reads the rest with it.
+func ReadToReviewCount(r *store.Reads, reviewer int64, admin bool, out *int) {
+	q, args := ToReviewCount(reviewer, admin)
+	r.Read("promotion cases to review", func(row store.Scanner) error { return row.Scan(out) }, `SELECT `+q, args...)
+}
+
 func listCases(ctx context.Context, s *store.Store, where string, args ...any) ([]Case, error) {
 	out, err := store.All(ctx, s, scanCase, `SELECT `+caseColumns+` FROM promotion_cases `+where, args...)
 	if err != nil {

@@ -184,7 +184,8 @@ func TestPromotionCaseStore(t *testing.T) {
 			t.Errorf("argument after submitting: %v", err)
 		}
 		// Reviewers: admins see it, the panel once granted, nobody their own.
-		// reviewing is the cases who reviews, which the home page's count agrees with.
+		// reviewing is the cases who reviews, which the home page's count and their own
+		// person page's agree with.
 		reviewing := func(who int64, admin bool) []growth.Case {
 			t.Helper()
 			list, err := growth.CasesToReview(ctx, s, who, admin)
@@ -192,6 +193,11 @@ func TestPromotionCaseStore(t *testing.T) {
 			if err != nil || errOwn != nil || own.CasesToReview != len(list) {
 				t.Errorf("cases to review by %d: %d listed (%v), %d counted on the home page (%v)",
 					who, len(list), err, own.CasesToReview, errOwn)
+			}
+			r, n := s.Reads(), -1
+			growth.ReadToReviewCount(r, who, admin, &n)
+			if err := r.Run(ctx); err != nil || n != len(list) {
+				t.Errorf("cases to review by %d: %d listed, %d counted for their page (%v)", who, len(list), n, err)
 			}
 			return list
 		}
