@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rungs/rungs/internal/app/web"
 	"github.com/rungs/rungs/internal/store"
@@ -60,14 +59,6 @@ type writer func(parts ...string)
 
 var esc = html.EscapeString
 
-// day is a date as the page shows it, or "" for none.
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format(time.DateOnly)
-}
-
 // facts writes the reporting line, the name, the facts and, for an admin, the account's
 // actions.
 func (d personData) facts(w writer, id, csrf string) {
@@ -87,7 +78,7 @@ func (d personData) facts(w writer, id, csrf string) {
 	if p.Title != "" {
 		w("  <dt>Job title</dt><dd>", esc(p.Title), "</dd>\n")
 	}
-	w("  <dt>Started</dt><dd>", day(p.StartDate), "</dd>\n")
+	w("  <dt>Started</dt><dd>", web.Day(p.StartDate), "</dd>\n")
 	if len(d.Chain) > 0 {
 		m := d.Chain[0]
 		w(`  <dt>Manager</dt><dd><a href="/people/`, strconv.FormatInt(m.ID, 10), `">`, esc(m.Name), "</a></dd>\n")
@@ -174,7 +165,7 @@ func (d personData) checkIns(w writer, id string) {
 				if i > 0 {
 					w(", ")
 				}
-				on := day(c.HeldOn)
+				on := web.Day(c.HeldOn)
 				w(`<a href="/people/`, id, "/checkins/", strconv.FormatInt(c.ID, 10), `"><time datetime="`, on, `">`, on, "</time></a>")
 			}
 			w("</span>")
@@ -264,7 +255,7 @@ func (d personData) events(w writer) {
 	}
 	w("<ol class=\"events\">\n")
 	for _, e := range d.Events {
-		on := day(e.On)
+		on := web.Day(e.On)
 		w(`<li class="event-`, esc(e.Kind), `"><time datetime="`, on, `">`, on, "</time> ")
 		if e.URL != "" {
 			w(`<a href="`, esc(e.URL), `">`, esc(e.Text), "</a>")
@@ -286,7 +277,7 @@ func (d personData) history(w writer) {
 	w("<ol class=\"timeline\">\n")
 	for _, e := range d.Timeline {
 		c := e.Change
-		on := day(c.Date)
+		on := web.Day(c.Date)
 		w(`  <li class="reason-`, esc(string(c.Reason)), "\">\n    <p class=\"when\"><time datetime=\"", on, `">`, on,
 			`</time> · <span class="reason">`, esc(web.Label(string(c.Reason))), "</span></p>\n    <p>")
 		if to, from := e.To, e.From; to != nil {
@@ -313,21 +304,13 @@ func (d personData) history(w writer) {
 		if c.Note != "" {
 			w(`    <p class="note">`, esc(c.Note), "</p>\n")
 		}
-		w(`    <p class="muted">Recorded `, when(c.CreatedAt))
+		w(`    <p class="muted">Recorded `, web.When(c.CreatedAt))
 		if e.By != "" {
 			w(" by ", esc(e.By))
 		}
 		w("</p>\n  </li>\n")
 	}
 	w("</ol>\n</section>\n")
-}
-
-// when is a moment as the page shows it, in UTC, or "" for none.
-func when(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // reasons are the choices of the level form's reason, in the order it offers them.

@@ -60,18 +60,8 @@ type pages struct {
 }
 
 var funcs = template.FuncMap{
-	"day": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format(time.DateOnly)
-	},
-	"when": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
+	"day":       Day,
+	"when":      When,
 	"add":       func(a, b int) int { return a + b },
 	"thousands": Thousands,
 	// label is the words for a recorded code: an audit action, a level change's reason.
@@ -95,6 +85,22 @@ var funcs = template.FuncMap{
 	// idOf makes an element id of a form field's name ("rating:level/id"): letters, digits,
 	// dashes and underscores only.
 	"idOf": func(name string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(name) },
+}
+
+// Day is a date as pages show it, or "" for none.
+func Day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// When is a moment as pages show it, in UTC to the minute, or "" for none.
+func When(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 func loadPages() (*pages, error) {
