@@ -105,8 +105,8 @@ func Expect(status int, err error, want ...int) error {
 // Run sends Scenarios from Connections clients for Duration, or until Requests have been
 // answered when that is set (a benchmark's b.N; Duration 0 is then no time limit). Setup,
 // when set, prepares each client first (signs in), outside the measured time. CPUOf, when
-// set, are the process ids of the server (and of its database's server) whose CPU time the
-// run measures: see CPU.
+// set, are the process ids of the server (and of its database's server, after it) whose CPU
+// time the run measures: see CPU.
 type Run struct {
 	Base        string
 	Connections int
@@ -115,6 +115,14 @@ type Run struct {
 	Scenarios   []Scenario
 	Setup       func(ctx context.Context, c *Client) error
 	CPUOf       []int
+}
+
+// databaseCPU is the CPU time the database's server (CPUOf after the first) has used so far.
+func (r Run) databaseCPU() time.Duration {
+	if len(r.CPUOf) < 2 {
+		return 0
+	}
+	return CPU(r.CPUOf[1:])
 }
 
 // Stats are the answers to one kind of request.
@@ -130,6 +138,9 @@ type Report struct {
 	Elapsed time.Duration
 	Pages   []*Stats
 	CPU     time.Duration // the CPU time of the run's CPUOf meanwhile; 0 without them
+	// Database is the part of CPU that the database's server used (CPUOf after the first):
+	// where the rest of an answer's time went, and which of the two to make cheaper.
+	Database time.Duration
 	// Client is the CPU time this process (the load's clients) used meanwhile: on a machine
 	// shared with the server, what the load takes from it.
 	Client time.Duration
@@ -172,7 +183,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 		total += s.Weight
 	}
 	stats := make([][]*Stats, len(clients)) // per client, merged at the end: no lock per request
-	cpu, client := CPU(r.CPUOf), CPU([]int{os.Getpid()})
+	cpu, client, db := CPU(r.CPUOf), CPU([]int{os.Getpid()}), r.databaseCPU()
 	var sent atomic.Int64 // requests claimed, when r.Requests bounds the run
 	start := time.Now()
 	over := func() bool { return r.Duration > 0 && time.Since(start) >= r.Duration }
@@ -208,6 +219,7 @@ func (r Run) Measure(ctx context.Context, clients []*Client) *Report {
 	rep := &Report{Elapsed: time.Since(start), Client: CPU([]int{os.Getpid()}) - client}
 	if len(r.CPUOf) > 0 {
 		rep.CPU = CPU(r.CPUOf) - cpu
+		rep.Database = r.databaseCPU() - db
 	}
 	for j, s := range r.Scenarios {
 		merged := &Stats{Name: s.Name}
@@ -261,7 +273,11 @@ func (r *Report) Table(w io.Writer) {
 	}
 	r.row(w, all)
 	if n := len(all.Latencies); r.CPU > 0 && n > 0 {
-		fmt.Fprintf(w, "\nCPU time per answer: server %s, load generator %s\n", perAnswer(r.CPU, n), perAnswer(r.Client, n))
+		db := ""
+		if r.Database > 0 {
+			db = " (of it, the database's " + perAnswer(r.Database, n) + ")"
+		}
+		fmt.Fprintf(w, "\nCPU time per answer: server %s%s, load generator %s\n", perAnswer(r.CPU, n), db, perAnswer(r.Client, n))
 	}
 	for _, s := range r.Pages {
 		if s.FirstErr != "" {

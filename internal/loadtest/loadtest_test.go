@@ -150,6 +150,13 @@ func TestCPU(t *testing.T) {
 	if CPU([]int{}) != 0 {
 		t.Errorf("CPU of no process: %s", CPU([]int{}))
 	}
+	// The database's part is that of the processes after the server's: none without them.
+	if got := (Run{CPUOf: self}).databaseCPU(); got != 0 {
+		t.Errorf("the database's CPU with no database: %s", got)
+	}
+	if got := (Run{CPUOf: []int{-1, os.Getpid()}}).databaseCPU(); got < before {
+		t.Errorf("the database's CPU, this process's: %s, less than the %s it had used before", got, before)
+	}
 }
 
 // A client sends its requests on one connection of its own, as a browser would: it keeps the
