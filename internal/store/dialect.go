@@ -222,10 +222,17 @@ func (d dialect) search(p, q string) expr {
 // that hundreds of ids cost one row to read.
 func (d dialect) matchIDs(q string, most int) expr {
 	if d.postgres {
-		e := d.likes("p", q)
-		return expr{"SELECT string_agg(CAST(id AS TEXT), ',') FROM (SELECT p.id FROM people p WHERE " + e.sql + " LIMIT ?) m", append(e.args, most)}
+		m := d.matching(q, most)
+		return expr{"SELECT string_agg(CAST(id AS TEXT), ',') FROM (" + m.sql + ") m", m.args}
 	}
 	return expr{"SELECT group_concat(rowid) FROM (SELECT rowid FROM people_search WHERE people_search MATCH ? LIMIT ?)", []any{ftsMatch(q), most}}
+}
+
+// matching is PostgreSQL's query of the ids of the people whose names and emails hold q, at
+// most most of them, from its trigram indexes.
+func (d dialect) matching(q string, most int) expr {
+	e := d.likes("p", q)
+	return expr{"SELECT p.id FROM people p WHERE " + e.sql + " LIMIT ?", append(e.args, most)}
 }
 
 // fromIDs is a FROM clause of the people p whose ids are ids, with one placeholder however

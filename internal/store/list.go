@@ -63,6 +63,9 @@ const (
 	byName  order = iota // the list's own order, from an index
 	byMatch              // a query's matches, found in the text index first, best first
 	byID                 // a broad query's matches from the text index, in its order
+	// byMatchHere is byMatch with the matches found by the page's own statement, on
+	// PostgreSQL (see PeoplePage): no round trip of their own first.
+	byMatchHere
 )
 
 // peopleQuery is a filter's SQL: FROM and WHERE, and the expressions the list is ordered by.
@@ -77,7 +80,8 @@ type peopleQuery struct {
 // query builds f's SQL for the order o. rows says whether the people table is needed (for
 // the rows themselves), or only whatever chooses them (for a count). For byMatch, matched
 // are the ids of everyone whose name or email holds the query (see orderOf): the text index
-// was read once, for them, and is not read again.
+// was read once, for them, and is not read again. For byMatchHere, they are the rows of m,
+// which the statement defines before (see listPeople).
 //
 // A manager's people are read from people_chain, which holds each person's name, email and
 // status with the list's order in its index, so that neither a long list nor a search of it
@@ -93,8 +97,11 @@ func (f PeopleFilter) query(d dialect, o order, matched []int64, rows bool) peop
 	}
 	t, id := "p", "p.id" // where the name, email and status are read from
 	switch {
-	case o == byMatch:
+	case o == byMatch || o == byMatchHere:
 		from, where := d.fromIDs("p", matched)
+		if o == byMatchHere {
+			from, where = expr{" FROM people p", nil}, expr{"p.id IN (SELECT m.id FROM m)", nil}
+		}
 		pq.from, pq.where = from, append(pq.where, where)
 		if f.Under != 0 {
 			pq.from.sql += ` CROSS JOIN people_chain c`
@@ -136,7 +143,7 @@ func (f PeopleFilter) query(d dialect, o order, matched []int64, rows bool) peop
 	pq.cursor = []expr{{"x.name", nil}, {"x.id", nil}}
 	switch {
 	case q == "":
-	case o == byMatch:
+	case o == byMatch || o == byMatchHere:
 		pq.order = []expr{d.rank("p", q), {"p.name", nil}, {"p.id", nil}}
 		pq.cursor = []expr{d.rank("x", q), {"x.name", nil}, {"x.id", nil}}
 	default:
@@ -239,7 +246,7 @@ func (s *Store) ListPeople(ctx context.Context, f PeopleFilter) ([]Person, error
 	if err != nil {
 		return nil, err
 	}
-	people, _, err := listPeople(ctx, s, f, o, matched, false, wholeRows)
+	people, _, _, err := listPeople(ctx, s, f, o, matched, false, wholeRows)
 	return people, err
 }
 
@@ -307,17 +314,28 @@ var (
 // listPeople reads a page of f's people in the order o, each row as rows says. With total
 // (and the order byMatch, where every match is read anyway), it also counts all the
 // matches, every page together; otherwise the count it returns is -1.
-func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, matched []int64, total bool, rows personRows[T]) ([]T, int, error) {
+//
+// With the order byMatchHere, the statement first finds the query's matches as orderOf does
+// (RankedMatches+1 at most, whatever the filter), as m, and returns how many they are, found,
+// with the page's rows; the count is always read, except that a page without a row
+// returns -1 for both (nothing carried them), and the caller asks again as it would have
+// (see PeoplePage). found is -1 for the other orders.
+func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, matched []int64, total bool, rows personRows[T]) (people []T, n, found int, err error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list people: %w", err)
+		return nil, 0, -1, fmt.Errorf("list people: %w", err)
 	}
 	if f.After != 0 && f.Before != 0 {
-		return nil, 0, fmt.Errorf("list people: a page is after someone or before someone, not both")
+		return nil, 0, -1, fmt.Errorf("list people: a page is after someone or before someone, not both")
 	}
-	total = total && o == byMatch
+	here := o == byMatchHere
+	total = (total && o == byMatch) || here
 	pq := f.query(s.d, o, matched, true)
 	var b sqlBuilder
+	if here {
+		m := s.d.matching(strings.TrimSpace(f.Query), RankedMatches+1)
+		b.add(`WITH m AS MATERIALIZED (`+m.sql+`) `, m.args)
+	}
 	var cursor []expr
 	switch {
 	case f.After != 0:
@@ -333,7 +351,11 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		for i := range pq.order {
 			names = append(names, fmt.Sprintf("k%d", i))
 		}
-		b.add(`SELECT `+rows.columns(s.d, "p")+`, t.total FROM (SELECT k.id, k.total, k.`+strings.Join(names, ", k.")+
+		foundColumn := ""
+		if here {
+			foundColumn = `, (SELECT count(*) FROM m)`
+		}
+		b.add(`SELECT `+rows.columns(s.d, "p")+`, t.total`+foundColumn+` FROM (SELECT k.id, k.total, k.`+strings.Join(names, ", k.")+
 			` FROM (SELECT p.id, count(*) OVER () AS total`, nil)
 		for i, o := range pq.order {
 			b.add(fmt.Sprintf(", %s AS %s", o.sql, names[i]), o.args)
@@ -383,10 +405,13 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 	}
 	// Room for a page of people from the start (the app's list reads 51: 50 to show and one
 	// to know there are more): grown by doubling, a page's slice was allocated seven times.
-	people := make([]T, 0, min(limit, 64))
-	n := -1
+	people = make([]T, 0, min(limit, 64))
+	n, found = -1, -1
 	scan := rows.scan
-	if total {
+	switch {
+	case here:
+		scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&n, &found}}) }
+	case total:
 		scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&n}}) }
 	}
 	err = each(ctx, s, "list people", scan, func(p T) error {
@@ -394,18 +419,18 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		return nil
 	}, b.String(), b.args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, -1, err
 	}
 	if f.Before != 0 {
 		slices.Reverse(people)
 	}
-	if total && n < 0 {
+	if total && n < 0 && !here {
 		// No row on this page: count the matches on their own.
 		if n, err = s.countPeople(ctx, f, o, matched, 0); err != nil {
-			return nil, 0, err
+			return nil, 0, -1, err
 		}
 	}
-	return people, n, nil
+	return people, n, found, nil
 }
 
 // CountPeople returns how many people f chooses, all pages together (Limit, After and Before

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 )
@@ -43,16 +44,37 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, err
 	if err != nil {
 		return PeoplePage{}, fmt.Errorf("list people: %w", err)
 	}
-	o, matches, matched, err := s.orderOf(ctx, f)
-	if err != nil {
-		return PeoplePage{}, err
-	}
 	// One more than the page tells whether there is a page after it (or before, going back).
 	more := f
 	more.Limit = limit + 1
-	people, total, err := listPeople(ctx, s, more, o, matched, true, listedRows)
-	if err != nil {
-		return PeoplePage{}, err
+	var people []Listed
+	var o order
+	var matches, total int
+	var matched []int64
+	q, done := strings.TrimSpace(f.Query), false
+	if s.d.postgres && q != "" && !s.counts.isBroad(q) {
+		// A query not known to be broad: its matches are found by the page's own statement,
+		// rather than first in a round trip of their own, as orderOf would. Most queries match
+		// few people; one found broad by it is taken to be so from then on, as orderOf takes
+		// it, and its page is read again in the broad order. A page without a row does not say
+		// how many the matches are, and is read again as orderOf says.
+		gen := s.counts.generation()
+		people, total, matches, err = listPeople(ctx, s, more, byMatchHere, nil, true, listedRows)
+		if err != nil {
+			return PeoplePage{}, err
+		}
+		if matches > RankedMatches {
+			s.counts.setBroad(q, gen)
+		}
+		o, done = byMatch, matches >= 0 && matches <= RankedMatches
+	}
+	if !done {
+		if o, matches, matched, err = s.orderOf(ctx, f); err != nil {
+			return PeoplePage{}, err
+		}
+		if people, total, _, err = listPeople(ctx, s, more, o, matched, true, listedRows); err != nil {
+			return PeoplePage{}, err
+		}
 	}
 	pg := PeoplePage{People: people, Broad: o == byID}
 	extra := len(people) > limit
