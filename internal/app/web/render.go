@@ -54,7 +54,8 @@ var AutosaveScriptName = fingerprint("autosave", "js", autosaveJS)
 // back here; no framing.
 const ContentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-// pages holds one template set per page, each the layout with that page's "content".
+// pages holds one template per page, its "content", which Render writes inside the layout
+// (see writeLayoutHead).
 type pages struct {
 	byName map[string]*template.Template
 }
@@ -79,9 +80,7 @@ var funcs = template.FuncMap{
 	},
 	"levelOptions": LevelOptions,
 	"trackOptions": TrackOptions,
-	"stylesheet":   func() string { return "/app-assets/" + StylesheetName },
 	"autosave":     func() string { return "/app-assets/" + AutosaveScriptName },
-	"theme":        func() string { return "/app-assets/" + ThemeScriptName },
 	// idOf makes an element id of a form field's name ("rating:level/id"): letters, digits,
 	// dashes and underscores only.
 	"idOf": func(name string) string { return strings.NewReplacer(":", "_", "/", "_").Replace(name) },
@@ -104,30 +103,26 @@ func When(t time.Time) string {
 }
 
 func loadPages() (*pages, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
-	if err != nil {
-		return nil, fmt.Errorf("app templates: %w", err)
-	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, name := range names {
-		base := strings.TrimSuffix(path.Base(name), ".html")
-		if base == "layout" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+		base := path.Base(name)
+		t, err := template.New(base).Funcs(funcs).ParseFS(templateFiles, name)
 		if err != nil {
 			return nil, fmt.Errorf("app templates: %w", err)
 		}
-		p.byName[base] = t
+		if t.Lookup("content") == nil {
+			return nil, fmt.Errorf("app templates: %s defines no \"content\"", name)
+		}
+		p.byName[strings.TrimSuffix(base, ".html")] = t
 	}
 	return p, nil
 }
 
-// page is what every template gets.
+// page is what every template gets, and the layout.
 type page struct {
 	Title  string
 	Viewer *policy.Viewer
@@ -178,10 +173,12 @@ var flashes = map[string]string{
 	"panel":              "Promotion panel updated.",
 }
 
-// Render writes the page name with status; data is the page's own.
+// Render writes the page name with status; data is the page's own. The page's content is
+// its template's, or, when data is Bodied, what data writes.
 func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, name, title string, data any) {
 	t := srv.pages.byName[name]
-	if t == nil {
+	bodied, isBodied := data.(Bodied)
+	if t == nil && !isBodied {
 		srv.Logf("no template %q", name)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
@@ -190,11 +187,15 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 		Site: srv.Framework().Title, Data: data}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer putPageBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "layout", pg); err != nil {
+	writeLayoutHead(buf, &pg)
+	if isBodied {
+		buf.WriteString(string(bodied.Body(pg.CSRF)))
+	} else if err := t.ExecuteTemplate(buf, "content", pg); err != nil {
 		srv.Logf("render %s: %v", name, err)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
 		return
 	}
+	writeLayoutTail(buf)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// With its length said, the page is sent as it is rather than in chunks, whose closing
