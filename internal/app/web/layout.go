@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"html"
-	"html/template"
 )
 
 // writeLayoutHead writes what every page has before its content: the document's head, the
@@ -57,10 +56,4 @@ func writeLayoutHead(b *bytes.Buffer, pg *page) {
 // writeLayoutTail writes what every page has after its content.
 func writeLayoutTail(b *bytes.Buffer) {
 	b.WriteString("\n</main>\n</body>\n</html>\n")
-}
-
-// Bodied is the data of a page that writes its content itself, in Go, as the person page
-// does: Render writes what Body returns, and the page has no template.
-type Bodied interface {
-	Body(csrf string) template.HTML
 }

@@ -173,6 +173,12 @@ var flashes = map[string]string{
 	"panel":              "Promotion panel updated.",
 }
 
+// Bodied is the data of a page that writes its content itself, in Go, as the person page
+// does: Render writes what Body returns, and the page has no template.
+type Bodied interface {
+	Body(csrf string) template.HTML
+}
+
 // Render writes the page name with status; data is the page's own. The page's content is
 // its template's, or, when data is Bodied, what data writes.
 func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, name, title string, data any) {
