@@ -1,11 +1,14 @@
 package assess
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // Charts are SVG drawn on the server from the data: the app's pages run no script. Every text
@@ -45,13 +48,86 @@ func wrap(s string, width int) []string {
 // radar draws the share of the current level's expectations each side shows, per area: the
 // person's own in one shape, the manager's in another, over rings at a quarter each. Area
 // names go round the outside, wrapped, and the drawing grows to hold them.
-func radar(rd readiness) template.HTML {
-	const centre, radius = 180.0, 120.0
+func radar(b *bytes.Buffer, rd *readiness) {
+	b.WriteString(radarFrame(rd))
 	n := len(rd.Areas)
-	point := func(i int, share float64) (float64, float64) {
-		angle := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
-		return centre + radius*share*math.Cos(angle), centre + radius*share*math.Sin(angle)
+	var num []byte // a number's digits, made without fmt
+	shape := func(class string, share func(*areaReady) float64) {
+		b.WriteString(`<polygon class="`)
+		b.WriteString(class)
+		b.WriteString(`" points="`)
+		for i := range rd.Areas {
+			x, y := radarPoint(i, n, share(&rd.Areas[i]))
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			num = strconv.AppendFloat(num[:0], x, 'f', 1, 64)
+			num = append(num, ',')
+			num = strconv.AppendFloat(num, y, 'f', 1, 64)
+			b.Write(num)
+		}
+		b.WriteString(`"/>`)
 	}
+	if rd.Areas[0].HasSelf {
+		shape("self", func(a *areaReady) float64 { return a.SelfShare })
+	}
+	if rd.Areas[0].HasMgr {
+		shape("manager", func(a *areaReady) float64 { return a.MgrShare })
+	}
+	b.WriteString(`</svg>`)
+}
+
+// The radar's middle and the radius of its outer ring, in its drawing's units.
+const radarCentre, radarRadius = 180.0, 120.0
+
+// radarPoint is where a share of spoke i of n ends.
+func radarPoint(i, n int, share float64) (float64, float64) {
+	angle := -math.Pi/2 + 2*math.Pi*float64(i)/float64(n)
+	return radarCentre + radarRadius*share*math.Cos(angle), radarCentre + radarRadius*share*math.Sin(angle)
+}
+
+// radarFrames keeps the radars' frames, by the level's title and the areas': a frame is the
+// same for everyone assessed at a level, and drawing it (labels wrapped and measured, every
+// point formatted) was most of a radar's cost at each view of a page.
+var radarFrames = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxRadarFrames bounds radarFrames: a framework's levels are a few dozen, and titles change
+// only when it is edited.
+const maxRadarFrames = 256
+
+// radarFrame is the radar's drawing up to its shapes: the box that holds it, its title, the
+// rings, the spokes and the areas' names.
+func radarFrame(rd *readiness) string {
+	var k strings.Builder
+	k.WriteString(rd.Level)
+	for i := range rd.Areas {
+		k.WriteByte(0)
+		k.WriteString(rd.Areas[i].Area)
+	}
+	key := k.String()
+	radarFrames.Lock()
+	frame, ok := radarFrames.m[key]
+	radarFrames.Unlock()
+	if ok {
+		return frame
+	}
+	frame = drawRadarFrame(rd)
+	radarFrames.Lock()
+	if len(radarFrames.m) >= maxRadarFrames {
+		clear(radarFrames.m)
+	}
+	radarFrames.m[key] = frame
+	radarFrames.Unlock()
+	return frame
+}
+
+func drawRadarFrame(rd *readiness) string {
+	const centre, radius = radarCentre, radarRadius
+	n := len(rd.Areas)
+	point := func(i int, share float64) (float64, float64) { return radarPoint(i, n, share) }
 	// The labels first, to know how much room they need.
 	var labels strings.Builder
 	minX, minY, maxX, maxY := centre-radius, centre-radius, centre+radius, centre+radius
@@ -105,22 +181,7 @@ func radar(rd readiness) template.HTML {
 		fmt.Fprintf(&b, `<line class="spoke" x1="%g" y1="%g" x2="%.1f" y2="%.1f"/>`, centre, centre, x, y)
 	}
 	b.WriteString(labels.String())
-	shape := func(class string, share func(areaReady) float64) {
-		var pts []string
-		for i, a := range rd.Areas {
-			x, y := point(i, share(a))
-			pts = append(pts, fmt.Sprintf("%.1f,%.1f", x, y))
-		}
-		fmt.Fprintf(&b, `<polygon class="%s" points="%s"/>`, class, strings.Join(pts, " "))
-	}
-	if rd.Areas[0].HasSelf {
-		shape("self", func(a areaReady) float64 { return a.SelfShare })
-	}
-	if rd.Areas[0].HasMgr {
-		shape("manager", func(a areaReady) float64 { return a.MgrShare })
-	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) //nolint:gosec // built above from escaped text and numbers
+	return b.String()
 }
 
 // bar is one bar of a bar chart, or one segment of a stacked one.

@@ -23,16 +23,14 @@ type personData struct {
 	Rows    []row
 	Groups  []rowGroup
 	Ready   readiness
-	Radar   template.HTML
 	Amended []amendmentView
 	// The form just sent, with its errors, when it had some.
 	Form   map[string]string
 	Errors map[string]string
 	Side   storeassess.Side // the side the form with errors was for
 	Steps  []step
-	Manage string // name of the manager who submitted
-	// The field sets of the forms the viewer may fill in, written in Go (rows.go), in pieces.
-	SelfFields, MgrFields []template.HTML
+	Manage string         // name of the manager who submitted
+	Viewer *policy.Viewer // who reads the page
 }
 
 // row is one expectation with both sides, as far as the viewer may see them.
@@ -48,7 +46,6 @@ type row struct {
 type rowGroup struct {
 	G    *group
 	Rows []*row
-	HTML template.HTML // the group side by side, heading and table, written in Go (rows.go)
 }
 
 type amendmentView struct {
@@ -132,25 +129,10 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 			return err
 		}
 	}
-	d := personData{Cycle: c, P: p, Access: acc, Scale: f.Scale, Form: form, Errors: errs, Side: side}
+	d := &personData{Cycle: c, P: p, Access: acc, Scale: f.Scale, Form: form, Errors: errs, Side: side, Viewer: v}
 	d.Plan = planFor(c, f, srv.Framework(), p)
 	d.Rows, d.Groups = rows(f, d.Plan, self, mgr)
-	if acc.SeeSelf || acc.SeeManager {
-		for i := range d.Groups {
-			d.Groups[i].HTML = sideBySide(d.Groups[i].G, d.Groups[i].Rows, acc)
-		}
-	}
-	if acc.WriteSelf {
-		d.SelfFields = ratingFields(&d, storeassess.SelfSide)
-	}
-	if acc.WriteManager {
-		d.MgrFields = ratingFields(&d, storeassess.ManagerSide)
-	}
 	d.Ready = readinessOf(f, d.Plan, self, mgr)
-	d.Ready.Rows = readinessRows(d.Ready)
-	if len(d.Ready.Areas) > 2 {
-		d.Radar = radar(d.Ready)
-	}
 	d.Steps = []step{{"Self-assessment submitted", p.Submitted(storeassess.SelfSide)}, {"Manager's assessment submitted", p.Submitted(storeassess.ManagerSide)},
 		{"Shared with " + p.Person.Name, !p.SharedAt.IsZero()}, {"Acknowledged", !p.AcknowledgedAt.IsZero()}}
 	if acc.SeeSelf || acc.SeeManager {
@@ -252,8 +234,7 @@ func rows(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating
 type readiness struct {
 	Bar         string // the rating an expectation must reach to count as shown
 	Areas       []areaReady
-	Rows        template.HTML // Areas as the table's rows, written in Go (rows.go)
-	Level, Next string        // titles
+	Level, Next string // titles
 	SelfReads   guidanceReading
 	MgrReads    guidanceReading
 	HasGuidance bool

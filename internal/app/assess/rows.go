@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"bytes"
 	"html/template"
 	"strconv"
 	"strings"
@@ -12,7 +13,7 @@ import (
 // A person's page repeats, for each of some seventy expectations, a row side by side and a
 // field set in each form it has. html/template escapes every value through reflection, and
 // those rows were most of the page's cost; they are written here instead, escaped as
-// html/template escapes text and quoted attribute values, and the page's template places them.
+// html/template escapes text and quoted attribute values, into the page (see WriteBody).
 
 // escaper makes html/template's replacements for text, quoted attributes and a textarea.
 var escaper = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
@@ -22,10 +23,8 @@ func fieldID(key string) string { return strings.NewReplacer(":", "_", "/", "_")
 
 // sideBySide writes one group of expectations side by side: its heading, and a table of its
 // expectations with each side as far as the viewer may see it.
-func sideBySide(g *group, rs []*row, acc policy.AssessmentAccess) template.HTML {
-	var b strings.Builder
-	b.Grow(len(rs)*600 + 300)
-	text := func(s string) { _, _ = escaper.WriteString(&b, s) }
+func sideBySide(b *bytes.Buffer, g *group, rs []*row, acc policy.AssessmentAccess) {
+	text := func(s string) { _, _ = escaper.WriteString(b, s) }
 	b.WriteString("\n<h3>")
 	if g.Next {
 		b.WriteString("Next level, ")
@@ -93,15 +92,12 @@ func sideBySide(g *group, rs []*row, acc policy.AssessmentAccess) template.HTML 
 		b.WriteString("\n</tr>")
 	}
 	b.WriteString("\n</tbody>\n</table>\n")
-	return template.HTML(b.String()) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
 }
 
 // readinessRows writes the readiness table's rows, an area each: how many of the level's (and
 // the next level's) expectations each side rated at the bar or above, of how many, and "–"
 // for a side not seen.
-func readinessRows(rd readiness) template.HTML {
-	var b strings.Builder
-	b.Grow(len(rd.Areas) * 200)
+func readinessRows(b *bytes.Buffer, rd *readiness) {
 	count := func(seen bool, n, of int) {
 		b.WriteString("<td>")
 		if seen {
@@ -115,7 +111,7 @@ func readinessRows(rd readiness) template.HTML {
 	}
 	for _, a := range rd.Areas {
 		b.WriteString(`<tr><th scope="row">`)
-		_, _ = escaper.WriteString(&b, a.Area)
+		_, _ = escaper.WriteString(b, a.Area)
 		b.WriteString("</th>\n")
 		count(a.HasSelf, a.SelfShown, a.Total)
 		count(a.HasMgr, a.MgrShown, a.Total)
@@ -126,21 +122,12 @@ func readinessRows(rd readiness) template.HTML {
 		}
 		b.WriteString("</tr>\n")
 	}
-	return template.HTML(b.String()) //nolint:gosec // the area's title is escaped, the rest are numbers
 }
 
-// fieldsChunk is about how much of a form ratingFields writes into one piece. The template
-// prints each piece through fmt, whose pooled buffers are kept up to 64 KB: a whole form of
-// seventy expectations (90 KB) printed at once needed a new buffer its size at every view.
-const fieldsChunk = 16 << 10
-
 // ratingFields writes the field sets of one side's form, an expectation each: its rating and
-// evidence as saved, or as just sent with their errors when the form came back with some. The
-// form comes in pieces of about fieldsChunk, for the template to print one after another.
-func ratingFields(d *personData, side storeassess.Side) []template.HTML {
-	var pieces []template.HTML
-	var b strings.Builder
-	text := func(s string) { _, _ = escaper.WriteString(&b, s) }
+// evidence as saved, or as just sent with their errors when the form came back with some.
+func ratingFields(b *bytes.Buffer, d *personData, side storeassess.Side) {
+	text := func(s string) { _, _ = escaper.WriteString(b, s) }
 	mine := d.Side == side
 	sent := mine && len(d.Form) > 0
 	id := func(field, fid string) {
@@ -161,9 +148,6 @@ func ratingFields(d *personData, side storeassess.Side) []template.HTML {
 		b.WriteString("</p>")
 	}
 	for i := range d.Rows {
-		if b.Cap() == 0 {
-			b.Grow(fieldsChunk + 4096) // a piece, and the expectation that takes it over
-		}
 		rw := &d.Rows[i]
 		it := rw.It
 		cur := rw.Self
@@ -259,10 +243,5 @@ func ratingFields(d *personData, side storeassess.Side) []template.HTML {
 		text(se)
 		b.WriteString(`">`)
 		b.WriteString("\n</fieldset>\n")
-		if b.Len() >= fieldsChunk || i == len(d.Rows)-1 {
-			pieces = append(pieces, template.HTML(b.String())) //nolint:gosec // every value is escaped above; the texts are rendered Markdown
-			b.Reset()
-		}
 	}
-	return pieces
 }

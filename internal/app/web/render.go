@@ -173,10 +173,11 @@ var flashes = map[string]string{
 	"panel":              "Promotion panel updated.",
 }
 
-// Bodied is the data of a page that writes its content itself, in Go, as the person page
-// does: Render writes what Body returns, and the page has no template.
+// Bodied is the data of a page that writes its content itself, in Go, as the person page and
+// a person's assessment do: Render has it write straight into the page's buffer, and the page
+// has no template.
 type Bodied interface {
-	Body(csrf string) template.HTML
+	WriteBody(b *bytes.Buffer, csrf string)
 }
 
 // Render writes the page name with status; data is the page's own. The page's content is
@@ -195,7 +196,7 @@ func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.View
 	defer putPageBuffer(buf)
 	writeLayoutHead(buf, &pg)
 	if isBodied {
-		buf.WriteString(string(bodied.Body(pg.CSRF)))
+		bodied.WriteBody(buf, pg.CSRF)
 	} else if err := t.ExecuteTemplate(buf, "content", pg); err != nil {
 		srv.Logf("render %s: %v", name, err)
 		http.Error(w, "Something went wrong on our side.", http.StatusInternalServerError)
