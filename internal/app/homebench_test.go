@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -72,11 +73,11 @@ func BenchmarkHome(b *testing.B) {
 				b.Run(page.name, func(b *testing.B) {
 					run := loadtest.Run{Base: srv.URL, Connections: assessConns, Requests: b.N,
 						Scenarios: []loadtest.Scenario{{Name: page.name, Weight: 1, Do: func(ctx context.Context, cl *loadtest.Client) error {
-							st, body, err := cl.Get(ctx, "/home")
+							st, body, err := cl.GetBytes(ctx, "/home")
 							if err := loadtest.Expect(st, err, http.StatusOK); err != nil {
 								return err
 							}
-							if !strings.Contains(body, page.want) {
+							if !bytes.Contains(body, []byte(page.want)) {
 								return fmt.Errorf("/home lacks %q", page.want)
 							}
 							return nil

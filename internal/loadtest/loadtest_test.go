@@ -210,12 +210,19 @@ func TestClientConnection(t *testing.T) {
 	get("/set", http.StatusOK, "")
 	get("/echo", http.StatusOK, "v1")
 	get("/big", http.StatusOK, strings.Repeat("x", 200_000))
+	// GetBytes reads the same answer into the client's buffer, which Get then reads over.
+	if st, got, err := c.GetBytes(ctx, "/echo"); err != nil || st != http.StatusOK || string(got) != "v1" {
+		t.Fatalf("GetBytes /echo: %d %q %v", st, got, err)
+	}
+	if st, got, err := c.GetBytes(ctx, "/big"); err != nil || st != http.StatusOK || string(got) != strings.Repeat("x", 200_000) {
+		t.Fatalf("GetBytes /big: %d %.40q %v", st, got, err)
+	}
 	c.CSRF = "t0"
 	if st, got, err := c.Post(ctx, "/form", map[string]string{"a": "b c"}); err != nil || st != http.StatusOK || got != "t0,b c" {
 		t.Fatalf("POST /form: %d %q %v", st, got, err)
 	}
 	if n := conns.Load(); n != 1 {
-		t.Errorf("%d connections for five requests, want 1", n)
+		t.Errorf("%d connections for seven requests, want 1", n)
 	}
 	get("/close", http.StatusOK, "bye")
 	get("/echo", http.StatusOK, "v1")

@@ -133,7 +133,7 @@ func Chosen(pages []Page, only string) ([]Page, error) {
 // Scenario asks for the page as its client's viewer; any answer but 200 is an error.
 func (p Page) Scenario() Scenario {
 	return Scenario{p.Name, 1, func(ctx context.Context, c *Client) error {
-		st, _, err := c.Get(ctx, p.Path(c))
+		st, _, err := c.GetBytes(ctx, p.Path(c))
 		return Expect(st, err, http.StatusOK)
 	}}
 }

@@ -97,7 +97,7 @@ func Mixed(people []int64, searches []string) []Scenario {
 	person := func(c *Client) int64 { return people[c.Rand.IntN(len(people))] }
 	get := func(path func(c *Client) string) func(ctx context.Context, c *Client) error {
 		return func(ctx context.Context, c *Client) error {
-			st, _, err := c.Get(ctx, path(c))
+			st, _, err := c.GetBytes(ctx, path(c))
 			return Expect(st, err, http.StatusOK)
 		}
 	}
