@@ -36,7 +36,7 @@ type personData struct {
 // row is one expectation with both sides, as far as the viewer may see them.
 type row struct {
 	It                  *item
-	Self, Manager       storeassess.Rating
+	Self, Manager       *storeassess.Rating // never nil: noRating where there is none
 	SelfHTML, MgrHTML   template.HTML
 	SelfLabel, MgrLabel string
 	Gap                 int  // manager's score minus the person's, when both rated
@@ -114,7 +114,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	if err != nil {
 		return err
 	}
-	var self, mgr map[string]storeassess.Rating
+	var self, mgr map[string]*storeassess.Rating
 	if acc.SeeSelf {
 		self = byKey(selfRs)
 	}
@@ -165,7 +165,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 }
 
 // visibleRatings reads the sides the viewer may see, keyed level/id; nil for a side they may not.
-func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]storeassess.Rating, err error) {
+func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p storeassess.Participant, acc policy.AssessmentAccess) (self, mgr map[string]*storeassess.Rating, err error) {
 	reads := srv.Store().Reads()
 	var selfRs, mgrRs []storeassess.Rating
 	switch {
@@ -188,19 +188,31 @@ func visibleRatings(srv *web.Server, r *http.Request, c storeassess.Cycle, p sto
 	return self, mgr, nil
 }
 
-// byKey indexes ratings by their key.
-func byKey(rs []storeassess.Rating) map[string]storeassess.Rating {
-	m := make(map[string]storeassess.Rating, len(rs))
-	for _, x := range rs {
-		m[x.Key()] = x
+// byKey indexes ratings by their key, pointing into rs: a page has some seventy ratings a
+// side, and copies of them in maps and rows were a fifth of what a person's page allocated.
+func byKey(rs []storeassess.Rating) map[string]*storeassess.Rating {
+	m := make(map[string]*storeassess.Rating, len(rs))
+	for i := range rs {
+		m[rs[i].Key()] = &rs[i]
 	}
 	return m
 }
 
-func rows(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating) ([]row, []rowGroup) {
+// noRating is a row's side where there is no rating: shared by every such row, never changed.
+var noRating storeassess.Rating
+
+// ratingOr is r, or noRating when there is none.
+func ratingOr(r *storeassess.Rating) *storeassess.Rating {
+	if r == nil {
+		return &noRating
+	}
+	return r
+}
+
+func rows(f *ladder.Framework, pl *plan, self, mgr map[string]*storeassess.Rating) ([]row, []rowGroup) {
 	out := make([]row, 0, len(pl.Order))
 	for _, it := range pl.Order {
-		rw := row{It: it, Self: self[it.Key], Manager: mgr[it.Key]}
+		rw := row{It: it, Self: ratingOr(self[it.Key]), Manager: ratingOr(mgr[it.Key])}
 		if rw.Self.Evidence != "" {
 			rw.SelfHTML = evidence(rw.Self.Evidence)
 		}
@@ -258,7 +270,7 @@ type guidanceReading struct {
 // readinessOf counts, per area, the expectations each side rated at or above the bar, and
 // reads each side's ratings with the ladder's promotion guidance: the same evaluator the
 // published self-assessment page runs, as guidance, never as a verdict.
-func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess.Rating) readiness {
+func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]*storeassess.Rating) readiness {
 	var rd readiness
 	if pl.Level == nil {
 		return rd
@@ -273,7 +285,7 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess
 	}
 	byArea := map[string]*areaReady{}
 	var order []string
-	shown := func(m map[string]storeassess.Rating, key string) bool {
+	shown := func(m map[string]*storeassess.Rating, key string) bool {
 		r, ok := m[key]
 		return ok && r.Rating != "" && scoreOf(f, r.Rating) >= bar
 	}
@@ -314,7 +326,7 @@ func readinessOf(f *ladder.Framework, pl *plan, self, mgr map[string]storeassess
 		return rd
 	}
 	rd.HasGuidance = true
-	read := func(m map[string]storeassess.Rating) guidanceReading {
+	read := func(m map[string]*storeassess.Rating) guidanceReading {
 		if len(m) == 0 {
 			return guidanceReading{}
 		}

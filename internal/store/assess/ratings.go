@@ -97,7 +97,8 @@ func BothRatings(ctx context.Context, s *store.Store, cycle, person int64) (self
 
 // ReadBothRatings adds to r the read of BothRatings into *self and *mgr.
 func ReadBothRatings(r *store.Reads, cycle, person int64, self, mgr *[]Rating) {
-	*self, *mgr = []Rating{}, []Rating{}
+	// Room for a level's expectations and the next level's, as a page asks about, at once.
+	*self, *mgr = make([]Rating, 0, 64), make([]Rating, 0, 64)
 	r.Read(fmt.Sprintf("ratings of %d in cycle %d", person, cycle), func(row store.Scanner) error {
 		x, err := scanRating(row)
 		if err != nil {
