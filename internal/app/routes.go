@@ -238,6 +238,7 @@ func (a *App) failAPI(w http.ResponseWriter, r *http.Request, _ *policy.Viewer, 
 // those allowed to send it: an import's is large.
 func (a *App) wrap(rt route) http.Handler {
 	srv := a.srv
+	early := earlyReads[rt.method+" "+rt.path]
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rt.path != "/app-assets/{file}" {
 			// Pages with people's data are never kept by a browser or a proxy.
@@ -249,7 +250,7 @@ func (a *App) wrap(rt route) http.Handler {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil && n > 0 {
 			subject = n
 		}
-		v, err := srv.LoadViewer(w, r, subject)
+		v, read, err := srv.LoadViewerWith(w, r, subject, early)
 		if err != nil {
 			srv.Fail(w, r, v, err)
 			return
@@ -304,10 +305,21 @@ func (a *App) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		if read != nil {
+			r = r.WithContext(web.WithEarly(r.Context(), read))
+		}
 		if err := rt.handle(srv, w, r, v); err != nil {
 			srv.Fail(w, r, v, err)
 		}
 	})
+}
+
+// earlyReads are the pages, by method and route, whose reads the request's path alone
+// decides: they go to the database with the session's read, one round trip where they took
+// two (see web.LoadViewerWith), and the page finds them with web.Early once the route's rule
+// has let the viewer in.
+var earlyReads = map[string]web.EarlyReads{
+	"GET /cycles/{cycle}/people/{id}": assess.EarlyReads,
 }
 
 // serveSite serves the published ladder, behind a login when the app is private.

@@ -3,6 +3,7 @@ package assess
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/rungs/rungs/internal/app/policy"
@@ -66,6 +67,35 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	return showPerson(srv, w, r, v, http.StatusOK, "", nil, nil)
 }
 
+// early is what a person's assessment page reads with the session: see EarlyReads.
+type early struct {
+	cycle         int64
+	c             storeassess.Cycle
+	found         bool // the cycle is there
+	p             storeassess.Participant
+	in            bool // the person is in it
+	selfRs, mgrRs []storeassess.Rating
+	am            []storeassess.Amendment
+}
+
+// EarlyReads adds to reads what a person's assessment page reads whoever views it: the
+// cycle, the person's place in it, both sides' ratings and the amendments, as showPerson
+// reads them (web.EarlyReads). The page drops what the viewer may not see, as it does when it
+// reads them itself.
+func EarlyReads(r *http.Request, reads *store.Reads) any {
+	cycle, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
+	person, perr := web.PathID(r)
+	if err != nil || perr != nil || cycle <= 0 || person <= 0 {
+		return nil // not found, as the page says without them
+	}
+	e := &early{cycle: cycle}
+	storeassess.ReadCycleHeader(reads, cycle, &e.c, &e.found)
+	storeassess.ReadParticipant(reads, cycle, person, &e.p, &e.in)
+	storeassess.ReadBothRatings(reads, cycle, person, &e.selfRs, &e.mgrRs)
+	storeassess.ReadAmendments(reads, cycle, person, &e.am)
+	return e
+}
+
 // load reads the cycle, the person's place in it, and what the viewer may do there.
 func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
 	return loadWith(srv, r, v, nil)
@@ -89,9 +119,17 @@ func loadWith(srv *web.Server, r *http.Request, v *policy.Viewer, more func(read
 	if err != nil {
 		return c, nil, storeassess.Participant{}, policy.AssessmentAccess{}, err
 	}
+	return placeRead(srv, r, v, c, f, p, in)
+}
+
+// placeRead is what loadWith returns once the cycle c (with its framework f) and the
+// person's place in it (p, and in: whether they are in it) are read: what the viewer may do
+// there. A person not in the cycle is not found.
+func placeRead(srv *web.Server, r *http.Request, v *policy.Viewer, c storeassess.Cycle, f *ladder.Framework, p storeassess.Participant, in bool) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
 	if !in {
 		return c, nil, p, policy.AssessmentAccess{}, web.ErrNotFound
 	}
+	id := p.Person.ID
 	above, err := policy.Above(r.Context(), srv.Store(), v, id)
 	if err != nil {
 		return c, nil, p, policy.AssessmentAccess{}, err
@@ -107,10 +145,23 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	// see is dropped here, before anything of it is used.
 	var selfRs, mgrRs []storeassess.Rating
 	var am []storeassess.Amendment
-	c, f, p, acc, err := loadWith(srv, r, v, func(reads *store.Reads, cycle, person int64) {
-		storeassess.ReadBothRatings(reads, cycle, person, &selfRs, &mgrRs)
-		storeassess.ReadAmendments(reads, cycle, person, &am)
-	})
+	var c storeassess.Cycle
+	var f *ladder.Framework
+	var p storeassess.Participant
+	var acc policy.AssessmentAccess
+	var err error
+	if e, ok := web.Early(r).(*early); ok {
+		// Read with the session (EarlyReads).
+		selfRs, mgrRs, am = e.selfRs, e.mgrRs, e.am
+		if c, f, err = cycleRead(srv, r, e.cycle, e.c, e.found, nil); err == nil {
+			c, f, p, acc, err = placeRead(srv, r, v, c, f, e.p, e.in)
+		}
+	} else {
+		c, f, p, acc, err = loadWith(srv, r, v, func(reads *store.Reads, cycle, person int64) {
+			storeassess.ReadBothRatings(reads, cycle, person, &selfRs, &mgrRs)
+			storeassess.ReadAmendments(reads, cycle, person, &am)
+		})
+	}
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,14 @@ func loadCycleWith(srv *web.Server, r *http.Request, more func(reads *store.Read
 	if more != nil {
 		more(reads, id)
 	}
-	if err = reads.Run(r.Context()); err == nil && !found {
+	err = reads.Run(r.Context())
+	return cycleRead(srv, r, id, c, found, err)
+}
+
+// cycleRead is the cycle id and its framework, as the read of its header found it (found,
+// err); its snapshot is read from the database only when it is not decoded yet.
+func cycleRead(srv *web.Server, r *http.Request, id int64, c storeassess.Cycle, found bool, err error) (storeassess.Cycle, *ladder.Framework, error) {
+	if err == nil && !found {
 		err = store.ErrNotFound
 	}
 	if err == nil {

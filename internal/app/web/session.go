@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -34,20 +35,55 @@ const touchEvery = time.Minute
 // request is about, or 0: whether the viewer is above them is read with the session, and the
 // policy knows it from there.
 func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int64) (*policy.Viewer, error) {
+	v, _, err := srv.LoadViewerWith(w, r, about, nil)
+	return v, err
+}
+
+// EarlyReads adds to reads what a page reads whoever views it, decided by the request's path
+// alone, and returns where those reads put their answers: see LoadViewerWith.
+type EarlyReads func(r *http.Request, reads *store.Reads) any
+
+// LoadViewerWith is LoadViewer for a page with early reads (nil: none): they are sent with
+// the session's read, in one round trip to the database rather than two, and what they read
+// is returned for the page (see WithEarly). They run before anyone knows whether the viewer
+// may see the page, so the page may use what they read only once the route's rule has let
+// the viewer in, as it would have read it then; a refused request only drops it. A cookie
+// that opens no session makes them cost a page's reads for nothing, as a request for a page
+// that is not there does.
+func (srv *Server) LoadViewerWith(w http.ResponseWriter, r *http.Request, about int64, early EarlyReads) (*policy.Viewer, any, error) {
 	c, err := r.Cookie(srv.CookieName(r, SessionCookie))
 	if err != nil || c.Value == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ctx := r.Context()
 	s := srv.cfg.Store
-	in, err := access.SignedInBy(ctx, s, c.Value, about)
-	if errors.Is(err, store.ErrNotFound) {
+	reads := s.Reads()
+	var in access.SignedIn
+	var found bool
+	access.ReadSignedInBy(reads, c.Value, about, &in, &found)
+	var read any
+	if early != nil {
+		read = early(r, reads)
+	}
+	if err := reads.Run(ctx); err != nil {
+		return nil, nil, err
+	}
+	if !found {
 		srv.ClearCookie(w, r, SessionCookie)
-		return nil, nil
+		return nil, nil, nil
 	}
-	if err != nil {
-		return nil, err
+	v, err := srv.viewerOf(w, r, c.Value, in, about)
+	if v == nil || err != nil {
+		read = nil
 	}
+	return v, read, err
+}
+
+// viewerOf is the viewer a session's read found, once its use is recorded; nil when the
+// account has left or the session has come to its end.
+func (srv *Server) viewerOf(w http.ResponseWriter, r *http.Request, token string, in access.SignedIn, about int64) (*policy.Viewer, error) {
+	ctx := r.Context()
+	s := srv.cfg.Store
 	sess, acct, p := in.Session, in.Account, in.Person
 	if acct.Status != store.Active {
 		// Someone who has left keeps no access, whatever sessions they had.
@@ -59,15 +95,16 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int6
 	if now.Sub(sess.LastSeen) >= touchEvery {
 		// Use keeps a session open, but never past SessionMaxAge from the sign-in.
 		until := srv.sessionEnd(sess.CreatedAt, now)
+		var err error
 		if until.After(now) {
 			// Skipped while another process holds SQLite's write lock: the next request
 			// touches it, and a page view should not wait for bookkeeping.
-			err = access.TouchSession(store.WaitAtMost(ctx, store.Patience), s, c.Value, until)
+			err = access.TouchSession(store.WaitAtMost(ctx, store.Patience), s, token, until)
 			if errors.Is(err, store.ErrBusy) {
 				err = nil
 			}
 		} else {
-			err = access.DeleteSession(ctx, s, c.Value)
+			err = access.DeleteSession(ctx, s, token)
 		}
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, err
@@ -77,7 +114,7 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int6
 			return nil, nil
 		}
 	}
-	v := &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: c.Value, SignedInWith: sess.Method}
+	v := &policy.Viewer{Account: acct, Person: p, Manager: in.HasReports, Session: token, SignedInWith: sess.Method}
 	if about != 0 {
 		policy.KnowAbove(v, about, in.Above)
 	}
@@ -134,3 +171,14 @@ func (srv *Server) ClearCookie(w http.ResponseWriter, r *http.Request, name stri
 		HttpOnly: true, Secure: srv.Secure(r), SameSite: http.SameSiteLaxMode,
 	})
 }
+
+// earlyKey keys what a page's early reads read in its request's context.
+type earlyKey struct{}
+
+// WithEarly is ctx carrying what a page's early reads read (see LoadViewerWith).
+func WithEarly(ctx context.Context, read any) context.Context {
+	return context.WithValue(ctx, earlyKey{}, read)
+}
+
+// Early is what the request's early reads read, or nil when it had none.
+func Early(r *http.Request) any { return r.Context().Value(earlyKey{}) }

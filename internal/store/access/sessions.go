@@ -96,28 +96,48 @@ type SignedIn struct {
 // signed in is above them comes with the rest, which a manager's page about someone would
 // otherwise ask of the database on its own, a round trip more.
 func SignedInBy(ctx context.Context, s *store.Store, token string, about int64) (SignedIn, error) {
+	r := s.Reads()
 	var in SignedIn
-	var sess Session
-	var role, status, method string
-	var a Account
-	more := []any{&sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method,
-		&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &in.HasReports, &in.Above, &in.OnPanel}
-	p, err := store.ScanPerson(s.QueryRow(ctx, `
+	var found bool
+	ReadSignedInBy(r, token, about, &in, &found)
+	if err := r.Run(ctx); err != nil {
+		return SignedIn{}, err
+	}
+	if !found {
+		return SignedIn{}, s.Fail(store.ErrNotFound, "session")
+	}
+	return in, nil
+}
+
+// ReadSignedInBy adds to r the read SignedInBy makes, into *in, and sets *found when the
+// token opens a session: a page may send its own reads with it (see web.Early).
+func ReadSignedInBy(r *store.Reads, token string, about int64, in *SignedIn, found *bool) {
+	s := r.Store()
+	*in, *found = SignedIn{}, false
+	// Never the token in a message: it would end up in logs.
+	r.Read("session", func(row store.Scanner) error {
+		var x SignedIn
+		var sess Session
+		var role, status, method string
+		var a Account
+		p, err := store.ScanPerson(row, &sess.AccountID, &sess.CreatedAt, &sess.ExpiresAt, &sess.LastSeen, &sess.UserAgent, &sess.Address, &method,
+			&a.ID, &a.PersonID, &a.PasswordHash, &role, &a.CreatedAt, &a.Email, &status, &x.HasReports, &x.Above, &x.OnPanel)
+		if err != nil {
+			return err
+		}
+		sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
+		sess.Method = SignInMethod(method)
+		a.Role, a.Status, a.CreatedAt = store.Role(role), store.Status(status), a.CreatedAt.UTC()
+		x.Session, x.Account, x.Person = sess, a, p
+		*in, *found = x, true
+		return nil
+	}, `
 		SELECT `+s.PersonColumns("p")+`, s.account_id, s.created_at, s.expires_at, s.last_seen, s.user_agent, s.address, s.method,
 			`+accountColumns+`, EXISTS (SELECT 1 FROM people r WHERE r.manager_id = p.id),
 			p.id <> ? AND EXISTS (SELECT 1 FROM people_chain c WHERE c.person_id = ? AND c.manager_id = p.id),
 			EXISTS (SELECT 1 FROM promotion_panel pp WHERE pp.person_id = p.id)
 		FROM sessions s JOIN accounts a ON a.id = s.account_id JOIN people p ON p.id = a.person_id
-		WHERE s.id_hash = ? AND s.expires_at > ?`, about, about, store.TokenHash(token), s.Now()), more...)
-	if err != nil {
-		// Never the token in a message: it would end up in logs.
-		return SignedIn{}, s.Fail(err, "session")
-	}
-	sess.CreatedAt, sess.ExpiresAt, sess.LastSeen = sess.CreatedAt.UTC(), sess.ExpiresAt.UTC(), sess.LastSeen.UTC()
-	sess.Method = SignInMethod(method)
-	a.Role, a.Status, a.CreatedAt = store.Role(role), store.Status(status), a.CreatedAt.UTC()
-	in.Session, in.Account, in.Person = sess, a, p
-	return in, nil
+		WHERE s.id_hash = ? AND s.expires_at > ?`, about, about, store.TokenHash(token), s.Now())
 }
 
 // TouchSession records that the session was used now and, unless expiresAt is zero, moves
