@@ -79,9 +79,8 @@ type early struct {
 }
 
 // EarlyReads adds to reads what a person's assessment page reads whoever views it: the
-// cycle, the person's place in it, both sides' ratings and the amendments, as showPerson
-// reads them (web.EarlyReads). The page drops what the viewer may not see, as it does when it
-// reads them itself.
+// cycle, the person's place in it, both sides' ratings and the amendments. The route sends
+// them with the session's read (web.EarlyReads); the page drops what the viewer may not see.
 func EarlyReads(r *http.Request, reads *store.Reads) any {
 	cycle, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
 	person, perr := web.PathID(r)
@@ -96,15 +95,28 @@ func EarlyReads(r *http.Request, reads *store.Reads) any {
 	return e
 }
 
-// load reads the cycle, the person's place in it, and what the viewer may do there.
-func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
-	return loadWith(srv, r, v, nil)
+// readPerson is what a person's page reads: with the session's read, when the route sent
+// them with it (EarlyReads, for a page shown), or now (a form shown again with its errors),
+// with whether the viewer is above the person.
+func readPerson(srv *web.Server, r *http.Request, v *policy.Viewer) (*early, error) {
+	if e, ok := web.Early(r).(*early); ok {
+		return e, nil
+	}
+	reads := srv.Store().Reads()
+	e, ok := EarlyReads(r, reads).(*early)
+	if !ok {
+		return nil, web.ErrNotFound
+	}
+	id, _ := web.PathID(r)
+	policy.ReadAbove(reads, v, id)
+	if err := reads.Run(r.Context()); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
-// loadWith is load, with more read at once with the rest, when not nil: what a page reads of
-// the person in the cycle whatever the viewer turns out to be allowed, for it to drop what
-// they may not see once the access is known.
-func loadWith(srv *web.Server, r *http.Request, v *policy.Viewer, more func(reads *store.Reads, cycle, person int64)) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
+// load reads the cycle, the person's place in it, and what the viewer may do there.
+func load(srv *web.Server, r *http.Request, v *policy.Viewer) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
 	id, _ := web.PathID(r)
 	var p storeassess.Participant
 	var in bool
@@ -112,9 +124,6 @@ func loadWith(srv *web.Server, r *http.Request, v *policy.Viewer, more func(read
 	c, f, err := loadCycleWith(srv, r, func(reads *store.Reads, cycle int64) {
 		storeassess.ReadParticipant(reads, cycle, id, &p, &in)
 		policy.ReadAbove(reads, v, id)
-		if more != nil {
-			more(reads, cycle, id)
-		}
 	})
 	if err != nil {
 		return c, nil, storeassess.Participant{}, policy.AssessmentAccess{}, err
@@ -122,7 +131,7 @@ func loadWith(srv *web.Server, r *http.Request, v *policy.Viewer, more func(read
 	return placeRead(srv, r, v, c, f, p, in)
 }
 
-// placeRead is what loadWith returns once the cycle c (with its framework f) and the
+// placeRead is what load returns once the cycle c (with its framework f) and the
 // person's place in it (p, and in: whether they are in it) are read: what the viewer may do
 // there. A person not in the cycle is not found.
 func placeRead(srv *web.Server, r *http.Request, v *policy.Viewer, c storeassess.Cycle, f *ladder.Framework, p storeassess.Participant, in bool) (storeassess.Cycle, *ladder.Framework, storeassess.Participant, policy.AssessmentAccess, error) {
@@ -140,31 +149,22 @@ func placeRead(srv *web.Server, r *http.Request, v *policy.Viewer, c storeassess
 }
 
 func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, side storeassess.Side, form, errs map[string]string) error {
-	// Both sides' ratings and the amendments are read with the cycle, before what the viewer
-	// may see of them is known: one round trip to the database, not two. What they may not
-	// see is dropped here, before anything of it is used.
-	var selfRs, mgrRs []storeassess.Rating
-	var am []storeassess.Amendment
-	var c storeassess.Cycle
-	var f *ladder.Framework
-	var p storeassess.Participant
-	var acc policy.AssessmentAccess
-	var err error
-	if e, ok := web.Early(r).(*early); ok {
-		// Read with the session (EarlyReads).
-		selfRs, mgrRs, am = e.selfRs, e.mgrRs, e.am
-		if c, f, err = cycleRead(srv, r, e.cycle, e.c, e.found, nil); err == nil {
-			c, f, p, acc, err = placeRead(srv, r, v, c, f, e.p, e.in)
-		}
-	} else {
-		c, f, p, acc, err = loadWith(srv, r, v, func(reads *store.Reads, cycle, person int64) {
-			storeassess.ReadBothRatings(reads, cycle, person, &selfRs, &mgrRs)
-			storeassess.ReadAmendments(reads, cycle, person, &am)
-		})
-	}
+	// Both sides' ratings and the amendments are read with the cycle (and with the session,
+	// for a page shown), before what the viewer may see of them is known: one round trip to
+	// the database. What they may not see is dropped here, before anything of it is used.
+	e, err := readPerson(srv, r, v)
 	if err != nil {
 		return err
 	}
+	c, f, err := cycleRead(srv, r, e.cycle, e.c, e.found, nil)
+	if err != nil {
+		return err
+	}
+	c, f, p, acc, err := placeRead(srv, r, v, c, f, e.p, e.in)
+	if err != nil {
+		return err
+	}
+	selfRs, mgrRs, am := e.selfRs, e.mgrRs, e.am
 	var self, mgr map[string]*storeassess.Rating
 	if acc.SeeSelf {
 		self = byKey(selfRs)
