@@ -8,7 +8,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Charts are SVG drawn on the server from the data: the app's pages run no script. Every text
@@ -88,15 +87,9 @@ func radarPoint(i, n int, share float64) (float64, float64) {
 
 // radarFrames keeps the radars' frames, by the level's title and the areas': a frame is the
 // same for everyone assessed at a level, and drawing it (labels wrapped and measured, every
-// point formatted) was most of a radar's cost at each view of a page.
-var radarFrames = struct {
-	sync.Mutex
-	m map[string]string
-}{m: map[string]string{}}
-
-// maxRadarFrames bounds radarFrames: a framework's levels are a few dozen, and titles change
-// only when it is edited.
-const maxRadarFrames = 256
+// point formatted) was most of a radar's cost at each view of a page. A framework's levels
+// are a few dozen, and titles change only when it is edited.
+var radarFrames = newKept[string, string](256)
 
 // radarFrame is the radar's drawing up to its shapes: the box that holds it, its title, the
 // rings, the spokes and the areas' names.
@@ -107,21 +100,7 @@ func radarFrame(rd *readiness) string {
 		k.WriteByte(0)
 		k.WriteString(rd.Areas[i].Area)
 	}
-	key := k.String()
-	radarFrames.Lock()
-	frame, ok := radarFrames.m[key]
-	radarFrames.Unlock()
-	if ok {
-		return frame
-	}
-	frame = drawRadarFrame(rd)
-	radarFrames.Lock()
-	if len(radarFrames.m) >= maxRadarFrames {
-		clear(radarFrames.m)
-	}
-	radarFrames.m[key] = frame
-	radarFrames.Unlock()
-	return frame
+	return radarFrames.of(k.String(), func() string { return drawRadarFrame(rd) })
 }
 
 func drawRadarFrame(rd *readiness) string {

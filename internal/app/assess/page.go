@@ -16,12 +16,7 @@ import (
 // straight into the buffer Render sends. Every value is escaped as html/template escapes
 // text and quoted attribute values (escaper); links are the app's own paths of numbers.
 func (d *personData) WriteBody(b *bytes.Buffer, csrf string) {
-	w := func(parts ...string) { // parts written one by one, never joined into a string first
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
-	text := func(s string) { _, _ = escaper.WriteString(b, s) }
+	w, text := writers(b)
 	c, p, a := d.Cycle, d.P, d.Access
 	cycle := strconv.FormatInt(c.ID, 10)
 	person := strconv.FormatInt(p.Person.ID, 10)
@@ -117,16 +112,9 @@ func (d *personData) WriteBody(b *bytes.Buffer, csrf string) {
 			w("\n<form method=\"post\" action=\"", here, "/import\" enctype=\"multipart/form-data\" class=\"form\">\n  <input type=\"hidden\" name=\"csrf\" value=\"")
 			text(csrf)
 			w("\">\n  <label for=\"file\">Or import the file you downloaded from the ladder's self-assessment page</label>\n  <input id=\"file\" name=\"file\" type=\"file\" accept=\".json,application/json\" ")
-			msg := d.Errors["file"]
-			if msg != "" {
-				w(`aria-invalid="true" aria-describedby="file-error"`)
-			}
+			refused(b, "file", d.Errors["file"])
 			w(">\n  ")
-			if msg != "" {
-				w(`<p class="field-error" id="file-error">`)
-				text(msg)
-				w("</p>")
-			}
+			whyRefused(b, "file", d.Errors["file"])
 			w("\n  <button type=\"submit\">Import as my draft</button>\n</form>\n")
 		}
 		w("\n</section>\n")
@@ -172,18 +160,11 @@ func (d *personData) WriteBody(b *bytes.Buffer, csrf string) {
 			"<form method=\"post\" action=\"", here, "/acknowledge\" class=\"form\">\n  <input type=\"hidden\" name=\"csrf\" value=\"")
 		text(csrf)
 		w("\">\n  <label for=\"note\">Note</label>\n  <textarea id=\"note\" name=\"note\" rows=\"3\" ")
-		msg := d.Errors["note"]
-		if msg != "" {
-			w(`aria-invalid="true" aria-describedby="note-error"`)
-		}
+		refused(b, "note", d.Errors["note"])
 		w(">")
 		text(d.Form["note"])
 		w("</textarea>\n  ")
-		if msg != "" {
-			w(`<p class="field-error" id="note-error">`)
-			text(msg)
-			w("</p>")
-		}
+		whyRefused(b, "note", d.Errors["note"])
 		w("\n  <button type=\"submit\">Acknowledge</button>\n</form>\n</section>\n")
 	}
 	w("\n")
@@ -222,15 +203,21 @@ func (d *personData) WriteBody(b *bytes.Buffer, csrf string) {
 	w("\n")
 }
 
-// ratingForm writes one side's form: its field sets, and the buttons that save a draft and
-// submit it, or, once submitted, the reason an amendment asks for.
-func (d *personData) ratingForm(b *bytes.Buffer, side storeassess.Side, submitted bool, csrf string) {
-	w := func(parts ...string) {
+// writers are how a page's parts go into b: markup as it is (w, its parts one by one, never
+// joined into a string first), values escaped as html/template escapes them (text).
+func writers(b *bytes.Buffer) (w func(parts ...string), text func(string)) {
+	w = func(parts ...string) {
 		for _, p := range parts {
 			b.WriteString(p)
 		}
 	}
-	text := func(s string) { _, _ = escaper.WriteString(b, s) }
+	return w, func(s string) { _, _ = escaper.WriteString(b, s) }
+}
+
+// ratingForm writes one side's form: its field sets, and the buttons that save a draft and
+// submit it, or, once submitted, the reason an amendment asks for.
+func (d *personData) ratingForm(b *bytes.Buffer, side storeassess.Side, submitted bool, csrf string) {
+	w, text := writers(b)
 	s := string(side)
 	mine := d.Side == side
 	w("\n<form method=\"post\" action=\"/cycles/", strconv.FormatInt(d.Cycle.ID, 10), "/people/", strconv.FormatInt(d.P.Person.ID, 10), "/", s, `" class="rating-form"`)
@@ -248,19 +235,13 @@ func (d *personData) ratingForm(b *bytes.Buffer, side storeassess.Side, submitte
 			reason = d.Errors["reason"]
 		}
 		w("\n<label for=\"", s, "-reason\">Why it changes</label>\n<textarea id=\"", s, `-reason" name="reason" rows="2" `)
-		if reason != "" {
-			w(`aria-invalid="true" aria-describedby="`, s, `-reason-error"`)
-		}
+		refused(b, s+"-reason", reason)
 		w(">")
 		if mine {
 			text(d.Form["reason"])
 		}
 		w("</textarea>\n")
-		if reason != "" {
-			w(`<p class="field-error" id="`, s, `-reason-error">`)
-			text(reason)
-			w("</p>")
-		}
+		whyRefused(b, s+"-reason", reason)
 		w("\n<button type=\"submit\" name=\"action\" value=\"save\">Save the amendment</button>\n")
 	} else {
 		w("\n")
@@ -274,6 +255,29 @@ func (d *personData) ratingForm(b *bytes.Buffer, side storeassess.Side, submitte
 	w("\n</form>\n")
 }
 
+// refused writes the attributes of field id when its value was refused (msg says why, ""
+// when it was not): invalid, and described by the message whyRefused writes.
+func refused(b *bytes.Buffer, id, msg string) {
+	if msg == "" {
+		return
+	}
+	b.WriteString(`aria-invalid="true" aria-describedby="`)
+	b.WriteString(id)
+	b.WriteString(`-error"`)
+}
+
+// whyRefused writes why field id's value was refused, when msg says.
+func whyRefused(b *bytes.Buffer, id, msg string) {
+	if msg == "" {
+		return
+	}
+	b.WriteString(`<p class="field-error" id="`)
+	b.WriteString(id)
+	b.WriteString(`-error">`)
+	_, _ = escaper.WriteString(b, msg)
+	b.WriteString("</p>")
+}
+
 // writeReadiness writes the readiness section: per area, how much of the level each side
 // shows, what the promotion guidance reads from each side, and the radar of it.
 func (d *personData) writeReadiness(b *bytes.Buffer) {
@@ -281,12 +285,7 @@ func (d *personData) writeReadiness(b *bytes.Buffer) {
 	if len(rd.Areas) == 0 {
 		return
 	}
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
-	text := func(s string) { _, _ = escaper.WriteString(b, s) }
+	w, text := writers(b)
 	w("\n<section aria-labelledby=\"ready-heading\">\n<h2 id=\"ready-heading\">Readiness</h2>\n<p class=\"hint\">Expectations rated “")
 	text(rd.Bar)
 	w("” or above, per area. This is guidance for the conversation, not a verdict: the people who decide look at the evidence behind each rating.</p>\n",
@@ -342,12 +341,7 @@ func (d *personData) writeAmendments(b *bytes.Buffer) {
 	if len(d.Amended) == 0 {
 		return
 	}
-	w := func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
-	text := func(s string) { _, _ = escaper.WriteString(b, s) }
+	w, text := writers(b)
 	or := func(s, none string) string {
 		if s == "" {
 			return none

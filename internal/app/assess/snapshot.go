@@ -42,10 +42,7 @@ func Version(f *ladder.Framework) (string, []byte, error) {
 // version: a cycle's snapshot never changes, and reading and decoding one for every page
 // would cost more than the page (a side by side read the snapshot's hundreds of kilobytes
 // and hashed them, a fifth of its time). It holds a few: there are few open cycles at a time.
-var snapshots = struct {
-	sync.Mutex
-	m map[snapshotKey]*ladder.Framework
-}{m: map[snapshotKey]*ladder.Framework{}}
+var snapshots = newKept[snapshotKey, *ladder.Framework](16)
 
 // snapshotKey names a cycle's snapshot: the cycle, and the version it was opened on (a
 // database restored from a backup may have another cycle under the same id).
@@ -53,8 +50,6 @@ type snapshotKey struct {
 	cycle   int64
 	version string
 }
-
-const maxSnapshots = 16
 
 // snapshot is the framework cycle c was opened on, from c.FrameworkJSON when it is not
 // decoded yet.
@@ -66,20 +61,14 @@ func snapshot(c storeassess.Cycle) (*ladder.Framework, error) {
 	if err := json.Unmarshal(c.FrameworkJSON, f); err != nil {
 		return nil, fmt.Errorf("cycle %d: framework snapshot: %w", c.ID, err)
 	}
-	snapshots.Lock()
-	if len(snapshots.m) >= maxSnapshots {
-		clear(snapshots.m)
-	}
-	snapshots.m[snapshotKey{c.ID, c.FrameworkVersion}] = f
-	snapshots.Unlock()
+	snapshots.put(snapshotKey{c.ID, c.FrameworkVersion}, f)
 	return f, nil
 }
 
 // cachedSnapshot is cycle c's framework if it is decoded already, or nil.
 func cachedSnapshot(c storeassess.Cycle) *ladder.Framework {
-	snapshots.Lock()
-	defer snapshots.Unlock()
-	return snapshots.m[snapshotKey{c.ID, c.FrameworkVersion}]
+	f, _ := snapshots.get(snapshotKey{c.ID, c.FrameworkVersion})
+	return f
 }
 
 // loadCycle reads the {cycle} of the route and its framework; a cycle that is not there is
@@ -182,31 +171,13 @@ type planKey struct {
 // and many people share a level, so a person's page need not render the texts again. When the
 // framework in use is reloaded the plans on the old one are no longer asked for, and leave
 // when the cache is full.
-var plans = struct {
-	sync.Mutex
-	m map[planKey]*plan
-}{m: map[planKey]*plan{}}
-
-const maxPlans = 512
+var plans = newKept[planKey, *plan](512)
 
 // planFor is the plan of participant p in cycle c with framework f (the cycle's); now is the
 // framework in use, to mark what changed since. Plans are shared: nobody may change one.
 func planFor(c storeassess.Cycle, f, now *ladder.Framework, p storeassess.Participant) *plan {
 	key := planKey{f: f, now: now, ladder: p.Ladder, level: p.Level, track: p.Track, next: c.IncludeNext}
-	plans.Lock()
-	pl := plans.m[key]
-	plans.Unlock()
-	if pl != nil {
-		return pl
-	}
-	pl = buildPlan(c, f, now, p)
-	plans.Lock()
-	if len(plans.m) >= maxPlans {
-		clear(plans.m)
-	}
-	plans.m[key] = pl
-	plans.Unlock()
-	return pl
+	return plans.of(key, func() *plan { return buildPlan(c, f, now, p) })
 }
 
 // buildPlan builds the plan of participant p in cycle c with framework f, what changed since
