@@ -51,11 +51,8 @@ func NewClient(base string, seed uint64) *Client {
 
 // Get fetches path and returns the status and body.
 func (c *Client) Get(ctx context.Context, path string) (int, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Base+path, nil)
-	if err != nil {
-		return 0, "", err
-	}
-	return c.send(req)
+	st, body, err := c.GetBytes(ctx, path)
+	return st, string(body), err
 }
 
 // GetBytes is Get for an answer that is checked and let go: its body is the client's own
