@@ -270,7 +270,7 @@ func TestRestoreRefusesDamagedBackups(t *testing.T) {
 		}{
 			{"row changed", strings.Replace(text, "grace@example.com", "mallory@example.com", 1), "checksum"},
 			{"cut short", text[:strings.Index(text, `{"manifest"`)], "ends before its manifest"},
-			{"row added", strings.Replace(text, `{"end":"people"`, "[99,\"X\",\"x@example.com\",null,\"\",\"\",\"\",\"2024-01-01\",\"active\",\"2024-01-01T00:00:00Z\",\"2024-01-01T00:00:00Z\",\"\",1]\n{\"end\":\"people\"", 1), "rows"},
+			{"row added", strings.Replace(text, `{"end":"people"`, "[99,\"X\",\"x@example.com\",null,\"\",\"\",\"\",\"2024-01-01\",\"active\",\"2024-01-01T00:00:00Z\",\"2024-01-01T00:00:00Z\",\"\",1,null,null]\n{\"end\":\"people\"", 1), "rows"},
 			{"not a backup", "hello\n", "header"},
 			{"newer format", strings.Replace(text, `"format_version":1`, `"format_version":2`, 1), "format version 2"},
 			{"newer schema", strings.Replace(text, `"schema_version":`, `"schema_version":99`, 1), "newer than this rungs knows"},

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -307,14 +308,20 @@ func (s *Store) peopleByEmail(ctx context.Context) (map[string]Person, error) {
 // insertPeople creates the people of batch, levelled when their row says so, and adds their
 // ids to ids. RETURNING gives no promise of order, so the ids are matched by email.
 func (s *Store) insertPeople(ctx context.Context, people []Person, batch []int, managerOf func(int) int64, ids map[string]int64, now time.Time) error {
-	args := make([]any, 0, len(batch)*11)
+	args := make([]any, 0, len(batch)*12)
 	for _, i := range batch {
 		p := people[i]
-		args = append(args, p.Name, p.Email, p.Title, nullID(managerOf(i)), p.Ladder, p.Track, p.Level, p.StartDate, string(p.Status), now, now)
+		// A levelled person's level is theirs since their start date, the date of the hire
+		// row insertHires writes (levelSinceOfRow).
+		var since sql.NullTime
+		if p.Level != "" {
+			since = nullTime(p.StartDate)
+		}
+		args = append(args, p.Name, p.Email, p.Title, nullID(managerOf(i)), p.Ladder, p.Track, p.Level, p.StartDate, since, string(p.Status), now, now)
 	}
 	rows, err := s.writeQuery(ctx, `
-		INSERT INTO people (name, email, title, manager_id, ladder, track, level, start_date, status, created_at, updated_at)
-		VALUES `+values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch))+`
+		INSERT INTO people (name, email, title, manager_id, ladder, track, level, start_date, level_since, status, created_at, updated_at)
+		VALUES `+values("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(batch))+`
 		RETURNING id, email`, args...)
 	if err != nil {
 		return err

@@ -67,6 +67,12 @@ func (c *LevelChange) validate() error {
 	return nil
 }
 
+// levelSinceOfRow is the date of the latest change of level of the people row a statement
+// writes, which people.level_since keeps (0018): each statement that makes a level change
+// someone's current level sets it from the history it has just added to, so the two cannot
+// disagree. A change of track or a correction that keeps the level does not count.
+const levelSinceOfRow = `(SELECT max(lh.date) FROM level_history lh WHERE lh.person_id = people.id AND lh.from_level <> lh.to_level)`
+
 // AddLevelChange appends c to its person's history and makes its level their current one,
 // both or neither. FromLevel is taken from the person's current level, so the history cannot
 // disagree with itself. It returns the entry as stored; an unknown person is ErrNotFound.
@@ -120,7 +126,7 @@ func (s *Store) addLevelChange(ctx context.Context, c LevelChange, check bool, l
 		if added, err = scanLevelChange(row); err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `UPDATE people SET ladder = ?, track = ?, level = ? WHERE id = ?`,
+		_, err = tx.exec(ctx, `UPDATE people SET ladder = ?, track = ?, level = ?, level_since = `+levelSinceOfRow+` WHERE id = ?`,
 			c.Ladder, c.Track, c.ToLevel, c.PersonID)
 		return err
 	})

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
-	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/home"
 )
 
@@ -197,14 +196,15 @@ func TestActionItemOwnersFilledIn(t *testing.T) {
 		grace := mustPerson(t, old, "Grace", "grace@example.com", 0)
 		max := mustPerson(t, old, "Max", "max@example.com", grace.ID)
 		sam := mustPerson(t, old, "Sam", "sam@example.com", max.ID)
-		c, err := checkins.CreateCheckIn(ctx, old, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: day("2026-01-05")},
-			func(string) bool { return true })
-		if err != nil {
+		// Written as the schema of 0011 has it: today's CreateCheckIn keeps columns added since.
+		var checkin int64
+		if err := old.WriteRow(ctx, `INSERT INTO checkins (person_id, manager_id, held_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			sam.ID, max.ID, day("2026-01-05"), time.Now(), time.Now()).Scan(&checkin); err != nil {
 			t.Fatal(err)
 		}
 		item := func(owner, text string) int64 {
 			if _, err := old.Exec(ctx, `INSERT INTO checkin_actions (checkin_id, person_id, text, owner, created_at) VALUES (?, ?, ?, ?, ?)`,
-				c.ID, sam.ID, text, owner, time.Now()); err != nil {
+				checkin, sam.ID, text, owner, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			var id int64
@@ -250,6 +250,54 @@ func TestSearchKeyFilledIn(t *testing.T) {
 			people, err := s.ListPeople(ctx, store.PeopleFilter{Query: q})
 			if err != nil || !slices.Equal(names(people), want) {
 				t.Errorf("search %q after the upgrade: %v, %v; want %v", q, names(people), err, want)
+			}
+		}
+	})
+}
+
+// People levelled and met before their rows kept the dates (migration 0018) have them once
+// the database is upgraded: their latest change of level, not a later change of track, and
+// their latest check-in, whichever was written last.
+func TestKeptDatesFilledIn(t *testing.T) {
+	t.Parallel()
+	eachEmptyBackend(t, func(t *testing.T, cfg store.Config) {
+		ctx := context.Background()
+		old, err := store.OpenWithMigrations(ctx, cfg, embedded(t, 17))
+		if err != nil {
+			t.Fatal(err)
+		}
+		grace := mustPerson(t, old, "Grace", "grace@example.com", 0)
+		sam := mustPerson(t, old, "Sam", "sam@example.com", grace.ID)
+		// Written as the schema of 0017 has it: today's level changes and check-ins keep
+		// the columns this test is about.
+		for _, h := range []struct{ from, to, track, date string }{
+			{"", "L2", "ic", "2024-01-02"}, {"L2", "L3", "ic", "2025-03-03"}, {"L3", "L3", "mgr", "2025-06-02"},
+		} {
+			if _, err := old.Exec(ctx, `INSERT INTO level_history (person_id, from_level, to_level, ladder, track, date, reason, created_at)
+				VALUES (?, ?, ?, 'eng', ?, ?, 'correction', ?)`, sam.ID, h.from, h.to, h.track, day(h.date), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, held := range []string{"2026-01-19", "2026-01-05"} {
+			if _, err := old.Exec(ctx, `INSERT INTO checkins (person_id, manager_id, held_on, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+				sam.ID, grace.ID, day(held), time.Now(), time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old.Close()
+
+		s := open(t, cfg)
+		for _, tc := range []struct {
+			person         store.Person
+			since, checkIn time.Time
+		}{{sam, day("2025-03-03"), day("2026-01-19")}, {grace, time.Time{}, time.Time{}}} {
+			var since, checkIn time.Time
+			if err := s.QueryRow(ctx, `SELECT level_since, last_checkin FROM people WHERE id = ?`, tc.person.ID).
+				Scan(store.Time(&since), store.Time(&checkIn)); err != nil {
+				t.Fatal(err)
+			}
+			if !since.Equal(tc.since) || !checkIn.Equal(tc.checkIn) {
+				t.Errorf("%s after the upgrade: level since %v, last check-in %v; want %v, %v", tc.person.Name, since, checkIn, tc.since, tc.checkIn)
 			}
 		}
 	})

@@ -227,7 +227,7 @@ func (s *Store) ApplyRollout(ctx context.Context, rollout, by int64, day time.Ti
 		}
 		// The current level is copied from the rows just written, so the two cannot disagree.
 		_, err = tx.exec(ctx, `
-			UPDATE people SET ladder = h.ladder, track = h.track, level = h.to_level
+			UPDATE people SET ladder = h.ladder, track = h.track, level = h.to_level, level_since = `+levelSinceOfRow+`
 			FROM level_history h
 			WHERE h.person_id = people.id AND h.id > ? AND h.reason = 'rollout' AND people.level = ''`, before)
 		tx.wroteMany(int(levelled))

@@ -244,20 +244,15 @@ type LevelTenure struct {
 	MaxDays       int
 }
 
-// levelSinceSQL is each person's latest change of level (since), read from the index of level
-// changes (level_history_since, 0012) in person order: a change of track or a correction that
-// keeps the level does not restart the time in it, as on the home page.
-const levelSinceSQL = `SELECT person_id, max(date) AS since FROM level_history WHERE from_level <> to_level GROUP BY person_id`
-
 // TimeInLevel says, per level, how long the cycle's people have held the level they are
-// assessed at, on day: from the date of their latest change of level.
+// assessed at, on day: from the date of their latest change of level (people.level_since).
 func TimeInLevel(ctx context.Context, s *store.Store, cycle, under int64, day time.Time) ([]LevelTenure, error) {
 	cond, args := underSQL(under)
-	days := s.DaysSince("h.since")
+	days := s.DaysSince("p.level_since")
 	rows, err := s.Query(ctx, `SELECT ap.ladder, ap.level, count(*), avg(`+days+`), max(`+days+`)
 		FROM assessment_people ap
-		JOIN (`+levelSinceSQL+`) h ON h.person_id = ap.person_id
-		WHERE ap.cycle_id = ?`+cond+`
+		JOIN people p ON p.id = ap.person_id
+		WHERE ap.cycle_id = ? AND p.level_since IS NOT NULL`+cond+`
 		GROUP BY ap.ladder, ap.level ORDER BY ap.ladder, ap.level`,
 		append([]any{store.Date(day), store.Date(day), cycle}, args...)...)
 	if err != nil {
@@ -291,7 +286,7 @@ type ReportRow struct {
 func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]ReportRow, error) {
 	cond, args := underSQL(under)
 	rows, err := s.Query(ctx, `SELECT `+participantColumns+`, `+s.PersonColumns("p")+`, coalesce(m.name, ''),
-			coalesce(r.self_n, 0), coalesce(r.self_avg, -1), coalesce(r.mgr_n, 0), coalesce(r.mgr_avg, -1), h.since
+			coalesce(r.self_n, 0), coalesce(r.self_avg, -1), coalesce(r.mgr_n, 0), coalesce(r.mgr_avg, -1), p.level_since
 		FROM assessment_people ap
 		JOIN people p ON p.id = ap.person_id
 		LEFT JOIN people m ON m.id = ap.manager_id
@@ -301,7 +296,6 @@ func ReportRows(ctx context.Context, s *store.Store, cycle, under int64) ([]Repo
 				sum(CASE WHEN side = 'manager' THEN at_level + at_next ELSE 0 END) AS mgr_n,
 				1.0 * sum(CASE WHEN side = 'manager' THEN score * (at_level + at_next) END) / nullif(sum(CASE WHEN side = 'manager' THEN at_level + at_next END), 0) AS mgr_avg
 			FROM assessment_tallies WHERE cycle_id = ? GROUP BY person_id) r ON r.person_id = ap.person_id
-		LEFT JOIN (`+levelSinceSQL+`) h ON h.person_id = ap.person_id
 		WHERE ap.cycle_id = ?`+cond+` ORDER BY p.name, p.id`, append([]any{cycle, cycle}, args...)...)
 	if err != nil {
 		return nil, s.Fail(err, "report of cycle %d", cycle)

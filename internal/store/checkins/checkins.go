@@ -206,6 +206,9 @@ func CreateCheckIn(ctx context.Context, s *store.Store, c CheckIn, known func(id
 			return err
 		}
 		out.Expectations = c.Expectations
+		if err := keepLastCheckIn(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
 		return linkExpectations(ctx, tx, out)
 	})
 	if err != nil {
@@ -235,6 +238,9 @@ func UpdateCheckIn(ctx context.Context, s *store.Store, c CheckIn, by int64, kno
 			return err
 		}
 		out.Expectations = c.Expectations
+		if err := keepLastCheckIn(ctx, tx, c.PersonID); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM checkin_expectations WHERE checkin_id = ?`, c.ID); err != nil {
 			return err
 		}
@@ -244,6 +250,15 @@ func UpdateCheckIn(ctx context.Context, s *store.Store, c CheckIn, by int64, kno
 		return CheckIn{}, s.Fail(err, "update check-in %d", c.ID)
 	}
 	return out, nil
+}
+
+// keepLastCheckIn sets the date of person's latest check-in on their row (people.last_checkin,
+// 0018, which their manager's home reads), from their check-ins as the transaction that has
+// just added or moved one sees them.
+func keepLastCheckIn(ctx context.Context, tx *store.Store, person int64) error {
+	_, err := tx.Exec(ctx, `UPDATE people SET last_checkin = (SELECT max(c.held_on) FROM checkins c WHERE c.person_id = people.id)
+		WHERE id = ?`, person)
+	return err
 }
 
 func linkExpectations(ctx context.Context, s *store.Store, c CheckIn) error {

@@ -54,6 +54,10 @@ type Team struct {
 // name, with where their assessment in the newest open cycle stands and where their growth
 // plan stands, in one query, so that a page that shows fifty reports reads them all at once;
 // and which cycle that is, so that it goes with the same read of everything else on the page.
+//
+// The members' time in level and last check-in are kept on their rows (0018), and the cycle
+// is a value the database finds once and then looks each member's assessment up with, whole
+// key, so that the team costs one range of people_manager and two look-ups a member.
 func ReadTeam(r *store.Reads, manager int64, out *Team) {
 	// Each row is scanned into its place, in a slice sized for a large team at once: a Member
 	// scanned on its own and then appended cost more than the query's rows did.
@@ -71,20 +75,20 @@ func ReadTeam(r *store.Reads, manager int64, out *Team) {
 		m.InCycle, m.Status = status != "", assess.AssessmentStatus(status)
 		return nil
 	}, `
-		SELECT c.id, p.id, p.name, p.ladder, p.track, p.level,
-			(SELECT max(h.date) FROM level_history h WHERE h.person_id = p.id AND h.from_level <> h.to_level),
-			(SELECT max(ci.held_on) FROM checkins ci WHERE ci.person_id = p.id),
+		SELECT `+newestOpenCycle+`, p.id, p.name, p.ladder, p.track, p.level, p.level_since, p.last_checkin,
 			CASE WHEN ap.person_id IS NULL THEN '' ELSE `+assess.StatusSQL+` END,
 			gp.person_id IS NOT NULL, coalesce(gp.target_level, ''), gp.person_agreed_at IS NOT NULL AND gp.manager_agreed_at IS NOT NULL,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id) END,
 			CASE WHEN gp.person_id IS NULL THEN 0 ELSE (SELECT count(*) FROM growth_goals g WHERE g.person_id = p.id AND g.status = 'done') END
-		FROM (SELECT max(id) AS id FROM assessment_cycles WHERE closed_at IS NULL) c
-			CROSS JOIN people p
-			LEFT JOIN assessment_people ap ON ap.cycle_id = c.id AND ap.person_id = p.id
+		FROM people p
+			LEFT JOIN assessment_people ap ON ap.cycle_id = `+newestOpenCycle+` AND ap.person_id = p.id
 			LEFT JOIN growth_plans gp ON gp.person_id = p.id
 		WHERE p.manager_id = ? AND p.status = 'active'
 		ORDER BY p.name, p.id`, manager)
 }
+
+// newestOpenCycle is the id of the newest open assessment cycle, NULL when none is open.
+const newestOpenCycle = `(SELECT max(id) FROM assessment_cycles WHERE closed_at IS NULL)`
 
 // Item is an open action item of a check-in, as the home page of its owner lists it.
 type Item struct {
@@ -168,8 +172,8 @@ func ReadOwn(r *store.Reads, person int64, admin bool, out *Own) {
 		}
 		*out = o
 		return nil
-	}, `SELECT l.since, c.id, c.held_on, c.manager_id, m.name, `+cases+`
-		FROM (SELECT max(date) AS since FROM level_history WHERE person_id = ? AND from_level <> to_level) l
+	}, `SELECT l.level_since, c.id, c.held_on, c.manager_id, m.name, `+cases+`
+		FROM (SELECT level_since FROM people WHERE id = ?) l
 			LEFT JOIN (SELECT id, held_on, manager_id FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC LIMIT 1) c ON 1 = 1
 			LEFT JOIN people m ON m.id = c.manager_id`, append(args, person, person)...)
 }
