@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/checkins"
+	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/storetest"
 )
 
@@ -180,4 +182,73 @@ func TestHomeTextIsInert(t *testing.T) {
 		t.Error("the name is markup on the home page")
 	}
 	mustContain(t, page, "Evil &lt;script&gt;alert(1)&lt;/script&gt; &#34;Quote&#34;")
+}
+
+// A home read with the session's read, for who the session opened at its last request, shows
+// who the viewer is now: an admin made a member no longer sees the cases waiting for the
+// people team, a manager whose last report moved away sees no team, and one made an admin
+// sees the organisation, each on the next view of the same session.
+func TestHomeIsTheViewersNow(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		kim := e.person("Kim Keen", "kim@example.com", 0, store.Member)
+		sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
+		role := func(p store.Person, r store.Role) {
+			t.Helper()
+			acct, err := access.AccountOfPerson(e.ctx, e.store, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := access.SetRole(e.ctx, e.store, acct.ID, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// A case for Sam waits for the people team.
+		kase, err := growth.OpenCase(e.ctx, e.store, growth.Case{PersonID: sam.ID, OpenedBy: max.ID, Ladder: "engineering", Track: "product", Target: "senior"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := growth.SaveArgument(e.ctx, e.store, sam.ID, kase.ID, "Ready.", nil, max.ID, kase.Version, true); err != nil {
+			t.Fatal(err)
+		}
+		const waiting = "1 promotion case waits for your review"
+		ac := e.signedIn(ada)
+		for range 2 { // the first view reads after the session's read, the next with it
+			mustContain(t, ac.get("/home").body, waiting, "Your organisation")
+		}
+		role(ada, store.Member)
+		if page := ac.get("/home").body; strings.Contains(page, waiting) || strings.Contains(page, "Your organisation") {
+			t.Errorf("an admin made a member still sees the people team's part:\n%s", page)
+		}
+
+		mc := e.signedIn(max)
+		for range 2 {
+			mustContain(t, mc.get("/home").body, "Your team", "Sam Self", "No check-in yet")
+		}
+		if _, err := checkins.CreateCheckIn(e.ctx, e.store, checkins.CheckIn{PersonID: sam.ID, ManagerID: max.ID, HeldOn: time.Now()},
+			func(string) bool { return true }); err != nil {
+			t.Fatal(err)
+		}
+		if page := mc.get("/home").body; strings.Contains(page, "No check-in yet") {
+			t.Errorf("the check-in held since the last view is not on the team:\n%s", page)
+		}
+		sam.ManagerID = kim.ID
+		if _, err := e.store.UpdatePerson(e.ctx, sam); err != nil {
+			t.Fatal(err)
+		}
+		if page := mc.get("/home").body; strings.Contains(page, "Your team") || strings.Contains(page, "Sam Self") {
+			t.Errorf("a manager without reports any more still sees a team:\n%s", page)
+		}
+		role(max, store.Admin)
+		mustContain(t, mc.get("/home").body, "Your organisation") // not Sam's case: Max opened it
+		// Each view of the team is audited, whichever way it was read.
+		entries, err := e.store.AuditLog(e.ctx, store.AuditFilter{Action: "home.team"})
+		if err != nil || len(entries) != 3 {
+			t.Errorf("audit of the team's reads: %d entries, %v; want 3", len(entries), err)
+		}
+	})
 }

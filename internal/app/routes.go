@@ -320,6 +320,7 @@ func (a *App) wrap(rt route) http.Handler {
 // has let the viewer in.
 var earlyReads = map[string]web.EarlyReads{
 	"GET /cycles/{cycle}/people/{id}": assess.EarlyReads,
+	"GET " + home.Path:                home.EarlyReads,
 }
 
 // serveSite serves the published ladder, behind a login when the app is private.

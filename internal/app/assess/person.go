@@ -81,7 +81,7 @@ type early struct {
 // EarlyReads adds to reads what a person's assessment page reads whoever views it: the
 // cycle, the person's place in it, both sides' ratings and the amendments. The route sends
 // them with the session's read (web.EarlyReads); the page drops what the viewer may not see.
-func EarlyReads(r *http.Request, reads *store.Reads) any {
+func EarlyReads(r *http.Request, reads *store.Reads, _ web.Seen) any {
 	cycle, err := strconv.ParseInt(r.PathValue("cycle"), 10, 64)
 	person, perr := web.PathID(r)
 	if err != nil || perr != nil || cycle <= 0 || person <= 0 {
@@ -103,7 +103,7 @@ func readPerson(srv *web.Server, r *http.Request, v *policy.Viewer) (*early, err
 		return e, nil
 	}
 	reads := srv.Store().Reads()
-	e, ok := EarlyReads(r, reads).(*early)
+	e, ok := EarlyReads(r, reads, web.SeenOf(v)).(*early)
 	if !ok {
 		return nil, web.ErrNotFound
 	}

@@ -84,6 +84,44 @@ type member struct {
 	Plan string
 }
 
+// reads is what the home reads, for the viewer seen.
+type reads struct {
+	seen    web.Seen
+	cycles  []assess.CurrentCycle
+	own     storehome.Own
+	items   []storehome.Item // maxItems+1 at most: one more says there are more
+	team    storehome.Team   // for a manager
+	version string           // for the people team
+}
+
+// addReads adds to batch everything the home reads for v, to go to the database at once
+// (see store.Reads): their cycles, check-ins, action items, team, and for the people team
+// whether the organisation changed since it was last counted.
+func addReads(batch *store.Reads, v *policy.Viewer) *reads {
+	rd := &reads{seen: web.SeenOf(v)}
+	access := policy.Home(v)
+	assess.ReadOpenCyclesOf(batch, v.Person.ID, &rd.cycles)
+	storehome.ReadOwn(batch, v.Person.ID, v.Admin(), &rd.own)
+	storehome.ReadOpenItems(batch, v.Person.ID, maxItems+1, &rd.items)
+	if access.Team {
+		storehome.ReadTeam(batch, v.Person.ID, &rd.team)
+	}
+	if access.PeopleTeam {
+		storehome.ReadVersion(batch, &rd.version)
+	}
+	return rd
+}
+
+// EarlyReads adds to batch the home's reads for the viewer seen, when the session was seen
+// before, to go with the session's read (web.EarlyReads); the page reads again when the
+// session opens someone else now.
+func EarlyReads(_ *http.Request, batch *store.Reads, seen web.Seen) any {
+	if v := seen.Viewer(); v != nil {
+		return addReads(batch, v)
+	}
+	return nil
+}
+
 // Page shows the viewer's home.
 func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
@@ -93,28 +131,18 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d := data{Person: v.Person, Name: firstName(v.Person.Name), Access: policy.Home(v)}
 	d.Level = web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})
 
-	// Everything the page reads goes to the database at once (see store.Reads): the viewer's
-	// cycles, check-ins, action items, team, and for the people team whether the
-	// organisation changed since it was last counted.
-	reads := s.Reads()
-	var cycles []assess.CurrentCycle
-	assess.ReadOpenCyclesOf(reads, v.Person.ID, &cycles)
-	var own storehome.Own
-	storehome.ReadOwn(reads, v.Person.ID, v.Admin(), &own)
-	storehome.ReadOpenItems(reads, v.Person.ID, maxItems+1, &d.Items)
-	var members storehome.Team
-	if d.Access.Team {
-		storehome.ReadTeam(reads, v.Person.ID, &members)
+	rd, ok := web.Early(r).(*reads)
+	if !ok || rd.seen != web.SeenOf(v) {
+		// Not read with the session's read (EarlyReads), or read for someone else.
+		batch := s.Reads()
+		rd = addReads(batch, v)
+		if err := batch.Run(ctx); err != nil {
+			return err
+		}
 	}
-	var version string
-	if d.Access.PeopleTeam {
-		storehome.ReadVersion(reads, &version)
-	}
-	if err := reads.Run(ctx); err != nil {
-		return err
-	}
+	d.Items = rd.items
 	var open []assess.Cycle
-	for _, oc := range cycles {
+	for _, oc := range rd.cycles {
 		c := oc.Cycle
 		open = append(open, c)
 		if !oc.In {
@@ -129,6 +157,7 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 
+	own := rd.own
 	if last := own.Last; own.Had {
 		d.CheckIn = checkInView{Last: last, Had: true, Ago: ago(last.HeldOn, today), NextDue: last.HeldOn.Add(CheckInEvery)}
 		d.CheckIn.Overdue = today.After(d.CheckIn.NextDue)
@@ -146,13 +175,13 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	}
 
 	if d.Access.Team {
-		if err := team(srv, r, v, &d, members, open, today); err != nil {
+		if err := team(srv, r, v, &d, rd.team, open, today); err != nil {
 			return err
 		}
 	}
 	if d.Access.PeopleTeam {
 		var err error
-		if d.People, err = peopleTeam(ctx, s, v, version, open, now); err != nil {
+		if d.People, err = peopleTeam(ctx, s, v, rd.version, open, now); err != nil {
 			return err
 		}
 	}

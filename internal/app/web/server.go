@@ -99,6 +99,7 @@ type Server struct {
 	pages     *pages
 	hasher    *auth.Hasher
 	jobs      *jobs
+	seen      seenSessions // who each session opened at its last request
 }
 
 // New returns the pages' server with cfg's defaults filled in; f is the framework people are

@@ -39,9 +39,12 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int6
 	return v, err
 }
 
-// EarlyReads adds to reads what a page reads whoever views it, decided by the request's path
-// alone, and returns where those reads put their answers: see LoadViewerWith.
-type EarlyReads func(r *http.Request, reads *store.Reads) any
+// EarlyReads adds to reads what a page reads before its viewer is known, and returns where
+// those reads put their answers: see LoadViewerWith. What the request's path alone decides
+// is read whoever views the page; what turns on the viewer is read for seen, who the session
+// opened at its last request (the zero Seen when it was not seen), and used only if the
+// session opens the same viewer now.
+type EarlyReads func(r *http.Request, reads *store.Reads, seen Seen) any
 
 // LoadViewerWith is LoadViewer for a page with early reads (nil: none): they are sent with
 // the session's read, in one round trip to the database rather than two, and what they read
@@ -61,9 +64,10 @@ func (srv *Server) LoadViewerWith(w http.ResponseWriter, r *http.Request, about 
 	var in access.SignedIn
 	var found bool
 	access.ReadSignedInBy(reads, c.Value, about, &in, &found)
+	key := seenKey(c.Value)
 	var read any
 	if early != nil {
-		read = early(r, reads)
+		read = early(r, reads, srv.seen.of(key))
 	}
 	if err := reads.Run(ctx); err != nil {
 		return nil, nil, err
@@ -74,9 +78,10 @@ func (srv *Server) LoadViewerWith(w http.ResponseWriter, r *http.Request, about 
 	}
 	v, err := srv.viewerOf(w, r, c.Value, in, about)
 	if v == nil || err != nil {
-		read = nil
+		return v, nil, err
 	}
-	return v, read, err
+	srv.seen.keep(key, SeenOf(v))
+	return v, read, nil
 }
 
 // viewerOf is the viewer a session's read found, once its use is recorded; nil when the

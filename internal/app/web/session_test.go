@@ -43,10 +43,13 @@ func TestLoadViewerWithEarlyReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The early read: the name of the person the path is about.
+		// The early read: the name of the person the path is about; and who the session was
+		// seen to open before.
 		var calls int
-		early := func(r *http.Request, reads *store.Reads) any {
+		var seen web.Seen
+		early := func(r *http.Request, reads *store.Reads, s web.Seen) any {
 			calls++
+			seen = s
 			name := new(string)
 			reads.Read("name", func(row store.Scanner) error { return row.Scan(name) }, `SELECT name FROM people WHERE id = ?`, bob.ID)
 			return name
@@ -67,14 +70,45 @@ func TestLoadViewerWithEarlyReads(t *testing.T) {
 		if name, ok := read.(*string); !ok || *name != "Bob <b>" || calls != 1 {
 			t.Errorf("signed in: the early read gave %#v after %d calls, want Bob's name after one", read, calls)
 		}
+		if seen != (web.Seen{}) {
+			t.Errorf("a session's first request: seen %+v, want nobody", seen)
+		}
+		// The session's next request sees who it opened: Ada, who manages Bob.
+		adaSeen := web.Seen{Account: acct.ID, Person: ada.ID, Role: store.Member, Manager: true}
+		r, w = load(token)
+		if v, _, err := srv.LoadViewerWith(w, r, bob.ID, early); err != nil || seen != adaSeen || web.SeenOf(v) != adaSeen {
+			t.Errorf("the next request: seen %+v, viewer %+v (%v); want %+v", seen, web.SeenOf(v), err, adaSeen)
+		}
+		if got := seen.Viewer(); got.Person.ID != ada.ID || got.Admin() || !got.Manager {
+			t.Errorf("the viewer seen: %+v", got)
+		}
+		// Made an admin, she is seen as she was, and the session's read says who she is now:
+		// a page that read for the viewer seen reads again (SeenOf differs).
+		if err := access.SetRole(ctx, s, acct.ID, store.Admin); err != nil {
+			t.Fatal(err)
+		}
+		r, w = load(token)
+		if v, _, err := srv.LoadViewerWith(w, r, bob.ID, early); err != nil || seen != adaSeen || !v.Admin() || web.SeenOf(v) == seen {
+			t.Errorf("after a change of role: seen %+v, viewer %+v (%v)", seen, web.SeenOf(v), err)
+		}
+		// Another session is not seen as hers.
+		other, _, err := access.CreateSession(ctx, s, access.Session{AccountID: acct.ID, ExpiresAt: time.Now().Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, w = load(other)
+		if _, _, err := srv.LoadViewerWith(w, r, bob.ID, early); err != nil || seen != (web.Seen{}) {
+			t.Errorf("another session's first request: seen %+v (%v), want nobody", seen, err)
+		}
+		calls = 0
 
 		r, w = load("")
-		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); v != nil || read != nil || err != nil || calls != 1 {
+		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); v != nil || read != nil || err != nil || calls != 0 {
 			t.Errorf("no cookie: %+v, %#v, %v after %d calls; want nothing, the early reads not made", v, read, err, calls)
 		}
 		r, w = load(token + "x")
-		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); v != nil || read != nil || err != nil {
-			t.Errorf("a cookie that opens no session: %+v, %#v, %v; want nothing", v, read, err)
+		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); v != nil || read != nil || err != nil || seen != (web.Seen{}) {
+			t.Errorf("a cookie that opens no session: %+v, %#v, %v, seen %+v; want nothing", v, read, err, seen)
 		}
 		if c := w.Result().Cookies(); len(c) != 1 || c[0].Name != web.SessionCookie || c[0].MaxAge >= 0 {
 			t.Errorf("a cookie that opens no session is not removed: %v", c)
