@@ -300,16 +300,40 @@ func (s *Store) matchIDs(ctx context.Context, q string) ([]int64, error) {
 	return ids, nil
 }
 
-// personRows is how a list reads its rows: their columns of people, and a row of them.
+// personRows is how a list reads its rows: their columns of people, a row of them, and its id.
 type personRows[T any] struct {
 	columns func(d dialect, alias string) string
 	scan    func(scanner) (T, error)
+	id      func(T) int64
 }
 
 var (
-	wholeRows  = personRows[Person]{dialect.personColumns, scanPerson}
-	listedRows = personRows[Listed]{dialect.listedColumns, scanListed}
+	wholeRows  = personRows[Person]{dialect.personColumns, scanPerson, func(p Person) int64 { return p.ID }}
+	listedRows = personRows[Listed]{dialect.listedColumns, scanListed, func(p Listed) int64 { return p.ID }}
 )
+
+// keptPage reads the people of f's page by the ids kept of it (see countCache.broadPage), in
+// the page's order, each checked for f's filter again (pq). It reports false when one of them
+// no longer passes it: then the page is another, and is to be found again.
+func keptPage[T any](ctx context.Context, s *Store, f PeopleFilter, pq peopleQuery, ids []int64, rows personRows[T]) ([]T, bool, error) {
+	var b sqlBuilder
+	_, kept := s.d.fromIDs("p", ids)
+	b.add(`SELECT `+rows.columns(s.d, "p"), nil)
+	pq.sql(&b, kept)
+	pq.orderBy(&b, f.Before != 0)
+	people := make([]T, 0, len(ids))
+	err := each(ctx, s, "list people", rows.scan, func(p T) error {
+		people = append(people, p)
+		return nil
+	}, b.String(), b.args...)
+	if err != nil || len(people) != len(ids) {
+		return nil, false, err
+	}
+	if f.Before != 0 {
+		slices.Reverse(people)
+	}
+	return people, true, nil
+}
 
 // listPeople reads a page of f's people in the order o, each row as rows says. With total
 // (and the order byMatch, where every match is read anyway), it also counts all the
@@ -391,7 +415,24 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		// search key (migration 0017), not the table's rows, and the rows are read for the
 		// page alone: 0.70–0.79 ms a page against 1.02–1.04 (pgbench, the broad queries of
 		// gen.Searches, 100,000 people), and the search's CPU an answer under
-		// `scripts/load pages` 1.15–1.20 ms against 1.51–1.67.
+		// `scripts/load pages` 1.15–1.20 ms against 1.51–1.67. The page's ids are kept a
+		// while (see countCache.broadPage), and its rows read by them while they are.
+		if ids, ok := s.counts.broadPage(f); ok {
+			if people, ok, err := keptPage(ctx, s, f, pq, ids, rows); err != nil || ok {
+				return people, -1, -1, err
+			}
+			s.counts.forgetPage(f)
+		}
+		gen := s.counts.generation()
+		defer func() {
+			if err == nil {
+				ids := make([]int64, len(people))
+				for i, p := range people {
+					ids[i] = rows.id(p)
+				}
+				s.counts.keepPage(f, gen, ids)
+			}
+		}()
 		b.add(`SELECT `+rows.columns(s.d, "p")+` FROM (SELECT p.id`, nil)
 		pq.sql(&b, cursor...)
 		pq.orderBy(&b, f.Before != 0)

@@ -253,6 +253,71 @@ func TestSearchManyMatches(t *testing.T) {
 	})
 }
 
+// A page of a broad query is the same when asked for again, and shows the people as they are
+// now: one who left since, by a write the store did not see (another process's), is not on
+// it, and the next one is; a rename through the store is seen at once.
+func TestBroadPageAgain(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		rows := make([]store.ImportRow, store.RankedMatches+20)
+		for i := range rows {
+			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Zed %04d", i), Email: fmt.Sprintf("z%04d@example.com", i), StartDate: day("2024-01-01")}}
+		}
+		if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
+			t.Fatal(err)
+		}
+		f := store.PeopleFilter{Query: "zed", Status: store.Active, Limit: 10}
+		page := func() []string {
+			t.Helper()
+			pg, err := s.PeoplePage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !pg.Broad || !pg.HasNext {
+				t.Fatalf("%+v: broad %v, more %v; want a broad query's first page", f, pg.Broad, pg.HasNext)
+			}
+			var out []string
+			for _, p := range pg.People {
+				out = append(out, p.Name)
+			}
+			return out
+		}
+		want := func(from, to int, except ...int) []string {
+			var out []string
+			for i := from; i < to; i++ {
+				if !slices.Contains(except, i) {
+					out = append(out, fmt.Sprintf("Zed %04d", i))
+				}
+			}
+			return out
+		}
+		if got := page(); !slices.Equal(got, want(0, 10)) {
+			t.Fatalf("the first page: %v", got)
+		}
+		if got := page(); !slices.Equal(got, want(0, 10)) {
+			t.Errorf("the first page again: %v", got)
+		}
+		if _, err := s.Exec(ctx, `UPDATE people SET status = 'left' WHERE email = 'z0003@example.com'`); err != nil {
+			t.Fatal(err)
+		}
+		if got := page(); !slices.Equal(got, want(0, 11, 3)) {
+			t.Errorf("after Zed 0003 left: %v, want %v", got, want(0, 11, 3))
+		}
+		p, err := s.PersonByEmail(ctx, "z0005@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Name = "Ned 0005"
+		if _, err := s.UpdatePerson(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		if got := page(); !slices.Equal(got, want(0, 12, 3, 5)) {
+			t.Errorf("after Zed 0005 was renamed: %v, want %v", got, want(0, 12, 3, 5))
+		}
+	})
+}
+
 // walkPages pages through f's list from the start to the end and back, and returns the names
 // each way, in list order. HasPrev and HasNext must say whether there is a page further.
 func walkPages(t *testing.T, s *store.Store, f store.PeopleFilter, size int) (forwards, backwards []string) {

@@ -125,6 +125,16 @@ type countCache struct {
 	// broad holds the queries found to match more than RankedMatches names and emails (see
 	// orderOf).
 	broad map[string]broadEntry
+	// pages holds the ids of pages of broad queries on PostgreSQL, by their filter (see
+	// broadPage).
+	pages map[PeopleFilter]pageEntry
+}
+
+// pageEntry is a page's ids, in its order, when they were read, and the gen of then.
+type pageEntry struct {
+	ids []int64
+	at  time.Time
+	gen uint64
 }
 
 // broadEntry is when a query was found broad, and the gen of then.
@@ -144,7 +154,7 @@ type countEntry struct {
 const maxCounts = 10_000
 
 func newCountCache() *countCache {
-	return &countCache{entries: map[string]*countEntry{}, broad: map[string]broadEntry{}}
+	return &countCache{entries: map[string]*countEntry{}, broad: map[string]broadEntry{}, pages: map[PeopleFilter]pageEntry{}}
 }
 
 // changed says that people changed, so that the counts are taken again.
@@ -186,6 +196,36 @@ func (c *countCache) setBroad(q string, gen uint64) {
 		c.broad = map[string]broadEntry{}
 	}
 	c.broad[q] = broadEntry{at: time.Now(), gen: gen}
+}
+
+// broadPage returns the ids of f's page, as kept by keepPage: a page of a broad query (see
+// listPeople), which PostgreSQL finds by walking people in id order until it has the page,
+// checking thousands of them for the query. The people themselves are read afresh, and
+// checked for the filter again; what may be out of date is who else would be on the page,
+// which is kept as the query's broadness is (see isBroad): not longer than CountMaxAge, and
+// no one added, renamed or moved in the reporting chain through this store since.
+func (c *countCache) broadPage(f PeopleFilter) ([]int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.pages[f]
+	return e.ids, ok && e.gen == c.gen && time.Since(e.at) < CountMaxAge
+}
+
+// keepPage keeps the ids of f's page, read at people's generation gen.
+func (c *countCache) keepPage(f PeopleFilter, gen uint64, ids []int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.pages) >= maxCounts {
+		c.pages = map[PeopleFilter]pageEntry{}
+	}
+	c.pages[f] = pageEntry{ids: ids, at: time.Now(), gen: gen}
+}
+
+// forgetPage forgets f's page: its people no longer all pass its filter.
+func (c *countCache) forgetPage(f PeopleFilter) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pages, f)
 }
 
 // key is the entry of f's list: the filter without its page.
