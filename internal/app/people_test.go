@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
+	"github.com/rungs/rungs/internal/store/access"
+	"github.com/rungs/rungs/internal/store/growth"
 )
 
 func TestPersonTimeline(t *testing.T) {
@@ -198,5 +200,41 @@ func TestImportAndExport(t *testing.T) {
 		audit := ac.get("/export/audit.csv")
 		mustContain(t, audit.body, "people.import", "hr.csv: 2 created, 0 updated")
 		mustContain(t, ac.get("/audit?action=people.import").body, "2 created")
+	})
+}
+
+// An admin's view of a person, read with the session's read once the session was seen to be
+// an admin's, shows the person as they are now, and the viewer as they are now: one who is
+// no longer an admin, but the person's manager, sees the manager's page.
+func TestPersonPageIsTheViewersNow(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		sam := e.person("Sam Self", "sam@example.com", ada.ID, store.Member)
+		ac := e.signedIn(ada)
+		page := "/people/" + itoa(sam.ID)
+		for range 2 { // the first view reads after the session's read, the next with it
+			mustContain(t, ac.get(page).body, "Put on the promotion panel", "<dt>Account</dt>", "New check-in")
+		}
+		if err := growth.SetPanel(e.ctx, e.store, sam.ID, true, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, ac.get(page).body, "Take off the promotion panel")
+
+		acct, err := access.AccountOfPerson(e.ctx, e.store, ada.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := access.SetRole(e.ctx, e.store, acct.ID, store.Member); err != nil {
+			t.Fatal(err)
+		}
+		res := ac.get(page)
+		mustContain(t, res.body, "Sam Self", "New check-in")
+		for _, admins := range []string{"promotion panel", "<dt>Account</dt>", "/edit"} {
+			if strings.Contains(res.body, admins) {
+				t.Errorf("a manager no longer an admin sees %q on their report's page", admins)
+			}
+		}
 	})
 }

@@ -321,6 +321,7 @@ func (a *App) wrap(rt route) http.Handler {
 var earlyReads = map[string]web.EarlyReads{
 	"GET /cycles/{cycle}/people/{id}": assess.EarlyReads,
 	"GET " + home.Path:                home.EarlyReads,
+	"GET /people/{id}":                people.EarlyReads,
 }
 
 // serveSite serves the published ladder, behind a login when the app is private.

@@ -88,6 +88,64 @@ type levelForm struct {
 	Stale bool
 }
 
+// personReads is what a person's page reads, for the viewer seen, about the person id.
+type personReads struct {
+	seen       web.Seen
+	id         int64
+	around     store.Around
+	found      bool // the person is there
+	history    []store.LevelChange
+	authors    map[int64]string // who made the level changes, by id
+	held       []checkins.CheckIn
+	heldWith   map[int64]string // who held the check-ins, by id
+	plan       growth.Plan
+	hasPlan    bool
+	goals      []growth.Goal
+	cycles     []assess.PersonCycle
+	cases      []growth.Case
+	account    access.Account
+	hasAccount bool
+	twoFactor  bool // the account signs in with a second factor
+	panel      bool // the person reviews cases on the promotion panel
+}
+
+// addReads adds to reads what v's view of person id reads: for an admin, everything; for
+// others, the check-ins when checkIns (they may read their notes) and the plan when plan.
+func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan bool) *personReads {
+	rd := &personReads{seen: web.SeenOf(v), id: id, found: true, authors: map[int64]string{}, heldWith: map[int64]string{}}
+	admin := v.Admin()
+	store.ReadAround(reads, id, &rd.around, &rd.found)
+	store.ReadLevelHistory(reads, id, &rd.history)
+	store.ReadLevelAuthors(reads, id, &rd.history, rd.authors)
+	// The check-ins, read once for the expectations they named and for the timeline.
+	if checkIns || admin {
+		checkins.ReadCheckIns(reads, id, &rd.held)
+		checkins.ReadManagerNames(reads, id, &rd.held, rd.heldWith)
+	}
+	if plan || admin {
+		growth.ReadPlanWithGoals(reads, id, &rd.plan, &rd.hasPlan, &rd.goals)
+	}
+	assess.ReadCyclesOf(reads, id, &rd.cycles)
+	growth.ReadCasesOf(reads, id, &rd.cases)
+	if admin {
+		access.ReadAccountOf(reads, id, &rd.account, &rd.twoFactor, &rd.hasAccount)
+		growth.ReadOnPanel(reads, id, &rd.panel)
+	}
+	return rd
+}
+
+// EarlyReads adds to reads what an admin's view of a person reads, when the session was seen
+// to be an admin's and the page is someone else's, to go with the session's read
+// (web.EarlyReads). The page uses them only if the session opens that admin now.
+func EarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
+	v := seen.Viewer()
+	id, err := web.PathID(r)
+	if !v.Admin() || err != nil || id <= 0 || id == v.Person.ID {
+		return nil
+	}
+	return addReads(reads, v, id, true, true)
+}
+
 // Page shows a person: their level, manager chain, reports and timeline.
 func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	id, _ := web.PathID(r)
@@ -103,11 +161,9 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	// told the policy (the route is about the person; were it not, the policy would ask).
 	// An admin's reads turn on nothing (the page reads them the check-ins, for the timeline,
 	// and every plan is theirs to read), so what they may see is decided after, from the
-	// chain read with the rest.
-	reads := s.Reads()
-	var around store.Around
-	found := true
-	d := personData{Admin: v.Admin(), Form: form}
+	// chain read with the rest; and when the session was seen to be an admin's, they were
+	// sent with the session's read (EarlyReads).
+	d := personData{Admin: v.Admin(), Form: form, ToReview: -1}
 	decide := func() error {
 		var err error
 		if d.CheckIns, err = policy.CheckInsOf(ctx, s, v, id); err != nil {
@@ -120,54 +176,35 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		d.Cases = dec == policy.Allow
 		return err
 	}
-	store.ReadAround(reads, id, &around, &found)
-	if !v.Admin() {
-		if err := decide(); err != nil {
+	rd, ok := web.Early(r).(*personReads)
+	if !ok || !v.Admin() || rd.seen != web.SeenOf(v) || rd.id != id {
+		if !v.Admin() {
+			if err := decide(); err != nil {
+				return err
+			}
+		}
+		reads := s.Reads()
+		rd = addReads(reads, v, id, d.CheckIns.Notes, d.Plan.Read)
+		// On their own page, a reviewer reads how many cases wait for them (whether they
+		// review is known from the session's read: see policy.KnowReviewer).
+		if id == v.Person.ID {
+			reviewer, err := policy.IsReviewer(ctx, s, v)
+			if err != nil {
+				return err
+			}
+			if reviewer {
+				growth.ReadToReviewCount(reads, v.Person.ID, v.Admin(), &d.ToReview)
+			}
+		}
+		if err := reads.Run(ctx); err != nil {
 			return err
 		}
 	}
-	var history []store.LevelChange
-	store.ReadLevelHistory(reads, id, &history)
-	authors := map[int64]string{}
-	store.ReadLevelAuthors(reads, id, &history, authors)
-	// The check-ins, read once for the expectations they named and for the timeline.
-	var held []checkins.CheckIn
-	heldWith := map[int64]string{} // who held them, by id
-	if d.CheckIns.Notes || v.Admin() {
-		checkins.ReadCheckIns(reads, id, &held)
-		checkins.ReadManagerNames(reads, id, &held, heldWith)
-	}
-	var pl growth.Plan
-	var hasPlan bool
-	var goals []growth.Goal
-	if d.Plan.Read || v.Admin() {
-		growth.ReadPlanWithGoals(reads, id, &pl, &hasPlan, &goals)
-	}
-	var cycles []assess.PersonCycle
-	assess.ReadCyclesOf(reads, id, &cycles)
-	var cases []growth.Case
-	growth.ReadCasesOf(reads, id, &cases)
-	var acct access.Account
-	var hasAccount bool
-	if d.Admin {
-		access.ReadAccountOf(reads, id, &acct, &d.TwoFactor, &hasAccount)
-		growth.ReadOnPanel(reads, id, &d.Panel)
-	}
-	// On their own page, a reviewer reads how many cases wait for them (whether they review
-	// is known from the session's read: see policy.KnowReviewer).
-	d.ToReview = -1
-	if id == v.Person.ID {
-		reviewer, err := policy.IsReviewer(ctx, s, v)
-		if err != nil {
-			return err
-		}
-		if reviewer {
-			growth.ReadToReviewCount(reads, v.Person.ID, v.Admin(), &d.ToReview)
-		}
-	}
-	if err := reads.Run(ctx); err != nil {
-		return err
-	}
+	// What was read, by its names here.
+	around, found, history, authors, held, heldWith := rd.around, rd.found, rd.history, rd.authors, rd.held, rd.heldWith
+	pl, hasPlan, goals, cycles, cases := rd.plan, rd.hasPlan, rd.goals, rd.cycles, rd.cases
+	acct, hasAccount := rd.account, rd.hasAccount
+	d.TwoFactor, d.Panel = rd.twoFactor, rd.panel
 	if !found {
 		return web.ErrNotFound
 	}
