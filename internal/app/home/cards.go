@@ -1,24 +1,20 @@
 package home
 
 import (
+	"bytes"
 	"html"
-	"html/template"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rungs/rungs/internal/app/web"
 	storehome "github.com/rungs/rungs/internal/store/home"
 )
 
-// teamCards writes the cards of a manager's team. As for the people list (package people's
-// tableRows), html/template costs about a microsecond for each value it escapes, and fifty
-// cards of some ten values each took longer to write than the page took to read: the few
-// plain values are escaped here instead, with html.EscapeString, which escapes for text and
-// quoted attribute values alike. TestHomeTextIsInert checks the cards with markup in a name.
-func teamCards(team []*member, cycle int64) template.HTML {
-	var b strings.Builder
-	b.Grow(len(team) * 600)
+// writeTeamCards writes the cards of a manager's team into the page's buffer b, as the rest
+// of the page is written (see WriteBody): fifty cards are some 30 KB, which made as a string
+// of their own and then copied into the page were a quarter of what a manager's home
+// allocated. TestHomeTextIsInert checks the cards with markup in a name.
+func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 	w := func(parts ...string) { // parts written one by one, never joined into a string first
 		for _, p := range parts {
 			b.WriteString(p)
@@ -76,15 +72,11 @@ func teamCards(team []*member, cycle int64) template.HTML {
 		}
 		b.WriteString("</li>\n")
 	}
-	return template.HTML(b.String())
 }
 
-// itemCards writes the viewer's open action items as the list's items, escaped as teamCards
-// escapes, for the same reason: twenty items cost more through html/template than the query
-// that read them.
-func itemCards(items []storehome.Item, me int64) template.HTML {
-	var b strings.Builder
-	b.Grow(len(items) * 250)
+// writeItemCards writes the viewer's open action items as the list's items into the page's
+// buffer b, as writeTeamCards writes the team.
+func writeItemCards(b *bytes.Buffer, items []storehome.Item, me int64) {
 	for _, it := range items {
 		person, checkIn := strconv.FormatInt(it.PersonID, 10), strconv.FormatInt(it.CheckInID, 10)
 		d := it.HeldOn.Format(time.DateOnly)
@@ -94,5 +86,4 @@ func itemCards(items []storehome.Item, me int64) template.HTML {
 		}
 		b.WriteString(` on <a href="/people/` + person + `/checkins/` + checkIn + `"><time datetime="` + d + `">` + d + "</time></a></span></li>\n")
 	}
-	return template.HTML(b.String())
 }

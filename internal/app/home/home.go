@@ -7,7 +7,6 @@ package home
 import (
 	"cmp"
 	"context"
-	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -55,11 +54,10 @@ type data struct {
 	CasesToReview []Task
 	CheckIn       checkInView
 	Items         []storehome.Item
-	ItemCards     template.HTML // Items as the list's items, see itemCards
-	MoreItems     bool          // there are more open items than the page lists
+	MoreItems     bool // there are more open items than the page lists
 	Access        policy.HomeAccess
 	Team          []*member     // pointers, so that sorting them moves no more than a word each
-	Cards         template.HTML // Team as the list's items, see teamCards
+	TeamCycleID   int64         // the cycle the team's cards link their assessments in; 0 when none is open
 	TeamCycle     *assess.Cycle // the open cycle the team's assessments are shown for
 	People        *picture      // the people team's picture, for admins
 }
@@ -168,7 +166,6 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	if len(d.Items) > maxItems {
 		d.Items, d.MoreItems = d.Items[:maxItems], true
 	}
-	d.ItemCards = itemCards(d.Items, v.Person.ID)
 
 	if waiting := own.CasesToReview; waiting > 0 {
 		d.CasesToReview = []Task{{Text: plural(waiting, "promotion case waits", "promotion cases wait") + " for your review", URL: "/cases"}}
@@ -259,7 +256,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 		}
 		return a.M.LastCheckIn.Compare(b.M.LastCheckIn)
 	})
-	d.Cards = teamCards(d.Team, cycle)
+	d.TeamCycleID = cycle
 	if c := d.TeamCycle; c != nil {
 		url := "/cycles/" + web.Itoa(c.ID)
 		if toAssess > 0 {

@@ -27,7 +27,7 @@ func (d data) WriteBody(b *bytes.Buffer, _ string) {
 	w("\n<h1>Hello, ", esc(d.Name), "</h1>\n")
 	d.level(w, me)
 	d.tasks(w)
-	d.checkIns(w, me)
+	d.checkIns(b, w, me)
 	if d.Access.Team {
 		w("\n<section aria-labelledby=\"team-heading\">\n<h2 id=\"team-heading\">Your team</h2>\n")
 		if len(d.Team) > 0 {
@@ -36,7 +36,9 @@ func (d data) WriteBody(b *bytes.Buffer, _ string) {
 				day := web.Day(c.EndsOn)
 				w(" Assessments are those of ", esc(c.Name), `, open until <time datetime="`, day, `">`, day, "</time>.")
 			}
-			w("</p>\n<ul class=\"team\">\n", string(d.Cards), "</ul>\n")
+			w("</p>\n<ul class=\"team\">\n")
+			writeTeamCards(b, d.Team, d.TeamCycleID)
+			w("</ul>\n")
 		} else {
 			w("<p class=\"muted\">Nobody reports to you directly any more.</p>")
 		}
@@ -119,7 +121,7 @@ func (d data) tasks(w writer) {
 }
 
 // checkIns writes the viewer's last check-in, when the next is due, and their open items.
-func (d data) checkIns(w writer, me string) {
+func (d data) checkIns(b *bytes.Buffer, w writer, me string) {
 	w("\n<section aria-labelledby=\"checkins-heading\">\n<h2 id=\"checkins-heading\">Your check-ins</h2>\n")
 	if c := d.CheckIn; c.Had {
 		held, next := web.Day(c.Last.HeldOn), web.Day(c.NextDue)
@@ -142,7 +144,9 @@ func (d data) checkIns(w writer, me string) {
 	}
 	w("\n<p><a href=\"/people/", me, "/checkins\">All your check-ins</a></p>\n<h3>Your open action items</h3>\n")
 	if len(d.Items) > 0 {
-		w("\n<ul class=\"items\">\n", string(d.ItemCards), "</ul>\n")
+		w("\n<ul class=\"items\">\n")
+		writeItemCards(b, d.Items, d.Person.ID)
+		w("</ul>\n")
 		if d.MoreItems {
 			w("<p class=\"hint\">There are more: each check-in has all of its items.</p>")
 		}
