@@ -315,9 +315,11 @@ func (a *App) wrap(rt route) http.Handler {
 }
 
 // earlyReads are the pages, by method and route, whose reads the request's path alone
-// decides: they go to the database with the session's read, one round trip where they took
-// two (see web.LoadViewerWith), and the page finds them with web.Early once the route's rule
-// has let the viewer in.
+// decides, or the path and who the session opened at its last request (web.Seen): they go to
+// the database with the session's read, one round trip where they took two (see
+// web.LoadViewerWith), and the page finds them with web.Early once the route's rule has let
+// the viewer in, and uses those made for a viewer seen only if the session opens that viewer
+// now.
 var earlyReads = map[string]web.EarlyReads{
 	"GET /cycles/{cycle}/people/{id}": assess.EarlyReads,
 	"GET " + home.Path:                home.EarlyReads,

@@ -255,7 +255,7 @@ func TestSearchManyMatches(t *testing.T) {
 
 // A page of a broad query is the same when asked for again, and shows the people as they are
 // now: one who left since, by a write the store did not see (another process's), is not on
-// it, and the next one is; a rename through the store is seen at once.
+// it, and the next one is; a rename or a new email through the store is seen at once.
 func TestBroadPageAgain(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
@@ -264,6 +264,8 @@ func TestBroadPageAgain(t *testing.T) {
 		for i := range rows {
 			rows[i] = store.ImportRow{Person: store.Person{Name: fmt.Sprintf("Zed %04d", i), Email: fmt.Sprintf("z%04d@example.com", i), StartDate: day("2024-01-01")}}
 		}
+		// Amy, added first, is found once her email has "zed" in it.
+		rows = append([]store.ImportRow{{Person: store.Person{Name: "Amy", Email: "amy@example.com", StartDate: day("2024-01-01")}}}, rows...)
 		if _, err := s.ImportPeople(ctx, rows, 0); err != nil {
 			t.Fatal(err)
 		}
@@ -314,6 +316,17 @@ func TestBroadPageAgain(t *testing.T) {
 		}
 		if got := page(); !slices.Equal(got, want(0, 12, 3, 5)) {
 			t.Errorf("after Zed 0005 was renamed: %v, want %v", got, want(0, 12, 3, 5))
+		}
+		amy, err := s.PersonByEmail(ctx, "amy@example.com")
+		if err != nil {
+			t.Fatal(err)
+		}
+		amy.Email = "amy.zed@example.com"
+		if _, err := s.UpdatePerson(ctx, amy); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := page(), append([]string{"Amy"}, want(0, 11, 3, 5)...); !slices.Equal(got, want) {
+			t.Errorf("after Amy's new email: %v, want %v", got, want)
 		}
 	})
 }

@@ -186,9 +186,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 	var updated Person
 	err := s.WithTx(ctx, func(tx *Store) error {
 		var manager sql.NullInt64
-		var name, status string
+		var name, email, status string
 		var version int64
-		if err := tx.writeRow(ctx, `SELECT manager_id, name, status, version FROM people WHERE id = ?`, p.ID).Scan(&manager, &name, &status, &version); err != nil {
+		if err := tx.writeRow(ctx, `SELECT manager_id, name, email, status, version FROM people WHERE id = ?`, p.ID).Scan(&manager, &name, &email, &status, &version); err != nil {
 			return err
 		}
 		if version != p.Version {
@@ -214,6 +214,9 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 			if err := tx.ExpireLinks(ctx, p.ID); err != nil {
 				return err
 			}
+		}
+		if updated.Email != email {
+			*tx.moved = true // whom a search finds has changed (see PeoplePage's counts)
 		}
 		switch {
 		case updated.ManagerID != manager.Int64:

@@ -83,7 +83,7 @@ type Store struct {
 	read   querier // readDB, or the transaction inside WithTx
 	inTx   bool
 	bulk   *int  // rows written in bulk in the transaction; see wroteMany
-	moved  *bool // the transaction changed people_chain; see PeoplePage's counts
+	moved  *bool // the transaction changed people_chain or whom a search finds; see PeoplePage's counts
 	counts *countCache
 	audits *auditGroup
 	// stmts keep SQLite's prepared statements, the writer's and the readers'; nil on PostgreSQL.
