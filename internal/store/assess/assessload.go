@@ -94,6 +94,9 @@ func LoadAssessments(ctx context.Context, s *store.Store, cycle int64, list []Lo
 		if err := flush(); err != nil {
 			return err
 		}
+		// Each person's steps are a row written too: a load of steps alone (a past cycle's
+		// record without its ratings) leaves as many old versions of rows behind.
+		tx.WroteMany(len(list))
 		// The whole cycle's tallies, counted again at once.
 		if _, err := tx.Exec(ctx, `DELETE FROM assessment_tallies WHERE cycle_id = ?`, cycle); err != nil {
 			return tx.Fail(err, "tally ratings of cycle %d", cycle)
