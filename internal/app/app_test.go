@@ -181,6 +181,18 @@ func (e *env) client() *client {
 
 // signedIn returns a client with a fresh session for the person's account, made directly in
 // the store: quicker than the login form, which has tests of its own.
+// setRole gives p's account the role r.
+func (e *env) setRole(p store.Person, r store.Role) {
+	e.t.Helper()
+	acct, err := access.AccountOfPerson(e.ctx, e.store, p.ID)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if err := access.SetRole(e.ctx, e.store, acct.ID, r); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *env) signedIn(p store.Person) *client {
 	e.t.Helper()
 	return e.signedInAt(p, time.Now())

@@ -225,18 +225,10 @@ func TestCheckInsOverThreeMeetings(t *testing.T) {
 		if strings.Contains(adminPerson, "Talked about in check-ins") || strings.Contains(adminPerson, `">Check-in with`) {
 			t.Error("an admin with reports of their own sees what was talked about, or a link into a check-in")
 		}
-		maxAccount, err := access.AccountOfPerson(e.ctx, e.store, max.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := access.SetRole(e.ctx, e.store, maxAccount.ID, store.Admin); err != nil {
-			t.Fatal(err)
-		}
+		e.setRole(max, store.Admin)
 		asAdmin := mc.get("/people/" + strconv.FormatInt(sam.ID, 10)).body
 		mustContain(t, asAdmin, "Talked about in check-ins", `<a href="`+pages[2]+`">Check-in with Max Manager</a>`)
-		if err := access.SetRole(e.ctx, e.store, maxAccount.ID, store.Member); err != nil {
-			t.Fatal(err)
-		}
+		e.setRole(max, store.Member)
 
 		// Every read of someone else's check-ins is in the log, and no note's words are.
 		reads, err := e.store.AuditLog(e.ctx, store.AuditFilter{Subject: sam.ID, Actions: []string{"checkins.view", "checkin.view"}, Limit: 100})

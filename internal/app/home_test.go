@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/rungs/rungs/internal/store"
-	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/checkins"
 	"github.com/rungs/rungs/internal/store/growth"
 	"github.com/rungs/rungs/internal/store/storetest"
@@ -196,16 +195,6 @@ func TestHomeIsTheViewersNow(t *testing.T) {
 		max := e.person("Max Manager", "max@example.com", 0, store.Member)
 		kim := e.person("Kim Keen", "kim@example.com", 0, store.Member)
 		sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
-		role := func(p store.Person, r store.Role) {
-			t.Helper()
-			acct, err := access.AccountOfPerson(e.ctx, e.store, p.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := access.SetRole(e.ctx, e.store, acct.ID, r); err != nil {
-				t.Fatal(err)
-			}
-		}
 
 		// A case for Sam waits for the people team.
 		kase, err := growth.OpenCase(e.ctx, e.store, growth.Case{PersonID: sam.ID, OpenedBy: max.ID, Ladder: "engineering", Track: "product", Target: "senior"})
@@ -220,7 +209,7 @@ func TestHomeIsTheViewersNow(t *testing.T) {
 		for range 2 { // the first view reads after the session's read, the next with it
 			mustContain(t, ac.get("/home").body, waiting, "Your organisation")
 		}
-		role(ada, store.Member)
+		e.setRole(ada, store.Member)
 		if page := ac.get("/home").body; strings.Contains(page, waiting) || strings.Contains(page, "Your organisation") {
 			t.Errorf("an admin made a member still sees the people team's part:\n%s", page)
 		}
@@ -243,7 +232,7 @@ func TestHomeIsTheViewersNow(t *testing.T) {
 		if page := mc.get("/home").body; strings.Contains(page, "Your team") || strings.Contains(page, "Sam Self") {
 			t.Errorf("a manager without reports any more still sees a team:\n%s", page)
 		}
-		role(max, store.Admin)
+		e.setRole(max, store.Admin)
 		mustContain(t, mc.get("/home").body, "Your organisation") // not Sam's case: Max opened it
 		// Each view of the team is audited, whichever way it was read.
 		entries, err := e.store.AuditLog(e.ctx, store.AuditFilter{Action: "home.team"})

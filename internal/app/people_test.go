@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/rungs/rungs/internal/store"
-	"github.com/rungs/rungs/internal/store/access"
 	"github.com/rungs/rungs/internal/store/growth"
 )
 
@@ -222,13 +221,7 @@ func TestPersonPageIsTheViewersNow(t *testing.T) {
 		}
 		mustContain(t, ac.get(page).body, "Take off the promotion panel")
 
-		acct, err := access.AccountOfPerson(e.ctx, e.store, ada.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := access.SetRole(e.ctx, e.store, acct.ID, store.Member); err != nil {
-			t.Fatal(err)
-		}
+		e.setRole(ada, store.Member)
 		res := ac.get(page)
 		mustContain(t, res.body, "Sam Self", "New check-in")
 		for _, admins := range []string{"promotion panel", "<dt>Account</dt>", "/edit"} {
