@@ -82,9 +82,8 @@ type member struct {
 	Plan string
 }
 
-// reads is what the home reads, for the viewer seen.
+// reads is what the home reads for its viewer.
 type reads struct {
-	seen    web.Seen
 	cycles  []assess.CurrentCycle
 	own     storehome.Own
 	items   []storehome.Item // maxItems+1 at most: one more says there are more
@@ -96,7 +95,7 @@ type reads struct {
 // (see store.Reads): their cycles, check-ins, action items, team, and for the people team
 // whether the organisation changed since it was last counted.
 func addReads(batch *store.Reads, v *policy.Viewer) *reads {
-	rd := &reads{seen: web.SeenOf(v)}
+	rd := &reads{}
 	access := policy.Home(v)
 	assess.ReadOpenCyclesOf(batch, v.Person.ID, &rd.cycles)
 	storehome.ReadOwn(batch, v.Person.ID, v.Admin(), &rd.own)
@@ -111,8 +110,8 @@ func addReads(batch *store.Reads, v *policy.Viewer) *reads {
 }
 
 // EarlyReads adds to batch the home's reads for the viewer seen, when the session was seen
-// before, to go with the session's read (web.EarlyReads); the page reads again when the
-// session opens someone else now.
+// before, to go with the session's read (web.EarlyReads, which drops them when the session
+// opens someone else now; the page then reads them itself).
 func EarlyReads(_ *http.Request, batch *store.Reads, seen web.Seen) any {
 	if v := seen.Viewer(); v != nil {
 		return addReads(batch, v)
@@ -130,8 +129,8 @@ func Page(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 	d.Level = web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})
 
 	rd, ok := web.Early(r).(*reads)
-	if !ok || rd.seen != web.SeenOf(v) {
-		// Not read with the session's read (EarlyReads), or read for someone else.
+	if !ok {
+		// Not read with the session's read (EarlyReads).
 		batch := s.Reads()
 		rd = addReads(batch, v)
 		if err := batch.Run(ctx); err != nil {

@@ -88,9 +88,8 @@ type levelForm struct {
 	Stale bool
 }
 
-// personReads is what a person's page reads, for the viewer seen, about the person id.
+// personReads is what a person's page reads about the person id, for its viewer.
 type personReads struct {
-	seen       web.Seen
 	id         int64
 	around     store.Around
 	found      bool // the person is there
@@ -112,7 +111,7 @@ type personReads struct {
 // addReads adds to reads what v's view of person id reads: for an admin, everything; for
 // others, the check-ins when checkIns (they may read their notes) and the plan when plan.
 func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan bool) *personReads {
-	rd := &personReads{seen: web.SeenOf(v), id: id, found: true, authors: map[int64]string{}, heldWith: map[int64]string{}}
+	rd := &personReads{id: id, found: true, authors: map[int64]string{}, heldWith: map[int64]string{}}
 	admin := v.Admin()
 	store.ReadAround(reads, id, &rd.around, &rd.found)
 	store.ReadLevelHistory(reads, id, &rd.history)
@@ -136,7 +135,7 @@ func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan boo
 
 // EarlyReads adds to reads what an admin's view of a person reads, when the session was seen
 // to be an admin's and the page is someone else's, to go with the session's read
-// (web.EarlyReads). The page uses them only if the session opens that admin now.
+// (web.EarlyReads, which drops them unless the session opens that admin now).
 func EarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
 	v := seen.Viewer()
 	id, err := web.PathID(r)
@@ -177,7 +176,7 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		return err
 	}
 	rd, ok := web.Early(r).(*personReads)
-	if !ok || !v.Admin() || rd.seen != web.SeenOf(v) || rd.id != id {
+	if !ok || rd.id != id {
 		if !v.Admin() {
 			if err := decide(); err != nil {
 				return err

@@ -12,9 +12,9 @@ import (
 // Seen is what a page may know of its viewer before the session's read says who they are:
 // who the session's cookie opened at its last request to this process. A page whose reads
 // turn on who views it (the home: the viewer's own items, their team) makes them for the
-// viewer seen, with the session's read (see EarlyReads), and uses them only when the session
-// turns out to open that same viewer (SeenOf). Nothing is shown or written on the strength of
-// a Seen: what was read for a viewer who is not the one is dropped, and read again.
+// viewer seen, with the session's read (see EarlyReads); LoadViewerWith drops them unless the
+// session turns out to open that same viewer (SeenOf). Nothing is shown or written on the
+// strength of a Seen: what was read for a viewer who is not the one is dropped, and read again.
 type Seen struct {
 	Account, Person int64
 	Role            store.Role
@@ -61,14 +61,8 @@ func (ss *seenSessions) of(key [sha256.Size]byte) Seen {
 	return ss.m[key]
 }
 
-// keep records that the session of key opened v now.
+// keep records that the session of key opened v now, another viewer than of(key) said.
 func (ss *seenSessions) keep(key [sha256.Size]byte, v Seen) {
-	ss.mu.RLock()
-	same := ss.m[key] == v
-	ss.mu.RUnlock()
-	if same {
-		return
-	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	if ss.m == nil || len(ss.m) >= seenMost {

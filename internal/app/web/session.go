@@ -42,8 +42,9 @@ func (srv *Server) LoadViewer(w http.ResponseWriter, r *http.Request, about int6
 // EarlyReads adds to reads what a page reads before its viewer is known, and returns where
 // those reads put their answers: see LoadViewerWith. What the request's path alone decides
 // is read whoever views the page; what turns on the viewer is read for seen, who the session
-// opened at its last request (the zero Seen when it was not seen), and used only if the
-// session opens the same viewer now.
+// opened at its last request (the zero Seen when it was not seen: then only what the path
+// decides). LoadViewerWith drops what was read for a seen viewer when the session opens
+// another now, so that a page finds only reads made for its viewer or for no one.
 type EarlyReads func(r *http.Request, reads *store.Reads, seen Seen) any
 
 // LoadViewerWith is LoadViewer for a page with early reads (nil: none): they are sent with
@@ -65,9 +66,10 @@ func (srv *Server) LoadViewerWith(w http.ResponseWriter, r *http.Request, about 
 	var found bool
 	access.ReadSignedInBy(reads, c.Value, about, &in, &found)
 	key := seenKey(c.Value)
+	seen := srv.seen.of(key)
 	var read any
 	if early != nil {
-		read = early(r, reads, srv.seen.of(key))
+		read = early(r, reads, seen)
 	}
 	if err := reads.Run(ctx); err != nil {
 		return nil, nil, err
@@ -80,7 +82,12 @@ func (srv *Server) LoadViewerWith(w http.ResponseWriter, r *http.Request, about 
 	if v == nil || err != nil {
 		return v, nil, err
 	}
-	srv.seen.keep(key, SeenOf(v))
+	if now := SeenOf(v); now != seen {
+		srv.seen.keep(key, now)
+		if seen != (Seen{}) {
+			read = nil // made for the viewer the session opened before, who is not this one
+		}
+	}
 	return v, read, nil
 }
 
