@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -145,6 +146,68 @@ func TestReads(t *testing.T) {
 		})
 		if err == nil || err.Error() != "roll back" {
 			t.Fatal(err)
+		}
+	})
+}
+
+// Times read through Reads are the times written, in UTC, and NULL is the zero time, whether
+// a read goes alone or with others (on PostgreSQL, in a pipeline where pgx hands them over as
+// its own values, with or without a zone); an infinite one is an error on every path.
+func TestReadsTimes(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		start := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+		created := time.Date(2024, 5, 2, 13, 4, 5, 123456000, time.UTC)
+		if _, err := s.Exec(ctx, `UPDATE people SET start_date = ?, created_at = ?, level_since = NULL WHERE id = ?`, start, created, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		// read reads the times query returns into dest, alone or followed by another read.
+		read := func(together bool, query string, dest ...*time.Time) error {
+			r := s.Reads()
+			r.Read("times", func(row store.Scanner) error {
+				args := make([]any, len(dest))
+				for i, d := range dest {
+					args[i] = store.Time(d)
+				}
+				return row.Scan(args...)
+			}, query, p.ID)
+			if together {
+				var n int
+				r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+			}
+			return r.Run(ctx)
+		}
+		for _, together := range []bool{false, true} {
+			var gotStart, gotCreated time.Time
+			gotSince := time.Now() // to see that NULL makes it zero
+			if err := read(together, `SELECT start_date, created_at, level_since FROM people WHERE id = ?`, &gotStart, &gotCreated, &gotSince); err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				name      string
+				got, want time.Time
+			}{{"a date", gotStart, start}, {"a timestamp", gotCreated, created}, {"NULL", gotSince, time.Time{}}} {
+				if !c.got.Equal(c.want) || (!c.want.IsZero() && c.got.Location() != time.UTC) {
+					t.Errorf("with others %v: %s read as %v, want %v in UTC", together, c.name, c.got, c.want)
+				}
+			}
+			if !s.Postgres() {
+				continue
+			}
+			var zoned time.Time
+			// The id is not needed, but keeps read's query of one shape.
+			if err := read(together, `SELECT CAST('2024-05-02 15:04:05.123456+02' AS TIMESTAMPTZ) FROM people WHERE id = ?`, &zoned); err != nil ||
+				!zoned.Equal(created) || zoned.Location() != time.UTC {
+				t.Errorf("with others %v: a time with a zone read as %v, %v; want %v in UTC", together, zoned, err, created)
+			}
+			for _, infinite := range []string{`CAST('infinity' AS DATE)`, `CAST('-infinity' AS TIMESTAMP)`} {
+				var got time.Time
+				if err := read(together, `SELECT `+infinite+` FROM people WHERE id = ?`, &got); err == nil {
+					t.Errorf("with others %v: %s read as %v, want an error", together, infinite, got)
+				}
+			}
 		}
 	})
 }
