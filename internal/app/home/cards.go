@@ -15,11 +15,6 @@ import (
 // of their own and then copied into the page were a quarter of what a manager's home
 // allocated. TestHomeTextIsInert checks the cards with markup in a name.
 func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
-	w := func(parts ...string) { // parts written one by one, never joined into a string first
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
 	cycleID := strconv.FormatInt(cycle, 10)
 	for _, r := range team {
 		m := r.M
@@ -28,37 +23,37 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 		if len(r.Needs) > 0 {
 			b.WriteString(` needs`)
 		}
-		w("\">\n<h3><a href=\"/people/", id, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
+		writeAll(b, "\">\n<h3><a href=\"/people/", id, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
 		if l := r.Level; l != nil {
 			b.WriteString(html.EscapeString(l.Title))
 			if l.Code != "" {
-				w(" (", html.EscapeString(l.Code), ")")
+				writeAll(b, " (", html.EscapeString(l.Code), ")")
 			}
 		} else {
 			b.WriteString("No level yet")
 		}
 		if r.InLevel != "" {
-			w(" · ", r.InLevel, " in level")
+			writeAll(b, " · ", r.InLevel, " in level")
 		}
 		b.WriteString("</p>\n<p>")
 		if m.LastCheckIn.IsZero() {
 			b.WriteString("No check-in yet")
 		} else {
 			d := m.LastCheckIn.Format(time.DateOnly)
-			w(`Last check-in <a href="/people/`, id, `/checkins"><time datetime="`, d, `">`, d, `</time></a> (`, r.CheckInAgo, ")")
+			writeAll(b, `Last check-in <a href="/people/`, id, `/checkins"><time datetime="`, d, `">`, d, `</time></a> (`, r.CheckInAgo, ")")
 		}
 		b.WriteString("</p>\n")
 		if cycle != 0 {
 			b.WriteString("<p>Assessment: ")
 			if m.InCycle {
-				w(`<a href="/cycles/`, cycleID, "/people/", id, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
+				writeAll(b, `<a href="/cycles/`, cycleID, "/people/", id, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
 			} else {
 				b.WriteString("not in this cycle")
 			}
 			b.WriteString("</p>\n")
 		}
 		if r.Plan != "" {
-			w("<p>Growth plan: ", html.EscapeString(r.Plan), "</p>\n")
+			writeAll(b, "<p>Growth plan: ", html.EscapeString(r.Plan), "</p>\n")
 		}
 		if len(r.Needs) > 0 {
 			b.WriteString(`<p class="needs-list">Needs: `)
@@ -80,10 +75,17 @@ func writeItemCards(b *bytes.Buffer, items []storehome.Item, me int64) {
 	for _, it := range items {
 		person, checkIn := strconv.FormatInt(it.PersonID, 10), strconv.FormatInt(it.CheckInID, 10)
 		d := it.HeldOn.Format(time.DateOnly)
-		b.WriteString(`<li><span class="item-text">` + html.EscapeString(it.Text) + `</span> <span class="muted">· from your check-in`)
+		writeAll(b, `<li><span class="item-text">`, html.EscapeString(it.Text), `</span> <span class="muted">· from your check-in`)
 		if it.PersonID != me {
-			b.WriteString(" with " + html.EscapeString(it.PersonName))
+			writeAll(b, " with ", html.EscapeString(it.PersonName))
 		}
-		b.WriteString(` on <a href="/people/` + person + `/checkins/` + checkIn + `"><time datetime="` + d + `">` + d + "</time></a></span></li>\n")
+		writeAll(b, ` on <a href="/people/`, person, `/checkins/`, checkIn, `"><time datetime="`, d, `">`, d, "</time></a></span></li>\n")
+	}
+}
+
+// writeAll writes parts into b one by one, never joined into a string first.
+func writeAll(b *bytes.Buffer, parts ...string) {
+	for _, p := range parts {
+		b.WriteString(p)
 	}
 }

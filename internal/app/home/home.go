@@ -72,10 +72,11 @@ type checkInView struct {
 
 // member is one direct report on their manager's home.
 type member struct {
-	M          storehome.Member
+	M          *storehome.Member // in the team read, not copied
 	Level      *web.LevelInfo
 	InLevel    string   // time in level, in words
 	Needs      []string // what needs their manager's attention, most pressing first
+	needs      [4]string
 	attention  int
 	CheckInAgo string
 	// Plan is where the report's growth plan stands, in words.
@@ -200,7 +201,8 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 	levels := map[web.LevelRef]*web.LevelInfo{}
 	rows := make([]member, len(members))
 	d.Team = make([]*member, 0, len(members))
-	for i, m := range members {
+	for i := range members {
+		m := &members[i]
 		ref := web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level}
 		level, ok := levels[ref]
 		if !ok {
@@ -209,6 +211,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 		}
 		row := &rows[i]
 		*row = member{M: m, Level: level}
+		row.Needs = row.needs[:0] // no more than the four kinds of need below: none allocated
 		if !m.LevelSince.IsZero() && m.Level != "" {
 			row.InLevel = span(m.LevelSince, today)
 		}

@@ -59,20 +59,23 @@ type Team struct {
 // is a value the database finds once and then looks each member's assessment up with, whole
 // key, so that the team costs one range of people_manager and two look-ups a member.
 func ReadTeam(r *store.Reads, manager int64, out *Team) {
-	// Each row is scanned into its place, in a slice sized for a large team at once: a Member
-	// scanned on its own and then appended cost more than the query's rows did.
+	// The members go into a slice sized for a large team at once: grown as they came, its
+	// copies cost more than the query's rows did.
 	*out = Team{Members: make([]Member, 0, 64)}
+	var m Member
 	var status string
 	var cycle sql.NullInt64
+	// Every row is scanned into m through the one list of where its columns go: a list made
+	// for each row was fourteen words (and a box for each time) a member.
+	dest := []any{&cycle, &m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
+		&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done}
 	r.Read(fmt.Sprintf("team of %d", manager), func(row store.Scanner) error {
-		out.Members = append(out.Members, Member{})
-		m := &out.Members[len(out.Members)-1]
-		if err := row.Scan(&cycle, &m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-			&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done); err != nil {
+		if err := row.Scan(dest...); err != nil {
 			return err
 		}
 		out.Cycle = cycle.Int64
 		m.InCycle, m.Status = status != "", assess.AssessmentStatus(status)
+		out.Members = append(out.Members, m)
 		return nil
 	}, `
 		SELECT `+newestOpenCycle+`, p.id, p.name, p.ladder, p.track, p.level, p.level_since, p.last_checkin,
