@@ -113,7 +113,12 @@ func TestHomeManagerAndReport(t *testing.T) {
 		page := mc.get("/home").body
 		mustContain(t, page, "Your team", "Book the course", "your check-in with Sam Self",
 			"Assess 3 people of your team in 2025 H1", "Their self-assessment is in: your assessment is next",
-			"Self submitted", "No check-in yet", "Engineer")
+			"Self submitted", "No check-in yet", "Engineer",
+			// Each card links its person's page, check-ins and assessment, and dates the last check-in.
+			`<h3><a href="/people/`+itoa(sam.ID)+`">Sam Self</a></h3>`,
+			`Last check-in <a href="/people/`+itoa(sam.ID)+`/checkins"><time datetime="`+checkIn.HeldOn.Format(time.DateOnly)+`">`+
+				checkIn.HeldOn.Format(time.DateOnly)+`</time></a> (today)`,
+			`<a href="`+"/cycles/"+itoa(c.ID)+"/people/"+itoa(kim.ID)+`">Self submitted</a>`)
 		// Kim (self-assessment in) first; Lou (no check-in) next; Sam last.
 		order := regexp.MustCompile(`<h3><a href="/people/\d+">([^<]+)</a></h3>`).FindAllStringSubmatch(page, -1)
 		var names []string

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/rungs/rungs/internal/store"
 )
@@ -207,6 +208,61 @@ func TestReadsTimes(t *testing.T) {
 				if err := read(together, `SELECT `+infinite+` FROM people WHERE id = ?`, &got); err == nil {
 					t.Errorf("with others %v: %s read as %v, want an error", together, infinite, got)
 				}
+			}
+		}
+	})
+}
+
+// Texts reads each row's text as it is, giving rows of the same value one string, whether the
+// read goes alone or with others; NULL is an error, as it is scanned into a string.
+func TestReadsTexts(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ada := mustPerson(t, s, "Ada", "ada@example.com", 0)
+		for _, name := range []string{"Bo", "Cy", "Di"} {
+			mustPerson(t, s, name, strings.ToLower(name)+"@example.com", ada.ID)
+		}
+		if _, err := s.Exec(ctx, `UPDATE people SET title = CASE WHEN name = 'Cy' THEN 'Designer' ELSE 'Engineer' END WHERE manager_id = ?`, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, together := range []bool{false, true} {
+			texts := store.NewTexts()
+			var name, title string
+			var names, titles []string
+			dest := []any{&name, texts.Into(&title)}
+			r := s.Reads()
+			r.Read("titles", func(row store.Scanner) error {
+				if err := row.Scan(dest...); err != nil {
+					return err
+				}
+				names, titles = append(names, name), append(titles, title)
+				return nil
+			}, `SELECT name, title FROM people WHERE manager_id = ? ORDER BY name`, ada.ID)
+			if together {
+				var n int
+				r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+			}
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(names, []string{"Bo", "Cy", "Di"}) || !slices.Equal(titles, []string{"Engineer", "Designer", "Engineer"}) {
+				t.Fatalf("with others %v: read %v with titles %q", together, names, titles)
+			}
+			if unsafe.StringData(titles[0]) != unsafe.StringData(titles[2]) {
+				t.Errorf("with others %v: the two rows of Engineer have a string each", together)
+			}
+
+			var none string
+			r = s.Reads()
+			r.Read("null", func(row store.Scanner) error { return row.Scan(store.NewTexts().Into(&none)) },
+				`SELECT CASE WHEN id = ? THEN NULL ELSE name END FROM people WHERE id = ?`, ada.ID, ada.ID)
+			if together {
+				var n int
+				r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+			}
+			if err := r.Run(ctx); err == nil {
+				t.Errorf("with others %v: NULL read as %q, want an error", together, none)
 			}
 		}
 	})

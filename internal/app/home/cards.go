@@ -16,14 +16,18 @@ import (
 // allocated. TestHomeTextIsInert checks the cards with markup in a name.
 func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 	cycleID := strconv.FormatInt(cycle, 10)
+	// Each card's id and date are written from these, not made into strings of their own.
+	var idDigits, dateDigits [20]byte
 	for _, r := range team {
 		m := r.M
-		id := strconv.FormatInt(m.ID, 10)
+		id := strconv.AppendInt(idDigits[:0], m.ID, 10)
 		b.WriteString(`<li class="member`)
 		if len(r.Needs) > 0 {
 			b.WriteString(` needs`)
 		}
-		writeAll(b, "\">\n<h3><a href=\"/people/", id, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
+		b.WriteString("\">\n<h3><a href=\"/people/")
+		b.Write(id)
+		writeAll(b, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
 		if l := r.Level; l != nil {
 			b.WriteString(html.EscapeString(l.Title))
 			if l.Code != "" {
@@ -39,14 +43,22 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 		if m.LastCheckIn.IsZero() {
 			b.WriteString("No check-in yet")
 		} else {
-			d := m.LastCheckIn.Format(time.DateOnly)
-			writeAll(b, `Last check-in <a href="/people/`, id, `/checkins"><time datetime="`, d, `">`, d, `</time></a> (`, r.CheckInAgo, ")")
+			d := m.LastCheckIn.AppendFormat(dateDigits[:0], time.DateOnly)
+			b.WriteString(`Last check-in <a href="/people/`)
+			b.Write(id)
+			b.WriteString(`/checkins"><time datetime="`)
+			b.Write(d)
+			b.WriteString(`">`)
+			b.Write(d)
+			writeAll(b, `</time></a> (`, r.CheckInAgo, ")")
 		}
 		b.WriteString("</p>\n")
 		if cycle != 0 {
 			b.WriteString("<p>Assessment: ")
 			if m.InCycle {
-				writeAll(b, `<a href="/cycles/`, cycleID, "/people/", id, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
+				writeAll(b, `<a href="/cycles/`, cycleID, "/people/")
+				b.Write(id)
+				writeAll(b, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
 			} else {
 				b.WriteString("not in this cycle")
 			}

@@ -199,6 +199,17 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 	toAssess, toShare := 0, 0
 	// A team shares a few levels between them: each is looked up once.
 	levels := map[web.LevelRef]*web.LevelInfo{}
+	// A team's dates repeat too (everyone placed by one rollout reached their level on its
+	// day): each date's words are made once.
+	inLevel, checkedIn := map[time.Time]string{}, map[time.Time]string{}
+	words := func(seen map[time.Time]string, date time.Time, say func(date, today time.Time) string) string {
+		w, ok := seen[date]
+		if !ok {
+			w = say(date, today)
+			seen[date] = w
+		}
+		return w
+	}
 	rows := make([]member, len(members))
 	d.Team = make([]*member, 0, len(members))
 	for i := range members {
@@ -213,7 +224,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 		*row = member{M: m, Level: level}
 		row.Needs = row.needs[:0] // no more than the four kinds of need below: none allocated
 		if !m.LevelSince.IsZero() && m.Level != "" {
-			row.InLevel = span(m.LevelSince, today)
+			row.InLevel = words(inLevel, m.LevelSince, span)
 		}
 		need := func(weight int, why string) {
 			row.attention += weight
@@ -242,7 +253,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 			need(2, "Check-in overdue")
 		}
 		if !m.LastCheckIn.IsZero() {
-			row.CheckInAgo = ago(m.LastCheckIn, today)
+			row.CheckInAgo = words(checkedIn, m.LastCheckIn, ago)
 		}
 		row.Plan = planWords(srv.Framework(), m.Ladder, m.Plan)
 		if !m.Plan.HasPlan && m.Level != "" { // a plan starts from a level

@@ -66,9 +66,12 @@ func ReadTeam(r *store.Reads, manager int64, out *Team) {
 	var status string
 	var cycle sql.NullInt64
 	// Every row is scanned into m through the one list of where its columns go: a list made
-	// for each row was fourteen words (and a box for each time) a member.
-	dest := []any{&cycle, &m.ID, &m.Name, &m.Ladder, &m.Track, &m.Level, store.Time(&m.LevelSince), store.Time(&m.LastCheckIn),
-		&status, &m.Plan.HasPlan, &m.Plan.Target, &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done}
+	// for each row was fourteen words (and a box for each time) a member. The columns a team
+	// shares (ladders, levels, statuses) are a string for each value, not for each row.
+	texts := store.NewTexts()
+	dest := []any{&cycle, &m.ID, &m.Name, texts.Into(&m.Ladder), texts.Into(&m.Track), texts.Into(&m.Level),
+		store.Time(&m.LevelSince), store.Time(&m.LastCheckIn), texts.Into(&status),
+		&m.Plan.HasPlan, texts.Into(&m.Plan.Target), &m.Plan.Agreed, &m.Plan.Goals, &m.Plan.Done}
 	r.Read(fmt.Sprintf("team of %d", manager), func(row store.Scanner) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
