@@ -5,10 +5,13 @@ import (
 	"fmt"
 )
 
-// Texts gives a read's rows one string for each value a text column repeats: the ladder,
-// track and level of fifty reports are the same few words, and read into a string of its own
-// for every row, they were a third of what a manager's home allocated. The zero Texts is not
-// ready; make one with NewTexts for each read (it is not safe for reads running at once).
+// Texts gives a read's rows one string for each value a text column repeats, where the
+// driver hands over its bytes (pgx, for reads sent together on PostgreSQL): the ladder,
+// track and level of fifty reports are the same few words, and read into a string of its
+// own for every row, they were a third of what a manager's home allocated. Where the driver
+// makes each row's string itself (database/sql, SQLite), that string is kept. The zero
+// Texts is not ready; make one with NewTexts for each read (it is not safe for reads running
+// at once).
 type Texts struct{ seen map[string]string }
 
 // NewTexts is a Texts for one read.
@@ -39,15 +42,11 @@ func (c commonText) ScanBytes(b []byte) error {
 	return nil
 }
 
-// Scan is how database/sql (and SQLite's driver) hands it over.
+// Scan is how database/sql hands it over. A string is the driver's already, made for this
+// row: looking it up would save nothing.
 func (c commonText) Scan(src any) error {
 	switch v := src.(type) {
 	case string:
-		if s, ok := c.seen[v]; ok {
-			*c.dst = s
-			return nil
-		}
-		c.seen[v] = v
 		*c.dst = v
 		return nil
 	case []byte:

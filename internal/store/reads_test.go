@@ -213,8 +213,9 @@ func TestReadsTimes(t *testing.T) {
 	})
 }
 
-// Texts reads each row's text as it is, giving rows of the same value one string, whether the
-// read goes alone or with others; NULL is an error, as it is scanned into a string.
+// Texts reads each row's text as it is, whether the read goes alone or with others, giving
+// rows of the same value one string where pgx hands over its bytes (PostgreSQL, reads sent
+// together); NULL is an error, as it is scanned into a string.
 func TestReadsTexts(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
@@ -249,7 +250,7 @@ func TestReadsTexts(t *testing.T) {
 			if !slices.Equal(names, []string{"Bo", "Cy", "Di"}) || !slices.Equal(titles, []string{"Engineer", "Designer", "Engineer"}) {
 				t.Fatalf("with others %v: read %v with titles %q", together, names, titles)
 			}
-			if unsafe.StringData(titles[0]) != unsafe.StringData(titles[2]) {
+			if s.Postgres() && together && unsafe.StringData(titles[0]) != unsafe.StringData(titles[2]) {
 				t.Errorf("with others %v: the two rows of Engineer have a string each", together)
 			}
 

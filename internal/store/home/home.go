@@ -120,14 +120,18 @@ func OpenItems(ctx context.Context, s *store.Store, person int64, limit int) ([]
 // open items by owner, so it costs the items it returns, not the check-ins person has had
 // or held.
 //
-// As ReadTeam's, the rows go into a slice made once, through one list of their columns.
+// As ReadTeam's, the rows go into a slice made once (at the first), through one list of
+// their columns.
 func ReadOpenItems(r *store.Reads, person int64, limit int, out *[]Item) {
-	*out = make([]Item, 0, min(limit, 32))
+	*out = []Item{}
 	var it Item
 	dest := []any{&it.ID, &it.CheckInID, &it.PersonID, &it.PersonName, &it.Text, store.Time(&it.HeldOn)}
 	r.Read(fmt.Sprintf("open action items of %d", person), func(row store.Scanner) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
+		}
+		if cap(*out) == 0 { // made at the first item: most people's homes have none
+			*out = make([]Item, 0, min(limit, 32))
 		}
 		*out = append(*out, it)
 		return nil
