@@ -199,17 +199,10 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 	toAssess, toShare := 0, 0
 	// A team shares a few levels between them: each is looked up once.
 	levels := map[web.LevelRef]*web.LevelInfo{}
-	// A team's dates repeat too (everyone placed by one rollout reached their level on its
-	// day): each date's words are made once.
-	inLevel, checkedIn := map[time.Time]string{}, map[time.Time]string{}
-	words := func(seen map[time.Time]string, date time.Time, say func(date, today time.Time) string) string {
-		w, ok := seen[date]
-		if !ok {
-			w = say(date, today)
-			seen[date] = w
-		}
-		return w
-	}
+	// The dates a team reached their levels repeat (everyone placed by one rollout reached
+	// theirs on its day): each one's words are made once. Their last check-ins are on days
+	// of their own, and a map of them cost more than it saved.
+	inLevel := map[time.Time]string{}
 	rows := make([]member, len(members))
 	d.Team = make([]*member, 0, len(members))
 	for i := range members {
@@ -224,7 +217,12 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 		*row = member{M: m, Level: level}
 		row.Needs = row.needs[:0] // no more than the four kinds of need below: none allocated
 		if !m.LevelSince.IsZero() && m.Level != "" {
-			row.InLevel = words(inLevel, m.LevelSince, span)
+			words, ok := inLevel[m.LevelSince]
+			if !ok {
+				words = span(m.LevelSince, today)
+				inLevel[m.LevelSince] = words
+			}
+			row.InLevel = words
 		}
 		need := func(weight int, why string) {
 			row.attention += weight
@@ -253,7 +251,7 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 			need(2, "Check-in overdue")
 		}
 		if !m.LastCheckIn.IsZero() {
-			row.CheckInAgo = words(checkedIn, m.LastCheckIn, ago)
+			row.CheckInAgo = ago(m.LastCheckIn, today)
 		}
 		row.Plan = planWords(srv.Framework(), m.Ladder, m.Plan)
 		if !m.Plan.HasPlan && m.Level != "" { // a plan starts from a level
