@@ -231,3 +231,37 @@ func TestPersonPageIsTheViewersNow(t *testing.T) {
 		}
 	})
 }
+
+// The people list, begun with the session's read once the session was seen, is the list of
+// the viewer the session opens now: an admin made a member no longer sees everyone on the
+// next view of the same session, in the list or in a search, and a member made an admin
+// does.
+func TestPeopleListIsTheViewersNow(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		e.person("Sam Self", "sam@example.com", ada.ID, store.Member)
+		bo := e.person("Bo Other", "bo@example.com", 0, store.Member)
+		ac, bc := e.signedIn(ada), e.signedIn(bo)
+		for range 2 { // the first view reads after the session's read, the next with it
+			mustContain(t, ac.get("/people").body, "Sam Self", "Bo Other")
+			mustContain(t, ac.get("/people?q=other").body, "Bo Other")
+			if page := bc.get("/people").body; strings.Contains(page, "Sam Self") || strings.Contains(page, "Ada Admin") {
+				t.Errorf("a member sees people not below them:\n%s", page)
+			}
+		}
+
+		e.setRole(ada, store.Member)
+		e.setRole(bo, store.Admin)
+		page := ac.get("/people").body
+		mustContain(t, page, "Sam Self")
+		if strings.Contains(page, "Bo Other") {
+			t.Errorf("an admin made a member still sees everyone:\n%s", page)
+		}
+		if page := ac.get("/people?q=other").body; strings.Contains(page, "Bo Other") {
+			t.Errorf("an admin made a member still finds everyone:\n%s", page)
+		}
+		mustContain(t, bc.get("/people").body, "Sam Self", "Ada Admin")
+	})
+}

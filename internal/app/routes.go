@@ -324,6 +324,7 @@ var earlyReads = map[string]web.EarlyReads{
 	"GET /cycles/{cycle}/people/{id}": assess.EarlyReads,
 	"GET " + home.Path:                home.EarlyReads,
 	"GET /people/{id}":                people.EarlyReads,
+	"GET /people":                     people.ListEarlyReads,
 }
 
 // serveSite serves the published ladder, behind a login when the app is private.

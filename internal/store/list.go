@@ -345,18 +345,78 @@ func keptPage[T any](ctx context.Context, s *Store, f PeopleFilter, pq peopleQue
 // returns -1 for both (nothing carried them), and the caller asks again as it would have
 // (see PeoplePage). found is -1 for the other orders.
 func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, matched []int64, total bool, rows personRows[T]) (people []T, n, found int, err error) {
+	l, err := newListRead(s, f, o, matched, total, rows)
+	if err != nil {
+		return nil, 0, -1, err
+	}
+	if o == byID && s.d.postgres {
+		// A broad query's page on PostgreSQL walks people in id order, checking each for the
+		// query, until it has the page: thousands of rows for a query that one person in
+		// fifty matches. The walk reads the index of ids that holds each one's status and
+		// search key (migration 0017), not the table's rows, and the rows are read for the
+		// page alone: 0.70–0.79 ms a page against 1.02–1.04 (pgbench, the broad queries of
+		// gen.Searches, 100,000 people), and the search's CPU an answer under
+		// `scripts/load pages` 1.15–1.20 ms against 1.51–1.67. The page's ids are kept a
+		// while (see countCache.broadPage), and its rows read by them while they are.
+		if ids, ok := s.counts.broadPage(f); ok {
+			if people, ok, err := keptPage(ctx, s, f, l.pq, ids, rows); err != nil || ok {
+				return people, -1, -1, err
+			}
+			s.counts.forgetPage(f)
+		}
+		gen := s.counts.generation()
+		defer func() {
+			if err == nil {
+				ids := make([]int64, len(people))
+				for i, p := range people {
+					ids[i] = rows.id(p)
+				}
+				s.counts.keepPage(f, gen, ids)
+			}
+		}()
+	}
+	err = each(ctx, s, "list people", l.scan, func(p T) error {
+		l.people = append(l.people, p)
+		return nil
+	}, l.query, l.args...)
+	if err != nil {
+		return nil, 0, -1, err
+	}
+	return l.finish(ctx, s)
+}
+
+// listRead is listPeople's statement and what its rows are read into, so that the statement
+// can also go with other reads (see ReadPeoplePage) and be finished after them.
+type listRead[T any] struct {
+	f        PeopleFilter
+	o        order
+	matched  []int64
+	total    bool // the matches are counted with the page
+	here     bool // the order byMatchHere
+	pq       peopleQuery
+	query    string
+	args     []any
+	scan     func(scanner) (T, error)
+	people   []T
+	n, found int
+}
+
+// newListRead makes listPeople's statement for f's page in the order o (see listPeople).
+func newListRead[T any](s *Store, f PeopleFilter, o order, matched []int64, total bool, rows personRows[T]) (*listRead[T], error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
-		return nil, 0, -1, fmt.Errorf("list people: %w", err)
+		return nil, fmt.Errorf("list people: %w", err)
 	}
 	if f.After != 0 && f.Before != 0 {
-		return nil, 0, -1, fmt.Errorf("list people: a page is after someone or before someone, not both")
+		return nil, fmt.Errorf("list people: a page is after someone or before someone, not both")
 	}
-	here := o == byMatchHere
-	total = (total && o == byMatch) || here
+	l := &listRead[T]{f: f, o: o, matched: matched, n: -1, found: -1}
+	l.here = o == byMatchHere
+	l.total = (total && o == byMatch) || l.here
 	pq := f.query(s.d, o, matched, true)
+	l.pq = pq
 	var b sqlBuilder
-	if here {
+	if l.here {
 		m := s.d.matching(strings.TrimSpace(f.Query), RankedMatches+1)
 		b.add(`WITH m AS MATERIALIZED (`+m.sql+`) `, m.args)
 	}
@@ -367,7 +427,7 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 	case f.Before != 0:
 		cursor = append(cursor, pq.keyset(f.Before, true))
 	}
-	if total {
+	if l.total {
 		// The window counts the matches before the page's cursor and limit apply. It and the
 		// sorts carry each match's id and keys only, and the people's rows are read for the
 		// page alone: sorting whole rows cost SQLite 2 ms for 500 matches.
@@ -376,7 +436,7 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 			names = append(names, fmt.Sprintf("k%d", i))
 		}
 		foundColumn := ""
-		if here {
+		if l.here {
 			foundColumn = `, (SELECT count(*) FROM m)`
 		}
 		b.add(`SELECT `+rows.columns(s.d, "p")+`, t.total`+foundColumn+` FROM (SELECT k.id, k.total, k.`+strings.Join(names, ", k.")+
@@ -409,30 +469,7 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		// The page's order again: a sub-select's order is not kept by the query around it.
 		keysOf("t").orderBy(&b, f.Before != 0)
 	} else if o == byID && s.d.postgres {
-		// A broad query's page on PostgreSQL walks people in id order, checking each for the
-		// query, until it has the page: thousands of rows for a query that one person in
-		// fifty matches. The walk reads the index of ids that holds each one's status and
-		// search key (migration 0017), not the table's rows, and the rows are read for the
-		// page alone: 0.70–0.79 ms a page against 1.02–1.04 (pgbench, the broad queries of
-		// gen.Searches, 100,000 people), and the search's CPU an answer under
-		// `scripts/load pages` 1.15–1.20 ms against 1.51–1.67. The page's ids are kept a
-		// while (see countCache.broadPage), and its rows read by them while they are.
-		if ids, ok := s.counts.broadPage(f); ok {
-			if people, ok, err := keptPage(ctx, s, f, pq, ids, rows); err != nil || ok {
-				return people, -1, -1, err
-			}
-			s.counts.forgetPage(f)
-		}
-		gen := s.counts.generation()
-		defer func() {
-			if err == nil {
-				ids := make([]int64, len(people))
-				for i, p := range people {
-					ids[i] = rows.id(p)
-				}
-				s.counts.keepPage(f, gen, ids)
-			}
-		}()
+		// The walk of a broad query's page (see listPeople).
 		b.add(`SELECT `+rows.columns(s.d, "p")+` FROM (SELECT p.id`, nil)
 		pq.sql(&b, cursor...)
 		pq.orderBy(&b, f.Before != 0)
@@ -444,34 +481,45 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		pq.orderBy(&b, f.Before != 0)
 		b.add(` LIMIT ?`, []any{limit})
 	}
+	l.query, l.args = b.String(), b.args
 	// Room for a page of people from the start (the app's list reads 51: 50 to show and one
 	// to know there are more): grown by doubling, a page's slice was allocated seven times.
-	people = make([]T, 0, min(limit, 64))
-	n, found = -1, -1
-	scan := rows.scan
+	l.people = make([]T, 0, min(limit, 64))
+	l.scan = rows.scan
 	switch {
-	case here:
-		scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&n, &found}}) }
-	case total:
-		scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&n}}) }
+	case l.here:
+		l.scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&l.n, &l.found}}) }
+	case l.total:
+		l.scan = func(row scanner) (T, error) { return rows.scan(scanPlus{row, []any{&l.n}}) }
 	}
-	err = each(ctx, s, "list people", scan, func(p T) error {
-		people = append(people, p)
-		return nil
-	}, b.String(), b.args...)
+	return l, nil
+}
+
+// row reads one of the statement's rows.
+func (l *listRead[T]) row(row scanner) error {
+	p, err := l.scan(row)
 	if err != nil {
-		return nil, 0, -1, err
+		return err
 	}
-	if f.Before != 0 {
-		slices.Reverse(people)
+	l.people = append(l.people, p)
+	return nil
+}
+
+// finish returns the page the statement read, in the page's order, and its counts as
+// listPeople does, counting the matches on their own when the page had no row to carry them.
+func (l *listRead[T]) finish(ctx context.Context, s *Store) ([]T, int, int, error) {
+	if l.f.Before != 0 {
+		slices.Reverse(l.people)
 	}
-	if total && n < 0 && !here {
+	if l.total && l.n < 0 && !l.here {
 		// No row on this page: count the matches on their own.
-		if n, err = s.countPeople(ctx, f, o, matched, 0); err != nil {
+		n, err := s.countPeople(ctx, l.f, l.o, l.matched, 0)
+		if err != nil {
 			return nil, 0, -1, err
 		}
+		l.n = n
 	}
-	return people, n, found, nil
+	return l.people, l.n, l.found, nil
 }
 
 // CountPeople returns how many people f chooses, all pages together (Limit, After and Before

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -511,6 +512,78 @@ func TestPeoplePageRows(t *testing.T) {
 		if !slices.Equal(forwards, names(all)) || !slices.Equal(backwards, names(all)) {
 			t.Errorf("a broad query below the boss: paging forwards gives %d people, backwards %d, want the %d of one list",
 				len(forwards), len(backwards), len(all))
+		}
+	})
+}
+
+// A page begun with other reads (ReadPeoplePage) is the page PeoplePage reads, for a list
+// and, on PostgreSQL, a search, whatever the scope, status and page; it is what was read with
+// the others, not read again; and a start made for another filter is not used.
+func TestReadPeoplePage(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := makeOrg(t, s)
+		if _, err := s.Exec(ctx, `UPDATE people SET status = 'left' WHERE id = ?`, o["ops"].ID); err != nil {
+			t.Fatal(err)
+		}
+		// begin sends the page's first statement with a read of its own, as the session's is.
+		begin := func(f store.PeopleFilter) *store.PeopleStart {
+			r := s.Reads()
+			var n int
+			r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+			start := s.ReadPeoplePage(r, f)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			return start
+		}
+		for _, f := range []store.PeopleFilter{
+			{Limit: 10},
+			{Limit: 2},
+			{Limit: 2, After: o["cfo"].ID},
+			{Limit: 2, Before: o["dev"].ID},
+			{Limit: 10, Status: store.Active},
+			{Limit: 10, Status: store.Left},
+			{Limit: 10, Under: o["vp"].ID},
+			{Limit: 10, Query: "de"},
+			{Limit: 10, Query: "lead"},
+			{Limit: 10, Query: "example.com", Under: o["vp"].ID},
+			{Limit: 1, Query: "example.com", After: o["ceo"].ID},
+			{Limit: 10, Query: "nobody"},
+		} {
+			start := begin(f)
+			if want := f.Query == "" || s.Postgres(); (start != nil) != want {
+				t.Errorf("ReadPeoplePage(%+v) began the page: %v, want %v", f, start != nil, want)
+			}
+			got, err := s.PeoplePageFrom(ctx, f, start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.PeoplePage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("PeoplePageFrom(%+v) = %+v, want PeoplePage's %+v", f, got, want)
+			}
+		}
+
+		// What was read with the others is the page: a rename after it is not on it.
+		f := store.PeopleFilter{Limit: 10, Under: o["vp"].ID}
+		start := begin(f)
+		if _, err := s.Exec(ctx, `UPDATE people SET name = 'devon' WHERE id = ?`, o["dev"].ID); err != nil {
+			t.Fatal(err)
+		}
+		pg, err := s.PeoplePageFrom(ctx, f, start)
+		if err != nil || !slices.Contains(listedNames(pg.People), "dev") || slices.Contains(listedNames(pg.People), "devon") {
+			t.Errorf("the page begun before a rename: %v, %v; want it as it was read, with dev", listedNames(pg.People), err)
+		}
+		// A start for another filter is not that filter's page.
+		other := store.PeopleFilter{Limit: 10, Under: o["lead"].ID}
+		pg, err = s.PeoplePageFrom(ctx, other, begin(f))
+		if err != nil || !slices.Equal(listedNames(pg.People), []string{"devon"}) {
+			t.Errorf("a page with another filter's start: %v, %v; want the lead's, [devon]", listedNames(pg.People), err)
 		}
 	})
 }

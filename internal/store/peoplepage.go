@@ -40,6 +40,48 @@ const CountMaxAge = time.Minute
 // for a while (About), and a query that matches more than RankedMatches names and emails is
 // not counted (MoreThan).
 func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, error) {
+	return s.PeoplePageFrom(ctx, f, nil)
+}
+
+// PeopleStart is a PeoplePage begun with other reads (see ReadPeoplePage): the statement it
+// begins with, sent with them, and what that read.
+type PeopleStart struct {
+	f   PeopleFilter
+	gen uint64 // the people's generation when the statement was made (see countCache)
+	l   *listRead[Listed]
+}
+
+// ReadPeoplePage adds to r the statement PeoplePage(f) begins with, when that is one
+// statement that needs nothing read before it: the page of a list without a query, and on
+// PostgreSQL the page of a query not known to match too many to rank, whose matches the
+// statement finds itself. Once r has run, PeoplePageFrom makes the page from what it read,
+// as PeoplePage would have, so that a page's own reads go to the database with others (a
+// viewer's session). Otherwise it adds nothing and returns nil.
+func (s *Store) ReadPeoplePage(r *Reads, f PeopleFilter) *PeopleStart {
+	limit, err := checkLimit(f.Limit)
+	if err != nil {
+		return nil
+	}
+	more := f
+	more.Limit = limit + 1
+	o := byName
+	if q := strings.TrimSpace(f.Query); q != "" {
+		if !s.d.postgres || s.counts.isBroad(q) {
+			return nil
+		}
+		o = byMatchHere
+	}
+	st := &PeopleStart{f: f, gen: s.counts.generation()}
+	if st.l, err = newListRead(s, more, o, nil, true, listedRows); err != nil {
+		return nil
+	}
+	r.Read("list people", st.l.row, st.l.query, st.l.args...)
+	return st
+}
+
+// PeoplePageFrom is PeoplePage for a page begun by ReadPeoplePage, whose reads have run; a
+// nil st, or one begun for another filter, is no start, and the page is read afresh.
+func (s *Store) PeoplePageFrom(ctx context.Context, f PeopleFilter, st *PeopleStart) (PeoplePage, error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
 		return PeoplePage{}, fmt.Errorf("list people: %w", err)
@@ -52,14 +94,30 @@ func (s *Store) PeoplePage(ctx context.Context, f PeopleFilter) (PeoplePage, err
 	var matches, total int
 	var matched []int64
 	q, done := strings.TrimSpace(f.Query), false
-	if s.d.postgres && q != "" && !s.counts.isBroad(q) {
+	if st != nil && st.f != f {
+		st = nil
+	}
+	switch {
+	case st != nil && st.l.o == byName:
+		// What orderOf and listPeople would have read for a list without a query.
+		if people, total, _, err = st.l.finish(ctx, s); err != nil {
+			return PeoplePage{}, err
+		}
+		o, done = byName, true
+	case st != nil || (s.d.postgres && q != "" && !s.counts.isBroad(q)):
 		// A query not known to be broad: its matches are found by the page's own statement,
 		// rather than first in a round trip of their own, as orderOf would. Most queries match
 		// few people; one found broad by it is taken to be so from then on, as orderOf takes
 		// it, and its page is read again in the broad order. A page without a row does not say
 		// how many the matches are, and is read again as orderOf says.
-		gen := s.counts.generation()
-		people, total, matches, err = listPeople(ctx, s, more, byMatchHere, nil, true, listedRows)
+		var gen uint64
+		if st != nil {
+			gen = st.gen
+			people, total, matches, err = st.l.finish(ctx, s)
+		} else {
+			gen = s.counts.generation()
+			people, total, matches, err = listPeople(ctx, s, more, byMatchHere, nil, true, listedRows)
+		}
 		if err != nil {
 			return PeoplePage{}, err
 		}

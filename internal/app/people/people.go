@@ -40,28 +40,13 @@ type personRow struct {
 // (after=ID, before=ID), so that any page of a long list costs what the first does.
 func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Viewer) error {
 	ctx := r.Context()
-	q := r.URL.Query()
-	d := peopleData{Query: web.Truncate(strings.TrimSpace(q.Get("q")), store.MaxName), Status: q.Get("status")}
-	f := store.PeopleFilter{Query: d.Query, Limit: web.PageSize}
-	switch d.Status {
-	case "left":
-		f.Status = store.Left
-	case "all":
-	default:
-		d.Status, f.Status = "active", store.Active
-	}
-	all, under := policy.Scope(v)
-	d.All = all
-	if !all {
-		f.Under = under
+	d, f := listFilter(r, v)
+	if !d.All {
 		d.Self = &personRow{Person: v.Person.Listed(), Level: web.Describe(srv.Framework(), web.LevelRef{Ladder: v.Person.Ladder, Track: v.Person.Track, Level: v.Person.Level})}
 	}
-	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
-	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	if f.After < 0 || f.Before < 0 || (f.After != 0 && f.Before != 0) {
-		f.After, f.Before = 0, 0
-	}
-	pg, err := srv.Store().PeoplePage(ctx, f)
+	// Begun with the session's read when the session was seen (ListEarlyReads).
+	start, _ := web.Early(r).(*store.PeopleStart)
+	pg, err := srv.Store().PeoplePageFrom(ctx, f, start)
 	if err != nil {
 		return err
 	}
@@ -111,6 +96,48 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		d.NextURL = link("after", pg.People[len(pg.People)-1].ID)
 	}
 	srv.Render(w, r, v, http.StatusOK, "people", "People", d)
+	return nil
+}
+
+// listFilter is the list's filter for the request and viewer v: its query, status and page,
+// within what v may see (policy.Scope), and the page's data as far as they say it.
+func listFilter(r *http.Request, v *policy.Viewer) (peopleData, store.PeopleFilter) {
+	q := r.URL.Query()
+	d := peopleData{Query: web.Truncate(strings.TrimSpace(q.Get("q")), store.MaxName), Status: q.Get("status")}
+	f := store.PeopleFilter{Query: d.Query, Limit: web.PageSize}
+	switch d.Status {
+	case "left":
+		f.Status = store.Left
+	case "all":
+	default:
+		d.Status, f.Status = "active", store.Active
+	}
+	all, under := policy.Scope(v)
+	d.All = all
+	if !all {
+		f.Under = under
+	}
+	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
+	f.Before, _ = strconv.ParseInt(q.Get("before"), 10, 64)
+	if f.After < 0 || f.Before < 0 || (f.After != 0 && f.Before != 0) {
+		f.After, f.Before = 0, 0
+	}
+	return d, f
+}
+
+// ListEarlyReads adds to reads the statement the list's page begins with for the viewer
+// seen (store.ReadPeoplePage), to go with the session's read: one round trip on PostgreSQL
+// where the list took two. web.EarlyReads drops it when the session opens someone else now,
+// and the list then reads its page itself, as it does when the page begins otherwise.
+func ListEarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
+	v := seen.Viewer()
+	if v == nil {
+		return nil
+	}
+	_, f := listFilter(r, v)
+	if start := reads.Store().ReadPeoplePage(reads, f); start != nil {
+		return start
+	}
 	return nil
 }
 
