@@ -205,13 +205,8 @@ func (d *personData) WriteBody(b *bytes.Buffer, csrf string) {
 
 // writers are how a page's parts go into b: markup as it is (w, its parts one by one, never
 // joined into a string first), values escaped as html/template escapes them (text).
-func writers(b *bytes.Buffer) (w func(parts ...string), text func(string)) {
-	w = func(parts ...string) {
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
-	return w, func(s string) { _, _ = escaper.WriteString(b, s) }
+func writers(b *bytes.Buffer) (w web.Writer, text func(string)) {
+	return web.WriterTo(b), func(s string) { _, _ = escaper.WriteString(b, s) }
 }
 
 // ratingForm writes one side's form: its field sets, and the buttons that save a draft and

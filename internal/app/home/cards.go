@@ -2,7 +2,6 @@ package home
 
 import (
 	"bytes"
-	"html"
 	"strconv"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 // of their own and then copied into the page were a quarter of what a manager's home
 // allocated. TestHomeTextIsInert checks the cards with markup in a name.
 func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
+	w := web.WriterTo(b)
 	cycleID := strconv.FormatInt(cycle, 10)
 	// Each card's id and date are written from these, not made into strings of their own.
 	var idDigits, dateDigits [20]byte
@@ -27,17 +27,17 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 		}
 		b.WriteString("\">\n<h3><a href=\"/people/")
 		b.Write(id)
-		writeAll(b, `">`, html.EscapeString(m.Name), "</a></h3>\n<p>")
+		w(`">`, esc(m.Name), "</a></h3>\n<p>")
 		if l := r.Level; l != nil {
-			b.WriteString(html.EscapeString(l.Title))
+			b.WriteString(esc(l.Title))
 			if l.Code != "" {
-				writeAll(b, " (", html.EscapeString(l.Code), ")")
+				w(" (", esc(l.Code), ")")
 			}
 		} else {
 			b.WriteString("No level yet")
 		}
 		if r.InLevel != "" {
-			writeAll(b, " · ", r.InLevel, " in level")
+			w(" · ", r.InLevel, " in level")
 		}
 		b.WriteString("</p>\n<p>")
 		if m.LastCheckIn.IsZero() {
@@ -50,22 +50,22 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 			b.Write(d)
 			b.WriteString(`">`)
 			b.Write(d)
-			writeAll(b, `</time></a> (`, r.CheckInAgo, ")")
+			w(`</time></a> (`, r.CheckInAgo, ")")
 		}
 		b.WriteString("</p>\n")
 		if cycle != 0 {
 			b.WriteString("<p>Assessment: ")
 			if m.InCycle {
-				writeAll(b, `<a href="/cycles/`, cycleID, "/people/")
+				w(`<a href="/cycles/`, cycleID, "/people/")
 				b.Write(id)
-				writeAll(b, `">`, html.EscapeString(web.Label(string(m.Status))), "</a>")
+				w(`">`, esc(web.Label(string(m.Status))), "</a>")
 			} else {
 				b.WriteString("not in this cycle")
 			}
 			b.WriteString("</p>\n")
 		}
 		if r.Plan != "" {
-			writeAll(b, "<p>Growth plan: ", html.EscapeString(r.Plan), "</p>\n")
+			w("<p>Growth plan: ", esc(r.Plan), "</p>\n")
 		}
 		if len(r.Needs) > 0 {
 			b.WriteString(`<p class="needs-list">Needs: `)
@@ -73,7 +73,7 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 				if i > 0 {
 					b.WriteString(" · ")
 				}
-				b.WriteString(html.EscapeString(n))
+				b.WriteString(esc(n))
 			}
 			b.WriteString("</p>\n")
 		}
@@ -84,20 +84,14 @@ func writeTeamCards(b *bytes.Buffer, team []*member, cycle int64) {
 // writeItemCards writes the viewer's open action items as the list's items into the page's
 // buffer b, as writeTeamCards writes the team.
 func writeItemCards(b *bytes.Buffer, items []storehome.Item, me int64) {
+	w := web.WriterTo(b)
 	for _, it := range items {
 		person, checkIn := strconv.FormatInt(it.PersonID, 10), strconv.FormatInt(it.CheckInID, 10)
 		d := it.HeldOn.Format(time.DateOnly)
-		writeAll(b, `<li><span class="item-text">`, html.EscapeString(it.Text), `</span> <span class="muted">· from your check-in`)
+		w(`<li><span class="item-text">`, esc(it.Text), `</span> <span class="muted">· from your check-in`)
 		if it.PersonID != me {
-			writeAll(b, " with ", html.EscapeString(it.PersonName))
+			w(" with ", esc(it.PersonName))
 		}
-		writeAll(b, ` on <a href="/people/`, person, `/checkins/`, checkIn, `"><time datetime="`, d, `">`, d, "</time></a></span></li>\n")
-	}
-}
-
-// writeAll writes parts into b one by one, never joined into a string first.
-func writeAll(b *bytes.Buffer, parts ...string) {
-	for _, p := range parts {
-		b.WriteString(p)
+		w(` on <a href="/people/`, person, `/checkins/`, checkIn, `"><time datetime="`, d, `">`, d, "</time></a></span></li>\n")
 	}
 }

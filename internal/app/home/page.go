@@ -18,11 +18,7 @@ var esc = html.EscapeString
 // ladder's (each starts with a slash, made of numbers and the framework's ids).
 // TestHomeTextIsInert checks the page with markup in names.
 func (d data) WriteBody(b *bytes.Buffer, _ string) {
-	w := func(parts ...string) { // parts written one by one, never joined into a string first
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := web.WriterTo(b)
 	me := strconv.FormatInt(d.Person.ID, 10)
 	w("\n<h1>Hello, ", esc(d.Name), "</h1>\n")
 	d.level(w, me)
@@ -52,7 +48,7 @@ func (d data) WriteBody(b *bytes.Buffer, _ string) {
 }
 
 // level writes where the viewer is on the ladder, and for how long.
-func (d data) level(w writer, me string) {
+func (d data) level(w web.Writer, me string) {
 	l := d.Level
 	if l == nil {
 		w("<p class=\"muted\">You have no level yet: the people team places everyone on the ladder.</p>\n\n")
@@ -86,7 +82,7 @@ func levelURL(l *web.LevelInfo, me string) string {
 }
 
 // tasks writes what waits for the viewer.
-func (d data) tasks(w writer) {
+func (d data) tasks(w web.Writer) {
 	w("<section aria-labelledby=\"tasks-heading\">\n<h2 id=\"tasks-heading\">Waiting for you</h2>\n")
 	if len(d.Tasks) == 0 && len(d.CasesToReview) == 0 {
 		w("<p class=\"muted\">Nothing waits for you right now.</p>\n</section>\n")
@@ -121,7 +117,7 @@ func (d data) tasks(w writer) {
 }
 
 // checkIns writes the viewer's last check-in, when the next is due, and their open items.
-func (d data) checkIns(b *bytes.Buffer, w writer, me string) {
+func (d data) checkIns(b *bytes.Buffer, w web.Writer, me string) {
 	w("\n<section aria-labelledby=\"checkins-heading\">\n<h2 id=\"checkins-heading\">Your check-ins</h2>\n")
 	if c := d.CheckIn; c.Had {
 		held, next := web.Day(c.Last.HeldOn), web.Day(c.NextDue)
@@ -158,7 +154,7 @@ func (d data) checkIns(b *bytes.Buffer, w writer, me string) {
 }
 
 // write writes the people team's picture of the organisation.
-func (p *picture) write(w writer) {
+func (p *picture) write(w web.Writer) {
 	w("\n<section aria-labelledby=\"org-heading\">\n<h2 id=\"org-heading\">Your organisation</h2>\n")
 	if len(p.Setup) > 0 {
 		w("\n<h3 id=\"setup-heading\">Getting started</h3>\n<p class=\"hint\">Four steps put everyone on the ladder. Each is ticked as soon as it is done.</p>\n<ol class=\"checklist\" aria-labelledby=\"setup-heading\">\n")
@@ -196,6 +192,3 @@ func (p *picture) write(w writer) {
 	}
 	w("\n</dl>\n</section>\n")
 }
-
-// writer is WriteBody's w: it writes its parts as they are.
-type writer func(parts ...string)

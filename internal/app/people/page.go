@@ -21,11 +21,7 @@ import (
 // such as javascript:), made of numbers and the framework's ids, and the ids in a query are
 // escaped for one. TestTextIsInert checks the page with markup in a name, a title and a note.
 func (d personData) WriteBody(b *bytes.Buffer, csrf string) {
-	w := func(parts ...string) { // parts written one by one, never joined into a string first
-		for _, p := range parts {
-			b.WriteString(p)
-		}
-	}
+	w := web.WriterTo(b)
 	p := d.Person
 	id := strconv.FormatInt(p.ID, 10)
 	d.facts(w, id, csrf)
@@ -50,14 +46,11 @@ func (d personData) WriteBody(b *bytes.Buffer, csrf string) {
 	}
 }
 
-// writer is Body's w: it writes its parts as they are.
-type writer func(parts ...string)
-
 var esc = html.EscapeString
 
 // facts writes the reporting line, the name, the facts and, for an admin, the account's
 // actions.
-func (d personData) facts(w writer, id, csrf string) {
+func (d personData) facts(w web.Writer, id, csrf string) {
 	p := d.Person
 	w(`<nav class="crumbs" aria-label="Reporting line">`)
 	for i, m := range d.Chain {
@@ -112,7 +105,7 @@ func (d personData) facts(w writer, id, csrf string) {
 }
 
 // level writes where the person is on their ladder, and the next level.
-func (d personData) level(w writer) {
+func (d personData) level(w web.Writer) {
 	w("\n<section aria-labelledby=\"level-heading\">\n<h2 id=\"level-heading\">Level</h2>\n")
 	l := d.Level
 	if l == nil {
@@ -135,7 +128,7 @@ func (d personData) level(w writer) {
 }
 
 // checkIns writes the links to the person's check-ins and the expectations they named.
-func (d personData) checkIns(w writer, id string) {
+func (d personData) checkIns(w web.Writer, id string) {
 	w("\n<section aria-labelledby=\"checkins-heading\">\n<h2 id=\"checkins-heading\">Check-ins</h2>\n<p><a href=\"/people/", id, "/checkins\">")
 	if d.CheckIns.Notes {
 		w("Check-ins and action items")
@@ -178,7 +171,7 @@ func (d personData) checkIns(w writer, id string) {
 
 // growth writes the links to the growth plan and the promotion cases, and the plan's target
 // and goals, as far as the viewer may read them.
-func (d personData) growth(w writer, id string) {
+func (d personData) growth(w web.Writer, id string) {
 	if !d.Plan.Read && !d.Cases {
 		return
 	}
@@ -243,7 +236,7 @@ func (d personData) growth(w writer, id string) {
 }
 
 // events writes the timeline: what happened to the person, newest first.
-func (d personData) events(w writer) {
+func (d personData) events(w web.Writer) {
 	w("\n<section aria-labelledby=\"events-heading\">\n<h2 id=\"events-heading\">Timeline</h2>\n")
 	if len(d.Events) == 0 {
 		w("<p class=\"empty\">Nothing yet.</p>\n</section>\n")
@@ -264,7 +257,7 @@ func (d personData) events(w writer) {
 }
 
 // history writes the level changes, newest first, each from the level before it.
-func (d personData) history(w writer) {
+func (d personData) history(w web.Writer) {
 	w("\n<section aria-labelledby=\"timeline-heading\">\n<h2 id=\"timeline-heading\">Level history</h2>\n")
 	if len(d.Timeline) == 0 {
 		w("<p class=\"muted\">No level changes yet.</p>\n</section>\n")
@@ -317,7 +310,7 @@ var reasons = []struct{ value, label string }{
 
 // form writes an admin's form for recording a level change, as it was filled in when it
 // comes back with problems.
-func (d personData) form(w writer, id, csrf string) {
+func (d personData) form(w web.Writer, id, csrf string) {
 	f := d.Form
 	// invalid marks a field with a problem, and problem writes the problem under it.
 	invalid := func(field string) string {

@@ -180,6 +180,19 @@ type Bodied interface {
 	WriteBody(b *bytes.Buffer, csrf string)
 }
 
+// Writer writes a Bodied page's parts as they are, one by one, never joined into a string
+// first (see WriterTo).
+type Writer func(parts ...string)
+
+// WriterTo is the Writer into b.
+func WriterTo(b *bytes.Buffer) Writer {
+	return func(parts ...string) {
+		for _, p := range parts {
+			b.WriteString(p)
+		}
+	}
+}
+
 // Render writes the page name with status; data is the page's own. The page's content is
 // its template's, or, when data is Bodied, what data writes.
 func (srv *Server) Render(w http.ResponseWriter, r *http.Request, v *policy.Viewer, status int, name, title string, data any) {
