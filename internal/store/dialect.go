@@ -132,13 +132,14 @@ const shortQuery = 2
 // key: "priya schmidt" is 14 lists of a thousand rows or more each, and cost 1.5 ms. For a q
 // of spreadQuery characters or more, the index is given its first and last three characters
 // as two keys instead (LIKE '%pri%' AND LIKE '%idt%'), which it reads by skipping from one
-// to the other: 0.2 ms. Each row it finds is then checked for q itself, in the name or email
+// to the other: 0.2 ms; and a third piece where one word can hold those two (see
+// spreadPieces). Each row it finds is then checked for q itself, in the name or email
 // columns that the index does not cover.
 func (d dialect) likes(t, q string) expr {
-	if first, last, ok := trigramEnds(q); ok {
+	if pieces, ok := trigramPieces(q); ok {
 		var conds []string
 		var args []any
-		for _, piece := range []string{first, last} {
+		for _, piece := range pieces {
 			c, a := d.like(t, "search", likeContains(piece))
 			conds, args = append(conds, c), append(args, a)
 		}

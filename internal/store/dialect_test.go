@@ -1,6 +1,9 @@
 package store
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // PostgreSQL's statements get numbered placeholders in order; SQLite's keep their ?.
 func TestRebind(t *testing.T) {
@@ -22,26 +25,37 @@ func TestRebind(t *testing.T) {
 	}
 }
 
-// A long query's ends are PostgreSQL's index keys when each has a trigram of its own.
-func TestTrigramEnds(t *testing.T) {
+// A long query's ends are PostgreSQL's index keys when each has a trigram of its own, and
+// so is the place where its first word ends when one word can hold both ends.
+func TestTrigramPieces(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		q           string
-		first, last string
-		ok          bool
+		q      string
+		pieces []string // nil: the whole query is the index's key
 	}{
-		{"Priya Schmidt", "Pri", "idt", true},
-		{"rania.ho", "ran", ".ho", true},
-		{"ivan.b@x", "iva", "b@x", true},   // "b" starts a word: "  b"
-		{"Ødegård", "Øde", "ård", true},    // two ASCII letters at each end
-		{"n Ødegård", "n Ø", "ård", false}, // one ASCII letter: no trigram of its own
-		{"abcdef", "", "", false},          // short: the whole query is the index's key
-		{"ab.. cd", "ab.", " cd", true},
-		{"a.. .cd", "a..", ".cd", false},
+		{"Priya Schmidt", []string{"Pri", "idt"}},
+		{"rania.ho", []string{"ran", ".ho"}},
+		{"ivan.b@x", []string{"iva", "b@x"}}, // "b" starts a word: "  b"
+		{"Ødegård", []string{"Øde", "ård"}},  // two ASCII letters at each end
+		{"n Ødegård", nil},                   // one ASCII letter: no trigram of its own
+		{"abcdef", nil},                      // short
+		{"ab.. cd", []string{"ab.", " cd"}},
+		{"a.. .cd", nil},
+		// Larsen holds "lar" and "sen": where "Lars" ends and the next word begins is asked for too.
+		{"Lars Larsen", []string{"Lar", "sen", "rs L"}},
+		{"lars.larsen", []string{"lar", "sen", "rs.l"}},
+		{"HANS hansen", []string{"HAN", "sen", "NS h"}}, // in any case
+		{"Åsa Åsander", []string{"Åsa", "der", "sa Å"}},
+		{"Per Persson", []string{"Per", "son", "er P"}}, // the first end occurs again
+		{"Sven Ulven", []string{"Sve", "ven", "en U"}},  // the last end occurs earlier
+		{"abcabcab", []string{"abc", "cab"}},            // one word: nowhere for it to end
+		{"Lars  Larsen", []string{"Lar", "sen"}},        // two separators: no place with a letter either side
+		// A place without a trigram of its own is left out.
+		{"abcØØ Ø abc", []string{"abc", "abc"}},
 	} {
-		first, last, ok := trigramEnds(tt.q)
-		if ok != tt.ok || (ok && (first != tt.first || last != tt.last)) {
-			t.Errorf("trigramEnds(%q) = %q, %q, %v; want %q, %q, %v", tt.q, first, last, ok, tt.first, tt.last, tt.ok)
+		pieces, ok := trigramPieces(tt.q)
+		if ok != (tt.pieces != nil) || !slices.Equal(pieces, tt.pieces) {
+			t.Errorf("trigramPieces(%q) = %q, %v; want %q", tt.q, pieces, ok, tt.pieces)
 		}
 	}
 }

@@ -96,6 +96,14 @@ func TestSearchPeople(t *testing.T) {
 			// The first and last trigrams of "Priya Schmidt" (and its middle one), and not the name.
 			{"Priam Schidt", "pschidt@example.com"},
 			{"Priya Schmidt", "priya.s@example.com"},
+			// Each of these holds an end of "Lars Larsen" or of "Åsa Åsander", and Larsen
+			// both (see spreadPieces).
+			{"Lars Larsen", "lars.larsen@example.com"},
+			{"Lars Olsen", "lars.olsen@example.com"},
+			{"Per Larsen", "per.larsen@example.com"},
+			{"Mia Larsen", "lars.l@example.com"},
+			{"Åsa Åsander", "asa.asander@example.com"},
+			{"Åsa Berg", "asa.berg@example.com"},
 		} {
 			mustPerson(t, s, p.name, p.email, team.ID)
 		}
@@ -128,6 +136,9 @@ func TestSearchPeople(t *testing.T) {
 			{"a long query starting beyond ASCII", store.PeopleFilter{Query: "n Ødegård"}, []string{"Bjørn Ødegård"}},
 			{"a long query across the name and the email", store.PeopleFilter{Query: "schmidt priya"}, []string{}},
 			{"a long query of an email", store.PeopleFilter{Query: "iya.s@exa"}, []string{"Priya Schmidt"}},
+			{"a long query whose ends one word holds", store.PeopleFilter{Query: "Lars Larsen"}, []string{"Lars Larsen"}},
+			{"a long query of an email whose ends one word holds", store.PeopleFilter{Query: "lars.larsen"}, []string{"Lars Larsen"}},
+			{"a long query whose ends one word holds, beyond ASCII", store.PeopleFilter{Query: "Åsa Åsander"}, []string{"Åsa Åsander"}},
 			{"a long query with FTS5's quotes and operators", store.PeopleFilter{Query: `iya "S*" OR x`}, []string{}},
 			// Within a manager's people only.
 			{"in scope", store.PeopleFilter{Query: "rosa", Under: team.ID},

@@ -15,9 +15,9 @@ const spreadQuery = 7
 // them, as the text index's phrase query for q finds them, in the index's order, for a q of
 // spreadQuery characters or more. FTS5 answers a phrase of trigrams by reading every
 // trigram's list of places: a full name of 13 characters is 11 lists, and cost a search
-// 0.8 ms. Here the index is asked for the people who have two of them (the first and the
-// last: most often in different words, so that few people have both), which costs a
-// quarter to a third of that, and each one it gives is checked for q itself.
+// 0.8 ms. Here the index is asked for the people who have a few pieces of it (see
+// spreadPieces), which costs a quarter to a third of that, and each one it gives is checked
+// for q itself.
 func (s *Store) spreadMatches(ctx context.Context, q string, most int) ([]int64, error) {
 	name, email := searched(q)
 	rows, err := s.query(ctx, `SELECT p.id, p.name, p.email FROM people_search CROSS JOIN people p
@@ -41,29 +41,59 @@ func (s *Store) spreadMatches(ctx context.Context, q string, most int) ([]int64,
 	return ids, s.RowsErr(rows, "search people")
 }
 
-// ftsSpread is the FTS5 query for the people who have q's first and last trigrams (see
-// spreadEnds) in the columns searched(q) names.
+// ftsSpread is the FTS5 query for the people who have each of q's spreadPieces in the
+// columns searched(q) names.
 func ftsSpread(q string) string {
-	first, last := spreadEnds(q)
-	quote := func(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
-	return ftsColumns(q) + " : (" + quote(first) + " " + quote(last) + ")"
-}
-
-// spreadEnds returns q's first and last three characters, for a q of spreadQuery characters
-// or more.
-func spreadEnds(q string) (first, last string) {
-	runes := []rune(q)
-	return string(runes[:3]), string(runes[len(runes)-3:])
-}
-
-// trigramEnds returns q's ends (see spreadEnds) for PostgreSQL's index to look for, when q
-// has spreadQuery characters or more and each end is a trigramKey.
-func trigramEnds(q string) (first, last string, ok bool) {
-	if !spread(q) {
-		return "", "", false
+	quoted := make([]string, 0, 3)
+	for _, piece := range spreadPieces(q) {
+		quoted = append(quoted, `"`+strings.ReplaceAll(piece, `"`, `""`)+`"`)
 	}
-	first, last = spreadEnds(q)
-	return first, last, trigramKey(first) && trigramKey(last)
+	return ftsColumns(q) + " : (" + strings.Join(quoted, " ") + ")"
+}
+
+// spreadPieces returns the parts of q (of spreadQuery characters or more) that the text
+// index is asked for, each whole, to find the people who may hold q: its first and last
+// three characters, most often in different words, so that few people hold both. When one
+// of the two occurs in q once more, one word can hold both, and everyone with that word is
+// found: Larsen holds the "lar" and the "sen" of "Lars Larsen", which found 1,631 people of
+// 100,000 for the 20 it matches, and took 2.4–3.6 ms on SQLite and 1.4 ms on PostgreSQL
+// against 0.2 for other names. Then the place where q's first word ends and the next one
+// begins is asked for too (the two characters before the space, dot or other separator, it,
+// and the character after it: "rs l"), which no single word holds: 0.4 and 0.5 ms.
+func spreadPieces(q string) []string {
+	runes := []rune(q)
+	first, last := string(runes[:3]), string(runes[len(runes)-3:])
+	pieces := []string{first, last}
+	lq, lf, ll := strings.ToLower(q), strings.ToLower(first), strings.ToLower(last)
+	if !strings.Contains(lq[1:], lf) && !strings.Contains(lq[:len(lq)-1], ll) {
+		return pieces
+	}
+	for i := 2; i+1 < len(runes); i++ {
+		if !wordRune(runes[i]) && wordRune(runes[i-1]) && wordRune(runes[i+1]) {
+			return append(pieces, string(runes[i-2:i+2]))
+		}
+	}
+	return pieces
+}
+
+// wordRune reports whether r is part of a word: a letter or a digit.
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// trigramPieces returns q's spreadPieces for PostgreSQL's index to look for, when q has
+// spreadQuery characters or more and each of its ends is a trigramKey; a third piece that is
+// none is left out (it only narrows down what the ends find).
+func trigramPieces(q string) ([]string, bool) {
+	if !spread(q) {
+		return nil, false
+	}
+	pieces := spreadPieces(q)
+	if !trigramKey(pieces[0]) || !trigramKey(pieces[1]) {
+		return nil, false
+	}
+	if len(pieces) > 2 && !trigramKey(pieces[2]) {
+		pieces = pieces[:2]
+	}
+	return pieces, true
 }
 
 // trigramKey reports whether PostgreSQL's trigram index can look for a piece of a query
