@@ -58,8 +58,8 @@ func ftsSpread(q string) string {
 // found: Larsen holds the "lar" and the "sen" of "Lars Larsen", which found 1,631 people of
 // 100,000 for the 20 it matches, and took 2.4–3.6 ms on SQLite and 1.4 ms on PostgreSQL
 // against 0.2 for other names. Then the place where q's first word ends and the next one
-// begins is asked for too (the two characters before the space, dot or other separator, it,
-// and the character after it: "rs l"), which no single word holds: 0.4 and 0.5 ms.
+// begins is asked for too: the separator (a space, a dot), the two characters before it and
+// the one after it ("rs l"), which no single word holds: about 0.4 and 0.5 ms.
 func spreadPieces(q string) []string {
 	runes := []rune(q)
 	first, last := string(runes[:3]), string(runes[len(runes)-3:])
