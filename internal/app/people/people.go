@@ -135,6 +135,7 @@ func ListEarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
 		return nil
 	}
 	_, f := listFilter(r, v)
+	// Not returned as it is: a nil *store.PeopleStart in an any is not a nil any.
 	if start := reads.Store().ReadPeoplePage(reads, f); start != nil {
 		return start
 	}
