@@ -135,7 +135,8 @@ func ListEarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
 		return nil
 	}
 	_, f := listFilter(r, v)
-	// Not returned as it is: a nil *store.PeopleStart in an any is not a nil any.
+	// Not returned as it is: a nil *store.PeopleStart in an any is not nil, and web.Early is
+	// to be nil when nothing was read early.
 	if start := reads.Store().ReadPeoplePage(reads, f); start != nil {
 		return start
 	}
