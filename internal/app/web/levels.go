@@ -4,6 +4,7 @@ import (
 	"html"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/rungs/rungs/internal/ladder"
 )
@@ -41,10 +42,44 @@ type TrackChoice struct {
 }
 
 // Describe looks a level up in the framework; one it no longer has is still shown, by id.
+// What it returns is shared: not to be changed.
 func Describe(f *ladder.Framework, ref LevelRef) *LevelInfo {
 	if ref.Level == "" {
 		return nil
 	}
+	described.RLock()
+	info, ok := described.refs[ref]
+	ok = ok && described.f == f
+	described.RUnlock()
+	if ok {
+		return info
+	}
+	info = describe(f, ref)
+	described.Lock()
+	defer described.Unlock()
+	if described.f != f || len(described.refs) >= maxDescribed {
+		described.f, described.refs = f, map[LevelRef]*LevelInfo{}
+	}
+	described.refs[ref] = info
+	return info
+}
+
+// described keeps the levels Describe made for the framework it was last given: the people
+// list described the levels of each of its pages afresh, 5 KB of garbage a page. A framework
+// does not change once loaded (serve loads a new one, see Server.SetFramework), so what is
+// kept for it stays true; another framework starts it anew.
+var described struct {
+	sync.RWMutex
+	f    *ladder.Framework
+	refs map[LevelRef]*LevelInfo
+}
+
+// maxDescribed bounds described: the levels people hold, which are few, and those they held
+// that the framework no longer has.
+const maxDescribed = 10_000
+
+// describe is Describe without described.
+func describe(f *ladder.Framework, ref LevelRef) *LevelInfo {
 	info := &LevelInfo{Ref: ref, LadderTitle: ref.Ladder, TrackTitle: ref.Track, Title: ref.Level}
 	l := f.Ladder(ref.Ladder)
 	if l == nil {

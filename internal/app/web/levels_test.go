@@ -1,6 +1,10 @@
 package web
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rungs/rungs/internal/ladder"
+)
 
 // TestPickerOptions: the pickers' options are escaped, grouped by ladder, and exactly the
 // selected value is chosen.
@@ -19,5 +23,32 @@ func TestPickerOptions(t *testing.T) {
 	want = `<option value="" selected>No track</option><option value="it&#39;s">It&#39;s</option>`
 	if got := string(TrackOptions(tracks, "")); got != want {
 		t.Errorf("TrackOptions:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestDescribe: a level is described from the framework it is asked of, as that framework
+// has it, also after Describe was asked of another framework with the same ladder, and one
+// the framework does not have is described by its ids.
+func TestDescribe(t *testing.T) {
+	framework := func(title string) *ladder.Framework {
+		return &ladder.Framework{Ladders: []*ladder.Ladder{{ID: "eng", Title: "Engineering", Levels: []*ladder.Level{
+			{ID: "e1", Title: title, Code: "E1"}, {ID: "e2", Title: "Senior", Code: "E2"}}}}}
+	}
+	old, renamed := framework("Engineer"), framework("Software Engineer")
+	ref := LevelRef{Ladder: "eng", Level: "e1"}
+	for _, c := range []struct {
+		f     *ladder.Framework
+		title string
+	}{{old, "Engineer"}, {old, "Engineer"}, {renamed, "Software Engineer"}, {old, "Engineer"}, {renamed, "Software Engineer"}} {
+		info := Describe(c.f, ref)
+		if info.Title != c.title || info.Code != "E1" || info.URL != "/ladders/eng/e1/" || info.Next == nil || info.Next.Title != "Senior" {
+			t.Errorf("Describe(%s) = %+v, want %q with E2 Senior next", c.title, info, c.title)
+		}
+	}
+	if info := Describe(old, LevelRef{Ladder: "eng", Level: "e9"}); info.Title != "e9" || info.URL != "" || info.Next != nil {
+		t.Errorf("a level the framework does not have: %+v", info)
+	}
+	if info := Describe(old, LevelRef{Ladder: "eng"}); info != nil {
+		t.Errorf("no level: %+v", info)
 	}
 }
