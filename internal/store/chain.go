@@ -279,7 +279,7 @@ func (s *Store) HasReports(ctx context.Context, person int64) (bool, error) {
 // ManagerChain returns the person's managers, nearest first.
 func (s *Store) ManagerChain(ctx context.Context, person int64) ([]Person, error) {
 	chain := []Person{}
-	err := each(ctx, s, fmt.Sprintf("managers of %d", person), scanPerson, func(p Person) error {
+	err := each(ctx, s, fmt.Sprintf("managers of %d", person), scanPeople(), func(p Person) error {
 		chain = append(chain, p)
 		return nil
 	}, `SELECT `+s.d.personColumns("p")+` FROM people_chain c JOIN people p ON p.id = c.manager_id
@@ -319,8 +319,9 @@ func ReadAround(r *Reads, person int64, out *Around, found *bool) {
 	*out, *found = Around{Chain: []Person{}, Reports: []Person{}}, false
 	d := r.s.d
 	var part int
+	read := scanPeople(&part)
 	r.Read(fmt.Sprintf("person %d and those around them", person), func(row Scanner) error {
-		p, err := scanPerson(scanPlus{row, []any{&part}})
+		p, err := read(row)
 		if err != nil {
 			return err
 		}

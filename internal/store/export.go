@@ -8,7 +8,7 @@ import (
 // error from fn stops it and is returned as it is. Inside WithTx, fn must not use the store:
 // the transaction's connection is busy with the rows.
 func (s *Store) EachPerson(ctx context.Context, fn func(Person) error) error {
-	return each(ctx, s, "people", scanPerson, fn, `SELECT `+s.d.personColumns("")+` FROM people ORDER BY id`)
+	return each(ctx, s, "people", scanPeople(), fn, `SELECT `+s.d.personColumns("")+` FROM people ORDER BY id`)
 }
 
 // EachLevelChange calls fn for every level_history row, ordered by id, as EachPerson does.

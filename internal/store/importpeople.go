@@ -298,7 +298,7 @@ func values(row string, n int) string {
 // the import's emails, so that both sides of the match are folded alike.
 func (s *Store) peopleByEmail(ctx context.Context) (map[string]Person, error) {
 	people := map[string]Person{}
-	err := each(ctx, s, "people", scanPerson, func(p Person) error {
+	err := each(ctx, s, "people", scanPeople(), func(p Person) error {
 		people[strings.ToLower(p.Email)] = p
 		return nil
 	}, `SELECT `+s.d.personColumns("")+` FROM people`)

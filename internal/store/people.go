@@ -237,18 +237,8 @@ func (s *Store) UpdatePerson(ctx context.Context, p Person) (Person, error) {
 // scanner is a *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }
 
-func scanPerson(row scanner) (Person, error) {
-	var p Person
-	var manager sql.NullInt64
-	var status string
-	err := row.Scan(&p.ID, &p.Name, &p.Email, &p.Title, &manager, &p.Ladder, &p.Track, &p.Level,
-		timeValue{&p.StartDate}, &status, timeValue{&p.CreatedAt}, timeValue{&p.UpdatedAt}, &p.Version)
-	if err != nil {
-		return Person{}, err
-	}
-	p.ManagerID, p.Status = manager.Int64, Status(status)
-	return p, nil
-}
+// scanPerson reads a row of the columns personColumns lists.
+func scanPerson(row scanner) (Person, error) { return scanPeople()(row) }
 
 // Listed is a person as a list of people shows them (see PeoplePage): a page of a list
 // reads these columns alone, for each of its rows, rather than all of a Person's. Reading
@@ -299,13 +289,31 @@ func (r *listedReader) row(row scanner) (Listed, error) {
 	return p, nil
 }
 
-// scanPeople is scanPerson for a statement's rows whose columns after personColumns' go into
-// more.
+// personReader is listedReader for the columns personColumns lists.
+type personReader struct {
+	p       Person
+	manager sql.NullInt64
+	status  string
+	dest    []any
+}
+
+// scanPeople makes a personReader of a statement's rows, whose columns after personColumns'
+// go into more.
 func scanPeople(more ...any) func(scanner) (Person, error) {
-	if len(more) == 0 {
-		return scanPerson
+	r := &personReader{}
+	r.dest = append([]any{&r.p.ID, &r.p.Name, &r.p.Email, &r.p.Title, &r.manager, &r.p.Ladder, &r.p.Track, &r.p.Level,
+		timeValue{&r.p.StartDate}, &r.status, timeValue{&r.p.CreatedAt}, timeValue{&r.p.UpdatedAt}, &r.p.Version}, more...)
+	return r.row
+}
+
+// row reads a row.
+func (r *personReader) row(row scanner) (Person, error) {
+	if err := row.Scan(r.dest...); err != nil {
+		return Person{}, err
 	}
-	return func(row scanner) (Person, error) { return scanPerson(scanPlus{row, more}) }
+	p := r.p
+	p.ManagerID, p.Status = r.manager.Int64, Status(r.status)
+	return p, nil
 }
 
 // scanPersonOrNone is scanPerson for a LEFT JOIN that may have found nobody: every column is
