@@ -197,8 +197,6 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 		}
 	}
 	toAssess, toShare := 0, 0
-	// A team shares a few levels between them: each is looked up once.
-	levels := map[web.LevelRef]*web.LevelInfo{}
 	// The dates a team reached their levels repeat (everyone placed by one rollout reached
 	// theirs on its day): each one's words are made once. Their last check-ins are on days
 	// of their own, and a map of them cost more than it saved.
@@ -207,12 +205,8 @@ func team(srv *web.Server, r *http.Request, v *policy.Viewer, d *data, t storeho
 	d.Team = make([]*member, 0, len(members))
 	for i := range members {
 		m := &members[i]
-		ref := web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level}
-		level, ok := levels[ref]
-		if !ok {
-			level = web.Describe(srv.Framework(), ref)
-			levels[ref] = level
-		}
+		// A team shares a few levels between them, described once (see web.Describe).
+		level := web.Describe(srv.Framework(), web.LevelRef{Ladder: m.Ladder, Track: m.Track, Level: m.Level})
 		row := &rows[i]
 		*row = member{M: m, Level: level}
 		row.Needs = row.needs[:0] // no more than the four kinds of need below: none allocated

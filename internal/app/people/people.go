@@ -69,17 +69,12 @@ func List(srv *web.Server, w http.ResponseWriter, r *http.Request, v *policy.Vie
 		}
 	}
 	d.Count, d.Broad = countText(pg, d.Query), pg.Broad
-	// A page of people holds a few levels, each described once and shown on many rows.
-	levels := map[web.LevelRef]*web.LevelInfo{}
+	// A page of people holds a few levels, each described once and shown on many rows (see
+	// web.Describe).
 	d.People = make([]personRow, 0, len(pg.People))
 	for i := range pg.People {
 		p := &pg.People[i]
-		ref := web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level}
-		info, ok := levels[ref]
-		if !ok {
-			info = web.Describe(srv.Framework(), ref)
-			levels[ref] = info
-		}
+		info := web.Describe(srv.Framework(), web.LevelRef{Ladder: p.Ladder, Track: p.Track, Level: p.Level})
 		d.People = append(d.People, personRow{Person: p, Level: info})
 	}
 	link := func(key string, id int64) string {
