@@ -315,27 +315,30 @@ var (
 	listedRows = personRows[Listed]{dialect.listedColumns, scanListed, func(p Listed) int64 { return p.ID }}
 )
 
-// keptPage reads the people of f's page by the ids kept of it (see countCache.broadPage), in
-// the page's order, each checked for f's filter again (pq). It reports false when one of them
-// no longer passes it: then the page is another, and is to be found again.
-func keptPage[T any](ctx context.Context, s *Store, f PeopleFilter, pq peopleQuery, ids []int64, rows personRows[T]) ([]T, bool, error) {
+// keptRead is the statement that reads the people of f's page by the ids kept of it (see
+// countCache.broadPage), in the page's order, each checked for f's filter again.
+func keptRead[T any](s *Store, f PeopleFilter, ids []int64, rows personRows[T]) *listRead[T] {
+	l := &listRead[T]{f: f, o: byID, n: -1, found: -1, kept: ids, pq: f.query(s.d, byID, nil, true)}
 	var b sqlBuilder
 	_, kept := s.d.fromIDs("p", ids)
 	b.add(`SELECT `+rows.columns(s.d, "p"), nil)
-	pq.sql(&b, kept)
-	pq.orderBy(&b, f.Before != 0)
-	people := make([]T, 0, len(ids))
-	err := each(ctx, s, "list people", rows.scan(), func(p T) error {
-		people = append(people, p)
-		return nil
-	}, b.String(), b.args...)
-	if err != nil || len(people) != len(ids) {
-		return nil, false, err
+	l.pq.sql(&b, kept)
+	l.pq.orderBy(&b, f.Before != 0)
+	l.query, l.args = b.String(), b.args
+	l.scan, l.people = rows.scan(), make([]T, 0, len(ids))
+	return l
+}
+
+// keptPage is the page keptRead read, in the page's order; false when one of its people no
+// longer passes the filter: then the page is another, and is to be found again.
+func (l *listRead[T]) keptPage() ([]T, bool) {
+	if len(l.people) != len(l.kept) {
+		return nil, false
 	}
-	if f.Before != 0 {
-		slices.Reverse(people)
+	if l.f.Before != 0 {
+		slices.Reverse(l.people)
 	}
-	return people, true, nil
+	return l.people, true
 }
 
 // listPeople reads a page of f's people in the order o, each row as rows says. With total
@@ -362,8 +365,12 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 		// `scripts/load pages` 1.15–1.20 ms against 1.51–1.67. The page's ids are kept a
 		// while (see countCache.broadPage), and its rows read by them while they are.
 		if ids, ok := s.counts.broadPage(f); ok {
-			if people, ok, err := keptPage(ctx, s, f, l.pq, ids, rows); err != nil || ok {
-				return people, -1, -1, err
+			k := keptRead(s, f, ids, rows)
+			if err := each(ctx, s, "list people", k.scan, k.add, k.query, k.args...); err != nil {
+				return nil, 0, -1, err
+			}
+			if people, ok := k.keptPage(); ok {
+				return people, -1, -1, nil
 			}
 			s.counts.forgetPage(f)
 		}
@@ -378,10 +385,7 @@ func listPeople[T any](ctx context.Context, s *Store, f PeopleFilter, o order, m
 			}
 		}()
 	}
-	err = each(ctx, s, "list people", l.scan, func(p T) error {
-		l.people = append(l.people, p)
-		return nil
-	}, l.query, l.args...)
+	err = each(ctx, s, "list people", l.scan, l.add, l.query, l.args...)
 	if err != nil {
 		return nil, 0, -1, err
 	}
@@ -402,6 +406,7 @@ type listRead[T any] struct {
 	scan     func(scanner) (T, error)
 	people   []T
 	n, found int
+	kept     []int64 // the ids of a broad query's page kept, that it reads (keptRead)
 }
 
 // newListRead makes listPeople's statement for f's page in the order o (see listPeople).
@@ -510,6 +515,11 @@ func (l *listRead[T]) row(row scanner) error {
 	if err != nil {
 		return err
 	}
+	return l.add(p)
+}
+
+// add adds a person the statement read to the page.
+func (l *listRead[T]) add(p T) error {
 	l.people = append(l.people, p)
 	return nil
 }

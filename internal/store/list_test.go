@@ -267,7 +267,10 @@ func TestSearchManyMatches(t *testing.T) {
 
 // A page of a broad query is the same when asked for again, and shows the people as they are
 // now: one who left since, by a write the store did not see (another process's), is not on
-// it, and the next one is; a rename or a new email through the store is seen at once.
+// it, and the next one is; a rename or a new email through the store is seen at once. Each
+// page is begun with another read first, as the people list's is with the session's (on
+// PostgreSQL, once the page was found, by the ids kept of it), and is then read on its own:
+// the same page.
 func TestBroadPageAgain(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
@@ -284,9 +287,23 @@ func TestBroadPageAgain(t *testing.T) {
 		f := store.PeopleFilter{Query: "zed", Status: store.Active, Limit: 10}
 		page := func() []string {
 			t.Helper()
+			r := s.Reads()
+			var n int
+			r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+			start := s.ReadPeoplePage(r, f)
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			begun, err := s.PeoplePageFrom(ctx, f, start)
+			if err != nil {
+				t.Fatal(err)
+			}
 			pg, err := s.PeoplePage(ctx, f)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(begun, pg) {
+				t.Errorf("%+v begun with another read: %+v; read on its own: %+v", f, begun, pg)
 			}
 			if !pg.Broad || !pg.HasNext {
 				t.Fatalf("%+v: broad %v, more %v; want a broad query's first page", f, pg.Broad, pg.HasNext)

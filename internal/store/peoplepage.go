@@ -54,7 +54,8 @@ type PeopleStart struct {
 // ReadPeoplePage adds to r the statement PeoplePage(f) begins with, when that is one
 // statement that needs nothing read before it: the page of a list without a query, and on
 // PostgreSQL the page of a query not known to match too many to rank, whose matches the
-// statement finds itself. Once r has run, PeoplePageFrom makes the page from what it read,
+// statement finds itself, and that of one known to, when the ids of its page are kept
+// (countCache.broadPage). Once r has run, PeoplePageFrom makes the page from what it read,
 // as PeoplePage would have, so that a page's own reads go to the database with others (a
 // viewer's session). Otherwise it adds nothing and returns nil.
 func (s *Store) ReadPeoplePage(r *Reads, f PeopleFilter) *PeopleStart {
@@ -66,8 +67,18 @@ func (s *Store) ReadPeoplePage(r *Reads, f PeopleFilter) *PeopleStart {
 	more.Limit = limit + 1
 	o := byName
 	if q := strings.TrimSpace(f.Query); q != "" {
-		if !s.d.postgres || s.counts.isBroad(q) {
+		if !s.d.postgres {
 			return nil
+		}
+		if s.counts.isBroad(q) {
+			// A broad query's page, when its ids are kept: read by them.
+			ids, ok := s.counts.broadPage(more)
+			if !ok {
+				return nil
+			}
+			st := &PeopleStart{f: f, l: keptRead(s, more, ids, listedRows)}
+			r.Read("list people", st.l.row, st.l.query, st.l.args...)
+			return st
 		}
 		o = byMatchHere
 	}
@@ -98,6 +109,15 @@ func (s *Store) PeoplePageFrom(ctx context.Context, f PeopleFilter, st *PeopleSt
 		st = nil
 	}
 	switch {
+	case st != nil && st.l.kept != nil:
+		// A broad query's page read by the ids kept of it, as listPeople would have read it;
+		// found again as orderOf and listPeople say when one of them no longer passes the
+		// filter.
+		if people, done = st.l.keptPage(); done {
+			o, matches, total = byID, RankedMatches+1, -1
+		} else {
+			s.counts.forgetPage(more)
+		}
 	case st != nil && st.l.o == byName:
 		// What orderOf and listPeople would have read for a list without a query.
 		if people, total, _, err = st.l.finish(ctx, s); err != nil {
@@ -153,6 +173,10 @@ func (s *Store) PeoplePageFrom(ctx context.Context, f PeopleFilter, st *PeopleSt
 		pg.Total = total
 	case pg.Broad:
 		pg.Total, pg.Count = matches-1, MoreThan
+	case f.After == 0 && f.Before == 0 && !extra:
+		// The first page holds the whole list (most managers' lists): counted by its rows,
+		// not by another statement, which on PostgreSQL was a round trip of its own.
+		pg.Total = len(pg.People)
 	case o == byName && s.counts.long(f):
 		// Known to be long: not counted again up to MostCounted for each page.
 		pg.Count = About
