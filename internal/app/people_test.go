@@ -232,6 +232,57 @@ func TestPersonPageIsTheViewersNow(t *testing.T) {
 	})
 }
 
+// A person's own page, read with the session's read once the session was seen, shows what
+// the one read after it shows (their check-ins' notes, their plan), and what the viewer is
+// now: put on the promotion panel, they see the cases waiting for them, and taken off it, no
+// longer; an admin sees them on their own page as the people team.
+func TestOwnPageIsTheViewersNow(t *testing.T) {
+	t.Parallel()
+	eachBackend(t, func(t *testing.T, cfg store.Config) {
+		e := newEnv(t, cfg)
+		ada := e.person("Ada Admin", "ada@example.com", 0, store.Admin)
+		max := e.person("Max Manager", "max@example.com", 0, store.Member)
+		sam := e.person("Sam Self", "sam@example.com", max.ID, store.Member)
+		pat := e.person("Pat Panel", "pat@example.com", 0, store.Member)
+		c, _ := e.checkIn(sam, max)
+		e.growth(sam, max, c) // a plan with a goal, and a case that waits for the reviewers
+
+		sc := e.signedIn(sam)
+		own := "/people/" + itoa(sam.ID)
+		first := sc.get(own).body // read after the session's read
+		mustContain(t, first, "Check-in with Max Manager", "Growth plan", "Promotion cases")
+		if again := sc.get(own).body; again != first { // read with it
+			t.Errorf("the own page read with the session's read differs from the one read after it:\n%s\n---\n%s", first, again)
+		}
+
+		pc := e.signedIn(pat)
+		patOwn := "/people/" + itoa(pat.ID)
+		const waiting = `<a href="/cases">one case is waiting</a>`
+		for range 2 {
+			if page := pc.get(patOwn).body; strings.Contains(page, "You review promotion cases") {
+				t.Errorf("someone not on the panel sees the cases waiting:\n%s", page)
+			}
+		}
+		if err := growth.SetPanel(e.ctx, e.store, pat.ID, true, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			mustContain(t, pc.get(patOwn).body, waiting)
+		}
+		if err := growth.SetPanel(e.ctx, e.store, pat.ID, false, ada.ID); err != nil {
+			t.Fatal(err)
+		}
+		if page := pc.get(patOwn).body; strings.Contains(page, "You review promotion cases") {
+			t.Errorf("someone taken off the panel still sees the cases waiting:\n%s", page)
+		}
+
+		ac := e.signedIn(ada)
+		for range 2 {
+			mustContain(t, ac.get("/people/"+itoa(ada.ID)).body, waiting)
+		}
+	})
+}
+
 // The people list, begun with the session's read once the session was seen, is the list of
 // the viewer the session opens now: an admin made a member no longer sees everyone on the
 // next view of the same session, in the list or in a search, and a member made an admin

@@ -190,21 +190,6 @@ func (r *Reads) ReadIf(need func() bool, what string, row func(Scanner) error, q
 	r.reads = append(r.reads, read{what: what, row: row, query: query, args: args, need: need})
 }
 
-// ReadNames adds to r a read, when need says (nil: always; see ReadIf), of query's rows of an
-// id and a name into out: the names a page shows for the people its rows point to (who made
-// a level change, who held a check-in), read with the rest rather than one look-up each.
-func ReadNames(r *Reads, need func() bool, what string, out map[int64]string, query string, args ...any) {
-	r.ReadIf(need, what, func(row Scanner) error {
-		var id int64
-		var name string
-		if err := row.Scan(&id, &name); err != nil {
-			return err
-		}
-		out[id] = name
-		return nil
-	}, query, args...)
-}
-
 // ScanMore is row read into the columns a scan function reads and then into more: for a
 // query that selects more columns after those.
 func ScanMore(row Scanner, more ...any) Scanner { return scanPlus{row, more} }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -141,7 +140,7 @@ func (s *Store) addLevelChange(ctx context.Context, c LevelChange, check bool, l
 func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange, error) {
 	r := s.Reads()
 	var history []LevelChange
-	ReadLevelHistory(r, personID, &history)
+	ReadLevelHistory(r, personID, &history, nil)
 	if err := r.Run(ctx); err != nil {
 		return nil, err
 	}
@@ -156,22 +155,21 @@ func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange
 }
 
 // ReadLevelHistory adds to r the read of a person's level changes, oldest first, into *out:
-// LevelHistory's read, for a page that knows the person is there.
-func ReadLevelHistory(r *Reads, personID int64, out *[]LevelChange) {
-	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out, scanLevelChange, `SELECT `+levelChangeColumns+` FROM level_history WHERE person_id = ? ORDER BY id`, personID)
-}
-
-// ReadLevelAuthors adds to r the read of the names of those who made person's level
-// changes into out, by their ids: for a page that has read the changes into *history with the
-// same r, and names who recorded each. It is read only when one of them was made by someone
-// (an import's are by no one), and with the rest of the page's reads rather than a look-up
-// per name after them.
-func ReadLevelAuthors(r *Reads, personID int64, history *[]LevelChange, out map[int64]string) {
-	made := func() bool {
-		return slices.ContainsFunc(*history, func(c LevelChange) bool { return c.MadeBy != 0 })
-	}
-	ReadNames(r, made, fmt.Sprintf("who made the level changes of person %d", personID), out,
-		`SELECT DISTINCT p.id, p.name FROM level_history h JOIN people p ON p.id = h.made_by WHERE h.person_id = ?`, personID)
+// LevelHistory's read, for a page that knows the person is there. With authors (nil: not
+// wanted), it also puts there the names of those who made the changes, by their ids (an
+// import's are by no one), read in the same statement. As a statement of their own, they
+// were one more on every person's page: on PostgreSQL, which is sent a page's reads together,
+// whether or not the history named anyone.
+func ReadLevelHistory(r *Reads, personID int64, out *[]LevelChange, authors map[int64]string) {
+	var name sql.NullString
+	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out, func(row Scanner) (LevelChange, error) {
+		c, err := scanLevelChange(ScanMore(row, &name))
+		if err == nil && name.Valid && authors != nil {
+			authors[c.MadeBy] = name.String
+		}
+		return c, err
+	}, `SELECT `+levelChangeColumns+`, (SELECT m.name FROM people m WHERE m.id = level_history.made_by)
+		FROM level_history WHERE person_id = ? ORDER BY id`, personID)
 }
 
 const levelChangeColumns = `id, person_id, from_level, to_level, ladder, track, date, reason, note, made_by, created_at`

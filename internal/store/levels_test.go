@@ -71,10 +71,10 @@ func TestLevelHistory(t *testing.T) {
 	})
 }
 
-// The names of who made a person's level changes are read with the history, once each, and
-// not at all for a history no one made (an import's): one after another on SQLite, sent
-// together on PostgreSQL, the same answer.
-func TestReadLevelAuthors(t *testing.T) {
+// The names of who made a person's level changes are read with the history, in the same
+// statement, each change once whoever made it, and none for a history no one made (an
+// import's).
+func TestReadLevelHistoryAuthors(t *testing.T) {
 	t.Parallel()
 	eachStore(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -94,19 +94,22 @@ func TestReadLevelAuthors(t *testing.T) {
 			}
 		}
 		for _, who := range []struct {
-			p    store.Person
-			want map[int64]string
+			p       store.Person
+			changes int
+			want    map[int64]string
 		}{
-			{ada, map[int64]string{admin.ID: "Admin", lead.ID: "Lead"}},
-			{bo, map[int64]string{}},
+			{ada, 4, map[int64]string{admin.ID: "Admin", lead.ID: "Lead"}},
+			{bo, 1, map[int64]string{}},
 		} {
 			r := s.Reads()
 			var history []store.LevelChange
 			authors := map[int64]string{}
-			store.ReadLevelHistory(r, who.p.ID, &history)
-			store.ReadLevelAuthors(r, who.p.ID, &history, authors)
+			store.ReadLevelHistory(r, who.p.ID, &history, authors)
 			if err := r.Run(ctx); err != nil {
 				t.Fatal(err)
+			}
+			if len(history) != who.changes {
+				t.Errorf("%s's level history: %d changes, want %d", who.p.Name, len(history), who.changes)
 			}
 			if len(authors) != len(who.want) || authors[admin.ID] != who.want[admin.ID] || authors[lead.ID] != who.want[lead.ID] {
 				t.Errorf("who made %s's level changes: %v, want %v", who.p.Name, authors, who.want)

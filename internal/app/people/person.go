@@ -106,20 +106,23 @@ type personReads struct {
 	hasAccount bool
 	twoFactor  bool // the account signs in with a second factor
 	panel      bool // the person reviews cases on the promotion panel
+	toReview   int  // the cases waiting for the viewer, on their own page; -1: not read
+	// What was read for a viewer who is not an admin: the check-ins' notes, the plan.
+	readCheckIns, readPlan bool
 }
 
 // addReads adds to reads what v's view of person id reads: for an admin, everything; for
-// others, the check-ins when checkIns (they may read their notes) and the plan when plan.
-func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan bool) *personReads {
-	rd := &personReads{id: id, found: true, authors: map[int64]string{}, heldWith: map[int64]string{}}
+// others, the check-ins when checkIns (they may read their notes) and the plan when plan;
+// and, when toReview, how many promotion cases wait for v (on their own page, as a reviewer).
+func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan, toReview bool) *personReads {
+	rd := &personReads{id: id, found: true, authors: map[int64]string{}, heldWith: map[int64]string{}, toReview: -1,
+		readCheckIns: checkIns, readPlan: plan}
 	admin := v.Admin()
 	store.ReadAround(reads, id, &rd.around, &rd.found)
-	store.ReadLevelHistory(reads, id, &rd.history)
-	store.ReadLevelAuthors(reads, id, &rd.history, rd.authors)
+	store.ReadLevelHistory(reads, id, &rd.history, rd.authors)
 	// The check-ins, read once for the expectations they named and for the timeline.
 	if checkIns || admin {
-		checkins.ReadCheckIns(reads, id, &rd.held)
-		checkins.ReadManagerNames(reads, id, &rd.held, rd.heldWith)
+		checkins.ReadCheckIns(reads, id, &rd.held, rd.heldWith)
 	}
 	if plan || admin {
 		growth.ReadPlanWithGoals(reads, id, &rd.plan, &rd.hasPlan, &rd.goals)
@@ -130,19 +133,30 @@ func addReads(reads *store.Reads, v *policy.Viewer, id int64, checkIns, plan boo
 		access.ReadAccountOf(reads, id, &rd.account, &rd.twoFactor, &rd.hasAccount)
 		growth.ReadOnPanel(reads, id, &rd.panel)
 	}
+	if toReview {
+		growth.ReadToReviewCount(reads, v.Person.ID, v.Admin(), &rd.toReview)
+	}
 	return rd
 }
 
-// EarlyReads adds to reads what an admin's view of a person reads, when the session was seen
-// to be an admin's and the page is someone else's, to go with the session's read
-// (web.EarlyReads, which drops them unless the session opens that admin now).
+// EarlyReads adds to reads what the viewer the session was seen to open reads of a person,
+// to go with the session's read (web.EarlyReads, which drops them unless the session opens
+// that viewer now): an admin's view of anyone, and anyone's view of themselves. What those
+// may see of the person does not turn on the reporting chain, which is not read yet.
 func EarlyReads(r *http.Request, reads *store.Reads, seen web.Seen) any {
 	v := seen.Viewer()
 	id, err := web.PathID(r)
-	if !v.Admin() || err != nil || id <= 0 || id == v.Person.ID {
+	if v == nil || err != nil || id <= 0 {
 		return nil
 	}
-	return addReads(reads, v, id, true, true)
+	switch {
+	case id == v.Person.ID:
+		// Nobody is above themselves.
+		return addReads(reads, v, id, policy.CheckIns(v, id, false).Notes, policy.Plan(v, id, false).Read, policy.Reviews(v))
+	case v.Admin():
+		return addReads(reads, v, id, true, true, false)
+	}
+	return nil
 }
 
 // Page shows a person: their level, manager chain, reports and timeline.
@@ -160,8 +174,8 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 	// told the policy (the route is about the person; were it not, the policy would ask).
 	// An admin's reads turn on nothing (the page reads them the check-ins, for the timeline,
 	// and every plan is theirs to read), so what they may see is decided after, from the
-	// chain read with the rest; and when the session was seen to be an admin's, they were
-	// sent with the session's read (EarlyReads).
+	// chain read with the rest. When the session was seen to be an admin's, or the page is
+	// the viewer's own, they were sent with the session's read (EarlyReads).
 	d := personData{Admin: v.Admin(), Form: form, ToReview: -1}
 	decide := func() error {
 		var err error
@@ -175,30 +189,37 @@ func showPerson(srv *web.Server, w http.ResponseWriter, r *http.Request, v *poli
 		d.Cases = dec == policy.Allow
 		return err
 	}
-	rd, ok := web.Early(r).(*personReads)
-	if !ok || rd.id != id {
-		if !v.Admin() {
-			if err := decide(); err != nil {
+	rd, _ := web.Early(r).(*personReads)
+	if rd != nil && rd.id != id {
+		rd = nil
+	}
+	if !v.Admin() {
+		if err := decide(); err != nil {
+			return err
+		}
+		// What was read with the session, for their own page, is used only if it is what
+		// they may see now.
+		if rd != nil && (rd.readCheckIns != d.CheckIns.Notes || rd.readPlan != d.Plan.Read) {
+			rd = nil
+		}
+	}
+	if rd == nil {
+		// On their own page, a reviewer reads how many cases wait for them (whether they
+		// review is known from the session's read: see policy.KnowReviewer).
+		reviewer := false
+		if id == v.Person.ID {
+			var err error
+			if reviewer, err = policy.IsReviewer(ctx, s, v); err != nil {
 				return err
 			}
 		}
 		reads := s.Reads()
-		rd = addReads(reads, v, id, d.CheckIns.Notes, d.Plan.Read)
-		// On their own page, a reviewer reads how many cases wait for them (whether they
-		// review is known from the session's read: see policy.KnowReviewer).
-		if id == v.Person.ID {
-			reviewer, err := policy.IsReviewer(ctx, s, v)
-			if err != nil {
-				return err
-			}
-			if reviewer {
-				growth.ReadToReviewCount(reads, v.Person.ID, v.Admin(), &d.ToReview)
-			}
-		}
+		rd = addReads(reads, v, id, d.CheckIns.Notes, d.Plan.Read, reviewer)
 		if err := reads.Run(ctx); err != nil {
 			return err
 		}
 	}
+	d.ToReview = rd.toReview
 	// What was read, by its names here.
 	around, found, history, authors, held, heldWith := rd.around, rd.found, rd.history, rd.authors, rd.held, rd.heldWith
 	pl, hasPlan, goals, cycles, cases := rd.plan, rd.hasPlan, rd.goals, rd.cycles, rd.cases

@@ -86,6 +86,11 @@ func IsReviewer(ctx context.Context, s *store.Store, v *Viewer) (bool, error) {
 	return on, nil
 }
 
+// Reviews reports whether v reviews promotion cases as far as the request knows it, without
+// asking the database: for an admin, or when KnowReviewer was told. It is for what a page
+// reads before its viewer is known (web.Seen); what a viewer may do asks IsReviewer.
+func Reviews(v *Viewer) bool { return v.Admin() || v.reviewer != nil && *v.reviewer }
+
 // KnowReviewer tells the policy whether v is on the promotion panel, as the request has just
 // read it with the session (access.SignedInBy): a person's own page and the access to a
 // promotion case turn on it, and asked of the database it was a round trip of its own.

@@ -19,6 +19,7 @@ type Seen struct {
 	Account, Person int64
 	Role            store.Role
 	Manager         bool // someone reports to them directly
+	Reviewer        bool // they review promotion cases (policy.Reviews)
 }
 
 // SeenOf is v as a page's early reads see it; the zero Seen for nobody.
@@ -26,7 +27,7 @@ func SeenOf(v *policy.Viewer) Seen {
 	if v == nil {
 		return Seen{}
 	}
-	return Seen{Account: v.Account.ID, Person: v.Person.ID, Role: v.Account.Role, Manager: v.Manager}
+	return Seen{Account: v.Account.ID, Person: v.Person.ID, Role: v.Account.Role, Manager: v.Manager, Reviewer: policy.Reviews(v)}
 }
 
 // Viewer is a viewer who is only what s knows, for deciding what to read for them; nil for
@@ -35,8 +36,10 @@ func (s Seen) Viewer() *policy.Viewer {
 	if s.Person == 0 {
 		return nil
 	}
-	return &policy.Viewer{Account: access.Account{ID: s.Account, PersonID: s.Person, Role: s.Role, Status: store.Active},
+	v := &policy.Viewer{Account: access.Account{ID: s.Account, PersonID: s.Person, Role: s.Role, Status: store.Active},
 		Person: store.Person{ID: s.Person}, Manager: s.Manager}
+	policy.KnowReviewer(v, s.Reviewer)
+	return v
 }
 
 // seenMost is how many sessions a process keeps the viewer of: more than sign in to one

@@ -82,13 +82,14 @@ func TestLoadViewerWithEarlyReads(t *testing.T) {
 		if got := seen.Viewer(); got.Person.ID != ada.ID || got.Admin() || !got.Manager {
 			t.Errorf("the viewer seen: %+v", got)
 		}
-		// Made an admin, she is seen as she was, and the session's read says who she is now:
-		// what was read for the viewer seen is dropped (SeenOf differs), for the page to read.
+		// Made an admin, she is seen as she was, and the session's read says who she is now (one
+		// who reviews promotion cases): what was read for the viewer seen is dropped (SeenOf
+		// differs), for the page to read.
 		if err := access.SetRole(ctx, s, acct.ID, store.Admin); err != nil {
 			t.Fatal(err)
 		}
 		r, w = load(token)
-		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); err != nil || seen != adaSeen || !v.Admin() || web.SeenOf(v) == seen || read != nil {
+		if v, read, err := srv.LoadViewerWith(w, r, bob.ID, early); err != nil || seen != adaSeen || !v.Admin() || web.SeenOf(v) == seen || !web.SeenOf(v).Reviewer || read != nil {
 			t.Errorf("after a change of role: seen %+v, viewer %+v (%v), read %#v; want the read dropped", seen, web.SeenOf(v), err, read)
 		}
 		// Another session is not seen as hers.

@@ -436,33 +436,34 @@ func CyclesOf(ctx context.Context, s *store.Store, person int64) ([]PersonCycle,
 	return out, r.Run(ctx)
 }
 
-// ReadCyclesOf adds to r the reads of CyclesOf into *out: the person's part in each cycle
-// they are in, and those cycles, put together once both are in.
+// ReadCyclesOf adds to r the read of CyclesOf into *out: the person's part in each cycle they
+// are in and the cycle, in one statement (as two, the cycles' own read was one more statement
+// on every person's page on PostgreSQL, where the reads are sent together whatever the first
+// finds).
 func ReadCyclesOf(r *store.Reads, person int64, out *[]PersonCycle) {
-	*out = []PersonCycle{}
-	var parts []Participant
-	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), &parts, scanParticipant,
-		`SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`
-		FROM assessment_people ap JOIN people p ON p.id = ap.person_id WHERE ap.person_id = ?`, person)
-	// Most people, most of the time, are in no cycle: then the cycles need not be read.
-	var cycles []Cycle
-	r.ReadIf(func() bool { return len(parts) > 0 }, fmt.Sprintf("cycles of %d", person), func(row store.Scanner) error {
-		c, err := scanCycle(row)
-		if err != nil {
-			return err
-		}
-		cycles = append(cycles, c)
-		return nil
-	}, `SELECT `+cycleColumns+` FROM assessment_cycles WHERE id IN (SELECT cycle_id FROM assessment_people WHERE person_id = ?) ORDER BY id DESC`, person)
-	r.Then(func() {
-		in := make(map[int64]Participant, len(parts))
-		for _, p := range parts {
-			in[p.CycleID] = p
-		}
-		for _, c := range cycles {
-			if p, ok := in[c.ID]; ok {
-				*out = append(*out, PersonCycle{Cycle: c, Participant: p})
-			}
-		}
-	})
+	store.ReadAll(r, fmt.Sprintf("cycles of %d", person), out, scanPersonCycle,
+		`SELECT `+participantColumns+`, `+r.Store().PersonColumns("p")+`, `+cycleColumnsOfC+`
+		FROM assessment_people ap JOIN people p ON p.id = ap.person_id JOIN assessment_cycles c ON c.id = ap.cycle_id
+		WHERE ap.person_id = ? ORDER BY c.id DESC`, person)
 }
+
+// cycleColumnsOfC are cycleColumns of the table as c, for a query that joins it to others.
+var cycleColumnsOfC = "c." + strings.ReplaceAll(cycleColumns, ", ", ", c.")
+
+// scanPersonCycle reads a participant as scanParticipant does and then their cycle's
+// columns, as scanCycle does: the cycle's destinations are the participant's more.
+func scanPersonCycle(row store.Scanner) (PersonCycle, error) {
+	var pc PersonCycle
+	var err error
+	pc.Cycle, err = scanCycle(scanner(func(cycle ...any) error {
+		var perr error
+		pc.Participant, perr = scanParticipant(store.ScanMore(row, cycle...))
+		return perr
+	}))
+	return pc, err
+}
+
+// scanner is a function as a store.Scanner.
+type scanner func(dest ...any) error
+
+func (f scanner) Scan(dest ...any) error { return f(dest...) }

@@ -127,6 +127,16 @@ func TestOpenCycleTakesInItsScope(t *testing.T) {
 		if err != nil || len(mine) != 3 || mine[0].Cycle.Name != "Team" {
 			t.Errorf("ann's cycles: %+v, %v", mine, err)
 		}
+		// Each with her part in it, newest first, the cycle read in full (the first as Cycles
+		// gives it).
+		for i, pc := range mine {
+			if pc.Participant.CycleID != pc.Cycle.ID || pc.Participant.Person.ID != o.ann.ID || i > 0 && pc.Cycle.ID >= mine[i-1].Cycle.ID {
+				t.Errorf("ann's cycle %d: %+v", i, pc)
+			}
+		}
+		if len(mine) == 3 && !reflect.DeepEqual(mine[2].Cycle, first) {
+			t.Errorf("ann's first cycle: %+v, want %+v", mine[2].Cycle, first)
+		}
 		// Below a manager, and by status.
 		if got := participantIDs(t, s, first.ID, assess.ParticipantFilter{Under: o.lead.ID}); !slices.Equal(got, ids(o.ann, o.bob)) {
 			t.Errorf("below lead: %v", got)

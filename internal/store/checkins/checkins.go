@@ -289,14 +289,26 @@ func Find(ctx context.Context, s *store.Store, person, id int64) (CheckIn, error
 func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, error) {
 	r := s.Reads()
 	var out []CheckIn
-	ReadCheckIns(r, person, &out)
+	ReadCheckIns(r, person, &out, nil)
 	return out, r.Run(ctx)
 }
 
 // ReadCheckIns adds to r the read of CheckIns into *out: the check-ins and the expectations
-// they name, two reads put together once both are in.
-func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
-	store.ReadAll(r, fmt.Sprintf("check-ins of person %d", person), out, scanCheckIn, `SELECT `+checkInColumns+` FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
+// they name, two reads put together once both are in. With heldWith (nil: not wanted), it
+// also puts there the names of the managers who held them, by id, read in the same statement:
+// for a page that says who each was with (asked manager by manager, it was a round trip for
+// each; as a statement of its own, one more on every person's page on PostgreSQL, which is
+// sent a page's reads together, whether or not there were check-ins).
+func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn, heldWith map[int64]string) {
+	var name sql.NullString
+	store.ReadAll(r, fmt.Sprintf("check-ins of person %d", person), out, func(row store.Scanner) (CheckIn, error) {
+		c, err := scanCheckIn(store.ScanMore(row, &name))
+		if err == nil && name.Valid && heldWith != nil {
+			heldWith[c.ManagerID] = name.String
+		}
+		return c, err
+	}, `SELECT `+checkInColumns+`, (SELECT m.name FROM people m WHERE m.id = checkins.manager_id)
+		FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
 	links := map[int64][]string{}
 	readLinks(r, func() bool { return len(*out) > 0 }, `person_id = ?`, person, links)
 	r.Then(func() {
@@ -304,15 +316,6 @@ func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn) {
 			(*out)[i].Expectations = links[(*out)[i].ID]
 		}
 	})
-}
-
-// ReadManagerNames adds to r the read of the names of those who held person's check-ins with
-// them, by id, into out: for a page that has read the check-ins into *held with the same r
-// (ReadCheckIns), and says who each was with; read only when there are any. Asked manager by
-// manager, it was a round trip for each.
-func ReadManagerNames(r *store.Reads, person int64, held *[]CheckIn, out map[int64]string) {
-	store.ReadNames(r, func() bool { return len(*held) > 0 }, fmt.Sprintf("managers of the check-ins of person %d", person), out,
-		`SELECT DISTINCT m.id, m.name FROM checkins c JOIN people m ON m.id = c.manager_id WHERE c.person_id = ?`, person)
 }
 
 // checkInLinks reads the links of the check-ins where says, by check-in. The order of the

@@ -105,8 +105,7 @@ func TestCheckIns(t *testing.T) {
 		for person, want := range map[int64]map[int64]string{sam.ID: {manager.ID: "Max", grand.ID: "Grace"}, other.ID: {}} {
 			r, names := s.Reads(), map[int64]string{}
 			var held []checkins.CheckIn
-			checkins.ReadCheckIns(r, person, &held)
-			checkins.ReadManagerNames(r, person, &held, names)
+			checkins.ReadCheckIns(r, person, &held, names)
 			if err := r.Run(ctx); err != nil || !maps.Equal(names, want) {
 				t.Errorf("managers of the check-ins of %d: %v, %v; want %v", person, names, err, want)
 			}
