@@ -384,16 +384,25 @@ func (f AuditFilter) matches(e AuditEntry) bool {
 }
 
 // AuditLog returns the entries f chooses, newest first (ties by id, newest first), one page
-// at a time.
+// at a time. On SQLite, the entries still waiting in the journal (see auditJournal: another
+// process held the write lock too long for them to be moved in first) are among them, without
+// an id: an acknowledged entry is in the log whether or not it was moved in, for the audit
+// page as for login throttling's newest failure.
 func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	limit, err := page(f.Limit, f.Offset)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	s.flushAudit(ctx)
+	pending, done := s.auditWaiting(ctx, f)
+	defer done()
+	// With entries waiting, the page is made from the first Offset+limit of the log and them.
+	from, most := f.Offset, limit
+	if len(pending) > 0 {
+		from, most = 0, f.Offset+limit
+	}
 	where, args := f.where()
 	rows, err := s.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`,
-		append(args, limit, f.Offset)...)
+		append(args, most, from)...)
 	if err != nil {
 		return nil, s.fail(err, "audit log")
 	}
@@ -409,16 +418,50 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err, "audit log")
 	}
+	if len(pending) > 0 {
+		entries = newestFirst(entries, pending)
+		entries = entries[min(f.Offset, len(entries)):min(f.Offset+limit, len(entries))]
+	}
 	return entries, nil
 }
 
-// flushAudit moves the entries waiting in SQLite's audit journal into the log before it is
-// read, if the write lock allows (see auditJournal). Inside a transaction, which holds the
-// lock, they wait.
+// auditWaiting moves the entries waiting in SQLite's audit journal into the log before it is
+// read, if the write lock allows (see auditJournal), and returns those f chooses that still
+// wait, newest first; none move until done is called, so that the log read meanwhile and
+// they hold every entry once. Inside a transaction, which holds the lock, they wait.
+func (s *Store) auditWaiting(ctx context.Context, f AuditFilter) (waiting []AuditEntry, done func()) {
+	if s.journal == nil {
+		return nil, func() {}
+	}
+	if s.inTx {
+		return s.journal.pendingOf(f), func() {}
+	}
+	s.flushAudit(ctx)
+	s.journal.moving.Lock()
+	return s.journal.pendingOf(f), s.journal.moving.Unlock
+}
+
+// flushAudit moves the entries waiting in SQLite's audit journal into the log, if the write
+// lock allows (see auditJournal). Inside a transaction, which holds the lock, they wait.
 func (s *Store) flushAudit(ctx context.Context) {
 	if s.journal != nil && !s.inTx {
 		s.journal.flush(ctx, s)
 	}
+}
+
+// newestFirst merges the entries read from the log and those waiting in the journal, each
+// newest first: those waiting go first among entries of the same time, as the ids they are
+// given when moved in come after all the others'.
+func newestFirst(moved, waiting []AuditEntry) []AuditEntry {
+	out := make([]AuditEntry, 0, len(moved)+len(waiting))
+	for len(moved) > 0 || len(waiting) > 0 {
+		if len(waiting) > 0 && (len(moved) == 0 || !waiting[0].At.Before(moved[0].At)) {
+			out, waiting = append(out, waiting[0]), waiting[1:]
+		} else {
+			out, moved = append(out, moved[0]), moved[1:]
+		}
+	}
+	return out
 }
 
 // CountAudit counts the entries f chooses (Limit/Offset ignored), those still waiting in the
@@ -436,7 +479,7 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 		return 0, s.fail(err, "count audit entries")
 	}
 	if s.journal != nil {
-		n += s.journal.countPending(f) // throttling counts what waits in the journal too
+		n += len(s.journal.pendingOf(f)) // throttling counts what waits in the journal too
 	}
 	return n, nil
 }
@@ -445,10 +488,28 @@ func (s *Store) CountAudit(ctx context.Context, f AuditFilter) (int, error) {
 // An error from fn stops it and is returned as it is. Inside WithTx, fn must not use the
 // store: the transaction's connection is busy with the entries.
 func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry) error) error {
-	s.flushAudit(ctx)
+	waiting, done := s.auditWaiting(ctx, f)
+	defer done()
+	slices.Reverse(waiting) // oldest first, as the log is read here
 	where, args := f.where()
-	return each(ctx, s, "audit log", scanAudit, fn,
-		`SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at, id`, args...)
+	err := each(ctx, s, "audit log", scanAudit, func(e AuditEntry) error {
+		for len(waiting) > 0 && waiting[0].At.Before(e.At) {
+			if err := fn(waiting[0]); err != nil {
+				return err
+			}
+			waiting = waiting[1:]
+		}
+		return fn(e)
+	}, `SELECT `+auditColumns+` FROM audit_log`+where+` ORDER BY at, id`, args...)
+	if err != nil {
+		return err
+	}
+	for _, e := range waiting {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 const auditColumns = `id, at, actor_id, action, subject_id, detail, address`

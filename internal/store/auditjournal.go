@@ -38,9 +38,10 @@ const auditMoverPatience = 20 * time.Millisecond
 // index and people all over the file) cost twice as much with a move every second as with one
 // every ten (BenchmarkPages: 1.34 → 0.67 ms a page), and under `scripts/load pages` (1,200
 // searches a second) its p99 was 210 ms with a move at every 4,096 entries (3.5 s), 72 ms
-// with one every ten seconds. The audit log's page, its export, backups and login throttling
-// see the entries that wait (see flush and countPending), so nothing reads a log ten seconds
-// behind but another process, which cannot move this one's journal.
+// with one every ten seconds. The audit log's page, its export and login throttling see the
+// entries that wait (pendingOf), and a backup moves them in first (flush), so nothing reads a
+// log ten seconds behind but another process, which cannot move this one's journal, and a
+// backup taken while another process holds the write lock.
 //
 // The mover looks every auditLookEvery: at once when a move could not have the write lock
 // (another process holds it), so that entries move in soon after that lock is free.
@@ -414,7 +415,7 @@ func (j *auditJournal) moveMoving(ctx context.Context, s *Store, patience time.D
 }
 
 // flush moves what waits in before a read of the log. If the write lock is not had within
-// auditPatience, the entries wait on, and the read does without them.
+// auditPatience, the entries wait on, and the read finds them in the journal (pendingOf).
 func (j *auditJournal) flush(ctx context.Context, s *Store) {
 	j.mu.Lock()
 	waiting := j.pending > 0
@@ -424,20 +425,23 @@ func (j *auditJournal) flush(ctx context.Context, s *Store) {
 	}
 }
 
-// countPending counts the entries waiting in the journal that f chooses.
-func (j *auditJournal) countPending(f AuditFilter) int {
+// pendingOf returns the entries waiting in the journal that f chooses, newest first (by time,
+// then the latest added first: the order they will have in the log once moved in).
+func (j *auditJournal) pendingOf(f AuditFilter) []AuditEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	n := 0
+	var out []AuditEntry
 	for _, jf := range append(j.taken[:len(j.taken):len(j.taken)], j.own) {
 		if jf == nil {
 			continue
 		}
 		for _, e := range jf.entries {
-			if f.matches(e.audit()) {
-				n++
+			if a := e.audit(); f.matches(a) {
+				out = append(out, a)
 			}
 		}
 	}
-	return n
+	slices.Reverse(out)
+	slices.SortStableFunc(out, func(a, b AuditEntry) int { return b.At.Compare(a.At) })
+	return out
 }

@@ -132,6 +132,81 @@ func TestAuditJournal(t *testing.T) {
 	}
 }
 
+// While another process holds the write lock, the audit log lists the entries waiting in the
+// journal with those moved in, newest first, page by page, and the export has them in time
+// order: an acknowledged entry is in the log whether or not it could be moved in yet. Once the
+// lock is free, they are moved in, each listed once.
+func TestAuditLogWhileJournaled(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "rungs.db")
+	s := open(t, store.Config{SQLitePath: path})
+	if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: "moved"}); err != nil {
+		t.Fatal(err)
+	}
+	// Read, the log has it moved in first.
+	if got := waitForEntries(t, s, "person.view", 1); got[0].ID == 0 {
+		t.Fatalf("read with the lock free: %+v; want it moved in", got)
+	}
+	release := holdLock(t, path)
+	for _, d := range []string{"first", "second"} {
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Subject: 7, Detail: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	details := func(f store.AuditFilter) []string {
+		t.Helper()
+		got, err := s.AuditLog(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, e := range got {
+			out = append(out, e.Detail)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		f    store.AuditFilter
+		want []string
+	}{
+		{store.AuditFilter{Action: "person.view", Limit: 10}, []string{"second", "first", "moved"}},
+		{store.AuditFilter{Action: "person.view", Limit: 2}, []string{"second", "first"}},
+		{store.AuditFilter{Action: "person.view", Limit: 2, Offset: 1}, []string{"first", "moved"}},
+		{store.AuditFilter{Action: "person.view", Limit: 2, Offset: 2}, []string{"moved"}},
+		{store.AuditFilter{Action: "person.view", Limit: 2, Offset: 3}, []string{}},
+		{store.AuditFilter{Action: "login.failed", Limit: 10}, []string{}},
+	} {
+		if got := details(tt.f); !slices.Equal(got, tt.want) {
+			t.Errorf("AuditLog(%+v) while journaled: %v, want %v", tt.f, got, tt.want)
+		}
+	}
+	var exported []string
+	if err := s.EachAudit(ctx, store.AuditFilter{Action: "person.view"}, func(e store.AuditEntry) error {
+		exported = append(exported, e.Detail)
+		return nil
+	}); err != nil || !slices.Equal(exported, []string{"moved", "first", "second"}) {
+		t.Errorf("EachAudit while journaled: %v, %v; want moved, first, second", exported, err)
+	}
+
+	release()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		got, err := s.AuditLog(ctx, store.AuditFilter{Action: "person.view", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 3 && got[0].ID != 0 && got[1].ID != 0 {
+			if got[0].Detail != "second" || got[1].Detail != "first" || got[2].Detail != "moved" {
+				t.Errorf("once moved in: %+v, want second, first, moved, each once", got)
+			}
+			break
+		}
+		if len(got) != 3 || time.Now().After(deadline) {
+			t.Fatalf("after the lock was let go: %+v; want the three, moved in within 10 s", got)
+		}
+	}
+}
+
 // TestAuditJournalAfterCrash: a process killed with entries in its journal loses none of
 // them: the next process to open the database moves them in, once; a journal found again
 // after it was moved (a crash between the move's commit and the file's removal) adds none
