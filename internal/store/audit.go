@@ -427,8 +427,9 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 
 // auditWaiting moves the entries waiting in SQLite's audit journal into the log before it is
 // read, if the write lock allows (see auditJournal), and returns those f chooses that still
-// wait, newest first; none move until done is called, so that the log read meanwhile and
-// they hold every entry once. Inside a transaction, which holds the lock, they wait.
+// wait, newest first; none move until done is first called, so that the log as a statement
+// begun meanwhile reads it and they hold every entry once. Inside a transaction, which holds
+// the lock, they wait.
 func (s *Store) auditWaiting(ctx context.Context, f AuditFilter) (waiting []AuditEntry, done func()) {
 	if s.journal == nil {
 		return nil, func() {}
@@ -438,7 +439,8 @@ func (s *Store) auditWaiting(ctx context.Context, f AuditFilter) (waiting []Audi
 	}
 	s.flushAudit(ctx)
 	s.journal.moving.Lock()
-	return s.journal.pendingOf(f), s.journal.moving.Unlock
+	var once sync.Once
+	return s.journal.pendingOf(f), func() { once.Do(s.journal.moving.Unlock) }
 }
 
 // flushAudit moves the entries waiting in SQLite's audit journal into the log, if the write
@@ -493,6 +495,9 @@ func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditEntry
 	slices.Reverse(waiting) // oldest first, as the log is read here
 	where, args := f.where()
 	err := each(ctx, s, "audit log", scanAudit, func(e AuditEntry) error {
+		// The statement reads the log as it was at its first row: moves may go on meanwhile,
+		// which an export written to a slow client would otherwise hold up.
+		done()
 		for len(waiting) > 0 && waiting[0].At.Before(e.At) {
 			if err := fn(waiting[0]); err != nil {
 				return err

@@ -207,6 +207,46 @@ func TestAuditLogWhileJournaled(t *testing.T) {
 	}
 }
 
+// An export paused by a slow client holds up neither the journal's moves nor a read of the
+// log: its statement reads the log as it was at its first row.
+func TestAuditExportLetsMovesGoOn(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := open(t, store.Config{SQLitePath: filepath.Join(t.TempDir(), "rungs.db")})
+	for _, d := range []string{"a", "b"} {
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Detail: d}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exported []string
+	err := s.EachAudit(ctx, store.AuditFilter{Action: "person.view"}, func(e store.AuditEntry) error {
+		exported = append(exported, e.Detail)
+		if e.Detail != "a" {
+			return nil
+		}
+		if _, err := s.AddAudit(ctx, store.AuditEntry{Action: "person.view", Detail: "c"}); err != nil {
+			return err
+		}
+		read := make(chan []store.AuditEntry, 1)
+		go func() {
+			list, _ := s.AuditLog(ctx, store.AuditFilter{Action: "person.view", Limit: 10})
+			read <- list
+		}()
+		select {
+		case list := <-read:
+			if len(list) != 3 || list[0].Detail != "c" || list[0].ID == 0 {
+				t.Errorf("the log read during the export: %+v; want c moved in, then b and a", list)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("a read of the log waited for the export")
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(exported, []string{"a", "b"}) {
+		t.Errorf("exported %v, %v; want a, b (the log as it was)", exported, err)
+	}
+}
+
 // TestAuditJournalAfterCrash: a process killed with entries in its journal loses none of
 // them: the next process to open the database moves them in, once; a journal found again
 // after it was moved (a crash between the move's commit and the file's removal) adds none
