@@ -287,14 +287,7 @@ func TestBroadPageAgain(t *testing.T) {
 		f := store.PeopleFilter{Query: "zed", Status: store.Active, Limit: 10}
 		page := func() []string {
 			t.Helper()
-			r := s.Reads()
-			var n int
-			r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
-			start := s.ReadPeoplePage(r, f)
-			if err := r.Run(ctx); err != nil {
-				t.Fatal(err)
-			}
-			begun, err := s.PeoplePageFrom(ctx, f, start)
+			begun, err := s.PeoplePageFrom(ctx, f, beginPage(t, s, f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -544,6 +537,20 @@ func TestPeoplePageRows(t *testing.T) {
 	})
 }
 
+// beginPage sends the first statement of f's page (ReadPeoplePage) with a read of its own, as
+// the people list sends it with the session's.
+func beginPage(t *testing.T, s *store.Store, f store.PeopleFilter) *store.PeopleStart {
+	t.Helper()
+	r := s.Reads()
+	var n int
+	r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
+	start := s.ReadPeoplePage(r, f)
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return start
+}
+
 // A page begun with other reads (ReadPeoplePage) is the page PeoplePage reads, for a list
 // and, on PostgreSQL, a search, whatever the scope, status and page; it is what was read with
 // the others, not read again; and a start made for another filter is not used.
@@ -554,17 +561,6 @@ func TestReadPeoplePage(t *testing.T) {
 		o := makeOrg(t, s)
 		if _, err := s.Exec(ctx, `UPDATE people SET status = 'left' WHERE id = ?`, o["ops"].ID); err != nil {
 			t.Fatal(err)
-		}
-		// begin sends the page's first statement with a read of its own, as the session's is.
-		begin := func(f store.PeopleFilter) *store.PeopleStart {
-			r := s.Reads()
-			var n int
-			r.Read("count", func(row store.Scanner) error { return row.Scan(&n) }, `SELECT count(*) FROM people`)
-			start := s.ReadPeoplePage(r, f)
-			if err := r.Run(ctx); err != nil {
-				t.Fatal(err)
-			}
-			return start
 		}
 		for _, f := range []store.PeopleFilter{
 			{Limit: 10},
@@ -580,7 +576,7 @@ func TestReadPeoplePage(t *testing.T) {
 			{Limit: 1, Query: "example.com", After: o["ceo"].ID},
 			{Limit: 10, Query: "nobody"},
 		} {
-			start := begin(f)
+			start := beginPage(t, s, f)
 			if want := f.Query == "" || s.Postgres(); (start != nil) != want {
 				t.Errorf("ReadPeoplePage(%+v) began the page: %v, want %v", f, start != nil, want)
 			}
@@ -599,7 +595,7 @@ func TestReadPeoplePage(t *testing.T) {
 
 		// What was read with the others is the page: a rename after it is not on it.
 		f := store.PeopleFilter{Limit: 10, Under: o["vp"].ID}
-		start := begin(f)
+		start := beginPage(t, s, f)
 		if _, err := s.Exec(ctx, `UPDATE people SET name = 'devon' WHERE id = ?`, o["dev"].ID); err != nil {
 			t.Fatal(err)
 		}
@@ -609,7 +605,7 @@ func TestReadPeoplePage(t *testing.T) {
 		}
 		// A start for another filter is not that filter's page.
 		other := store.PeopleFilter{Limit: 10, Under: o["lead"].ID}
-		pg, err = s.PeoplePageFrom(ctx, other, begin(f))
+		pg, err = s.PeoplePageFrom(ctx, other, beginPage(t, s, f))
 		if err != nil || !slices.Equal(listedNames(pg.People), []string{"devon"}) {
 			t.Errorf("a page with another filter's start: %v, %v; want the lead's, [devon]", listedNames(pg.People), err)
 		}
