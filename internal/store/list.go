@@ -306,14 +306,18 @@ func (s *Store) matchIDs(ctx context.Context, q string) ([]int64, error) {
 // statement's rows (whose columns after those go into more), and a row's id.
 type personRows[T any] struct {
 	columns func(d dialect, alias string) string
-	scan    func(more ...any) func(scanner) (T, error)
+	scan    func(d dialect, more ...any) func(scanner) (T, error)
 	id      func(T) int64
 }
 
 var (
-	wholeRows  = personRows[Person]{dialect.personColumns, scanPeople, func(p Person) int64 { return p.ID }}
+	wholeRows  = personRows[Person]{dialect.personColumns, scanWhole, func(p Person) int64 { return p.ID }}
 	listedRows = personRows[Listed]{dialect.listedColumns, scanListed, func(p Listed) int64 { return p.ID }}
 )
+
+// scanWhole is scanPeople as personRows has it: whole rows are read column by column on both
+// databases.
+func scanWhole(_ dialect, more ...any) func(scanner) (Person, error) { return scanPeople(more...) }
 
 // keptRead is the statement that reads the people of f's page by the ids kept of it (see
 // countCache.broadPage), in the page's order, each checked for f's filter again.
@@ -325,7 +329,7 @@ func keptRead[T any](s *Store, f PeopleFilter, ids []int64, rows personRows[T]) 
 	l.pq.sql(&b, kept)
 	l.pq.orderBy(&b, f.Before != 0)
 	l.query, l.args = b.String(), b.args
-	l.scan, l.people = rows.scan(), make([]T, 0, len(ids))
+	l.scan, l.people = rows.scan(s.d), make([]T, 0, len(ids))
 	return l
 }
 
@@ -500,11 +504,11 @@ func newListRead[T any](s *Store, f PeopleFilter, o order, matched []int64, tota
 	l.people = make([]T, 0, room)
 	switch {
 	case l.here:
-		l.scan = rows.scan(&l.n, &l.found)
+		l.scan = rows.scan(s.d, &l.n, &l.found)
 	case l.total:
-		l.scan = rows.scan(&l.n)
+		l.scan = rows.scan(s.d, &l.n)
 	default:
-		l.scan = rows.scan()
+		l.scan = rows.scan(s.d)
 	}
 	return l, nil
 }

@@ -537,6 +537,33 @@ func TestPeoplePageRows(t *testing.T) {
 	})
 }
 
+// On SQLite a page's rows are read as one column of values joined by U+001F, which no way in
+// lets into a name, an email or a title. A person who has it anyway (written into the database
+// by hand) makes the page fail, naming them, rather than be listed with their values shifted.
+func TestPeoplePageSeparator(t *testing.T) {
+	t.Parallel()
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p := mustPerson(t, s, "Rue Sep", "rue@example.com", 0)
+		mustPerson(t, s, "Rue Other", "rue.other@example.com", 0)
+		if _, err := s.Exec(ctx, `UPDATE people SET title = ? WHERE id = ?`, "Lead\x1fEngineer", p.ID); err != nil {
+			t.Fatal(err)
+		}
+		pg, err := s.PeoplePage(ctx, store.PeopleFilter{Query: "rue"})
+		if s.Postgres() {
+			// Read column by column: the title is as it was written (the best match first: the
+			// email is the query and a domain).
+			if err != nil || len(pg.People) != 2 || pg.People[0].ID != p.ID || pg.People[0].Title != "Lead\x1fEngineer" {
+				t.Fatalf("page: %+v, %v", pg.People, err)
+			}
+			return
+		}
+		if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("person %d:", p.ID)) || !strings.Contains(err.Error(), "U+001F") {
+			t.Fatalf("page: %+v, %v; want an error naming person %d", pg.People, err, p.ID)
+		}
+	})
+}
+
 // beginPage sends the first statement of f's page (ReadPeoplePage) with a read of its own, as
 // the people list sends it with the session's.
 func beginPage(t *testing.T, s *store.Store, f store.PeopleFilter) *store.PeopleStart {
