@@ -130,13 +130,13 @@ func packedColumns(t string, names []string) string {
 }
 
 // unpack splits a column packedColumns made into fields, as many as it has; the first is
-// the person's id.
+// the person's id. Its errors do not quote the row: it is someone's personal data.
 func unpack(packed string, fields []string) error {
 	s := packed
 	for i := range len(fields) - 1 {
 		var ok bool
 		if fields[i], s, ok = strings.Cut(s, fieldSep); !ok {
-			return fmt.Errorf("a row of people has %d values, not %d: %q", i+1, len(fields), packed)
+			return fmt.Errorf("a row of people has %d values, not %d", i+1, len(fields))
 		}
 	}
 	if strings.Contains(s, fieldSep) {
