@@ -13,3 +13,6 @@ func TryLock(f *os.File) error { return errors.ErrUnsupported }
 
 // LockShared reports that locks are not supported here.
 func LockShared(f *os.File) error { return errors.ErrUnsupported }
+
+// Lock reports that locks are not supported here.
+func Lock(f *os.File) error { return errors.ErrUnsupported }

@@ -19,3 +19,8 @@ func TryLock(f *os.File) error {
 func LockShared(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
 }
+
+// Lock takes an exclusive advisory lock on f, waiting for whoever holds one to let go.
+func Lock(f *os.File) error {
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+}

@@ -15,13 +15,18 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rungs/rungs/internal/fsutil"
 )
 
 // Module is the Mailpit the tests run, built from the Go module proxy at this version (its
 // dependencies never enter rungs' module graph).
 const Module = "github.com/axllent/mailpit@v1.27.11"
 
-// binary builds Mailpit once into the user's cache, where later runs find it.
+// binary builds Mailpit once into the user's cache, where later runs find it. go test runs
+// the test binaries of several packages at once, and on a machine without it each would
+// build it, all at the same time (two builds of some minutes each on two cores): the first
+// to take the lock beside it builds it, and the others wait and find it built.
 var binary = sync.OnceValues(func() (string, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -32,14 +37,21 @@ var binary = sync.OnceValues(func() (string, error) {
 	if _, err := os.Stat(bin); err == nil {
 		return bin, nil
 	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	_ = fsutil.Lock(lock) // where there are no locks, each builds its own
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil // built while this one waited
+	}
 	tmp, err := os.MkdirTemp(filepath.Dir(dir), "build-")
 	if err != nil {
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-			return "", err
-		}
-		if tmp, err = os.MkdirTemp(filepath.Dir(dir), "build-"); err != nil {
-			return "", err
-		}
+		return "", err
 	}
 	defer os.RemoveAll(tmp)
 	cmd := exec.Command("go", "install", Module)
