@@ -24,9 +24,10 @@ import (
 const Module = "github.com/axllent/mailpit@v1.27.11"
 
 // binary builds Mailpit once into the user's cache, where later runs find it. go test runs
-// the test binaries of several packages at once, and on a machine without it each would
-// build it, all at the same time (two builds of some minutes each on two cores): the first
-// to take the lock beside it builds it, and the others wait and find it built.
+// the test binaries of several packages at once, and on a machine without it each built it,
+// at the same time (36 s alone on two cores; two at once beside the other tests kept the mail
+// tests waiting three minutes): the first to take the lock beside it builds it, and the
+// others wait and find it built.
 var binary = sync.OnceValues(func() (string, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
