@@ -12,8 +12,6 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/store"
@@ -104,13 +102,13 @@ func TestServeOps(t *testing.T) {
 			{"go_sql_open_connections", []string{"db_name", pool}, 1},
 			{"rungs_build_info", []string{"version", version()}, 1},
 		} {
-			if got := metricValue(fams, c.name, c.labels...); got < c.least {
+			if got := obstest.MetricValue(fams, c.name, c.labels...); got < c.least {
 				t.Errorf("%s%v = %v, want at least %v", c.name, c.labels, got, c.least)
 			}
 		}
 		// SQLite's writes report their wait for a turn (the failed sign-in's audit entry, at
 		// least); PostgreSQL's do not take turns.
-		if got := metricValue(fams, "rungs_db_write_wait_seconds", "outcome", "ok"); (pool == "write") != (got >= 1) {
+		if got := obstest.MetricValue(fams, "rungs_db_write_wait_seconds", "outcome", "ok"); (pool == "write") != (got >= 1) {
 			t.Errorf("rungs_db_write_wait_seconds{outcome=ok} on the %s pool = %v", pool, got)
 		}
 
@@ -223,42 +221,7 @@ func scrapeMetrics(t *testing.T, u string) map[string]*dto.MetricFamily {
 	if res.StatusCode != 200 {
 		t.Fatalf("metrics: %d", res.StatusCode)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("the metrics do not parse: %v", err)
-	}
-	return fams
-}
-
-// metricValue is the value (a histogram's count) of the first metric of family name with
-// the labels, or -1.
-func metricValue(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := fams[name]
-	if f == nil {
-		return -1
-	}
-next:
-	for _, m := range f.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(labels); i += 2 {
-			if have[labels[i]] != labels[i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue()
-		case m.Gauge != nil:
-			return m.Gauge.GetValue()
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount())
-		}
-	}
-	return -1
+	return obstest.ParseMetrics(t, body)
 }
 
 // Every server these tests start keeps its log (standard error) for obstest, which searches

@@ -16,10 +16,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/rungs/rungs/internal/obs"
+	"github.com/rungs/rungs/internal/obs/obstest"
 	"github.com/rungs/rungs/internal/store"
 )
 
@@ -173,41 +172,7 @@ func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
 		t.Fatalf("metrics: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("the metrics do not parse: %v\n%s", err, body)
-	}
-	return families
-}
-
-// value is the value of the metric in family name with the labels, or -1.
-func value(families map[string]*dto.MetricFamily, name string, labels ...string) float64 {
-	f := families[name]
-	if f == nil {
-		return -1
-	}
-next:
-	for _, m := range f.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(labels); i += 2 {
-			if have[labels[i]] != labels[i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Counter != nil:
-			return m.Counter.GetValue()
-		case m.Gauge != nil:
-			return m.Gauge.GetValue()
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount())
-		}
-	}
-	return -1
+	return obstest.ParseMetrics(t, body)
 }
 
 func TestMetricsParse(t *testing.T) {
@@ -258,7 +223,7 @@ func TestMetricsParse(t *testing.T) {
 		{"go_sql_max_open_connections", []string{"db_name", "read"}, 4},
 	}
 	for _, c := range checks {
-		if got := value(fams, c.name, c.labels...); got != c.want && !(c.name == "go_sql_max_open_connections" && c.labels[1] == "read" && got >= 4) {
+		if got := obstest.MetricValue(fams, c.name, c.labels...); got != c.want && !(c.name == "go_sql_max_open_connections" && c.labels[1] == "read" && got >= 4) {
 			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
 		}
 	}

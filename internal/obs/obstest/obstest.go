@@ -1,7 +1,8 @@
-// Package obstest checks, across a whole test binary, that the logs of the servers its tests
-// start hold no secret and no personal data: each log is kept, the tests name the passwords,
-// tokens, cookie values and emails they use, and once every test has run, every line of
-// every log is searched for them, and for any email address at all.
+// Package obstest checks what the servers tests start tell their operators. Across a whole
+// test binary, that their logs hold no secret and no personal data: each log is kept, the
+// tests name the passwords, tokens, cookie values and emails they use, and once every test
+// has run, every line of every log is searched for them, and for any email address at all.
+// And it reads their metrics as Prometheus does (ParseMetrics, MetricValue).
 package obstest
 
 import (
