@@ -93,7 +93,7 @@ func (r *reporter) warnf(p Pos, format string, args ...any) {
 func Suggest(word string, candidates []string) string {
 	best, bestDist := "", len(word)/2+2
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(word), strings.ToLower(c))
+		d := EditDistance(strings.ToLower(word), strings.ToLower(c))
 		if d < bestDist {
 			best, bestDist = c, d
 		}
@@ -104,8 +104,9 @@ func Suggest(word string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in characters: how many to
+// insert, delete or replace to make one the other. Suggest and the title lookup use it.
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)

@@ -159,7 +159,7 @@ func Lookup(entries []Entry, query string) Result {
 	}
 	var all []scored
 	for _, e := range entries {
-		all = append(all, scored{e, distance(q, e.norm)})
+		all = append(all, scored{e, ladder.EditDistance(q, e.norm)})
 	}
 	slices.SortStableFunc(all, func(a, b scored) int { return a.d - b.d })
 	for _, s := range all {
@@ -189,25 +189,4 @@ func containsAll(have, want []string) bool {
 		}
 	}
 	return true
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
