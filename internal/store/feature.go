@@ -194,6 +194,21 @@ func (r *Reads) ReadIf(need func() bool, what string, row func(Scanner) error, q
 // query that selects more columns after those.
 func ScanMore(row Scanner, more ...any) Scanner { return scanPlus{row, more} }
 
+// ScanNamed reads rows of the columns scan reads followed by a name (NULL for none), and
+// keeps each name in names by the id key gives of its row (names nil: none kept): the
+// names a page shows for the people its rows point to (who made a level change, who held a
+// check-in), read in the rows' own statement rather than in one more.
+func ScanNamed[T any](scan func(Scanner) (T, error), names map[int64]string, key func(T) int64) func(Scanner) (T, error) {
+	var name sql.NullString
+	return func(row Scanner) (T, error) {
+		v, err := scan(ScanMore(row, &name))
+		if err == nil && name.Valid && names != nil {
+			names[key(v)] = name.String
+		}
+		return v, err
+	}
+}
+
 // ReadAll adds to r the read of every row query returns, each read with scan, into *out
 // (empty, never nil).
 func ReadAll[T any](r *Reads, what string, out *[]T, scan func(Scanner) (T, error), query string, args ...any) {

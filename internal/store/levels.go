@@ -161,14 +161,8 @@ func (s *Store) LevelHistory(ctx context.Context, personID int64) ([]LevelChange
 // were one more on every person's page: on PostgreSQL, which is sent a page's reads together,
 // whether or not the history named anyone.
 func ReadLevelHistory(r *Reads, personID int64, out *[]LevelChange, authors map[int64]string) {
-	var name sql.NullString
-	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out, func(row Scanner) (LevelChange, error) {
-		c, err := scanLevelChange(ScanMore(row, &name))
-		if err == nil && name.Valid && authors != nil {
-			authors[c.MadeBy] = name.String
-		}
-		return c, err
-	}, `SELECT `+levelChangeColumns+`, (SELECT m.name FROM people m WHERE m.id = level_history.made_by)
+	ReadAll(r, fmt.Sprintf("level history of person %d", personID), out,
+		ScanNamed(scanLevelChange, authors, func(c LevelChange) int64 { return c.MadeBy }), `SELECT `+levelChangeColumns+`, (SELECT m.name FROM people m WHERE m.id = level_history.made_by)
 		FROM level_history WHERE person_id = ? ORDER BY id`, personID)
 }
 

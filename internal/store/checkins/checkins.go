@@ -300,14 +300,8 @@ func CheckIns(ctx context.Context, s *store.Store, person int64) ([]CheckIn, err
 // each; as a statement of its own, one more on every person's page on PostgreSQL, which is
 // sent a page's reads together, whether or not there were check-ins).
 func ReadCheckIns(r *store.Reads, person int64, out *[]CheckIn, heldWith map[int64]string) {
-	var name sql.NullString
-	store.ReadAll(r, fmt.Sprintf("check-ins of person %d", person), out, func(row store.Scanner) (CheckIn, error) {
-		c, err := scanCheckIn(store.ScanMore(row, &name))
-		if err == nil && name.Valid && heldWith != nil {
-			heldWith[c.ManagerID] = name.String
-		}
-		return c, err
-	}, `SELECT `+checkInColumns+`, (SELECT m.name FROM people m WHERE m.id = checkins.manager_id)
+	store.ReadAll(r, fmt.Sprintf("check-ins of person %d", person), out,
+		store.ScanNamed(scanCheckIn, heldWith, func(c CheckIn) int64 { return c.ManagerID }), `SELECT `+checkInColumns+`, (SELECT m.name FROM people m WHERE m.id = checkins.manager_id)
 		FROM checkins WHERE person_id = ? ORDER BY held_on DESC, id DESC`, person)
 	links := map[int64][]string{}
 	readLinks(r, func() bool { return len(*out) > 0 }, `person_id = ?`, person, links)
